@@ -1,0 +1,3 @@
+"""hubgen: a static site generator for brand conversation hubs."""
+
+__version__ = "0.1.0"

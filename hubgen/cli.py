@@ -1,0 +1,159 @@
+"""The `hubgen` command: parses arguments, calls the library API, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from hubgen import __version__
+from hubgen.build import BuildOptions, BuildResult, build_site
+from hubgen.config import CheckFailed, absolute_http_url
+from hubgen.errors import Diagnostic, SourceErrors, UsageError, display_path
+
+EXIT_SOURCE_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def format_diagnostic(diagnostic: Diagnostic, root: Path | None, color: bool = False) -> str:
+    """`path:line:col: error: message`, the line with a caret under the spot, then the hint."""
+    label = "error" if diagnostic.is_error else "warning"
+    if color:
+        label = click.style(label, fg="red" if diagnostic.is_error else "yellow", bold=True)
+    lines = [f"{diagnostic.location(root)}: {label}: {diagnostic.message}"]
+    excerpt = diagnostic.excerpt()
+    if excerpt is not None:
+        text, caret = excerpt
+        lines.append(f"    {text}")
+        lines.append(f"    {click.style(caret, fg='red') if color else caret}")
+    if diagnostic.hint:
+        lines.append(f"  hint: {diagnostic.hint}")
+    return "\n".join(lines)
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic], root: Path | None) -> None:
+    """Print diagnostics to stderr, one block each."""
+    color = sys.stderr.isatty()
+    for diagnostic in diagnostics:
+        click.echo(format_diagnostic(diagnostic, root, color), err=True)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> list[str]:
+    report = result.report
+    library = result.library
+    out = display_path(result.output, root)
+    lines = [f"Built {result.config.title} in {elapsed:.2f} s → {out}/",
+             f"  pages: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+             f"{len(report.removed)} removed ({len(library.posts)} posts, "
+             f"{len(library.pages)} pages, {len(library.tags)} tags)"]
+    skipped = []
+    if library.drafts_skipped:
+        skipped.append(f"{_plural(library.drafts_skipped, 'draft')} (build them with --drafts)")
+    if library.future_skipped:
+        due = library.next_scheduled
+        when = due.astimezone(result.config.tz).strftime("%Y-%m-%d %H:%M %Z") if due else ""
+        skipped.append(f"{_plural(library.future_skipped, 'scheduled post')}, next due {when} "
+                       "(build them with --future)")
+    if skipped:
+        lines.append("  skipped: " + "; ".join(skipped))
+    stages = " · ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
+    lines.append(f"  stages: {stages}")
+    if verbose:
+        lines += [f"  wrote {path}" for path in report.written]
+        lines += [f"  removed {path}" for path in report.removed]
+    return lines
+
+
+class _Progress:
+    """A progress bar on a terminal, shown only once a build has run for a while."""
+
+    DELAY = 0.5
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.perf_counter() - self.started < self.DELAY:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("render", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hubgen")
+def cli() -> None:
+    """hubgen: a static site generator for brand conversation hubs."""
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The config file (default: hubgen.yaml in this folder).")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the site (default: 'output:' of the config, public/).")
+@click.option("--drafts", is_flag=True, help="Include posts and pages marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@click.option("--base-url", help="Build for another URL, e.g. a preview host.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list every file written and removed.")
+def build(config_file: Path | None, output: Path | None, drafts: bool, future: bool,
+          base_url: str | None, strict: bool, quiet: bool, verbose: bool) -> None:
+    """Build the hub in this folder into a static site."""
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    if base_url is not None:
+        try:
+            base_url = absolute_http_url(base_url)
+        except CheckFailed as exc:
+            raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint="--base-url") \
+                from None
+    root = Path.cwd()
+    options = BuildOptions(root=root, config_file=config_file, output=output, drafts=drafts,
+                           future=future, base_url=base_url, strict=strict)
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty() and not os.environ.get("CI"))
+    started = time.perf_counter()
+    try:
+        result = build_site(options, progress=progress)
+    except SourceErrors as exc:
+        progress.stop()
+        print_diagnostics(exc.diagnostics, root)
+        errors = sum(1 for d in exc.diagnostics if d.is_error)
+        click.echo(f"Build failed: {_plural(errors, 'error')}; the previous output is untouched.",
+                   err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    except UsageError as exc:
+        progress.stop()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    progress.stop()
+    print_diagnostics(result.warnings, root)
+    if not quiet:
+        for line in _summary(result, root, time.perf_counter() - started, verbose):
+            click.echo(line)
+
+
+def main() -> None:
+    """Entry point of the `hubgen` command."""
+    cli(prog_name="hubgen")

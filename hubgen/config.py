@@ -1,0 +1,379 @@
+"""`hubgen.yaml`: the typed schema, its defaults, and the loader that checks it.
+
+The schema is declared once, as frozen dataclasses below. Each field's type
+says how it is checked; a field's `metadata["check"]` adds a rule of its own.
+The loader walks the dataclasses, so a key added here is documented, defaulted
+and validated in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import typing
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from hubgen.errors import Diagnostic, Diagnostics, UsageError
+from hubgen.yamlfile import MarkedMap, read_yaml_file
+
+CONFIG_NAME = "hubgen.yaml"
+
+
+class CheckFailed(ValueError):
+    """A value broke a field's rule; carries the message and a hint."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def absolute_http_url(value: str) -> str:
+    """Check a site URL and normalise it to end with '/'; raises CheckFailed."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CheckFailed(f"must be an absolute http(s) URL, got {value!r}",
+                          "write it in full, e.g. url: https://hub.example.com/")
+    if parts.query or parts.fragment:
+        raise CheckFailed("must not hold a query or a fragment",
+                          "keep only scheme, host and path, e.g. https://x.example/hub/")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _iana_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(value, sorted(zoneinfo.available_timezones()), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else \
+            "use an IANA name such as Europe/Paris, America/New_York or UTC."
+        raise CheckFailed(f"is not a known IANA timezone: {value!r}", hint) from None
+    return value
+
+
+def _at_least(minimum: int) -> Callable[[int], int]:
+    def check(value: int) -> int:
+        if value < minimum:
+            raise CheckFailed(f"must be at least {minimum}, got {value}",
+                              f"e.g. {max(minimum, 20)}.")
+        return value
+    return check
+
+
+def _each_in(*allowed: str) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    def check(values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if value not in allowed:
+                raise CheckFailed(f"has an unknown value {value!r}",
+                                  f"choose from {', '.join(allowed)}.")
+        return values
+    return check
+
+
+def _permalink(value: str) -> str:
+    if not value.startswith("/"):
+        raise CheckFailed(f"must start with '/', got {value!r}",
+                          'e.g. "/posts/{slug}/"')
+    if "{slug}" not in value:
+        raise CheckFailed(f"must hold {{slug}}, got {value!r}",
+                          'e.g. "/posts/{slug}/" or "/{year}/{month}/{slug}/"')
+    return value
+
+
+def _loadable_extensions(names: tuple[str, ...]) -> tuple[str, ...]:
+    import markdown
+    for name in names:
+        try:
+            markdown.Markdown(extensions=[name])
+        except Exception as exc:  # Markdown raises whatever the import or the extension raises
+            raise CheckFailed(f"cannot load the Markdown extension {name!r} ({exc})",
+                              "use a name Python-Markdown knows (e.g. smarty, wikilinks, "
+                              "nl2br) or an importable module path; install it with pip.") \
+                from None
+    return names
+
+
+def _check(rule: Callable[[Any], Any]) -> dict[str, Any]:
+    return {"check": rule}
+
+
+@dataclass(frozen=True)
+class AuthorConfig:
+    """The default author of the site, used by feeds."""
+
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class BrandConfig:
+    """The brand and the people.yaml keys who speak for it."""
+
+    name: str = ""
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PermalinksConfig:
+    """URL patterns per kind of page ({slug}, and {year} {month} {day} for dated items)."""
+
+    post: str = field(default="/posts/{slug}/", metadata=_check(_permalink))
+    thread: str = field(default="/threads/{slug}/", metadata=_check(_permalink))
+    page: str = field(default="/{slug}/", metadata=_check(_permalink))
+    tag: str = field(default="/tags/{slug}/", metadata=_check(_permalink))
+    person: str = field(default="/people/{slug}/", metadata=_check(_permalink))
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    """Which feeds are made and what they hold."""
+
+    formats: tuple[str, ...] = field(default=("rss", "atom"),
+                                     metadata=_check(_each_in("rss", "atom")))
+    limit: int = field(default=20, metadata=_check(_at_least(1)))
+    full_content: bool = True
+
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    """Extra Python-Markdown extensions and their settings."""
+
+    extensions: tuple[str, ...] = field(default=(), metadata=_check(_loadable_extensions))
+    extension_configs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link of the site's main navigation."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole of `hubgen.yaml`, checked, with defaults filled in."""
+
+    title: str
+    url: str = field(metadata=_check(absolute_http_url))
+    description: str = ""
+    language: str = "en"
+    timezone: str = field(default="UTC", metadata=_check(_iana_timezone))
+    author: AuthorConfig = AuthorConfig()
+    brand: BrandConfig = BrandConfig()
+    theme: str = "default"
+    output: str = "public"
+    cache_dir: str = ".hubgen-cache"
+    paginate: int = field(default=10, metadata=_check(_at_least(1)))
+    permalinks: PermalinksConfig = PermalinksConfig()
+    feeds: FeedsConfig = FeedsConfig()
+    comments: dict[str, Any] = field(default_factory=dict)
+    markdown: MarkdownConfig = MarkdownConfig()
+    menu: tuple[MenuItem, ...] = ()
+    copyright: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Where the file was read from; not keys of the file itself.
+    path: Path = field(default=Path(CONFIG_NAME), metadata={"internal": True})
+    root: Path = field(default=Path("."), metadata={"internal": True})
+
+    @cached_property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The site's timezone."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of `url`, always starting and ending with '/' (e.g. '/hub/')."""
+        return urlsplit(self.url).path
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of `url`, without the path (e.g. 'https://x.example')."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, made absolute against the hub's folder."""
+        return (self.root / relative).resolve()
+
+
+def schema_keys(cls: type) -> list[str]:
+    """The keys a section of the schema accepts (internal fields excluded)."""
+    return [f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+_TYPE_NAMES = {str: "a text", int: "a whole number", bool: "true or false", dict: "a mapping"}
+
+
+def _type_name(kind: Any) -> str:
+    if kind in _TYPE_NAMES:
+        return _TYPE_NAMES[kind]
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        return "a list"
+    if origin is dict:
+        return "a mapping"
+    if dataclasses.is_dataclass(kind):
+        return "a mapping"
+    return str(kind)
+
+
+class _SchemaReader:
+    """Walks the schema dataclasses over a parsed YAML mapping."""
+
+    def __init__(self, path: Path, diagnostics: Diagnostics):
+        self.path = path
+        self.diagnostics = diagnostics
+
+    def section(self, cls: type, data: Any, position: tuple[int, int], where: str) -> Any:
+        if not isinstance(data, dict):
+            self.diagnostics.error(self.path, *position,
+                                   f"{where or 'the config'} must be a mapping of keys",
+                                   f"write it as 'key: value' lines; keys: "
+                                   f"{', '.join(schema_keys(cls))}.")
+            return None
+        marked = data if isinstance(data, MarkedMap) else MarkedMap(data)
+        hints = typing.get_type_hints(cls)
+        known = schema_keys(cls)
+        for key in data:
+            if key not in known:
+                self._unknown_key(key, known, marked.key_at(key), where)
+        values: dict[str, Any] = {}
+        failed = False
+        for fld in dataclasses.fields(cls):
+            if fld.metadata.get("internal"):
+                continue
+            dotted = f"{where}.{fld.name}" if where else fld.name
+            if fld.name not in data:
+                if fld.default is dataclasses.MISSING and \
+                        fld.default_factory is dataclasses.MISSING:
+                    self.diagnostics.error(self.path, *marked.position if where else (1, 1),
+                                           f"missing required key '{dotted}'",
+                                           f"add '{fld.name}:' to {where or 'the file'}.")
+                    failed = True
+                continue
+            value = self.value(hints[fld.name], data[fld.name], marked.value_at(fld.name), dotted)
+            if value is _FAILED:
+                failed = True
+                continue
+            rule = fld.metadata.get("check")
+            if rule is not None:
+                try:
+                    value = rule(value)
+                except CheckFailed as exc:
+                    self.diagnostics.error(self.path, *marked.value_at(fld.name),
+                                           f"{dotted} {exc.message}", exc.hint)
+                    failed = True
+                    continue
+            values[fld.name] = value
+        return _FAILED if failed else cls(**values)
+
+    def value(self, kind: Any, value: Any, position: tuple[int, int], dotted: str) -> Any:
+        origin = typing.get_origin(kind)
+        if dataclasses.is_dataclass(kind):
+            result = self.section(kind, value, position, dotted)
+            return _FAILED if result is None else result
+        if origin is tuple:
+            item_kind = typing.get_args(kind)[0]
+            if isinstance(value, str) and item_kind is str:
+                value = [value]
+            if value is None:
+                return ()
+            if not isinstance(value, list):
+                return self._wrong_type(dotted, kind, value, position)
+            items = []
+            for index, item in enumerate(value):
+                item_position = value.item_at(index) if hasattr(value, "item_at") else position
+                checked = self.value(item_kind, item, item_position, f"{dotted}[{index}]")
+                if checked is _FAILED:
+                    return _FAILED
+                items.append(checked)
+            return tuple(items)
+        if origin is dict or kind is dict:
+            if value is None:
+                return {}
+            if not isinstance(value, dict):
+                return self._wrong_type(dotted, kind, value, position)
+            return value
+        if kind is bool:
+            if not isinstance(value, bool):
+                return self._wrong_type(dotted, kind, value, position)
+            return value
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return self._wrong_type(dotted, kind, value, position)
+            return value
+        if kind is str:
+            if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+                return self._wrong_type(dotted, kind, value, position)
+            return str(value)
+        return value
+
+    def _wrong_type(self, dotted: str, kind: Any, value: Any, position: tuple[int, int]) -> Any:
+        shown = "nothing" if value is None else repr(value)
+        self.diagnostics.error(self.path, *position,
+                               f"{dotted} must be {_type_name(kind)}, got {shown}",
+                               _type_hint(kind))
+        return _FAILED
+
+    def _unknown_key(self, key: Any, known: list[str], position: tuple[int, int],
+                     where: str) -> None:
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        place = f"in '{where}'" if where else "in the config"
+        hint = f"did you mean '{close[0]}'?" if close else \
+            f"known keys {place}: {', '.join(known)}; free-form data goes under 'extra:'."
+        self.diagnostics.warning(self.path, *position, f"unknown key '{key}' {place}", hint)
+
+
+def _type_hint(kind: Any) -> str:
+    if kind is bool:
+        return "write true or false."
+    if kind is int:
+        return "write a number without quotes, e.g. 10."
+    if typing.get_origin(kind) is tuple:
+        return "write a list, e.g. [a, b]."
+    if dataclasses.is_dataclass(kind) or typing.get_origin(kind) is dict:
+        return "write it as a mapping, e.g. {key: value}."
+    return "quote the value if it holds special characters."
+
+
+_FAILED = object()
+
+
+def find_config(start: Path, explicit: Path | None = None) -> Path:
+    """The config file to use: `explicit`, else `hubgen.yaml` in `start`."""
+    path = explicit if explicit is not None else start / CONFIG_NAME
+    if not path.is_file():
+        where = f"{path}" if explicit else f"{start.resolve()}"
+        raise UsageError(f"no hubgen config found at {where}; run hubgen in a hub's folder, "
+                         "pass --config FILE, or start one with 'hubgen new site DIR'")
+    return path
+
+
+def load_config(path: Path, overrides: dict[str, Any] | None = None,
+                strict: bool = False) -> tuple[Config, list[Diagnostic]]:
+    """Read and check `path`; returns the config and its warnings.
+
+    `overrides` replace top-level keys before checking (e.g. the CLI's
+    `--base-url`). Raises `SourceErrors` carrying every problem found.
+    """
+    diagnostics = Diagnostics(strict=strict)
+    data = read_yaml_file(path)
+    if data is None:
+        data = MarkedMap()
+    if isinstance(data, MarkedMap) and overrides:
+        for key, value in overrides.items():
+            data[key] = value
+    reader = _SchemaReader(path, diagnostics)
+    config = reader.section(Config, data, (1, 1), "")
+    diagnostics.raise_if_errors()
+    assert isinstance(config, Config)
+    config = dataclasses.replace(config, path=path.resolve(), root=path.resolve().parent)
+    return config, diagnostics.warnings

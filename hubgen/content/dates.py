@@ -1,0 +1,58 @@
+"""One helper for dates: whatever a file says becomes a timezone-aware datetime.
+
+A date with an offset keeps it; a date without one is read in the site's
+timezone; a date-only value is local midnight.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+
+DATE_HINT = ("write a date such as 2026-05-01, 2026-05-01 09:30, "
+             "or with an offset 2026-05-01T09:30:00-04:00.")
+
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+class BadDate(ValueError):
+    """A value that cannot be read as a date."""
+
+
+def localize(moment: datetime, tz: tzinfo) -> datetime:
+    """Give a naive datetime the site's timezone; an aware one is kept as it is."""
+    if moment.tzinfo is not None and moment.utcoffset() is not None:
+        return moment
+    return moment.replace(tzinfo=tz)
+
+
+def parse_date(value: object, tz: tzinfo) -> datetime:
+    """Read a front-matter or thread date as an aware datetime; raises BadDate."""
+    if isinstance(value, datetime):
+        return localize(value, tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=tz)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise BadDate(f"cannot read {value!r} as a date") from None
+        if len(text) == 10:  # a date alone
+            return datetime.combine(parsed.date(), time(0, 0), tzinfo=tz)
+        return localize(parsed, tz)
+    raise BadDate(f"cannot read {value!r} as a date")
+
+
+def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
+    """Split a leading `YYYY-MM-DD-` off a file name: (local midnight or None, the rest)."""
+    match = _FILENAME_DATE.match(stem)
+    if not match:
+        return None, stem
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None, stem
+    return datetime.combine(day, time(0, 0), tzinfo=tz), match[4]

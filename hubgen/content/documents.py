@@ -1,0 +1,172 @@
+"""Reading posts and pages: front matter checked key by key, body rendered to HTML."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hubgen.config import Config
+from hubgen.content.dates import DATE_HINT, BadDate, date_from_filename, parse_date
+from hubgen.content.frontmatter import split_front_matter
+from hubgen.content.markdown import MarkdownRenderer, shorten
+from hubgen.content.models import Document, DocumentKind
+from hubgen.content.slugs import slugify
+from hubgen.errors import Diagnostics, SourceErrors
+
+
+class _Invalid(ValueError):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        raise _Invalid("must be a text", "quote it if it holds special characters.")
+    return str(value).strip()
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("must be true or false", "write true or false, without quotes.")
+    return value
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise _Invalid("must be a list of texts", "write it as [a, b].")
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _site_path_list(value: Any) -> tuple[str, ...]:
+    paths = _text_list(value)
+    for path in paths:
+        if not path.startswith("/"):
+            raise _Invalid(f"{path!r} must start with '/'", "write the old path, e.g. /old-post/.")
+    return paths
+
+
+def _comments(value: Any) -> bool | dict[str, Any]:
+    if isinstance(value, bool | dict):
+        return value
+    raise _Invalid("must be true, false or a mapping of comment settings",
+                   "write comments: false to turn comments off on this page.")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid("must be a mapping", "write it as {key: value}.")
+    return value
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    slug = slugify(text)
+    if not slug:
+        raise _Invalid(f"{text!r} makes an empty slug", "use letters or digits, e.g. my-post.")
+    return slug
+
+
+_Checker = Callable[[Any], Any]
+# Keys a post or page may carry, and how each is checked. Dates are checked apart
+# because they need the site's timezone.
+FRONT_MATTER_KEYS: dict[str, _Checker | None] = {
+    "title": _text, "date": None, "updated": None, "slug": _slug, "tags": _text_list,
+    "author": _text, "summary": _text, "description": _text, "image": _text,
+    "image_alt": _text, "draft": _flag, "comments": _comments, "aliases": _site_path_list,
+    "toc": _flag, "template": _text, "extra": _mapping,
+}
+
+
+def _unknown_key_hint(key: str) -> str:
+    close = difflib.get_close_matches(key, list(FRONT_MATTER_KEYS), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "free-form data goes under 'extra:'."
+
+
+def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
+                  renderer: MarkdownRenderer, diagnostics: Diagnostics) -> Document | None:
+    """Read one post or page; problems go to `diagnostics` and give None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        diagnostics.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})",
+                          "save the file as UTF-8.")
+        return None
+    except OSError as exc:
+        diagnostics.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        source = split_front_matter(text, path)
+    except SourceErrors as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    meta = source.metadata
+    errors_before = len(diagnostics.errors)
+
+    values: dict[str, Any] = {}
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            diagnostics.warning(path, *meta.key_at(key), f"unknown front matter key '{key}'",
+                                _unknown_key_hint(str(key)))
+            continue
+        checker = FRONT_MATTER_KEYS[key]
+        if checker is None:
+            continue
+        try:
+            values[key] = checker(meta[key])
+        except _Invalid as exc:
+            diagnostics.error(path, *meta.value_at(key), f"'{key}' {exc.message}", exc.hint)
+
+    dates: dict[str, Any] = {}
+    for key in ("date", "updated"):
+        if key in meta and meta[key] is not None:
+            try:
+                dates[key] = parse_date(meta[key], config.tz)
+            except BadDate as exc:
+                diagnostics.error(path, *meta.value_at(key), f"'{key}': {exc}", DATE_HINT)
+
+    title = values.get("title", "")
+    if not title and "title" not in meta:
+        diagnostics.error(path, 2, 1, "the front matter has no 'title'",
+                          "add a line such as 'title: Listening first'.")
+    elif not title and "title" in meta and not isinstance(meta["title"], dict | list | bool):
+        diagnostics.error(path, *meta.value_at("title"), "'title' is empty",
+                          "give the post a title.")
+
+    stem = Path(rel_path).stem
+    file_date, stem_rest = date_from_filename(stem, config.tz)
+    date = dates.get("date") or file_date
+    slug = values.get("slug") or slugify(stem_rest if kind == "post" else stem)
+    if not slug:
+        diagnostics.error(path, 1, 1, f"the file name {Path(rel_path).name!r} makes an empty slug",
+                          "add 'slug: my-post' to the front matter, or rename the file.")
+    if kind == "post" and date is None and "date" not in meta:
+        diagnostics.error(path, 2, 1, "the post has no date",
+                          "add 'date: 2026-05-01 09:30', or start the file name with "
+                          "the date (2026-05-01-my-post.md).")
+
+    if len(diagnostics.errors) > errors_before:
+        return None
+
+    rendered = renderer.render(source.body)
+    summary = values.get("summary") or shorten(rendered.summary_text)
+    return Document(
+        kind=kind, source=path, rel_path=rel_path, title=title, slug=slug, date=date,
+        updated=dates.get("updated"), html=rendered.html, summary=summary,
+        summary_html=rendered.summary_html, description=values.get("description", ""),
+        tags=values.get("tags", ()), author_ref=values.get("author", ""),
+        image=values.get("image", ""), image_alt=values.get("image_alt", ""),
+        draft=values.get("draft", False), comments=values.get("comments", True),
+        aliases=values.get("aliases", ()), toc=rendered.toc,
+        show_toc=values.get("toc", kind == "post" and len(rendered.toc) >= 3),
+        template=values.get("template", ""), word_count=rendered.word_count,
+        extra=values.get("extra", {}),
+        positions={str(key): meta.value_at(key) for key in meta},
+    )

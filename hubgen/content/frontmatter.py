@@ -1,0 +1,44 @@
+"""Front matter: the YAML block between `---` lines at the top of a Markdown file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.yamlfile import MarkedMap, load_yaml
+
+
+@dataclass(frozen=True)
+class SplitSource:
+    """A Markdown file split into its metadata and its body."""
+
+    metadata: MarkedMap
+    body: str
+    body_line: int  # the 1-based line where the body starts
+
+
+def split_front_matter(text: str, path: Path) -> SplitSource:
+    """Separate the front matter from the body; raises SourceErrors when it is malformed."""
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        raise SourceErrors([Diagnostic(
+            path, 1, 1, "the file has no front matter",
+            "start the file with a '---' line, then 'title: ...', then another '---' line.")])
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "".join(lines[1:index])
+            body = "".join(lines[index + 1:])
+            break
+    else:
+        raise SourceErrors([Diagnostic(
+            path, 1, 1, "the front matter is never closed",
+            "end the front matter with a line holding only '---'.")])
+    data = load_yaml(yaml_text, path, line_offset=1)
+    if data is None:
+        data = MarkedMap()
+    if not isinstance(data, MarkedMap):
+        raise SourceErrors([Diagnostic(path, 2, 1, "the front matter must be a mapping of keys",
+                                       "write 'key: value' lines, e.g. 'title: Hello'.")])
+    return SplitSource(data, body, index + 2)

@@ -1,0 +1,145 @@
+"""Markdown for posts and pages: Python-Markdown with the extensions a blogger expects.
+
+Root-relative links and images (`/about/`) are given the site's base path
+(`/hub/about/`) here, so every body keeps working under a subpath.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from hubgen.config import Config
+from hubgen.content.models import Heading
+from hubgen.content.slugs import slugify
+
+DEFAULT_EXTENSIONS: tuple[str, ...] = (
+    "tables", "fenced_code", "footnotes", "abbr", "attr_list", "def_list",
+    "admonition", "md_in_html", "sane_lists", "toc", "codehilite",
+)
+MORE_MARKER = "<!--more-->"
+
+_URL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "source": ("src",), "video": ("src", "poster"),
+                   "audio": ("src",), "link": ("href",)}
+_RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])/(?!/)""", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _toc_slug(value: str, separator: str) -> str:
+    return slugify(value) or "section"
+
+
+def with_base_path(url: str, base_path: str) -> str:
+    """Put the site's base path in front of a root-relative URL; leave others alone."""
+    if base_path == "/" or not url.startswith("/") or url.startswith("//"):
+        return url
+    return base_path + url[1:]
+
+
+class _BasePathLinks(Treeprocessor):
+    """Rewrites root-relative URLs in the tree and in raw HTML blocks."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str):
+        super().__init__(md)
+        self.base_path = base_path
+
+    def run(self, root: ET.Element) -> None:
+        if self.base_path == "/":
+            return
+        for element in root.iter():
+            for attribute in _URL_ATTRIBUTES.get(element.tag, ()):
+                value = element.get(attribute)
+                if value:
+                    element.set(attribute, with_base_path(value, self.base_path))
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[index] = _RAW_URL.sub(rf"\g<1>\g<2>{self.base_path}", block)
+
+
+class _BasePathExtension(Extension):
+    def __init__(self, base_path: str):
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Low priority: run after every other tree processor made its links.
+        md.treeprocessors.register(_BasePathLinks(md, self.base_path), "hubgen-base-path", 1)
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """A Markdown body as HTML, with its headings and a plain-text summary."""
+
+    html: str
+    summary_html: str
+    summary_text: str
+    toc: tuple[Heading, ...]
+    word_count: int
+
+
+def _headings(tokens: list[dict[str, Any]]) -> tuple[Heading, ...]:
+    return tuple(Heading(t["level"], t["id"], _TAGS.sub("", t["name"]),
+                         _headings(t.get("children", []))) for t in tokens)
+
+
+def plain_text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace folded."""
+    import html as html_module
+    return " ".join(html_module.unescape(_TAGS.sub(" ", html)).split())
+
+
+def first_paragraph(html: str) -> str:
+    """The text of the first <p> of an HTML fragment (empty when there is none)."""
+    match = re.search(r"<p[^>]*>(.*?)</p>", html, re.DOTALL)
+    return plain_text(match[1]) if match else ""
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """Cut text at a word boundary under `limit` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"
+
+
+class MarkdownRenderer:
+    """Turns Markdown bodies into HTML for one site. One instance per process."""
+
+    def __init__(self, config: Config):
+        self.base_path = config.base_path
+        extensions: list[Any] = [*DEFAULT_EXTENSIONS, *config.markdown.extensions,
+                                 _BasePathExtension(self.base_path)]
+        extension_configs: dict[str, dict[str, Any]] = {
+            "toc": {"permalink": "#", "permalink_class": "heading-anchor",
+                    "permalink_title": "Link to this section", "slugify": _toc_slug,
+                    "toc_depth": "2-4"},
+            "codehilite": {"css_class": "highlight", "guess_lang": False},
+            "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+        }
+        for name, settings in config.markdown.extension_configs.items():
+            extension_configs.setdefault(name, {}).update(settings)
+        self._md = markdown.Markdown(extensions=extensions, extension_configs=extension_configs,
+                                     output_format="html")
+
+    def render(self, text: str) -> RenderedMarkdown:
+        """Render one body; the summary is what stands above `<!--more-->`."""
+        md = self._md
+        md.reset()
+        html = md.convert(text).replace(MORE_MARKER, "")
+        toc = _headings(getattr(md, "toc_tokens", []))
+        if MORE_MARKER in text:
+            md.reset()
+            summary_html = md.convert(text.split(MORE_MARKER, 1)[0])
+            summary_text = plain_text(summary_html)
+        else:
+            summary_text = first_paragraph(html)
+            summary_html = ""
+        words = len(plain_text(html).split())
+        return RenderedMarkdown(html, summary_html, summary_text, toc, words)

@@ -1,0 +1,100 @@
+"""The model objects that sources become: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+DocumentKind = Literal["post", "page"]
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who takes part: a brand voice, a moderator or a community member."""
+
+    key: str
+    name: str
+    role: str = "community"
+    url: str = ""
+    avatar: str = ""
+    bio: str = ""
+    handles: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    position: Position = (0, 0)
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for a badge when there is no avatar."""
+        words = [w for w in self.name.split() if w[:1].isalnum()]
+        if not words:
+            return "?"
+        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+        return letters.upper()
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who wrote a post: a person of people.yaml, or just a name."""
+
+    name: str
+    key: str | None = None
+    url: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One entry of a document's table of contents."""
+
+    level: int
+    id: str
+    title: str
+    children: tuple[Heading, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A post or a page: front matter plus its rendered body."""
+
+    kind: DocumentKind
+    source: Path
+    rel_path: str               # the path below content/, with '/' separators
+    title: str
+    slug: str
+    date: datetime | None
+    updated: datetime | None
+    html: str                   # the body, rendered (links already carry the base path)
+    summary: str                # plain text, for listings and meta descriptions
+    summary_html: str           # the part above <!--more-->, or the summary as HTML
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    author_ref: str = ""        # as written: a people.yaml key or a name
+    author: Author | None = None  # resolved by the Library
+    image: str = ""
+    image_alt: str = ""
+    draft: bool = False
+    comments: bool | dict[str, Any] = True
+    aliases: tuple[str, ...] = ()
+    toc: tuple[Heading, ...] = ()
+    show_toc: bool = False
+    template: str = ""
+    word_count: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)  # front matter key → value
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at 220 words a minute, at least one."""
+        return max(1, round(self.word_count / 220))
+
+    def position_of(self, key: str) -> Position:
+        """Where a front matter key's value was written (the file's top when absent)."""
+        return self.positions.get(key, (1, 1))
+
+    @property
+    def lastmod(self) -> datetime | None:
+        """When the document last changed: `updated`, else `date`."""
+        return self.updated or self.date

@@ -1,0 +1,105 @@
+"""Reading `content/people.yaml`: the people who take part in the hub."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from hubgen.content.models import Person
+from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.yamlfile import MarkedMap, read_yaml_file
+
+ROLES = ("brand", "moderator", "community")
+PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles")
+
+
+def is_safe_link(value: str) -> bool:
+    """True for an absolute http(s) URL or a site-relative path."""
+    if value.startswith("/") and not value.startswith("//"):
+        return True
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person]:
+    """Read people.yaml (a missing file means nobody); problems go to `diagnostics`."""
+    if not path.is_file():
+        return {}
+    try:
+        data = read_yaml_file(path)
+    except SourceErrors as exc:
+        diagnostics.extend(exc.diagnostics)
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, MarkedMap):
+        diagnostics.error(path, 1, 1, "people.yaml must be a mapping of person keys",
+                          "write one person a line, e.g. ana: {name: Ana Ruiz, role: brand}.")
+        return {}
+    people: dict[str, Person] = {}
+    for key, entry in data.items():
+        person = _read_person(path, str(key), entry, data, diagnostics)
+        if person is not None:
+            people[person.key] = person
+    return people
+
+
+def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
+                 diagnostics: Diagnostics) -> Person | None:
+    position = data.key_at(key)
+    if isinstance(entry, str):
+        return Person(key=key, name=entry.strip(), source=path, position=position)
+    if not isinstance(entry, MarkedMap):
+        diagnostics.error(path, *data.value_at(key), f"person '{key}' must be a mapping",
+                          f"write e.g. {key}: {{name: Full Name, role: community}}.")
+        return None
+    ok = True
+    for field_name in entry:
+        if field_name not in PERSON_KEYS:
+            close = difflib.get_close_matches(str(field_name), PERSON_KEYS, n=1)
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else f"known keys: {', '.join(PERSON_KEYS)}.")
+            diagnostics.warning(path, *entry.key_at(field_name),
+                                f"unknown key '{field_name}' for person '{key}'", hint)
+    fields: dict[str, str] = {}
+    for name in ("name", "role", "url", "avatar", "bio"):
+        value = entry.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            diagnostics.error(path, *entry.value_at(name), f"'{name}' of '{key}' must be a text",
+                              "quote it if it holds special characters.")
+            ok = False
+            continue
+        fields[name] = str(value).strip()
+    if not fields.get("name"):
+        diagnostics.error(path, *position, f"person '{key}' has no name",
+                          f"add name: to '{key}', e.g. {{name: Full Name}}.")
+        ok = False
+    role = fields.get("role", "community")
+    if role not in ROLES:
+        diagnostics.error(path, *entry.value_at("role"), f"unknown role '{role}' for '{key}'",
+                          f"choose one of {', '.join(ROLES)}.")
+        ok = False
+    for name in ("url", "avatar"):
+        value = fields.get(name, "")
+        if value and not is_safe_link(value):
+            diagnostics.error(path, *entry.value_at(name),
+                              f"'{name}' of '{key}' must be an http(s) URL or a site path, "
+                              f"got {value!r}",
+                              "write https://... or a path starting with '/'.")
+            ok = False
+    handles = entry.get("handles", {}) or {}
+    if not isinstance(handles, dict):
+        diagnostics.error(path, *entry.value_at("handles"),
+                          f"'handles' of '{key}' must be a mapping of platform to handle",
+                          'write e.g. handles: {mastodon: "@ana@social.example"}.')
+        ok = False
+        handles = {}
+    if not ok:
+        return None
+    return Person(key=key, name=fields["name"], role=role, url=fields.get("url", ""),
+                  avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),
+                  handles={str(k): str(v) for k, v in handles.items()},
+                  source=path, position=position)

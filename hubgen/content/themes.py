@@ -1,0 +1,79 @@
+"""Themes: which folders a site's templates and static files come from, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubgen.config import Config
+from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.yamlfile import MarkedMap, read_yaml_file
+
+BUILTIN_THEME = "default"
+
+
+def builtin_themes_dir() -> Path:
+    """Where the themes shipped with hubgen are: inside the installed package, or the checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "themes"
+    if installed.is_dir():
+        return installed
+    return package.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme folder: its templates/ and static/."""
+
+    name: str
+    folder: Path
+
+    @property
+    def templates(self) -> Path:
+        """The theme's templates folder."""
+        return self.folder / "templates"
+
+    @property
+    def static(self) -> Path:
+        """The theme's static folder."""
+        return self.folder / "static"
+
+
+def _find_theme(name: str, site_root: Path) -> Path | None:
+    for candidate in (site_root / "themes" / name, builtin_themes_dir() / name):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def theme_chain(config: Config) -> list[Theme]:
+    """The theme in use, then its parents (`extends:` in theme.yaml), ending with the default.
+
+    Raises SourceErrors for an unknown theme or a loop of parents.
+    """
+    chain: list[Theme] = []
+    name = config.theme
+    asked_by: tuple[Path, str] = (config.path, "theme")
+    while name:
+        folder = _find_theme(name, config.root)
+        if folder is None:
+            raise SourceErrors([Diagnostic(asked_by[0], 0, 0, f"unknown theme '{name}'",
+                                           f"put it in themes/{name}/ beside hubgen.yaml, "
+                                           f"or use theme: {BUILTIN_THEME}.")])
+        if any(t.folder == folder for t in chain):
+            raise SourceErrors([Diagnostic(asked_by[0], 0, 0,
+                                           f"theme '{name}' extends itself through its parents",
+                                           "remove the loop of 'extends:' in theme.yaml.")])
+        chain.append(Theme(name, folder))
+        settings_path = folder / "theme.yaml"
+        parent = ""
+        if settings_path.is_file():
+            settings = read_yaml_file(settings_path)
+            if isinstance(settings, MarkedMap):
+                parent = str(settings.get("extends") or "")
+            asked_by = (settings_path, "extends")
+        name = parent
+    default = builtin_themes_dir() / BUILTIN_THEME
+    if all(t.folder != default for t in chain):
+        chain.append(Theme(BUILTIN_THEME, default))
+    return chain

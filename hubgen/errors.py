@@ -1,0 +1,157 @@
+"""The one error family of hubgen, and the diagnostics a build collects.
+
+A problem in a user's file is a value (`Diagnostic`) with a path, a line, a
+column, a message and a hint, until the CLI (or serve's overlay) prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How bad a diagnostic is: errors stop a build, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in one place of a user's file.
+
+    `line` and `column` are 1-based; 0 means "the whole file".
+    """
+
+    path: Path | None
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        """True when this diagnostic stops the build."""
+        return self.severity is Severity.ERROR
+
+    def location(self, root: Path | None = None) -> str:
+        """`path:line:col`, with the path relative to `root` where possible."""
+        if self.path is None:
+            return "hubgen"
+        shown = display_path(self.path, root)
+        if self.line <= 0:
+            return shown
+        return f"{shown}:{self.line}:{max(self.column, 1)}"
+
+    def as_warning(self) -> Diagnostic:
+        """The same diagnostic, demoted to a warning."""
+        return Diagnostic(self.path, self.line, self.column, self.message, self.hint,
+                          Severity.WARNING)
+
+    def as_error(self) -> Diagnostic:
+        """The same diagnostic, promoted to an error (used by `--strict`)."""
+        return Diagnostic(self.path, self.line, self.column, self.message, self.hint,
+                          Severity.ERROR)
+
+    def excerpt(self) -> tuple[str, str] | None:
+        """The offending line of the file and a caret under the column, when known."""
+        if self.path is None or self.line <= 0:
+            return None
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return None
+        if self.line > len(lines):
+            return None
+        text = lines[self.line - 1]
+        column = min(max(self.column, 1), len(text) + 1)
+        # Keep tabs in the caret line so the caret stands under the right character.
+        padding = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
+        return text.replace("\t", "    "), padding.replace("\t", "    ") + "^"
+
+    def sort_key(self) -> tuple[str, int, int]:
+        """Order diagnostics by file, then line, then column."""
+        return (str(self.path or ""), self.line, self.column)
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Show `path` relative to `root` when it lies inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+class HubgenError(Exception):
+    """Base of every error hubgen raises on purpose."""
+
+
+class UsageError(HubgenError):
+    """The command was asked for something impossible (a bad option, a refused folder)."""
+
+
+class SourceErrors(HubgenError):
+    """One or more problems in the user's files; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics: list[Diagnostic] = sorted(diagnostics, key=Diagnostic.sort_key)
+        count = sum(1 for d in self.diagnostics if d.is_error)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the hub's files")
+
+
+class Diagnostics:
+    """A collector: every stage adds what it finds and keeps going."""
+
+    def __init__(self, strict: bool = False):
+        self.strict = strict
+        self._items: list[Diagnostic] = []
+
+    def error(self, path: Path | None, line: int, column: int, message: str,
+              hint: str = "") -> None:
+        """Record an error at a place."""
+        self._items.append(Diagnostic(path, line, column, message, hint))
+
+    def warning(self, path: Path | None, line: int, column: int, message: str,
+                hint: str = "") -> None:
+        """Record a warning at a place; with `strict` it counts as an error."""
+        severity = Severity.ERROR if self.strict else Severity.WARNING
+        self._items.append(Diagnostic(path, line, column, message, hint, severity))
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        """Record a diagnostic made elsewhere (strict mode promotes warnings)."""
+        if self.strict and not diagnostic.is_error:
+            diagnostic = diagnostic.as_error()
+        self._items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Record several diagnostics."""
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that stop a build, in file order."""
+        return sorted((d for d in self._items if d.is_error), key=Diagnostic.sort_key)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The diagnostics that do not stop a build, in file order."""
+        return sorted((d for d in self._items if not d.is_error), key=Diagnostic.sort_key)
+
+    def raise_if_errors(self) -> None:
+        """Stop here when anything recorded so far is an error."""
+        if any(d.is_error for d in self._items):
+            raise SourceErrors(self._items)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(sorted(self._items, key=Diagnostic.sort_key))
+
+    def __len__(self) -> int:
+        return len(self._items)

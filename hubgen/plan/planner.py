@@ -1,0 +1,158 @@
+"""The planner: from the Library to the list of routes that make up the site."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from hubgen.content.models import Document
+from hubgen.content.themes import Theme
+from hubgen.errors import Diagnostics
+from hubgen.library import Library, Tag
+from hubgen.plan.pagination import paginate
+from hubgen.plan.routes import Route, SitePlan
+from hubgen.plan.urls import Urls
+
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
+_STATIC_JUNK = (".DS_Store", "Thumbs.db", "4913")
+
+
+def _is_static_junk(relative: Path) -> bool:
+    for part in relative.parts:
+        if part in (".git", ".hg", ".svn") or part in _STATIC_JUNK:
+            return True
+        if part.endswith(("~", ".swp", ".swx", ".tmp")) or part.startswith((".#", "#")):
+            return True
+    return False
+
+
+def static_files(folders: list[Path]) -> dict[str, Path]:
+    """Site path → file for every static file; later folders override earlier ones."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and not _is_static_junk(relative):
+                found["/" + relative.as_posix()] = path
+    return found
+
+
+def static_folders(themes: list[Theme], site_root: Path) -> list[Path]:
+    """Static folders from the farthest parent theme to the site's own `static/`."""
+    return [theme.static for theme in reversed(themes)] + [site_root / "static"]
+
+
+def _newest(documents: tuple[Document, ...] | list[Document]) -> datetime | None:
+    dates = [d.lastmod for d in documents if d.lastmod is not None]
+    return max(dates) if dates else None
+
+
+def _feed_routes(library: Library, first_path: str, title: str,
+                 documents: tuple[Document, ...], html_path: str) -> list[Route]:
+    config = library.config
+    chosen = tuple(d for d in documents if d.kind == "post")[: config.feeds.limit]
+    routes = []
+    for fmt in config.feeds.formats:
+        routes.append(Route(
+            path=first_path + FEED_FILES[fmt], kind="feed", feed_format=fmt, title=title,
+            context={"documents": chosen, "html_path": html_path},
+            lastmod=_newest(chosen),
+        ))
+    return routes
+
+
+def _tag_routes(library: Library, urls: Urls, tag: Tag) -> list[Route]:
+    first = urls.tag(tag.slug)
+    routes = [
+        Route(path=pager.path, kind="html", template="tag.html", title=tag.name,
+              context={"tag": tag, "pager": pager, "documents": pager.items},
+              lastmod=_newest(pager.items), in_sitemap=True)
+        for pager in paginate(tag.documents, library.config.paginate, first)
+    ]
+    routes += _feed_routes(library, first, f"{library.config.title}: {tag.name}",
+                           tag.documents, first)
+    return routes
+
+
+def plan_site(library: Library, urls: Urls, themes: list[Theme],
+              diagnostics: Diagnostics) -> SitePlan:
+    """Every route of the site. Two routes with one path are an error naming both sources."""
+    config = library.config
+    routes: list[Route] = []
+
+    for pager in paginate(library.posts, config.paginate, "/"):
+        routes.append(Route(path=pager.path, kind="html", template="index.html",
+                            title=config.title,
+                            context={"pager": pager, "documents": pager.items},
+                            lastmod=_newest(pager.items) if pager.number > 1
+                            else library.newest_date,
+                            in_sitemap=True))
+
+    posts = library.posts
+    for index, post in enumerate(posts):
+        neighbours = {"newer": posts[index - 1] if index > 0 else None,
+                      "older": posts[index + 1] if index + 1 < len(posts) else None}
+        routes.append(Route(path=urls.document(post), kind="html",
+                            template=post.template or "post.html", title=post.title,
+                            context={"document": post, **neighbours}, source=post.source,
+                            lastmod=post.lastmod, in_sitemap=True))
+    for page in library.pages:
+        routes.append(Route(path=urls.document(page), kind="html",
+                            template=page.template or "page.html", title=page.title,
+                            context={"document": page}, source=page.source,
+                            lastmod=page.lastmod, in_sitemap=True))
+
+    routes.append(Route(path="/tags/", kind="html", template="tags.html", title="Tags",
+                        context={"tags": tuple(library.tags.values())},
+                        lastmod=library.newest_date, in_sitemap=bool(library.tags)))
+    for tag in library.tags.values():
+        routes += _tag_routes(library, urls, tag)
+
+    routes += _feed_routes(library, "/", config.title, library.posts, "/")
+    routes.append(Route(path="/404.html", kind="html", template="404.html",
+                        title="Page not found"))
+    routes.append(Route(path="/sitemap.xml", kind="sitemap"))
+    routes.append(Route(path="/robots.txt", kind="robots"))
+
+    for path, file in static_files(static_folders(themes, config.root)).items():
+        routes.append(Route(path=path, kind="static", source=file))
+
+    _report_collisions(routes, config.root, diagnostics)
+    return SitePlan(tuple(routes))
+
+
+def _describe(route: Route, root: Path) -> str:
+    if route.source is None:
+        return f"the generated {route.template or route.kind} page"
+    try:
+        return route.source.relative_to(root).as_posix()
+    except ValueError:
+        return str(route.source)
+
+
+def _blame(first: Route, second: Route) -> Route:
+    """The route whose file should change: one that set its slug, else one with a file."""
+    for route in (second, first):
+        document = route.context.get("document")
+        if isinstance(document, Document) and "slug" in document.positions:
+            return route
+    return second if second.source is not None else first
+
+
+def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics) -> None:
+    seen: dict[str, Route] = {}
+    for route in routes:
+        key = route.output.lower()
+        first = seen.setdefault(key, route)
+        if first is route:
+            continue
+        blame = _blame(first, route)
+        document = blame.context.get("document")
+        position = document.position_of("slug") if isinstance(document, Document) else (0, 0)
+        diagnostics.error(blame.source, *position,
+                          f"two items have the URL {route.path}: {_describe(first, root)} "
+                          f"and {_describe(route, root)}",
+                          "give one of them another 'slug:' in its front matter, "
+                          "or rename the file.")

@@ -1,0 +1,53 @@
+"""Routes: one output file each, with what renders it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from hubgen.plan.urls import output_file
+
+RouteKind = Literal["html", "feed", "sitemap", "robots", "static"]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One file of the site: its path, how it is rendered, and where it comes from.
+
+    `path` is the site path without the base path ('/posts/x/'); `context` is
+    what the template sees besides the globals; `sources` are the content
+    files whose change changes this file.
+    """
+
+    path: str
+    kind: RouteKind
+    template: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    source: Path | None = None
+    lastmod: datetime | None = None
+    in_sitemap: bool = False
+    feed_format: str = ""
+
+    @property
+    def output(self) -> str:
+        """The output file, relative to the output folder, with '/' separators."""
+        return output_file(self.path)
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Every route of the site, in a stable order."""
+
+    routes: tuple[Route, ...]
+
+    def of_kind(self, kind: RouteKind) -> list[Route]:
+        """The routes of one kind."""
+        return [r for r in self.routes if r.kind == kind]
+
+    @property
+    def sitemap_routes(self) -> list[Route]:
+        """The public pages, for the sitemap."""
+        return [r for r in self.routes if r.in_sitemap]

@@ -1,0 +1,71 @@
+"""URLs: permalinks, the base path, and absolute URLs, in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote, urljoin
+
+from hubgen.config import Config
+from hubgen.content.markdown import with_base_path
+from hubgen.content.models import Document, Person
+
+
+class Urls:
+    """Turns site paths ('/posts/x/') into links that keep the base path, and back."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.base_path = config.base_path
+        self.origin = config.origin
+
+    def permalink(self, pattern: str, slug: str, date: datetime | None = None) -> str:
+        """Fill a permalink pattern: {slug}, and {year} {month} {day} from the date."""
+        values = {"slug": slug, "year": "", "month": "", "day": ""}
+        if date is not None:
+            values.update(year=f"{date.year:04d}", month=f"{date.month:02d}",
+                          day=f"{date.day:02d}")
+        path = pattern.format(**values)
+        while "//" in path:
+            path = path.replace("//", "/")
+        return path
+
+    def document(self, document: Document) -> str:
+        """The site path of a post or page."""
+        patterns = self.config.permalinks
+        if document.kind == "post":
+            return self.permalink(patterns.post, document.slug, document.date)
+        return self.permalink(patterns.page, document.slug)
+
+    def tag(self, slug: str) -> str:
+        """The site path of a tag's page."""
+        return self.permalink(self.config.permalinks.tag, slug)
+
+    def person(self, person: Person) -> str:
+        """The site path of a person's page."""
+        return self.permalink(self.config.permalinks.person, person.key)
+
+    def url(self, path: str) -> str:
+        """A root-relative link that keeps the base path ('/about/' → '/hub/about/')."""
+        if "://" in path or path.startswith(("//", "#", "mailto:", "tel:")):
+            return path
+        if not path.startswith("/"):
+            path = "/" + path
+        return quote(with_base_path(path, self.base_path), safe="/#?=&%:+@!$,;~")
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of a site path ('/about/' → 'https://x.example/hub/about/')."""
+        if "://" in path:
+            return path
+        return self.origin + self.url(path)
+
+    def absolute_from(self, base_url: str, link: str) -> str:
+        """Resolve a link found in a page (already carrying the base path) against that page."""
+        return urljoin(base_url, link)
+
+
+def output_file(path: str) -> str:
+    """The file a site path is written to: '/posts/x/' → 'posts/x/index.html'."""
+    relative = path.lstrip("/")
+    if relative == "" or relative.endswith("/"):
+        return relative + "index.html"
+    return relative

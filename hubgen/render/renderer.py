@@ -1,0 +1,151 @@
+"""The Renderer: one route in, the bytes of its file out."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from hubgen import __version__
+from hubgen.content.models import Document, Person
+from hubgen.content.themes import Theme
+from hubgen.errors import Diagnostic
+from hubgen.feeds import render_feed
+from hubgen.library import Library, Tag
+from hubgen.plan.routes import Route, SitePlan
+from hubgen.plan.urls import Urls
+from hubgen.render.templates import AssetUrls, make_environment
+from hubgen.seo import feed_links, page_meta, render_robots, render_sitemap
+
+
+class RenderError(Exception):
+    """A route could not be rendered; carries the diagnostic to show."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """One link of the main navigation, ready for a template."""
+
+    title: str
+    url: str
+    path: str
+
+
+class SiteView:
+    """What templates see as `site`: the config's facts and the Library's lists."""
+
+    def __init__(self, library: Library, urls: Urls):
+        config = library.config
+        self.title = config.title
+        self.description = config.description
+        self.language = config.language
+        self.url = config.url
+        self.base_path = config.base_path
+        self.brand = config.brand
+        self.author = config.author
+        self.copyright = config.copyright
+        self.extra = config.extra
+        self.timezone = config.timezone
+        self.posts = library.posts
+        self.pages = library.pages
+        self.tags = tuple(library.tags.values())
+        self.people = library.people
+        self.newest = library.newest_date
+        items = config.menu or ()
+        self.menu = tuple(MenuLink(item.title, urls.url(item.url), item.url) for item in items)
+        self.feeds = feed_links(library, urls, Route(path="/", kind="html"))
+
+
+class Renderer:
+    """Renders the routes of one plan. Pure: the same route gives the same bytes."""
+
+    def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme]):
+        self.library = library
+        self.plan = plan
+        self.urls = urls
+        config = library.config
+        self.env = make_environment(config, themes)
+        statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
+        self.env.globals.update(
+            site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
+            link=self.link, asset=AssetUrls(statics, urls.url),
+            hubgen={"version": __version__},
+        )
+
+    def link(self, target: Any) -> str:
+        """The URL of a Document, Tag or Person, or of a site path."""
+        if isinstance(target, Document):
+            return self.urls.url(self.urls.document(target))
+        if isinstance(target, Tag):
+            return self.urls.url(self.urls.tag(target.slug))
+        if isinstance(target, Person):
+            return self.urls.url(self.urls.person(target))
+        return self.urls.url(str(target))
+
+    def render(self, route: Route) -> bytes:
+        """The bytes of one route's file; raises RenderError for template problems."""
+        if route.kind == "html":
+            return self._render_html(route)
+        if route.kind == "feed":
+            return render_feed(route, self.library, self.urls)
+        if route.kind == "sitemap":
+            return render_sitemap(self.plan, self.urls)
+        if route.kind == "robots":
+            return render_robots(self.urls)
+        if route.kind == "static":
+            assert route.source is not None
+            return route.source.read_bytes()
+        raise ValueError(f"unknown route kind {route.kind!r}")
+
+    def _render_html(self, route: Route) -> bytes:
+        context = dict(route.context)
+        context["route"] = route
+        context["meta"] = page_meta(route, self.library, self.urls)
+        document = context.get("document")
+        if isinstance(document, Document):
+            context["tags"] = self.library.tags_of(document)
+        try:
+            template = self.env.get_template(route.template)
+            html = template.render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise RenderError(self._not_found(route, exc)) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(Diagnostic(
+                Path(exc.filename) if exc.filename else None, exc.lineno or 0, 1,
+                f"template syntax error: {exc.message}",
+                "check the {% %} and {{ }} tags around this line.")) from None
+        except Exception as exc:  # a template's own runtime error
+            raise RenderError(self._runtime_error(route, exc)) from None
+        return html.encode("utf-8")
+
+    def _not_found(self, route: Route, exc: jinja2.TemplateNotFound) -> Diagnostic:
+        document = route.context.get("document")
+        name = exc.name
+        if isinstance(document, Document) and document.template and name == document.template:
+            return Diagnostic(document.source, *document.position_of("template"),
+                              f"unknown template '{name}'",
+                              f"put {name} in templates/, or remove 'template:' to use the "
+                              "theme's own.")
+        return Diagnostic(None, 0, 0, f"unknown template '{name}'",
+                          f"the theme has no {name} (needed for {route.path} and pages like "
+                          f"it); add it to templates/ or check 'theme:' in hubgen.yaml.")
+
+    def _runtime_error(self, route: Route, exc: Exception) -> Diagnostic:
+        # Jinja rewrites tracebacks so template frames carry the template file and line.
+        frames = traceback.extract_tb(sys.exc_info()[2])
+        for frame in reversed(frames):
+            if frame.filename.endswith((".html", ".xml", ".j2", ".jinja")):
+                return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
+                                  f"template error: {exc}",
+                                  f"check the variables and filters used on this line "
+                                  f"(first seen while rendering {route.path}).")
+        return Diagnostic(None, 0, 0, f"error while rendering {route.path}: {exc!r}",
+                          "this is likely a bug in hubgen; please report it.")

@@ -1,0 +1,83 @@
+"""The Jinja environment: site templates over the theme chain, with a `!theme/` escape."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from hubgen.config import Config
+from hubgen.content.themes import Theme
+from hubgen.seo import script_safe_json
+
+THEME_PREFIX = "!theme"
+
+
+def make_loader(site_templates: Path, themes: list[Theme]) -> jinja2.BaseLoader:
+    """The site's templates/ first, then each theme.
+
+    `!theme/NAME` is the theme's template, skipping the site's own; `!THEME/NAME`
+    is the template of one theme of the chain (for a theme extending its parent).
+    """
+    theme_loaders = [jinja2.FileSystemLoader(str(t.templates)) for t in themes
+                     if t.templates.is_dir()]
+    prefixes: dict[str, jinja2.BaseLoader] = {THEME_PREFIX: jinja2.ChoiceLoader(theme_loaders)}
+    # A theme that extends a parent reaches the parent's own templates by name
+    # ("!default/post.html"); "!theme/" would lead back to itself.
+    for theme in themes:
+        prefixes.setdefault(f"!{theme.name}",
+                            jinja2.FileSystemLoader(str(theme.templates)))
+    return jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(site_templates)),
+        *theme_loaders,
+        jinja2.PrefixLoader(prefixes, delimiter="/"),
+    ])
+
+
+def format_date(value: datetime | None, fmt: str = "%B %-d, %Y", tz: Any = None) -> str:
+    """A date shown in the site's timezone (strftime codes; %-d is the day without zero)."""
+    if value is None:
+        return ""
+    if tz is not None:
+        value = value.astimezone(tz)
+    # %-d is not portable; do it here so themes can rely on it.
+    return value.strftime(fmt.replace("%-d", str(value.day)).replace("%-H", str(value.hour)))
+
+
+class AssetUrls:
+    """`asset('css/hub.css')` → '/css/hub.css?v=1a2b3c4d': a fingerprint busts caches."""
+
+    def __init__(self, files: dict[str, Path], url: Callable[[str], str]):
+        self.files = files
+        self.url = url
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        site_path = "/" + path.lstrip("/")
+        if site_path not in self._cache:
+            file = self.files.get(site_path)
+            link = self.url(site_path)
+            if file is not None:
+                digest = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+                link = f"{link}?v={digest}"
+            self._cache[site_path] = link
+        return self._cache[site_path]
+
+
+def make_environment(config: Config, themes: list[Theme]) -> jinja2.Environment:
+    """A Jinja environment for one site; globals are added by the Renderer."""
+    env = jinja2.Environment(
+        loader=make_loader(config.root / "templates", themes),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.ChainableUndefined,
+    )
+    env.filters["date"] = lambda value, fmt="%B %-d, %Y": format_date(value, fmt, config.tz)
+    env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
+    return env

@@ -1,0 +1,174 @@
+"""What search engines and social sites read: meta tags, JSON-LD, sitemap.xml, robots.txt."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from hubgen.content.models import Author, Document
+from hubgen.library import Library, Tag
+from hubgen.plan.routes import Route, SitePlan
+from hubgen.plan.urls import Urls
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed offered for autodiscovery."""
+
+    title: str
+    type: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Everything a page's <head> says about it."""
+
+    title: str                  # the full <title>
+    page_title: str             # the heading of the page alone
+    description: str
+    canonical: str
+    og_type: str
+    image: str = ""
+    image_alt: str = ""
+    published: datetime | None = None
+    modified: datetime | None = None
+    author: Author | None = None
+    tags: tuple[Tag, ...] = ()
+    jsonld: dict[str, Any] = field(default_factory=dict)
+    feeds: tuple[FeedLink, ...] = ()
+    noindex: bool = False
+
+
+FEED_TYPES = {"rss": ("RSS", "application/rss+xml", "feed.xml"),
+              "atom": ("Atom", "application/atom+xml", "atom.xml")}
+
+
+def feed_links(library: Library, urls: Urls, route: Route) -> tuple[FeedLink, ...]:
+    """The site's feeds, and the tag's own feeds on a tag page."""
+    config = library.config
+    links = []
+    tag = route.context.get("tag")
+    for fmt in config.feeds.formats:
+        label, mime, name = FEED_TYPES[fmt]
+        if isinstance(tag, Tag):
+            links.append(FeedLink(f"{config.title}: {tag.name} ({label})", mime,
+                                  urls.url(urls.tag(tag.slug) + name)))
+        links.append(FeedLink(f"{config.title} ({label})", mime, urls.url("/" + name)))
+    return tuple(links)
+
+
+def _person_ld(author: Author | None, urls: Urls) -> dict[str, Any] | None:
+    if author is None:
+        return None
+    data: dict[str, Any] = {"@type": "Person", "name": author.name}
+    if author.url:
+        data["url"] = urls.absolute(author.url)
+    return data
+
+
+def _publisher_ld(library: Library, urls: Urls) -> dict[str, Any]:
+    config = library.config
+    return {"@type": "Organization", "name": config.brand.name or config.title,
+            "url": urls.absolute("/")}
+
+
+def document_jsonld(document: Document, library: Library, urls: Urls,
+                    canonical: str) -> dict[str, Any]:
+    """BlogPosting for a post, WebPage for a page."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting" if document.kind == "post" else "WebPage",
+        "url": canonical,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "headline" if document.kind == "post" else "name": document.title,
+        "description": document.description or document.summary,
+        "inLanguage": library.config.language,
+        "publisher": _publisher_ld(library, urls),
+    }
+    if document.date:
+        data["datePublished"] = document.date.isoformat()
+    if document.lastmod:
+        data["dateModified"] = document.lastmod.isoformat()
+    author = _person_ld(document.author, urls)
+    if author:
+        data["author"] = author
+    if document.image:
+        data["image"] = urls.absolute(document.image)
+    if document.tags:
+        data["keywords"] = list(document.tags)
+    if document.kind == "post":
+        data["wordCount"] = document.word_count
+    return data
+
+
+def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
+    """The <head> facts of one HTML route."""
+    config = library.config
+    canonical = urls.absolute(route.path)
+    feeds = feed_links(library, urls, route)
+    document = route.context.get("document")
+    if isinstance(document, Document):
+        return PageMeta(
+            title=f"{document.title} · {config.title}", page_title=document.title,
+            description=document.description or document.summary or config.description,
+            canonical=canonical, og_type="article" if document.kind == "post" else "website",
+            image=urls.absolute(document.image) if document.image else "",
+            image_alt=document.image_alt, published=document.date, modified=document.lastmod,
+            author=document.author, tags=tuple(library.tags_of(document)),
+            jsonld=document_jsonld(document, library, urls, canonical), feeds=feeds)
+    pager = route.context.get("pager")
+    suffix = f" (page {pager.number} of {pager.total})" if pager and pager.number > 1 else ""
+    if route.template == "index.html":
+        jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
+                  "url": urls.absolute("/"), "description": config.description,
+                  "inLanguage": config.language, "publisher": _publisher_ld(library, urls)}
+        return PageMeta(title=config.title + suffix, page_title=config.title,
+                        description=config.description, canonical=canonical, og_type="website",
+                        jsonld=jsonld, feeds=feeds)
+    tag = route.context.get("tag")
+    if isinstance(tag, Tag):
+        description = f"Posts and conversations tagged {tag.name} on {config.title}."
+    elif route.template == "404.html":
+        description = f"This page does not exist on {config.title}."
+    else:
+        description = config.description
+    page_title = route.title or config.title
+    jsonld = {"@context": "https://schema.org",
+              "@type": "CollectionPage" if route.template != "404.html" else "WebPage",
+              "name": page_title, "url": canonical, "description": description,
+              "isPartOf": {"@type": "WebSite", "name": config.title,
+                           "url": urls.absolute("/")}}
+    return PageMeta(title=f"{page_title}{suffix} · {config.title}", page_title=page_title,
+                    description=description, canonical=canonical, og_type="website",
+                    jsonld=jsonld, feeds=feeds, noindex=route.template == "404.html")
+
+
+def script_safe_json(data: Any) -> str:
+    """JSON for a <script> block: '<', '>' and '&' escaped so no text can close the tag."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render_sitemap(plan: SitePlan, urls: Urls) -> bytes:
+    """sitemap.xml: every public page with its last modification date."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for route in plan.sitemap_routes:
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(urls.absolute(route.path))}</loc>")
+        if route.lastmod is not None:
+            lines.append(f"    <lastmod>{route.lastmod.isoformat()}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def render_robots(urls: Urls) -> bytes:
+    """robots.txt: everything allowed, and where the sitemap is."""
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('/sitemap.xml')}\n"
+            ).encode()

@@ -1,0 +1,172 @@
+"""YAML parsed safely, with the line and column of every key and value kept.
+
+Mappings come back as `MarkedMap` and sequences as `MarkedList`: plain dicts
+and lists that also know where each of their entries stood in the file, so a
+later stage can point at the exact spot of a bad value. Only PyYAML's safe
+constructors are used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, SequenceNode
+
+from hubgen.errors import Diagnostic, SourceErrors
+
+Position = tuple[int, int]  # 1-based line, 1-based column
+
+
+class MarkedMap(dict):
+    """A dict that remembers where each key and each value stood."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.position: Position = (0, 0)
+        self.key_positions: dict[Any, Position] = {}
+        self.value_positions: dict[Any, Position] = {}
+
+    def key_at(self, key: Any) -> Position:
+        """Where `key` was written (the mapping's own place when unknown)."""
+        return self.key_positions.get(key, self.position)
+
+    def value_at(self, key: Any) -> Position:
+        """Where the value of `key` was written (its key's place when unknown)."""
+        return self.value_positions.get(key, self.key_at(key))
+
+
+class MarkedList(list):
+    """A list that remembers where each item stood."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.position: Position = (0, 0)
+        self.item_positions: list[Position] = []
+
+    def item_at(self, index: int) -> Position:
+        """Where item `index` was written (the list's own place when unknown)."""
+        if 0 <= index < len(self.item_positions):
+            return self.item_positions[index]
+        return self.position
+
+
+def position_of(node: yaml.Node, line_offset: int = 0) -> Position:
+    """The 1-based position of a node's start."""
+    return (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """SafeLoader whose containers remember positions and which refuses duplicate keys."""
+
+    line_offset = 0
+    duplicate_keys: list[tuple[Any, Position, Position]]
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> MarkedMap:
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, "expected a mapping", node.start_mark)
+        self.flatten_mapping(node)
+        result = MarkedMap()
+        result.position = position_of(node, self.line_offset)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise ConstructorError("while reading a mapping", node.start_mark,
+                                       "found a key that cannot be used as a name",
+                                       key_node.start_mark) from None
+            key_pos = position_of(key_node, self.line_offset)
+            if key in result.key_positions:
+                self.duplicate_keys.append((key, result.key_positions[key], key_pos))
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_positions[key] = key_pos
+            result.value_positions[key] = position_of(value_node, self.line_offset)
+        return result
+
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> MarkedList:
+        if not isinstance(node, SequenceNode):
+            raise ConstructorError(None, None, "expected a sequence", node.start_mark)
+        result = MarkedList(self.construct_object(child, deep=True) for child in node.value)
+        result.position = position_of(node, self.line_offset)
+        result.item_positions = [position_of(child, self.line_offset) for child in node.value]
+        return result
+
+
+_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_mapping)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _MarkedLoader.construct_sequence)
+
+
+def _syntax_hint(problem: str, text: str, line: int) -> str:
+    """A hint for the YAML mistakes people make most."""
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in source_line or "'\\t'" in problem:
+        return "YAML does not allow tabs for indentation: indent with spaces."
+    if "mapping values are not allowed" in problem:
+        return ("a value holding ': ' must be quoted, e.g. title: \"Q1: why?\"; "
+                "or check the indentation of this line.")
+    if "could not find expected ':'" in problem or "simple key" in problem:
+        return "each line of a mapping needs 'key: value'; check for a missing colon."
+    if "found undefined alias" in problem or "found character '*'" in problem \
+            or "found character '@'" in problem or "found character '`'" in problem:
+        return "a value starting with *, &, @ or ` must be quoted."
+    if "expected ',' or ']'" in problem:
+        return "a list opened with '[' must be closed with ']' on the same value."
+    if "expected ',' or '}'" in problem:
+        return "a mapping opened with '{' must be closed with '}' on the same value."
+    if "expected <block end>" in problem or "bad indentation" in problem:
+        return "check the indentation: items of one mapping or list line up exactly."
+    if "found unexpected end of stream" in problem or "unexpected end" in problem:
+        return "a quote or bracket is opened and never closed."
+    return "check the YAML syntax around this spot."
+
+
+def load_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
+    """Parse YAML text from `path`, keeping positions.
+
+    `line_offset` shifts reported lines (front matter starts below the `---`).
+    Raises `SourceErrors` with the file, line and column of a syntax error or
+    of a key written twice.
+    """
+    loader = _MarkedLoader(text)
+    loader.line_offset = line_offset
+    loader.duplicate_keys = []
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 0
+        column = (mark.column + 1) if mark else 0
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        hint = _syntax_hint(problem, text, line - line_offset)
+        raise SourceErrors([Diagnostic(path, line, column, f"YAML syntax error: {problem}",
+                                       hint)]) from None
+    except yaml.YAMLError as exc:
+        raise SourceErrors([Diagnostic(path, 0, 0, f"YAML error: {exc}",
+                                       "check the YAML syntax.")]) from None
+    finally:
+        loader.dispose()
+    if loader.duplicate_keys:
+        raise SourceErrors([
+            Diagnostic(path, second[0], second[1],
+                       f"the key '{key}' is written twice (first at line {first[0]})",
+                       "remove one of the two; YAML would silently keep only the last.")
+            for key, first, second in loader.duplicate_keys
+        ])
+    return data
+
+
+def read_yaml_file(path: Path) -> Any:
+    """Read and parse a YAML file; an unreadable file is a SourceErrors too."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceErrors([Diagnostic(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})",
+                                       "save the file as UTF-8.")]) from None
+    except OSError as exc:
+        raise SourceErrors([Diagnostic(path, 0, 0, f"cannot read the file: {exc.strerror}")]) \
+            from None
+    return load_yaml(text, path)

@@ -1,0 +1,76 @@
+"""Shared helpers: copy a test hub, run the real `hubgen` command on it, read what it made."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+SITES = Path(__file__).parent / "sites"
+REPO = Path(__file__).parent.parent
+
+
+@dataclass
+class Run:
+    """What one run of the command printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_hubgen(*args: str, cwd: Path) -> Run:
+    """Run `python -m hubgen ARGS` in `cwd`, as a user would run `hubgen`."""
+    completed = subprocess.run([sys.executable, "-m", "hubgen", *args], cwd=cwd,
+                               capture_output=True, text=True, timeout=300,
+                               env={**_clean_env(), "COLUMNS": "200"})
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def _clean_env() -> dict[str, str]:
+    import os
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    """Copy a hub from tests/sites/ into a temporary folder and return its path."""
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+    return copy
+
+
+@pytest.fixture
+def built(hub):
+    """Copy a hub and build it; returns the output folder. Fails on a failed build."""
+    def build(name: str, *args: str) -> Path:
+        root = hub(name)
+        result = run_hubgen("build", *args, cwd=root)
+        assert result.code == 0, result.err
+        return root / "public"
+    return build
+
+
+def parse_html(path: Path) -> lxml_html.HtmlElement:
+    """Parse one built HTML page."""
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def json_ld(page: lxml_html.HtmlElement) -> list[dict]:
+    """Every JSON-LD block of a page, parsed (fails on invalid JSON)."""
+    return [json.loads(script.text) for script in
+            page.xpath('//script[@type="application/ld+json"]')]
+
+
+def all_files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

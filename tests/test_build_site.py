@@ -1,0 +1,170 @@
+"""`hubgen build` on a small hub: the pages a reader gets, and what the build says."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from conftest import json_ld, parse_html, run_hubgen
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def _post_titles(page) -> list[str]:
+    links = page.xpath("//main//article//h2//a | //main//article//h3//a")
+    return [a.text_content().strip() for a in links]
+
+
+def test_build_prints_a_summary_of_pages_and_stages(hub):
+    root = hub("minimal")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    out = result.out
+    assert out.startswith("Built Minimal Hub in ")
+    assert re.search(r"pages: \d+ written, 0 unchanged, 0 removed "
+                     r"\(3 posts, 1 pages, 2 tags\)", out)
+    assert "skipped: 1 draft (build them with --drafts); 1 scheduled post, next due " \
+           "2099-01-01 00:00 CET (build them with --future)" in out
+    assert re.search(r"stages: config [\d.]+ s · read [\d.]+ s · library [\d.]+ s · "
+                     r"plan [\d.]+ s · render [\d.]+ s · write [\d.]+ s", out)
+    again = run_hubgen("build", cwd=root)
+    assert re.search(r"pages: 0 written, \d+ unchanged, 0 removed", again.out)
+    quiet = run_hubgen("build", "--quiet", cwd=root)
+    assert quiet.out == "" and quiet.err == ""
+    verbose = run_hubgen("build", "--verbose", "--output", "other", cwd=root)
+    assert "  wrote posts/the-third/index.html" in verbose.out
+
+
+def test_home_lists_posts_newest_first_and_paginates(built):
+    public = built("minimal")
+    first = parse_html(public / "index.html")
+    second = parse_html(public / "page/2/index.html")
+    assert _post_titles(first) == ["Third, with an explicit slug", "Café au lait, naïve résumé"]
+    assert _post_titles(second) == ["First post: hello </script><script>alert(1)</script>"]
+    assert first.xpath('//a[@href="/page/2/"]'), "page 1 links to page 2"
+    assert second.xpath('//a[@href="/"]'), "page 2 links back to page 1"
+    assert not (public / "page/3").exists()
+
+
+def test_every_post_and_page_has_its_own_page_with_slugs(built):
+    public = built("minimal")
+    for path in ("posts/first-post/index.html", "posts/second/index.html",
+                 "posts/the-third/index.html", "about/index.html", "404.html",
+                 "tags/index.html", "tags/community/index.html", "tags/listening/index.html",
+                 "images/cup.svg", "css/hub.css"):
+        assert (public / path).is_file(), path
+    post = parse_html(public / "posts/second/index.html")
+    assert post.xpath("//h1")[0].text_content().strip() == "Café au lait, naïve résumé"
+    assert post.xpath('//time[@datetime="2026-03-05T09:30:00+01:00"]')
+    assert "Guest Writer Sam" in post.text_content()
+    body = post.xpath("//main")[0]
+    assert body.xpath('.//div[contains(@class, "highlight")]//span[@class="k"]'), \
+        "code is highlighted with Pygments classes"
+
+
+def test_drafts_and_future_posts_only_with_their_flags(hub):
+    root = hub("minimal")
+    run_hubgen("build", cwd=root)
+    assert not (root / "public/posts/draft").exists()
+    assert not (root / "public/posts/from-the-future").exists()
+    result = run_hubgen("build", "--drafts", "--future", cwd=root)
+    assert result.code == 0, result.err
+    assert (root / "public/posts/draft/index.html").is_file()
+    assert (root / "public/posts/from-the-future/index.html").is_file()
+    assert "skipped" not in result.out
+    run_hubgen("build", cwd=root)
+    assert not (root / "public/posts/draft").exists(), "a later build removes what it dropped"
+
+
+def test_author_is_a_people_key_or_a_plain_name(built):
+    public = built("minimal")
+    by_key = parse_html(public / "posts/the-third/index.html")
+    assert "Kim Lee" in by_key.text_content()
+    [ld] = json_ld(parse_html(public / "posts/first-post/index.html"))
+    assert ld["author"] == {"@type": "Person", "name": "Ana Ruiz",
+                            "url": "https://minimal.example/team/ana"}
+
+
+def test_tag_pages_list_their_posts_and_the_tag_index_counts_them(built):
+    public = built("minimal")
+    tag = parse_html(public / "tags/listening/index.html")
+    assert _post_titles(tag) == ["Third, with an explicit slug",
+                                 "First post: hello </script><script>alert(1)</script>"]
+    index = parse_html(public / "tags/index.html")
+    hrefs = [a.get("href") for a in index.xpath("//main//a")]
+    assert "/tags/community/" in hrefs and "/tags/listening/" in hrefs
+
+
+def test_every_page_carries_the_head_a_brand_needs(built):
+    public = built("minimal")
+    page = parse_html(public / "posts/first-post/index.html")
+    assert page.get("lang") == "en"
+    assert page.xpath("//title")[0].text == \
+        "First post: hello </script><script>alert(1)</script> · Minimal Hub"
+    assert page.xpath('//meta[@name="description"]/@content')[0].startswith("Hello from the")
+    assert page.xpath('//link[@rel="canonical"]/@href') == \
+        ["https://minimal.example/posts/first-post/"]
+    assert page.xpath('//meta[@property="og:type"]/@content') == ["article"]
+    assert page.xpath('//meta[@property="og:url"]/@content') == \
+        ["https://minimal.example/posts/first-post/"]
+    assert page.xpath('//meta[@name="twitter:card"]/@content')
+    feeds = page.xpath('//link[@rel="alternate"]')
+    assert {(f.get("type"), f.get("href")) for f in feeds} >= {
+        ("application/rss+xml", "/feed.xml"), ("application/atom+xml", "/atom.xml")}
+    [ld] = json_ld(page)
+    assert ld["@type"] == "BlogPosting"
+    assert ld["headline"] == "First post: hello </script><script>alert(1)</script>"
+    assert ld["datePublished"] == "2026-03-01T00:00:00+01:00"
+    raw = (public / "posts/first-post/index.html").read_text()
+    assert "\\u003c/script\\u003e" in raw, "the title cannot close the JSON-LD block"
+    home = parse_html(public / "index.html")
+    [home_ld] = json_ld(home)
+    assert home_ld["@type"] == "WebSite" and home_ld["url"] == "https://minimal.example/"
+    for path in public.rglob("*.html"):
+        page = parse_html(path)
+        assert page.get("lang") == "en", path
+        assert len(page.xpath("//title")) == 1, path
+        assert page.xpath('//link[@rel="canonical"]'), path
+        json_ld(page)  # valid JSON everywhere
+
+
+def test_sitemap_lists_every_public_page_with_lastmod_and_robots_points_at_it(built):
+    public = built("minimal")
+    tree = ET.parse(public / "sitemap.xml")
+    urls = {u.findtext("s:loc", namespaces=SITEMAP_NS):
+            u.findtext("s:lastmod", namespaces=SITEMAP_NS)
+            for u in tree.getroot().findall("s:url", SITEMAP_NS)}
+    assert urls["https://minimal.example/posts/second/"] == "2026-03-06T10:00:00+02:00"
+    assert urls["https://minimal.example/"] == "2026-04-01T00:00:00+02:00"
+    assert "https://minimal.example/about/" in urls
+    assert "https://minimal.example/page/2/" in urls
+    assert "https://minimal.example/tags/community/" in urls
+    assert "https://minimal.example/404.html" not in urls
+    html_pages = {p.relative_to(public).as_posix() for p in public.rglob("*.html")}
+    assert len(urls) == len(html_pages) - 1  # every page but 404.html
+    assert all(urls[u] for u in urls if "/about/" not in u)
+    robots = (public / "robots.txt").read_text()
+    assert "Sitemap: https://minimal.example/sitemap.xml" in robots
+
+
+def test_markdown_extensions_a_blogger_expects(built):
+    public = built("minimal")
+    first = parse_html(public / "posts/first-post/index.html")
+    main = first.xpath("//main")[0]
+    assert main.xpath(".//table//th")[0].text == "Brew"
+    assert main.xpath('.//div[@class="footnote"]')
+    assert main.xpath('.//img[@alt="A coffee cup" and @src="/images/cup.svg"]')
+    second = parse_html(public / "posts/second/index.html")
+    anchor = second.xpath('//h2[@id="why"]/a[@class="heading-anchor"]')
+    assert anchor and anchor[0].get("href") == "#why"
+    third = parse_html(public / "posts/the-third/index.html")
+    assert "with more after the marker" in third.text_content()
+
+
+def test_the_manifest_records_the_files_written(built):
+    public = built("minimal")
+    manifest = json.loads((public / ".hubgen-manifest.json").read_text())
+    assert "posts/first-post/index.html" in manifest["files"]
+    assert "feed.xml" in manifest["files"]

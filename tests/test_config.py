@@ -1,0 +1,70 @@
+"""The config schema: defaults, checks and suggestions, read through load_config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hubgen.config import Config, load_config
+from hubgen.errors import SourceErrors
+
+
+def _load(tmp_path: Path, text: str, strict: bool = False):
+    path = tmp_path / "hubgen.yaml"
+    path.write_text(text)
+    return load_config(path, strict=strict)
+
+
+def test_defaults_fill_what_the_file_leaves_out(tmp_path):
+    config, warnings = _load(tmp_path, "title: T\nurl: https://x.example\n")
+    assert warnings == []
+    assert isinstance(config, Config)
+    assert config.url == "https://x.example/"
+    assert config.base_path == "/"
+    assert config.timezone == "UTC"
+    assert config.paginate == 10
+    assert config.feeds.formats == ("rss", "atom")
+    assert config.permalinks.post == "/posts/{slug}/"
+    assert config.root == tmp_path.resolve()
+
+
+def test_a_subpath_url_is_kept_and_normalised(tmp_path):
+    config, _ = _load(tmp_path, "title: T\nurl: https://x.example/hub\n")
+    assert config.url == "https://x.example/hub/"
+    assert config.base_path == "/hub/"
+    assert config.origin == "https://x.example"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("url: https://x.example/\n", "missing required key 'title'"),
+    ("title: T\nurl: /relative/\n", "url must be an absolute http(s) URL, got '/relative/'"),
+    ("title: T\nurl: https://x.example/?a=1\n", "url must not hold a query or a fragment"),
+    ("title: T\nurl: https://x.example/\ntimezone: Mars/Olympus\n",
+     "timezone is not a known IANA timezone: 'Mars/Olympus'"),
+    ("title: T\nurl: https://x.example/\npermalinks: {post: /p/}\n",
+     "permalinks.post must hold {slug}, got '/p/'"),
+    ("title: T\nurl: https://x.example/\nfeeds: {full_content: yes please}\n",
+     "feeds.full_content must be true or false, got 'yes please'"),
+    ("title: T\nurl: https://x.example/\ntitle: U\n",
+     "the key 'title' is written twice (first at line 1)"),
+    ("- a list\n", "the config must be a mapping of keys"),
+])
+def test_bad_values_are_errors_with_a_place(tmp_path, text, message):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, text)
+    [problem] = caught.value.diagnostics
+    assert problem.message == message
+    assert problem.path == tmp_path / "hubgen.yaml"
+    assert problem.line >= 1 and problem.column >= 1
+
+
+def test_unknown_keys_warn_with_did_you_mean_and_fail_when_strict(tmp_path):
+    text = "title: T\nurl: https://x.example/\ntimezne: UTC\nextra: {anything: 1}\n"
+    _, warnings = _load(tmp_path, text)
+    [warning] = warnings
+    assert (warning.line, warning.column) == (3, 1)
+    assert warning.message == "unknown key 'timezne' in the config"
+    assert warning.hint == "did you mean 'timezone'?"
+    with pytest.raises(SourceErrors):
+        _load(tmp_path, text, strict=True)

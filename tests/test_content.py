@@ -1,0 +1,46 @@
+"""Reading content: slugs, dates and front matter, the pieces users meet most."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hubgen.content.dates import BadDate, date_from_filename, parse_date
+from hubgen.content.slugs import slugify
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Café au lait, naïve résumé", "cafe-au-lait-naive-resume"),
+    ("Straße & Smørrebrød", "strasse-and-smorrebrod"),
+    ("  Listening -- first!  ", "listening-first"),
+    ("Łódź coffee_club", "lodz-coffee-club"),
+    ("日本のコーヒー", "日本のコーヒー"),
+    ("Кофе и сообщество", "кофе-и-сообщество"),
+    ("What's #NorthwindChat?", "whats-northwindchat"),
+])
+def test_unicode_titles_slugify_readably(title, slug):
+    assert slugify(title) == slug
+
+
+def test_dates_without_offset_are_in_the_site_timezone():
+    assert parse_date("2026-05-01 09:30", PARIS) == datetime(2026, 5, 1, 9, 30, tzinfo=PARIS)
+    assert parse_date(date(2026, 5, 1), PARIS) == datetime(2026, 5, 1, tzinfo=PARIS)
+    assert parse_date("2026-05-01", PARIS).utcoffset() == timedelta(hours=2)
+    aware = parse_date("2026-05-01T09:30:00-04:00", PARIS)
+    assert aware.utcoffset() == timedelta(hours=-4)
+    assert parse_date("2026-05-01T13:30:00Z", PARIS).utcoffset() == timedelta(0)
+    assert parse_date(datetime(2026, 1, 1, 12), PARIS).tzinfo is PARIS
+    with pytest.raises(BadDate):
+        parse_date("May 1st", PARIS)
+
+
+def test_a_leading_date_in_a_file_name_gives_the_date_and_the_slug():
+    moment, rest = date_from_filename("2026-05-01-listening-first", PARIS)
+    assert moment == datetime(2026, 5, 1, tzinfo=PARIS)
+    assert rest == "listening-first"
+    assert date_from_filename("2026-13-45-nope", PARIS) == (None, "2026-13-45-nope")
+    assert date_from_filename("about", PARIS) == (None, "about")

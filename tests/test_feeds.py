@@ -1,0 +1,75 @@
+"""Feeds, parsed back the way a reader's app parses them."""
+
+from __future__ import annotations
+
+import re
+
+import feedparser
+from conftest import all_files, run_hubgen
+
+
+def _parse(path):
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def test_site_feeds_rss_and_atom_list_posts_newest_first_with_absolute_urls(built):
+    public = built("minimal")
+    for name, version in (("feed.xml", "rss20"), ("atom.xml", "atom10")):
+        feed = _parse(public / name)
+        assert feed.version == version
+        assert feed.feed.title == "Minimal Hub"
+        assert feed.feed.link == "https://minimal.example/"
+        titles = [e.title for e in feed.entries]
+        assert titles == ["Third, with an explicit slug", "Café au lait, naïve résumé",
+                          "First post: hello </script><script>alert(1)</script>"]
+        for entry in feed.entries:
+            assert entry.link.startswith("https://minimal.example/posts/")
+            assert entry.id.startswith("https://minimal.example/posts/")
+            assert entry.author
+            assert entry.published_parsed and entry.updated_parsed
+        second = feed.entries[1]
+        assert second.published.endswith(("+0100", "+01:00"))
+        assert second.updated.endswith(("+0200", "+02:00"))
+        assert [t.term for t in feed.entries[0].tags] == ["listening"]
+        content = feed.entries[2].content[0].value
+        assert 'href="https://minimal.example/about/"' in content
+        assert 'src="https://minimal.example/images/cup.svg"' in content
+        assert re.search(r'href="https://minimal.example/posts/first-post/#fn:1"', content)
+        assert not re.search(r'(href|src)="/', content)
+    rss = _parse(public / "feed.xml")
+    assert rss.entries[0].author == "Kim Lee"
+
+
+def test_tag_feeds_hold_only_the_tag_posts(built):
+    public = built("minimal")
+    for name in ("feed.xml", "atom.xml"):
+        feed = _parse(public / "tags/listening" / name)
+        assert [e.title for e in feed.entries] == [
+            "Third, with an explicit slug", "First post: hello </script><script>alert(1)</script>"]
+        assert feed.feed.link == "https://minimal.example/tags/listening/"
+
+
+def test_feed_config_formats_limit_and_summary_only(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace(
+        "feeds: {formats: [rss, atom], limit: 20, full_content: true}",
+        "feeds: {formats: [rss], limit: 2, full_content: false}"))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    assert not (public / "atom.xml").exists()
+    feed = _parse(public / "feed.xml")
+    assert len(feed.entries) == 2
+    assert "content" not in feed.entries[0]
+    assert feed.entries[0].summary == "The third post,"
+
+
+def test_two_builds_are_byte_identical(hub, tmp_path):
+    root = hub("minimal")
+    assert run_hubgen("build", "--output", str(tmp_path / "one"), cwd=root).code == 0
+    assert run_hubgen("build", "--output", str(tmp_path / "two"), cwd=root).code == 0
+    one, two = all_files(tmp_path / "one"), all_files(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []

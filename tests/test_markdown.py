@@ -1,0 +1,43 @@
+"""Markdown bodies: the built-in extensions, and more from `markdown:` in the config."""
+
+from __future__ import annotations
+
+from conftest import parse_html, run_hubgen
+
+
+def test_extensions_from_the_config_are_used(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "markdown: {extensions: [smarty], "
+                      "extension_configs: {toc: {permalink_title: Anchor}}}\n")
+    about = root / "content/pages/about.md"
+    about.write_text(about.read_text() + '\n"Quoted" -- and done.\n\n## Team\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/about/index.html")
+    assert "“Quoted” – and done." in page.text_content()
+    assert page.xpath('//h2[@id="team"]/a[@title="Anchor"]')
+
+
+def test_an_unknown_extension_is_a_config_error(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "markdown:\n  extensions: [nosuchext]\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "hubgen.yaml:11:15: error: markdown.extensions cannot load the Markdown extension " \
+           "'nosuchext'" in result.err
+
+
+def test_abbreviations_attribute_lists_and_admonitions(hub):
+    root = hub("minimal")
+    about = root / "content/pages/about.md"
+    about.write_text(about.read_text() + "\nWe track CSAT.\n{: .lead #intro }\n\n"
+                     "*[CSAT]: Customer satisfaction score\n\n"
+                     '!!! note "Heads up"\n    Be kind.\n')
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/about/index.html")
+    assert page.xpath('//abbr[@title="Customer satisfaction score"]')[0].text == "CSAT"
+    assert page.xpath('//p[@id="intro" and @class="lead"]')
+    assert page.xpath('//div[contains(@class, "admonition")]/p[@class="admonition-title"]'
+                      )[0].text == "Heads up"

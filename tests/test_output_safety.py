@@ -1,0 +1,83 @@
+"""Nothing is ever lost: hubgen deletes only what it wrote and refuses dangerous output folders."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import all_files, run_hubgen
+
+
+@pytest.mark.parametrize("output", [".", "..", "content", "content/posts/out", "static/out",
+                                    "templates/x", "themes/x"])
+def test_refuses_an_output_folder_that_holds_or_sits_in_the_hub(hub, output):
+    root = hub("minimal")
+    before = all_files(root.parent)
+    result = run_hubgen("build", "--output", output, cwd=root)
+    assert result.code == 2
+    assert "refusing to build into" in result.err and "nothing was written" in result.err
+    assert all_files(root.parent) == before
+
+
+def test_refuses_a_folder_holding_another_hub(hub, tmp_path):
+    root = hub("minimal")
+    other = tmp_path / "other-hub"
+    (other / "content").mkdir(parents=True)
+    (other / "content" / "keep.md").write_text("mine")
+    result = run_hubgen("build", "--output", str(other), cwd=root)
+    assert result.code == 2
+    assert "it holds a hub's content/ or hubgen.yaml" in result.err
+    assert (other / "content" / "keep.md").read_text() == "mine"
+    assert sorted(p.name for p in other.iterdir()) == ["content"]
+
+
+def test_foreign_files_and_dotfiles_survive_and_stale_files_are_removed(hub):
+    root = hub("minimal")
+    public = root / "public"
+    (public / ".git").mkdir(parents=True)
+    (public / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (public / "CNAME").write_text("hub.example.com\n")
+    (public / "posts").mkdir()
+    (public / "posts" / "notes.txt").write_text("my notes")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (public / "posts/the-third/index.html").is_file()
+    (root / "content/posts/third.md").unlink()
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert not (public / "posts/the-third").exists()
+    assert (public / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (public / "CNAME").read_text() == "hub.example.com\n"
+    assert (public / "posts" / "notes.txt").read_text() == "my notes"
+
+
+def test_a_file_the_manifest_lists_as_a_dotfile_is_never_deleted(hub):
+    root = hub("minimal")
+    (root / "static/.well-known").mkdir(parents=True)
+    (root / "static/.well-known/security.txt").write_text("Contact: mailto:x@example.com\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/.well-known/security.txt").is_file()
+    (root / "static/.well-known/security.txt").unlink()
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/.well-known/security.txt").is_file()
+
+
+def test_unchanged_files_are_not_rewritten(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    about = root / "public/about/index.html"
+    post = root / "public/posts/the-third/index.html"
+    os.utime(about, (1_000_000_000, 1_000_000_000))
+    os.utime(post, (1_000_000_000, 1_000_000_000))
+    third = root / "content/posts/third.md"
+    third.write_text(third.read_text().replace("The third post,", "The edited third post,"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert about.stat().st_mtime == 1_000_000_000, "untouched page kept its mtime"
+    assert post.stat().st_mtime != 1_000_000_000, "edited page was rewritten"
+    assert "The edited third post" in post.read_text()
+
+
+def test_the_staging_folder_is_gone_after_a_build(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []

@@ -1,0 +1,50 @@
+"""A hub whose url holds a subpath keeps it in every link: bodies, templates and feeds."""
+
+from __future__ import annotations
+
+import feedparser
+from conftest import parse_html, run_hubgen
+
+
+def _links(page):
+    for element in page.xpath("//*[@href] | //*[@src]"):
+        yield element.get("href") or element.get("src")
+
+
+def test_every_link_in_every_page_keeps_the_subpath(built):
+    public = built("subpath")
+    pages = list(public.rglob("*.html"))
+    assert len(pages) > 8
+    for path in pages:
+        for link in _links(parse_html(path)):
+            if link.startswith(("#", "mailto:", "https://x.example/hub/")):
+                continue
+            if link.startswith(("http://", "https://")):
+                assert "x.example" not in link, f"{path}: {link}"
+                continue
+            assert link.startswith("/hub/"), f"{path}: {link}"
+    post = parse_html(public / "posts/first-post/index.html")
+    assert post.xpath('//main//a[@href="/hub/about/"]')
+    assert post.xpath('//main//img[@src="/hub/images/cup.svg"]')
+    assert parse_html(public / "about/index.html").xpath('//main//a[@href="/hub/"]')
+
+
+def test_feeds_and_sitemap_use_the_subpath(built):
+    public = built("subpath")
+    feed = feedparser.parse((public / "feed.xml").read_bytes())
+    assert feed.feed.link == "https://x.example/hub/"
+    assert all(e.link.startswith("https://x.example/hub/posts/") for e in feed.entries)
+    assert 'src="https://x.example/hub/images/cup.svg"' in feed.entries[2].content[0].value
+    sitemap = (public / "sitemap.xml").read_text()
+    assert "<loc>https://x.example/hub/about/</loc>" in sitemap
+    assert "Sitemap: https://x.example/hub/sitemap.xml" in (public / "robots.txt").read_text()
+
+
+def test_base_url_option_builds_for_another_host(hub):
+    root = hub("minimal")
+    result = run_hubgen("build", "--base-url", "https://preview.example/pr-7", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/posts/first-post/index.html")
+    assert page.xpath('//link[@rel="canonical"]/@href') == \
+        ["https://preview.example/pr-7/posts/first-post/"]
+    assert page.xpath('//main//a[@href="/pr-7/about/"]')

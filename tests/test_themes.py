@@ -1,0 +1,70 @@
+"""A site overrides any theme template, and may extend the one it replaces."""
+
+from __future__ import annotations
+
+from conftest import parse_html, run_hubgen
+
+
+def test_a_site_template_replaces_the_theme_one(hub):
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    (root / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p id="custom">Lost? {{ site.title }}</p>'
+        "{% endblock %}")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/404.html")
+    assert page.xpath('//p[@id="custom"]')[0].text == "Lost? Minimal Hub"
+
+
+def test_an_override_can_extend_the_template_it_replaces(hub):
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    (root / "templates/post.html").write_text(
+        '{% extends "!theme/post.html" %}'
+        '{% block comments %}<aside id="extra">Say hello</aside>{% endblock %}')
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/second/index.html")
+    assert page.xpath('//aside[@id="extra"]')[0].text == "Say hello"
+    assert page.xpath("//h1")[0].text_content().strip() == "Café au lait, naïve résumé"
+
+
+def test_a_template_error_names_the_template_file_and_line(hub):
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ document.title | nosuchfilter }}\n'
+        "{% endblock %}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/page.html:3:1: error: template syntax error: No filter named 'nosuchfilter'.")
+
+
+def test_a_theme_of_the_site_extends_the_default(hub):
+    root = hub("minimal")
+    theme = root / "themes/brand"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static/css").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    (theme / "static/css/brand.css").write_text("body { color: teal; }\n")
+    (theme / "templates/page.html").write_text(
+        '{% extends "!default/page.html" %}{% block content %}<p id="brand">Brand page</p>'
+        "{{ super() }}{% endblock %}")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: brand\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert (root / "public/css/brand.css").is_file()
+    assert (root / "public/css/hub.css").is_file()
+    page = parse_html(root / "public/about/index.html")
+    assert page.xpath('//p[@id="brand"]')
+    assert "About this hub" in page.text_content()
+
+
+def test_an_unknown_theme_is_an_error(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: nosuch\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "hubgen.yaml: error: unknown theme 'nosuch'" in result.err
