@@ -75,10 +75,10 @@ def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> 
 class _Progress:
     """A progress bar on a terminal, shown only once a build has run for a while."""
 
-    DELAY = 0.5
-
     def __init__(self, enabled: bool):
         self.enabled = enabled
+        # How long a build runs before the bar appears; tests set it to 0.
+        self.delay = float(os.environ.get("HUBGEN_PROGRESS_DELAY", "0.5"))
         self.started = time.perf_counter()
         self.bar = None
         self.task = None
@@ -87,11 +87,12 @@ class _Progress:
         if not self.enabled:
             return
         if self.bar is None:
-            if time.perf_counter() - self.started < self.DELAY:
+            if time.perf_counter() - self.started < self.delay:
                 return
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
             self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                                transient=True)
+                                console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("render", total=total)
         self.bar.update(self.task, completed=done)
