@@ -13,7 +13,10 @@ import click
 from hubgen import __version__
 from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.config import CheckFailed, absolute_http_url
+from hubgen.content.markdown import shorten
+from hubgen.content.sanitize import plain
 from hubgen.errors import Diagnostic, SourceErrors, UsageError, display_path
+from hubgen.plan import Urls
 
 EXIT_SOURCE_ERRORS = 1
 EXIT_USAGE = 2
@@ -52,8 +55,9 @@ def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> 
     out = display_path(result.output, root)
     lines = [f"Built {result.config.title} in {elapsed:.2f} s → {out}/",
              f"  pages: {len(report.written)} written, {len(report.unchanged)} unchanged, "
-             f"{len(report.removed)} removed ({len(library.posts)} posts, "
-             f"{len(library.pages)} pages, {len(library.tags)} tags)"]
+             f"{len(report.removed)} removed ({_plural(len(library.posts), 'post')}, "
+             f"{_plural(len(library.pages), 'page')}, {_plural(len(library.threads), 'thread')}, "
+             f"{_plural(len(library.tags), 'tag')})"]
     skipped = []
     if library.drafts_skipped:
         skipped.append(f"{_plural(library.drafts_skipped, 'draft')} (build them with --drafts)")
@@ -64,11 +68,36 @@ def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> 
                        "(build them with --future)")
     if skipped:
         lines.append("  skipped: " + "; ".join(skipped))
+    waiting = sum(len(w.nodes) for w in library.listening_report())
+    if waiting:
+        lines.append(f"  listening: {_plural(waiting, 'community question')} "
+                     f"{'waits' if waiting == 1 else 'wait'} for a brand reply "
+                     "(hubgen build --report lists them)")
     stages = " · ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
     lines.append(f"  stages: {stages}")
     if verbose:
         lines += [f"  wrote {path}" for path in report.written]
         lines += [f"  removed {path}" for path in report.removed]
+    return lines
+
+
+def listening_report_lines(result: BuildResult, root: Path) -> list[str]:
+    """The listening report: community questions still waiting for a brand reply."""
+    report = result.library.listening_report()
+    if not report:
+        return ["Listening report: every community question has a brand reply."]
+    config = result.config
+    lines = ["Listening report: community questions waiting for a brand reply, oldest first"]
+    for waiting in report:
+        thread = waiting.thread
+        thread_url = config.origin + Urls(config).url(Urls(config).thread(thread))
+        lines.append(f"  {thread.title} ({display_path(thread.source, root)})")
+        for node in waiting.nodes:
+            when = node.message.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z") \
+                if node.message.date else "undated"
+            text = " ".join(plain(node.message.text).split())
+            lines.append(f"    {when}  {node.speaker.name}: {shorten(text, 90)}")
+            lines.append(f"      {thread_url}#{node.anchor}")
     return lines
 
 
@@ -119,8 +148,10 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list every file written and removed.")
+@click.option("--report", is_flag=True,
+              help="List community questions still waiting for a brand reply.")
 def build(config_file: Path | None, output: Path | None, drafts: bool, future: bool,
-          base_url: str | None, strict: bool, quiet: bool, verbose: bool) -> None:
+          base_url: str | None, strict: bool, quiet: bool, verbose: bool, report: bool) -> None:
     """Build the hub in this folder into a static site."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
@@ -152,6 +183,9 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
     print_diagnostics(result.warnings, root)
     if not quiet:
         for line in _summary(result, root, time.perf_counter() - started, verbose):
+            click.echo(line)
+    if report:
+        for line in listening_report_lines(result, root):
             click.echo(line)
 
 

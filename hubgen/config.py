@@ -150,6 +150,13 @@ class MarkdownConfig:
 
 
 @dataclass(frozen=True)
+class AvatarsConfig:
+    """Whether avatars hosted elsewhere may be shown (each one is a third-party request)."""
+
+    remote: bool = False
+
+
+@dataclass(frozen=True)
 class MenuItem:
     """One link of the site's main navigation."""
 
@@ -176,6 +183,7 @@ class Config:
     feeds: FeedsConfig = FeedsConfig()
     comments: dict[str, Any] = field(default_factory=dict)
     markdown: MarkdownConfig = MarkdownConfig()
+    avatars: AvatarsConfig = AvatarsConfig()
     menu: tuple[MenuItem, ...] = ()
     copyright: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

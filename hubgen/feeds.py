@@ -8,15 +8,20 @@ bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from html import escape
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from hubgen import __version__
-from hubgen.content.models import Document
-from hubgen.library import Library
+from hubgen.content.markdown import shorten
+from hubgen.content.models import Document, Thread
+from hubgen.content.sanitize import plain
+from hubgen.library import Item, Library
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
 
@@ -25,6 +30,8 @@ _URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|poster)=)(["'])(.*?)\2""", re.IGN
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# The HTML of a document's body with embeds filled in (the Renderer provides it).
+BodyHtml = Callable[[Document], str]
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
@@ -50,18 +57,18 @@ def absolutize_links(html: str, page_url: str, urls: Urls) -> str:
     return _URL_ATTRIBUTE.sub(absolute, html)
 
 
-def _entry_content(document: Document, page_url: str, urls: Urls, full: bool) -> str:
-    html = document.html if full else (document.summary_html or f"<p>{document.summary}</p>")
+def _entry_content(document: Document, page_url: str, urls: Urls, full: bool,
+                   body: BodyHtml) -> str:
+    if full:
+        html = body(document)
+    else:
+        html = document.summary_html or f"<p>{escape(document.summary)}</p>"
     return absolutize_links(html, page_url, urls)
 
 
-def render_feed(route: Route, library: Library, urls: Urls) -> bytes:
-    """One RSS or Atom feed of the documents the route lists, newest first."""
+def _new_feed(route: Route, library: Library, urls: Urls) -> FeedGenerator:
     config = library.config
-    documents: tuple[Document, ...] = route.context["documents"]
     html_url = urls.absolute(route.context["html_path"])
-    self_url = urls.absolute(route.path)
-
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
     feed.register_extension("hubgen_updated", BaseExtension, _UpdatedEntry, atom=False, rss=True)
@@ -69,7 +76,7 @@ def render_feed(route: Route, library: Library, urls: Urls) -> bytes:
     feed.title(route.title)
     feed.subtitle(config.description or config.title)
     # feedgen takes the RSS <link> from the last link given: the page, not the feed.
-    feed.link(href=self_url, rel="self")
+    feed.link(href=urls.absolute(route.path), rel="self")
     feed.link(href=html_url, rel="alternate")
     feed.language(config.language)
     feed.generator("hubgen", __version__, "https://pypi.org/project/hubgen/")
@@ -79,31 +86,92 @@ def render_feed(route: Route, library: Library, urls: Urls) -> bytes:
             author["email"] = config.author.email
         feed.author(author)
     feed.updated(route.lastmod or EMPTY_FEED_DATE)
+    return feed
 
-    for document in documents:
-        url = urls.absolute(urls.document(document))
-        entry = feed.add_entry(order="append")
-        entry.id(url)
-        entry.guid(url, permalink=True)
-        entry.title(document.title)
-        entry.link(href=url)
-        entry.published(document.date)
-        entry.updated(document.lastmod)
-        entry.hubgen_updated.updated = document.lastmod
-        author = document.author
-        name = author.name if author else (config.author.name or config.title)
-        email = author.email if author else ""
-        entry.author({"name": name, **({"email": email} if email else {})})
-        if not email:
-            entry.dc.dc_creator(name)
-        for tag in library.tags_of(document):
-            entry.category(term=tag.name, label=tag.name,
-                           scheme=urls.absolute(urls.tag(tag.slug)))
-        entry.summary(document.description or document.summary)
-        if config.feeds.full_content or route.feed_format == "atom":
-            content = _entry_content(document, url, urls, config.feeds.full_content)
-            entry.content(content, type="CDATA" if route.feed_format == "rss" else "html")
 
+def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
+               updated: datetime, author: str, email: str = "") -> FeedEntry:
+    entry = feed.add_entry(order="append")
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(title)
+    entry.link(href=url)
+    entry.published(published)
+    entry.updated(updated)
+    entry.hubgen_updated.updated = updated
+    entry.author({"name": author, **({"email": email} if email else {})})
+    if not email:
+        entry.dc.dc_creator(author)
+    return entry
+
+
+def _categories(entry: FeedEntry, item: Item, library: Library, urls: Urls) -> None:
+    for tag in library.tags_of(item):
+        entry.category(term=tag.name, label=tag.name, scheme=urls.absolute(urls.tag(tag.slug)))
+
+
+def _document_entry(feed: FeedGenerator, route: Route, document: Document, library: Library,
+                    urls: Urls, body: BodyHtml) -> None:
+    config = library.config
+    url = urls.absolute(urls.document(document))
+    author = document.author
+    name = author.name if author else (config.author.name or config.title)
+    entry = _add_entry(feed, url, document.title, document.date, document.lastmod, name,
+                       author.email if author else "")
+    _categories(entry, document, library, urls)
+    entry.summary(document.description or document.summary)
+    if config.feeds.full_content or route.feed_format == "atom":
+        content = _entry_content(document, url, urls, config.feeds.full_content, body)
+        entry.content(content, type="CDATA" if route.feed_format == "rss" else "html")
+
+
+def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Library,
+                  urls: Urls) -> None:
+    config = library.config
+    url = urls.absolute(urls.thread(thread))
+    conversation = library.conversation(thread)
+    host = conversation.moderator.name if conversation.moderator else \
+        (config.brand.name or config.title)
+    entry = _add_entry(feed, url, thread.title, thread.date, thread.lastmod, host)
+    _categories(entry, thread, library, urls)
+    voices = len(conversation.participants)
+    count = f"{conversation.message_count} messages from {voices} voices" \
+        if thread.status != "upcoming" else "An upcoming conversation"
+    entry.summary(f"{thread.summary} ({count})" if thread.summary else count)
+    html = absolutize_links(thread.summary_html + f"<p>{escape(count)}.</p>", url, urls)
+    entry.content(html, type="CDATA" if route.feed_format == "rss" else "html")
+
+
+def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
+                     library: Library, urls: Urls) -> None:
+    page_url = urls.absolute(urls.thread(thread))
+    conversation = library.conversation(thread)
+    nodes = sorted(conversation.visible_nodes,
+                   key=lambda n: (-(n.message.date or thread.date).timestamp(), n.message.id))
+    for node in nodes[: library.config.feeds.limit]:
+        message = node.message
+        when = message.date or thread.date
+        words = plain(message.text)
+        title = f"{node.speaker.name}: {shorten(words, 80)}" if words else node.speaker.name
+        entry = _add_entry(feed, f"{page_url}#{node.anchor}", title, when, when,
+                           node.speaker.name)
+        entry.summary(shorten(words, 200))
+        entry.content(absolutize_links(message.html, page_url, urls),
+                      type="CDATA" if route.feed_format == "rss" else "html")
+
+
+def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml) -> bytes:
+    """One RSS or Atom feed: of posts and threads, or of one thread's messages."""
+    feed = _new_feed(route, library, urls)
+    thread = route.context.get("thread")
+    if isinstance(thread, Thread):
+        _message_entries(feed, route, thread, library, urls)
+    else:
+        for item in route.context["items"]:
+            if isinstance(item, Thread):
+                _thread_entry(feed, route, item, library, urls)
+            else:
+                _document_entry(feed, route, item, library, urls, body)
     if route.feed_format == "rss":
         return feed.rss_str(pretty=True)
     return feed.atom_str(pretty=True)

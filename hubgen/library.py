@@ -1,7 +1,8 @@
 """The Library: the whole site in memory, assembled once from the sources.
 
 Every cross-file question (who is this author, which posts carry this tag,
-what is published today) is answered here and nowhere else.
+who spoke in which thread, what is published today) is answered here and
+nowhere else.
 """
 
 from __future__ import annotations
@@ -9,27 +10,46 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from hubgen.config import Config
-from hubgen.content.models import Author, Document, Person
+from hubgen.content.models import Author, Document, Person, Thread
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import Sources
+from hubgen.conversations import Conversation, MessageNode, build_conversation
 from hubgen.errors import Diagnostics
 
 # An author written like a key (lowercase, no spaces) must be a people.yaml key:
 # that is how a typo in a key is caught instead of printed as a strange name.
 _LOOKS_LIKE_KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
+Item = Document | Thread
+
 
 @dataclass(frozen=True)
 class Tag:
-    """A tag and the published documents that carry it, newest first."""
+    """A tag and the published posts, pages and threads that carry it, newest first."""
 
     name: str
     slug: str
-    documents: tuple[Document, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One message a person posted, in its thread."""
+
+    thread: Thread
+    node: MessageNode
+
+
+@dataclass(frozen=True)
+class WaitingQuestions:
+    """The listening report of one thread: community questions without a brand reply."""
+
+    thread: Thread
+    nodes: tuple[MessageNode, ...]
 
 
 @dataclass(frozen=True)
@@ -39,8 +59,10 @@ class Library:
     config: Config
     posts: tuple[Document, ...]            # published posts, newest first
     pages: tuple[Document, ...]
-    people: dict[str, Person]
+    people: dict[str, Person]              # everyone of people.yaml, withdrawn included
     tags: dict[str, Tag]                   # by slug, sorted by name
+    threads: tuple[Thread, ...] = ()       # published threads, newest first
+    conversations: dict[str, Conversation] = field(default_factory=dict)  # by thread slug
     drafts_skipped: int = 0
     future_skipped: int = 0
     next_scheduled: datetime | None = None
@@ -53,25 +75,74 @@ class Library:
 
     @property
     def newest_date(self) -> datetime | None:
-        """The latest date or update among published posts (for feeds and lastmod)."""
-        dates = [d.lastmod for d in self.posts if d.lastmod is not None]
+        """The latest date or update among published posts and threads."""
+        dates = [i.lastmod for i in (*self.posts, *self.threads) if i.lastmod is not None]
         return max(dates) if dates else None
 
-    def tags_of(self, document: Document) -> list[Tag]:
-        """The Tag objects of a document, in the order the document lists them."""
-        return [self.tags[slug] for slug in dict.fromkeys(slugify(t) for t in document.tags)
+    @property
+    def upcoming(self) -> tuple[Thread, ...]:
+        """Scheduled conversations, soonest first."""
+        return tuple(sorted((t for t in self.threads if t.status == "upcoming"),
+                            key=lambda t: (t.date.timestamp() if t.date else 0, t.slug)))
+
+    @property
+    def recent_threads(self) -> tuple[Thread, ...]:
+        """Live and archived conversations, newest first."""
+        return tuple(t for t in self.threads if t.status != "upcoming")
+
+    @property
+    def visible_people(self) -> tuple[Person, ...]:
+        """Everyone who may be shown (not withdrawn), by name."""
+        return tuple(sorted((p for p in self.people.values() if not p.withdrawn),
+                            key=lambda p: p.name.lower()))
+
+    @property
+    def brand_keys(self) -> set[str]:
+        """The people who speak for the brand."""
+        return set(self.config.brand.people) | {
+            p.key for p in self.people.values() if p.role == "brand"}
+
+    def tags_of(self, item: Item) -> list[Tag]:
+        """The Tag objects of a post, page or thread, in the order it lists them."""
+        return [self.tags[slug] for slug in dict.fromkeys(slugify(t) for t in item.tags)
                 if slug in self.tags]
+
+    def conversation(self, thread: Thread) -> Conversation:
+        """The reply trees, participants and counts of a thread."""
+        return self.conversations[thread.slug]
+
+    def posts_by(self, person: Person) -> tuple[Document, ...]:
+        """The published posts a person wrote."""
+        return tuple(p for p in self.posts if p.author and p.author.key == person.key)
+
+    def contributions_of(self, person: Person) -> tuple[Contribution, ...]:
+        """Every visible message a person posted, newest thread first, in reading order."""
+        found = []
+        for thread in self.threads:
+            for node in self.conversations[thread.slug].visible_nodes:
+                if node.speaker.key == person.key:
+                    found.append(Contribution(thread, node))
+        return tuple(found)
+
+    def listening_report(self) -> tuple[WaitingQuestions, ...]:
+        """Community questions still waiting for a brand reply, per thread, oldest first."""
+        report = [WaitingQuestions(t, self.conversations[t.slug].waiting)
+                  for t in sorted(self.recent_threads,
+                                  key=lambda t: t.date.timestamp() if t.date else 0)]
+        return tuple(r for r in report if r.nodes)
 
 
 def _resolve_author(document: Document, config: Config, people: dict[str, Person],
                     diagnostics: Diagnostics) -> Author | None:
     ref = document.author_ref
+    default = Author(name=config.author.name, email=config.author.email) \
+        if config.author.name else None
     if not ref:
-        if config.author.name:
-            return Author(name=config.author.name, email=config.author.email)
-        return None
+        return default
     person = people.get(ref)
     if person is not None:
+        if person.withdrawn:
+            return default
         return Author(name=person.name, key=person.key, url=person.url)
     if _LOOKS_LIKE_KEY.match(ref):
         close = difflib.get_close_matches(ref, list(people), n=1, cutoff=0.6)
@@ -83,10 +154,91 @@ def _resolve_author(document: Document, config: Config, people: dict[str, Person
     return Author(name=ref)
 
 
+def _unknown_person(key: str, people: dict[str, Person], inline: bool = True) -> str:
+    close = difflib.get_close_matches(key, list(people), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if inline:
+        return "add this person to content/people.yaml, or write the author inline as " \
+               "{name: ..., handle: ..., url: ...}."
+    return "add this person to content/people.yaml."
+
+
+def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetime,
+                         diagnostics: Diagnostics) -> None:
+    path = thread.source
+    for message in thread.messages:
+        key = message.speaker.key
+        if key is not None and key not in people:
+            diagnostics.error(path, *message.positions.get("author", message.position),
+                              f"unknown person '{key}': no such key in content/people.yaml",
+                              _unknown_person(key, people))
+    if thread.moderator is not None and thread.moderator not in people:
+        diagnostics.error(path, *thread.position_of("moderator"),
+                          f"the moderator '{thread.moderator}' is not a person of "
+                          "content/people.yaml", _unknown_person(thread.moderator, people, inline=False))
+    for key in thread.consent:
+        if key not in people:
+            diagnostics.warning(path, *thread.position_of("consent"),
+                                f"consent is noted for '{key}', who is not in people.yaml",
+                                _unknown_person(key, people, inline=False))
+    for message in thread.messages:
+        if not message.featured or message.removed:
+            continue
+        key = message.speaker.key
+        if key is not None and key in people and people[key].withdrawn:
+            continue
+        who = key or message.speaker.name
+        if key is None or thread.consent.get(key) != "granted":
+            diagnostics.warning(path, *message.positions.get("featured", message.position),
+                                f"message '{message.id}' is featured, but its author '{who}' "
+                                "has not granted consent",
+                                f"ask them, then note consent: {{{key or 'KEY'}: granted}}; "
+                                "or remove 'featured'.")
+    if thread.status == "upcoming" and thread.date is not None and thread.date < now:
+        diagnostics.warning(path, *thread.position_of("status"),
+                            f"the thread is still marked upcoming, but its date "
+                            f"{thread.date.isoformat()} has passed",
+                            "set status: archived (and add its messages), or move the date.")
+
+
+def _check_embeds(document: Document, threads: dict[str, Thread],
+                  diagnostics: Diagnostics) -> None:
+    for embed in document.embeds:
+        thread = threads.get(embed.slug)
+        if thread is None:
+            close = difflib.get_close_matches(embed.slug, list(threads), n=1)
+            diagnostics.error(document.source, embed.line, embed.column,
+                              f"the embedded thread '{embed.slug}' does not exist",
+                              f"did you mean '{close[0]}'?" if close else
+                              "use the slug of a file in content/threads/.")
+        elif embed.message and embed.message not in {m.id for m in thread.messages}:
+            diagnostics.error(document.source, embed.line, embed.column,
+                              f"the thread '{embed.slug}' has no message '{embed.message}'",
+                              "use the id of one of its messages.")
+
+
+def _group_tags(items: list[Item]) -> dict[str, Tag]:
+    grouped: dict[str, list[Item]] = {}
+    names: dict[str, str] = {}
+    for item in items:
+        slugs = {slugify(name): name for name in reversed(item.tags)}
+        for slug, name in slugs.items():
+            if slug:
+                names.setdefault(slug, name)
+                grouped.setdefault(slug, []).append(item)
+    return {slug: Tag(names[slug], slug, tuple(grouped[slug]))
+            for slug in sorted(grouped, key=lambda s: names[s].lower())}
+
+
+def _newest_first(item: Item) -> tuple[float, str]:
+    return (-(item.date.timestamp() if item.date else 0.0), item.rel_path)
+
+
 def build_library(config: Config, sources: Sources, now: datetime, *,
                   include_drafts: bool = False, include_future: bool = False,
                   diagnostics: Diagnostics) -> Library:
-    """Assemble the Library: filter drafts and future posts, resolve authors, group tags."""
+    """Assemble the Library: filter drafts and future posts, resolve people, group tags."""
     posts: list[Document] = []
     pages: list[Document] = []
     drafts_skipped = future_skipped = 0
@@ -104,22 +256,30 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
         document = dataclasses.replace(document, author=author)
         (posts if document.kind == "post" else pages).append(document)
 
-    posts.sort(key=lambda d: (d.date, d.rel_path), reverse=True)
-    pages.sort(key=lambda d: d.rel_path)
-
-    grouped: dict[str, list[Document]] = {}
-    names: dict[str, str] = {}
+    threads = []
+    for thread in sources.threads:
+        _check_thread_people(thread, sources.people, now, diagnostics)
+        if thread.draft and not include_drafts:
+            drafts_skipped += 1
+            continue
+        threads.append(thread)
+    by_slug = {t.slug: t for t in sources.threads}
     for document in posts + pages:
-        slugs = {slugify(name): name for name in reversed(document.tags)}
-        for slug, name in slugs.items():
-            if slug:
-                names.setdefault(slug, name)
-                grouped.setdefault(slug, []).append(document)
-    tags = {slug: Tag(names[slug], slug, tuple(grouped[slug]))
-            for slug in sorted(grouped, key=lambda s: names[s].lower())}
+        _check_embeds(document, by_slug, diagnostics)
+
+    posts.sort(key=_newest_first)
+    pages.sort(key=lambda d: d.rel_path)
+    threads.sort(key=_newest_first)
+    brand_keys = set(config.brand.people) | {
+        p.key for p in sources.people.values() if p.role == "brand"}
+    conversations = {t.slug: build_conversation(t, sources.people, brand_keys)
+                     for t in sources.threads}
+    items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)
 
     return Library(config=config, posts=tuple(posts), pages=tuple(pages),
-                   people=dict(sources.people), tags=tags, drafts_skipped=drafts_skipped,
-                   future_skipped=future_skipped,
+                   people=dict(sources.people), tags=_group_tags(items),
+                   threads=tuple(threads), conversations=conversations,
+                   drafts_skipped=drafts_skipped, future_skipped=future_skipped,
                    next_scheduled=min(scheduled) if scheduled else None,
                    include_drafts=include_drafts)
+

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from hubgen.content.models import Author, Document
+from hubgen.content.models import Author, Document, Person, Thread
+from hubgen.content.sanitize import plain
+from hubgen.conversations import Conversation, MessageNode, Participant
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
@@ -105,6 +107,73 @@ def document_jsonld(document: Document, library: Library, urls: Urls,
     return data
 
 
+def _participant_ld(participant: Participant, library: Library, urls: Urls) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Person", "name": participant.name}
+    person = participant.person
+    if person is not None and not person.withdrawn:
+        data["url"] = urls.absolute(urls.person(person))
+    elif participant.url:
+        data["url"] = participant.url
+    return data
+
+
+def _comments_ld(nodes: tuple[MessageNode, ...], page_url: str, library: Library,
+                 urls: Urls) -> list[dict[str, Any]]:
+    """Visible messages as nested Comments; a removed message's replies move up a level."""
+    comments: list[dict[str, Any]] = []
+    for node in nodes:
+        replies = _comments_ld(node.children, page_url, library, urls)
+        if not node.visible:
+            comments += replies
+            continue
+        message = node.message
+        comment: dict[str, Any] = {
+            "@type": "Comment", "author": _participant_ld(node.speaker, library, urls),
+            "text": plain(message.html), "url": f"{page_url}#{node.anchor}",
+        }
+        if message.date:
+            comment["datePublished"] = message.date.isoformat()
+        if message.url:
+            comment["sameAs"] = message.url
+        if replies:
+            comment["comment"] = replies
+        comments.append(comment)
+    return comments
+
+
+def thread_jsonld(thread: Thread, conversation: Conversation, library: Library, urls: Urls,
+                  canonical: str) -> dict[str, Any]:
+    """DiscussionForumPosting with the replies nested as Comments (Google's forum guidance)."""
+    host = conversation.moderator
+    first = next(iter(conversation.visible_nodes), None)
+    author = host or (first.speaker if first else None)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "DiscussionForumPosting",
+        "mainEntityOfPage": canonical, "url": canonical, "headline": thread.title,
+        "text": thread.summary or (plain(first.message.html) if first else thread.title),
+        "inLanguage": library.config.language,
+        "interactionStatistic": {"@type": "InteractionCounter",
+                                 "interactionType": "https://schema.org/CommentAction",
+                                 "userInteractionCount": conversation.message_count},
+    }
+    if author is not None:
+        data["author"] = _participant_ld(author, library, urls)
+    else:
+        data["author"] = _publisher_ld(library, urls)
+    if thread.date:
+        data["datePublished"] = thread.date.isoformat()
+    if thread.lastmod:
+        data["dateModified"] = thread.lastmod.isoformat()
+    if thread.source_url:
+        data["sameAs"] = thread.source_url
+    if thread.tags:
+        data["keywords"] = list(thread.tags)
+    comments = _comments_ld(conversation.roots, canonical, library, urls)
+    if comments:
+        data["comment"] = comments
+    return data
+
+
 def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
     """The <head> facts of one HTML route."""
     config = library.config
@@ -120,6 +189,25 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
             image_alt=document.image_alt, published=document.date, modified=document.lastmod,
             author=document.author, tags=tuple(library.tags_of(document)),
             jsonld=document_jsonld(document, library, urls, canonical), feeds=feeds)
+    thread = route.context.get("thread")
+    if isinstance(thread, Thread):
+        conversation = library.conversation(thread)
+        return PageMeta(
+            title=f"{thread.title} · {config.title}", page_title=thread.title,
+            description=thread.summary or config.description, canonical=canonical,
+            og_type="article", published=thread.date, modified=thread.lastmod,
+            tags=tuple(library.tags_of(thread)),
+            jsonld=thread_jsonld(thread, conversation, library, urls, canonical), feeds=feeds)
+    person = route.context.get("person")
+    if isinstance(person, Person):
+        description = person.bio or f"{person.name} on {config.title}."
+        jsonld = {"@context": "https://schema.org", "@type": "ProfilePage", "url": canonical,
+                  "mainEntity": {"@type": "Person", "name": person.name,
+                                 **({"sameAs": person.url} if person.url else {}),
+                                 **({"description": person.bio} if person.bio else {})}}
+        return PageMeta(title=f"{person.name} · {config.title}", page_title=person.name,
+                        description=description, canonical=canonical, og_type="profile",
+                        jsonld=jsonld, feeds=feeds)
     pager = route.context.get("pager")
     suffix = f" (page {pager.number} of {pager.total})" if pager and pager.number > 1 else ""
     if route.template == "index.html":

@@ -24,7 +24,7 @@ def test_build_prints_a_summary_of_pages_and_stages(hub):
     out = result.out
     assert out.startswith("Built Minimal Hub in ")
     assert re.search(r"pages: \d+ written, 0 unchanged, 0 removed "
-                     r"\(3 posts, 1 pages, 2 tags\)", out)
+                     r"\(3 posts, 1 page, 0 threads, 2 tags\)", out)
     assert "skipped: 1 draft (build them with --drafts); 1 scheduled post, next due " \
            "2099-01-01 00:00 CET (build them with --future)" in out
     assert re.search(r"stages: config [\d.]+ s · read [\d.]+ s · library [\d.]+ s · "

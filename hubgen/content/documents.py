@@ -10,7 +10,7 @@ from typing import Any
 from hubgen.config import Config
 from hubgen.content.dates import DATE_HINT, BadDate, date_from_filename, parse_date
 from hubgen.content.frontmatter import split_front_matter
-from hubgen.content.markdown import MarkdownRenderer, shorten
+from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
 from hubgen.content.models import Document, DocumentKind
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
@@ -167,6 +167,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         aliases=values.get("aliases", ()), toc=rendered.toc,
         show_toc=values.get("toc", kind == "post" and len(rendered.toc) >= 3),
         template=values.get("template", ""), word_count=rendered.word_count,
+        embeds=find_embeds(source.body, source.body_line),
         extra=values.get("extra", {}),
         positions={str(key): meta.value_at(key) for key in meta},
     )

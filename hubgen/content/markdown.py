@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from hubgen.config import Config
-from hubgen.content.models import Heading
+from hubgen.content.models import Embed, Heading
 from hubgen.content.slugs import slugify
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
@@ -29,6 +31,48 @@ _URL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "source": ("src",), "video":
                    "audio": ("src",), "link": ("href",)}
 _RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])/(?!/)""", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+
+
+# `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages.
+EMBED = re.compile(r"^\s*\{\{<\s*(thread|message)\s+([^\s>]+)(?:\s+([^\s>]+))?\s*>\}\}\s*$")
+EMBED_PLACEHOLDER = re.compile(
+    r'<div data-hubgen-embed="([^"]*)" data-message="([^"]*)"></div>')
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
+    """The embeds of a Markdown body, with their file line (fenced code is skipped)."""
+    embeds = []
+    fence = ""
+    for offset, line in enumerate(body.splitlines()):
+        marker = _FENCE.match(line)
+        if marker:
+            fence = "" if fence == marker[1] else (fence or marker[1])
+            continue
+        match = EMBED.match(line)
+        if match and not fence:
+            message = match[3] or ""
+            if match[1] == "message" and not message:
+                message = "?"
+            embeds.append(Embed(match[2], message, first_line + offset,
+                                line.index("{{") + 1))
+    return tuple(embeds)
+
+
+class _EmbedShortcodes(Preprocessor):
+    """Replaces embed lines with a placeholder the renderer fills with a card."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        result = []
+        for line in lines:
+            match = EMBED.match(line)
+            if match is None:
+                result.append(line)
+                continue
+            html = (f'<div data-hubgen-embed="{escape(match[2])}" '
+                    f'data-message="{escape(match[3] or "")}"></div>')
+            result += ["", self.md.htmlStash.store(html), ""]
+        return result
 
 
 def _toc_slug(value: str, separator: str) -> str:
@@ -71,6 +115,8 @@ class _BasePathExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Low priority: run after every other tree processor made its links.
         md.treeprocessors.register(_BasePathLinks(md, self.base_path), "hubgen-base-path", 1)
+        # After fenced code (25) is stashed, so examples in code blocks stay text.
+        md.preprocessors.register(_EmbedShortcodes(md), "hubgen-embeds", 15)
 
 
 @dataclass(frozen=True)

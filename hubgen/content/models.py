@@ -22,6 +22,7 @@ class Person:
     avatar: str = ""
     bio: str = ""
     handles: dict[str, str] = field(default_factory=dict)
+    withdrawn: bool = False      # they asked to be taken down: they vanish from every output
     source: Path | None = None
     position: Position = (0, 0)
 
@@ -56,6 +57,16 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Embed:
+    """A thread (or one message of it) embedded in a post with `{{< thread SLUG >}}`."""
+
+    slug: str
+    message: str = ""
+    line: int = 0
+    column: int = 1
+
+
+@dataclass(frozen=True)
 class Document:
     """A post or a page: front matter plus its rendered body."""
 
@@ -82,6 +93,7 @@ class Document:
     show_toc: bool = False
     template: str = ""
     word_count: int = 0
+    embeds: tuple[Embed, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)  # front matter key → value
 
@@ -98,3 +110,80 @@ class Document:
     def lastmod(self) -> datetime | None:
         """When the document last changed: `updated`, else `date`."""
         return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who wrote a message: a people.yaml key, or a name given inline (untrusted)."""
+
+    key: str | None = None
+    name: str = ""
+    handle: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a curated thread. `html` is sanitized community text."""
+
+    id: str
+    speaker: Speaker
+    date: datetime | None
+    text: str
+    html: str
+    url: str = ""
+    reply_to: str | None = None
+    answers: str | None = None
+    featured: bool = False
+    removed: bool = False        # the curator took it down; replies stay in place
+    position: Position = (0, 0)
+    positions: dict[str, Position] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question of a tweetchat, asked by the moderator."""
+
+    id: str
+    text: str
+    html: str
+    position: Position = (0, 0)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A curated community conversation, read from content/threads/SLUG.yaml."""
+
+    source: Path
+    rel_path: str
+    slug: str
+    title: str
+    date: datetime | None
+    updated: datetime | None
+    summary: str                 # plain text
+    summary_html: str            # the curator's Markdown: trusted
+    tags: tuple[str, ...]
+    platform: str
+    source_url: str
+    hashtag: str
+    status: str
+    moderator: str | None
+    questions: tuple[Question, ...]
+    messages: tuple[Message, ...]
+    consent: dict[str, str] = field(default_factory=dict)
+    comments: bool | dict[str, Any] = True
+    draft: bool = False
+    duration_minutes: int = 60
+    positions: dict[str, Position] = field(default_factory=dict)
+    kind: str = "thread"
+
+    def position_of(self, key: str) -> Position:
+        """Where a top-level key's value was written (the file's top when absent)."""
+        return self.positions.get(key, (1, 1))
+
+    @property
+    def lastmod(self) -> datetime | None:
+        """The newest of the thread's own dates and its messages' dates."""
+        dates = [d for d in (self.updated, self.date) if d is not None]
+        dates += [m.date for m in self.messages if m.date is not None]
+        return max(dates) if dates else None

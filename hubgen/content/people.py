@@ -11,7 +11,7 @@ from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import MarkedMap, read_yaml_file
 
 ROLES = ("brand", "moderator", "community")
-PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles")
+PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "withdrawn")
 
 
 def is_safe_link(value: str) -> bool:
@@ -97,9 +97,16 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                           'write e.g. handles: {mastodon: "@ana@social.example"}.')
         ok = False
         handles = {}
+    withdrawn = entry.get("withdrawn", False)
+    if not isinstance(withdrawn, bool):
+        diagnostics.error(path, *entry.value_at("withdrawn"),
+                          f"'withdrawn' of '{key}' must be true or false",
+                          "write withdrawn: true to take this person down everywhere.")
+        ok = False
     if not ok:
         return None
-    return Person(key=key, name=fields["name"], role=role, url=fields.get("url", ""),
+    return Person(withdrawn=bool(withdrawn), key=key, name=fields["name"], role=role,
+                  url=fields.get("url", ""),
                   avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),
                   handles={str(k): str(v) for k, v in handles.items()},
                   source=path, position=position)

@@ -9,8 +9,10 @@ from pathlib import Path
 from hubgen.config import Config
 from hubgen.content.documents import read_document
 from hubgen.content.markdown import MarkdownRenderer
-from hubgen.content.models import Document, DocumentKind, Person
+from hubgen.content.models import Document, DocumentKind, Person, Thread
 from hubgen.content.people import read_people
+from hubgen.content.sanitize import Community
+from hubgen.content.threads import read_thread
 from hubgen.errors import Diagnostics
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -23,6 +25,7 @@ class Sources:
     """Everything read from a hub's content folder, before any cross-file work."""
 
     documents: tuple[Document, ...]
+    threads: tuple[Thread, ...]
     people: dict[str, Person]
     people_path: Path
 
@@ -61,6 +64,21 @@ def read_sources(config: Config, diagnostics: Diagnostics) -> Sources:
                                      renderer, diagnostics)
             if document is not None:
                 documents.append(document)
+    community = Community()
+    threads: list[Thread] = []
+    for path in thread_files(root / "threads"):
+        thread = read_thread(path, config, renderer, community, diagnostics)
+        if thread is not None:
+            threads.append(thread)
     people_path = root / "people.yaml"
     people = read_people(people_path, diagnostics)
-    return Sources(tuple(documents), people, people_path)
+    return Sources(tuple(documents), tuple(threads), people, people_path)
+
+
+def thread_files(folder: Path) -> Iterator[Path]:
+    """The thread files of a hub, in a stable order."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.y*ml")):
+        if path.suffix in (".yaml", ".yml") and path.is_file() and not is_ignored(path):
+            yield path

@@ -8,7 +8,7 @@ from pathlib import Path
 from hubgen.content.models import Document
 from hubgen.content.themes import Theme
 from hubgen.errors import Diagnostics
-from hubgen.library import Library, Tag
+from hubgen.library import Item, Library
 from hubgen.plan.pagination import paginate
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
@@ -44,35 +44,69 @@ def static_folders(themes: list[Theme], site_root: Path) -> list[Path]:
     return [theme.static for theme in reversed(themes)] + [site_root / "static"]
 
 
-def _newest(documents: tuple[Document, ...] | list[Document]) -> datetime | None:
-    dates = [d.lastmod for d in documents if d.lastmod is not None]
+def _newest(items: tuple[Item, ...] | list[Item]) -> datetime | None:
+    dates = [i.lastmod for i in items if i.lastmod is not None]
     return max(dates) if dates else None
 
 
-def _feed_routes(library: Library, first_path: str, title: str,
-                 documents: tuple[Document, ...], html_path: str) -> list[Route]:
+def _feed_routes(library: Library, first_path: str, title: str, items: tuple[Item, ...],
+                 html_path: str, **context: object) -> list[Route]:
     config = library.config
-    chosen = tuple(d for d in documents if d.kind == "post")[: config.feeds.limit]
-    routes = []
-    for fmt in config.feeds.formats:
-        routes.append(Route(
-            path=first_path + FEED_FILES[fmt], kind="feed", feed_format=fmt, title=title,
-            context={"documents": chosen, "html_path": html_path},
-            lastmod=_newest(chosen),
-        ))
+    chosen = tuple(i for i in items if i.kind != "page")[: config.feeds.limit]
+    return [Route(path=first_path + FEED_FILES[fmt], kind="feed", feed_format=fmt, title=title,
+                  context={"items": chosen, "html_path": html_path, **context},
+                  lastmod=_newest(chosen) or context.get("lastmod"))  # type: ignore[arg-type]
+            for fmt in config.feeds.formats]
+
+
+def _listing_routes(library: Library, first_path: str, template: str, title: str,
+                    items: tuple[Item, ...], **context: object) -> list[Route]:
+    return [Route(path=pager.path, kind="html", template=template, title=title,
+                  context={"pager": pager, "items": pager.items, **context},
+                  lastmod=_newest(pager.items), in_sitemap=True)
+            for pager in paginate(items, library.config.paginate, first_path)]
+
+
+def _thread_routes(library: Library, urls: Urls) -> list[Route]:
+    config = library.config
+    index = urls.index("thread")
+    routes = _listing_routes(library, index, "threads.html", "Conversations", library.threads)
+    routes += _feed_routes(library, index, f"{config.title}: conversations",
+                           library.threads, index)
+    for thread in library.threads:
+        path = urls.thread(thread)
+        conversation = library.conversation(thread)
+        routes.append(Route(path=path, kind="html", template="thread.html", title=thread.title,
+                            context={"thread": thread, "conversation": conversation},
+                            source=thread.source, lastmod=thread.lastmod, in_sitemap=True))
+        if thread.status == "upcoming":
+            routes.append(Route(path=path + "event.ics", kind="ics", title=thread.title,
+                                context={"thread": thread}, source=thread.source))
+        routes += [Route(path=path + FEED_FILES[fmt], kind="feed", feed_format=fmt,
+                         title=f"{thread.title} · {config.title}",
+                         context={"thread": thread, "conversation": conversation,
+                                  "html_path": path},
+                         source=thread.source, lastmod=thread.lastmod)
+                   for fmt in config.feeds.formats]
     return routes
 
 
-def _tag_routes(library: Library, urls: Urls, tag: Tag) -> list[Route]:
-    first = urls.tag(tag.slug)
-    routes = [
-        Route(path=pager.path, kind="html", template="tag.html", title=tag.name,
-              context={"tag": tag, "pager": pager, "documents": pager.items},
-              lastmod=_newest(pager.items), in_sitemap=True)
-        for pager in paginate(tag.documents, library.config.paginate, first)
-    ]
-    routes += _feed_routes(library, first, f"{library.config.title}: {tag.name}",
-                           tag.documents, first)
+def _people_routes(library: Library, urls: Urls) -> list[Route]:
+    people = library.visible_people
+    routes = [Route(path=urls.index("person"), kind="html",
+                    template="people.html", title="People", context={"people": people},
+                    in_sitemap=bool(people))]
+    for person in people:
+        posts = library.posts_by(person)
+        contributions = library.contributions_of(person)
+        dates = [p.lastmod for p in posts if p.lastmod] + \
+            [c.node.message.date for c in contributions if c.node.message.date]
+        routes.append(Route(path=urls.person(person), kind="html", template="person.html",
+                            title=person.name,
+                            context={"person": person, "posts": posts,
+                                     "contributions": contributions},
+                            source=person.source, lastmod=max(dates) if dates else None,
+                            in_sitemap=True))
     return routes
 
 
@@ -85,7 +119,7 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     for pager in paginate(library.posts, config.paginate, "/"):
         routes.append(Route(path=pager.path, kind="html", template="index.html",
                             title=config.title,
-                            context={"pager": pager, "documents": pager.items},
+                            context={"pager": pager, "items": pager.items},
                             lastmod=_newest(pager.items) if pager.number > 1
                             else library.newest_date,
                             in_sitemap=True))
@@ -104,11 +138,16 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
                             context={"document": page}, source=page.source,
                             lastmod=page.lastmod, in_sitemap=True))
 
-    routes.append(Route(path="/tags/", kind="html", template="tags.html", title="Tags",
+    routes += _thread_routes(library, urls)
+    routes += _people_routes(library, urls)
+
+    routes.append(Route(path=urls.index("tag"), kind="html", template="tags.html", title="Tags",
                         context={"tags": tuple(library.tags.values())},
                         lastmod=library.newest_date, in_sitemap=bool(library.tags)))
     for tag in library.tags.values():
-        routes += _tag_routes(library, urls, tag)
+        first = urls.tag(tag.slug)
+        routes += _listing_routes(library, first, "tag.html", tag.name, tag.items, tag=tag)
+        routes += _feed_routes(library, first, f"{config.title}: {tag.name}", tag.items, first)
 
     routes += _feed_routes(library, "/", config.title, library.posts, "/")
     routes.append(Route(path="/404.html", kind="html", template="404.html",

@@ -7,7 +7,7 @@ from urllib.parse import quote, urljoin
 
 from hubgen.config import Config
 from hubgen.content.markdown import with_base_path
-from hubgen.content.models import Document, Person
+from hubgen.content.models import Document, Person, Thread
 
 
 class Urls:
@@ -35,6 +35,16 @@ class Urls:
         if document.kind == "post":
             return self.permalink(patterns.post, document.slug, document.date)
         return self.permalink(patterns.page, document.slug)
+
+    def thread(self, thread: Thread) -> str:
+        """The site path of a thread's page."""
+        return self.permalink(self.config.permalinks.thread, thread.slug, thread.date)
+
+    def index(self, kind: str) -> str:
+        """The list page of a kind: what its permalink holds before {slug} ('/tags/')."""
+        pattern = getattr(self.config.permalinks, kind)
+        prefix = pattern.split("{", 1)[0]
+        return prefix if prefix.endswith("/") else prefix.rsplit("/", 1)[0] + "/"
 
     def tag(self, slug: str) -> str:
         """The site path of a tag's page."""

@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from hubgen import __version__
-from hubgen.content.models import Document, Person
+from hubgen.content.markdown import EMBED_PLACEHOLDER
+from hubgen.content.models import Document, Person, Thread
 from hubgen.content.themes import Theme
+from hubgen.conversations import Participant, join_link
 from hubgen.errors import Diagnostic
+from hubgen.events import render_event
 from hubgen.feeds import render_feed
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
@@ -59,6 +63,10 @@ class SiteView:
         self.tags = tuple(library.tags.values())
         self.people = library.people
         self.newest = library.newest_date
+        self.threads = library.threads
+        self.upcoming = library.upcoming
+        self.recent_threads = library.recent_threads
+        self.visible_people = library.visible_people
         items = config.menu or ()
         self.menu = tuple(MenuLink(item.title, urls.url(item.url), item.url) for item in items)
         self.feeds = feed_links(library, urls, Route(path="/", kind="html"))
@@ -77,8 +85,23 @@ class Renderer:
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=AssetUrls(statics, urls.url),
-            hubgen={"version": __version__},
+            hubgen={"version": __version__}, conversation=library.conversation,
+            tags_of=library.tags_of, person=library.people.get, join_link=join_link,
+            avatar=self.avatar,
         )
+        self._embed_cache: dict[tuple[str, str], str] = {}
+
+    def avatar(self, who: Person | Participant | None) -> str:
+        """The avatar URL to show, or '' for an initials badge.
+
+        A remote avatar is a request to a third party, so it is shown only when
+        the config allows it (`avatars: {remote: true}`).
+        """
+        if who is None or not who.avatar or getattr(who, "withdrawn", False):
+            return ""
+        if who.avatar.startswith("/") and not who.avatar.startswith("//"):
+            return self.urls.url(who.avatar)
+        return who.avatar if self.library.config.avatars.remote else ""
 
     def link(self, target: Any) -> str:
         """The URL of a Document, Tag or Person, or of a site path."""
@@ -88,33 +111,14 @@ class Renderer:
             return self.urls.url(self.urls.tag(target.slug))
         if isinstance(target, Person):
             return self.urls.url(self.urls.person(target))
+        if isinstance(target, Thread):
+            return self.urls.url(self.urls.thread(target))
         return self.urls.url(str(target))
 
     def render(self, route: Route) -> bytes:
         """The bytes of one route's file; raises RenderError for template problems."""
-        if route.kind == "html":
-            return self._render_html(route)
-        if route.kind == "feed":
-            return render_feed(route, self.library, self.urls)
-        if route.kind == "sitemap":
-            return render_sitemap(self.plan, self.urls)
-        if route.kind == "robots":
-            return render_robots(self.urls)
-        if route.kind == "static":
-            assert route.source is not None
-            return route.source.read_bytes()
-        raise ValueError(f"unknown route kind {route.kind!r}")
-
-    def _render_html(self, route: Route) -> bytes:
-        context = dict(route.context)
-        context["route"] = route
-        context["meta"] = page_meta(route, self.library, self.urls)
-        document = context.get("document")
-        if isinstance(document, Document):
-            context["tags"] = self.library.tags_of(document)
         try:
-            template = self.env.get_template(route.template)
-            html = template.render(context)
+            return self._render(route)
         except jinja2.TemplateNotFound as exc:
             raise RenderError(self._not_found(route, exc)) from None
         except jinja2.TemplateSyntaxError as exc:
@@ -124,7 +128,53 @@ class Renderer:
                 "check the {% %} and {{ }} tags around this line.")) from None
         except Exception as exc:  # a template's own runtime error
             raise RenderError(self._runtime_error(route, exc)) from None
-        return html.encode("utf-8")
+
+    def _render(self, route: Route) -> bytes:
+        if route.kind == "html":
+            return self._render_html(route)
+        if route.kind == "feed":
+            return render_feed(route, self.library, self.urls, self.body_html)
+        if route.kind == "ics":
+            return render_event(route.context["thread"], self.library, self.urls)
+        if route.kind == "sitemap":
+            return render_sitemap(self.plan, self.urls)
+        if route.kind == "robots":
+            return render_robots(self.urls)
+        if route.kind == "static":
+            assert route.source is not None
+            return route.source.read_bytes()
+        raise ValueError(f"unknown route kind {route.kind!r}")
+
+    def body_html(self, document: Document) -> str:
+        """A document's body with its embedded threads and messages filled in as cards."""
+        if not document.embeds:
+            return document.html
+        return EMBED_PLACEHOLDER.sub(lambda m: self._embed(m[1], m[2]), document.html)
+
+    def _embed(self, slug: str, message_id: str) -> str:
+        key = (slug, message_id)
+        if key not in self._embed_cache:
+            thread = next((t for t in self.library.threads if t.slug == slug), None)
+            if thread is None:  # a draft thread: the Library checked that it exists
+                self._embed_cache[key] = ""
+            else:
+                conversation = self.library.conversation(thread)
+                node = conversation.find(message_id) if message_id else None
+                template = self.env.get_template("partials/embed.html")
+                self._embed_cache[key] = template.render(
+                    thread=thread, conversation=conversation, node=node)
+        return self._embed_cache[key]
+
+    def _render_html(self, route: Route) -> bytes:
+        context = dict(route.context)
+        context["route"] = route
+        context["meta"] = page_meta(route, self.library, self.urls)
+        item = context.get("document") or context.get("thread")
+        if isinstance(item, Document | Thread):
+            context["tags"] = self.library.tags_of(item)
+        if isinstance(item, Document):
+            context["body"] = Markup(self.body_html(item))
+        return self.env.get_template(route.template).render(context).encode("utf-8")
 
     def _not_found(self, route: Route, exc: jinja2.TemplateNotFound) -> Diagnostic:
         document = route.context.get("document")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -45,8 +46,10 @@ def format_date(value: datetime | None, fmt: str = "%B %-d, %Y", tz: Any = None)
         return ""
     if tz is not None:
         value = value.astimezone(tz)
-    # %-d is not portable; do it here so themes can rely on it.
-    return value.strftime(fmt.replace("%-d", str(value.day)).replace("%-H", str(value.hour)))
+    # %-d, %-I... (no leading zero) are not portable; do them here so themes can rely on them.
+    unpadded = re.sub(r"%-([dHIMmSjy])",
+                      lambda m: value.strftime("%" + m[1]).lstrip("0") or "0", fmt)
+    return value.strftime(unpadded)
 
 
 class AssetUrls:
@@ -80,4 +83,6 @@ def make_environment(config: Config, themes: list[Theme]) -> jinja2.Environment:
     env.filters["date"] = lambda value, fmt="%B %-d, %Y": format_date(value, fmt, config.tz)
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
+    # A stable colour (0-5) per name for initials badges.
+    env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
     return env

@@ -1,0 +1,161 @@
+"""Community text: a small Markdown subset, autolinked, then sanitized with nh3.
+
+Thread messages (and anything imported from a platform) are untrusted. They
+are rendered from paragraphs, line breaks, emphasis, code, quotes, lists and
+links only; raw HTML is shown as text; bare URLs, @mentions and #hashtags
+become links; then nh3 keeps a strict allowlist: no script, style, iframe,
+form, event handler, or URL other than http, https and mailto survives.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import xml.etree.ElementTree as ET
+from urllib.parse import quote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
+    link_rel=LINK_REL, strip_comments=True,
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "template",
+                        "noscript", "textarea", "title", "svg", "math"},
+    allowed_classes={"a": {"mention", "hashtag"}},
+)
+
+_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]"
+_MENTION = r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
+_HASHTAG = r"(?<![\w&#/])#([^\W\d_][\w]*|\d+[^\W\d][\w]*)"
+
+
+def _host_of(url: str) -> str:
+    return urlsplit(url).netloc if url.startswith(("http://", "https://")) else ""
+
+
+def mention_url(handle: str, platform: str, source_url: str = "") -> str:
+    """Where an @mention leads on its platform ('' when the platform has no profile URL)."""
+    handle = handle.lstrip("@").rstrip(".")
+    if "@" in handle:  # user@instance: a fediverse account
+        user, host = handle.split("@", 1)
+        return f"https://{host}/@{quote(user)}"
+    if platform == "mastodon":
+        host = _host_of(source_url)
+        return f"https://{host}/@{quote(handle)}" if host else ""
+    if platform == "twitter":
+        return f"https://x.com/{quote(handle)}"
+    if platform == "bluesky":
+        return f"https://bsky.app/profile/{quote(handle)}"
+    if platform == "reddit":
+        return f"https://www.reddit.com/user/{quote(handle)}"
+    if platform == "hackernews":
+        return f"https://news.ycombinator.com/user?id={quote(handle)}"
+    if platform in ("discourse", "forum"):
+        host = _host_of(source_url)
+        return f"https://{host}/u/{quote(handle)}" if host else ""
+    return ""
+
+
+def hashtag_url(tag: str, platform: str, source_url: str = "") -> str:
+    """Where a #hashtag search leads on its platform ('' when it has none)."""
+    tag = tag.lstrip("#")
+    if platform == "twitter":
+        return f"https://x.com/hashtag/{quote(tag)}"
+    if platform == "mastodon":
+        host = _host_of(source_url)
+        return f"https://{host}/tags/{quote(tag)}" if host else ""
+    if platform == "bluesky":
+        return f"https://bsky.app/hashtag/{quote(tag)}"
+    if platform in ("discourse", "forum"):
+        host = _host_of(source_url)
+        return f"https://{host}/tag/{quote(tag.lower())}" if host else ""
+    return ""
+
+
+class _LinkPattern(InlineProcessor):
+    """Turns a matched bare URL, @mention or #hashtag into a link."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, kind: str, community: Community):
+        super().__init__(pattern, md)
+        self.kind = kind
+        self.community = community
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        text = m.group(0)
+        if self.kind == "url":
+            href = text
+        elif self.kind == "mention":
+            href = mention_url(m.group(1), self.community.platform, self.community.source_url)
+        else:
+            href = hashtag_url(m.group(1), self.community.platform, self.community.source_url)
+        if not href:
+            return text, m.start(0), m.end(0)
+        element = ET.Element("a", {"href": href})
+        if self.kind != "url":
+            element.set("class", self.kind)
+        element.text = text
+        return element, m.start(0), m.end(0)
+
+
+class _CommunitySubset(Extension):
+    def __init__(self, community: Community):
+        super().__init__()
+        self.community = community
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Raw HTML is shown as text, never passed through.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        for name in ("hashheader", "setextheader", "hr", "indent", "code", "reference"):
+            md.parser.blockprocessors.deregister(name)
+        for name in ("image_link", "image_reference", "short_image_ref", "reference",
+                     "short_reference"):
+            md.inlinePatterns.deregister(name)
+        md.inlinePatterns.register(_LinkPattern(_URL, md, "url", self.community), "bare-url", 124)
+        md.inlinePatterns.register(_LinkPattern(_MENTION, md, "mention", self.community),
+                                   "mention", 123)
+        md.inlinePatterns.register(_LinkPattern(_HASHTAG, md, "hashtag", self.community),
+                                   "hashtag", 122)
+
+
+class Community:
+    """Renders untrusted community text for one platform. Safe to share between threads."""
+
+    def __init__(self) -> None:
+        self.platform = ""
+        self.source_url = ""
+        self._local = threading.local()
+
+    def _markdown(self) -> markdown.Markdown:
+        md = getattr(self._local, "md", None)
+        if md is None:
+            md = markdown.Markdown(extensions=["nl2br", "sane_lists", "fenced_code",
+                                               _CommunitySubset(self)])
+            self._local.md = md
+        return md
+
+    def render(self, text: str, platform: str = "", source_url: str = "") -> str:
+        """Markdown subset → HTML → nh3. The result is safe to put in any page or feed."""
+        self.platform, self.source_url = platform, source_url
+        md = self._markdown()
+        md.reset()
+        return sanitize_html(md.convert(text))
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the community allowlist of an HTML fragment."""
+    return _CLEANER.clean(html)
+
+
+def plain(text: str) -> str:
+    """Untrusted text reduced to plain characters (for names, handles and JSON-LD)."""
+    return " ".join(nh3.clean(text, tags=set()).split()).replace("&amp;", "&") \
+        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")

@@ -1,0 +1,335 @@
+"""Reading curated threads: content/threads/SLUG.yaml, checked field by field."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from hubgen.config import Config
+from hubgen.content.dates import DATE_HINT, BadDate, parse_date
+from hubgen.content.markdown import MarkdownRenderer, shorten
+from hubgen.content.models import Message, Question, Speaker, Thread
+from hubgen.content.people import is_safe_link
+from hubgen.content.sanitize import Community, plain
+from hubgen.content.slugs import slugify
+from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.yamlfile import MarkedList, MarkedMap, read_yaml_file
+
+PLATFORMS = ("twitter", "mastodon", "bluesky", "reddit", "hackernews", "discourse", "forum")
+STATUSES = ("upcoming", "live", "archived")
+CONSENT = ("asked", "granted", "declined")
+THREAD_KEYS = ("title", "date", "updated", "slug", "summary", "tags", "source", "status",
+               "moderator", "questions", "messages", "consent", "comments", "draft",
+               "duration")
+MESSAGE_KEYS = ("id", "author", "date", "text", "url", "reply_to", "answers", "featured",
+                "removed")
+SOURCE_KEYS = ("platform", "url", "hashtag")
+SPEAKER_KEYS = ("name", "handle", "url")
+
+
+def _suggest(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}."
+
+
+def _check_keys(data: MarkedMap, known: tuple[str, ...], where: str, path: Path,
+                diagnostics: Diagnostics) -> None:
+    for key in data:
+        if key not in known:
+            diagnostics.warning(path, *data.key_at(key), f"unknown key '{key}' in {where}",
+                                _suggest(str(key), known))
+
+
+def _identifier(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class _ThreadReader:
+    """Reads one thread file; every problem goes to the diagnostics."""
+
+    def __init__(self, path: Path, config: Config, renderer: MarkdownRenderer,
+                 community: Community, diagnostics: Diagnostics):
+        self.path = path
+        self.config = config
+        self.renderer = renderer
+        self.community = community
+        self.diagnostics = diagnostics
+
+    def error(self, position: tuple[int, int], message: str, hint: str = "") -> None:
+        self.diagnostics.error(self.path, *position, message, hint)
+
+    def text(self, data: MarkedMap, key: str, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(data.position, f"missing '{key}'", f"add '{key}:' here.")
+            return ""
+        if isinstance(value, bool | dict | list):
+            self.error(data.value_at(key), f"'{key}' must be a text",
+                       "quote it if it holds special characters.")
+            return ""
+        return str(value).strip()
+
+    def flag(self, data: MarkedMap, key: str, default: bool = False) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.error(data.value_at(key), f"'{key}' must be true or false",
+                       "write true or false, without quotes.")
+            return default
+        return value
+
+    def date(self, data: MarkedMap, key: str, required: bool = False):
+        if data.get(key) is None:
+            if required:
+                self.error(data.position, f"missing '{key}'", DATE_HINT)
+            return None
+        try:
+            return parse_date(data[key], self.config.tz)
+        except BadDate as exc:
+            self.error(data.value_at(key), f"'{key}': {exc}", DATE_HINT)
+            return None
+
+    def link(self, data: MarkedMap, key: str) -> str:
+        value = self.text(data, key)
+        if value and not is_safe_link(value):
+            self.error(data.value_at(key), f"'{key}' must be an http(s) URL or a site path, "
+                       f"got {value!r}", "write https://... or a path starting with '/'.")
+            return ""
+        return value
+
+    def read(self) -> Thread | None:
+        try:
+            data = read_yaml_file(self.path)
+        except SourceErrors as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return None
+        if not isinstance(data, MarkedMap):
+            self.error((1, 1), "a thread file must be a mapping of keys",
+                       "start with 'title: ...' and 'date: ...'.")
+            return None
+        _check_keys(data, THREAD_KEYS, "the thread", self.path, self.diagnostics)
+        title = self.text(data, "title", required=True)
+        date = self.date(data, "date", required=True)
+        updated = self.date(data, "updated")
+        slug_text = self.text(data, "slug")
+        slug = slugify(slug_text or self.path.stem) or self.path.stem
+        if not slug:
+            self.error(data.value_at("slug") if slug_text else (1, 1),
+                       "the thread's slug is empty", "set 'slug: my-thread'.")
+        status = self.text(data, "status") or "archived"
+        if status not in STATUSES:
+            self.error(data.value_at("status"), f"unknown status '{status}'",
+                       f"choose one of {', '.join(STATUSES)}.")
+        platform, source_url, hashtag = self.source(data)
+        tags = self.tags(data)
+        moderator = self.text(data, "moderator") or None
+        questions = self.questions(data, platform, source_url)
+        messages = self.messages(data, platform, source_url, {q.id for q in questions})
+        consent = self.consent(data)
+        comments = data.get("comments", True)
+        if not isinstance(comments, bool | dict):
+            self.error(data.value_at("comments"), "'comments' must be true, false or a mapping",
+                       "write comments: false to turn comments off on this thread.")
+        duration = data.get("duration", 60)
+        if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
+            self.error(data.value_at("duration"), "'duration' must be a number of minutes",
+                       "e.g. duration: 60")
+            duration = 60
+        summary_source = self.text(data, "summary")
+        # A thread with errors is still returned: the build fails on the recorded
+        # errors anyway, and the Library can then report its unknown people too.
+        rendered = self.renderer.render(summary_source) if summary_source else None
+        summary_html = rendered.html if rendered else ""
+        summary_text = shorten(rendered.summary_text) if rendered else ""
+        return Thread(
+            source=self.path, rel_path=f"threads/{self.path.name}", slug=slug, title=title,
+            date=date, updated=updated, summary=summary_text, summary_html=summary_html,
+            tags=tags, platform=platform, source_url=source_url, hashtag=hashtag,
+            status=status, moderator=moderator, questions=questions, messages=messages,
+            consent=consent, comments=comments if isinstance(comments, bool | dict) else True,
+            draft=self.flag(data, "draft"), duration_minutes=duration,
+            positions={str(k): data.value_at(k) for k in data},
+        )
+
+    def source(self, data: MarkedMap) -> tuple[str, str, str]:
+        source = data.get("source")
+        if source is None:
+            self.error(data.position, "missing 'source'",
+                       "add source: {platform: mastodon, url: \"https://...\"}.")
+            return "", "", ""
+        if not isinstance(source, MarkedMap):
+            self.error(data.value_at("source"), "'source' must be a mapping",
+                       "write source: {platform: mastodon, url: \"https://...\"}.")
+            return "", "", ""
+        _check_keys(source, SOURCE_KEYS, "'source'", self.path, self.diagnostics)
+        platform = self.text(source, "platform", required=True)
+        if platform and platform not in PLATFORMS:
+            close = difflib.get_close_matches(platform, PLATFORMS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            self.error(source.value_at("platform"), f"unknown platform '{platform}'",
+                       f"{hint}known platforms: {', '.join(PLATFORMS)}.")
+        url = self.text(source, "url")
+        if url and not url.startswith(("https://", "http://")):
+            self.error(source.value_at("url"), f"the source 'url' must be an http(s) URL, "
+                       f"got {url!r}", "link the original thread, e.g. https://...")
+            url = ""
+        hashtag = self.text(source, "hashtag")
+        if hashtag and not hashtag.startswith("#"):
+            hashtag = "#" + hashtag
+        return platform, url, hashtag
+
+    def tags(self, data: MarkedMap) -> tuple[str, ...]:
+        value = data.get("tags", [])
+        if isinstance(value, str):
+            value = [v for v in value.split(",")]
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            self.error(data.value_at("tags"), "'tags' must be a list of texts",
+                       "write it as [a, b].")
+            return ()
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+    def questions(self, data: MarkedMap, platform: str, source_url: str) -> tuple[Question, ...]:
+        value = data.get("questions")
+        if value is None:
+            return ()
+        if not isinstance(value, MarkedList):
+            self.error(data.value_at("questions"), "'questions' must be a list",
+                       "write each as - {id: q1, text: ...}.")
+            return ()
+        questions: list[Question] = []
+        seen: dict[str, tuple[int, int]] = {}
+        for index, item in enumerate(value):
+            position = value.item_at(index)
+            if not isinstance(item, MarkedMap):
+                self.error(position, "a question must be a mapping",
+                           "write - {id: q1, text: What is ...?}")
+                continue
+            _check_keys(item, ("id", "text"), "a question", self.path, self.diagnostics)
+            identifier = _identifier(item.get("id")) or f"q{index + 1}"
+            if identifier in seen:
+                self.error(item.value_at("id"), f"the question id '{identifier}' is used twice "
+                           f"(first at line {seen[identifier][0]})",
+                           "give each question its own id.")
+                continue
+            seen[identifier] = item.value_at("id")
+            text = self.text(item, "text", required=True)
+            questions.append(Question(identifier, plain(text),
+                                      self.community.render(text, platform, source_url),
+                                      position))
+        return tuple(questions)
+
+    def speaker(self, item: MarkedMap) -> Speaker | None:
+        value = item.get("author")
+        if value is None:
+            self.error(item.position, "the message has no 'author'",
+                       "add author: KEY (a person of people.yaml) or {name: ..., handle: ...}.")
+            return None
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return Speaker(key=str(value).strip())
+        if isinstance(value, MarkedMap):
+            _check_keys(value, SPEAKER_KEYS, "an author", self.path, self.diagnostics)
+            name = plain(self.text(value, "name"))
+            handle = plain(self.text(value, "handle"))
+            if not name and not handle:
+                self.error(item.value_at("author"), "an inline author needs a 'name' or a "
+                           "'handle'", "write author: {name: Kim Lee, handle: \"@kim\"}.")
+                return None
+            url = self.text(value, "url")
+            if url and not url.startswith(("https://", "http://")):
+                self.error(value.value_at("url"), f"the author's 'url' must be an http(s) URL, "
+                           f"got {url!r}", "link the author's profile, e.g. https://...")
+                url = ""
+            return Speaker(name=name or handle, handle=handle, url=url)
+        self.error(item.value_at("author"), "'author' must be a people.yaml key or a mapping",
+                   "write author: KEY or {name: ..., handle: ..., url: ...}.")
+        return None
+
+    def messages(self, data: MarkedMap, platform: str, source_url: str,
+                 question_ids: set[str]) -> tuple[Message, ...]:
+        value = data.get("messages")
+        if value is None:
+            return ()
+        if not isinstance(value, MarkedList):
+            self.error(data.value_at("messages"), "'messages' must be a list",
+                       "write each message as - {id: \"1\", author: ..., text: ...}.")
+            return ()
+        messages: list[Message] = []
+        first_seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            position = value.item_at(index)
+            if not isinstance(item, MarkedMap):
+                self.error(position, "a message must be a mapping",
+                           "write - {id: \"1\", author: ..., date: ..., text: ...}.")
+                continue
+            _check_keys(item, MESSAGE_KEYS, "a message", self.path, self.diagnostics)
+            identifier = _identifier(item.get("id"))
+            if identifier is None:
+                self.error(item.position, "the message has no 'id'",
+                           "give each message an id, e.g. id: \"1\".")
+                continue
+            if identifier in first_seen:
+                self.error(item.value_at("id"), f"duplicate message id '{identifier}' (first "
+                           f"at line {first_seen[identifier]})", "give each message its own id.")
+                continue
+            first_seen[identifier] = item.value_at("id")[0]
+            speaker = self.speaker(item)
+            text = self.text(item, "text")
+            answers = _identifier(item.get("answers"))
+            if answers is not None and answers not in question_ids:
+                known = ", ".join(sorted(question_ids)) or "none: add 'questions:'"
+                self.error(item.value_at("answers"), f"'answers: {answers}' names no question "
+                           "of this thread", f"known questions: {known}.")
+            messages.append(Message(
+                id=identifier, speaker=speaker or Speaker(name="?"),
+                date=self.date(item, "date"), text=text,
+                html=self.community.render(text, platform, source_url),
+                url=self.link(item, "url"), reply_to=_identifier(item.get("reply_to")),
+                answers=answers, featured=self.flag(item, "featured"),
+                removed=self.flag(item, "removed"), position=position,
+                positions={str(k): item.value_at(k) for k in item},
+            ))
+        by_id = {m.id: m for m in messages}
+        for message in messages:
+            if message.reply_to is None:
+                continue
+            parent = by_id.get(message.reply_to)
+            position = message.positions.get("reply_to", message.position)
+            if parent is None:
+                self.error(position, f"'reply_to: {message.reply_to}' names no message of "
+                           "this thread", "use the id of an earlier message.")
+            elif parent.id == message.id:
+                self.error(position, "a message cannot reply to itself",
+                           "use the id of an earlier message.")
+            elif parent.date and message.date and message.date < parent.date:
+                self.diagnostics.warning(
+                    self.path, *position, f"message '{message.id}' is dated before the message "
+                    f"'{parent.id}' it replies to", "check both dates and their offsets.")
+        return tuple(messages)
+
+    def consent(self, data: MarkedMap) -> dict[str, str]:
+        value = data.get("consent")
+        if value is None:
+            return {}
+        if not isinstance(value, MarkedMap):
+            self.error(data.value_at("consent"), "'consent' must be a mapping of person to "
+                       "asked, granted or declined", "write consent: {kim: granted}.")
+            return {}
+        result = {}
+        for key, state in value.items():
+            state_text = str(state).strip() if isinstance(state, str) else ""
+            if state_text not in CONSENT:
+                self.error(value.value_at(key), f"consent of '{key}' must be one of "
+                           f"{', '.join(CONSENT)}", "write e.g. kim: granted.")
+                continue
+            result[str(key)] = state_text
+        return result
+
+
+def read_thread(path: Path, config: Config, renderer: MarkdownRenderer, community: Community,
+                diagnostics: Diagnostics) -> Thread | None:
+    """Read one thread file; problems go to `diagnostics` and give None."""
+    return _ThreadReader(path, config, renderer, community, diagnostics).read()

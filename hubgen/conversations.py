@@ -1,0 +1,251 @@
+"""Conversations: a thread's messages as reply trees, with who spoke and who is waiting.
+
+Built by the Library from a Thread and the people index; templates, feeds and
+JSON-LD read these objects and never walk reply_to themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from hubgen.content.models import Message, Person, Question, Speaker, Thread
+from hubgen.content.sanitize import hashtag_url, plain
+
+REMOVED_BY_AUTHOR = "removed at the author's request"
+REMOVED_BY_CURATOR = "removed by the hub's curators"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A voice of a conversation, resolved against people.yaml."""
+
+    name: str
+    key: str | None = None
+    handle: str = ""
+    url: str = ""            # where they are on the platform, or their own site
+    avatar: str = ""
+    role: str = "community"
+    is_brand: bool = False
+    is_moderator: bool = False
+    withdrawn: bool = False
+    person: Person | None = None
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for a badge when there is no avatar."""
+        words = [w for w in self.name.replace("@", " ").split() if w[:1].isalnum()]
+        if not words:
+            return "?"
+        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+    @property
+    def identity(self) -> str:
+        """What tells two voices apart: the people.yaml key, else name and handle."""
+        return self.key or f"{self.name}|{self.handle}"
+
+
+@dataclass(frozen=True)
+class MessageNode:
+    """A message in its place in the reply tree."""
+
+    message: Message
+    speaker: Participant
+    children: tuple[MessageNode, ...]
+    depth: int
+    removed_note: str = ""        # why the text is not shown ('' when it is)
+
+    @property
+    def visible(self) -> bool:
+        """True when the message's text and author may be shown."""
+        return not self.removed_note
+
+    @property
+    def anchor(self) -> str:
+        """The id of the message's element on the thread page."""
+        return f"m-{self.message.id}"
+
+    def walk(self):
+        """This node and every reply below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """A tweetchat question and the answers grouped under it."""
+
+    question: Question
+    nodes: tuple[MessageNode, ...]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A thread made readable: trees, questions, participants and counts."""
+
+    thread: Thread
+    roots: tuple[MessageNode, ...]
+    groups: tuple[QuestionGroup, ...]
+    others: tuple[MessageNode, ...]        # with questions: messages answering none of them
+    participants: tuple[tuple[Participant, int], ...]   # and how many times each spoke
+    moderator: Participant | None
+    waiting: tuple[MessageNode, ...]       # community questions still without a brand reply
+
+    @property
+    def nodes(self) -> list[MessageNode]:
+        """Every message node in reading order."""
+        return [node for root in self.roots for node in root.walk()]
+
+    @property
+    def visible_nodes(self) -> list[MessageNode]:
+        """The nodes whose text may be shown."""
+        return [node for node in self.nodes if node.visible]
+
+    @property
+    def message_count(self) -> int:
+        """How many messages are shown."""
+        return len(self.visible_nodes)
+
+    @property
+    def featured(self) -> list[MessageNode]:
+        """The curator's highlights that may be shown."""
+        return [node for node in self.visible_nodes if node.message.featured]
+
+    def find(self, message_id: str) -> MessageNode | None:
+        """The node of one message id."""
+        for node in self.nodes:
+            if node.message.id == message_id:
+                return node
+        return None
+
+
+JOIN_WORDING = {
+    "twitter": ("Join the conversation on X", "Follow {hashtag} on X"),
+    "mastodon": ("Reply on Mastodon", "Follow {hashtag} on Mastodon"),
+    "bluesky": ("Reply on Bluesky", "Follow {hashtag} on Bluesky"),
+    "reddit": ("Join the discussion on Reddit", "Search {hashtag} on Reddit"),
+    "hackernews": ("Discuss on Hacker News", "Search {hashtag} on Hacker News"),
+    "discourse": ("Continue the discussion on the forum", "Follow {hashtag} on the forum"),
+    "forum": ("Continue the discussion on the forum", "Follow {hashtag} on the forum"),
+}
+
+
+@dataclass(frozen=True)
+class JoinLink:
+    """Where a reader joins a conversation, worded for its platform."""
+
+    label: str
+    url: str
+
+
+def join_link(thread: Thread) -> JoinLink | None:
+    """The thread's own URL, else a search for its hashtag; None when there is neither."""
+    by_url, by_hashtag = JOIN_WORDING.get(thread.platform, ("Join the conversation",
+                                                            "Follow {hashtag}"))
+    if thread.source_url and thread.status != "upcoming":
+        return JoinLink(by_url, thread.source_url)
+    if thread.hashtag:
+        search = hashtag_search_url(thread.hashtag, thread.platform, thread.source_url)
+        if search:
+            return JoinLink(by_hashtag.format(hashtag=thread.hashtag), search)
+    if thread.source_url:
+        return JoinLink(by_url, thread.source_url)
+    return None
+
+
+def hashtag_search_url(hashtag: str, platform: str, source_url: str) -> str:
+    """A live search for a hashtag on its platform."""
+    tag = hashtag.lstrip("#")
+    if platform == "twitter":
+        return f"https://x.com/search?q=%23{quote(tag)}&f=live"
+    if platform == "reddit":
+        return f"https://www.reddit.com/search/?q=%23{quote(tag)}"
+    if platform == "hackernews":
+        return f"https://hn.algolia.com/?q={quote(tag)}"
+    return hashtag_url(tag, platform, source_url)
+
+
+def participant_for(speaker: Speaker, people: dict[str, Person], brand_keys: set[str],
+                    moderator: str | None) -> Participant:
+    """Resolve a message's author: a person of people.yaml, or an inline name."""
+    if speaker.key is not None:
+        person = people.get(speaker.key)
+        if person is None:
+            return Participant(name=speaker.key, key=speaker.key)
+        return Participant(
+            name=person.name, key=person.key, handle=next(iter(person.handles.values()), ""),
+            url=person.url, avatar=person.avatar, role=person.role,
+            is_brand=person.role == "brand" or person.key in brand_keys,
+            is_moderator=person.key == moderator, withdrawn=person.withdrawn, person=person)
+    return Participant(name=speaker.name, handle=speaker.handle, url=speaker.url)
+
+
+def _asks_or_opens(message: Message) -> bool:
+    text = plain(message.text).rstrip()
+    return text.endswith("?") or (message.reply_to is None and message.answers is None)
+
+
+def _waiting(roots: tuple[MessageNode, ...]) -> tuple[MessageNode, ...]:
+    waiting = []
+    for root in roots:
+        for node in root.walk():
+            speaker = node.speaker
+            if not node.visible or speaker.is_brand or speaker.is_moderator:
+                continue
+            if not _asks_or_opens(node.message):
+                continue
+            if any(reply.speaker.is_brand for child in node.children for reply in child.walk()):
+                continue
+            waiting.append(node)
+    return tuple(sorted(waiting, key=lambda n: n.message.date.timestamp()
+                        if n.message.date else float("inf")))
+
+
+def build_conversation(thread: Thread, people: dict[str, Person],
+                       brand_keys: set[str]) -> Conversation:
+    """Arrange a thread's messages into reply trees and question groups."""
+    speakers = {m.id: participant_for(m.speaker, people, brand_keys, thread.moderator)
+                for m in thread.messages}
+    children: dict[str | None, list[Message]] = {}
+    ids = {m.id for m in thread.messages}
+    for message in thread.messages:
+        parent = message.reply_to if message.reply_to in ids else None
+        children.setdefault(parent, []).append(message)
+
+    def node(message: Message, depth: int) -> MessageNode:
+        speaker = speakers[message.id]
+        note = REMOVED_BY_AUTHOR if speaker.withdrawn else \
+            REMOVED_BY_CURATOR if message.removed else ""
+        if speaker.withdrawn:
+            speaker = Participant(name="", withdrawn=True)
+        kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))
+        return MessageNode(message, speaker, kids, depth, note)
+
+    roots = tuple(node(m, 0) for m in children.get(None, []))
+    groups: list[QuestionGroup] = []
+    others: tuple[MessageNode, ...] = ()
+    if thread.questions:
+        for question in thread.questions:
+            groups.append(QuestionGroup(question, tuple(
+                r for r in roots if r.message.answers == question.id)))
+        others = tuple(r for r in roots if r.message.answers is None)
+
+    counts: Counter[str] = Counter()
+    first: dict[str, Participant] = {}
+    for root in roots:
+        for item in root.walk():
+            if item.visible:
+                counts[item.speaker.identity] += 1
+                first.setdefault(item.speaker.identity, item.speaker)
+    participants = tuple((first[k], counts[k]) for k in sorted(
+        counts, key=lambda k: (-counts[k], first[k].name.lower())))
+
+    moderator = None
+    if thread.moderator and thread.moderator in people \
+            and not people[thread.moderator].withdrawn:
+        moderator = participant_for(Speaker(key=thread.moderator), people, brand_keys,
+                                    thread.moderator)
+    return Conversation(thread, roots, tuple(groups), others, participants, moderator,
+                        _waiting(roots))

@@ -1,0 +1,53 @@
+"""Calendar files for scheduled conversations: /threads/SLUG/event.ics, made with icalendar."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icalendar import Calendar, Event, vText
+
+from hubgen import __version__
+from hubgen.content.models import Thread
+from hubgen.library import Library
+from hubgen.plan.urls import Urls
+
+JOIN_HINT = {
+    "twitter": "Follow {hashtag} on X during the chat",
+    "mastodon": "Follow {hashtag} on Mastodon during the chat",
+    "bluesky": "Follow {hashtag} on Bluesky during the chat",
+}
+
+
+def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
+    """An iCalendar file with one event: the chat's time, hashtag, moderator and questions."""
+    config = library.config
+    page = urls.absolute(urls.thread(thread))
+    host = urls.absolute("/").split("://", 1)[1].split("/", 1)[0]
+    calendar = Calendar()
+    calendar.add("prodid", f"-//hubgen {__version__}//{config.title}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"{thread.slug}@{host}")
+    event.add("summary", thread.title)
+    assert thread.date is not None
+    # DTSTAMP must not come from the clock: the thread's own last change stands in.
+    event.add("dtstamp", thread.lastmod or thread.date)
+    event.add("dtstart", thread.date)
+    event.add("dtend", thread.date + timedelta(minutes=thread.duration_minutes))
+    event.add("url", page)
+    lines = [thread.summary] if thread.summary else []
+    conversation = library.conversation(thread)
+    if thread.hashtag:
+        lines.append(JOIN_HINT.get(thread.platform, "Join with {hashtag}")
+                     .format(hashtag=thread.hashtag) + ".")
+    if conversation.moderator:
+        lines.append(f"Moderator: {conversation.moderator.name}.")
+    for number, question in enumerate(thread.questions, start=1):
+        lines.append(f"Q{number}: {question.text}")
+    lines.append(page)
+    event.add("description", "\n".join(lines))
+    event.add("location", vText(thread.source_url or page))
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,326 @@
+"""Curated threads and the people in them: reading, pages, feeds, calendar, structured data."""
+
+from __future__ import annotations
+
+import feedparser
+import icalendar
+from conftest import all_files, json_ld, parse_html, run_hubgen
+
+BROKEN_THREAD = """\
+content/people.yaml:2:27: error: 'url' of 'kim' must be an http(s) URL or a site path, got 'javascript:alert(1)'
+    kim: {name: Kim Lee, url: "javascript:alert(1)"}
+                              ^
+  hint: write https://... or a path starting with '/'.
+content/people.yaml:4:30: error: 'avatar' of 'sam' must be an http(s) URL or a site path, got 'ftp://x.example/sam.png'
+    sam: {name: Sam Doe, avatar: "ftp://x.example/sam.png"}
+                                 ^
+  hint: write https://... or a path starting with '/'.
+content/people.yaml:5:28: error: unknown role 'founder' for 'pat'
+    pat: {name: Pat Lee, role: founder}
+                               ^
+  hint: choose one of brand, moderator, community.
+content/threads/bad.yaml:3:20: error: unknown platform 'myspace'
+    source: {platform: myspace, url: "https://myspace.example/1"}
+                       ^
+  hint: known platforms: twitter, mastodon, bluesky, reddit, hackernews, discourse, forum.
+content/threads/bad.yaml:4:9: error: unknown status 'finished'
+    status: finished
+            ^
+  hint: choose one of upcoming, live, archived.
+content/threads/bad.yaml:5:12: error: the moderator 'tomm' is not a person of content/people.yaml
+    moderator: tomm
+               ^
+  hint: did you mean 'tom'?
+content/threads/bad.yaml:10:10: error: duplicate message id '1' (first at line 9)
+      - {id: "1", author: ana, date: 2026-01-10T12:02:00Z, text: "Again"}
+             ^
+  hint: give each message its own id.
+content/threads/bad.yaml:11:81: error: 'reply_to: 9' names no message of this thread
+      - {id: "2", author: ana, date: 2026-01-10T12:03:00Z, text: "Reply", reply_to: "9"}
+                                                                                    ^
+  hint: use the id of an earlier message.
+content/threads/bad.yaml:12:81: error: 'answers: q7' names no question of this thread
+      - {id: "3", author: ana, date: 2026-01-10T12:04:00Z, text: "Answer", answers: q7}
+                                                                                    ^
+  hint: known questions: q1.
+content/threads/bad.yaml:13:23: error: unknown person 'anna': no such key in content/people.yaml
+      - {id: "4", author: anna, date: 2026-01-10T12:05:00Z, text: "Who am I?"}
+                          ^
+  hint: did you mean 'ana'?
+content/threads/bad.yaml:14:85: warning: message '5' is dated before the message '1' it replies to
+      - {id: "5", author: ana, date: 2026-01-10T11:00:00Z, text: "Too early", reply_to: "1"}
+                                                                                        ^
+  hint: check both dates and their offsets.
+Build failed: 10 errors; the previous output is untouched.
+"""
+
+
+def test_thread_and_people_mistakes_are_reported_together_with_exact_places(hub):
+    root = hub("broken-thread")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err == BROKEN_THREAD
+
+
+def _messages(page, section_id=None):
+    scope = f'//section[@aria-labelledby="{section_id}"]' if section_id else "//main"
+    return page.xpath(f'{scope}//li[contains(@class, "message")]')
+
+
+def _depth(element) -> int:
+    return len(element.xpath('ancestor::li[contains(@class, "message")]'))
+
+
+def test_replies_nest_under_what_they_answer_and_questions_group_answers(built):
+    public = built("conversations")
+    page = parse_html(public / "threads/mastodon-brew/index.html")
+    depths = {li.get("id"): _depth(li) for li in _messages(page)}
+    assert depths == {"m-a": 0, "m-b": 1, "m-c": 2, "m-d": 3, "m-e": 4, "m-f": 4}
+    [f] = page.xpath('//li[@id="m-f"]')
+    assert f.xpath('ancestor::li[1]/@id') == ["m-d"]
+
+    chat = parse_html(public / "threads/chat-one/index.html")
+    q1 = [li.get("id") for li in _messages(chat, "q-q1")]
+    q2 = [li.get("id") for li in _messages(chat, "q-q2")]
+    assert q1 == ["m-1", "m-2", "m-3", "m-4", "m-5"]
+    assert q2 == ["m-6", "m-7"]
+    assert [li.get("id") for li in _messages(chat, "more")] == ["m-8"]
+    heading = chat.xpath('//h2[@id="q-q1"]')[0].text_content()
+    assert "Q1" in heading and "What is a conversation?" in heading
+
+
+def test_brand_voices_moderator_featured_times_and_original_links_are_marked(built):
+    public = built("conversations")
+    page = parse_html(public / "threads/chat-one/index.html")
+    [ana] = page.xpath('//li[@id="m-3"]')
+    assert "message--brand" in ana.get("class")
+    assert ana.xpath('.//*[contains(@class, "voice__mark--brand")]')[0].text == "Talk Co"
+    [tom] = page.xpath('//li[@id="m-1"]')
+    assert "message--moderator" in tom.get("class")
+    [kim] = page.xpath('//li[@id="m-2"]')
+    assert "message--featured" in kim.get("class")
+    time = kim.xpath('./article//time')[0]
+    assert time.get("datetime") == "2026-03-10T12:03:00-04:00"
+    assert time.text == "Mar 10, 2026, 12:03 PM EDT"
+    assert kim.xpath('./article//a[@href="https://x.com/kim/status/12"]')[0].text == \
+        "View original"
+    assert page.xpath('//section[@aria-labelledby="highlights"]//blockquote')
+    join = page.xpath('//a[@href="https://x.com/talk/status/1"]')
+    assert join and join[0].text == "Join the conversation on X"
+    mastodon = parse_html(public / "threads/mastodon-brew/index.html")
+    assert mastodon.xpath('//a[@href="https://social.example/@talk/100"]')[0].text == \
+        "Reply on Mastodon"
+    hashtag = mastodon.xpath('//li[@id="m-a"]//a[@class="hashtag"]')[0]
+    assert hashtag.get("href") == "https://social.example/tags/brewing"
+    assert hashtag.get("rel") == "nofollow ugc noopener"
+
+
+def test_participants_are_listed_with_how_often_each_spoke(built):
+    public = built("conversations")
+    page = parse_html(public / "threads/mastodon-brew/index.html")
+    rows = [" ".join(li.text_content().split())
+            for li in page.xpath('//section[@aria-labelledby="participants"]//li')]
+    assert rows == ["KL Kim Lee 2 messages", "RP Raj Patel 2 messages",
+                    "AR Ana Ruiz Talk Co 1 message", "BO Ben Okafor Talk Co 1 message"]
+
+
+def test_upcoming_chat_on_the_home_page_with_a_calendar_file(built):
+    public = built("conversations")
+    home = parse_html(public / "index.html")
+    upcoming = home.xpath('//*[@aria-labelledby="upcoming"]')[0]
+    assert "The next chat" in upcoming.text_content()
+    assert upcoming.xpath('.//time[@datetime="2099-06-01T19:00:00-04:00"]')
+    assert "7:00 PM EDT" in upcoming.text_content()
+    assert "Brewing on Mastodon" in home.xpath('//*[@aria-labelledby="recent-conversations"]'
+                                              )[0].text_content()
+    page = parse_html(public / "threads/next-chat/index.html")
+    [add] = page.xpath('//a[@href="/threads/next-chat/event.ics"]')
+    assert add.text == "Add to calendar"
+    calendar = icalendar.Calendar.from_ical((public / "threads/next-chat/event.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "The next chat"
+    start = event.decoded("dtstart")
+    assert start.isoformat() == "2099-06-01T19:00:00-04:00"
+    assert (event.decoded("dtend") - start).total_seconds() == 90 * 60
+    assert str(event["url"]) == "https://talk.example/threads/next-chat/"
+    description = str(event["description"])
+    assert "Q1: What should we roast next?" in description
+    assert "Moderator: Tom Martin." in description
+    assert "#TalkChat" in description
+
+
+def test_a_past_chat_still_marked_upcoming_is_a_warning(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/next-chat.yaml"
+    thread.write_text(thread.read_text().replace("2099-06-01", "2026-01-01"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert "content/threads/next-chat.yaml:5:9: warning: the thread is still marked upcoming, " \
+           "but its date 2026-01-01T19:00:00-04:00 has passed" in result.err
+
+
+def test_threads_index_lists_every_thread_with_platform_and_counts(built):
+    public = built("conversations")
+    page = parse_html(public / "threads/index.html")
+    cards = page.xpath('//main//article[contains(@class, "card--thread")]')
+    titles = [c.xpath(".//h2//a")[0].text for c in cards]
+    assert titles == ["The next chat", "Brewing on Mastodon",
+                      "Chat one: campaigns or conversations?"]
+    chat = " ".join(cards[2].text_content().split())
+    assert "X (Twitter)" in chat and "7 messages" in chat and "5 participants" in chat
+    assert "Mastodon" in " ".join(cards[1].text_content().split())
+
+
+def test_tag_pages_and_tag_feeds_hold_threads_beside_posts(built):
+    public = built("conversations")
+    page = parse_html(public / "tags/tweetchat/index.html")
+    links = [a.get("href") for a in page.xpath("//main//article//h2//a")]
+    assert links == ["/threads/next-chat/", "/posts/recap/", "/threads/chat-one/"]
+    feed = feedparser.parse((public / "tags/tweetchat/feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.link for e in feed.entries] == [
+        "https://talk.example/threads/next-chat/", "https://talk.example/posts/recap/",
+        "https://talk.example/threads/chat-one/"]
+
+
+def test_thread_feeds_new_threads_and_one_conversation(built):
+    public = built("conversations")
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((public / "threads" / name).read_bytes())
+        assert not feed.bozo
+        assert [e.title for e in feed.entries] == [
+            "The next chat", "Brewing on Mastodon", "Chat one: campaigns or conversations?"]
+        assert "7 messages from 5 voices" in feed.entries[2].summary
+    messages = feedparser.parse((public / "threads/mastodon-brew/feed.xml").read_bytes())
+    assert not messages.bozo
+    assert [e.link for e in messages.entries] == [
+        f"https://talk.example/threads/mastodon-brew/#m-{i}" for i in "fedcba"]
+    first = messages.entries[0]
+    assert first.title == "Ben Okafor: Both are great."
+    assert first.author == "Ben Okafor"
+    assert first.published.endswith(("-0400", "-04:00"))
+    assert 'rel="nofollow ugc noopener"' in messages.entries[-1].content[0].value
+
+
+def test_people_pages_by_role_with_posts_and_messages_in_place(built):
+    public = built("conversations")
+    index = parse_html(public / "people/index.html")
+    groups = {h.get("id"): [a.text for a in h.xpath("following-sibling::ul[1]//a")]
+              for h in index.xpath("//main//h2")}
+    assert groups == {"brand": ["Ana Ruiz", "Ben Okafor"], "moderators": ["Tom Martin"],
+                      "community": ["Kim Lee", "Raj Patel"]}
+    kim = parse_html(public / "people/kim/index.html")
+    said = kim.xpath('//section[@aria-labelledby="said"]//li')
+    assert len(said) == 4
+    links = [a.get("href") for a in kim.xpath('//a[text()="See it in place"]')]
+    assert "/threads/chat-one/#m-2" in links and "/threads/mastodon-brew/#m-d" in links
+    ana = parse_html(public / "people/ana/index.html")
+    assert ana.xpath('//section[@aria-labelledby="posts"]//a[@href="/posts/recap/"]')
+
+
+def test_avatars_are_local_or_initials_unless_remote_ones_are_allowed(hub):
+    root = hub("conversations")
+    assert run_hubgen("build", cwd=root).code == 0
+    tom = parse_html(root / "public/people/tom/index.html")
+    assert tom.xpath('//img[contains(@class, "avatar") and @src="/images/tom.svg"]')
+    ben = parse_html(root / "public/people/ben/index.html")
+    assert not ben.xpath('//img[contains(@src, "cdn.example")]')
+    assert ben.xpath('//span[contains(@class, "avatar--initials")]')[0].text == "BO"
+    for path in (root / "public").rglob("*.html"):
+        assert "cdn.example" not in path.read_text(), path
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "avatars: {remote: true}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    ben = parse_html(root / "public/people/ben/index.html")
+    assert ben.xpath('//img[@src="https://cdn.example/ben.png"]')
+
+
+def test_a_withdrawn_person_disappears_from_every_output_file(built):
+    public = built("conversations")
+    for relative, content in all_files(public).items():
+        text = content.decode("utf-8", "replace")
+        for trace in ("Zoe", "Quartermaine", "ZOE-SECRET-TEXT", "x.com/zoe"):
+            assert trace not in text, f"{trace} in {relative}"
+    assert not (public / "people/zoe").exists()
+    page = parse_html(public / "threads/chat-one/index.html")
+    [removed] = page.xpath('//li[@id="m-4"]')
+    assert "removed at the author's request" in removed.text_content()
+    assert removed.xpath('.//li[@id="m-5"]'), "the reply stays in place"
+    guest = parse_html(public / "posts/by-zoe/index.html")
+    assert "Talk Team" in guest.text_content()
+
+
+def test_featured_message_without_consent_is_a_warning(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text(thread.read_text().replace('text: "Stronger cup."',
+                                                 'text: "Stronger cup.", featured: true'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert "content/threads/mastodon-brew.yaml:10:83: warning: message 'e' is featured, but " \
+           "its author 'raj' has not granted consent" in result.err
+
+
+def test_thread_pages_carry_discussion_forum_posting_json_ld(built):
+    public = built("conversations")
+    page = parse_html(public / "threads/mastodon-brew/index.html")
+    [data] = json_ld(page)
+    assert data["@type"] == "DiscussionForumPosting"
+    assert data["headline"] == "Brewing on Mastodon"
+    assert data["url"] == "https://talk.example/threads/mastodon-brew/"
+    assert data["datePublished"] == "2026-04-02T10:00:00-04:00"
+    [root_comment] = data["comment"]
+    assert root_comment["author"] == {"@type": "Person", "name": "Ana Ruiz",
+                                      "url": "https://talk.example/people/ana/"}
+    assert root_comment["text"] == "What is your ratio? #brewing"
+    deep = root_comment["comment"][0]["comment"][0]["comment"][0]
+    assert deep["url"] == "https://talk.example/threads/mastodon-brew/#m-d"
+    assert [c["text"] for c in deep["comment"]] == ["Stronger cup.", "Both are great."]
+    assert page.xpath('//meta[@property="og:type"]/@content') == ["article"]
+    assert page.xpath('//meta[@property="og:title"]/@content')
+    chat = json_ld(parse_html(public / "threads/chat-one/index.html"))[0]
+    lifted = chat["comment"][0]["comment"][0]["comment"][0]["comment"]
+    assert [c["text"] for c in lifted] == ["Replying to a removed voice"]
+
+
+def test_posts_embed_a_thread_or_one_message_as_a_card(built):
+    public = built("conversations")
+    post = parse_html(public / "posts/recap/index.html")
+    cards = post.xpath('//main//aside[contains(@class, "embed")]')
+    assert len(cards) == 2
+    assert cards[0].xpath('.//a[@href="/threads/chat-one/"]')
+    assert "7 messages" in cards[0].text_content()
+    assert cards[1].xpath('.//a[@href="/threads/chat-one/#m-2"]')
+    assert "one where both sides" in cards[1].text_content()
+    assert "{{< thread not-a-real-embed-in-code >}}" in post.text_content()
+    feed = (public / "feed.xml").read_text()
+    assert "https://talk.example/threads/chat-one/#m-2" in feed
+
+
+def test_an_embed_of_an_unknown_thread_or_message_names_the_post_line(hub):
+    root = hub("conversations")
+    post = root / "content/posts/2026-03-12-recap.md"
+    post.write_text(post.read_text().replace("{{< thread chat-one >}}", "{{< thread chat-on >}}")
+                    .replace("{{< message chat-one 2 >}}", "{{< message chat-one 99 >}}"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "content/posts/2026-03-12-recap.md:8:1: error: the embedded thread 'chat-on' does " \
+           "not exist\n" in result.err
+    assert "hint: did you mean 'chat-one'?" in result.err
+    assert "content/posts/2026-03-12-recap.md:12:1: error: the thread 'chat-one' has no " \
+           "message '99'" in result.err
+
+
+def test_the_listening_report_lists_questions_waiting_for_a_brand_reply(hub):
+    root = hub("conversations")
+    result = run_hubgen("build", "--report", cwd=root)
+    assert result.code == 0
+    assert "listening: 2 community questions wait for a brand reply" in result.out
+    assert result.out.split("Listening report")[1] == """\
+: community questions waiting for a brand reply, oldest first
+  Chat one: campaigns or conversations? (content/threads/chat-one.yaml)
+    2026-03-10 12:22 EDT  Lee Guest: Do you read every reply?
+      https://talk.example/threads/chat-one/#m-7
+    2026-03-10 12:30 EDT  Kim Lee: Will there be a recap?
+      https://talk.example/threads/chat-one/#m-8
+"""
