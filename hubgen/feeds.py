@@ -20,7 +20,7 @@ from lxml import etree
 from hubgen import __version__
 from hubgen.content.markdown import shorten
 from hubgen.content.models import Document, Thread
-from hubgen.content.sanitize import plain
+from hubgen.content.sanitize import plain, xml_safe
 from hubgen.library import Item, Library
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
@@ -89,16 +89,32 @@ def _new_feed(route: Route, library: Library, urls: Urls) -> FeedGenerator:
     return feed
 
 
+def _as_text(value: str, feed_format: str) -> str:
+    """Text for an element that RSS readers read as HTML and Atom as text."""
+    value = xml_safe(value)
+    return escape(value, quote=False) if feed_format == "rss" else value
+
+
+def _set_content(entry: FeedEntry, html: str, feed_format: str) -> None:
+    html = xml_safe(html)
+    if feed_format == "rss":
+        # RSS carries HTML in CDATA, which cannot hold its own end marker.
+        entry.content(html.replace("]]>", "]]&gt;"), type="CDATA")
+    else:
+        entry.content(html, type="html")
+
+
 def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
                updated: datetime, author: str, email: str = "") -> FeedEntry:
     entry = feed.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
-    entry.title(title)
+    entry.title(xml_safe(title))
     entry.link(href=url)
     entry.published(published)
     entry.updated(updated)
     entry.hubgen_updated.updated = updated
+    author = xml_safe(author)
     entry.author({"name": author, **({"email": email} if email else {})})
     if not email:
         entry.dc.dc_creator(author)
@@ -119,10 +135,10 @@ def _document_entry(feed: FeedGenerator, route: Route, document: Document, libra
     entry = _add_entry(feed, url, document.title, document.date, document.lastmod, name,
                        author.email if author else "")
     _categories(entry, document, library, urls)
-    entry.summary(document.description or document.summary)
+    entry.summary(_as_text(document.description or document.summary, route.feed_format))
     if config.feeds.full_content or route.feed_format == "atom":
         content = _entry_content(document, url, urls, config.feeds.full_content, body)
-        entry.content(content, type="CDATA" if route.feed_format == "rss" else "html")
+        _set_content(entry, content, route.feed_format)
 
 
 def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Library,
@@ -137,9 +153,10 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
     voices = len(conversation.participants)
     count = f"{conversation.message_count} messages from {voices} voices" \
         if thread.status != "upcoming" else "An upcoming conversation"
-    entry.summary(f"{thread.summary} ({count})" if thread.summary else count)
+    entry.summary(_as_text(f"{thread.summary} ({count})" if thread.summary else count,
+                           route.feed_format))
     html = absolutize_links(thread.summary_html + f"<p>{escape(count)}.</p>", url, urls)
-    entry.content(html, type="CDATA" if route.feed_format == "rss" else "html")
+    _set_content(entry, html, route.feed_format)
 
 
 def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
@@ -153,11 +170,10 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
         when = message.date or thread.date
         words = plain(message.text)
         title = f"{node.speaker.name}: {shorten(words, 80)}" if words else node.speaker.name
-        entry = _add_entry(feed, f"{page_url}#{node.anchor}", title, when, when,
-                           node.speaker.name)
-        entry.summary(shorten(words, 200))
-        entry.content(absolutize_links(message.html, page_url, urls),
-                      type="CDATA" if route.feed_format == "rss" else "html")
+        entry = _add_entry(feed, f"{page_url}#{node.anchor}", _as_text(title, route.feed_format),
+                           when, when, node.speaker.name)
+        entry.summary(_as_text(shorten(words, 200), route.feed_format))
+        _set_content(entry, absolutize_links(message.html, page_url, urls), route.feed_format)
 
 
 def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml) -> bytes:

@@ -176,7 +176,8 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
     if thread.moderator is not None and thread.moderator not in people:
         diagnostics.error(path, *thread.position_of("moderator"),
                           f"the moderator '{thread.moderator}' is not a person of "
-                          "content/people.yaml", _unknown_person(thread.moderator, people, inline=False))
+                          "content/people.yaml",
+                          _unknown_person(thread.moderator, people, inline=False))
     for key in thread.consent:
         if key not in people:
             diagnostics.warning(path, *thread.position_of("consent"),

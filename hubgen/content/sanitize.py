@@ -9,6 +9,7 @@ form, event handler, or URL other than http, https and mailto survives.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -150,12 +151,24 @@ class Community:
         return sanitize_html(md.convert(text))
 
 
+# Characters XML 1.0 cannot hold: a message carrying one (even as &#1;) must not break
+# a feed or a calendar file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop the characters that XML 1.0 forbids."""
+    return _NOT_XML.sub("", text)
+
+
 def sanitize_html(html: str) -> str:
     """Keep only the community allowlist of an HTML fragment."""
-    return _CLEANER.clean(html)
+    return xml_safe(_CLEANER.clean(xml_safe(html)))
 
 
 def plain(text: str) -> str:
-    """Untrusted text reduced to plain characters (for names, handles and JSON-LD)."""
-    return " ".join(nh3.clean(text, tags=set()).split()).replace("&amp;", "&") \
-        .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+    """Untrusted text reduced to plain characters (for names, handles and JSON-LD).
+
+    The result is text, not HTML: whoever puts it in markup must escape it.
+    """
+    return xml_safe(html_module.unescape(" ".join(nh3.clean(text, tags=set()).split())))
