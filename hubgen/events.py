@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from icalendar import Calendar, Event, vText
 
@@ -32,10 +32,12 @@ def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
     event.add("uid", f"{thread.slug}@{host}")
     event.add("summary", thread.title)
     assert thread.date is not None
+    # Times in UTC: a fixed offset has no TZID, and every calendar converts UTC to local.
     # DTSTAMP must not come from the clock: the thread's own last change stands in.
-    event.add("dtstamp", thread.lastmod or thread.date)
-    event.add("dtstart", thread.date)
-    event.add("dtend", thread.date + timedelta(minutes=thread.duration_minutes))
+    start = thread.date.astimezone(UTC)
+    event.add("dtstamp", (thread.lastmod or thread.date).astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=thread.duration_minutes))
     event.add("url", page)
     lines = [thread.summary] if thread.summary else []
     conversation = library.conversation(thread)

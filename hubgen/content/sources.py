@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from hubgen.config import Config
 from hubgen.content.documents import read_document
@@ -13,7 +15,7 @@ from hubgen.content.models import Document, DocumentKind, Person, Thread
 from hubgen.content.people import read_people
 from hubgen.content.sanitize import Community
 from hubgen.content.threads import read_thread
-from hubgen.errors import Diagnostics
+from hubgen.errors import Diagnostic, Diagnostics
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 CONTENT_DIR = "content"
@@ -53,25 +55,61 @@ def markdown_files(folder: Path) -> Iterator[tuple[Path, str]]:
             yield path, relative.as_posix()
 
 
-def read_sources(config: Config, diagnostics: Diagnostics) -> Sources:
-    """Read every post, page and person of the hub; problems go to `diagnostics`."""
+class SourceMemo(Protocol):
+    """Remembers what a source file parsed into, keyed by the file's bytes."""
+
+    def recall(self, path: Path, content_hash: str) -> tuple[Any, list[Diagnostic]] | None:
+        """What `path` gave when its bytes hashed to `content_hash`, if remembered."""
+
+    def remember(self, path: Path, content_hash: str, parsed: Any,
+                 diagnostics: list[Diagnostic]) -> None:
+        """Keep what `path` gave for these bytes."""
+
+
+def _read_one(path: Path, memo: SourceMemo | None, diagnostics: Diagnostics,
+              parse: Callable[[Diagnostics], Any]) -> Any:
+    """Parse one file through the memo: unchanged bytes give the remembered result."""
+    if memo is None:
+        return parse(diagnostics)
+    try:
+        content_hash = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return parse(diagnostics)
+    remembered = memo.recall(path, content_hash)
+    if remembered is None:
+        own = Diagnostics()
+        remembered = (parse(own), list(own))
+        memo.remember(path, content_hash, *remembered)
+    parsed, found = remembered
+    diagnostics.extend(found)
+    return parsed
+
+
+def read_sources(config: Config, diagnostics: Diagnostics,
+                 memo: SourceMemo | None = None) -> Sources:
+    """Read every post, page, thread and person of the hub; problems go to `diagnostics`."""
     root = content_root(config)
     renderer = MarkdownRenderer(config)
     documents: list[Document] = []
     for kind, folder_name in FOLDERS.items():
         for path, relative in markdown_files(root / folder_name):
-            document = read_document(path, f"{folder_name}/{relative}", kind, config,
-                                     renderer, diagnostics)
+            rel_path = f"{folder_name}/{relative}"
+            document = _read_one(path, memo, diagnostics,
+                                 lambda found, p=path, r=rel_path, k=kind:
+                                 read_document(p, r, k, config, renderer, found))
             if document is not None:
                 documents.append(document)
     community = Community()
     threads: list[Thread] = []
     for path in thread_files(root / "threads"):
-        thread = read_thread(path, config, renderer, community, diagnostics)
+        thread = _read_one(path, memo, diagnostics, lambda found, p=path:
+                           read_thread(p, config, renderer, community, found))
         if thread is not None:
             threads.append(thread)
     people_path = root / "people.yaml"
-    people = read_people(people_path, diagnostics)
+    people = _read_one(people_path, memo, diagnostics,
+                       lambda found: read_people(people_path, found)) if \
+        people_path.is_file() else {}
     return Sources(tuple(documents), tuple(threads), people, people_path)
 
 

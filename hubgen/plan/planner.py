@@ -63,7 +63,7 @@ def _listing_routes(library: Library, first_path: str, template: str, title: str
                     items: tuple[Item, ...], **context: object) -> list[Route]:
     return [Route(path=pager.path, kind="html", template=template, title=title,
                   context={"pager": pager, "items": pager.items, **context},
-                  lastmod=_newest(pager.items), in_sitemap=True)
+                  lastmod=_newest(pager.items), in_sitemap=bool(items))
             for pager in paginate(items, library.config.paginate, first_path)]
 
 
@@ -92,11 +92,8 @@ def _thread_routes(library: Library, urls: Urls) -> list[Route]:
 
 
 def _people_routes(library: Library, urls: Urls) -> list[Route]:
-    people = library.visible_people
-    routes = [Route(path=urls.index("person"), kind="html",
-                    template="people.html", title="People", context={"people": people},
-                    in_sitemap=bool(people))]
-    for person in people:
+    routes = []
+    for person in library.visible_people:
         posts = library.posts_by(person)
         contributions = library.contributions_of(person)
         dates = [p.lastmod for p in posts if p.lastmod] + \
@@ -107,6 +104,11 @@ def _people_routes(library: Library, urls: Urls) -> list[Route]:
                                      "contributions": contributions},
                             source=person.source, lastmod=max(dates) if dates else None,
                             in_sitemap=True))
+    people = library.visible_people
+    newest = [r.lastmod for r in routes if r.lastmod is not None]
+    routes.insert(0, Route(path=urls.index("person"), kind="html", template="people.html",
+                           title="People", context={"people": people},
+                           lastmod=max(newest) if newest else None, in_sitemap=bool(people)))
     return routes
 
 
