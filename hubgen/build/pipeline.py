@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hubgen.build.cache import BuildCache, CachedOutput
+from hubgen.build.fingerprints import Fingerprints, digest, site_signature
 from hubgen.build.output import WriteReport, check_output_folder, write_output
 from hubgen.config import Config, find_config, load_config
 from hubgen.content.sources import read_sources
-from hubgen.content.themes import theme_chain
+from hubgen.content.themes import Theme, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, SourceErrors
 from hubgen.library import Library, build_library
-from hubgen.plan import SitePlan, Urls, plan_site
+from hubgen.plan import Route, SitePlan, Urls, plan_site
 from hubgen.render import Renderer
 from hubgen.render.renderer import RenderError
 
@@ -48,6 +51,7 @@ class BuildResult:
     report: WriteReport
     warnings: list[Diagnostic]
     timings: dict[str, float] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)   # output path → bytes
 
     @property
     def page_count(self) -> int:
@@ -75,30 +79,75 @@ def load_site_config(options: BuildOptions) -> tuple[Config, list[Diagnostic]]:
     return load_config(path, overrides=overrides, strict=options.strict)
 
 
+def _templates_version(config: Config, themes: list[Theme]) -> str:
+    """A hash of every template the site can use: a change re-renders the pages."""
+    folders = [config.root / "templates", *(t.templates for t in themes)]
+    entries = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    entries.append((str(path), path.read_bytes()))
+    return digest(entries)
+
+
+def _static_fingerprint(route: Route) -> str:
+    assert route.source is not None
+    stat = route.source.stat()
+    return digest("static", route.path, str(route.source), stat.st_mtime_ns, stat.st_size)
+
+
 def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics,
-                  progress: ProgressHook | None = None) -> dict[str, bytes]:
-    """Render every route; each distinct template problem is recorded once."""
+                  progress: ProgressHook | None = None, cache: BuildCache | None = None,
+                  fingerprints: Fingerprints | None = None) -> dict[str, bytes]:
+    """Render every route (reusing the cache's bytes for unchanged ones).
+
+    Each distinct template problem is recorded once.
+    """
     files: dict[str, bytes] = {}
+    kept: dict[str, CachedOutput] = {}
     seen: set[tuple[str, int, str]] = set()
+    assets = renderer.assets
     total = len(plan.routes)
     for done, route in enumerate(plan.routes, start=1):
-        try:
-            files[route.output] = renderer.render(route)
-        except RenderError as exc:
-            problem = exc.diagnostic
-            key = (str(problem.path), problem.line, problem.message)
-            if key not in seen:
-                seen.add(key)
-                diagnostics.add(problem)
+        fingerprint = ""
+        entry = None
+        if cache is not None and fingerprints is not None and route.kind != "sitemap":
+            fingerprint = _static_fingerprint(route) if route.kind == "static" \
+                else fingerprints.route(route)
+            entry = cache.rendered(route.output, fingerprint, assets.digest)
+        if entry is None:
+            assets.used.clear()
+            try:
+                data = renderer.render(route)
+            except RenderError as exc:
+                problem = exc.diagnostic
+                key = (str(problem.path), problem.line, problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    diagnostics.add(problem)
+                continue
+            entry = CachedOutput(fingerprint, data,
+                                 tuple((p, assets.digest(p)) for p in sorted(assets.used)))
+            if cache is not None:
+                cache.rendered_count += 1
+        files[route.output] = entry.data
+        kept[route.output] = entry
         if progress is not None:
             progress(done, total)
+    if cache is not None and not diagnostics.errors:
+        cache.keep(kept)
     return files
 
 
-def build_site(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
+def build_site(options: BuildOptions, progress: ProgressHook | None = None,
+               cache: BuildCache | None = None, write: bool = True) -> BuildResult:
     """Build the hub the options describe; raises SourceErrors with every problem found.
 
-    Nothing in the output folder changes unless the whole build succeeded.
+    Nothing in the output folder changes unless the whole build succeeded. With
+    a cache, unchanged sources are not re-parsed and unchanged routes not
+    re-rendered; with `write=False` the files are only returned (serve keeps
+    them in memory).
     """
     watch = _Stopwatch()
     with watch.stage("config"):
@@ -108,9 +157,12 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None) -> B
         themes = theme_chain(config)
     diagnostics = Diagnostics(strict=options.strict)
     diagnostics.extend(config_warnings)
+    if cache is not None:
+        cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,
+                           options.strict))
 
     with watch.stage("read"):
-        sources = read_sources(config, diagnostics)
+        sources = read_sources(config, diagnostics, cache)
     with watch.stage("library"):
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,
@@ -120,11 +172,19 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None) -> B
         plan = plan_site(library, urls, themes, diagnostics)
     with watch.stage("render"):
         renderer = Renderer(library, plan, urls, themes)
-        files = render_routes(renderer, plan, diagnostics, progress)
+        fingerprints = None
+        if cache is not None:
+            signature = site_signature(library, [dataclasses.asdict(config),
+                                                 _templates_version(config, themes)])
+            fingerprints = Fingerprints(library, signature)
+        files = render_routes(renderer, plan, diagnostics, progress, cache, fingerprints)
 
     if diagnostics.errors:
         raise SourceErrors(list(diagnostics))
-    with watch.stage("write"):
-        report = write_output(output, files)
+    report = WriteReport()
+    if write:
+        with watch.stage("write"):
+            report = write_output(output, files)
     return BuildResult(config=config, library=library, plan=plan, output=output,
-                       report=report, warnings=diagnostics.warnings, timings=watch.timings)
+                       report=report, warnings=diagnostics.warnings, timings=watch.timings,
+                       files=files)

@@ -82,12 +82,13 @@ class Renderer:
         config = library.config
         self.env = make_environment(config, themes)
         statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
+        self.assets = AssetUrls(statics, urls.url)
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
-            link=self.link, asset=AssetUrls(statics, urls.url),
+            link=self.link, asset=self.assets,
             hubgen={"version": __version__}, conversation=library.conversation,
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
-            avatar=self.avatar,
+            avatar=self.avatar, index_url=lambda kind: urls.url(urls.index(kind)),
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
 

@@ -53,23 +53,32 @@ def format_date(value: datetime | None, fmt: str = "%B %-d, %Y", tz: Any = None)
 
 
 class AssetUrls:
-    """`asset('css/hub.css')` → '/css/hub.css?v=1a2b3c4d': a fingerprint busts caches."""
+    """`asset('css/hub.css')` → '/css/hub.css?v=1a2b3c4d': a fingerprint busts caches.
+
+    It notes which files each page asked for, since their bytes are part of
+    that page.
+    """
 
     def __init__(self, files: dict[str, Path], url: Callable[[str], str]):
         self.files = files
         self.url = url
-        self._cache: dict[str, str] = {}
+        self._digests: dict[str, str] = {}
+        self.used: set[str] = set()   # asked for since the last reset
+
+    def digest(self, site_path: str) -> str:
+        """A short hash of a static file's bytes ('' when there is no such file)."""
+        if site_path not in self._digests:
+            file = self.files.get(site_path)
+            self._digests[site_path] = \
+                hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file else ""
+        return self._digests[site_path]
 
     def __call__(self, path: str) -> str:
         site_path = "/" + path.lstrip("/")
-        if site_path not in self._cache:
-            file = self.files.get(site_path)
-            link = self.url(site_path)
-            if file is not None:
-                digest = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
-                link = f"{link}?v={digest}"
-            self._cache[site_path] = link
-        return self._cache[site_path]
+        self.used.add(site_path)
+        digest = self.digest(site_path)
+        link = self.url(site_path)
+        return f"{link}?v={digest}" if digest else link
 
 
 def make_environment(config: Config, themes: list[Theme]) -> jinja2.Environment:

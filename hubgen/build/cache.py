@@ -1,0 +1,71 @@
+"""The build cache: parsed sources and rendered routes, reused while their inputs are unchanged.
+
+`serve` keeps one in memory across rebuilds. A source file is re-parsed only
+when its bytes change; a route is re-rendered only when its fingerprint
+(see fingerprints.py) changes; a config change forgets everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hubgen.errors import Diagnostic
+
+
+@dataclass(frozen=True)
+class CachedOutput:
+    """One rendered file and what it was made from."""
+
+    fingerprint: str
+    data: bytes
+    assets: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class BuildCache:
+    """What one build leaves for the next."""
+
+    config_key: str = ""
+    sources: dict[Path, tuple[str, Any, list[Diagnostic]]] = field(default_factory=dict)
+    # output → (fingerprint, bytes, the digests of the assets its page asked for)
+    outputs: dict[str, CachedOutput] = field(default_factory=dict)
+    parsed: int = 0          # how many source files the last build parsed (not reused)
+    rendered_count: int = 0  # how many routes the last build rendered (not reused)
+
+    def begin(self, config_key: str) -> None:
+        """Start a build; a different config makes everything stale."""
+        if config_key != self.config_key:
+            self.sources.clear()
+            self.outputs.clear()
+            self.config_key = config_key
+        self.parsed = self.rendered_count = 0
+
+    def recall(self, path: Path, content_hash: str) -> tuple[Any, list[Diagnostic]] | None:
+        """What `path` parsed into when its bytes hashed to `content_hash`."""
+        entry = self.sources.get(path)
+        if entry is None or entry[0] != content_hash:
+            return None
+        return entry[1], entry[2]
+
+    def remember(self, path: Path, content_hash: str, parsed: Any,
+                 diagnostics: list[Diagnostic]) -> None:
+        """Keep what `path` parsed into."""
+        self.parsed += 1
+        self.sources[path] = (content_hash, parsed, diagnostics)
+
+    def rendered(self, output: str, fingerprint: str,
+                 asset_digest: Callable[[str], str]) -> CachedOutput | None:
+        """What was rendered for `output` under the same fingerprint and assets, if anything."""
+        entry = self.outputs.get(output)
+        if entry is None or entry.fingerprint != fingerprint:
+            return None
+        if any(asset_digest(path) != digest for path, digest in entry.assets):
+            return None
+        return entry
+
+    def keep(self, outputs: dict[str, CachedOutput]) -> None:
+        """Replace the rendered outputs with this build's."""
+        self.outputs = outputs

@@ -1,0 +1,121 @@
+"""Rebuilding the minimum: a cached rebuild re-parses and re-renders only what changed,
+and always gives exactly the bytes of a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import SITES
+
+from hubgen.build import BuildOptions, build_site
+from hubgen.build.cache import BuildCache
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def _options(root: Path) -> BuildOptions:
+    return BuildOptions(root=root, now=NOW, output=root / "public")
+
+
+def _clean(root: Path) -> dict[str, bytes]:
+    return build_site(_options(root), write=False).files
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "post body": lambda r: _edit(r / "content/posts/2026-03-12-recap.md", "And the best answer",
+                                 "And the very best answer"),
+    "post summary": lambda r: _edit(r / "content/posts/2026-03-12-recap.md", "What we heard",
+                                    "What we heard and learned"),
+    "post title": lambda r: _edit(r / "content/posts/2026-03-12-recap.md",
+                                  "title: Recap of chat one", "title: Recap, revised"),
+    "thread message": lambda r: _edit(r / "content/threads/mastodon-brew.yaml", "1:16, always.",
+                                      "1:16, nearly always."),
+    "person renamed": lambda r: _edit(r / "content/people.yaml", "Kim Lee", "Kimberly Lee"),
+    "tag added": lambda r: _edit(r / "content/threads/mastodon-brew.yaml", "tags: [brewing]",
+                                 "tags: [brewing, ratios]"),
+    "tag removed": lambda r: _edit(r / "content/posts/2026-03-12-recap.md",
+                                   "tags: [tweetchat]", "tags: []"),
+    "template": lambda r: _edit(r / "templates/page.html", "CUSTOM-PAGE", "CUSTOM-PAGE-2"),
+    "config": lambda r: _edit(r / "hubgen.yaml", "title: Conversation Hub",
+                              "title: Conversation Hub Two"),
+    "static file": lambda r: (r / "static/images/tom.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><circle r="2"/></svg>'),
+    "file deleted": lambda r: (r / "content/posts/2026-03-13-by-zoe.md").unlink(),
+    "file renamed": lambda r: (r / "content/threads/mastodon-brew.yaml").rename(
+        r / "content/threads/brewing-on-mastodon.yaml"),
+    "file added": lambda r: (r / "content/pages/faq.md").write_text(
+        "---\ntitle: FAQ\n---\nQuestions and answers.\n"),
+}
+
+
+@pytest.fixture
+def hub_with_template(tmp_path: Path) -> Path:
+    root = tmp_path / "hub"
+    shutil.copytree(SITES / "conversations", root)
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "!theme/page.html" %}{% block content %}<p>CUSTOM-PAGE</p>'
+        "{{ super() }}{% endblock %}")
+    return root
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_cached_rebuild_equals_a_clean_build_byte_for_byte(hub_with_template, change):
+    root = hub_with_template
+    cache = BuildCache()
+    build_site(_options(root), cache=cache, write=False)
+    CHANGES[change](root)
+    incremental = build_site(_options(root), cache=cache, write=False).files
+    clean = _clean(root)
+    assert incremental.keys() == clean.keys()
+    assert [name for name in clean if clean[name] != incremental[name]] == []
+
+
+def test_a_post_edit_parses_one_file_and_renders_only_the_pages_that_show_it(hub_with_template):
+    root = hub_with_template
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False)
+    total = len(first.plan.routes)
+    assert cache.rendered_count == total
+    CHANGES["post body"](root)
+    second = build_site(_options(root), cache=cache, write=False)
+    assert cache.parsed == 1
+    changed = {name for name in second.files if second.files[name] != first.files[name]}
+    assert "posts/recap/index.html" in changed
+    assert cache.rendered_count < total / 3
+    assert "threads/chat-one/index.html" not in changed
+
+
+def test_a_template_edit_renders_pages_without_parsing_markdown(hub_with_template):
+    root = hub_with_template
+    cache = BuildCache()
+    build_site(_options(root), cache=cache, write=False)
+    CHANGES["template"](root)
+    build_site(_options(root), cache=cache, write=False)
+    assert cache.parsed == 0
+    assert cache.rendered_count > 10
+
+
+def test_a_static_file_is_copied_alone_and_a_config_change_rebuilds_everything(
+        hub_with_template):
+    root = hub_with_template
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False)
+    CHANGES["static file"](root)
+    build_site(_options(root), cache=cache, write=False)
+    assert cache.parsed == 0
+    assert cache.rendered_count == 2  # the file itself, and the sitemap (always rendered)
+    CHANGES["config"](root)
+    build_site(_options(root), cache=cache, write=False)
+    assert cache.rendered_count == len(first.plan.routes)
+    assert cache.parsed == len(list((root / "content").rglob("*.*")))
