@@ -75,8 +75,9 @@ class Library:
 
     @property
     def newest_date(self) -> datetime | None:
-        """The latest date or update among published posts and threads."""
-        dates = [i.lastmod for i in (*self.posts, *self.threads) if i.lastmod is not None]
+        """The latest date or update among published posts and past threads."""
+        dates = [i.lastmod for i in (*self.posts, *self.recent_threads)
+                 if i.lastmod is not None]
         return max(dates) if dates else None
 
     @property
