@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -187,6 +189,77 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
     if report:
         for line in listening_report_lines(result, root):
             click.echo(line)
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The config file (default: hubgen.yaml in this folder).")
+@click.option("--port", default=8000, show_default=True, help="The port to listen on; "
+              "when it is taken, the next free one is used.")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="The address to listen on (0.0.0.0 shares the preview on your network).")
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Show drafts and scheduled posts, with a badge; --no-drafts serves "
+              "exactly what build publishes.")
+@click.option("--future", is_flag=True, help="Show future posts even with --no-drafts.")
+@click.option("--poll", is_flag=True, help="Poll for changes (network drives, containers).")
+@click.option("--no-reload", is_flag=True, help="Do not reload the browser on changes.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: bool,
+          poll: bool, no_reload: bool, open_browser: bool) -> None:
+    """Build the hub, serve it, and rebuild on every save (the browser follows)."""
+    from hubgen.serve import ServeOptions, ServeSession
+
+    root = Path.cwd()
+    build_options = BuildOptions(root=root, config_file=config_file, drafts=drafts,
+                                 future=future or drafts)
+    printed: list[list[Diagnostic]] = [[]]
+    builds = [0]
+
+    def on_build(errors: list[Diagnostic], warnings: list[Diagnostic], seconds: float,
+                 rendered: int) -> None:
+        builds[0] += 1
+        if builds[0] == 1:
+            print_diagnostics(warnings, root)
+        if errors:
+            if errors != printed[0]:  # the same errors once, not at every save
+                print_diagnostics(errors, root)
+                click.echo(f"Build failed: {_plural(len(errors), 'error')}; still serving "
+                           "the last good site.", err=True)
+            printed[0] = errors
+            return
+        printed[0] = []
+        verb = "Built" if builds[0] == 1 else "Rebuilt"
+        click.echo(f"{verb} in {seconds:.2f} s ({_plural(rendered, 'file')} rendered)")
+
+    try:
+        session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,
+                                            open_browser), on_build)
+        url = session.start()
+    except SourceErrors as exc:
+        print_diagnostics(exc.diagnostics, root)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if session.server is not None and session.server.server_address[1] != port:
+        click.echo(f"Port {port} is taken; using {session.server.server_address[1]}.")
+    watching = "polling" if session.watcher and session.watcher.polling else "watching"
+    click.echo(f"Serving {session.config.title} at {url} ({watching} for changes; "
+               "Ctrl-C stops)")
+    # A service manager's SIGTERM stops it as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("\nStopping…")
+    finally:
+        session.stop()
+    click.echo("Stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:

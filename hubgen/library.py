@@ -67,6 +67,12 @@ class Library:
     future_skipped: int = 0
     next_scheduled: datetime | None = None
     include_drafts: bool = False
+    now: datetime | None = None            # what "future" was measured against
+
+    def is_scheduled(self, item: Item) -> bool:
+        """True for a post or thread dated after this build's moment (shown with --future)."""
+        return bool(self.now and item.date and item.date > self.now
+                    and getattr(item, "status", "") != "upcoming")
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -283,5 +289,5 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
                    threads=tuple(threads), conversations=conversations,
                    drafts_skipped=drafts_skipped, future_skipped=future_skipped,
                    next_scheduled=min(scheduled) if scheduled else None,
-                   include_drafts=include_drafts)
+                   include_drafts=include_drafts, now=now)
 

@@ -31,6 +31,11 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def _add(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "post body": lambda r: _edit(r / "content/posts/2026-03-12-recap.md", "And the best answer",
                                  "And the very best answer"),
@@ -53,8 +58,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "file deleted": lambda r: (r / "content/posts/2026-03-13-by-zoe.md").unlink(),
     "file renamed": lambda r: (r / "content/threads/mastodon-brew.yaml").rename(
         r / "content/threads/brewing-on-mastodon.yaml"),
-    "file added": lambda r: (r / "content/pages/faq.md").write_text(
-        "---\ntitle: FAQ\n---\nQuestions and answers.\n"),
+    "file added": lambda r: _add(r / "content/pages/faq.md",
+                                 "---\ntitle: FAQ\n---\nQuestions and answers.\n"),
 }
 
 

@@ -32,10 +32,15 @@ def static_files(folders: list[Path]) -> dict[str, Path]:
     for folder in folders:
         if not folder.is_dir():
             continue
+        real_folder = folder.resolve()
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
-            if path.is_file() and not _is_static_junk(relative):
-                found["/" + relative.as_posix()] = path
+            if not path.is_file() or _is_static_junk(relative):
+                continue
+            # A link that leads out of the static folder is not published.
+            if not path.resolve().is_relative_to(real_folder):
+                continue
+            found["/" + relative.as_posix()] = path
     return found
 
 

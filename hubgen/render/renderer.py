@@ -88,7 +88,8 @@ class Renderer:
             link=self.link, asset=self.assets,
             hubgen={"version": __version__}, conversation=library.conversation,
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
-            avatar=self.avatar, index_url=lambda kind: urls.url(urls.index(kind)),
+            avatar=self.avatar, scheduled=library.is_scheduled,
+            index_url=lambda kind: urls.url(urls.index(kind)),
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
 

@@ -1,0 +1,101 @@
+"""Rebuilding on change: debounce, build with the cache, publish a new snapshot."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from hubgen.build import BuildOptions, build_site
+from hubgen.build.cache import BuildCache
+from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.serve.state import Change, SiteState, Snapshot
+
+QUIET_PERIOD = 0.15  # seconds without a new event before a rebuild starts
+
+# Called with (errors, warnings, seconds, rebuilt) after every build.
+BuildReport = Callable[[list[Diagnostic], list[Diagnostic], float, int], None]
+
+
+def changed_outputs(old: dict[str, bytes], new: dict[str, bytes]) -> tuple[str, ...]:
+    """Output files added, removed or with other bytes."""
+    names = old.keys() | new.keys()
+    return tuple(sorted(n for n in names if old.get(n) != new.get(n)))
+
+
+class Rebuilder:
+    """Runs builds one at a time; changes during a build coalesce into one follow-up."""
+
+    def __init__(self, options: BuildOptions, state: SiteState,
+                 report: BuildReport | None = None, quiet_period: float = QUIET_PERIOD):
+        self.options = options
+        self.state = state
+        self.report = report
+        self.quiet_period = quiet_period
+        self.cache = BuildCache()
+        self.builds = 0
+        self._pending: set[Path] = set()
+        self._last_event = 0.0
+        self._condition = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="hubgen-rebuild", daemon=True)
+
+    def notify(self, paths: set[Path]) -> None:
+        """Record changed paths (from the watcher's thread)."""
+        with self._condition:
+            self._pending |= paths
+            self._last_event = time.monotonic()
+            self._condition.notify_all()
+
+    def build(self, changed: set[Path] | None = None) -> Snapshot:
+        """Build now and publish the result (the last good site stays when it fails)."""
+        started = time.perf_counter()
+        previous = self.state.snapshot
+        self.builds += 1
+        try:
+            result = build_site(self.options, cache=self.cache, write=False)
+        except SourceErrors as exc:
+            errors = tuple(d for d in exc.diagnostics if d.is_error)
+            warnings = tuple(d for d in exc.diagnostics if not d.is_error)
+            change = Change(previous.epoch + 1, errors_changed=errors != previous.errors)
+            snapshot = Snapshot(previous.files, change.epoch, errors, warnings, change)
+        else:
+            pages = changed_outputs(previous.files, result.files)
+            css_only = bool(changed) and all(p.suffix == ".css" for p in changed or ()) \
+                and not previous.errors
+            change = Change(previous.epoch + 1, pages, css_only, bool(previous.errors))
+            snapshot = Snapshot(result.files, change.epoch, (), tuple(result.warnings), change)
+        self.state.publish(snapshot)
+        if self.report is not None:
+            self.report(list(snapshot.errors), list(snapshot.warnings),
+                        time.perf_counter() - started, self.cache.rendered_count)
+        return snapshot
+
+    def start(self) -> None:
+        """Start the rebuild loop in its own thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the loop and join its thread."""
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._pending or self._stopping)
+                if self._stopping:
+                    return
+                # Debounce: wait until events stop for the quiet period.
+                while not self._stopping:
+                    quiet = time.monotonic() - self._last_event
+                    if quiet >= self.quiet_period:
+                        break
+                    self._condition.wait(timeout=self.quiet_period - quiet)
+                if self._stopping:
+                    return
+                changed, self._pending = self._pending, set()
+            self.build(changed)

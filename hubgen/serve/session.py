@@ -1,0 +1,114 @@
+"""A serve session: the first build, the server, the watcher and the rebuild loop, together."""
+
+from __future__ import annotations
+
+import errno
+import threading
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubgen.build import BuildOptions
+from hubgen.build.pipeline import load_site_config
+from hubgen.config import Config
+from hubgen.content.sources import content_root
+from hubgen.content.themes import theme_chain
+from hubgen.errors import Diagnostic, UsageError
+from hubgen.serve.handler import DevServer
+from hubgen.serve.rebuilder import Rebuilder
+from hubgen.serve.state import SiteState
+from hubgen.serve.watcher import SourceWatcher
+
+PORT_TRIES = 20
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What the user asked of `hubgen serve`."""
+
+    build: BuildOptions
+    bind: str = "127.0.0.1"
+    port: int = 8000
+    poll: bool = False
+    live_reload: bool = True
+    open_browser: bool = False
+
+
+def bind_server(options: ServeOptions, state: SiteState, config: Config) -> DevServer:
+    """A server on the asked port, or the next free one."""
+    last_error: OSError | None = None
+    for port in range(options.port, options.port + PORT_TRIES):
+        try:
+            return DevServer((options.bind, port), state, config.base_path, config.root,
+                             options.live_reload)
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise UsageError(f"cannot listen on {options.bind}:{port}: {exc.strerror}") \
+                    from None
+            last_error = exc
+    raise UsageError(f"ports {options.port} to {options.port + PORT_TRIES - 1} are all taken "
+                     f"({last_error.strerror if last_error else 'in use'}); "
+                     "choose another with --port")
+
+
+def watched_sources(config: Config) -> tuple[list[Path], list[Path]]:
+    """Folders and files whose changes rebuild the site (never the output or the cache)."""
+    folders = [content_root(config), config.root / "templates", config.root / "static"]
+    folders += [folder for theme in theme_chain(config)
+                for folder in (theme.templates, theme.static)]
+    files = [config.path] + [theme.folder / "theme.yaml" for theme in theme_chain(config)]
+    return folders, files
+
+
+class ServeSession:
+    """Runs `hubgen serve` until stopped."""
+
+    def __init__(self, options: ServeOptions,
+                 on_build: Callable[[list[Diagnostic], list[Diagnostic], float, int], None]
+                 | None = None):
+        self.options = options
+        self.state = SiteState()
+        self.config, _ = load_site_config(options.build)
+        self.rebuilder = Rebuilder(options.build, self.state, on_build)
+        self.server: DevServer | None = None
+        self.watcher: SourceWatcher | None = None
+        self._server_thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Where the site is served, base path included."""
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{self.config.base_path}"
+
+    def start(self) -> str:
+        """Build once, then serve and watch; returns the URL."""
+        self.rebuilder.build()
+        self.server = bind_server(self.options, self.state, self.config)
+        self._server_thread = threading.Thread(target=self.server.serve_forever,
+                                               kwargs={"poll_interval": 0.2},
+                                               name="hubgen-http", daemon=True)
+        self._server_thread.start()
+        folders, files = watched_sources(self.config)
+        output = self.config.resolve(self.config.output)
+        cache = self.config.resolve(self.config.cache_dir)
+        self.watcher = SourceWatcher(folders, files, self.rebuilder.notify,
+                                     poll=self.options.poll, excluded=[output, cache])
+        self.watcher.start()
+        self.rebuilder.start()
+        if self.options.open_browser:
+            webbrowser.open(self.url)
+        return self.url
+
+    def stop(self) -> None:
+        """Stop watching, building and serving; join every thread."""
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.rebuilder.stop()
+        self.state.close()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        if self._server_thread is not None:
+            self._server_thread.join(timeout=5)

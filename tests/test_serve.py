@@ -1,0 +1,252 @@
+"""`hubgen serve` over real HTTP: base path, content types, 404s, traversal, ports, stopping,
+debounced rebuilds, atomic saves, the error overlay, and what build would publish."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from serving import serving, wait_until
+
+from hubgen.build import BuildOptions, build_site
+from hubgen.serve import ServeOptions, ServeSession
+
+
+def test_serves_the_site_at_its_base_path_with_the_right_content_types(hub):
+    root = hub("subpath")
+    with serving(root, "--port", "0", "--no-drafts") as site:
+        assert site.url.endswith("/hub/")
+        status, headers, body = site.get("/hub/")
+        assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+        assert b"__hubgen/events" in body, "the reload script is injected"
+        status, headers, _ = site.get("/")
+        assert status == 301 and headers["location"] == "/hub/"
+        status, headers, _ = site.get("/hub/posts/second")
+        assert status == 301 and headers["location"] == "/hub/posts/second/"
+        for path, kind in [("/hub/feed.xml", "application/xml; charset=utf-8"),
+                           ("/hub/css/hub.css", "text/css; charset=utf-8"),
+                           ("/hub/images/cup.svg", "image/svg+xml"),
+                           ("/hub/data/info.json", "application/json"),
+                           ("/hub/site.webmanifest", "application/manifest+json"),
+                           ("/hub/robots.txt", "text/plain; charset=utf-8")]:
+            status, headers, body = site.get(path)
+            assert (status, headers["content-type"]) == (200, kind), path
+            assert b"__hubgen" not in body
+        status, headers, body = site.get("/hub/no/such/page/")
+        assert status == 404 and b"__hubgen/events" in body
+        assert b"Page not found" in body or b"not found" in body.lower()
+        status, _, _ = site.get("/hub/images/")
+        assert status == 404, "no folder listings"
+        status, _, body = site.get("/hub/", method="HEAD")
+        assert status == 200 and body == b""
+        code, printed = site.stop()
+    assert code == 0
+    assert "Stopped." in printed and "Traceback" not in printed
+    assert not (root / "public").exists(), "serve never writes the output folder"
+
+
+def test_nothing_outside_the_site_is_ever_served(hub, tmp_path):
+    root = hub("subpath")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    (root / "static/leak.txt").symlink_to(secret)
+    (root / "static/leakdir").symlink_to(tmp_path)
+    with serving(root, "--port", "0") as site:
+        for path in ["/hub/../hubgen.yaml", "/hub/%2e%2e/hubgen.yaml", "/hub/%2E%2E/hubgen.yaml",
+                     "/hub/images/..%2f..%2fhubgen.yaml", "/hub/images/%2e%2e/%2e%2e/hubgen.yaml",
+                     "/etc/passwd", "/hub//etc/passwd", "/hub/..\\hubgen.yaml",
+                     "/hub/%00index.html", "/hub/leak.txt", "/hub/leakdir/secret.txt",
+                     "/hub/content/people.yaml", "/hubgen.yaml", "/hub/./index.html"]:
+            status, _, body = site.get(path)
+            assert status == 404, path
+            assert b"TOP-SECRET" not in body and b"title: Minimal" not in body, path
+        site.stop()
+
+
+def test_a_taken_port_moves_to_the_next_one(hub):
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    try:
+        with serving(hub("minimal"), "--port", str(taken)) as site:
+            assert site.port != taken
+            assert f"Port {taken} is taken; using {site.port}." in site.lines
+            assert site.get("/")[0] == 200
+            site.stop()
+    finally:
+        blocker.close()
+
+
+def _session(root: Path, drafts: bool = True) -> ServeSession:
+    options = BuildOptions(root=root, drafts=drafts, future=drafts)
+    return ServeSession(ServeOptions(options, port=0))
+
+
+def test_twenty_quick_saves_lead_to_at_most_two_rebuilds(hub):
+    root = hub("minimal")
+    session = _session(root)
+    session.start()
+    try:
+        post = root / "content/posts/third.md"
+        text = post.read_text()
+        before = session.rebuilder.builds
+        for number in range(20):
+            post.write_text(text.replace("The third post,", f"The third post (save {number}),"))
+            time.sleep(0.025)
+        assert wait_until(lambda: b"save 19" in session.state.snapshot.files.get(
+            "posts/the-third/index.html", b""))
+        time.sleep(0.5)
+        assert 1 <= session.rebuilder.builds - before <= 2
+    finally:
+        session.stop()
+
+
+def test_an_atomic_save_is_seen_and_editor_temp_files_are_not(hub):
+    root = hub("minimal")
+    session = _session(root)
+    session.start()
+    try:
+        before = session.rebuilder.builds
+        for name in (".third.md.swp", "third.md~", ".#third.md", "4913", "third.md.tmp"):
+            (root / "content/posts" / name).write_text("junk")
+        time.sleep(0.6)
+        assert session.rebuilder.builds == before, "editor leftovers trigger nothing"
+        post = root / "content/posts/third.md"
+        temporary = root / "content/posts/.third.md.hubgen-test"
+        temporary.write_text(post.read_text().replace("The third post,", "Atomically saved,"))
+        os.replace(temporary, post)
+        assert wait_until(lambda: b"Atomically saved" in session.state.snapshot.files.get(
+            "posts/the-third/index.html", b""))
+        config = root / "hubgen.yaml"
+        temporary = root / ".hubgen.yaml.new"
+        temporary.write_text(config.read_text().replace("Minimal Hub", "Renamed Hub"))
+        os.replace(temporary, config)
+        assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
+    finally:
+        session.stop()
+
+
+def test_requests_during_rebuilds_always_get_whole_pages_and_run_in_parallel(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        # An open event stream must not hold up other requests.
+        stream = socket.create_connection((site.host, site.port))
+        stream.sendall(b"GET /__hubgen/events?epoch=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+        post = root / "content/posts/third.md"
+        text = post.read_text()
+        stop = threading.Event()
+
+        def keep_editing() -> None:
+            number = 0
+            while not stop.is_set():
+                number += 1
+                post.write_text(text.replace("The third post,", f"Edit {number},"))
+                time.sleep(0.05)
+
+        editor = threading.Thread(target=keep_editing)
+        editor.start()
+        try:
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                started = time.monotonic()
+                status, _, body = site.get("/posts/the-third/")
+                assert time.monotonic() - started < 2
+                assert status == 200
+                assert body.rstrip().endswith(b"</html>")
+                assert b"<h1" in body
+        finally:
+            stop.set()
+            editor.join()
+            stream.close()
+        site.stop()
+
+
+def test_a_broken_file_shows_an_overlay_and_the_fix_clears_it(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        post = root / "content/posts/third.md"
+        good = post.read_text()
+        post.write_text(good.replace("title: Third, with an explicit slug",
+                                     "title: Third: broken: yes"))
+        assert wait_until(lambda: b"hubgen-error-overlay" in site.get("/posts/the-third/")[2])
+        _, _, body = site.get("/posts/the-third/")
+        assert b"content/posts/third.md:2:13: YAML syntax error" in body
+        assert b"Third, with an explicit slug" in body, "the last good page is still served"
+        post.write_text(good.replace("The third post,", "The fixed third post,"))
+        assert wait_until(lambda: b"fixed third post" in site.get("/posts/the-third/")[2])
+        assert b"hubgen-error-overlay" not in site.get("/posts/the-third/")[2]
+        code, printed = site.stop()
+    assert printed.count("content/posts/third.md:2:13: error: YAML syntax error") == 1
+    assert "Traceback" not in printed
+    assert code == 0
+
+
+def test_no_drafts_serves_exactly_what_build_publishes(hub):
+    root = hub("minimal")
+    session = _session(root, drafts=False)
+    session.start()
+    try:
+        served = session.state.snapshot.files
+    finally:
+        session.stop()
+    built = build_site(BuildOptions(root=root), write=False).files
+    assert served == built
+    drafts = _session(root)
+    drafts.start()
+    try:
+        page = drafts.state.snapshot.files["posts/draft/index.html"]
+        assert b'badge--draft">Draft' in page
+        future = drafts.state.snapshot.files["posts/from-the-future/index.html"]
+        assert b'badge--scheduled">Scheduled' in future
+    finally:
+        drafts.stop()
+
+
+def test_a_first_build_that_fails_still_serves_the_overlay_until_fixed(hub):
+    root = hub("bad-date")
+    with serving(root, "--port", "0") as site:
+        assert any("content/posts/launch.md:3:7: error: 'date': cannot read" in line
+                   for line in site.lines)
+        status, _, body = site.get("/")
+        assert status == 404 and b"hubgen-error-overlay" in body
+        post = root / "content/posts/launch.md"
+        post.write_text(post.read_text().replace("May 1st 2026", "2026-05-01"))
+        assert wait_until(lambda: site.get("/")[0] == 200)
+        assert b"hubgen-error-overlay" not in site.get("/")[2]
+        assert b"Launch day" in site.get("/posts/launch/")[2]
+        site.stop()
+
+
+@pytest.mark.parametrize("option", ["--poll"])
+def test_polling_watches_too(hub, option):
+    root = hub("minimal")
+    with serving(root, "--port", "0", option) as site:
+        assert "polling for changes" in site.lines[-1]
+        about = root / "content/pages/about.md"
+        about.write_text(about.read_text() + "\nPolled change.\n")
+        assert wait_until(lambda: b"Polled change" in site.get("/about/")[2], timeout=10)
+        site.stop()
+
+
+def test_incremental_serving_equals_a_clean_build_after_many_edits(hub):
+    root = hub("minimal")
+    session = _session(root, drafts=False)
+    session.start()
+    try:
+        post = root / "content/posts/third.md"
+        post.write_text(post.read_text().replace("tags: [listening]", "tags: [listening, new]"))
+        assert wait_until(lambda: "tags/new/index.html" in session.state.snapshot.files)
+        (root / "content/posts/2026-03-05-second.md").unlink()
+        assert wait_until(lambda: "posts/second/index.html" not in session.state.snapshot.files)
+        time.sleep(0.4)
+        served = session.state.snapshot.files
+    finally:
+        session.stop()
+    assert served == build_site(BuildOptions(root=root, now=datetime.now(UTC)),
+                                write=False).files
