@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.config import CheckFailed, absolute_http_url
 from hubgen.content.markdown import shorten
 from hubgen.content.sanitize import plain
-from hubgen.errors import Diagnostic, SourceErrors, UsageError, display_path
+from hubgen.errors import Diagnostic, HubgenError, SourceErrors, UsageError, display_path
 from hubgen.plan import Urls
 
 EXIT_SOURCE_ERRORS = 1
@@ -45,6 +46,18 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], root: Path | None) -> N
     color = sys.stderr.isatty()
     for diagnostic in diagnostics:
         click.echo(format_diagnostic(diagnostic, root, color), err=True)
+
+
+def build_moment() -> datetime | None:
+    """SOURCE_DATE_EPOCH, when set, is "now" for deciding what is future (reproducible builds)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise click.UsageError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, "
+                               f"got {value!r}") from None
 
 
 def _plural(count: int, word: str) -> str:
@@ -165,7 +178,7 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
                 from None
     root = Path.cwd()
     options = BuildOptions(root=root, config_file=config_file, output=output, drafts=drafts,
-                           future=future, base_url=base_url, strict=strict)
+                           future=future, base_url=base_url, strict=strict, now=build_moment())
     progress = _Progress(enabled=not quiet and sys.stderr.isatty() and not os.environ.get("CI"))
     started = time.perf_counter()
     try:
@@ -181,6 +194,10 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
         progress.stop()
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except HubgenError as exc:
+        progress.stop()
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
     progress.stop()
     print_diagnostics(result.warnings, root)
     if not quiet:
@@ -212,7 +229,7 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
 
     root = Path.cwd()
     build_options = BuildOptions(root=root, config_file=config_file, drafts=drafts,
-                                 future=future or drafts)
+                                 future=future or drafts, now=build_moment())
     printed: list[list[Diagnostic]] = [[]]
     builds = [0]
 

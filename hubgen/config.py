@@ -190,6 +190,13 @@ class Config:
     # Where the file was read from; not keys of the file itself.
     path: Path = field(default=Path(CONFIG_NAME), metadata={"internal": True})
     root: Path = field(default=Path("."), metadata={"internal": True})
+    # Where each key's value was written ('brand.people' → (line, column)), for errors.
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False,
+                                                  metadata={"internal": True})
+
+    def position_of(self, dotted: str) -> tuple[int, int]:
+        """Where a (dotted) key's value stands in the config file; (0, 0) when unknown."""
+        return self.positions.get(dotted, (0, 0))
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -239,6 +246,7 @@ class _SchemaReader:
     def __init__(self, path: Path, diagnostics: Diagnostics):
         self.path = path
         self.diagnostics = diagnostics
+        self.positions: dict[str, tuple[int, int]] = {}
 
     def section(self, cls: type, data: Any, position: tuple[int, int], where: str) -> Any:
         if not isinstance(data, dict):
@@ -267,6 +275,7 @@ class _SchemaReader:
                                            f"add '{fld.name}:' to {where or 'the file'}.")
                     failed = True
                 continue
+            self.positions[dotted] = marked.value_at(fld.name)
             value = self.value(hints[fld.name], data[fld.name], marked.value_at(fld.name), dotted)
             if value is _FAILED:
                 failed = True
@@ -299,6 +308,7 @@ class _SchemaReader:
             items = []
             for index, item in enumerate(value):
                 item_position = value.item_at(index) if hasattr(value, "item_at") else position
+                self.positions[f"{dotted}[{index}]"] = item_position
                 checked = self.value(item_kind, item, item_position, f"{dotted}[{index}]")
                 if checked is _FAILED:
                     return _FAILED
@@ -360,8 +370,8 @@ def find_config(start: Path, explicit: Path | None = None) -> Path:
     path = explicit if explicit is not None else start / CONFIG_NAME
     if not path.is_file():
         where = f"{path}" if explicit else f"{start.resolve()}"
-        raise UsageError(f"no hubgen config found at {where}; run hubgen in a hub's folder, "
-                         "pass --config FILE, or start one with 'hubgen new site DIR'")
+        raise UsageError(f"no hubgen config found at {where}; run hubgen in a hub's folder "
+                         "or pass --config FILE")
     return path
 
 
@@ -383,5 +393,6 @@ def load_config(path: Path, overrides: dict[str, Any] | None = None,
     config = reader.section(Config, data, (1, 1), "")
     diagnostics.raise_if_errors()
     assert isinstance(config, Config)
-    config = dataclasses.replace(config, path=path.resolve(), root=path.resolve().parent)
+    config = dataclasses.replace(config, path=path.resolve(), root=path.resolve().parent,
+                                 positions=reader.positions)
     return config, diagnostics.warnings

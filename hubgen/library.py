@@ -226,15 +226,23 @@ def _check_embeds(document: Document, threads: dict[str, Thread],
                               "use the id of one of its messages.")
 
 
-def _group_tags(items: list[Item]) -> dict[str, Tag]:
+def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
     grouped: dict[str, list[Item]] = {}
     names: dict[str, str] = {}
+    warned: set[tuple[str, str]] = set()
     for item in items:
         slugs = {slugify(name): name for name in reversed(item.tags)}
         for slug, name in slugs.items():
-            if slug:
-                names.setdefault(slug, name)
-                grouped.setdefault(slug, []).append(item)
+            if not slug:
+                continue
+            first = names.setdefault(slug, name)
+            if first.lower() != name.lower() and (slug, name) not in warned:
+                warned.add((slug, name))
+                diagnostics.warning(item.source, *item.position_of("tags"),
+                                    f"the tags '{first}' and '{name}' share the URL of "
+                                    f"'{slug}' and are shown as one",
+                                    f"write '{first}' here, or give one of them another name.")
+            grouped.setdefault(slug, []).append(item)
     return {slug: Tag(names[slug], slug, tuple(grouped[slug]))
             for slug in sorted(grouped, key=lambda s: names[s].lower())}
 
@@ -264,6 +272,11 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
         document = dataclasses.replace(document, author=author)
         (posts if document.kind == "post" else pages).append(document)
 
+    for index, key in enumerate(config.brand.people):
+        if key not in sources.people:
+            diagnostics.warning(config.path, *config.position_of(f"brand.people[{index}]"),
+                                f"brand.people names '{key}', who is not in content/people.yaml",
+                                _unknown_person(key, sources.people, inline=False))
     threads = []
     for thread in sources.threads:
         _check_thread_people(thread, sources.people, now, diagnostics)
@@ -285,7 +298,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)
 
     return Library(config=config, posts=tuple(posts), pages=tuple(pages),
-                   people=dict(sources.people), tags=_group_tags(items),
+                   people=dict(sources.people), tags=_group_tags(items, diagnostics),
                    threads=tuple(threads), conversations=conversations,
                    drafts_skipped=drafts_skipped, future_skipped=future_skipped,
                    next_scheduled=min(scheduled) if scheduled else None,

@@ -95,6 +95,16 @@ class _MarkedLoader(yaml.SafeLoader):
         return result
 
 
+def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date; an impossible one (2026-02-30) is an error at its place, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
+                               node.start_mark) from None
+
+
+_MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_mapping)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _MarkedLoader.construct_sequence)
 
@@ -141,6 +151,10 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "is not a real date" in problem:
+            raise SourceErrors([Diagnostic(path, line, column, problem,
+                                           "check the month and day, e.g. 2026-02-28.")]) \
+                from None
         hint = _syntax_hint(problem, text, line - line_offset)
         raise SourceErrors([Diagnostic(path, line, column, f"YAML syntax error: {problem}",
                                        hint)]) from None

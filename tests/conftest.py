@@ -25,11 +25,11 @@ class Run:
     err: str
 
 
-def run_hubgen(*args: str, cwd: Path) -> Run:
+def run_hubgen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `python -m hubgen ARGS` in `cwd`, as a user would run `hubgen`."""
     completed = subprocess.run([sys.executable, "-m", "hubgen", *args], cwd=cwd,
                                capture_output=True, text=True, timeout=300,
-                               env={**_clean_env(), "COLUMNS": "200"})
+                               env={**_clean_env(), "COLUMNS": "200", **(env or {})})
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 

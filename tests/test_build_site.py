@@ -169,3 +169,52 @@ def test_the_manifest_records_the_files_written(built):
     manifest = json.loads((public / ".hubgen-manifest.json").read_text())
     assert "posts/first-post/index.html" in manifest["files"]
     assert "feed.xml" in manifest["files"]
+
+
+def test_every_page_has_description_open_graph_twitter_and_feed_links(built):
+    public = built("conversations")
+    pages = list(public.rglob("*.html"))
+    assert len(pages) > 15
+    for path in pages:
+        page = parse_html(path)
+        assert page.xpath('//meta[@name="description"]/@content')[0].strip(), path
+        for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
+            assert page.xpath(f'//meta[@property="{prop}"]/@content'), (path, prop)
+        assert page.xpath('//meta[@name="twitter:card"]/@content'), path
+        assert page.xpath('//link[@rel="alternate" and @type="application/rss+xml"]'), path
+        assert json_ld(page), path
+
+
+def test_tag_pages_and_the_threads_list_paginate(hub):
+    root = hub("conversations")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("paginate: 10", "paginate: 1"))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    assert (public / "threads/page/3/index.html").is_file()
+    assert not (public / "threads/page/4").exists()
+    assert (public / "tags/tweetchat/page/3/index.html").is_file()
+    second = parse_html(public / "tags/tweetchat/page/2/index.html")
+    assert second.xpath('//a[@href="/tags/tweetchat/"]')
+    assert second.xpath('//a[@href="/tags/tweetchat/page/3/"]')
+
+
+def test_source_date_epoch_decides_what_is_in_the_future(hub):
+    root = hub("minimal")
+    year_2100 = str(4_102_444_800)
+    result = run_hubgen("build", cwd=root, env={"SOURCE_DATE_EPOCH": year_2100})
+    assert result.code == 0
+    assert (root / "public/posts/from-the-future/index.html").is_file()
+    assert "scheduled post" not in result.out
+
+
+def test_tags_that_share_a_url_are_a_warning(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("tags: [listening]", "tags: [listening, C++]"))
+    other = root / "content/posts/2026-03-05-second.md"
+    other.write_text(other.read_text().replace("tags: [community]", "tags: [community, C#]"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert "warning: the tags 'C++' and 'C#' share the URL of 'c' and are shown as one" \
+        in result.err

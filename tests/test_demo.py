@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 
 import feedparser
 from conftest import REPO, parse_html, run_hubgen
 
+# The demo is written as of this day; SOURCE_DATE_EPOCH pins "now" so its upcoming chat
+# stays upcoming whenever the suite runs.
+DEMO_DAY = str(int(datetime(2026, 11, 22, tzinfo=UTC).timestamp()))
 
-def test_the_demo_hub_builds_with_no_warning(tmp_path):
+
+def _build_demo(tmp_path):
     root = tmp_path / "demo"
     root.mkdir()
     for name in ("hubgen.yaml", "content", "static"):
@@ -17,17 +22,42 @@ def test_the_demo_hub_builds_with_no_warning(tmp_path):
             shutil.copytree(source, root / name)
         else:
             shutil.copy(source, root / name)
-    result = run_hubgen("build", cwd=root)
+    result = run_hubgen("build", cwd=root, env={"SOURCE_DATE_EPOCH": DEMO_DAY})
     assert result.code == 0, result.err
-    assert result.err == ""
-    public = root / "public"
+    assert result.err == "", "the demo builds with no warning"
+    return root / "public"
+
+
+def test_the_demo_hub_builds_with_no_warning_and_shows_posts_tags_and_authors(tmp_path):
+    public = _build_demo(tmp_path)
     posts = [p for p in (public / "posts").iterdir() if (p / "index.html").is_file()]
     assert len(posts) >= 8
     feed = feedparser.parse((public / "feed.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) >= 8
-    authors = {e.author for e in feed.entries}
-    assert len(authors) >= 2
-    tags = [p for p in (public / "tags").iterdir() if p.is_dir()]
-    assert len(tags) >= 4
-    about = parse_html(public / "about/index.html")
-    assert about.xpath("//h1")
+    assert len({e.author for e in feed.entries}) >= 2
+    assert len([p for p in (public / "tags").iterdir() if p.is_dir()]) >= 4
+    assert parse_html(public / "about/index.html").xpath("//h1")
+    people = parse_html(public / "people/index.html")
+    assert people.xpath('//section[@aria-labelledby="brand"]//a')
+    assert people.xpath('//section[@aria-labelledby="community"]//a')
+
+
+def test_the_demo_hub_has_the_four_kinds_of_conversation(tmp_path):
+    public = _build_demo(tmp_path)
+    threads = parse_html(public / "threads/index.html")
+    cards = threads.xpath('//main//article[contains(@class, "card--thread")]')
+    assert len(cards) >= 4
+    chat = parse_html(public / "threads/northwindchat-decaf-done-right/index.html")
+    assert len(chat.xpath('//section[contains(@class, "question-group")]')) == 3
+    assert len(chat.xpath('//li[contains(@class, "message")]')) >= 24
+    assert chat.xpath('//li[contains(@class, "message--moderator")]')
+    mastodon = parse_html(public / "threads/cold-brew-ratios-on-mastodon/index.html")
+    assert mastodon.xpath('//li[contains(@class, "message")]//li[contains(@class, "message")]'
+                          '//li[contains(@class, "message")]'), "replies nest three deep"
+    forum = parse_html(public / "threads/forum-grinder-burrs/index.html")
+    assert forum.xpath('//li[contains(@class, "message--brand")]'), "the brand answers"
+    assert (public / "threads/northwindchat-holiday-brewing/event.ics").is_file()
+    home = parse_html(public / "index.html")
+    assert home.xpath('//*[@aria-labelledby="upcoming"]//a')
+    assert home.xpath('//*[@aria-labelledby="recent-conversations"]//article')
+    assert home.xpath('//*[@id="latest"]')

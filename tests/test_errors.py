@@ -20,6 +20,13 @@ content/posts/launch.md:3:7: error: 'date': cannot read 'May 1st 2026' as a date
   hint: write a date such as 2026-05-01, 2026-05-01 09:30, or with an offset 2026-05-01T09:30:00-04:00.
 Build failed: 1 error; the previous output is untouched.
 """,
+    "impossible-date": """\
+content/posts/leap.md:3:7: error: '2026-02-30' is not a real date (day is out of range for month)
+    date: 2026-02-30
+          ^
+  hint: check the month and day, e.g. 2026-02-28.
+Build failed: 1 error; the previous output is untouched.
+""",
     "missing-person": """\
 content/posts/2026-01-01-hello.md:3:9: error: unknown person 'nw-anna': no such key in content/people.yaml
     author: nw-anna

@@ -73,3 +73,13 @@ def test_two_builds_are_byte_identical(hub, tmp_path):
     one, two = all_files(tmp_path / "one"), all_files(tmp_path / "two")
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_a_hub_with_threads_builds_byte_identical_twice(hub, tmp_path):
+    root = hub("conversations")
+    for name in ("one", "two"):
+        assert run_hubgen("build", "--output", str(tmp_path / name), cwd=root).code == 0
+    one, two = all_files(tmp_path / "one"), all_files(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+    assert "threads/next-chat/event.ics" in one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -81,3 +82,42 @@ def test_the_staging_folder_is_gone_after_a_build(hub):
     root = hub("minimal")
     assert run_hubgen("build", cwd=root).code == 0
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_tampered_manifest_never_deletes_outside_the_output(hub, tmp_path):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    manifest = root / "public/.hubgen-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["files"] += [str(victim), "../victim.txt", "posts/../../victim.txt", ""]
+    manifest.write_text(json.dumps(data))
+    (root / "victim.txt").write_text("keep me too")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert victim.read_text() == "keep me"
+    assert (root / "victim.txt").read_text() == "keep me too"
+
+
+def test_a_file_of_ours_where_a_folder_must_go_is_replaced(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {page: "/{slug}"}\n')
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/about").is_file()
+    config.write_text(config.read_text().replace('permalinks: {page: "/{slug}"}\n', ""))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert (root / "public/about/index.html").is_file()
+
+
+def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):
+    root = hub("minimal")
+    (root / "public").mkdir()
+    (root / "public/about").write_text("my own notes")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "about is a file of yours, but the site needs a folder there" in result.err
+    assert "Traceback" not in result.err
+    assert (root / "public/about").read_text() == "my own notes"
+    assert sorted(p.name for p in (root / "public").iterdir()) == ["about"]

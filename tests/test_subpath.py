@@ -48,3 +48,27 @@ def test_base_url_option_builds_for_another_host(hub):
     assert page.xpath('//link[@rel="canonical"]/@href') == \
         ["https://preview.example/pr-7/posts/first-post/"]
     assert page.xpath('//main//a[@href="/pr-7/about/"]')
+
+
+def test_thread_people_embed_and_calendar_links_keep_the_subpath(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text(thread.read_text().replace('text: "Stronger cup."',
+                                                 'text: "Stronger cup, see [about](/about/)."'))
+    result = run_hubgen("build", "--base-url", "https://x.example/hub/", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    for path in public.rglob("*.html"):
+        for link in _links(parse_html(path)):
+            if link.startswith(("#", "mailto:", "https://x.example/hub/")):
+                continue
+            if link.startswith(("http://", "https://")):
+                assert "x.example" not in link, f"{path}: {link}"
+                continue
+            assert link.startswith("/hub/"), f"{path}: {link}"
+    page = parse_html(public / "threads/mastodon-brew/index.html")
+    assert page.xpath('//li[@id="m-e"]//a[@href="/hub/about/"]')
+    upcoming = parse_html(public / "threads/next-chat/index.html")
+    assert upcoming.xpath('//a[@href="/hub/threads/next-chat/event.ics"]')
+    feed = feedparser.parse((public / "threads/mastodon-brew/feed.xml").read_bytes())
+    assert any('href="https://x.example/hub/about/"' in e.content[0].value for e in feed.entries)

@@ -67,4 +67,4 @@ def test_an_unknown_theme_is_an_error(hub):
     config.write_text(config.read_text() + "theme: nosuch\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert "hubgen.yaml: error: unknown theme 'nosuch'" in result.err
+    assert "hubgen.yaml:10:8: error: unknown theme 'nosuch'" in result.err

@@ -53,7 +53,15 @@ content/threads/bad.yaml:14:85: warning: message '5' is dated before the message
       - {id: "5", author: ana, date: 2026-01-10T11:00:00Z, text: "Too early", reply_to: "1"}
                                                                                         ^
   hint: check both dates and their offsets.
-Build failed: 10 errors; the previous output is untouched.
+content/threads/bad.yaml:15:86: error: messages reply to each other in a circle: 6 → 7 → 6
+      - {id: "6", author: ana, date: 2026-01-10T12:06:00Z, text: "Circle one", reply_to: "7"}
+                                                                                         ^
+  hint: one of them must reply to an earlier message, or to none.
+content/threads/bad.yaml:15:86: warning: message '6' is dated before the message '7' it replies to
+      - {id: "6", author: ana, date: 2026-01-10T12:06:00Z, text: "Circle one", reply_to: "7"}
+                                                                                         ^
+  hint: check both dates and their offsets.
+Build failed: 11 errors; the previous output is untouched.
 """
 
 
@@ -326,3 +334,29 @@ def test_the_listening_report_lists_questions_waiting_for_a_brand_reply(hub):
     2026-03-10 12:30 EDT  Kim Lee: Will there be a recap?
       https://talk.example/threads/chat-one/#m-8
 """
+
+
+def test_brand_people_must_be_people_and_empty_keys_are_errors(hub):
+    root = hub("conversations")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("people: [ana]", "people: [ana, anna-b]"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert "hubgen.yaml:6:38: warning: brand.people names 'anna-b', who is not in " \
+           "content/people.yaml" in result.err
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text() + '"": {name: Nobody}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "content/people.yaml:8:1: error: a person's key is empty" in result.err
+
+
+def test_embed_lines_in_code_blocks_stay_text(hub):
+    root = hub("conversations")
+    post = root / "content/posts/2026-03-12-recap.md"
+    post.write_text(post.read_text() + "\nAn example:\n\n    {{< message nosuch 1 >}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/posts/recap/index.html")
+    code = [pre.text_content() for pre in page.xpath("//main//pre")]
+    assert any("{{< message nosuch 1 >}}" in text for text in code)

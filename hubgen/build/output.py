@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubgen.config import CONFIG_NAME, Config
-from hubgen.errors import UsageError
+from hubgen.errors import HubgenError, UsageError
 
 MANIFEST_NAME = ".hubgen-manifest.json"
 MANIFEST_VERSION = 1
@@ -73,7 +73,16 @@ def read_manifest(output: Path) -> set[str]:
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return set()
     files = data.get("files", [])
-    return {f for f in files if isinstance(f, str) and ".." not in f.split("/")}
+    return {f for f in files if isinstance(f, str) and _is_inside(output, f)}
+
+
+def _is_inside(output: Path, relative: str) -> bool:
+    """True for a relative path that stays inside the output folder (no '..', no '/x')."""
+    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        return False
+    if any(part in ("", ".", "..") for part in relative.split("/")):
+        return False
+    return (output / relative).resolve().is_relative_to(output.resolve())
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
@@ -101,10 +110,51 @@ def _remove_empty_parents(path: Path, stop: Path) -> None:
         parent = parent.parent
 
 
+class OutputConflict(HubgenError):
+    """The output folder holds something of the user's where the site needs to write."""
+
+
+def _clear_the_way(output: Path, files: dict[str, bytes], previous: set[str]) -> list[Path]:
+    """Files of an earlier build that stand where this build needs a folder.
+
+    A file that is not hubgen's, or a folder where a file must go, is a conflict:
+    it is reported before anything is written.
+    """
+    in_the_way: list[Path] = []
+    problems: list[str] = []
+    for relative in files:
+        target = output / relative
+        if target.is_dir() and not target.is_symlink():
+            problems.append(f"{relative} is a folder, but the site has a file there")
+            continue
+        parts = relative.split("/")
+        for depth in range(1, len(parts)):
+            ancestor = "/".join(parts[:depth])
+            path = output / ancestor
+            if path.is_file() or path.is_symlink():
+                if ancestor in previous:
+                    in_the_way.append(path)
+                else:
+                    problems.append(f"{ancestor} is a file of yours, but the site needs a "
+                                    "folder there")
+                break
+    if problems:
+        raise OutputConflict(f"cannot write into {output}: " + "; ".join(sorted(set(problems))) +
+                             ". Nothing was written; move those files away or choose another "
+                             "output folder.")
+    return in_the_way
+
+
 def write_output(output: Path, files: dict[str, bytes]) -> WriteReport:
-    """Bring `output` in line with `files` (relative path → bytes), touching only what changed."""
+    """Bring `output` in line with `files` (relative path → bytes), touching only what changed.
+
+    Raises OutputConflict, before writing anything, when the user's own files
+    stand where the site must go.
+    """
     report = WriteReport()
     previous = read_manifest(output)
+    for stale in _clear_the_way(output, files, previous):
+        stale.unlink()
     staging = output.parent / f".{output.name}.hubgen-staging"
     if staging.exists():
         shutil.rmtree(staging)

@@ -34,7 +34,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 # `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages.
-EMBED = re.compile(r"^\s*\{\{<\s*(thread|message)\s+([^\s>]+)(?:\s+([^\s>]+))?\s*>\}\}\s*$")
+EMBED = re.compile(r"^ {0,3}\{\{<\s*(thread|message)\s+([^\s>]+)(?:\s+([^\s>]+))?\s*>\}\}\s*$")
 EMBED_PLACEHOLDER = re.compile(
     r'<div data-hubgen-embed="([^"]*)" data-message="([^"]*)"></div>')
 _FENCE = re.compile(r"^\s*(```|~~~)")

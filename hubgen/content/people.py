@@ -48,6 +48,10 @@ def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person]:
 def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                  diagnostics: Diagnostics) -> Person | None:
     position = data.key_at(key)
+    if not key.strip():
+        diagnostics.error(path, *position, "a person's key is empty",
+                          "give each person a short key, e.g. ana: {name: Ana Ruiz}.")
+        return None
     if isinstance(entry, str):
         return Person(key=key, name=entry.strip(), source=path, position=position)
     if not isinstance(entry, MarkedMap):

@@ -38,6 +38,9 @@ _MENTION = r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za
 _HASHTAG = r"(?<![\w&#/])#([^\W\d_][\w]*|\d+[^\W\d][\w]*)"
 
 
+_SITE_LINK = re.compile(r'href="/(?!/)')
+
+
 def _host_of(url: str) -> str:
     return urlsplit(url).netloc if url.startswith(("http://", "https://")) else ""
 
@@ -130,7 +133,8 @@ class _CommunitySubset(Extension):
 class Community:
     """Renders untrusted community text for one platform. Safe to share between threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_path: str = "/") -> None:
+        self.base_path = base_path
         self.platform = ""
         self.source_url = ""
         self._local = threading.local()
@@ -148,7 +152,11 @@ class Community:
         self.platform, self.source_url = platform, source_url
         md = self._markdown()
         md.reset()
-        return sanitize_html(md.convert(text))
+        html = sanitize_html(md.convert(text))
+        if self.base_path != "/":
+            # A site-relative link in a message keeps the site's subpath, as in posts.
+            html = _SITE_LINK.sub(f'href="{self.base_path}', html)
+        return html
 
 
 # Characters XML 1.0 cannot hold: a message carrying one (even as &#1;) must not break

@@ -99,7 +99,7 @@ def read_sources(config: Config, diagnostics: Diagnostics,
                                  read_document(p, r, k, config, renderer, found))
             if document is not None:
                 documents.append(document)
-    community = Community()
+    community = Community(config.base_path)
     threads: list[Thread] = []
     for path in thread_files(root / "threads"):
         thread = _read_one(path, memo, diagnostics, lambda found, p=path:

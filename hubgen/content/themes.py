@@ -53,15 +53,15 @@ def theme_chain(config: Config) -> list[Theme]:
     """
     chain: list[Theme] = []
     name = config.theme
-    asked_by: tuple[Path, str] = (config.path, "theme")
+    asked_by: tuple[Path, tuple[int, int]] = (config.path, config.position_of("theme"))
     while name:
         folder = _find_theme(name, config.root)
         if folder is None:
-            raise SourceErrors([Diagnostic(asked_by[0], 0, 0, f"unknown theme '{name}'",
+            raise SourceErrors([Diagnostic(asked_by[0], *asked_by[1], f"unknown theme '{name}'",
                                            f"put it in themes/{name}/ beside hubgen.yaml, "
                                            f"or use theme: {BUILTIN_THEME}.")])
         if any(t.folder == folder for t in chain):
-            raise SourceErrors([Diagnostic(asked_by[0], 0, 0,
+            raise SourceErrors([Diagnostic(asked_by[0], *asked_by[1],
                                            f"theme '{name}' extends itself through its parents",
                                            "remove the loop of 'extends:' in theme.yaml.")])
         chain.append(Theme(name, folder))
@@ -71,7 +71,7 @@ def theme_chain(config: Config) -> list[Theme]:
             settings = read_yaml_file(settings_path)
             if isinstance(settings, MarkedMap):
                 parent = str(settings.get("extends") or "")
-            asked_by = (settings_path, "extends")
+                asked_by = (settings_path, settings.value_at("extends"))
         name = parent
     default = builtin_themes_dir() / BUILTIN_THEME
     if all(t.folder != default for t in chain):

@@ -293,6 +293,7 @@ class _ThreadReader:
                 positions={str(k): item.value_at(k) for k in item},
             ))
         by_id = {m.id: m for m in messages}
+        self.reply_cycles(messages, by_id)
         for message in messages:
             if message.reply_to is None:
                 continue
@@ -309,6 +310,23 @@ class _ThreadReader:
                     self.path, *position, f"message '{message.id}' is dated before the message "
                     f"'{parent.id}' it replies to", "check both dates and their offsets.")
         return tuple(messages)
+
+    def reply_cycles(self, messages: list[Message], by_id: dict[str, Message]) -> None:
+        """Messages that reply to each other in a circle would vanish from the page."""
+        reported: set[str] = set()
+        for message in messages:
+            seen = [message.id]
+            parent = by_id.get(message.reply_to or "")
+            while parent is not None and parent.id not in seen:
+                seen.append(parent.id)
+                parent = by_id.get(parent.reply_to or "")
+            if parent is None or parent.id != message.id or message.id in reported:
+                continue
+            reported.update(seen)
+            circle = " → ".join([*seen, message.id])
+            self.error(message.positions.get("reply_to", message.position),
+                       f"messages reply to each other in a circle: {circle}",
+                       "one of them must reply to an earlier message, or to none.")
 
     def consent(self, data: MarkedMap) -> dict[str, str]:
         value = data.get("consent")
