@@ -161,6 +161,19 @@ def _resolve_author(document: Document, config: Config, people: dict[str, Person
     return Author(name=ref)
 
 
+def _with_author(document: Document, config: Config, people: dict[str, Person],
+                 diagnostics: Diagnostics, memo: dict[int, tuple] | None) -> Document:
+    remembered = memo.get(id(document)) if memo is not None else None
+    if remembered is not None and remembered[0] is document and remembered[1] is people:
+        return remembered[2]
+    errors_before = len(diagnostics.errors)
+    resolved = dataclasses.replace(
+        document, author=_resolve_author(document, config, people, diagnostics))
+    if memo is not None and len(diagnostics.errors) == errors_before:
+        memo[id(document)] = (document, people, resolved)
+    return resolved
+
+
 def _unknown_person(key: str, people: dict[str, Person], inline: bool = True) -> str:
     close = difflib.get_close_matches(key, list(people), n=1, cutoff=0.6)
     if close:
@@ -253,8 +266,12 @@ def _newest_first(item: Item) -> tuple[float, str]:
 
 def build_library(config: Config, sources: Sources, now: datetime, *,
                   include_drafts: bool = False, include_future: bool = False,
-                  diagnostics: Diagnostics) -> Library:
-    """Assemble the Library: filter drafts and future posts, resolve people, group tags."""
+                  diagnostics: Diagnostics, memo: dict[int, tuple] | None = None) -> Library:
+    """Assemble the Library: filter drafts and future posts, resolve people, group tags.
+
+    `memo` (kept between builds by serve) remembers documents whose author was
+    resolved against the very same people, so an unchanged post is not copied again.
+    """
     posts: list[Document] = []
     pages: list[Document] = []
     drafts_skipped = future_skipped = 0
@@ -268,8 +285,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
             future_skipped += 1
             scheduled.append(document.date)
             continue
-        author = _resolve_author(document, config, sources.people, diagnostics)
-        document = dataclasses.replace(document, author=author)
+        document = _with_author(document, config, sources.people, diagnostics, memo)
         (posts if document.kind == "post" else pages).append(document)
 
     for index, key in enumerate(config.brand.people):

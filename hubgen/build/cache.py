@@ -7,12 +7,14 @@ when its bytes change; a route is re-rendered only when its fingerprint
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hubgen.errors import Diagnostic
+from hubgen.render.templates import MemoryBytecodeCache
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class BuildCache:
     sources: dict[Path, tuple[str, Any, list[Diagnostic]]] = field(default_factory=dict)
     # output → (fingerprint, bytes, the digests of the assets its page asked for)
     outputs: dict[str, CachedOutput] = field(default_factory=dict)
+    hashes: dict[Path, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    authors: dict[int, tuple] = field(default_factory=dict)   # see build_library's memo
+    templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     parsed: int = 0          # how many source files the last build parsed (not reused)
     rendered_count: int = 0  # how many routes the last build rendered (not reused)
 
@@ -40,8 +45,25 @@ class BuildCache:
         if config_key != self.config_key:
             self.sources.clear()
             self.outputs.clear()
+            self.authors.clear()
             self.config_key = config_key
         self.parsed = self.rendered_count = 0
+
+    def content_hash(self, path: Path) -> str:
+        """A hash of a file's bytes; an unchanged stat (size, mtime, inode) skips the read."""
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+        known = self.hashes.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        content_hash = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        self.hashes[path] = (key, content_hash)
+        return content_hash
+
+    def source_hash(self, path: Path) -> str:
+        """The hash of a source file as this build read it ('' when unknown)."""
+        entry = self.hashes.get(path)
+        return entry[1] if entry is not None else ""
 
     def recall(self, path: Path, content_hash: str) -> tuple[Any, list[Diagnostic]] | None:
         """What `path` parsed into when its bytes hashed to `content_hash`."""

@@ -9,8 +9,10 @@ people.yaml, the templates and the assets they fingerprint), or its own path.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from hubgen.content.models import Document, Person, Thread
@@ -21,28 +23,44 @@ from hubgen.plan.routes import Route
 
 
 def digest(*parts: object) -> str:
-    """A stable hash of plain values (strings, numbers, tuples, dicts, datetimes)."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    """A stable hash of plain values (strings, numbers, tuples, dicts, datetimes, dataclasses).
+
+    Pickle's memo would make equal values hash differently when one holds a shared
+    object twice and the other two copies; "fast" mode writes every value out in full.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(parts)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
 
 
 class Fingerprints:
     """Computes route fingerprints for one Library, memoizing per item."""
 
-    def __init__(self, library: Library, site_signature: str):
+    def __init__(self, library: Library, site_signature: str,
+                 source_hash: Callable[[Path], str] | None = None):
         self.library = library
         self.site_signature = site_signature
+        self.source_hash = source_hash
         self._items: dict[int, str] = {}
+
+    def _own(self, item: Document | Thread) -> object:
+        # What an item holds is fixed by its file's bytes, the config and people.yaml (the
+        # last two are in the site signature); without a file hash, the item itself.
+        known = self.source_hash(item.source) if self.source_hash else ""
+        return (item.rel_path, known) if known else item
 
     def item(self, item: Document | Thread) -> str:
         """The signature of one post, page or thread: everything read from its file."""
         key = id(item)
         if key not in self._items:
             if isinstance(item, Thread):
-                self._items[key] = digest("thread", item)
+                self._items[key] = digest("thread", self._own(item))
             else:
                 embeds = [self.item(t) for t in self.library.threads
                           if any(e.slug == t.slug for e in item.embeds)]
-                self._items[key] = digest("doc", item, embeds)
+                self._items[key] = digest("doc", self._own(item), embeds)
         return self._items[key]
 
     def value(self, value: Any) -> Any:
@@ -50,7 +68,8 @@ class Fingerprints:
         if isinstance(value, Document | Thread):
             return self.item(value)
         if isinstance(value, Tag):
-            return ("tag", value.name, value.slug, [self.item(i) for i in value.items])
+            # Pages show a tag's name and count; the items they list come through the pager.
+            return ("tag", value.name, value.slug, len(value.items))
         if isinstance(value, Pager):
             return ("pager", value.number, value.total, value.path, value.previous_path,
                     value.next_path, value.item_count, [self.value(i) for i in value.items])
@@ -68,11 +87,10 @@ class Fingerprints:
             return {k: self.value(v) for k, v in value.items()}
         return value
 
-    def route(self, route: Route, static_signature: str = "") -> str:
+    def route(self, route: Route) -> str:
         """The fingerprint of one route's output."""
         return digest(route.kind, route.path, route.template, route.title, route.feed_format,
-                      route.lastmod, self.site_signature, static_signature,
-                      self.value(route.context))
+                      route.lastmod, self.site_signature, self.value(route.context))
 
 
 def site_signature(library: Library, extra: Iterable[object]) -> str:

@@ -166,17 +166,19 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     with watch.stage("library"):
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,
-                                include_future=options.future, diagnostics=diagnostics)
+                                include_future=options.future, diagnostics=diagnostics,
+                                memo=cache.authors if cache is not None else None)
     with watch.stage("plan"):
         urls = Urls(config)
         plan = plan_site(library, urls, themes, diagnostics)
     with watch.stage("render"):
-        renderer = Renderer(library, plan, urls, themes)
+        renderer = Renderer(library, plan, urls, themes,
+                            cache.templates if cache is not None else None)
         fingerprints = None
         if cache is not None:
             signature = site_signature(library, [dataclasses.asdict(config),
                                                  _templates_version(config, themes)])
-            fingerprints = Fingerprints(library, signature)
+            fingerprints = Fingerprints(library, signature, cache.source_hash)
         files = render_routes(renderer, plan, diagnostics, progress, cache, fingerprints)
 
     if diagnostics.errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode does not decompose into a base letter plus marks.
 _TRANSLITERATION = str.maketrans({
@@ -14,6 +15,7 @@ _TRANSLITERATION = str.maketrans({
 _SEPARATORS = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Make a lowercase slug: Latin accents dropped (Café → cafe), other scripts kept.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +32,13 @@ class Sources:
     people_path: Path
 
 
+def _is_ignored_name(name: str) -> bool:
+    return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
+
+
 def is_ignored(path: Path) -> bool:
     """Hidden files, editor leftovers and `_drafts`-style names are not content."""
-    name = path.name
-    return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
+    return _is_ignored_name(path.name)
 
 
 def content_root(config: Config) -> Path:
@@ -47,16 +50,22 @@ def markdown_files(folder: Path) -> Iterator[tuple[Path, str]]:
     """Markdown files below `folder` in a stable order, with their relative paths."""
     if not folder.is_dir():
         return
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(is_ignored(Path(part)) for part in relative.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES:
-            yield path, relative.as_posix()
+    found: list[str] = []
+    for current, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not _is_ignored_name(name)]
+        prefix = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found += [prefix + name for name in files if not _is_ignored_name(name)
+                  and name.lower().endswith(MARKDOWN_SUFFIXES)]
+    for relative in sorted(found):
+        yield folder / relative, relative
 
 
 class SourceMemo(Protocol):
     """Remembers what a source file parsed into, keyed by the file's bytes."""
+
+    def content_hash(self, path: Path) -> str:
+        """A hash of the file's bytes (raises OSError when it cannot be read)."""
 
     def recall(self, path: Path, content_hash: str) -> tuple[Any, list[Diagnostic]] | None:
         """What `path` gave when its bytes hashed to `content_hash`, if remembered."""
@@ -72,7 +81,7 @@ def _read_one(path: Path, memo: SourceMemo | None, diagnostics: Diagnostics,
     if memo is None:
         return parse(diagnostics)
     try:
-        content_hash = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        content_hash = memo.content_hash(path)
     except OSError:
         return parse(diagnostics)
     remembered = memo.recall(path, content_hash)

@@ -75,12 +75,13 @@ class SiteView:
 class Renderer:
     """Renders the routes of one plan. Pure: the same route gives the same bytes."""
 
-    def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme]):
+    def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme],
+                 bytecode_cache: jinja2.BytecodeCache | None = None):
         self.library = library
         self.plan = plan
         self.urls = urls
         config = library.config
-        self.env = make_environment(config, themes)
+        self.env = make_environment(config, themes, bytecode_cache)
         statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
         self.assets = AssetUrls(statics, urls.url)
         self.env.globals.update(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from hubgen.config import Config
@@ -81,9 +82,26 @@ class AssetUrls:
         return f"{link}?v={digest}" if digest else link
 
 
-def make_environment(config: Config, themes: list[Theme]) -> jinja2.Environment:
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between builds of one process (Jinja checks their source)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(config: Config, themes: list[Theme],
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """A Jinja environment for one site; globals are added by the Renderer."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=make_loader(config.root / "templates", themes),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

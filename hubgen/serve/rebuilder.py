@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from hubgen.build.cache import BuildCache
 from hubgen.errors import Diagnostic, SourceErrors
 from hubgen.serve.state import Change, SiteState, Snapshot
 
-QUIET_PERIOD = 0.15  # seconds without a new event before a rebuild starts
+QUIET_PERIOD = 0.1  # seconds without a new event before a rebuild starts
 
 # Called with (errors, warnings, seconds, rebuilt) after every build.
 BuildReport = Callable[[list[Diagnostic], list[Diagnostic], float, int], None]
@@ -53,13 +54,20 @@ class Rebuilder:
         started = time.perf_counter()
         previous = self.state.snapshot
         self.builds += 1
+        # The cache holds the whole site as objects; a full collection in the middle of a
+        # rebuild costs more than the rebuild. Collect after publishing instead.
+        gc.disable()
         try:
             result = build_site(self.options, cache=self.cache, write=False)
         except SourceErrors as exc:
+            gc.enable()
             errors = tuple(d for d in exc.diagnostics if d.is_error)
             warnings = tuple(d for d in exc.diagnostics if not d.is_error)
             change = Change(previous.epoch + 1, errors_changed=errors != previous.errors)
             snapshot = Snapshot(previous.files, change.epoch, errors, warnings, change)
+        except BaseException:
+            gc.enable()
+            raise
         else:
             pages = changed_outputs(previous.files, result.files)
             css_only = bool(changed) and all(p.suffix == ".css" for p in changed or ()) \
@@ -67,6 +75,7 @@ class Rebuilder:
             change = Change(previous.epoch + 1, pages, css_only, bool(previous.errors))
             snapshot = Snapshot(result.files, change.epoch, (), tuple(result.warnings), change)
         self.state.publish(snapshot)
+        gc.enable()  # a second enable() after a failed build is harmless
         if self.report is not None:
             self.report(list(snapshot.errors), list(snapshot.warnings),
                         time.perf_counter() - started, self.cache.rendered_count)

@@ -1,0 +1,82 @@
+"""Live reload in a real browser: edits appear by themselves, CSS swaps in place,
+errors show as an overlay and go away when fixed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from browser import chromium
+from serving import serving
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def live(hub, browser):
+    root = hub("minimal")
+    (root / "static/css").mkdir(parents=True)
+    (root / "static/css/hub.css").write_text("body { background: rgb(255, 255, 255); }\n")
+    with serving(root, "--port", "0") as site:
+        page = browser.new_page()
+        yield root, site, page
+        page.close()
+        site.stop()
+
+
+def test_an_edit_appears_in_the_open_page_without_a_manual_reload(live):
+    root, site, page = live
+    page.goto(site.url + "posts/the-third/")
+    assert "The third post" in page.inner_text("main")
+    post = root / "content/posts/third.md"
+    started = time.monotonic()
+    post.write_text(post.read_text().replace("The third post,", "The freshly edited post,"))
+    page.wait_for_function(
+        "document.querySelector('main').innerText.includes('freshly edited')", timeout=2000)
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_css_edit_restyles_the_page_without_navigation(live):
+    root, site, page = live
+    page.goto(site.url + "posts/the-third/")
+    page.evaluate("window.__stillHere = 42")
+    color = "getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(color) == "rgb(255, 255, 255)"
+    (root / "static/css/hub.css").write_text("body { background: rgb(10, 20, 30); }\n")
+    page.wait_for_function(f"{color} === 'rgb(10, 20, 30)'", timeout=3000)
+    assert page.evaluate("window.__stillHere") == 42, "the page was not reloaded"
+
+
+def test_the_scroll_position_survives_a_reload(live):
+    root, site, page = live
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n" + "\n\n".join(f"Paragraph {n}." for n in range(200)))
+    time.sleep(0.6)
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.goto(site.url + "posts/the-third/")
+    page.evaluate("window.scrollTo(0, 1500)")
+    page.wait_for_function("window.scrollY >= 1500")
+    post.write_text(post.read_text().replace("Paragraph 199.", "Paragraph the last."))
+    page.wait_for_function(
+        "document.querySelector('main').innerText.includes('Paragraph the last')", timeout=3000)
+    page.wait_for_function("window.scrollY >= 1400", timeout=2000)
+
+
+def test_a_broken_front_matter_shows_an_overlay_and_the_fix_clears_it(live):
+    root, site, page = live
+    page.goto(site.url + "posts/the-third/")
+    post = root / "content/posts/third.md"
+    good = post.read_text()
+    post.write_text(good.replace("title: Third, with an explicit slug", "title: [unclosed"))
+    overlay = page.wait_for_selector("#hubgen-error-overlay", timeout=3000)
+    text = overlay.inner_text()
+    assert "content/posts/third.md:3:5: YAML syntax error: expected ',' or ']'" in text
+    assert "slug: the-third" in text, "the offending line is shown"
+    post.write_text(good.replace("The third post,", "The repaired post,"))
+    page.wait_for_function(
+        "!document.querySelector('#hubgen-error-overlay') && "
+        "document.querySelector('main').innerText.includes('repaired')", timeout=3000)
