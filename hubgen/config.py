@@ -190,6 +190,8 @@ class Config:
     # Where the file was read from; not keys of the file itself.
     path: Path = field(default=Path(CONFIG_NAME), metadata={"internal": True})
     root: Path = field(default=Path("."), metadata={"internal": True})
+    # hubgen.yaml's own url, before --base-url: comment systems key their threads on it.
+    declared_url: str = field(default="", metadata={"internal": True})
     # Where each key's value was written ('brand.people' → (line, column)), for errors.
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False,
                                                   metadata={"internal": True})
@@ -386,6 +388,7 @@ def load_config(path: Path, overrides: dict[str, Any] | None = None,
     data = read_yaml_file(path)
     if data is None:
         data = MarkedMap()
+    declared = data.get("url") if isinstance(data, MarkedMap) else None
     if isinstance(data, MarkedMap) and overrides:
         for key, value in overrides.items():
             data[key] = value
@@ -393,6 +396,10 @@ def load_config(path: Path, overrides: dict[str, Any] | None = None,
     config = reader.section(Config, data, (1, 1), "")
     diagnostics.raise_if_errors()
     assert isinstance(config, Config)
+    try:
+        declared_url = absolute_http_url(str(declared)) if declared else config.url
+    except CheckFailed:
+        declared_url = config.url
     config = dataclasses.replace(config, path=path.resolve(), root=path.resolve().parent,
-                                 positions=reader.positions)
+                                 positions=reader.positions, declared_url=declared_url)
     return config, diagnostics.warnings

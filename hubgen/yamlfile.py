@@ -8,6 +8,7 @@ constructors are used.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,21 @@ def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
                                node.start_mark) from None
 
 
+def _yaml12_booleans() -> None:
+    """Only true and false are booleans (YAML 1.2): `on:`, `yes` and `no` stay words.
+
+    YAML 1.1 reads `on: [posts]` as `True: [posts]` and the country code `no` as False.
+    """
+    resolvers = {first: [(tag, regexp) for tag, regexp in entries
+                         if tag != "tag:yaml.org,2002:bool"]
+                 for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    _MarkedLoader.yaml_implicit_resolvers = resolvers
+    _MarkedLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"))
+
+
+_yaml12_booleans()
 _MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_mapping)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _MarkedLoader.construct_sequence)

@@ -13,6 +13,7 @@ from pathlib import Path
 from hubgen.build.cache import BuildCache, CachedOutput
 from hubgen.build.fingerprints import Fingerprints, digest, site_signature
 from hubgen.build.output import WriteReport, check_output_folder, write_output
+from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config
 from hubgen.content.sources import read_sources
 from hubgen.content.themes import Theme, theme_chain
@@ -157,6 +158,7 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         themes = theme_chain(config)
     diagnostics = Diagnostics(strict=options.strict)
     diagnostics.extend(config_warnings)
+    site_comments = read_site_comments(config, diagnostics)
     if cache is not None:
         cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,
                            options.strict))
@@ -171,9 +173,10 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     with watch.stage("plan"):
         urls = Urls(config)
         plan = plan_site(library, urls, themes, diagnostics)
+        comments = plan_comments(library, site_comments, urls, diagnostics)
     with watch.stage("render"):
         renderer = Renderer(library, plan, urls, themes,
-                            cache.templates if cache is not None else None)
+                            cache.templates if cache is not None else None, comments)
         fingerprints = None
         if cache is not None:
             signature = site_signature(library, [dataclasses.asdict(config),

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from hubgen import __version__
+from hubgen.comments import PageComments
 from hubgen.content.markdown import EMBED_PLACEHOLDER
 from hubgen.content.models import Document, Person, Thread
 from hubgen.content.themes import Theme
@@ -76,7 +77,8 @@ class Renderer:
     """Renders the routes of one plan. Pure: the same route gives the same bytes."""
 
     def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme],
-                 bytecode_cache: jinja2.BytecodeCache | None = None):
+                 bytecode_cache: jinja2.BytecodeCache | None = None,
+                 comments: dict[Path, PageComments] | None = None):
         self.library = library
         self.plan = plan
         self.urls = urls
@@ -91,6 +93,7 @@ class Renderer:
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
+            comments_for=lambda item: (comments or {}).get(getattr(item, "source", None)),
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
 

@@ -1,0 +1,208 @@
+"""The comment providers hubgen knows: each one's settings, hosts and Content-Security-Policy.
+
+The embed markup itself lives in the theme, one template per provider
+(`comments/NAME.html`), so a site can override it like any template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class SettingError(ValueError):
+    """A provider setting with a value of the wrong kind."""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
+        raise SettingError("must be a non-empty text")
+    return str(value).strip()
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SettingError("must be true or false")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingError("must be a whole number")
+    return value
+
+
+def _http_url(value: Any) -> str:
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(f"must be an absolute http(s) URL, got {text!r}")
+    return text
+
+
+def _server_url(value: Any) -> str:
+    return _http_url(value).rstrip("/") + "/"
+
+
+def _repo(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", text):
+        raise SettingError(f"must be 'owner/name' of a GitHub repository, got {text!r}")
+    return text
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = _text(value)
+        if text not in allowed:
+            raise SettingError(f"must be one of {', '.join(allowed)}, got {text!r}")
+        return text
+    return check
+
+
+def _mastodon_post(value: Any) -> str:
+    text = _http_url(value)
+    path = urlsplit(text).path
+    if not re.fullmatch(r"/(@[^/]+|users/[^/]+/statuses)/\d+/?", path):
+        raise SettingError(f"must be the URL of a Mastodon post "
+                           f"(https://HOST/@user/ID), got {text!r}")
+    return text
+
+
+def _bluesky_post(value: Any) -> str:
+    text = _text(value)
+    if re.fullmatch(r"at://[^/]+/app\.bsky\.feed\.post/[A-Za-z0-9]+", text):
+        return text
+    if re.fullmatch(r"https://bsky\.app/profile/[^/]+/post/[A-Za-z0-9]+/?", text):
+        return text
+    raise SettingError("must be a Bluesky post URL (https://bsky.app/profile/HANDLE/post/ID) "
+                       f"or an AT-URI, got {text!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a provider: how it is checked, whether it is required, its default."""
+
+    check: Callable[[Any], Any]
+    required: bool = False
+    default: Any = None
+    example: str = ""
+    per_page: bool = False   # usually given in a page's front matter, not in hubgen.yaml
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A comment system: its settings, where it connects, and what its CSP needs."""
+
+    name: str
+    label: str
+    hosts: tuple[str, ...]
+    settings: dict[str, Setting]
+    csp: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    identity: str = ""
+    dark_mode: str = ""
+
+    def required(self) -> list[str]:
+        """The settings a page cannot do without."""
+        return [name for name, setting in self.settings.items() if setting.required]
+
+
+PROVIDERS: dict[str, Provider] = {p.name: p for p in (
+    Provider(
+        "giscus", "giscus (GitHub Discussions)", ("giscus.app", "github.com"),
+        {"repo": Setting(_repo, True, example="org/name"),
+         "repo_id": Setting(_text, True, example="R_kgDO..."),
+         "category": Setting(_text, True, example="Comments"),
+         "category_id": Setting(_text, True, example="DIC_kwDO..."),
+         "strict": Setting(_flag, default=False), "reactions": Setting(_flag, default=True),
+         "emit_metadata": Setting(_flag, default=False),
+         "input_position": Setting(_choice("bottom", "top"), default="bottom"),
+         "theme": Setting(_text, default="preferred_color_scheme"),
+         "lang": Setting(_text)},
+        {"script-src": ("https://giscus.app",), "frame-src": ("https://giscus.app",),
+         "style-src": ("https://giscus.app",)},
+        identity="data-mapping=\"specific\" with data-term = the page's path ('/posts/x/')",
+        dark_mode="data-theme=\"preferred_color_scheme\""),
+    Provider(
+        "utterances", "utterances (GitHub issues)", ("utteranc.es", "github.com"),
+        {"repo": Setting(_repo, True, example="org/name"), "label": Setting(_text),
+         "theme": Setting(_text, default="preferred-color-scheme")},
+        {"script-src": ("https://utteranc.es",), "frame-src": ("https://utteranc.es",)},
+        identity="issue-term = the page's path ('/posts/x/')",
+        dark_mode="theme=\"preferred-color-scheme\""),
+    Provider(
+        "disqus", "Disqus", ("disqus.com", "disquscdn.com"),
+        {"shortname": Setting(_text, True, example="myhub")},
+        {"script-src": ("https://*.disqus.com", "https://*.disquscdn.com"),
+         "frame-src": ("https://disqus.com", "https://*.disqus.com"),
+         "img-src": ("https://*.disquscdn.com", "https://referrer.disqus.com"),
+         "connect-src": ("https://*.disqus.com",),
+         "style-src": ("https://*.disquscdn.com", "'unsafe-inline'")},
+        identity="this.page.identifier = the page's path; this.page.url = its canonical URL",
+        dark_mode="Disqus picks its colour scheme from the page's text colour"),
+    Provider(
+        "isso", "Isso", (),
+        {"url": Setting(_server_url, True, example="https://comments.example.com/"),
+         "lang": Setting(_text), "require_author": Setting(_flag),
+         "require_email": Setting(_flag), "vote": Setting(_flag),
+         "reply_to_self": Setting(_flag), "max_comments_top": Setting(_whole)},
+        identity="data-isso-id = the page's path",
+        dark_mode="none (style it with the theme's CSS)"),
+    Provider(
+        "remark42", "Remark42", (),
+        {"host": Setting(_http_url, True, example="https://remark.example.com"),
+         "site_id": Setting(_text, True, example="myhub"), "locale": Setting(_text),
+         "max_shown_comments": Setting(_whole), "simple_view": Setting(_flag),
+         "no_footer": Setting(_flag), "show_email_subscription": Setting(_flag)},
+        identity="url = the canonical URL built from hubgen.yaml's url (never --base-url)",
+        dark_mode="theme: \"dark\" or \"light\", from the reader's setting when it loads"),
+    Provider(
+        "hyvor", "Hyvor Talk", ("talk.hyvor.com",),
+        {"website_id": Setting(_text, True, example="1234"), "language": Setting(_text)},
+        {"script-src": ("https://talk.hyvor.com",), "frame-src": ("https://talk.hyvor.com",),
+         "connect-src": ("https://talk.hyvor.com", "https://talk-api.hyvor.com"),
+         "img-src": ("https://talk.hyvor.com",)},
+        identity="page-id = the page's path",
+        dark_mode="colors=\"os\""),
+    Provider(
+        "mastodon", "Mastodon replies", (),
+        {"url": Setting(_mastodon_post, True, example="https://mastodon.social/@you/1234",
+                        per_page=True)},
+        {"connect-src": ("https:",)},
+        identity="the Mastodon post named in the page's front matter",
+        dark_mode="rendered by the theme, so it follows the site"),
+    Provider(
+        "bluesky", "Bluesky replies", ("public.api.bsky.app",),
+        {"url": Setting(_bluesky_post, True,
+                        example="https://bsky.app/profile/you.bsky.social/post/3k...",
+                        per_page=True),
+         "api": Setting(_server_url, default="https://public.api.bsky.app/",
+                        example="https://public.api.bsky.app")},
+        {"connect-src": ("https://public.api.bsky.app",)},
+        identity="the Bluesky post named in the page's front matter",
+        dark_mode="rendered by the theme, so it follows the site"),
+)}
+
+
+def self_hosted_origin(provider: Provider, settings: dict[str, Any]) -> str:
+    """The origin of a self-hosted server (Isso, Remark42) from its settings."""
+    url = settings.get("url") or settings.get("host") or ""
+    parts = urlsplit(str(url))
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+def csp_origins(provider: Provider, settings: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The Content-Security-Policy sources a provider needs, per directive."""
+    origins = {directive: tuple(values) for directive, values in provider.csp.items()}
+    server = self_hosted_origin(provider, settings)
+    if server:
+        for directive in ("script-src", "frame-src", "connect-src", "img-src", "style-src"):
+            origins[directive] = (*origins.get(directive, ()), server)
+    if provider.name == "bluesky":
+        api = self_hosted_origin(provider, {"url": settings.get("api", "")})
+        if api:
+            origins["connect-src"] = (api,)
+    return origins
