@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from hubgen.content.models import Message, Person, Question, Speaker, Thread
+from hubgen.content.models import Message, Person, Question, Speaker, Thread, initials_of
 from hubgen.content.sanitize import hashtag_url, plain
 
 REMOVED_BY_AUTHOR = "removed at the author's request"
@@ -35,10 +35,7 @@ class Participant:
     @property
     def initials(self) -> str:
         """One or two letters for a badge when there is no avatar."""
-        words = [w for w in self.name.replace("@", " ").split() if w[:1].isalnum()]
-        if not words:
-            return "?"
-        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+        return initials_of(self.name)
 
     @property
     def identity(self) -> str:

@@ -29,11 +29,15 @@ class Person:
     @property
     def initials(self) -> str:
         """One or two letters for a badge when there is no avatar."""
-        words = [w for w in self.name.split() if w[:1].isalnum()]
-        if not words:
-            return "?"
-        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-        return letters.upper()
+        return initials_of(self.name)
+
+
+def initials_of(name: str) -> str:
+    """The first letters of a name's first and last words ('Ana Ruiz' → 'AR'), or '?'."""
+    words = [w for w in name.replace("@", " ").split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
 
 
 @dataclass(frozen=True)
