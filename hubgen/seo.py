@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape as html_escape
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -254,6 +255,21 @@ def render_sitemap(plan: SitePlan, urls: Urls) -> bytes:
         lines.append("  </url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def render_redirect(route: Route, urls: Urls, language: str) -> bytes:
+    """An old address (an alias) that sends readers and search engines to the new one."""
+    target = html_escape(urls.url(route.context["target"]))
+    canonical = html_escape(urls.absolute(route.context["target"]))
+    title = html_escape(route.title)
+    language = html_escape(language)
+    return (f'<!doctype html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n"
+            f'<link rel="canonical" href="{canonical}">\n'
+            f'<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
+            f'<p>This page has moved to <a href="{target}">{title}</a>.</p>\n'
+            f"</body>\n</html>\n").encode()
 
 
 def render_robots(urls: Urls) -> bytes:

@@ -218,3 +218,20 @@ def test_tags_that_share_a_url_are_a_warning(hub):
     assert result.code == 0
     assert "warning: the tags 'C++' and 'C#' share the URL of 'c' and are shown as one" \
         in result.err
+
+
+def test_aliases_leave_a_redirect_at_each_old_address(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace(
+        "author: kim", "author: kim\naliases: [/old/third, /2026/third.html]"))
+    assert run_hubgen("build", cwd=root).code == 0
+    for path in ("public/old/third/index.html", "public/2026/third.html"):
+        page = parse_html(root / path)
+        assert page.xpath('//link[@rel="canonical"]/@href') == \
+            ["https://minimal.example/posts/the-third/"]
+        assert page.xpath('//meta[@http-equiv="refresh"]/@content') == \
+            ["0; url=/posts/the-third/"]
+        assert page.xpath('//a/@href') == ["/posts/the-third/"]
+    sitemap = (root / "public/sitemap.xml").read_text()
+    assert "/old/third/" not in sitemap

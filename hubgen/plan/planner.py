@@ -157,6 +157,13 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
         routes += _feed_routes(library, first, f"{config.title}: {tag.name}", tag.items, first)
 
     routes += _feed_routes(library, "/", config.title, library.posts, "/")
+    for document in library.documents:
+        target = urls.document(document)
+        for alias in document.aliases:
+            path = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] \
+                else alias + "/"
+            routes.append(Route(path=path, kind="alias", title=document.title,
+                                context={"target": target}, source=document.source))
     routes.append(Route(path="/404.html", kind="html", template="404.html",
                         title="Page not found"))
     routes.append(Route(path="/sitemap.xml", kind="sitemap"))

@@ -24,7 +24,7 @@ from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.templates import AssetUrls, make_environment
-from hubgen.seo import feed_links, page_meta, render_robots, render_sitemap
+from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
 
 
 class RenderError(Exception):
@@ -140,6 +140,8 @@ class Renderer:
             return self._render_html(route)
         if route.kind == "feed":
             return render_feed(route, self.library, self.urls, self.body_html)
+        if route.kind == "alias":
+            return render_redirect(route, self.urls, self.library.config.language)
         if route.kind == "ics":
             return render_event(route.context["thread"], self.library, self.urls)
         if route.kind == "sitemap":
