@@ -275,6 +275,14 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     click.echo("Stopped.")
 
 
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of hubgen.yaml (for editors that complete and check YAML)."""
+    from hubgen.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 

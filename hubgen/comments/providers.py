@@ -17,26 +17,29 @@ class SettingError(ValueError):
     """A provider setting with a value of the wrong kind."""
 
 
-def _text(value: Any) -> str:
+def text_setting(value: Any) -> str:
+    """A non-empty text setting."""
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
         raise SettingError("must be a non-empty text")
     return str(value).strip()
 
 
-def _flag(value: Any) -> bool:
+def flag_setting(value: Any) -> bool:
+    """A true/false setting."""
     if not isinstance(value, bool):
         raise SettingError("must be true or false")
     return value
 
 
-def _whole(value: Any) -> int:
+def whole_setting(value: Any) -> int:
+    """A whole-number setting."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise SettingError("must be a whole number")
     return value
 
 
 def _http_url(value: Any) -> str:
-    text = _text(value)
+    text = text_setting(value)
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingError(f"must be an absolute http(s) URL, got {text!r}")
@@ -48,7 +51,7 @@ def _server_url(value: Any) -> str:
 
 
 def _repo(value: Any) -> str:
-    text = _text(value)
+    text = text_setting(value)
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", text):
         raise SettingError(f"must be 'owner/name' of a GitHub repository, got {text!r}")
     return text
@@ -56,7 +59,7 @@ def _repo(value: Any) -> str:
 
 def _choice(*allowed: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
-        text = _text(value)
+        text = text_setting(value)
         if text not in allowed:
             raise SettingError(f"must be one of {', '.join(allowed)}, got {text!r}")
         return text
@@ -73,7 +76,7 @@ def _mastodon_post(value: Any) -> str:
 
 
 def _bluesky_post(value: Any) -> str:
-    text = _text(value)
+    text = text_setting(value)
     if re.fullmatch(r"at://[^/]+/app\.bsky\.feed\.post/[A-Za-z0-9]+", text):
         return text
     if re.fullmatch(r"https://bsky\.app/profile/[^/]+/post/[A-Za-z0-9]+/?", text):
@@ -114,28 +117,29 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
     Provider(
         "giscus", "giscus (GitHub Discussions)", ("giscus.app", "github.com"),
         {"repo": Setting(_repo, True, example="org/name"),
-         "repo_id": Setting(_text, True, example="R_kgDO..."),
-         "category": Setting(_text, True, example="Comments"),
-         "category_id": Setting(_text, True, example="DIC_kwDO..."),
-         "strict": Setting(_flag, default=False), "reactions": Setting(_flag, default=True),
-         "emit_metadata": Setting(_flag, default=False),
+         "repo_id": Setting(text_setting, True, example="R_kgDO..."),
+         "category": Setting(text_setting, True, example="Comments"),
+         "category_id": Setting(text_setting, True, example="DIC_kwDO..."),
+         "strict": Setting(flag_setting, default=False),
+         "reactions": Setting(flag_setting, default=True),
+         "emit_metadata": Setting(flag_setting, default=False),
          "input_position": Setting(_choice("bottom", "top"), default="bottom"),
-         "theme": Setting(_text, default="preferred_color_scheme"),
-         "lang": Setting(_text)},
+         "theme": Setting(text_setting, default="preferred_color_scheme"),
+         "lang": Setting(text_setting)},
         {"script-src": ("https://giscus.app",), "frame-src": ("https://giscus.app",),
          "style-src": ("https://giscus.app",)},
         identity="data-mapping=\"specific\" with data-term = the page's path ('/posts/x/')",
         dark_mode="data-theme=\"preferred_color_scheme\""),
     Provider(
         "utterances", "utterances (GitHub issues)", ("utteranc.es", "github.com"),
-        {"repo": Setting(_repo, True, example="org/name"), "label": Setting(_text),
-         "theme": Setting(_text, default="preferred-color-scheme")},
+        {"repo": Setting(_repo, True, example="org/name"), "label": Setting(text_setting),
+         "theme": Setting(text_setting, default="preferred-color-scheme")},
         {"script-src": ("https://utteranc.es",), "frame-src": ("https://utteranc.es",)},
         identity="issue-term = the page's path ('/posts/x/')",
         dark_mode="theme=\"preferred-color-scheme\""),
     Provider(
         "disqus", "Disqus", ("disqus.com", "disquscdn.com"),
-        {"shortname": Setting(_text, True, example="myhub")},
+        {"shortname": Setting(text_setting, True, example="myhub")},
         {"script-src": ("https://*.disqus.com", "https://*.disquscdn.com"),
          "frame-src": ("https://disqus.com", "https://*.disqus.com"),
          "img-src": ("https://*.disquscdn.com", "https://referrer.disqus.com"),
@@ -146,22 +150,23 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
     Provider(
         "isso", "Isso", (),
         {"url": Setting(_server_url, True, example="https://comments.example.com/"),
-         "lang": Setting(_text), "require_author": Setting(_flag),
-         "require_email": Setting(_flag), "vote": Setting(_flag),
-         "reply_to_self": Setting(_flag), "max_comments_top": Setting(_whole)},
+         "lang": Setting(text_setting), "require_author": Setting(flag_setting),
+         "require_email": Setting(flag_setting), "vote": Setting(flag_setting),
+         "reply_to_self": Setting(flag_setting), "max_comments_top": Setting(whole_setting)},
         identity="data-isso-id = the page's path",
         dark_mode="none (style it with the theme's CSS)"),
     Provider(
         "remark42", "Remark42", (),
         {"host": Setting(_http_url, True, example="https://remark.example.com"),
-         "site_id": Setting(_text, True, example="myhub"), "locale": Setting(_text),
-         "max_shown_comments": Setting(_whole), "simple_view": Setting(_flag),
-         "no_footer": Setting(_flag), "show_email_subscription": Setting(_flag)},
+         "site_id": Setting(text_setting, True, example="myhub"), "locale": Setting(text_setting),
+         "max_shown_comments": Setting(whole_setting), "simple_view": Setting(flag_setting),
+         "no_footer": Setting(flag_setting), "show_email_subscription": Setting(flag_setting)},
         identity="url = the canonical URL built from hubgen.yaml's url (never --base-url)",
         dark_mode="theme: \"dark\" or \"light\", from the reader's setting when it loads"),
     Provider(
         "hyvor", "Hyvor Talk", ("talk.hyvor.com",),
-        {"website_id": Setting(_text, True, example="1234"), "language": Setting(_text)},
+        {"website_id": Setting(text_setting, True, example="1234"),
+         "language": Setting(text_setting)},
         {"script-src": ("https://talk.hyvor.com",), "frame-src": ("https://talk.hyvor.com",),
          "connect-src": ("https://talk.hyvor.com", "https://talk-api.hyvor.com"),
          "img-src": ("https://talk.hyvor.com",)},
