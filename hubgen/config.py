@@ -184,6 +184,7 @@ class Config:
     comments: dict[str, Any] = field(default_factory=dict)
     markdown: MarkdownConfig = MarkdownConfig()
     avatars: AvatarsConfig = AvatarsConfig()
+    publish: dict[str, Any] = field(default_factory=dict)
     menu: tuple[MenuItem, ...] = ()
     copyright: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -32,6 +32,8 @@ DESCRIPTIONS = {
     "comments": "The comment system under posts and threads.",
     "markdown": "More Python-Markdown extensions and their settings.",
     "avatars": "remote: true shows avatars hosted on other sites (a third-party request each).",
+    "publish": "Where `hubgen publish` ships the site: named targets (git, rsync, netlify, "
+               "cloudflare).",
     "menu": "The main navigation: a list of {title, url}.",
     "copyright": "A line for the footer.",
     "extra": "Free-form data for templates (site.extra).",

@@ -1,0 +1,187 @@
+"""`hubgen new`: a small complete hub, or one post, page or thread with its front matter."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from hubgen.config import CONFIG_NAME, Config
+from hubgen.content.slugs import slugify
+from hubgen.errors import HubgenError, UsageError
+
+SITE_CONFIG = """\
+# hubgen.yaml: the configuration of this hub. Every key is optional but title and url.
+# The full list, with defaults: `hubgen schema` prints a JSON Schema your editor can use.
+
+# The hub's name, shown in the header, the <title> of every page and the feeds.
+title: {title}
+# Where the hub will live: an absolute URL. A subpath (https://example.com/hub/) is kept in
+# every link.
+url: https://hub.example.com/
+# One sentence about the hub, for the home page, feeds and search engines.
+description: Where we talk with the people who use what we make
+# The language of the pages (the lang attribute).
+language: en
+# Dates written without an offset are read in this IANA timezone.
+timezone: UTC
+# The default author of posts and feeds.
+author: {{name: {title} Team, email: hello@example.com}}
+# The brand, and the people.yaml keys who speak for it (their replies count as the brand's).
+brand: {{name: {title}, people: [team]}}
+# How many posts a list page shows.
+paginate: 10
+# The main navigation.
+menu:
+  - {{title: Posts, url: /}}
+  - {{title: Conversations, url: /threads/}}
+  - {{title: About, url: /about/}}
+# Feeds: RSS and Atom, the 20 newest entries, with whole posts.
+feeds: {{formats: [rss, atom], limit: 20, full_content: true}}
+# Comments under posts and threads: uncomment and fill in one provider. With load: click,
+# nothing is requested from the provider until a reader asks.
+# comments:
+#   provider: giscus
+#   load: click
+#   giscus: {{repo: org/name, repo_id: R_..., category: Comments, category_id: DIC_...}}
+# Free-form values for your templates (site.extra).
+extra: {{}}
+"""
+
+SITE_PEOPLE = """\
+# The people who take part: brand voices (role: brand), moderators and community members.
+# Posts name their author by key; thread messages too.
+team: {name: The Team, role: brand, bio: "The people who answer here."}
+sam: {name: Sam Rivera, role: community, bio: "An early member of the community."}
+"""
+
+SITE_POST = """\
+---
+title: Welcome to the conversation
+date: {date}
+tags: [community]
+author: team
+summary: Why this hub exists and how to take part.
+---
+This hub is where we talk with the people who use what we make: our posts, the best
+conversations from around the web, and the people in them.
+
+Read [about the hub](/about/), or follow along with the feed.
+"""
+
+SITE_PAGE = """\
+---
+title: About
+summary: What this hub is and how to join in.
+---
+We publish here, and we keep the best community conversations here too, every voice
+credited and linked to where it was said.
+"""
+
+SITE_THREAD = """\
+# A curated conversation. Message text is community text: it is shown safely, never as HTML.
+title: Our first conversation
+date: {date}
+summary: The first thread kept on this hub.
+tags: [community]
+source: {{platform: forum, url: "https://forum.example.com/t/welcome/1"}}
+status: archived
+messages:
+  - id: "1"
+    author: team
+    date: {date}
+    text: "Welcome! What would you like to read here?"
+    url: "https://forum.example.com/t/welcome/1/1"
+  - id: "2"
+    author: sam
+    date: {later}
+    text: "Stories about how things are made, please."
+    url: "https://forum.example.com/t/welcome/1/2"
+    reply_to: "1"
+  - id: "3"
+    author: team
+    date: {latest}
+    text: "Noted: that is what the next post is about."
+    url: "https://forum.example.com/t/welcome/1/3"
+    reply_to: "2"
+"""
+
+
+class ScaffoldRefused(HubgenError):
+    """`hubgen new` would overwrite something."""
+
+
+def new_site(folder: Path, now: datetime | None = None) -> list[Path]:
+    """Write a small, complete hub into an empty (or new) folder; returns the files written."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder} is not empty; hubgen new site needs a new or empty folder")
+    moment = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    title = folder.resolve().name.replace("-", " ").replace("_", " ").title() or "My Hub"
+    stamp = moment.strftime("%Y-%m-%d %H:%M")
+    files = {
+        CONFIG_NAME: SITE_CONFIG.format(title=title),
+        "content/people.yaml": SITE_PEOPLE,
+        f"content/posts/{moment:%Y-%m-%d}-welcome.md": SITE_POST.format(date=stamp),
+        "content/pages/about.md": SITE_PAGE,
+        "content/threads/first-conversation.yaml": SITE_THREAD.format(
+            date=moment.isoformat(), later=(moment + timedelta(minutes=4)).isoformat(),
+            latest=(moment + timedelta(minutes=9)).isoformat()),
+    }
+    written = []
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for empty in ("static", "templates"):
+        (folder / empty).mkdir(exist_ok=True)
+    return written
+
+
+def _write_new(path: Path, text: str) -> Path:
+    """Create a file that must not exist yet (atomically refused when it does)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise ScaffoldRefused(f"{path} already exists; hubgen new never overwrites. "
+                              "Choose another title, or pass --slug.") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_content(kind: str, title: str, config: Config, slug: str | None = None,
+                now: datetime | None = None) -> Path:
+    """Write a new post, page or thread with its front matter; returns its path."""
+    slug = slugify(slug or title)
+    if not slug:
+        raise UsageError(f"the title {title!r} makes an empty slug; pass --slug")
+    moment = (now or datetime.now(UTC)).astimezone(config.tz).replace(second=0, microsecond=0)
+    author = config.brand.people[0] if config.brand.people else config.author.name
+    content = config.root / "content"
+    if kind == "post":
+        lines = ["---", f"title: {_yaml_text(title)}", f"date: {moment:%Y-%m-%d %H:%M}",
+                 "tags: []"]
+        if author:
+            lines.append(f"author: {_yaml_text(author)}")
+        lines += ["summary: \"\"", "draft: true", "---", "", "Write here.", ""]
+        return _write_new(content / "posts" / f"{moment:%Y-%m-%d}-{slug}.md", "\n".join(lines))
+    if kind == "page":
+        lines = ["---", f"title: {_yaml_text(title)}", "summary: \"\"", "---", "",
+                 "Write here.", ""]
+        return _write_new(content / "pages" / f"{slug}.md", "\n".join(lines))
+    if kind == "thread":
+        lines = [f"title: {_yaml_text(title)}", f"date: {moment.isoformat()}",
+                 "summary: \"\"", "tags: []",
+                 "# platform: twitter, mastodon, bluesky, reddit, hackernews, discourse or forum",
+                 'source: {platform: mastodon, url: ""}',
+                 "status: archived", "draft: true",
+                 "# Add messages, or fill this file with `hubgen import PLATFORM export.json`.",
+                 "messages: []", ""]
+        return _write_new(content / "threads" / f"{slug}.yaml", "\n".join(lines))
+    raise UsageError(f"hubgen new makes a site, post, page or thread, not {kind!r}")
