@@ -275,6 +275,89 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     click.echo("Stopped.")
 
 
+@cli.group()
+def new() -> None:
+    """Start a hub, or add a post, page or thread with its front matter filled in."""
+
+
+@new.command("site")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def new_site_command(folder: Path) -> None:
+    """Make a small, complete hub in FOLDER (a new or empty folder)."""
+    from hubgen.scaffold import new_site
+
+    try:
+        written = new_site(folder, now=build_moment())
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for path in written:
+        click.echo(f"  wrote {path}")
+    click.echo(f"A new hub is in {folder}. Next: cd {folder} && hubgen serve")
+
+
+def _new_content(kind: str, title: str, slug: str | None, config_file: Path | None) -> None:
+    from hubgen.build.pipeline import load_site_config
+    from hubgen.scaffold import new_content
+
+    try:
+        config, _ = load_site_config(BuildOptions(root=Path.cwd(), config_file=config_file))
+        path = new_content(kind, title, config, slug=slug, now=build_moment())
+    except SourceErrors as exc:
+        print_diagnostics(exc.diagnostics, Path.cwd())
+        sys.exit(EXIT_SOURCE_ERRORS)
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except HubgenError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    click.echo(display_path(path, Path.cwd()))
+
+
+for _kind in ("post", "page", "thread"):
+    def _make(kind: str = _kind) -> click.Command:
+        @click.argument("title")
+        @click.option("--slug", help="The file and URL name (default: made from the title).")
+        @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                      help="The config file (default: hubgen.yaml in this folder).")
+        def command(title: str, slug: str | None, config_file: Path | None) -> None:
+            _new_content(kind, title, slug, config_file)
+        command.__doc__ = f"Write a new {kind} titled TITLE; prints its path. Never overwrites."
+        return new.command(kind)(command)
+    _make()
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The config file (default: hubgen.yaml in this folder).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: a stable machine-readable list for CI.")
+def check(config_file: Path | None, strict: bool, output_format: str) -> None:
+    """Check the hub without writing it: build errors, links, anchors, feeds, mixed content."""
+    from hubgen.check import check_site
+
+    root = Path.cwd()
+    try:
+        report = check_site(BuildOptions(root=root, config_file=config_file, strict=strict,
+                                         now=build_moment()))
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if output_format == "json":
+        click.echo(report.as_json(), nl=False)
+    else:
+        order = {"error": 0, "warning": 1, "info": 2}
+        for finding in sorted(report.findings, key=lambda f: (order[f.severity], f.path, f.line)):
+            click.echo(finding.text())
+        errors = sum(f.severity == "error" for f in report.findings)
+        warnings = sum(f.severity == "warning" for f in report.findings)
+        click.echo(f"{'Check failed' if errors else 'Check passed'}: "
+                   f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    sys.exit(EXIT_SOURCE_ERRORS if report.failed else 0)
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of hubgen.yaml (for editors that complete and check YAML)."""

@@ -84,7 +84,7 @@ def test_author_is_a_people_key_or_a_plain_name(built):
     assert "Kim Lee" in by_key.text_content()
     [ld] = json_ld(parse_html(public / "posts/first-post/index.html"))
     assert ld["author"] == {"@type": "Person", "name": "Ana Ruiz",
-                            "url": "https://minimal.example/team/ana"}
+                            "url": "https://minimal.example/about/"}
 
 
 def test_tag_pages_list_their_posts_and_the_tag_index_counts_them(built):

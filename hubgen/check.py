@@ -1,0 +1,287 @@
+"""`hubgen check`: everything build checks, without writing, plus what only a built site shows:
+broken internal links and anchors, feeds that are incomplete or relative, mixed content,
+community questions waiting for an answer, and what is held back as draft or scheduled."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from hubgen.build import BuildOptions, BuildResult, build_site
+from hubgen.errors import Diagnostic, SourceErrors, display_path
+
+_RESOURCE_TAGS = {"img", "script", "link", "iframe", "source", "video", "audio", "embed"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or note) of a check, where it can be traced to a file and a line."""
+
+    kind: str           # build, link, anchor, feed, mixed-content, listening, draft, scheduled
+    severity: str       # error, warning, info
+    path: str           # the source file when known, else the output file
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+
+    def text(self) -> str:
+        """`path:line:col: severity: message`, then the hint."""
+        where = self.path if self.line <= 0 else f"{self.path}:{self.line}:{max(self.column, 1)}"
+        lines = [f"{where}: {self.severity}: {self.message}"]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class CheckReport:
+    """Everything a check found."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when any finding is an error."""
+        return any(f.severity == "error" for f in self.findings)
+
+    def as_json(self) -> str:
+        """The findings as stable, sorted JSON for CI."""
+        ordered = sorted(self.findings, key=lambda f: (f.path, f.line, f.column, f.kind,
+                                                       f.message))
+        data = {"ok": not self.failed,
+                "errors": sum(f.severity == "error" for f in ordered),
+                "warnings": sum(f.severity == "warning" for f in ordered),
+                "findings": [asdict(f) for f in ordered]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+class _Page(HTMLParser):
+    """The ids of a page and every URL it points at, with the tag and attribute."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str, str]] = []    # (tag, attribute, url)
+        self._in_template = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "template":
+            self._in_template += 1  # inert until a reader consents (comment embeds)
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        if self._in_template:
+            return
+        for attribute in ("href", "src", "poster"):
+            if values.get(attribute):
+                self.links.append((tag, attribute, values[attribute]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template" and self._in_template:
+            self._in_template -= 1
+
+
+def _line_of(source: Path | None, needle: str) -> int:
+    if source is None or not needle:
+        return 0
+    try:
+        for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in text:
+                return number
+    except OSError:
+        return 0
+    return 0
+
+
+class _Checker:
+    def __init__(self, result: BuildResult, root: Path):
+        self.result = result
+        self.root = root
+        self.config = result.config
+        self.files = result.files
+        self.report = CheckReport()
+        self.sources = {route.output: route.source for route in result.plan.routes}
+        self.pages: dict[str, _Page] = {}
+
+    def add(self, kind: str, severity: str, output: str, needle: str, message: str,
+            hint: str = "") -> None:
+        source = self.sources.get(output)
+        line = _line_of(source, needle)
+        path = display_path(source, self.root) if source is not None else f"(output) {output}"
+        self.report.findings.append(Finding(kind, severity, path, line, 1 if line else 0,
+                                            message, hint))
+
+    def page(self, output: str) -> _Page:
+        if output not in self.pages:
+            parser = _Page()
+            parser.feed(self.files[output].decode("utf-8", "replace"))
+            self.pages[output] = parser
+        return self.pages[output]
+
+    def target_file(self, path: str) -> str | None:
+        """The output file a site path names (without the base path), if it exists."""
+        relative = path.lstrip("/")
+        candidates = [relative] if relative and not relative.endswith("/") else []
+        candidates += [posixpath.join(relative, "index.html") if relative else "index.html"]
+        return next((c for c in candidates if c in self.files), None)
+
+    def links(self) -> None:
+        origin = self.config.origin
+        base = self.config.base_path
+        secure = self.config.url.startswith("https://")
+        for output in sorted(self.files):
+            if not output.endswith(".html"):
+                continue
+            page_url = origin + base + (output[:-len("index.html")] if output.endswith(
+                "index.html") else output)
+            for tag, attribute, link in self.page(output).links:
+                if link.startswith(("mailto:", "tel:", "data:", "javascript:")):
+                    continue
+                if link.startswith("http://") and secure:
+                    resource = tag in _RESOURCE_TAGS or (tag == "link" and attribute == "href")
+                    self.add("mixed-content", "error" if resource else "warning", output, link,
+                             f"{'loads' if resource else 'links to'} {link} over plain http "
+                             "on an https site",
+                             "use https:// (browsers block http resources on https pages).")
+                absolute = urljoin(page_url, link)
+                parts = urlsplit(absolute)
+                if f"{parts.scheme}://{parts.netloc}" != origin:
+                    continue
+                path = unquote(parts.path)
+                if not path.startswith(base):
+                    self.add("link", "error", output, link,
+                             f"{link} points outside the site's base path {base}",
+                             f"write site links root-relative ({'/' + link.lstrip('/')}) "
+                             "and hubgen adds the base path.")
+                    continue
+                target = self.target_file(path[len(base) - 1:])
+                if target is None:
+                    self.add("link", "error", output, path[len(base) - 1:] or link,
+                             f"broken link: {link} (on {output}) leads to no page",
+                             "check the path, or the slug of the page it should reach.")
+                    continue
+                if parts.fragment and target.endswith(".html") and \
+                        unquote(parts.fragment) not in self.page(target).ids:
+                    self.add("anchor", "error", output, "#" + parts.fragment,
+                             f"missing anchor: {link} (on {output}): {target} has no "
+                             f"element with id '{unquote(parts.fragment)}'",
+                             "headings get ids from their text; check the spelling.")
+
+    def feeds(self) -> None:
+        for route in self.result.plan.of_kind("feed"):
+            output = route.output
+            try:
+                root = ET.fromstring(self.files[output])
+            except ET.ParseError as exc:
+                self.add("feed", "error", output, "", f"{output} is not well-formed XML: {exc}")
+                continue
+            if root.tag == "rss":
+                self._rss(output, root)
+            else:
+                self._atom(output, root)
+
+    def _require_absolute(self, output: str, what: str, value: str | None) -> None:
+        if not value:
+            self.add("feed", "error", output, "", f"{output}: {what} is missing")
+        elif not value.startswith(("http://", "https://")):
+            self.add("feed", "error", output, "", f"{output}: {what} is not absolute: {value}")
+
+    def _content_links(self, output: str, html: str | None) -> None:
+        if not html:
+            return
+        parser = _Page()
+        parser.feed(html)
+        for _tag, _attribute, link in parser.links:
+            if not link.startswith(("http://", "https://", "mailto:", "tel:", "data:")):
+                self.add("feed", "error", output, "",
+                         f"{output}: a link inside an entry is not absolute: {link}")
+
+    def _rss(self, output: str, root: ET.Element) -> None:
+        channel = root.find("channel")
+        if channel is None:
+            self.add("feed", "error", output, "", f"{output}: no <channel>")
+            return
+        for name in ("title", "description"):
+            if not channel.findtext(name):
+                self.add("feed", "error", output, "", f"{output}: the channel has no <{name}>")
+        self._require_absolute(output, "the channel <link>", channel.findtext("link"))
+        for item in channel.findall("item"):
+            if not item.findtext("title"):
+                self.add("feed", "error", output, "", f"{output}: an item has no <title>")
+            if not item.findtext("pubDate"):
+                self.add("feed", "error", output, "", f"{output}: an item has no <pubDate>")
+            self._require_absolute(output, "an item <link>", item.findtext("link"))
+            self._require_absolute(output, "an item <guid>", item.findtext("guid"))
+            self._content_links(output, item.findtext(
+                "{http://purl.org/rss/1.0/modules/content/}encoded"))
+
+    def _atom(self, output: str, root: ET.Element) -> None:
+        for name in ("id", "title", "updated"):
+            if not root.findtext(ATOM + name):
+                self.add("feed", "error", output, "", f"{output}: the feed has no <{name}>")
+        for entry in root.findall(ATOM + "entry"):
+            for name in ("title", "updated", "published"):
+                if not entry.findtext(ATOM + name):
+                    self.add("feed", "error", output, "", f"{output}: an entry has no <{name}>")
+            self._require_absolute(output, "an entry <id>", entry.findtext(ATOM + "id"))
+            link = entry.find(ATOM + "link")
+            self._require_absolute(output, "an entry <link>",
+                                   link.get("href") if link is not None else None)
+            self._content_links(output, entry.findtext(ATOM + "content"))
+
+    def notes(self) -> None:
+        library = self.result.library
+        for waiting in library.listening_report():
+            path = display_path(waiting.thread.source, self.root)
+            for node in waiting.nodes:
+                position = node.message.position
+                self.report.findings.append(Finding(
+                    "listening", "info", path, position[0], position[1],
+                    f"{node.speaker.name} is waiting for a brand reply: "
+                    f"{node.message.text[:80]!r}", "answer it where it was asked."))
+        for item in (*library.posts, *library.pages, *library.threads):
+            if item.draft:
+                self.report.findings.append(Finding(
+                    "draft", "info", display_path(item.source, self.root), 0, 0,
+                    f"'{item.title}' is a draft: build leaves it out"))
+            elif library.is_scheduled(item):
+                self.report.findings.append(Finding(
+                    "scheduled", "info", display_path(item.source, self.root), 0, 0,
+                    f"'{item.title}' is scheduled for {item.date.isoformat()}: build leaves it "
+                    "out until then"))
+
+
+def _diagnostic_finding(diagnostic: Diagnostic, root: Path) -> Finding:
+    return Finding("build", diagnostic.severity.value,
+                   display_path(diagnostic.path, root) if diagnostic.path else "hubgen",
+                   diagnostic.line, diagnostic.column, diagnostic.message, diagnostic.hint)
+
+
+def check_site(options: BuildOptions) -> CheckReport:
+    """Check the hub the options name, writing nothing; drafts and future posts are included
+    so that their links are checked too, and reported as notes."""
+    root = options.root
+    try:
+        result = build_site(BuildOptions(**{**options.__dict__, "drafts": True, "future": True}),
+                            write=False)
+    except SourceErrors as exc:
+        return CheckReport([_diagnostic_finding(d, root) for d in exc.diagnostics])
+    checker = _Checker(result, root)
+    checker.report.findings += [_diagnostic_finding(d, root) for d in result.warnings]
+    checker.links()
+    checker.feeds()
+    checker.notes()
+    if options.strict:
+        checker.report.findings = [
+            Finding(f.kind, "error" if f.severity == "warning" else f.severity, f.path, f.line,
+                    f.column, f.message, f.hint) for f in checker.report.findings]
+    return checker.report

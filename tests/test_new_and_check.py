@@ -1,0 +1,102 @@
+"""`hubgen new` starts a hub and adds content; `hubgen check` finds what a build cannot."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_hubgen
+
+DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
+
+
+def test_new_site_then_build_then_check_is_clean(tmp_path):
+    made = run_hubgen("new", "site", "acme-hub", cwd=tmp_path, env=DAY)
+    assert made.code == 0, made.err
+    root = tmp_path / "acme-hub"
+    for path in ("hubgen.yaml", "content/people.yaml", "content/pages/about.md",
+                 "content/posts/2026-11-22-welcome.md", "content/threads/first-conversation.yaml"):
+        assert (root / path).is_file(), path
+    assert (root / "static").is_dir() and (root / "templates").is_dir()
+    config = (root / "hubgen.yaml").read_text()
+    assert config.count("\n# ") >= 10, "every key is explained"
+    built = run_hubgen("build", cwd=root, env=DAY)
+    assert built.code == 0 and built.err == "", built.err
+    assert (root / "public/threads/first-conversation/index.html").is_file()
+    checked = run_hubgen("check", cwd=root, env=DAY)
+    assert checked.code == 0, checked.out
+    assert "Check passed: 0 errors, 0 warnings." in checked.out
+
+
+def test_new_site_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy/notes.txt").write_text("mine")
+    result = run_hubgen("new", "site", "busy", cwd=tmp_path)
+    assert result.code == 2
+    assert "is not empty" in result.err
+    assert sorted(p.name for p in (tmp_path / "busy").iterdir()) == ["notes.txt"]
+
+
+def test_new_post_page_and_thread_fill_in_front_matter_and_never_overwrite(hub):
+    root = hub("minimal")
+    post = run_hubgen("new", "post", "Café: the “first” steps", cwd=root, env=DAY)
+    assert post.code == 0, post.err
+    assert post.out.strip() == "content/posts/2026-11-22-cafe-the-first-steps.md"
+    text = (root / post.out.strip()).read_text()
+    assert 'title: "Café: the “first” steps"' in text
+    assert "date: 2026-11-22 01:00" in text, "the date is in the site's timezone (Paris)"
+    assert 'author: "ana"' in text, "the first brand voice of the config"
+    assert "draft: true" in text
+    again = run_hubgen("new", "post", "Café: the “first” steps", cwd=root, env=DAY)
+    assert again.code == 1
+    assert "already exists; hubgen new never overwrites" in again.err
+    assert (root / post.out.strip()).read_text() == text
+    page = run_hubgen("new", "page", "Code of conduct", cwd=root)
+    assert page.out.strip() == "content/pages/code-of-conduct.md"
+    thread = run_hubgen("new", "thread", "Decaf debate", cwd=root, env=DAY)
+    assert thread.out.strip() == "content/threads/decaf-debate.yaml"
+    build = run_hubgen("build", "--drafts", cwd=root, env=DAY)
+    assert build.code == 0 and build.err == "", build.err
+    assert (root / "public/threads/decaf-debate/index.html").is_file()
+
+
+def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_and_line(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nSee [the old page](/nope/), [our team](/about/#team)\n"
+                    "and ![a photo](http://insecure.example/cup.png).\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    out = result.out
+    assert "content/posts/third.md:10:1: error: broken link: /nope/ (on posts/the-third/" \
+           "index.html) leads to no page" in out
+    assert "content/posts/third.md:10:1: error: missing anchor: /about/#team (on " \
+           "posts/the-third/index.html): about/index.html has no element with id 'team'" in out
+    assert "content/posts/third.md:11:1: error: loads http://insecure.example/cup.png over " \
+           "plain http on an https site" in out
+    assert "Check failed: 3 errors" in out
+    assert not (root / "public").exists(), "check writes nothing"
+    as_json = run_hubgen("check", "--format", "json", cwd=root)
+    data = json.loads(as_json.out)
+    assert data["ok"] is False and data["errors"] == 3
+    kinds = sorted(f["kind"] for f in data["findings"] if f["severity"] == "error")
+    assert kinds == ["anchor", "link", "mixed-content"]
+    assert json.loads(run_hubgen("check", "--format", "json", cwd=root).out) == data
+
+
+def test_check_reports_build_errors_drafts_scheduled_and_the_listening_report(hub):
+    root = hub("minimal")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 0, result.out
+    assert "content/posts/draft.md: info: 'Unfinished thoughts' is a draft" in result.out
+    assert "content/posts/2099-01-01-from-the-future.md: info: 'From the future' is " \
+           "scheduled" in result.out
+    conversations = hub("conversations")
+    report = run_hubgen("check", cwd=conversations)
+    assert "content/threads/chat-one.yaml:19:5: info: Lee Guest is waiting for a brand " \
+           "reply" in report.out
+    broken = hub("bad-date")
+    failed = run_hubgen("check", "--format", "json", cwd=broken)
+    assert failed.code == 1
+    [finding] = json.loads(failed.out)["findings"]
+    assert (finding["path"], finding["line"], finding["column"]) == \
+        ("content/posts/launch.md", 3, 7)
