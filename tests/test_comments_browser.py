@@ -90,7 +90,8 @@ class Reader:
             if url in self.outside:
                 return
             self.page.wait_for_timeout(50)
-        raise AssertionError(f"{url} was never requested; requests: {self.outside}")
+        raise AssertionError(f"{url} was never requested; requests: {self.outside}; "
+                             f"page errors: {self.errors}")
 
     def storage(self) -> dict[str, str]:
         return self.page.evaluate("() => Object.assign({}, localStorage)")
@@ -238,6 +239,9 @@ def test_click_loads_nothing_until_asked_then_exactly_the_providers_embed(
     if embed.script:
         selector, expected = embed.script
         assert attributes(tab.page, selector) == expected
+    # Re-created scripts run in document order: only those that asked for async are async.
+    assert tab.page.evaluate("""() => [...document.querySelectorAll(
+        '[data-comments-target] script[src]')].every((s) => s.async === s.hasAttribute('async'))""")
     for selector, expected in embed.elements.items():
         found = attributes(tab.page, selector)
         assert found is not None, f"no {selector} in the comments"
@@ -340,6 +344,18 @@ def test_the_other_providers_are_told_to_follow_the_reader(site, reader, provide
     assert attributes(tab.page, selector)[name] == value
 
 
+def test_the_script_adds_no_global_names(site, reader):
+    base = site("giscus")
+    tab = reader()
+    tab.page.goto(base + "about/")
+    without = set(tab.page.evaluate("Object.getOwnPropertyNames(window)"))
+    tab.page.goto(base + POST)
+    tab.load()
+    tab.page.wait_for_function("window.__providerLoaded === 1", timeout=5000)
+    added = set(tab.page.evaluate("Object.getOwnPropertyNames(window)")) - without
+    assert added == {"__providerLoaded"}, "only the stand-in's own marker"
+
+
 def test_comments_only_where_the_site_wants_them(site, reader):
     base = site("giscus", "eager")
     tab = reader()
@@ -414,13 +430,14 @@ def assert_harmless(tab: Reader) -> None:
 
 def reply_tree(tab: Reader) -> list[tuple[str, int]]:
     """(author name, nesting depth) of every reply, in page order."""
-    return tab.page.evaluate("""() => [...document.querySelectorAll(
+    tree = tab.page.evaluate("""() => [...document.querySelectorAll(
             '[data-comments-target] li.fediverse-reply')].map((li) => {
         let depth = 0;
         for (let up = li.parentElement.closest('li.fediverse-reply'); up;
              up = up.parentElement.closest('li.fediverse-reply')) depth += 1;
         return [li.querySelector('.fediverse-reply__name').textContent, depth];
     })""")
+    return [(name, depth) for name, depth in tree]
 
 
 def reply_link(tab: Reader, label: str) -> str | None:

@@ -100,12 +100,14 @@
     if (forgetButton) {
       forgetButton.addEventListener("click", () => {
         store(key, null);
-        forgetButton.hidden = true;
         const name = section.getAttribute("data-provider-name") || "the comments";
         const done = el("span", "comments__forgotten",
           "Done: next time, this site will ask before loading " + name + ".");
         done.setAttribute("role", "status");
-        forgetButton.parentNode.appendChild(done);
+        done.setAttribute("tabindex", "-1");
+        forgetButton.hidden = true;  // and gone: a theme's .button style may outrank [hidden]
+        forgetButton.parentNode.replaceChild(done, forgetButton);
+        done.focus();
       });
     }
 
@@ -155,8 +157,9 @@
     if (notice) notice.hidden = true;
 
     const content = document.importNode(template.content, true);
-    // Scripts that come from a <template> do not run: re-create each one in its place, so
-    // document order holds (an inline config script runs before the loader that follows it).
+    // A script cloned out of a <template> is not dependable (it may count as already started,
+    // and it loses document order): re-create each one in its place, so an inline config
+    // script runs before the loader that follows it, and loaders run in order.
     each(content.querySelectorAll("script"), (old) => {
       const script = document.createElement("script");
       each(old.attributes, (attribute) => script.setAttribute(attribute.name, attribute.value));
