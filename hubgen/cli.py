@@ -359,12 +359,117 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
 
 
 @cli.command()
+@click.argument("target", required=False)
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The config file (default: hubgen.yaml in this folder).")
+def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None:
+    """Build the hub and ship it to a target declared under publish: in hubgen.yaml."""
+    from hubgen.build.pipeline import load_site_config
+    from hubgen.errors import Diagnostics
+    from hubgen.publish import choose_target, read_targets
+    from hubgen.publish import publish as ship
+
+    root = Path.cwd()
+    options = BuildOptions(root=root, config_file=config_file, now=build_moment())
+    try:
+        config, _ = load_site_config(options)
+        diagnostics = Diagnostics()
+        targets = read_targets(config, diagnostics)
+        if diagnostics.errors:
+            raise SourceErrors(diagnostics.errors)
+        chosen = choose_target(targets, target, config)
+        result = build_site(options)
+        report = ship(chosen, result, dry_run=dry_run, log=click.echo)
+    except SourceErrors as exc:
+        print_diagnostics(exc.diagnostics, root)
+        click.echo("Nothing was published.", err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except HubgenError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    counts = (f"{len(report.added)} added, {len(report.updated)} updated, "
+              f"{len(report.removed)} removed")
+    if dry_run:
+        click.echo(f"Dry run for {report.target} ({report.kind}): {counts} (nothing was changed)")
+    else:
+        click.echo(f"Published to {report.target} ({report.kind}): {counts}")
+    for label, paths in (("added", report.added), ("updated", report.updated),
+                         ("removed", report.removed)):
+        for path in paths:
+            click.echo(f"  {label} {path}")
+    if report.detail:
+        click.echo(report.detail)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of hubgen.yaml (for editors that complete and check YAML)."""
     from hubgen.schema import schema_text
 
     click.echo(schema_text(), nl=False)
 
+
+
+@cli.command("import")
+@click.argument("platform", type=click.Choice(["mastodon", "bluesky", "reddit", "hackernews",
+                                               "discourse"]))
+@click.argument("source", required=False)
+@click.option("--url", metavar="URL", help="Fetch the conversation from the platform's public "
+              "API (a post's or thread's address) instead of reading a saved file.")
+@click.option("--api", "api_base", metavar="URL", help="Another API address for --url (a "
+              "Mastodon instance, a Bluesky AppView); HUBGEN_API_BASE does the same.")
+@click.option("--source-url", metavar="URL", help="The thread's address, for a Discourse "
+              "topic saved to a file (its JSON does not name the forum).")
+@click.option("--slug", help="The thread file's name (default: from the title; a re-import "
+              "finds its earlier file).")
+@click.option("--title", help="The thread's title (default: the platform's, or the first "
+              "post's words).")
+@click.option("--tags", metavar="A,B", help="Tags of the thread, separated by commas.")
+@click.option("--status", type=click.Choice(["upcoming", "live", "archived"]),
+              help="The thread's status (default: archived).")
+@click.option("--force", is_flag=True, help="Replace a thread file that this import did not "
+              "make.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="The config file (default: hubgen.yaml in this folder).")
+def import_thread(platform: str, source: str | None, url: str | None, api_base: str | None,
+                  source_url: str | None, slug: str | None, title: str | None,
+                  tags: str | None, status: str | None, force: bool,
+                  config_file: Path | None) -> None:
+    """Import a conversation from PLATFORM into content/threads/.
+
+    SOURCE is the platform's JSON saved to a file, or - to read standard input; --url
+    fetches it instead. Authors become people of content/people.yaml (appended, the rest
+    of the file untouched). Importing the same thread again adds new replies and keeps
+    your edits.
+    """
+    from hubgen.importers import ImportOptions, report_lines
+    from hubgen.importers import import_thread as run_import
+
+    root = Path.cwd()
+    tag_list = tuple(t.strip() for t in tags.split(",") if t.strip()) if tags is not None \
+        else None
+    options = ImportOptions(platform=platform, source=source, url=url, api_base=api_base,
+                            source_url=source_url, slug=slug, title=title, tags=tag_list,
+                            status=status, force=force, root=root, config_file=config_file)
+    try:
+        report = run_import(options)
+    except SourceErrors as exc:
+        print_diagnostics(exc.diagnostics, root)
+        click.echo("Import failed; nothing written.", err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except HubgenError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    print_diagnostics(report.warnings, root)
+    for line in report_lines(report, root):
+        click.echo(line)
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt

@@ -202,7 +202,10 @@ def self_hosted_origin(provider: Provider, settings: dict[str, Any]) -> str:
 def csp_origins(provider: Provider, settings: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """The Content-Security-Policy sources a provider needs, per directive."""
     origins = {directive: tuple(values) for directive, values in provider.csp.items()}
-    server = self_hosted_origin(provider, settings)
+    # Only Isso and Remark42 name a server of their own; Mastodon's and Bluesky's `url` is
+    # a post, read through connect-src.
+    server = self_hosted_origin(provider, settings) if provider.name in ("isso", "remark42") \
+        else ""
     if server:
         for directive in ("script-src", "frame-src", "connect-src", "img-src", "style-src"):
             origins[directive] = (*origins.get(directive, ()), server)

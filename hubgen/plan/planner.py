@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from hubgen.config import Config
 from hubgen.content.models import Document
 from hubgen.content.themes import Theme
 from hubgen.errors import Diagnostics
@@ -14,6 +15,9 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
+# Publish targets whose hosts read `_headers` and `_redirects` from the deployed folder.
+HOST_FILE_TYPES = ("netlify", "cloudflare")
+HOST_FILES = ("/_headers", "/_redirects")
 _STATIC_JUNK = (".DS_Store", "Thumbs.db", "4913")
 
 
@@ -117,6 +121,13 @@ def _people_routes(library: Library, urls: Urls) -> list[Route]:
     return routes
 
 
+def host_file_hosts(config: Config) -> tuple[str, ...]:
+    """The hosts among the `publish:` targets that read `_headers` and `_redirects`."""
+    targets = config.publish.values() if isinstance(config.publish, dict) else ()
+    return tuple(sorted({t["type"] for t in targets
+                         if isinstance(t, dict) and t.get("type") in HOST_FILE_TYPES}))
+
+
 def plan_site(library: Library, urls: Urls, themes: list[Theme],
               diagnostics: Diagnostics) -> SitePlan:
     """Every route of the site. Two routes with one path are an error naming both sources."""
@@ -171,6 +182,14 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
 
     for path, file in static_files(static_folders(themes, config.root)).items():
         routes.append(Route(path=path, kind="static", source=file))
+
+    hosts = host_file_hosts(config)
+    taken = {route.path for route in routes}
+    for path in HOST_FILES if hosts else ():
+        if path not in taken:   # a `_headers` of the site's own static/ wins
+            routes.append(Route(path=path, kind="hostfile",
+                                context={"hosts": hosts, "items": (*library.documents,
+                                                                   *library.threads)}))
 
     _report_collisions(routes, config.root, diagnostics)
     return SitePlan(tuple(routes))

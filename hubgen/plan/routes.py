@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from hubgen.plan.urls import output_file
 
-RouteKind = Literal["html", "feed", "sitemap", "robots", "static", "ics", "alias"]
+RouteKind = Literal["html", "feed", "sitemap", "robots", "static", "ics", "alias", "hostfile"]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from hubgen.conversations import Participant, join_link
 from hubgen.errors import Diagnostic
 from hubgen.events import render_event
 from hubgen.feeds import render_feed
+from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
@@ -82,6 +83,7 @@ class Renderer:
         self.library = library
         self.plan = plan
         self.urls = urls
+        self.comments = comments or {}
         config = library.config
         self.env = make_environment(config, themes, bytecode_cache)
         statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
@@ -93,7 +95,7 @@ class Renderer:
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
-            comments_for=lambda item: (comments or {}).get(getattr(item, "source", None)),
+            comments_for=lambda item: self.comments.get(getattr(item, "source", None)),
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
 
@@ -151,6 +153,9 @@ class Renderer:
         if route.kind == "static":
             assert route.source is not None
             return route.source.read_bytes()
+        if route.kind == "hostfile":
+            return render_host_file(route, self.library, self.plan, self.urls,
+                                    self.comments.values())
         raise ValueError(f"unknown route kind {route.kind!r}")
 
     def body_html(self, document: Document) -> str:

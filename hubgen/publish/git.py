@@ -1,0 +1,218 @@
+"""Publishing the output folder to a branch of a git repository (GitHub Pages and the like).
+
+Like ghp-import, it never touches the hub's own working tree, index or
+current branch: all the work happens in a temporary bare repository. The
+branch's tip is fetched from the target repository, a tree is made from the
+output folder's files (plus `.nojekyll`, and `CNAME` when a domain is set),
+one commit is made on top of the tip, and that commit is pushed. The history
+of the branch is kept: each publish is one more commit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from hubgen.build import BuildResult
+from hubgen.build.output import MANIFEST_NAME
+from hubgen.publish.report import PublishReport
+from hubgen.publish.targets import GitTarget
+from hubgen.publish.tools import PublishError, clean_environment, find_tool, run_tool
+
+NO_SOURCE = "a working copy"
+_IDENT = re.compile(r"(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}")
+
+
+class _Scratch:
+    """The temporary bare repository a publish works in, with its own index file."""
+
+    def __init__(self, git: str, folder: Path):
+        self.git = git
+        self.folder = folder
+        self.env = clean_environment({"GIT_INDEX_FILE": str(folder / "hubgen-index")})
+
+    def run(self, *args: str, what: str, input_text: str | None = None,
+            env: dict[str, str] | None = None) -> str:
+        return run_tool([self.git, f"--git-dir={self.folder}", *args], what=what,
+                        env={**self.env, **(env or {})}, input_text=input_text).stdout
+
+
+def _looks_like_url(value: str) -> bool:
+    """A URL git understands: scheme://…, or scp-like user@host:path / host:path."""
+    if "://" in value:
+        return True
+    head, colon, _ = value.partition(":")
+    return bool(colon) and len(head) > 1 and "/" not in head
+
+
+def resolve_repository(git: str, target: GitTarget, root: Path) -> tuple[str, str]:
+    """Where to fetch from and push to: `repository` itself, or the URLs of the hub's git
+    remote of that name (its push URL may differ)."""
+    value = target.repository
+    if _looks_like_url(value):
+        return value, value
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else root / path
+    if path.exists():
+        return str(path.resolve()), str(path.resolve())
+    urls = []
+    for push in ([], ["--push"]):
+        try:
+            url = run_tool([git, "-C", str(root), "remote", "get-url", *push, value],
+                           what="reading the hub's git remote").stdout.strip()
+        except PublishError:
+            raise PublishError(f"publish.{target.name}.repository {value!r} is not a URL, an "
+                               "existing folder, nor a remote of the hub's git repository; "
+                               "write the repository's URL, e.g. "
+                               "https://github.com/org/site.git") from None
+        if not _looks_like_url(url) and not Path(url).is_absolute():
+            # A remote given as a relative path is relative to the hub repository's top.
+            top = run_tool([git, "-C", str(root), "rev-parse", "--show-toplevel"],
+                           what="finding the hub's git repository").stdout.strip()
+            url = str((Path(top) / url).resolve())
+        urls.append(url)
+    return urls[0], urls[1]
+
+
+def source_commit(git: str, root: Path) -> str:
+    """The hub's commit (`git rev-parse --short HEAD`), or 'a working copy' outside git."""
+    try:
+        return run_tool([git, "-C", str(root), "rev-parse", "--short", "HEAD"],
+                        what="reading the hub's commit").stdout.strip() or NO_SOURCE
+    except PublishError:
+        return NO_SOURCE
+
+
+def _identity(git: str, root: Path, scratch: _Scratch) -> dict[str, str]:
+    """Who the publish commit is by: the hub repository's git identity, else the user's
+    global one, else 'hubgen'."""
+    found: dict[str, str] = {}
+    for role in ("AUTHOR", "COMMITTER"):
+        for where in (["-C", str(root)], [f"--git-dir={scratch.folder}"]):
+            try:
+                line = run_tool([git, *where, "var", f"GIT_{role}_IDENT"],
+                                what="reading the git identity").stdout.strip()
+            except PublishError:
+                continue
+            match = _IDENT.fullmatch(line)
+            if match and match["name"] and match["email"]:
+                found[f"GIT_{role}_NAME"] = match["name"]
+                found[f"GIT_{role}_EMAIL"] = match["email"]
+                break
+        found.setdefault(f"GIT_{role}_NAME", "hubgen")
+        found.setdefault(f"GIT_{role}_EMAIL", "hubgen@localhost")
+    return found
+
+
+def site_files(output: Path) -> dict[str, Path]:
+    """The files to publish, by path in the tree: everything in the output folder except
+    hubgen's manifest and anything inside a `.git`."""
+    files: dict[str, Path] = {}
+    for folder, subfolders, names in os.walk(output):
+        subfolders[:] = sorted(d for d in subfolders if d != ".git")
+        for name in sorted(names):
+            path = Path(folder) / name
+            relative = path.relative_to(output).as_posix()
+            if name == ".git" or relative == MANIFEST_NAME or not path.is_file():
+                continue
+            if "\n" in relative or "\r" in relative:
+                raise PublishError(f"cannot publish {relative!r}: git cannot take a file "
+                                   "name with a line break here; rename it")
+            files[relative] = path
+    return files
+
+
+def _write_tree(scratch: _Scratch, files: dict[str, Path]) -> str:
+    names = sorted(files)
+    stored = scratch.run("hash-object", "-w", "--no-filters", "--stdin-paths",
+                         input_text="".join(f"{files[n]}\n" for n in names),
+                         what="storing the site's files").split()
+    if len(stored) != len(names):
+        raise PublishError("storing the site's files failed: git returned "
+                           f"{len(stored)} objects for {len(names)} files")
+    entries = "".join(f"100644 {sha}\t{name}\0" for name, sha in zip(names, stored, strict=True))
+    scratch.run("update-index", "--add", "-z", "--index-info", input_text=entries,
+                what="listing the site's files")
+    return scratch.run("write-tree", what="making the site's tree").strip()
+
+
+def _changes(scratch: _Scratch, parent: str | None, tree: str) -> tuple[list[str], ...]:
+    """Added, updated and removed files between the branch's tip and the new tree."""
+    if parent is None:
+        listed = scratch.run("ls-tree", "-r", "-z", "--name-only", tree,
+                             what="listing the new tree")
+        return [n for n in listed.split("\0") if n], [], []
+    output = scratch.run("diff-tree", "-r", "-z", "--no-renames", "--name-status", parent, tree,
+                         what="comparing with the branch")
+    fields = [f for f in output.split("\0") if f]
+    added: list[str] = []
+    updated: list[str] = []
+    removed: list[str] = []
+    for status, name in zip(fields[0::2], fields[1::2], strict=False):
+        {"A": added, "D": removed}.get(status[:1], updated).append(name)
+    return added, updated, removed
+
+
+def _fetch_tip(scratch: _Scratch, repository: str, branch: str) -> str | None:
+    """The commit the branch points at in the repository (fetched), or None when it is new."""
+    listed = scratch.run("ls-remote", "--heads", repository, f"refs/heads/{branch}",
+                         what=f"reading {repository}")
+    if not listed.strip():
+        return None
+    scratch.run("fetch", "--quiet", "--no-tags", "--depth=1", repository,
+                f"+refs/heads/{branch}:refs/hubgen/tip",
+                what=f"fetching {branch} from {repository}")
+    return scratch.run("rev-parse", "--verify", "refs/hubgen/tip^{commit}",
+                       what="reading the fetched branch").strip()
+
+
+def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
+                log: Callable[[str], None]) -> PublishReport:
+    """Commit the output folder onto the target branch (history kept) and push it."""
+    git = find_tool("git", "install git to publish to a git repository.")
+    root = result.config.root
+    repository, push_to = resolve_repository(git, target, root)
+    report = PublishReport(target.name, target.kind)
+    with tempfile.TemporaryDirectory(prefix="hubgen-publish-") as temporary:
+        folder = Path(temporary) / "scratch.git"
+        run_tool([git, "init", "--quiet", "--bare", str(folder)],
+                 what="making a scratch repository")
+        scratch = _Scratch(git, folder)
+        log(f"Reading {target.branch} of {repository}")
+        parent = _fetch_tip(scratch, repository, target.branch)
+
+        files = site_files(result.output)
+        extras = Path(temporary) / "extras"
+        extras.mkdir()
+        (extras / ".nojekyll").write_bytes(b"")
+        files[".nojekyll"] = extras / ".nojekyll"
+        if target.domain:
+            (extras / "CNAME").write_text(target.domain + "\n", encoding="utf-8")
+            files["CNAME"] = extras / "CNAME"
+        tree = _write_tree(scratch, files)
+        report.added, report.updated, report.removed = _changes(scratch, parent, tree)
+        where = f"{target.branch} of {repository}"
+
+        if parent is not None and not (report.added or report.updated or report.removed):
+            report.detail = f"{where} already holds this site (at {parent[:7]}); nothing to push"
+            return report
+        if dry_run:
+            on_top = f"on top of {parent[:7]}" if parent else "as its first commit"
+            report.detail = f"would commit to {where} {on_top}; nothing was pushed"
+            return report
+
+        message = target.message.replace("{source}", source_commit(git, root))
+        commit_args = ["commit-tree", tree, "-m", message]
+        if parent is not None:
+            commit_args += ["-p", parent]
+        commit = scratch.run(*commit_args, what="making the publish commit",
+                             env=_identity(git, root, scratch)).strip()
+        log(f"Pushing {commit[:7]} to {where}")
+        scratch.run("push", "--quiet", push_to, f"{commit}:refs/heads/{target.branch}",
+                    what=f"pushing to {target.branch} of {push_to}")
+        report.detail = f"{where} is now at {commit[:7]}" + \
+            (f" (parent {parent[:7]})" if parent else " (a new branch)")
+    return report

@@ -1,0 +1,226 @@
+"""Publishing the output folder with rsync, to a folder here or on a server over ssh.
+
+`rsync -a` copies the site. Deleting is hubgen's own: the destination keeps a
+copy of the manifest (`.hubgen-manifest.json`, the files hubgen wrote), and a
+publish deletes only the files that manifest lists and the new one no longer
+does. Every other file of the destination stays. Here the stale files are
+deleted directly; on a server, a second rsync run deletes them with filter
+rules that include only those paths (and the folders on the way to them) and
+exclude everything else, so nothing else can be deleted.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+
+from hubgen.build import BuildResult
+from hubgen.build.output import MANIFEST_NAME, read_manifest
+from hubgen.config import CONFIG_NAME, Config
+from hubgen.publish.report import PublishReport
+from hubgen.publish.targets import RsyncTarget
+from hubgen.publish.tools import PublishError, find_tool, run_tool
+
+_MARK = "hubgen:"
+OUT_FORMAT = f"--out-format={_MARK}%i %n"
+_SOURCE_FOLDERS = ("content", "static", "templates", "themes")
+
+
+def is_remote(destination: str) -> bool:
+    """True for what rsync reaches over the network: host:path, user@host:path,
+    host::module or rsync://…; a colon after a '/' belongs to a local path."""
+    if destination.startswith("rsync://"):
+        return True
+    head, colon, _ = destination.partition(":")
+    return bool(colon) and bool(head) and "/" not in head
+
+
+def inside(destination: str, name: str) -> str:
+    """The address of a file in the destination folder ('host:/srv/hub/' → 'host:/srv/hub/NAME')."""
+    return destination + name if destination.endswith(("/", ":")) else f"{destination}/{name}"
+
+
+def local_destination(target: RsyncTarget, config: Config, output: Path) -> Path:
+    """The destination folder on this machine (relative to the hub's folder); refuses one
+    that holds or lies in the output folder or the hub."""
+    path = Path(target.destination).expanduser()
+    path = (path if path.is_absolute() else config.root / path).resolve()
+    root = config.root.resolve()
+    reason = ""
+    if path == output or path.is_relative_to(output):
+        reason = "it is the output folder, or lies inside it"
+    elif output.is_relative_to(path):
+        reason = "it holds the output folder"
+    elif root.is_relative_to(path):
+        reason = "it is the hub's folder, or holds it"
+    elif any(path.is_relative_to(root / name) for name in _SOURCE_FOLDERS):
+        reason = "it lies inside the hub's sources"
+    elif (path / CONFIG_NAME).exists() or (path / "content").is_dir():
+        reason = "it holds a hub's content/ or hubgen.yaml"
+    elif path.exists() and not path.is_dir():
+        reason = "it is a file, not a folder"
+    if reason:
+        raise PublishError(f"refusing to publish to {path}: {reason}; nothing was copied. "
+                           f"Choose another destination in publish.{target.name}.")
+    return path
+
+
+def _is_dotted(relative: str) -> bool:
+    return any(part.startswith(".") for part in relative.split("/"))
+
+
+def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
+    """What an earlier publish wrote and this one does not (never a dotfile, like the build)."""
+    return sorted(p for p in set(previous) - set(current) if not _is_dotted(p))
+
+
+def copy_command(rsync: str, output: Path, destination: str, options: Iterable[str],
+                 dry_run: bool) -> list[str]:
+    """The rsync run that copies the site (never the manifest, never a .git).
+
+    Files are compared by checksum: rsync's usual size-and-time check compares
+    whole seconds, and a page can change without changing size (a date in a
+    feed) within the second of the last publish.
+    """
+    return [rsync, "-a", "--checksum", f"--exclude=/{MANIFEST_NAME}", "--exclude=.git",
+            *options, "-8", OUT_FORMAT, *(["--dry-run"] if dry_run else []), f"{output}/",
+            destination]
+
+
+def _pattern(path: str) -> str:
+    """An anchored rsync filter pattern matching exactly this path."""
+    if any(char in path for char in "*?["):
+        # Only a pattern holding a wildcard treats backslash as an escape.
+        path = "".join("\\" + char if char in "*?[\\" else char for char in path)
+    return "/" + path
+
+
+def _folders(paths: Iterable[str]) -> list[str]:
+    """Every folder on the way to these paths ('a/b/c.html' → 'a', 'a/b')."""
+    return sorted({parent.as_posix() for path in paths
+                   for parent in PurePosixPath(path).parents if parent.as_posix() != "."})
+
+
+def deletion_rules(stale: Iterable[str]) -> list[str]:
+    """Include rules for the stale files and the folders that lead to them (the command adds
+    a final exclude of everything else, so no other file can be deleted)."""
+    stale = sorted(stale)
+    return [_pattern(folder) + "/" for folder in _folders(stale)] + \
+        [_pattern(file) for file in stale]
+
+
+def deletion_command(rsync: str, skeleton: Path, destination: str, rules_file: Path,
+                     options: Iterable[str], dry_run: bool) -> list[str]:
+    """The rsync run that deletes the stale files at the destination and nothing else.
+
+    The sender is a skeleton holding only the folders the site still has, so
+    a folder the site dropped is removed once its stale files are gone
+    (folders holding other files stay). hubgen's filter rules come before the
+    user's options, so no option of theirs can widen what is deleted.
+    """
+    return [rsync, "--recursive", "--delete", "--existing", f"--include-from={rules_file}",
+            "--exclude=*", *options, "-8", OUT_FORMAT, *(["--dry-run"] if dry_run else []),
+            f"{skeleton}/", destination]
+
+
+def _parse(output: str) -> tuple[list[str], list[str], list[str]]:
+    """Files added, updated and deleted, from rsync's `%i %n` lines."""
+    added: list[str] = []
+    updated: list[str] = []
+    removed: list[str] = []
+    for line in output.splitlines():
+        if not line.startswith(_MARK):
+            continue
+        item, _, name = line[len(_MARK):].partition(" ")
+        name = name.strip()
+        if item.startswith("*deleting"):
+            if not name.endswith("/"):
+                removed.append(name)
+        elif len(item) > 2 and item[0] in "<>ch" and item[1] == "f":
+            (added if item[2:].strip("+") == "" else updated).append(name)
+    return added, updated, removed
+
+
+def _remote_manifest(rsync: str, destination: str, options: Iterable[str],
+                     workdir: Path) -> set[str]:
+    """The manifest of the last publish, fetched from the server (empty when there is none)."""
+    copy = workdir / "previous"
+    copy.mkdir()
+    run_tool([rsync, *options, inside(destination, MANIFEST_NAME), f"{copy}/"],
+             what=f"reading the manifest of {destination}", ok=(0, 23))
+    return read_manifest(copy)
+
+
+def _delete_here(destination: Path, stale: list[str], dry_run: bool) -> list[str]:
+    removed = []
+    for relative in stale:
+        path = destination / relative
+        if not path.is_file() or path.is_symlink():
+            continue
+        removed.append(relative)
+        if dry_run:
+            continue
+        path.unlink()
+        parent = path.parent
+        while parent != destination and parent.is_relative_to(destination):
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+    return removed
+
+
+def delete_with_rsync(rsync: str, output: Path, destination: str, stale: list[str],
+                      options: Iterable[str], dry_run: bool, workdir: Path) -> list[str]:
+    """Delete the stale files at any destination rsync reaches; returns those it deleted."""
+    if not stale:
+        return []
+    skeleton = workdir / "skeleton"
+    skeleton.mkdir()
+    for folder in _folders(stale):
+        if (output / folder).is_dir():
+            (skeleton / folder).mkdir(parents=True, exist_ok=True)
+    rules_file = workdir / "delete-rules"
+    rules_file.write_text("\n".join(deletion_rules(stale)) + "\n", encoding="utf-8")
+    ran = run_tool(deletion_command(rsync, skeleton, destination, rules_file, options, dry_run),
+                   what=f"deleting stale files at {destination}")
+    return _parse(ran.stdout)[2]
+
+
+def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
+                  log: Callable[[str], None]) -> PublishReport:
+    """Copy the output folder to the destination and delete hubgen's stale files there."""
+    rsync = find_tool("rsync", "install it (apt-get install rsync, brew install rsync) or "
+                               "choose another publish target.")
+    output = result.output.resolve()
+    remote = is_remote(target.destination)
+    here = None if remote else local_destination(target, result.config, output)
+    destination = target.destination if here is None else f"{here}/"
+    if any(set(p) & {"\n", "\r"} for p in result.files):
+        raise PublishError("cannot publish a file whose name holds a line break with rsync; "
+                           "rename it")
+    report = PublishReport(target.name, target.kind)
+    with tempfile.TemporaryDirectory(prefix="hubgen-publish-") as temporary:
+        workdir = Path(temporary)
+        previous = read_manifest(here) if here is not None else \
+            _remote_manifest(rsync, destination, target.options, workdir)
+        stale = stale_files(previous, result.files)
+        log(f"Copying {output}/ to {destination}")
+        copied = run_tool(copy_command(rsync, output, destination, target.options, dry_run),
+                          what=f"copying the site to {destination}")
+        report.added, report.updated, _ = _parse(copied.stdout)
+        if here is not None:
+            report.removed = _delete_here(here, stale, dry_run)
+        else:
+            report.removed = delete_with_rsync(rsync, output, destination, stale,
+                                               target.options, dry_run, workdir)
+        if not dry_run:
+            run_tool([rsync, "-a", *target.options, str(output / MANIFEST_NAME),
+                      inside(destination, MANIFEST_NAME)],
+                     what=f"copying the manifest to {destination}")
+    verb = "would be" if dry_run else "is"
+    report.detail = f"{destination} {verb} in step with {output}/" + \
+        ("; nothing was changed" if dry_run else "")
+    return report

@@ -1,0 +1,65 @@
+"""Choosing a publish target and shipping a built site to it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from hubgen.build import BuildResult
+from hubgen.config import Config
+from hubgen.errors import UsageError
+from hubgen.publish.git import publish_git
+from hubgen.publish.hosts import publish_host
+from hubgen.publish.report import PublishReport
+from hubgen.publish.rsync import publish_rsync
+from hubgen.publish.targets import (
+    GitTarget,
+    HostTarget,
+    RsyncTarget,
+    Target,
+    default_target_name,
+)
+
+__all__ = ["PublishReport", "choose_target", "publish"]
+
+_EXAMPLE = ('add one to hubgen.yaml, e.g. publish: {pages: {type: git, repository: '
+            '"https://github.com/org/site.git"}}')
+
+
+def choose_target(targets: dict[str, Target], name: str | None, config: Config) -> Target:
+    """The target to publish to: the one named, else `publish.default`, else the only one.
+
+    Raises UsageError when there is no target, the name is unknown, or there
+    are several targets and no default.
+    """
+    if not targets:
+        raise UsageError(f"hubgen.yaml has no publish targets; {_EXAMPLE}")
+    names = ", ".join(targets)
+    if name is not None:
+        if name in targets:
+            return targets[name]
+        close = difflib.get_close_matches(name, list(targets), n=1, cutoff=0.6)
+        guess = f"did you mean '{close[0]}'? " if close else ""
+        raise UsageError(f"unknown publish target '{name}'; {guess}hubgen.yaml has: {names}")
+    default = default_target_name(config)
+    if default in targets:
+        return targets[default]
+    if len(targets) == 1:
+        return next(iter(targets.values()))
+    raise UsageError(f"hubgen.yaml has several publish targets ({names}) and no default; "
+                     f"name one (hubgen publish {next(iter(targets))}) or set publish.default")
+
+
+def publish(target: Target, result: BuildResult, *, dry_run: bool,
+            log: Callable[[str], None]) -> PublishReport:
+    """Ship the built site to the target; with `dry_run`, only tell what would change.
+
+    Raises PublishError (a HubgenError) with a one-line message when git or rsync fail.
+    """
+    if isinstance(target, GitTarget):
+        return publish_git(target, result, dry_run=dry_run, log=log)
+    if isinstance(target, RsyncTarget):
+        return publish_rsync(target, result, dry_run=dry_run, log=log)
+    if isinstance(target, HostTarget):
+        return publish_host(target, result, dry_run=dry_run, log=log)
+    raise TypeError(f"unknown publish target {target!r}")
