@@ -61,3 +61,11 @@ def test_the_demo_hub_has_the_four_kinds_of_conversation(tmp_path):
     assert home.xpath('//*[@aria-labelledby="upcoming"]//a')
     assert home.xpath('//*[@aria-labelledby="recent-conversations"]//article')
     assert home.xpath('//*[@id="latest"]')
+
+
+def test_the_demo_hub_checks_clean(tmp_path):
+    public = _build_demo(tmp_path)
+    result = run_hubgen("check", cwd=public.parent, env={"SOURCE_DATE_EPOCH": DEMO_DAY})
+    assert result.code == 0, result.out
+    assert "Check passed: 0 errors, 0 warnings." in result.out
+    assert "is waiting for a brand reply" in result.out
