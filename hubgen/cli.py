@@ -231,13 +231,15 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     build_options = BuildOptions(root=root, config_file=config_file, drafts=drafts,
                                  future=future or drafts, now=build_moment())
     printed: list[list[Diagnostic]] = [[]]
+    warned: set[Diagnostic] = set()
     builds = [0]
 
     def on_build(errors: list[Diagnostic], warnings: list[Diagnostic], seconds: float,
                  rendered: int) -> None:
         builds[0] += 1
-        if builds[0] == 1:
-            print_diagnostics(warnings, root)
+        fresh = [w for w in warnings if w not in warned]  # each warning once, when it appears
+        warned.update(fresh)
+        print_diagnostics(fresh, root)
         if errors:
             if errors != printed[0]:  # the same errors once, not at every save
                 print_diagnostics(errors, root)
@@ -259,7 +261,7 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     except UsageError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if session.server is not None and session.server.server_address[1] != port:
+    if port and session.server is not None and session.server.server_address[1] != port:
         click.echo(f"Port {port} is taken; using {session.server.server_address[1]}.")
     watching = "polling" if session.watcher and session.watcher.polling else "watching"
     click.echo(f"Serving {session.config.title} at {url} ({watching} for changes; "

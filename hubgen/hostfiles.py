@@ -42,8 +42,6 @@ SECURITY_HEADERS = (
 # The fetch directives the policy spells out ('self' plus what the site uses); the rest
 # fall back to default-src 'self'. media-src is written only when a page needs it.
 _DIRECTIVES = ("script-src", "style-src", "img-src", "connect-src", "frame-src", "media-src")
-# The theme's embeds of these providers configure them with an inline <script>.
-INLINE_SCRIPT_PROVIDERS = ("disqus", "remark42")
 # What a remote address in a page's Markdown is loaded as.
 _EMBED_DIRECTIVES = {"img": ("img-src",), "iframe": ("frame-src",), "script": ("script-src",),
                      "video": ("media-src",), "audio": ("media-src",),
@@ -81,15 +79,8 @@ def content_security_policy(library: Library, comments: Iterable[PageComments]) 
     """The Content-Security-Policy of the site's pages, from what they load."""
     sources: dict[str, list[str]] = {directive: ["'self'"] for directive in _DIRECTIVES}
     for page in comments:
-        # A per-page setting names the page's post (a toot, a Bluesky post), not a server
-        # the page loads code from: csp_origins would read Mastodon's `url` as one.
-        settings = {key: value for key, value in page.settings.items()
-                    if key not in page.provider.settings
-                    or not page.provider.settings[key].per_page}
-        for directive, origins in csp_origins(page.provider, settings).items():
+        for directive, origins in csp_origins(page.provider, page.settings).items():
             sources.setdefault(directive, ["'self'"]).extend(origins)
-        if page.name in INLINE_SCRIPT_PROVIDERS:
-            sources["script-src"].append("'unsafe-inline'")
     for directive, origins in _content_origins(library).items():
         sources[directive].extend(origins)
     parts = ["default-src 'self'"]

@@ -98,8 +98,14 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
     listing = []
     for item in (*library.posts, *library.pages, *library.threads):
         listing.append((item.kind, item.rel_path, item.slug, item.title, item.date,
-                        item.lastmod, item.tags, item.summary,
-                        getattr(item, "status", ""), getattr(item, "author", None)))
+                        item.lastmod, item.tags, item.summary, item.draft,
+                        library.is_scheduled(item), getattr(item, "status", ""),
+                        getattr(item, "author", None)))
+        if isinstance(item, Thread):
+            # Thread cards in every list show these.
+            conversation = library.conversation(item)
+            listing.append((conversation.message_count, len(conversation.participants),
+                            conversation.moderator.name if conversation.moderator else ""))
     counts = [(slug, len(tag.items)) for slug, tag in library.tags.items()]
     return digest(listing, counts, library.people, library.drafts_skipped,
                   library.future_skipped, tuple(extra))

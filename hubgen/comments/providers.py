@@ -134,13 +134,15 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
         "utterances", "utterances (GitHub issues)", ("utteranc.es", "github.com"),
         {"repo": Setting(_repo, True, example="org/name"), "label": Setting(text_setting),
          "theme": Setting(text_setting, default="preferred-color-scheme")},
-        {"script-src": ("https://utteranc.es",), "frame-src": ("https://utteranc.es",)},
+        {"script-src": ("https://utteranc.es",), "frame-src": ("https://utteranc.es",),
+         "style-src": ("'unsafe-inline'",)},  # client.js adds a <style> to the page
         identity="issue-term = the page's path ('/posts/x/')",
         dark_mode="theme=\"preferred-color-scheme\""),
     Provider(
         "disqus", "Disqus", ("disqus.com", "disquscdn.com"),
         {"shortname": Setting(text_setting, True, example="myhub")},
-        {"script-src": ("https://*.disqus.com", "https://*.disquscdn.com"),
+        # The embed sets disqus_config in an inline script.
+        {"script-src": ("https://*.disqus.com", "https://*.disquscdn.com", "'unsafe-inline'"),
          "frame-src": ("https://disqus.com", "https://*.disqus.com"),
          "img-src": ("https://*.disquscdn.com", "https://referrer.disqus.com"),
          "connect-src": ("https://*.disqus.com",),
@@ -161,6 +163,8 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
          "site_id": Setting(text_setting, True, example="myhub"), "locale": Setting(text_setting),
          "max_shown_comments": Setting(whole_setting), "simple_view": Setting(flag_setting),
          "no_footer": Setting(flag_setting), "show_email_subscription": Setting(flag_setting)},
+        # remark_config and the loader are inline scripts; the server's origin is added below.
+        {"script-src": ("'unsafe-inline'",)},
         identity="url = the canonical URL built from hubgen.yaml's url (never --base-url)",
         dark_mode="theme: \"dark\" or \"light\", from the reader's setting when it loads"),
     Provider(

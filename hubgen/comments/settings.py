@@ -166,9 +166,11 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
     page_settings: dict[str, Any] = {}
     position = item.position_of("comments")
     checker = _Checker(item.source, diagnostics)
+    names_a_provider = False
     if isinstance(override, dict):
         marked = override if isinstance(override, MarkedMap) else MarkedMap(override)
         named = [key for key in override if key in PROVIDERS]
+        names_a_provider = bool(named) or "provider" in override
         for key in override:
             if key not in PROVIDERS and key != "provider":
                 diagnostics.error(item.source, *marked.key_at(key),
@@ -204,7 +206,7 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
         # Without settings of its own, the page only inherits: hubgen.yaml's problems are
         # reported there, and a provider that needs a per-page post (Mastodon, Bluesky)
         # simply has nothing to show on pages that name none.
-        if page_settings:
+        if page_settings or names_a_provider:
             checker.missing(provider, settings, position, f"comments.{name}", per_page=True)
         return None
     for key, setting in provider.settings.items():

@@ -61,7 +61,9 @@ class DevServer(ThreadingHTTPServer):
     """A threading HTTP server over a SiteState."""
 
     daemon_threads = True
-    allow_reuse_address = False  # a port in use must fail, so the next one is tried
+    # SO_REUSEADDR: a restart right after Ctrl-C gets its port back from TIME_WAIT; on
+    # Linux a port another server listens on still fails, so the next one is tried.
+    allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], state: SiteState, base_path: str,
                  root: Path, live_reload: bool = True):
@@ -89,6 +91,12 @@ class _Handler(BaseHTTPRequestHandler):
         base = self.server.base_path
         path = urlsplit(self.path).path
         if path == base + EVENTS_PATH:
+            if head:
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self._events()
             return
         if base != "/" and path in ("/", base.rstrip("/")):
@@ -132,8 +140,9 @@ class _Handler(BaseHTTPRequestHandler):
         """A server-sent event stream: one 'change' event per rebuild after the page's epoch."""
         query = dict(part.split("=", 1) for part in urlsplit(self.path).query.split("&")
                      if "=" in part)
+        # A reconnecting EventSource sends the id of the last event it saw: its epoch now.
         try:
-            epoch = int(query.get("epoch", "0"))
+            epoch = int(self.headers.get("Last-Event-ID") or query.get("epoch", "0"))
         except ValueError:
             epoch = 0
         self.send_response(HTTPStatus.OK)
@@ -159,7 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
                         payload = {"epoch": snapshot.epoch, "pages": [], "css_only": False,
                                    "errors_changed": True}
                     epoch = snapshot.epoch
-                    self.wfile.write(b"event: change\ndata: " +
+                    self.wfile.write(f"id: {epoch}\nevent: change\ndata: ".encode() +
                                      json.dumps(payload).encode() + b"\n\n")
                 else:
                     self.wfile.write(b": keep-alive\n\n")  # finds out when the tab is gone

@@ -65,5 +65,9 @@
     }
   });
   addEventListener("pagehide", disconnect);
+  if (document.hidden) {
+    // Opened in a background tab: it gets no visibilitychange until it is shown.
+    hideTimer = setTimeout(disconnect, config.hiddenTimeout);
+  }
   connect();
 })();

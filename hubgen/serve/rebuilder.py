@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
-from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.errors import Diagnostic, HubgenError, SourceErrors
 from hubgen.serve.state import Change, SiteState, Snapshot
 
 QUIET_PERIOD = 0.1  # seconds without a new event before a rebuild starts
@@ -23,6 +23,14 @@ def changed_outputs(old: dict[str, bytes], new: dict[str, bytes]) -> tuple[str, 
     """Output files added, removed or with other bytes."""
     names = old.keys() | new.keys()
     return tuple(sorted(n for n in names if old.get(n) != new.get(n)))
+
+
+def _as_diagnostic(exc: HubgenError | OSError) -> Diagnostic:
+    if isinstance(exc, OSError):
+        where = Path(exc.filename) if exc.filename else None
+        return Diagnostic(where, 0, 0, f"cannot read a file: {exc.strerror or exc}",
+                          "the file may have moved while the hub was rebuilt; save it again.")
+    return Diagnostic(None, 0, 0, str(exc), "fix it and save: the server rebuilds by itself.")
 
 
 class Rebuilder:
@@ -59,10 +67,13 @@ class Rebuilder:
         gc.disable()
         try:
             result = build_site(self.options, cache=self.cache, write=False)
-        except SourceErrors as exc:
+        except (SourceErrors, HubgenError, OSError) as exc:
+            # Whatever goes wrong, the server keeps the last good site and says why; a
+            # config moved away for a moment (a git checkout) must not end the rebuilds.
             gc.enable()
-            errors = tuple(d for d in exc.diagnostics if d.is_error)
-            warnings = tuple(d for d in exc.diagnostics if not d.is_error)
+            found = exc.diagnostics if isinstance(exc, SourceErrors) else [_as_diagnostic(exc)]
+            errors = tuple(d for d in found if d.is_error)
+            warnings = tuple(d for d in found if not d.is_error)
             change = Change(previous.epoch + 1, errors_changed=errors != previous.errors)
             snapshot = Snapshot(previous.files, change.epoch, errors, warnings, change)
         except BaseException:
@@ -94,17 +105,30 @@ class Rebuilder:
 
     def _loop(self) -> None:
         while True:
-            with self._condition:
-                self._condition.wait_for(lambda: self._pending or self._stopping)
-                if self._stopping:
+            try:
+                if not self._next_build():
                     return
-                # Debounce: wait until events stop for the quiet period.
-                while not self._stopping:
-                    quiet = time.monotonic() - self._last_event
-                    if quiet >= self.quiet_period:
-                        break
-                    self._condition.wait(timeout=self.quiet_period - quiet)
-                if self._stopping:
-                    return
-                changed, self._pending = self._pending, set()
-            self.build(changed)
+            except Exception as exc:  # a bug must not end live reload: say it and go on
+                self.state.publish(Snapshot(
+                    self.state.snapshot.files, self.state.snapshot.epoch + 1,
+                    (Diagnostic(None, 0, 0, f"hubgen failed while rebuilding: {exc!r}",
+                                "this is a bug in hubgen; please report it."),),
+                    (), Change(self.state.snapshot.epoch + 1, errors_changed=True)))
+
+    def _next_build(self) -> bool:
+        """Wait for changes, debounce, build once; False when stopping."""
+        with self._condition:
+            self._condition.wait_for(lambda: self._pending or self._stopping)
+            if self._stopping:
+                return False
+            # Debounce: wait until events stop for the quiet period.
+            while not self._stopping:
+                quiet = time.monotonic() - self._last_event
+                if quiet >= self.quiet_period:
+                    break
+                self._condition.wait(timeout=self.quiet_period - quiet)
+            if self._stopping:
+                return False
+            changed, self._pending = self._pending, set()
+        self.build(changed)
+        return True

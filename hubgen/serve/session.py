@@ -93,7 +93,7 @@ class ServeSession:
         folders, files = watched_sources(self.config)
         output = self.config.resolve(self.config.output)
         cache = self.config.resolve(self.config.cache_dir)
-        self.watcher = SourceWatcher(folders, files, self.rebuilder.notify,
+        self.watcher = SourceWatcher(self.config.root, folders, files, self.rebuilder.notify,
                                      poll=self.options.poll, excluded=[output, cache])
         self.watcher.start()
         self.rebuilder.start()

@@ -58,12 +58,17 @@ def make_observer(poll: bool) -> tuple[BaseObserver, bool]:
 
 
 class SourceWatcher:
-    """Watches folders (recursively) and single files (through their folder)."""
+    """Watches source folders (recursively) and single files, under a hub's root.
 
-    def __init__(self, folders: list[Path], files: list[Path],
+    The root is watched as a whole, so a folder created after the start (a first
+    `templates/`) is seen; events outside the wanted folders and files are dropped.
+    """
+
+    def __init__(self, root: Path, folders: list[Path], files: list[Path],
                  on_change: Callable[[set[Path]], None], poll: bool = False,
                  excluded: list[Path] | None = None):
-        self.folders = [f.resolve() for f in folders if f.is_dir()]
+        self.root = root.resolve()
+        self.folders = [f.resolve() for f in folders]
         self.files = {f.resolve() for f in files}
         self.excluded = [e.resolve() for e in excluded or []]
         self.on_change = on_change
@@ -81,10 +86,14 @@ class SourceWatcher:
 
     def _schedule(self) -> None:
         handler = _Handler(self.on_change, self._wanted)
-        for folder in self.folders:
+        self.observer.schedule(handler, str(self.root), recursive=True)
+        # Themes installed with hubgen live outside the hub.
+        outside = {f for f in self.folders if not f.is_relative_to(self.root) and f.is_dir()}
+        for folder in outside:
             self.observer.schedule(handler, str(folder), recursive=True)
         for parent in {f.parent for f in self.files}:
-            if all(not parent.is_relative_to(f) for f in self.folders):
+            if not parent.is_relative_to(self.root) and \
+                    all(not parent.is_relative_to(f) for f in outside):
                 self.observer.schedule(handler, str(parent), recursive=False)
 
     def start(self) -> None:
@@ -92,6 +101,9 @@ class SourceWatcher:
         try:
             self.observer.start()
         except OSError:
+            # Native events are unavailable (inotify limits, some network drives): stop what
+            # did start, then poll.
+            self.observer.stop()
             self.observer, self.polling = make_observer(poll=True)
             self._schedule()
             self.observer.start()

@@ -1,0 +1,170 @@
+"""Re-import: a newer export merged into the thread file without undoing the curator's work.
+
+Each message has fields that follow the platform (`author`, `date`, `url`, `reply_to`,
+`text`: an edited post gets its new text) and fields that are the curator's (`featured`,
+`removed`, `answers`, and anything else they added), which are never touched. Messages are
+matched by id, then by permalink; a message of the file that the new export lacks (deleted
+on the platform, or left out of this export) is kept. New messages are placed by date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from hubgen.content.dates import BadDate, parse_date
+from hubgen.importers.thread_yaml import plain_data
+
+PLATFORM_FIELDS = ("author", "date", "url", "reply_to", "text")
+
+
+@dataclass
+class MergedMessages:
+    """The messages to write, and what the merge did."""
+
+    messages: list[dict[str, Any]]
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0         # in the file, not in this export: left as they were
+    moved: int = 0        # replies whose parent is missing, placed under a known post
+
+
+def _identifier(value: Any) -> str:
+    return "" if value is None or isinstance(value, bool) else str(value).strip()
+
+
+def _same(field: str, old: Any, new: Any, tz: tzinfo) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    if field == "date":
+        try:
+            return parse_date(old, tz) == new
+        except BadDate:
+            return False
+    if field == "author":
+        return plain_data(old) == new
+    return _identifier(old) == _identifier(new)
+
+
+def _moment(message: dict[str, Any], tz: tzinfo) -> datetime | None:
+    try:
+        return parse_date(message["date"], tz) if message.get("date") is not None else None
+    except BadDate:
+        return None
+
+
+def _place(messages: list[dict[str, Any]], moments: list[datetime | None],
+           message: dict[str, Any], when: datetime) -> None:
+    """Insert after the last message dated no later than it (the root stays first);
+    `moments` holds the messages' dates, read once."""
+    at = 1 if messages else 0
+    for index, other in enumerate(moments):
+        if index == 0 or other is None or other <= when:
+            at = index + 1
+    messages.insert(at, message)
+    moments.insert(at, when)
+
+
+def settle_replies(messages: list[dict[str, Any]], from_export: set[str], root_id: str,
+                   fallback: str | None) -> int:
+    """Replies whose parent is missing (or that reply in a circle) go under `fallback`, else
+    under the root. Only messages of the export are touched. Returns how many moved."""
+    by_id = {_identifier(m.get("id")): m for m in messages}
+    target = fallback if fallback in by_id else root_id
+    moved = 0
+    for message in messages:
+        identifier = _identifier(message.get("id"))
+        if identifier not in from_export or identifier == root_id:
+            continue
+        parent = _identifier(message.get("reply_to"))
+        if parent not in by_id or parent == identifier:
+            message["reply_to"] = target if target != identifier else root_id
+            moved += 1
+    for message in messages:
+        identifier = _identifier(message.get("id"))
+        if identifier not in from_export or identifier == root_id:
+            continue
+        seen = {identifier}
+        parent = by_id.get(_identifier(message.get("reply_to")))
+        while parent is not None:
+            parent_id = _identifier(parent.get("id"))
+            if parent_id in seen:
+                message["reply_to"] = root_id
+                moved += 1
+                break
+            seen.add(parent_id)
+            parent = by_id.get(_identifier(parent.get("reply_to")))
+    return moved
+
+
+def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id: str,
+                   fallback: str | None, tz: tzinfo) -> MergedMessages:
+    """The file's messages (`existing`, as read) updated by the export's (`incoming`)."""
+    originals = [plain_data(m) for m in existing if isinstance(m, dict)]
+    by_id = {_identifier(m.get("id")): m for m in originals}
+    by_url = {str(m["url"]): m for m in originals if m.get("url")}
+    renamed: dict[str, str] = {}
+    matched: dict[str, dict[str, Any]] = {}      # id in the file → the export's message
+    fresh: list[dict[str, Any]] = []
+    for message in incoming:
+        identifier = message["id"]
+        twin = by_id.get(identifier)
+        if twin is None and message.get("url"):
+            twin = by_url.get(message["url"])
+        if twin is None:
+            fresh.append(message)
+            continue
+        twin_id = _identifier(twin.get("id"))
+        renamed[identifier] = twin_id
+        matched[twin_id] = message
+    result = MergedMessages(messages=[])
+    for original in originals:
+        identifier = _identifier(original.get("id"))
+        message = dict(original)
+        update = matched.get(identifier)
+        if update is None:
+            result.kept += 1
+        else:
+            for field in PLATFORM_FIELDS:
+                value = update.get(field)
+                if field == "reply_to" and value is not None:
+                    value = renamed.get(value, value)
+                if value is None:
+                    message.pop(field, None)
+                else:
+                    message[field] = value
+        result.messages.append(message)
+    moments = [_moment(m, tz) for m in result.messages]
+    for message in sorted(fresh, key=lambda m: (m["id"] != root_id, m["date"])):
+        if message.get("reply_to") is not None:
+            message = {**message, "reply_to": renamed.get(message["reply_to"],
+                                                          message["reply_to"])}
+        if originals:
+            _place(result.messages, moments, message, message["date"])
+        else:
+            result.messages.append(message)
+    from_export = set(matched) | {m["id"] for m in fresh}
+    result.moved = settle_replies(result.messages, from_export, renamed.get(root_id, root_id),
+                                  renamed.get(fallback or "", fallback))
+    result.added = len(fresh)
+    originals_by_id = {_identifier(m.get("id")): m for m in originals}
+    for message in result.messages:
+        identifier = _identifier(message.get("id"))
+        original = originals_by_id.get(identifier)
+        if original is None or identifier not in matched:
+            continue
+        changed = False
+        for field in PLATFORM_FIELDS:
+            old, new = original.get(field), message.get(field)
+            if _same(field, old, new, tz):
+                if old is None:
+                    message.pop(field, None)
+                else:
+                    message[field] = old        # keep how the file wrote it
+            else:
+                changed = True
+        result.updated += changed
+        result.unchanged += not changed
+    return result

@@ -1,0 +1,134 @@
+"""The import's side of `content/people.yaml`: who is already known by a platform handle,
+which authors are new, and appending them to the end of the file.
+
+The file is never re-dumped: the new entries are appended as text after its last byte, so
+everything it held (comments, order, quoting, blank lines) stays byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hubgen.content.people import read_people
+from hubgen.content.sanitize import plain
+from hubgen.content.slugs import slugify
+from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.importers.json_export import ExportError
+from hubgen.importers.models import DELETED, Account
+from hubgen.importers.staged_file import StagedFile
+
+NEW_FILE_HEADER = ("# The people of this hub, keyed by the name threads and posts use.\n"
+                   "# role is brand, moderator or community (the default).\n")
+
+
+def handle_forms(platform: str, handle: str) -> list[str]:
+    """The spellings of a handle that name the same account (lowercase, no @ or u/)."""
+    text = handle.strip().lower()
+    if platform == "reddit":
+        for prefix in ("/u/", "u/", "/user/", "@"):
+            if text.startswith(prefix):
+                text = text[len(prefix):]
+                break
+        return [text]
+    text = text.lstrip("@")
+    forms = [text]
+    if platform == "discourse" and "@" in text:
+        forms.append(text.split("@", 1)[0])   # people.yaml may give the username alone
+    return forms
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """An author the import adds to people.yaml."""
+
+    key: str
+    name: str
+    url: str
+    platform: str
+    handle: str
+
+    def entry(self) -> str:
+        """The person's line of YAML: `key: {name: ..., role: community, ...}`."""
+        fields: dict[str, Any] = {"name": self.name, "role": "community"}
+        if self.url:
+            fields["url"] = self.url
+        fields["handles"] = {self.platform: self.handle}
+        flow = yaml.safe_dump(fields, default_flow_style=True, allow_unicode=True,
+                              sort_keys=False, width=1_000_000).strip()
+        return f"{self.key}: {flow}"
+
+
+class PeopleBook:
+    """content/people.yaml as an import sees it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        diagnostics = Diagnostics()
+        self.people = read_people(path, diagnostics)
+        if diagnostics.errors:
+            raise SourceErrors(diagnostics.errors)
+        self.by_handle: dict[tuple[str, str], str] = {}
+        for person in self.people.values():
+            for platform, handle in person.handles.items():
+                for form in handle_forms(platform, handle)[:1]:
+                    self.by_handle.setdefault((platform, form), person.key)
+        self.new: list[NewPerson] = []
+
+    def author(self, account: Account) -> str | dict[str, str]:
+        """The `author:` of a message: a people.yaml key (known or new), or an inline name."""
+        handle = plain(account.handle)
+        forms = handle_forms(account.platform, handle) if handle else [""]
+        if account.anonymous or not forms[0]:
+            return {"name": plain(account.name) or DELETED}
+        for form in forms:
+            key = self.by_handle.get((account.platform, form))
+            if key is not None:
+                return key
+        wanted = re.sub(r"-{2,}", "-", slugify(f"{account.platform} {forms[0]}"))
+        key = self._free_key(wanted or f"{account.platform}-person")
+        name = plain(account.name) or handle
+        self.new.append(NewPerson(key, name, account.url, account.platform, handle))
+        self.by_handle[(account.platform, forms[0])] = key
+        return key
+
+    def _free_key(self, wanted: str) -> str:
+        taken = set(self.people) | {person.key for person in self.new}
+        key, number = wanted, 2
+        while key in taken:
+            key = f"{wanted}-{number}"
+            number += 1
+        return key
+
+    def stage(self, note: str) -> StagedFile | None:
+        """people.yaml with the new people appended, staged beside it (None: nobody new)."""
+        if not self.new:
+            return None
+        old = self.path.read_bytes() if self.path.is_file() else b""
+        newline = "\r\n" if b"\r\n" in old else "\n"
+        lines = ([] if old else NEW_FILE_HEADER.splitlines()) + \
+            ["", f"# {note}", *(person.entry() for person in self.new)]
+        addition = newline.join(lines) + newline
+        if old and not old.endswith(b"\n"):
+            addition = newline + addition
+        staged = StagedFile(self.path, old + addition.encode("utf-8"))
+        try:
+            self._check(staged.temporary)
+        except BaseException:
+            staged.discard()
+            raise
+        return staged
+
+    def _check(self, candidate: Path) -> None:
+        """The appended file must still read, with everyone old and new in it."""
+        diagnostics = Diagnostics()
+        people = read_people(candidate, diagnostics)
+        wanted = set(self.people) | {person.key for person in self.new}
+        if diagnostics.errors or not wanted <= set(people):
+            raise ExportError(f"{self.path.name} cannot take new people at its end (it is not "
+                              "a mapping of one person per key); add them by hand: "
+                              + "; ".join(person.entry() for person in self.new))

@@ -1,0 +1,364 @@
+"""`hubgen import`, step by step: get the export, read it, match its people, write the files.
+
+    source (file, stdin or --url) → JSON → platform reader → ImportedThread
+        → people.yaml authors → thread YAML (new, or merged into the earlier import)
+        → checked like a build reads it → people.yaml, then the thread, each atomically
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from hubgen.config import Config, find_config, load_config
+from hubgen.content.markdown import MarkdownRenderer
+from hubgen.content.sanitize import Community, plain
+from hubgen.content.slugs import slugify
+from hubgen.content.sources import content_root
+from hubgen.content.threads import STATUSES, read_thread
+from hubgen.errors import Diagnostic, Diagnostics, UsageError, display_path
+from hubgen.importers.fetching import API_BASE_VARIABLE, Fetcher
+from hubgen.importers.json_export import ExportError, JsonValue, ShapeError, parse_json
+from hubgen.importers.merging import MergedMessages, merge_messages
+from hubgen.importers.models import PLATFORM_LABELS, ImportedThread, ReadContext
+from hubgen.importers.people_file import PeopleBook
+from hubgen.importers.platforms import PLATFORM_NAMES, READERS, platform_of
+from hubgen.importers.staged_file import StagedFile
+from hubgen.importers.thread_yaml import (
+    Flow,
+    ImportMark,
+    dump_block,
+    dump_thread,
+    find_imported,
+    plain_data,
+    read_mark,
+    replace_blocks,
+)
+from hubgen.yamlfile import MarkedList, MarkedMap, load_yaml
+
+SLUG_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the command was asked to do."""
+
+    platform: str
+    source: str | None = None          # a file, '-' for standard input; None with `url`
+    url: str | None = None             # fetch from the platform's API instead
+    api_base: str | None = None        # another API address (tests, mirrors, an AppView)
+    source_url: str | None = None      # the thread's address, when the file does not say
+    slug: str | None = None
+    title: str | None = None
+    tags: tuple[str, ...] | None = None
+    status: str | None = None
+    force: bool = False
+    root: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+    stdin: BinaryIO | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did, for the command to print."""
+
+    platform: str
+    thread_path: Path
+    people_path: Path
+    outcome: str                       # created | updated | unchanged | replaced
+    messages: int
+    participants: int
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    new_people: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def _source_name(options: ImportOptions) -> str:
+    if options.source == "-":
+        return "<stdin>"
+    return options.source or options.url or ""
+
+
+def _export(options: ImportOptions) -> Any:
+    """The export's JSON, from the file, standard input, or the platform's API."""
+    if options.url:
+        api_base = options.api_base or os.environ.get(API_BASE_VARIABLE) or None
+        return READERS[options.platform].fetch(options.url, Fetcher(api_base))
+    name = _source_name(options)
+    if options.source == "-":
+        raw = (options.stdin or sys.stdin.buffer).read()
+    else:
+        path = Path(options.source or "")
+        if not path.is_absolute():
+            path = options.root / path
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise ExportError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise ExportError(f"{name} is a folder, not a saved JSON file") from None
+        except OSError as exc:
+            raise ExportError(f"{name}: cannot read it ({exc.strerror})") from None
+    return parse_json(raw, name)
+
+
+def read_export(options: ImportOptions, data: Any) -> ImportedThread:
+    """The conversation in `data`, read as the platform the command names."""
+    reader = READERS[options.platform]
+    name = _source_name(options)
+    if not reader.looks_like(data):
+        other = platform_of(data)
+        if other is not None:
+            raise ExportError(f"{name} holds a {READERS[other].EXPORT}, not a {reader.EXPORT}: "
+                              f"import it with 'hubgen import {other}'")
+    context = ReadContext(name, options.url or options.source_url or "")
+    try:
+        thread = reader.read(JsonValue(data), context)
+    except ShapeError as exc:
+        raise ExportError(f"{name}: not a {reader.EXPORT} hubgen can read: {exc}") from None
+    except RecursionError:
+        raise ExportError(f"{name}: its replies are nested too deeply to read") from None
+    if not thread.messages:
+        raise ExportError(f"{name}: the export holds no message hubgen can import")
+    title = plain(thread.title) or f"{PLATFORM_LABELS[thread.platform]} thread"
+    return dataclasses.replace(thread, title=title)
+
+
+def _default_slug(thread: ImportedThread) -> str:
+    slug = slugify(thread.title)
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
+    return slug or f"{thread.platform}-{slugify(thread.root.id) or 'thread'}"
+
+
+def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
+            folder: Path) -> Path:
+    if options.slug is not None:
+        if not options.slug or slugify(options.slug) != options.slug:
+            raise UsageError(f"--slug must be lowercase words joined by hyphens, e.g. "
+                             f"{slugify(options.slug) or 'brew-thread'!r}; got "
+                             f"{options.slug!r}")
+        return folder / f"{options.slug}.yaml"
+    earlier = find_imported(folder, mark)
+    if earlier is not None:
+        return earlier
+    return folder / f"{_default_slug(thread)}.yaml"
+
+
+def _message_fields(thread: ImportedThread, people: PeopleBook) -> list[dict[str, Any]]:
+    fields = []
+    for message in thread.messages:
+        entry: dict[str, Any] = {"id": message.id, "author": people.author(message.author),
+                                 "date": message.date}
+        if message.url:
+            entry["url"] = message.url
+        if message.reply_to is not None:
+            entry["reply_to"] = message.reply_to
+        entry["text"] = message.text
+        fields.append(entry)
+    return fields
+
+
+def _curated_fields(options: ImportOptions) -> dict[str, Any]:
+    """The top-level fields the command line sets (a re-import changes only these)."""
+    fields: dict[str, Any] = {}
+    if options.title is not None:
+        fields["title"] = options.title
+    if options.tags is not None:
+        fields["tags"] = list(options.tags)
+    if options.status is not None:
+        fields["status"] = options.status
+    return fields
+
+
+def _new_file(thread: ImportedThread, mark: ImportMark, options: ImportOptions,
+              messages: list[dict[str, Any]]) -> str:
+    fields: dict[str, Any] = {"title": options.title or thread.title,
+                              "date": thread.root.date}
+    if options.tags:
+        fields["tags"] = list(options.tags)
+    fields["source"] = Flow(platform=thread.platform, url=thread.url)
+    fields["status"] = options.status or "archived"
+    fields["messages"] = messages
+    return dump_thread(mark, fields)
+
+
+def _existing_messages(data: MarkedMap, path: Path, config: Config) -> list[Any]:
+    """The messages of the earlier import, which the merge must not lose any of."""
+    messages = data.get("messages")
+    if messages is None:
+        return []
+    where = display_path(path, config.root)
+    if not isinstance(messages, MarkedList):
+        raise ExportError(f"{where}:{data.value_at('messages')[0]}: 'messages' is not a list; "
+                          "fix the file, or pass --force to import the thread afresh")
+    for index, message in enumerate(messages):
+        if not isinstance(message, MarkedMap):
+            raise ExportError(f"{where}:{messages.item_at(index)[0]}: a message that is not a "
+                              "mapping; fix the file, or pass --force to import the thread "
+                              "afresh")
+    return list(messages)
+
+
+def _check(staged: StagedFile, final: Path, config: Config) -> list[Diagnostic]:
+    """Read the staged file as the build would; errors stop the import, warnings return."""
+    diagnostics = Diagnostics()
+    read_thread(staged.temporary, config, MarkdownRenderer(config), Community(config.base_path),
+                diagnostics)
+    found = [dataclasses.replace(d, path=final) for d in diagnostics]
+    errors = [d for d in found if d.is_error]
+    if errors:
+        raise ExportError("the imported thread would not build: " + "; ".join(
+            f"line {d.line}: {d.message}" for d in errors))
+    return found
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class _Composed:
+    """The thread file's new text, the merge behind it, and what it means for the file."""
+
+    text: str
+    merged: MergedMessages
+    outcome: str
+
+
+def _check_options(options: ImportOptions) -> None:
+    if options.platform not in READERS:
+        raise UsageError(f"unknown platform {options.platform!r}; choose one of "
+                         f"{', '.join(PLATFORM_NAMES)}")
+    if options.status is not None and options.status not in STATUSES:
+        raise UsageError(f"--status must be one of {', '.join(STATUSES)}")
+    if (options.source is None) == (options.url is None):
+        raise UsageError("give either a saved export (a file, or - for standard input) "
+                         "or --url, not both")
+
+
+def _may_merge(path: Path, mark: ImportMark, options: ImportOptions, config: Config) -> bool:
+    """True to merge into `path`, False to write it afresh; refuses another's file."""
+    twin = path.with_suffix(".yml" if path.suffix == ".yaml" else ".yaml")
+    if twin.exists() and not path.exists():
+        raise ExportError(f"{display_path(twin, config.root)} already holds the thread "
+                          f"'{path.stem}'; choose another --slug")
+    if not path.exists():
+        return False
+    earlier = read_mark(path)
+    if earlier is not None and earlier.same_thread(mark):
+        return True
+    if not options.force:
+        origin = "was not made by hubgen import" if earlier is None else \
+            f"was imported from another thread ({earlier.platform} {earlier.url})"
+        raise ExportError(f"{display_path(path, config.root)} {origin}; hubgen leaves it "
+                          "alone (pass --force to replace it, or --slug to write another file)")
+    return False
+
+
+def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: ImportOptions,
+             incoming: list[dict[str, Any]], config: Config) -> _Composed:
+    """The text of the thread file: a new one, or the earlier import merged with this one."""
+    if not _may_merge(path, mark, options, config):
+        merged = merge_messages([], incoming, thread.root.id, thread.fallback_parent, config.tz)
+        return _Composed(_new_file(thread, mark, options, merged.messages), merged,
+                         "replaced" if path.exists() else "created")
+    old_text = path.read_text(encoding="utf-8")
+    data = load_yaml(old_text, path)
+    if not isinstance(data, MarkedMap):
+        raise ExportError(f"{display_path(path, config.root)} is not a mapping of keys; "
+                          "fix it or pass --force to import it afresh")
+    merged = merge_messages(_existing_messages(data, path, config), incoming, thread.root.id,
+                            thread.fallback_parent, config.tz)
+    blocks = {key: dump_block(key, value) for key, value in _curated_fields(options).items()}
+    blocks["messages"] = dump_block("messages", merged.messages)
+    text = replace_blocks(old_text, data, blocks)
+    if text is None:           # a layout that cannot be edited in place: written afresh
+        whole = {key: plain_data(value) for key, value in data.items() if key != "messages"}
+        whole.update(_curated_fields(options))
+        whole["messages"] = merged.messages
+        text = dump_thread(mark, whole)
+    return _Composed(text, merged, "updated" if text != old_text else "unchanged")
+
+
+def _write(path: Path, text: str, people: PeopleBook, platform: str,
+           config: Config) -> list[Diagnostic]:
+    """Check the thread as the build reads it, then write people.yaml and the thread."""
+    staged = StagedFile(path, text.encode("utf-8"))
+    try:
+        warnings = _check(staged, path, config)
+        rel = display_path(path, config.root)
+        staged_people = people.stage(f"added by hubgen import {platform} for {rel}")
+        if staged_people is not None:
+            staged_people.commit()
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return warnings
+
+
+def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
+    notes = list(thread.notes)
+    if merged.moved:
+        notes.append(f"{_plural(merged.moved, 'reply')} whose parent is not in the export "
+                     f"{'was' if merged.moved == 1 else 'were'} placed under the nearest "
+                     "earlier post it holds")
+    if merged.kept:
+        notes.append(f"{_plural(merged.kept, 'message')} of the file "
+                     f"{'is' if merged.kept == 1 else 'are'} not in this export; kept "
+                     "(set removed: true to take one down)")
+    return tuple(notes)
+
+
+def import_thread(options: ImportOptions) -> ImportReport:
+    """Import one conversation into the hub; raises HubgenError subclasses on failure."""
+    _check_options(options)
+    config, _warnings = load_config(find_config(options.root, options.config_file))
+    thread = read_export(options, _export(options))
+    people = PeopleBook(content_root(config) / "people.yaml")
+    mark = ImportMark(thread.platform, thread.url, thread.thread_id)
+    path = _target(options, thread, mark, content_root(config) / "threads")
+    incoming = _message_fields(thread, people)
+    composed = _compose(path, thread, mark, options, incoming, config)
+    changed = composed.outcome != "unchanged"
+    warnings = _write(path, composed.text, people, thread.platform, config) if changed else []
+    merged = composed.merged
+    return ImportReport(
+        platform=thread.platform, thread_path=path, people_path=people.path,
+        outcome=composed.outcome, messages=len(merged.messages),
+        participants=len({str(m["author"]) for m in merged.messages}), added=merged.added,
+        updated=merged.updated, unchanged=merged.unchanged, kept=merged.kept,
+        new_people=tuple(p.key for p in people.new) if changed else (),
+        notes=_notes(thread, merged), warnings=tuple(warnings))
+
+
+def report_lines(report: ImportReport, root: Path) -> list[str]:
+    """What the command prints after an import."""
+    label = PLATFORM_LABELS[report.platform]
+    where = display_path(report.thread_path, root)
+    counts = f"{_plural(report.messages, 'message')}, " \
+        f"{_plural(report.participants, 'participant')}"
+    if report.outcome == "unchanged":
+        lines = [f"{where} is up to date with this {label} export ({counts}); nothing written"]
+    elif report.outcome == "updated":
+        lines = [f"Updated {where} from {label}: {report.added} new, {report.updated} edited, "
+                 f"{report.unchanged} unchanged ({counts}); your edits are kept"]
+    else:
+        verb = "Replaced" if report.outcome == "replaced" else "Wrote"
+        lines = [f"{verb} {where} from {label} ({counts})"]
+    people = display_path(report.people_path, root)
+    if report.new_people:
+        lines.append(f"  new people in {people}: {', '.join(report.new_people)}")
+    elif report.outcome != "unchanged":
+        lines.append(f"  no new people: every author is already in {people}")
+    lines += [f"  note: {note}" for note in report.notes]
+    return lines

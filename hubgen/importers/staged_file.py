@@ -1,0 +1,64 @@
+"""Writing a file atomically: the new bytes go to a hidden temporary file beside it, are
+checked, then take its place with one `os.replace`. An interrupted import leaves the old
+file whole and no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class StagedFile:
+    """New bytes for `path`, waiting beside it until `commit()` (or gone after `discard()`)."""
+
+    def __init__(self, path: Path, data: bytes):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A leading dot and a .tmp suffix: the build and the watcher ignore the file.
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.temporary = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            if path.exists():
+                os.chmod(self.temporary, path.stat().st_mode & 0o7777)
+            else:
+                os.chmod(self.temporary, 0o666 & ~_umask())
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        """Put the new bytes in place of the file, in one step."""
+        try:
+            os.replace(self.temporary, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        with contextlib.suppress(OSError):
+            directory = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+
+    def discard(self) -> None:
+        """Remove the temporary file; the old file stays as it was."""
+        with contextlib.suppress(FileNotFoundError):
+            self.temporary.unlink()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step."""
+    StagedFile(path, data).commit()

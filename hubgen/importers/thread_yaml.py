@@ -1,0 +1,206 @@
+"""The text of an imported thread file: its header comment, its YAML, and the top-level
+blocks of an existing file that a re-import replaces while keeping the rest byte for byte.
+
+A file made by `hubgen import` starts with a comment naming the platform and the thread:
+
+    # imported by hubgen import mastodon from https://social.example/@ana/1 (id https://…)
+
+The build ignores comments; a re-import reads the line to find the file again and to know
+that it may merge into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+
+from hubgen.yamlfile import MarkedList, MarkedMap
+
+MARKER = re.compile(r"^# imported by hubgen import (?P<platform>[a-z]+) from (?P<url>\S+) "
+                    r"\(id (?P<id>[^)\s]*)\)\s*$")
+HEADER_HELP = (
+    "# Import again to add new replies: title, summary, tags, status, consent and each\n"
+    "# message's featured, removed and answers stay as you set them; message text, dates\n"
+    "# and replies follow the platform. Take a message down with removed: true.\n")
+
+
+@dataclass(frozen=True)
+class ImportMark:
+    """What the header of an imported file says: platform, thread address and id."""
+
+    platform: str
+    url: str
+    thread_id: str
+
+    def header(self) -> str:
+        """The comment lines that open the file."""
+        return (f"# imported by hubgen import {self.platform} from {self.url} "
+                f"(id {_id_text(self.thread_id)})\n{HEADER_HELP}")
+
+    def same_thread(self, other: ImportMark) -> bool:
+        """True when both marks name the same thread of the same platform."""
+        return self.platform == other.platform and \
+            _id_text(self.thread_id) == _id_text(other.thread_id)
+
+
+def _id_text(thread_id: str) -> str:
+    return quote(thread_id, safe="/:@?&=+$,;~.-_!*'%#")
+
+
+def read_mark(path: Path) -> ImportMark | None:
+    """The import mark of a thread file, or None when it was not made by an import."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as stream:
+            first = stream.readline()
+    except OSError:
+        return None
+    match = MARKER.match(first)
+    if not match:
+        return None
+    return ImportMark(match["platform"], match["url"], match["id"])
+
+
+def find_imported(folder: Path, mark: ImportMark) -> Path | None:
+    """The thread file imported earlier from the same thread, if there is one."""
+    if not folder.is_dir():
+        return None
+    for path in sorted(folder.glob("*.y*ml")):
+        if path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
+            found = read_mark(path)
+            if found is not None and found.same_thread(mark):
+                return path
+    return None
+
+
+class Flow(dict):
+    """A mapping written on one line: {platform: mastodon, url: "..."}."""
+
+
+class FlowList(list):
+    """A list written on one line: [a, b]."""
+
+
+class _ThreadDumper(yaml.SafeDumper):
+    """Block style, list items indented under their key, multi-line text as literal blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent list items under their key (`messages:` then `  - id: ...`)."""
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write YAML anchors and aliases: each value is written out."""
+        return True
+
+
+def format_moment(moment: datetime) -> str:
+    """ISO 8601 with its offset, to the second (or millisecond when it has one)."""
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _moment(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
+    if value.tzinfo is None:
+        return dumper.represent_scalar("tag:yaml.org,2002:timestamp",
+                                       value.isoformat(sep=" ", timespec="seconds"))
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", format_moment(value))
+
+
+_ThreadDumper.add_representer(str, _text)
+_ThreadDumper.add_representer(datetime, _moment)
+_ThreadDumper.add_representer(
+    Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+_ThreadDumper.add_representer(
+    FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def plain_data(value: Any) -> Any:
+    """A value read from YAML (MarkedMap, MarkedList) as plain dicts and lists."""
+    if isinstance(value, MarkedMap | dict) and not isinstance(value, Flow):
+        return {key: plain_data(item) for key, item in value.items()}
+    if isinstance(value, MarkedList | list) and not isinstance(value, FlowList):
+        return [plain_data(item) for item in value]
+    return value
+
+
+def _one_line_mappings(value: Any, depth: int = 0) -> Any:
+    """Small mappings and lists inside a message (author, source) on one line."""
+    if isinstance(value, dict) and depth > 0:
+        return Flow(value)
+    if isinstance(value, list) and depth > 0:
+        return FlowList(value)
+    if isinstance(value, dict):
+        return {key: _one_line_mappings(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def dump_block(key: str, value: Any) -> str:
+    """`key: value` as YAML text ending in a newline (a top-level block of the file)."""
+    if key == "messages" and isinstance(value, list):
+        value = [_one_line_mappings(message) for message in value]
+    elif isinstance(value, dict) and not isinstance(value, Flow):
+        value = Flow(value)
+    elif isinstance(value, list) and not isinstance(value, FlowList):
+        value = FlowList(value)
+    return yaml.dump({key: value}, Dumper=_ThreadDumper, allow_unicode=True, sort_keys=False,
+                     width=1_000_000, default_flow_style=False)
+
+
+def dump_thread(mark: ImportMark, fields: dict[str, Any]) -> str:
+    """A whole new thread file: the header, then each top-level key in order."""
+    return mark.header() + "".join(dump_block(key, value) for key, value in fields.items())
+
+
+def _spans(lines: list[str], data: MarkedMap) -> dict[str, tuple[int, int]] | None:
+    """Where each top-level key's block lies (line indexes, end excluded); None when the
+    file's layout is not one key a line at the margin."""
+    starts = []
+    for key in data:
+        line, column = data.key_at(key)
+        if column != 1 or line < 1 or not isinstance(key, str):
+            return None
+        starts.append((line - 1, key))
+    starts.sort()
+    spans = {}
+    for index, (start, key) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        while end - 1 > start and (not lines[end - 1].strip()
+                                   or lines[end - 1].startswith("#")):
+            end -= 1           # blank lines and comments before the next key belong to it
+        spans[key] = (start, end)
+    return spans
+
+
+def replace_blocks(text: str, data: MarkedMap, blocks: dict[str, str],
+                   before: str = "messages") -> str | None:
+    """`text` with the top-level blocks of `blocks` replaced (or added before `before`);
+    every other byte stays. None when the file's layout does not allow it."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    spans = _spans(lines, data)
+    if spans is None:
+        return None
+    edits: list[tuple[int, int, str]] = []
+    added = ""
+    for key, block in blocks.items():
+        if key in spans:
+            edits.append((*spans[key], block))
+        else:
+            added += block
+    if added:
+        at = spans[before][0] if before in spans else len(lines)
+        edits.append((at, at, added))
+    for start, end, block in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        lines[start:end] = [block]
+    return "".join(lines)
+

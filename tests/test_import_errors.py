@@ -1,0 +1,240 @@
+"""Bad input to `hubgen import`: one clear line saying what and where, exit code 1, and not
+a byte written anywhere."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from conftest import all_files, run_hubgen
+
+FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
+EXPORTS = {
+    "mastodon": "mastodon/thread-2026-03-10.json",
+    "bluesky": "bluesky/thread_with_replies.json",
+    "reddit": "reddit/thread.json",
+    "hackernews": "hackernews/item.json",
+    "discourse": "discourse/topic.json",
+}
+NAMES = {
+    "mastodon": "Mastodon status and context",
+    "bluesky": "Bluesky getPostThread answer",
+    "reddit": "Reddit comment page",
+    "hackernews": "Hacker News Algolia item",
+    "discourse": "Discourse topic",
+}
+
+
+def _fails_and_writes_nothing(root: Path, *args: str, code: int = 1) -> str:
+    """Run the import; it must fail with `code`, leave content/ as it was; returns stderr."""
+    before = all_files(root / "content")
+    result = run_hubgen("import", *args, cwd=root)
+    assert result.code == code, (result.out, result.err)
+    assert result.out == ""
+    assert all_files(root / "content") == before, "nothing written, no temporary file left"
+    return result.err
+
+
+def _saved(root: Path, name: str, data) -> str:
+    path = root / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return name
+
+
+def _fixture(name: str):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def test_a_file_that_is_not_json(hub):
+    root = hub("import-hub")
+    name = _saved(root, "export.json", "{ status: 1 }")
+    err = _fails_and_writes_nothing(root, "mastodon", name)
+    assert err == "Error: export.json is not JSON: Expecting property name enclosed in double " \
+        "quotes at line 1, column 3\n"
+
+
+def test_an_empty_file_a_missing_file_and_one_not_in_utf8(hub):
+    root = hub("import-hub")
+    assert _fails_and_writes_nothing(root, "reddit", _saved(root, "empty.json", "  \n")) == \
+        "Error: empty.json is empty, not JSON\n"
+    assert _fails_and_writes_nothing(root, "reddit", "nope.json") == \
+        "Error: nope.json: no such file\n"
+    (root / "latin.json").write_bytes(b'{"title": "caf\xe9"}')
+    assert _fails_and_writes_nothing(root, "reddit", "latin.json") == \
+        "Error: latin.json is not UTF-8 text (byte 15: invalid continuation byte)\n"
+
+
+@pytest.mark.parametrize(("platform", "other"), [
+    ("mastodon", "reddit"), ("bluesky", "mastodon"), ("reddit", "discourse"),
+    ("hackernews", "bluesky"), ("discourse", "hackernews")])
+def test_json_of_another_platform_names_that_platform(hub, platform, other):
+    root = hub("import-hub")
+    err = _fails_and_writes_nothing(root, platform, str(FIXTURES / EXPORTS[other]))
+    assert err == f"Error: {FIXTURES / EXPORTS[other]} holds a {NAMES[other]}, not a " \
+        f"{NAMES[platform]}: import it with 'hubgen import {other}'\n"
+
+
+def _broken(fixture: str, edit) -> dict:
+    data = copy.deepcopy(_fixture(fixture))
+    edit(data)
+    return data
+
+
+SHAPES = [
+    ("reddit", lambda: _broken(EXPORTS["reddit"], lambda d: d[1]["data"]["children"][3]["data"]
+                               .__setitem__("created_utc", "yesterday")),
+     '$[1].data.children[3].data.created_utc should be a number of seconds since 1970, '
+     'found "yesterday"'),
+    ("reddit", lambda: _broken(EXPORTS["reddit"], lambda d: d[1]["data"]["children"][0]
+                               ["data"]["replies"]["data"]["children"][0].__setitem__("kind",
+                                                                                      "t5")),
+     '$[1].data.children[0].data.replies.data.children[0].kind should be "t1" or "more", '
+     'found "t5"'),
+    ("reddit", lambda: [{"kind": "Listing", "data": {"children": []}}, {}],
+     "$[0].data.children should be a list holding the t3 post, found an empty list"),
+    ("mastodon", lambda: _broken(EXPORTS["mastodon"], lambda d: d["context"]["descendants"][0]
+                                 ["account"].pop("acct")),
+     "$.context.descendants[0].account.acct should be present, found nothing"),
+    ("mastodon", lambda: {"ancestors": [], "descendants": []},
+     "$.ancestors should be a list holding the thread's first post (a context alone must come "
+     'with its status: save {"status": …, "context": …}), found an empty list'),
+    ("mastodon", lambda: [1, 2],
+     '$ should be a status and its context ({"status": …, "context": …}), a context '
+     '({"ancestors": […], "descendants": […]}) or a status, found a list'),
+    ("bluesky", lambda: _broken(EXPORTS["bluesky"], lambda d: d["thread"]["replies"]
+                                .__setitem__(1, 42)),
+     "$.thread.replies[1] should be a threadViewPost, notFoundPost or blockedPost object, "
+     "found 42"),
+    ("bluesky", lambda: _broken(EXPORTS["bluesky"], lambda d: d["thread"]["post"]["record"]
+                                .__setitem__("createdAt", "tomorrow")),
+     '$.thread.post.record.createdAt should be an ISO 8601 date-time text, found "tomorrow"'),
+    ("hackernews", lambda: _broken(EXPORTS["hackernews"], lambda d: d["children"][0]["children"]
+                                   [0].__setitem__("id", True)),
+     "$.children[0].children[0].id should be an id (a text or a whole number), found true"),
+    ("discourse", lambda: _broken(EXPORTS["discourse"], lambda d: d["post_stream"]["posts"][2]
+                                  .__setitem__("created_at", None)),
+     "$.post_stream.posts[2].created_at should be an ISO 8601 date-time text, found null"),
+    ("discourse", lambda: _fixture("discourse/topic_posts.json"),
+     "$.post_stream.posts should be a list holding the topic's first post (post_number 1), "
+     "found a list"),
+]
+
+
+@pytest.mark.parametrize(("platform", "make", "problem"), SHAPES,
+                         ids=[f"{p}-{n}" for n, (p, _, _) in enumerate(SHAPES)])
+def test_a_shape_the_importer_does_not_understand_is_shown_at_its_json_path(
+        hub, platform, make, problem):
+    root = hub("import-hub")
+    name = _saved(root, "bad.json", make())
+    args = ["--source-url", "https://forum.example/t/x/57"] if platform == "discourse" else []
+    err = _fails_and_writes_nothing(root, platform, name, *args)
+    assert err == f"Error: bad.json: not a {NAMES[platform]} hubgen can read: {problem}\n"
+
+
+def test_a_discourse_file_needs_the_forums_address(hub):
+    root = hub("import-hub")
+    err = _fails_and_writes_nothing(root, "discourse", str(FIXTURES / EXPORTS["discourse"]))
+    assert err == f"Error: {FIXTURES / EXPORTS['discourse']}: a Discourse topic's JSON does not " \
+        "say which forum it comes from: pass --source-url with the topic's address " \
+        "(https://FORUM/t/SLUG/ID)\n"
+
+
+def test_a_thread_file_written_by_hand_is_replaced_only_with_force(hub):
+    root = hub("import-hub")
+    export = str(FIXTURES / EXPORTS["hackernews"])
+    err = _fails_and_writes_nothing(root, "hackernews", export, "--slug", "hand-kept")
+    assert err == "Error: content/threads/hand-kept.yaml was not made by hubgen import; " \
+        "hubgen leaves it alone (pass --force to replace it, or --slug to write another " \
+        "file)\n"
+    result = run_hubgen("import", "hackernews", export, "--slug", "hand-kept", "--force",
+                        cwd=root)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Replaced content/threads/hand-kept.yaml from Hacker News "
+                                 "(6 messages, 6 participants)")
+    assert (root / "content/threads/hand-kept.yaml").read_text().startswith(
+        "# imported by hubgen import hackernews from https://news.ycombinator.com/item?id=")
+
+
+def test_a_file_imported_from_another_thread_is_left_alone(hub):
+    root = hub("import-hub")
+    first = run_hubgen("import", "hackernews", str(FIXTURES / EXPORTS["hackernews"]), "--slug",
+                       "talk", cwd=root)
+    assert first.code == 0, first.err
+    err = _fails_and_writes_nothing(root, "mastodon", str(FIXTURES / EXPORTS["mastodon"]),
+                                    "--slug", "talk")
+    assert err == "Error: content/threads/talk.yaml was imported from another thread " \
+        "(hackernews https://news.ycombinator.com/item?id=40000001); hubgen leaves it alone " \
+        "(pass --force to replace it, or --slug to write another file)\n"
+
+
+def test_mistakes_in_people_yaml_stop_the_import(hub):
+    root = hub("import-hub")
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text().replace("role: brand", "role: founder"))
+    err = _fails_and_writes_nothing(root, "hackernews", str(FIXTURES / EXPORTS["hackernews"]))
+    assert err.startswith("content/people.yaml:4:38: error: unknown role 'founder' for "
+                          "'roastery'\n")
+    assert err.endswith("Import failed; nothing written.\n")
+
+
+def test_a_people_file_that_cannot_take_lines_at_its_end(hub):
+    root = hub("import-hub")
+    (root / "content/people.yaml").write_text("{roastery: {name: Roastery, role: brand}}\n")
+    err = _fails_and_writes_nothing(root, "hackernews", str(FIXTURES / EXPORTS["hackernews"]))
+    assert err.startswith("Error: people.yaml cannot take new people at its end (it is not a "
+                          "mapping of one person per key); add them by hand: "
+                          "hackernews-roastery: {name: roastery, role: community, ")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["mastodon"], "Error: give either a saved export (a file, or - for standard input) or "
+                   "--url, not both\n"),
+    (["mastodon", "x.json", "--url", "https://brew.social/@a/1"],
+     "Error: give either a saved export (a file, or - for standard input) or --url, not both\n"),
+    (["hackernews", str(FIXTURES / EXPORTS["hackernews"]), "--slug", "Not A Slug"],
+     "Error: --slug must be lowercase words joined by hyphens, e.g. 'not-a-slug'; got "
+     "'Not A Slug'\n"),
+    (["reddit", "--url", "https://example.com/r/x"],
+     "Error: not a Reddit thread address: 'https://example.com/r/x' (expected "
+     "https://www.reddit.com/r/SUB/comments/ID/…)\n"),
+    (["mastodon", "--url", "https://brew.social/@a/1", "--api", "http://api.example"],
+     "Error: the API address must be an https:// URL (plain http only for a server on this "
+     "machine), got 'http://api.example'\n"),
+])
+def test_usage_mistakes_exit_with_2(hub, args, message):
+    root = hub("import-hub")
+    assert _fails_and_writes_nothing(root, *args, code=2) == message
+
+
+def test_an_unknown_platform_is_refused_by_the_command_line(hub):
+    root = hub("import-hub")
+    result = run_hubgen("import", "myspace", "x.json", cwd=root)
+    assert result.code == 2
+    assert "'myspace' is not one of 'mastodon', 'bluesky', 'reddit', 'hackernews', " \
+        "'discourse'" in result.err
+
+
+def test_an_interrupted_import_leaves_the_old_file_whole(hub, monkeypatch):
+    from hubgen.importers import ImportOptions, import_thread, staged_file
+
+    root = hub("import-hub")
+    path = root / "content/threads/talk.yaml"
+    import_thread(ImportOptions(platform="mastodon", source=str(FIXTURES / EXPORTS["mastodon"]),
+                                slug="talk", root=root))
+    old = path.read_bytes()
+    real_replace = staged_file.os.replace
+
+    def interrupted(source, target):
+        if Path(target) == path:
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    monkeypatch.setattr(staged_file.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_thread(ImportOptions(platform="mastodon",
+                                    source=str(FIXTURES / "mastodon/thread-2026-03-11.json"),
+                                    root=root))
+    assert path.read_bytes() == old
+    assert sorted(p.name for p in path.parent.iterdir()) == ["hand-kept.yaml", "talk.yaml"]
