@@ -206,3 +206,14 @@ def test_every_provider_declares_its_content_security_policy():
     assert isso["script-src"] == ("https://comments.example.com",)
     assert csp_origins(PROVIDERS["bluesky"], {"api": "https://public.api.bsky.app/"}
                        )["connect-src"] == ("https://public.api.bsky.app",)
+
+
+@pytest.mark.parametrize("override", ["{provider: isso}", "{mastodon: {}}", "{mastodon: null}"])
+def test_a_page_that_names_a_provider_without_its_settings_is_an_error(hub, override):
+    root = _with_comments(hub, "  provider: giscus\n  giscus: " + SETTINGS["giscus"] + "\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("author: kim", f"author: kim\ncomments: {override}"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    name = "isso" if "isso" in override else "mastodon"
+    assert f"content/posts/third.md:6:11: error: comments.{name} is missing " in result.err

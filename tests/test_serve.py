@@ -250,3 +250,73 @@ def test_incremental_serving_equals_a_clean_build_after_many_edits(hub):
         session.stop()
     assert served == build_site(BuildOptions(root=root, now=datetime.now(UTC)),
                                 write=False).files
+
+
+def test_rebuilds_go_on_after_the_config_vanishes_for_a_moment(hub):
+    root = hub("minimal")
+    session = _session(root)
+    session.start()
+    try:
+        config = root / "hubgen.yaml"
+        text = config.read_text()
+        config.unlink()
+        assert wait_until(lambda: session.state.snapshot.errors)
+        assert "no hubgen config found" in session.state.snapshot.errors[0].message
+        config.write_text(text.replace("Minimal Hub", "Back Again Hub"))
+        assert wait_until(lambda: b"Back Again Hub" in session.state.snapshot.files["index.html"])
+        assert not session.state.snapshot.errors
+    finally:
+        session.stop()
+
+
+def test_a_templates_folder_made_while_serving_is_watched(hub):
+    root = hub("minimal")
+    session = _session(root)
+    session.start()
+    try:
+        (root / "templates").mkdir()
+        (root / "templates/404.html").write_text(
+            '{% extends "base.html" %}{% block content %}<p>NEW-404</p>{% endblock %}')
+        assert wait_until(lambda: b"NEW-404" in session.state.snapshot.files["404.html"])
+    finally:
+        session.stop()
+
+
+def test_a_reconnecting_page_resumes_from_its_last_event(hub):
+    root = hub("minimal")
+    session = _session(root)
+    session.start()
+    try:
+        host, port = session.server.server_address[:2]
+        current = session.state.snapshot.epoch
+
+        def first_event(headers: str, query: str) -> bytes:
+            with socket.create_connection((host, port), timeout=8) as stream:
+                stream.sendall(f"GET /__hubgen/events?{query} HTTP/1.1\r\nHost: x\r\n"
+                               f"{headers}\r\n".encode())
+                stream.settimeout(7)
+                seen = b""
+                while b"event: change" not in seen and b"keep-alive" not in seen:
+                    seen += stream.recv(4096)
+                return seen
+
+        # The URL still says epoch 0, but the browser saw the current epoch: no reload.
+        resumed = first_event(f"Last-Event-ID: {current}\r\n", "epoch=0")
+        assert b"event: change" not in resumed
+        stale = first_event("", "epoch=0")
+        assert f"id: {current}".encode() in stale and b"event: change" in stale
+    finally:
+        session.stop()
+
+
+def test_warnings_that_appear_while_serving_are_printed_once(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        config = root / "hubgen.yaml"
+        config.write_text(config.read_text() + "paginat: 3\n")
+        assert wait_until(lambda: any("unknown key 'paginat'" in line for line in site.lines))
+        post = root / "content/posts/third.md"
+        post.write_text(post.read_text() + "\nMore.\n")
+        assert wait_until(lambda: sum("Rebuilt" in line for line in site.lines) >= 2)
+        _, printed = site.stop()
+    assert printed.count("unknown key 'paginat'") == 1
