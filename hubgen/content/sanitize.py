@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -33,9 +33,9 @@ _CLEANER = nh3.Cleaner(
     allowed_classes={"a": {"mention", "hashtag"}},
 )
 
-_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]"
-_MENTION = r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
-_HASHTAG = r"(?<![\w&#/])#([^\W\d_][\w]*|\d+[^\W\d][\w]*)"
+BARE_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]"
+MENTION = r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
+HASHTAG = r"(?<![\w&#/])#([^\W\d_][\w]*|\d+[^\W\d][\w]*)"
 
 
 _SITE_LINK = re.compile(r'href="/(?!/)')
@@ -84,29 +84,68 @@ def hashtag_url(tag: str, platform: str, source_url: str = "") -> str:
     return ""
 
 
-class _LinkPattern(InlineProcessor):
-    """Turns a matched bare URL, @mention or #hashtag into a link."""
+_AUTOLINK = re.compile(f"(?P<url>{BARE_URL})|(?P<mention>{MENTION})|(?P<hashtag>{HASHTAG})")
+_NO_AUTOLINKS_IN = {"a", "code", "pre"}
 
-    def __init__(self, pattern: str, md: markdown.Markdown, kind: str, community: Community):
-        super().__init__(pattern, md)
-        self.kind = kind
+
+class _AutoLinks(Treeprocessor):
+    """Bare URLs, @mentions and #hashtags become links, outside links and code only.
+
+    It runs after the inline patterns, so the text of a Markdown link (`[@x](url)`) is
+    never linked a second time.
+    """
+
+    def __init__(self, md: markdown.Markdown, community: Community):
+        super().__init__(md)
         self.community = community
 
-    def handleMatch(self, m: re.Match[str], data: str):
-        text = m.group(0)
-        if self.kind == "url":
-            href = text
-        elif self.kind == "mention":
-            href = mention_url(m.group(1), self.community.platform, self.community.source_url)
-        else:
-            href = hashtag_url(m.group(1), self.community.platform, self.community.source_url)
-        if not href:
-            return text, m.start(0), m.end(0)
-        element = ET.Element("a", {"href": href})
-        if self.kind != "url":
-            element.set("class", self.kind)
-        element.text = text
-        return element, m.start(0), m.end(0)
+    def run(self, root: ET.Element) -> None:
+        self._walk(root)
+
+    def _href(self, match: re.Match[str]) -> tuple[str, str]:
+        platform, source = self.community.platform, self.community.source_url
+        if match["url"]:
+            return match["url"], ""
+        if match["mention"]:
+            return mention_url(match[0], platform, source), "mention"
+        return hashtag_url(match[0], platform, source), "hashtag"
+
+    def _split(self, text: str) -> tuple[str, list[ET.Element]]:
+        """Text before the first link, and the links (each with the text after it as tail)."""
+        head, links, last = text, [], 0
+        for match in _AUTOLINK.finditer(text):
+            href, kind = self._href(match)
+            if not href:
+                continue
+            link = ET.Element("a", {"href": href})
+            if kind:
+                link.set("class", kind)
+            link.text = match[0]
+            if links:
+                links[-1].tail = text[last:match.start()]
+            else:
+                head = text[:match.start()]
+            links.append(link)
+            last = match.end()
+        if links:
+            links[-1].tail = text[last:]
+        return head, links
+
+    def _walk(self, element: ET.Element) -> None:
+        if element.tag in _NO_AUTOLINKS_IN:
+            return
+        children = list(element)
+        if element.text:
+            element.text, links = self._split(element.text)
+            for offset, link in enumerate(links):
+                element.insert(offset, link)
+        for child in children:
+            self._walk(child)
+            if child.tail:
+                child.tail, links = self._split(child.tail)
+                position = list(element).index(child) + 1
+                for offset, link in enumerate(links):
+                    element.insert(position + offset, link)
 
 
 class _CommunitySubset(Extension):
@@ -123,11 +162,8 @@ class _CommunitySubset(Extension):
         for name in ("image_link", "image_reference", "short_image_ref", "reference",
                      "short_reference"):
             md.inlinePatterns.deregister(name)
-        md.inlinePatterns.register(_LinkPattern(_URL, md, "url", self.community), "bare-url", 124)
-        md.inlinePatterns.register(_LinkPattern(_MENTION, md, "mention", self.community),
-                                   "mention", 123)
-        md.inlinePatterns.register(_LinkPattern(_HASHTAG, md, "hashtag", self.community),
-                                   "hashtag", 122)
+        # After the inline patterns (20), before serialising (10).
+        md.treeprocessors.register(_AutoLinks(md, self.community), "community-autolinks", 15)
 
 
 class Community:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from hubgen.content.markdown import shorten
-from hubgen.content.sanitize import _HASHTAG, _MENTION
+from hubgen.content.sanitize import HASHTAG, MENTION
 from hubgen.errors import UsageError
 from hubgen.importers.fetching import Fetcher
 from hubgen.importers.html_markdown import autolinks_alone, http_address
@@ -144,9 +144,9 @@ def _facet_piece(marked: MarkedText, segment: str, features: list[JsonValue]) ->
             if segment == uri and autolinks_alone(uri):
                 return marked.keep(uri)
             return marked.link(marked.text(segment), uri)
-        if kind.endswith("#mention") and re.fullmatch(_MENTION, segment):
+        if kind.endswith("#mention") and re.fullmatch(MENTION, segment):
             return marked.keep(segment)
-        if kind.endswith("#tag") and re.fullmatch(_HASHTAG, segment):
+        if kind.endswith("#tag") and re.fullmatch(HASHTAG, segment):
             return marked.keep(segment)
     return marked.text(segment)
 
@@ -217,7 +217,7 @@ def _quoted(record: JsonValue | None, marked: MarkedText) -> list[str]:
     author = record.get("author")
     handle = author.text("handle", required=False) if author is not None else ""
     line = marked.link(marked.text("quoted post"), _post_address(handle, did, rkey))
-    if handle and re.fullmatch(_MENTION, f"@{handle}"):
+    if handle and re.fullmatch(MENTION, f"@{handle}"):
         line += marked.text(" by ") + marked.keep(f"@{handle}")
     elif handle:
         line += marked.text(f" by @{handle}")

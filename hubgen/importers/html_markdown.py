@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from hubgen.content.sanitize import _HASHTAG, _MENTION, _URL, hashtag_url, mention_url, xml_safe
+from hubgen.content.sanitize import BARE_URL, HASHTAG, MENTION, hashtag_url, mention_url, xml_safe
 from hubgen.importers.markdown_subset import MarkedText, markdown_from_text
 
 DROPPED = {"script", "style", "template", "iframe", "frame", "frameset", "object", "embed",
@@ -71,10 +71,10 @@ class LinkContext:
         if label.startswith("@"):
             candidates = [self.mentions.get(href.lower().rstrip("/"), ""), label]
             for handle in candidates:
-                if handle and re.fullmatch(_MENTION, handle) and _same_address(
+                if handle and re.fullmatch(MENTION, handle) and _same_address(
                         mention_url(handle, self.platform, self.source_url), href):
                     return handle
-        elif label.startswith("#") and re.fullmatch(_HASHTAG, label) and _same_address(
+        elif label.startswith("#") and re.fullmatch(HASHTAG, label) and _same_address(
                 hashtag_url(label, self.platform, self.source_url), href):
             return label
         return ""
@@ -82,7 +82,7 @@ class LinkContext:
 
 def autolinks_alone(url: str) -> bool:
     """True when the renderer turns `url`, written bare, into a link to exactly `url`."""
-    return re.fullmatch(_URL, url) is not None
+    return re.fullmatch(BARE_URL, url) is not None
 
 
 class _Converter:

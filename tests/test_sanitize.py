@@ -1,0 +1,40 @@
+"""Community text: the Markdown subset, its automatic links, and the allowlist."""
+
+from __future__ import annotations
+
+from lxml import html
+
+from hubgen.content.sanitize import Community
+
+SOURCE = "https://social.example/@brand/1"
+
+
+def _render(text: str) -> html.HtmlElement:
+    return html.fragment_fromstring(Community().render(text, "mastodon", SOURCE),
+                                    create_parent="div")
+
+
+def test_bare_urls_mentions_and_hashtags_become_links_with_ugc_rel():
+    page = _render("Hi @kim@social.example, see https://x.example/a?b=1. #ColdBrew")
+    links = {a.text: (a.get("href"), a.get("rel")) for a in page.iter("a")}
+    assert links == {
+        "@kim@social.example": ("https://social.example/@kim", "nofollow ugc noopener"),
+        "https://x.example/a?b=1": ("https://x.example/a?b=1", "nofollow ugc noopener"),
+        "#ColdBrew": ("https://social.example/tags/ColdBrew", "nofollow ugc noopener"),
+    }
+
+
+def test_link_text_and_code_are_never_linked_a_second_time():
+    page = _render("[@x and #y](https://ok.example/) and [see https://a.example](https://b.example)"
+                   " `#code @code https://c.example`")
+    assert [a.get("href") for a in page.iter("a")] == ["https://ok.example/",
+                                                       "https://b.example"]
+    assert not page.xpath("//a//a")
+    assert page.xpath("string(//code)") == "#code @code https://c.example"
+
+
+def test_raw_html_shows_as_text_and_unsafe_links_lose_their_href():
+    page = _render('<img src=x onerror=alert(1)> [x](javascript:alert(1)) [y](data:text/html,1)')
+    assert not page.xpath("//img")
+    assert "<img src=x onerror=alert(1)>" in page.text_content()
+    assert [a.get("href") for a in page.iter("a")] == [None, None]
