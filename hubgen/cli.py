@@ -7,7 +7,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,6 +59,34 @@ def build_moment() -> datetime | None:
     except (ValueError, OverflowError, OSError):
         raise click.UsageError(f"SOURCE_DATE_EPOCH must be a Unix time in seconds, "
                                f"got {value!r}") from None
+
+
+def _build_failed(exc: SourceErrors) -> str:
+    errors = sum(1 for d in exc.diagnostics if d.is_error)
+    return f"Build failed: {_plural(errors, 'error')}; the previous output is untouched."
+
+
+@contextmanager
+def reporting_errors(root: Path, failed: str | Callable[[SourceErrors], str] = "",
+                     before: Callable[[], None] | None = None) -> Iterator[None]:
+    """Turn hubgen's errors into what a user reads: the diagnostics, then exit 1 (2 for usage).
+
+    `failed` is said after source errors (what did not happen); `before` runs first (to
+    take a progress bar off the terminal).
+    """
+    try:
+        yield
+    except (SourceErrors, UsageError, HubgenError) as exc:
+        if before is not None:
+            before()
+        if isinstance(exc, SourceErrors):
+            print_diagnostics(exc.diagnostics, root)
+            note = failed(exc) if callable(failed) else failed
+            if note:
+                click.echo(note, err=True)
+            sys.exit(EXIT_SOURCE_ERRORS)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_SOURCE_ERRORS)
 
 
 def _plural(count: int, word: str) -> str:
@@ -181,23 +210,8 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
                            future=future, base_url=base_url, strict=strict, now=build_moment())
     progress = _Progress(enabled=not quiet and sys.stderr.isatty() and not os.environ.get("CI"))
     started = time.perf_counter()
-    try:
+    with reporting_errors(root, _build_failed, before=progress.stop):
         result = build_site(options, progress=progress)
-    except SourceErrors as exc:
-        progress.stop()
-        print_diagnostics(exc.diagnostics, root)
-        errors = sum(1 for d in exc.diagnostics if d.is_error)
-        click.echo(f"Build failed: {_plural(errors, 'error')}; the previous output is untouched.",
-                   err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
-    except UsageError as exc:
-        progress.stop()
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except HubgenError as exc:
-        progress.stop()
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
     progress.stop()
     print_diagnostics(result.warnings, root)
     if not quiet:
@@ -302,18 +316,9 @@ def _new_content(kind: str, title: str, slug: str | None, config_file: Path | No
     from hubgen.build.pipeline import load_site_config
     from hubgen.scaffold import new_content
 
-    try:
+    with reporting_errors(Path.cwd()):
         config, _ = load_site_config(BuildOptions(root=Path.cwd(), config_file=config_file))
         path = new_content(kind, title, config, slug=slug, now=build_moment())
-    except SourceErrors as exc:
-        print_diagnostics(exc.diagnostics, Path.cwd())
-        sys.exit(EXIT_SOURCE_ERRORS)
-    except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except HubgenError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
     click.echo(display_path(path, Path.cwd()))
 
 
@@ -374,7 +379,7 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
 
     root = Path.cwd()
     options = BuildOptions(root=root, config_file=config_file, now=build_moment())
-    try:
+    with reporting_errors(root, "Nothing was published."):
         config, _ = load_site_config(options)
         diagnostics = Diagnostics()
         targets = read_targets(config, diagnostics)
@@ -383,16 +388,6 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
         chosen = choose_target(targets, target, config)
         result = build_site(options)
         report = ship(chosen, result, dry_run=dry_run, log=click.echo)
-    except SourceErrors as exc:
-        print_diagnostics(exc.diagnostics, root)
-        click.echo("Nothing was published.", err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
-    except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except HubgenError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
     counts = (f"{len(report.added)} added, {len(report.updated)} updated, "
               f"{len(report.removed)} removed")
     if dry_run:
@@ -457,18 +452,8 @@ def import_thread(platform: str, source: str | None, url: str | None, api_base: 
     options = ImportOptions(platform=platform, source=source, url=url, api_base=api_base,
                             source_url=source_url, slug=slug, title=title, tags=tag_list,
                             status=status, force=force, root=root, config_file=config_file)
-    try:
+    with reporting_errors(root, "Import failed; nothing written."):
         report = run_import(options)
-    except SourceErrors as exc:
-        print_diagnostics(exc.diagnostics, root)
-        click.echo("Import failed; nothing written.", err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
-    except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except HubgenError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_SOURCE_ERRORS)
     print_diagnostics(report.warnings, root)
     for line in report_lines(report, root):
         click.echo(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
 import os
 import re
@@ -13,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
@@ -95,3 +97,37 @@ def wait_until(condition, timeout: float = 10.0, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return condition()
+
+
+class _StaticHandler(SimpleHTTPRequestHandler):
+    """Serves a built folder quietly, adding the headers a host would add."""
+
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def end_headers(self) -> None:
+        for name, value in self.extra:
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def static_server(folder: Path, headers: list[str] | None = None) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 at a free port, with 'Name: value' headers on every
+    response; yields the base URL."""
+    extra = tuple(tuple(h.split(": ", 1)) for h in headers or [])
+    handler = functools.partial(type("Handler", (_StaticHandler,), {"extra": extra}),
+                                directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

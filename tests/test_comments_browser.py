@@ -9,14 +9,10 @@ internet. The Mastodon and Bluesky APIs are played by tests/fediverse_stub.py.
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,6 +20,7 @@ from browser import chromium
 from conftest import run_hubgen
 from fediverse_stub import XSS, Stub, fediverse_stub
 from playwright.sync_api import BrowserContext, Page, Request, Route
+from serving import static_server
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 STAND_IN = "window.__providerLoaded = (window.__providerLoaded || 0) + 1;"
@@ -32,28 +29,6 @@ SITE_URL = "https://comments.example/"
 
 
 # ------------------------------------------------------------------ serving and watching
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def static_server(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @dataclass

@@ -6,20 +6,16 @@ change nothing, and clear errors for a bad `publish:` section or a failed build.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import all_files, run_hubgen
+from serving import static_server
 
 from hubgen.config import load_config
 from hubgen.errors import Diagnostics, UsageError
@@ -470,37 +466,6 @@ def test_the_policy_follows_what_pages_load(hub):
         (root / "public/_redirects").read_text().splitlines()
 
 
-class _HostHandler(SimpleHTTPRequestHandler):
-    """Serves the output folder with the headers a host would add from `_headers`."""
-
-    extra: tuple[tuple[str, str], ...] = ()
-
-    def end_headers(self) -> None:
-        for name, value in self.extra:
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def host(folder: Path, headers: list[str]) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 with these 'Name: value' headers on every response."""
-    extra = tuple(tuple(h.split(": ", 1)) for h in headers)
-    handler = functools.partial(type("Handler", (_HostHandler,), {"extra": extra}),
-                                directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 _WATCH_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
@@ -529,7 +494,7 @@ def test_the_policy_lets_the_site_and_its_comments_work_in_a_browser(hub):
         route.fulfill(status=200, content_type="text/javascript",
                       body="window.__giscus = true;")
 
-    with host(root / "public", every_file) as base, chromium() as browser:
+    with static_server(root / "public", every_file) as base, chromium() as browser:
         page = browser.new_page()
         page.add_init_script(_WATCH_VIOLATIONS)
         page.route("**/*", intercept)
