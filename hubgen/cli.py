@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -386,8 +388,15 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
         if diagnostics.errors:
             raise SourceErrors(diagnostics.errors)
         chosen = choose_target(targets, target, config)
-        result = build_site(options)
-        report = ship(chosen, result, dry_run=dry_run, log=click.echo)
+        if dry_run:
+            # A dry run changes nothing, the output folder included: it builds elsewhere.
+            with tempfile.TemporaryDirectory(prefix="hubgen-dry-run-") as elsewhere:
+                result = build_site(dataclasses.replace(options,
+                                                        output=Path(elsewhere) / "site"))
+                report = ship(chosen, result, dry_run=True, log=click.echo)
+        else:
+            result = build_site(options)
+            report = ship(chosen, result, dry_run=False, log=click.echo)
     counts = (f"{len(report.added)} added, {len(report.updated)} updated, "
               f"{len(report.removed)} removed")
     if dry_run:

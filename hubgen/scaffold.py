@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hubgen.config import CONFIG_NAME, Config
+from hubgen.content.dates import date_from_filename
 from hubgen.content.slugs import slugify
 from hubgen.errors import HubgenError, UsageError
 
@@ -15,7 +17,7 @@ SITE_CONFIG = """\
 # The full list, with defaults: `hubgen schema` prints a JSON Schema your editor can use.
 
 # The hub's name, shown in the header, the <title> of every page and the feeds.
-title: {title}
+title: {quoted_title}
 # Where the hub will live: an absolute URL. A subpath (https://example.com/hub/) is kept in
 # every link.
 url: https://hub.example.com/
@@ -26,9 +28,9 @@ language: en
 # Dates written without an offset are read in this IANA timezone.
 timezone: UTC
 # The default author of posts and feeds.
-author: {{name: {title} Team, email: hello@example.com}}
+author: {{name: {quoted_team}, email: hello@example.com}}
 # The brand, and the people.yaml keys who speak for it (their replies count as the brand's).
-brand: {{name: {title}, people: [team]}}
+brand: {{name: {quoted_title}, people: [team]}}
 # How many posts a list page shows.
 paginate: 10
 # The main navigation.
@@ -116,10 +118,13 @@ def new_site(folder: Path, now: datetime | None = None) -> list[Path]:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} is not empty; hubgen new site needs a new or empty folder")
     moment = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
-    title = folder.resolve().name.replace("-", " ").replace("_", " ").title() or "My Hub"
+    words = folder.resolve().name.replace("-", " ").replace("_", " ").split()
+    title = " ".join(word[:1].upper() + word[1:] for word in words) or "My Hub"
     stamp = moment.strftime("%Y-%m-%d %H:%M")
     files = {
-        CONFIG_NAME: SITE_CONFIG.format(title=title),
+        CONFIG_NAME: SITE_CONFIG.format(quoted_title=json.dumps(title, ensure_ascii=False),
+                                        quoted_team=json.dumps(f"{title} Team",
+                                                               ensure_ascii=False)),
         "content/people.yaml": SITE_PEOPLE,
         f"content/posts/{moment:%Y-%m-%d}-welcome.md": SITE_POST.format(date=stamp),
         "content/pages/about.md": SITE_PAGE,
@@ -151,6 +156,25 @@ def _write_new(path: Path, text: str) -> Path:
     return path
 
 
+# Top-level paths the built site uses for its own lists (with the default permalinks).
+_GENERATED = {"page", "posts", "threads", "tags", "people", "feed.xml", "atom.xml",
+              "sitemap.xml", "robots.txt", "404.html"}
+
+
+def _refuse_taken_slug(kind: str, slug: str, content: Path) -> None:
+    """A new file whose URL another item (or a list of the site) already has is refused."""
+    folder = {"post": "posts", "page": "pages", "thread": "threads"}[kind]
+    suffix = ".yaml" if kind == "thread" else ".md"
+    taken = [path for path in (content / folder).glob(f"*{suffix}")
+             if slugify(date_from_filename(path.stem, UTC)[1]) == slug]
+    if taken:
+        raise ScaffoldRefused(f"{taken[0]} already has the slug '{slug}'; two items cannot "
+                              "share a URL. Choose another title, or pass --slug.")
+    if kind == "page" and slug in _GENERATED:
+        raise ScaffoldRefused(f"/{slug}/ is a page the site makes itself; choose another "
+                              "title, or pass --slug.")
+
+
 def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -164,6 +188,7 @@ def new_content(kind: str, title: str, config: Config, slug: str | None = None,
     moment = (now or datetime.now(UTC)).astimezone(config.tz).replace(second=0, microsecond=0)
     author = config.brand.people[0] if config.brand.people else config.author.name
     content = config.root / "content"
+    _refuse_taken_slug(kind, slug, content)
     if kind == "post":
         lines = ["---", f"title: {_yaml_text(title)}", f"date: {moment:%Y-%m-%d %H:%M}",
                  "tags: []"]

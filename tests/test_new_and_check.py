@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_hubgen
+from conftest import all_files, parse_html, run_hubgen
 
 DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 
@@ -48,7 +48,7 @@ def test_new_post_page_and_thread_fill_in_front_matter_and_never_overwrite(hub):
     assert "draft: true" in text
     again = run_hubgen("new", "post", "Café: the “first” steps", cwd=root, env=DAY)
     assert again.code == 1
-    assert "already exists; hubgen new never overwrites" in again.err
+    assert "already has the slug 'cafe-the-first-steps'" in again.err
     assert (root / post.out.strip()).read_text() == text
     page = run_hubgen("new", "page", "Code of conduct", cwd=root)
     assert page.out.strip() == "content/pages/code-of-conduct.md"
@@ -100,3 +100,43 @@ def test_check_reports_build_errors_drafts_scheduled_and_the_listening_report(hu
     [finding] = json.loads(failed.out)["findings"]
     assert (finding["path"], finding["line"], finding["column"]) == \
         ("content/posts/launch.md", 3, 7)
+
+
+def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
+    root = hub("minimal")
+    post = run_hubgen("new", "post", "Second", cwd=root)
+    assert post.code == 1
+    assert "2026-03-05-second.md already has the slug 'second'" in post.err
+    page = run_hubgen("new", "page", "Threads", cwd=root)
+    assert page.code == 1 and "/threads/ is a page the site makes itself" in page.err
+    empty = run_hubgen("new", "page", "???", cwd=root)
+    assert empty.code == 2 and "makes an empty slug" in empty.err
+    thread = run_hubgen("new", "thread", "Decaf debate", cwd=root)
+    assert thread.code == 0
+    again = run_hubgen("new", "thread", "Decaf debate", cwd=root)
+    assert again.code == 1 and "already" in again.err
+
+
+def test_new_site_quotes_any_folder_name_into_a_valid_config(tmp_path):
+    assert run_hubgen("new", "site", "acme #1: it's [beta]", cwd=tmp_path).code == 0
+    root = tmp_path / "acme #1: it's [beta]"
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0 and built.err == "", built.err
+    assert parse_html(root / "public/index.html").xpath("//title")[0].text == \
+        "Acme #1: It's [beta]"
+
+
+def test_publish_dry_run_leaves_the_output_folder_alone(hub, tmp_path):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + f"publish: {{mirror: {{type: rsync, destination: "
+                      f"{tmp_path / 'mirror'}}}}}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nChanged.\n")
+    before = all_files(root / "public")
+    result = run_hubgen("publish", "--dry-run", cwd=root)
+    assert result.code == 0, result.err
+    assert "(nothing was changed)" in result.out
+    assert all_files(root / "public") == before
+    assert not (tmp_path / "mirror").exists() or not any((tmp_path / "mirror").iterdir())

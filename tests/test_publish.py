@@ -648,3 +648,26 @@ def test_an_unknown_target_on_the_command_line(hub):
     assert run.code == 2
     assert "unknown publish target 'pagse'; did you mean 'pages'?" in run.err
     assert not (root / "public").exists()
+
+
+def test_git_refuses_to_publish_over_the_hubs_own_sources(hub, tmp_path):
+    remote = bare_repository(tmp_path / "origin.git")
+    root = make_git_hub(hub, "  pages: {type: git, repository: origin, branch: main}\n")
+    git("remote", "add", "origin", str(remote), cwd=root)
+    git("push", "--quiet", "origin", "main", cwd=root)
+    before = branch_log(remote, "main")
+    result = publish(root)
+    assert result.code == 1
+    assert "holds a hub's sources (hubgen.yaml or content/)" in result.err
+    assert branch_log(remote, "main") == before
+
+
+def test_git_reaches_the_remote_with_the_hubs_own_access_settings(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = make_git_hub(hub, "  pages: {type: git, repository: \"https://example.invalid/site.git\"}\n")
+    # A URL rewrite kept in the hub's repository (as actions/checkout keeps its token
+    # header there) must apply to the publish too.
+    git("config", f"url.{remote}.insteadOf", "https://example.invalid/site.git", cwd=root)
+    result = publish(root)
+    assert result.code == 0, result.err
+    assert "index.html" in tree_files(remote)

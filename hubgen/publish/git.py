@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,15 +30,40 @@ _IDENT = re.compile(r"(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}")
 class _Scratch:
     """The temporary bare repository a publish works in, with its own index file."""
 
-    def __init__(self, git: str, folder: Path):
+    def __init__(self, git: str, folder: Path, root: Path):
         self.git = git
         self.folder = folder
-        self.env = clean_environment({"GIT_INDEX_FILE": str(folder / "hubgen-index")})
+        self.env = clean_environment({"GIT_INDEX_FILE": str(folder / "hubgen-index"),
+                                      **_access_settings(git, root)})
 
     def run(self, *args: str, what: str, input_text: str | None = None,
             env: dict[str, str] | None = None) -> str:
         return run_tool([self.git, f"--git-dir={self.folder}", *args], what=what,
                         env={**self.env, **(env or {})}, input_text=input_text).stdout
+
+
+def _access_settings(git: str, root: Path) -> dict[str, str]:
+    """The hub repository's settings for reaching remotes (tokens, credential helpers, URL
+    rewrites, ssh command), as GIT_CONFIG_* variables for the scratch repository.
+
+    actions/checkout, for one, keeps its token in the checkout's http.*.extraheader.
+    """
+    listed = subprocess.run(
+        [git, "-C", str(root), "config", "--get-regexp",
+         r"^(http\..*|credential\..*|url\..*|core\.sshcommand)$"],
+        capture_output=True, text=True, env=clean_environment(), check=False)
+    if listed.returncode != 0:
+        return {}
+    env: dict[str, str] = {}
+    count = 0
+    for line in listed.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    if count:
+        env["GIT_CONFIG_COUNT"] = str(count)
+    return env
 
 
 def _looks_like_url(value: str) -> bool:
@@ -180,9 +206,16 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         folder = Path(temporary) / "scratch.git"
         run_tool([git, "init", "--quiet", "--bare", str(folder)],
                  what="making a scratch repository")
-        scratch = _Scratch(git, folder)
+        scratch = _Scratch(git, folder, root)
         log(f"Reading {target.branch} of {repository}")
         parent = _fetch_tip(scratch, repository, target.branch)
+        if parent is not None and scratch.run("ls-tree", "--name-only", parent, "--",
+                                              "hubgen.yaml", "content",
+                                              what="reading the branch").strip():
+            raise PublishError(
+                f"{target.branch} of {repository} holds a hub's sources (hubgen.yaml or "
+                "content/); publishing there would replace them with the built site. "
+                "Publish to a branch of its own, e.g. branch: gh-pages.")
 
         files = site_files(result.output)
         extras = Path(temporary) / "extras"
