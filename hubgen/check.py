@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
@@ -116,6 +117,15 @@ class _Checker:
             hint: str = "") -> None:
         source = self.sources.get(output)
         line = _line_of(source, needle)
+        if line == 0 and needle:
+            # Not written in the page's own source: a link the config or a template makes,
+            # the same on every page. Name the config when it holds it, and say it once.
+            config_line = _line_of(self.config.path, needle)
+            source = self.config.path if config_line else None
+            line = config_line
+            message = re.sub(r" \(on [^)]*\)", "", message)
+            if any(f.message == message for f in self.report.findings):
+                return
         path = display_path(source, self.root) if source is not None else f"(output) {output}"
         self.report.findings.append(Finding(kind, severity, path, line, 1 if line else 0,
                                             message, hint))
@@ -146,7 +156,7 @@ class _Checker:
             for tag, attribute, link in self.page(output).links:
                 if link.startswith(("mailto:", "tel:", "data:", "javascript:")):
                     continue
-                if link.startswith("http://") and secure:
+                if link[:7].lower() == "http://" and secure:
                     resource = tag in _RESOURCE_TAGS or (tag == "link" and attribute == "href")
                     self.add("mixed-content", "error" if resource else "warning", output, link,
                              f"{'loads' if resource else 'links to'} {link} over plain http "
@@ -157,11 +167,13 @@ class _Checker:
                 if f"{parts.scheme}://{parts.netloc}" != origin:
                     continue
                 path = unquote(parts.path)
+                if path + "/" == base:
+                    path = base
                 if not path.startswith(base):
                     self.add("link", "error", output, link,
                              f"{link} points outside the site's base path {base}",
-                             f"write site links root-relative ({'/' + link.lstrip('/')}) "
-                             "and hubgen adds the base path.")
+                             "write site links root-relative (/about/) and hubgen adds the "
+                             "base path.")
                     continue
                 target = self.target_file(path[len(base) - 1:])
                 if target is None:

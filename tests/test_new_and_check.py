@@ -140,3 +140,13 @@ def test_publish_dry_run_leaves_the_output_folder_alone(hub, tmp_path):
     assert "(nothing was changed)" in result.out
     assert all_files(root / "public") == before
     assert not (tmp_path / "mirror").exists() or not any((tmp_path / "mirror").iterdir())
+
+
+def test_a_broken_menu_link_is_reported_once_at_its_line_in_the_config(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "menu:\n  - {title: Gone, url: /gone/}\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    assert result.out.count("broken link: /gone/") == 1
+    assert "hubgen.yaml:11:1: error: broken link: /gone/ leads to no page" in result.out
