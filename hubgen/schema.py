@@ -12,6 +12,7 @@ from hubgen.comments import providers
 from hubgen.comments.providers import PROVIDERS
 from hubgen.comments.settings import LOADS, PLACES
 from hubgen.config import Config, schema_keys
+from hubgen.publish.targets import GitTarget, HostTarget, RsyncTarget
 
 SCHEMA_ID = "https://hubgen.example/schema/hubgen.schema.json"
 
@@ -106,6 +107,27 @@ def _comments_schema() -> dict[str, Any]:
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
+def _publish_schema() -> dict[str, Any]:
+    """Named targets; each one's settings by its type (the dataclasses of publish.targets)."""
+    kinds = {"git": GitTarget, "rsync": RsyncTarget, "netlify": HostTarget,
+             "cloudflare": HostTarget}
+    variants = []
+    for kind, cls in kinds.items():
+        properties: dict[str, Any] = {"type": {"const": kind}}
+        required = ["type"]
+        for fld in dataclasses.fields(cls):
+            if fld.name in ("name", "kind", "position"):
+                continue
+            properties[fld.name] = _type_schema(typing.get_type_hints(cls)[fld.name])
+            if fld.default is dataclasses.MISSING and \
+                    fld.default_factory is dataclasses.MISSING:
+                required.append(fld.name)
+        variants.append({"type": "object", "properties": properties, "required": required,
+                         "additionalProperties": False})
+    return {"type": "object", "properties": {"default": {"type": "string"}},
+            "additionalProperties": {"oneOf": variants}}
+
+
 def config_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of hubgen.yaml."""
     schema = _object_schema(Config)
@@ -114,6 +136,8 @@ def config_schema() -> dict[str, Any]:
             schema["properties"][key]["description"] = text
     schema["properties"]["comments"] = {**_comments_schema(),
                                         "description": DESCRIPTIONS["comments"]}
+    schema["properties"]["publish"] = {**_publish_schema(),
+                                       "description": DESCRIPTIONS["publish"]}
     schema["properties"]["url"].update({"format": "uri", "pattern": "^https?://"})
     schema["properties"]["paginate"]["minimum"] = 1
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,

@@ -44,3 +44,18 @@ def test_a_typo_and_a_wrong_type_are_caught_by_the_schema():
     assert any("'paginat' was unexpected" in m for m in messages)
     assert any("'ten' is not of type 'integer'" in m for m in messages)
     assert any("'disqs' is not one of" in m for m in messages)
+
+
+def test_publish_targets_and_a_new_sites_config_are_described(tmp_path):
+    validator = jsonschema.Draft202012Validator(json.loads(SHIPPED.read_text()))
+    typo = {"title": "T", "url": "https://x.example/",
+            "publish": {"pages": {"type": "gti", "repositry": "origin"}}}
+    assert list(validator.iter_errors(typo))
+    fine = {"title": "T", "url": "https://x.example/",
+            "publish": {"default": "pages", "pages": {"type": "git", "branch": "gh-pages"},
+                        "box": {"type": "rsync", "destination": "/srv/hub", "options": ["-z"]},
+                        "cf": {"type": "cloudflare", "project": "hub"}}}
+    assert not list(validator.iter_errors(fine))
+    assert run_hubgen("new", "site", "fresh", cwd=tmp_path).code == 0
+    config = tmp_path / "fresh/hubgen.yaml"
+    jsonschema.validate(load_yaml(config.read_text(), config), json.loads(SHIPPED.read_text()))
