@@ -7,6 +7,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,16 +85,21 @@ def test_a_taken_port_moves_to_the_next_one(hub):
         blocker.close()
 
 
-def _session(root: Path, drafts: bool = True) -> ServeSession:
+@contextmanager
+def running(root: Path, drafts: bool = True) -> Iterator[ServeSession]:
+    """A serve session on a free port, stopped (threads joined) however the test ends."""
     options = BuildOptions(root=root, drafts=drafts, future=drafts)
-    return ServeSession(ServeOptions(options, port=0))
+    session = ServeSession(ServeOptions(options, port=0))
+    session.start()
+    try:
+        yield session
+    finally:
+        session.stop()
 
 
 def test_twenty_quick_saves_lead_to_at_most_two_rebuilds(hub):
     root = hub("minimal")
-    session = _session(root)
-    session.start()
-    try:
+    with running(root) as session:
         post = root / "content/posts/third.md"
         text = post.read_text()
         before = session.rebuilder.builds
@@ -103,15 +110,11 @@ def test_twenty_quick_saves_lead_to_at_most_two_rebuilds(hub):
             "posts/the-third/index.html", b""))
         time.sleep(0.5)
         assert 1 <= session.rebuilder.builds - before <= 2
-    finally:
-        session.stop()
 
 
 def test_an_atomic_save_is_seen_and_editor_temp_files_are_not(hub):
     root = hub("minimal")
-    session = _session(root)
-    session.start()
-    try:
+    with running(root) as session:
         before = session.rebuilder.builds
         for name in (".third.md.swp", "third.md~", ".#third.md", "4913", "third.md.tmp"):
             (root / "content/posts" / name).write_text("junk")
@@ -128,8 +131,6 @@ def test_an_atomic_save_is_seen_and_editor_temp_files_are_not(hub):
         temporary.write_text(config.read_text().replace("Minimal Hub", "Renamed Hub"))
         os.replace(temporary, config)
         assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
-    finally:
-        session.stop()
 
 
 def test_requests_during_rebuilds_always_get_whole_pages_and_run_in_parallel(hub):
@@ -189,23 +190,15 @@ def test_a_broken_file_shows_an_overlay_and_the_fix_clears_it(hub):
 
 def test_no_drafts_serves_exactly_what_build_publishes(hub):
     root = hub("minimal")
-    session = _session(root, drafts=False)
-    session.start()
-    try:
+    with running(root, drafts=False) as session:
         served = session.state.snapshot.files
-    finally:
-        session.stop()
     built = build_site(BuildOptions(root=root), write=False).files
     assert served == built
-    drafts = _session(root)
-    drafts.start()
-    try:
+    with running(root) as drafts:
         page = drafts.state.snapshot.files["posts/draft/index.html"]
         assert b'badge--draft">Draft' in page
         future = drafts.state.snapshot.files["posts/from-the-future/index.html"]
         assert b'badge--scheduled">Scheduled' in future
-    finally:
-        drafts.stop()
 
 
 def test_a_first_build_that_fails_still_serves_the_overlay_until_fixed(hub):
@@ -236,9 +229,7 @@ def test_polling_watches_too(hub, option):
 
 def test_incremental_serving_equals_a_clean_build_after_many_edits(hub):
     root = hub("minimal")
-    session = _session(root, drafts=False)
-    session.start()
-    try:
+    with running(root, drafts=False) as session:
         post = root / "content/posts/third.md"
         post.write_text(post.read_text().replace("tags: [listening]", "tags: [listening, new]"))
         assert wait_until(lambda: "tags/new/index.html" in session.state.snapshot.files)
@@ -246,17 +237,13 @@ def test_incremental_serving_equals_a_clean_build_after_many_edits(hub):
         assert wait_until(lambda: "posts/second/index.html" not in session.state.snapshot.files)
         time.sleep(0.4)
         served = session.state.snapshot.files
-    finally:
-        session.stop()
     assert served == build_site(BuildOptions(root=root, now=datetime.now(UTC)),
                                 write=False).files
 
 
 def test_rebuilds_go_on_after_the_config_vanishes_for_a_moment(hub):
     root = hub("minimal")
-    session = _session(root)
-    session.start()
-    try:
+    with running(root) as session:
         config = root / "hubgen.yaml"
         text = config.read_text()
         config.unlink()
@@ -265,28 +252,20 @@ def test_rebuilds_go_on_after_the_config_vanishes_for_a_moment(hub):
         config.write_text(text.replace("Minimal Hub", "Back Again Hub"))
         assert wait_until(lambda: b"Back Again Hub" in session.state.snapshot.files["index.html"])
         assert not session.state.snapshot.errors
-    finally:
-        session.stop()
 
 
 def test_a_templates_folder_made_while_serving_is_watched(hub):
     root = hub("minimal")
-    session = _session(root)
-    session.start()
-    try:
+    with running(root) as session:
         (root / "templates").mkdir()
         (root / "templates/404.html").write_text(
             '{% extends "base.html" %}{% block content %}<p>NEW-404</p>{% endblock %}')
         assert wait_until(lambda: b"NEW-404" in session.state.snapshot.files["404.html"])
-    finally:
-        session.stop()
 
 
 def test_a_reconnecting_page_resumes_from_its_last_event(hub):
     root = hub("minimal")
-    session = _session(root)
-    session.start()
-    try:
+    with running(root) as session:
         host, port = session.server.server_address[:2]
         current = session.state.snapshot.epoch
 
@@ -305,8 +284,6 @@ def test_a_reconnecting_page_resumes_from_its_last_event(hub):
         assert b"event: change" not in resumed
         stale = first_event("", "epoch=0")
         assert f"id: {current}".encode() in stale and b"event: change" in stale
-    finally:
-        session.stop()
 
 
 def test_warnings_that_appear_while_serving_are_printed_once(hub):
