@@ -100,7 +100,8 @@ def _atomic_write(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _remove_empty_parents(path: Path, stop: Path) -> None:
+def remove_empty_parents(path: Path, stop: Path) -> None:
+    """Remove the folders above `path` that became empty, up to (not including) `stop`."""
     parent = path.parent
     while parent != stop and parent.is_relative_to(stop):
         try:
@@ -186,7 +187,7 @@ def write_output(output: Path, files: dict[str, bytes]) -> WriteReport:
         if stale.is_file() and not stale.is_symlink():
             stale.unlink()
             report.removed.append(relative)
-            _remove_empty_parents(stale, output)
+            remove_empty_parents(stale, output)
 
     manifest = {"version": MANIFEST_VERSION, "generator": "hubgen", "files": sorted(files)}
     manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")

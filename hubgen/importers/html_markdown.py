@@ -269,26 +269,29 @@ class _Converter:
         return self.marked.link(content, href)
 
 
-def markdown_from_html(markup: str, links: LinkContext) -> str:
-    """Platform HTML as the thread Markdown subset."""
+def _fragment(markup: str) -> tuple[str, lxml_html.HtmlElement | None]:
+    """The markup made XML-safe, and its parsed tree (None when empty or unparseable)."""
     markup = xml_safe(markup or "")
     if not markup.strip():
-        return ""
+        return markup, None
     try:
-        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+        return markup, lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
-        return markdown_from_text(" ".join(markup.split()))
+        return markup, None
+
+
+def markdown_from_html(markup: str, links: LinkContext) -> str:
+    """Platform HTML as the thread Markdown subset."""
+    markup, root = _fragment(markup)
+    if root is None:
+        return markdown_from_text(" ".join(markup.split())) if markup.strip() else ""
     return "\n\n".join(_Converter(links).blocks(root)).strip()
 
 
 def plain_text_of_html(markup: str) -> str:
     """The words of an HTML fragment on one line (for titles)."""
-    markup = xml_safe(markup or "")
-    if not markup.strip():
-        return ""
-    try:
-        root = lxml_html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
+    markup, root = _fragment(markup)
+    if root is None:
         return " ".join(markup.split())
     for dropped in [el for el in root.iter() if isinstance(el.tag, str)
                     and el.tag.lower() in DROPPED]:

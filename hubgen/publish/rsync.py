@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from hubgen.build import BuildResult
-from hubgen.build.output import MANIFEST_NAME, read_manifest
+from hubgen.build.output import MANIFEST_NAME, read_manifest, remove_empty_parents
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import RsyncTarget
@@ -162,13 +162,7 @@ def _delete_here(destination: Path, stale: list[str], dry_run: bool) -> list[str
         if dry_run:
             continue
         path.unlink()
-        parent = path.parent
-        while parent != destination and parent.is_relative_to(destination):
-            try:
-                parent.rmdir()
-            except OSError:
-                break
-            parent = parent.parent
+        remove_empty_parents(path, destination)
     return removed
 
 
