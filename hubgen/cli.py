@@ -18,14 +18,17 @@ import click
 
 from hubgen import __version__
 from hubgen.build import BuildOptions, BuildResult, build_site
+from hubgen.build.workers import default_jobs
 from hubgen.config import CheckFailed, absolute_http_url
 from hubgen.content.markdown import shorten
 from hubgen.content.sanitize import plain
 from hubgen.errors import Diagnostic, HubgenError, SourceErrors, UsageError, display_path
 from hubgen.plan import Urls
+from hubgen.progress import BuildProgress, wants_progress
 
 EXIT_SOURCE_ERRORS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130   # what shells report for Ctrl-C
 
 
 def format_diagnostic(diagnostic: Diagnostic, root: Path | None, color: bool = False) -> str:
@@ -121,9 +124,31 @@ def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> 
                      "(hubgen build --report lists them)")
     stages = " · ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
     lines.append(f"  stages: {stages}")
+    if result.parsed >= 0:
+        lines.append(f"  cache: {_plural(result.parsed, 'source file')} parsed, "
+                     f"{result.rendered} of {result.page_count} pages rendered")
     if verbose:
+        lines += slowest_lines(result)
         lines += [f"  wrote {path}" for path in report.written]
         lines += [f"  removed {path}" for path in report.removed]
+    return lines
+
+
+def slowest_lines(result: BuildResult, count: int = 10) -> list[str]:
+    """The templates that cost the most in all, and the slowest pages, for --verbose."""
+    if not result.costs:
+        return []
+    by_template: dict[str, list[float]] = {}
+    for _, template, seconds in result.costs:
+        by_template.setdefault(template, []).append(seconds)
+    lines = ["  slowest templates (total, pages, mean):"]
+    for template, costs in sorted(by_template.items(), key=lambda kv: -sum(kv[1]))[:count]:
+        total = sum(costs)
+        lines.append(f"    {total:7.3f} s  {len(costs):6d}  {1000 * total / len(costs):7.2f} ms"
+                     f"  {template}")
+    lines.append("  slowest pages:")
+    for output, template, seconds in sorted(result.costs, key=lambda c: -c[2])[:count]:
+        lines.append(f"    {1000 * seconds:7.2f} ms  {output}  ({template})")
     return lines
 
 
@@ -147,36 +172,6 @@ def listening_report_lines(result: BuildResult, root: Path) -> list[str]:
     return lines
 
 
-class _Progress:
-    """A progress bar on a terminal, shown only once a build has run for a while."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        # How long a build runs before the bar appears; tests set it to 0.
-        self.delay = float(os.environ.get("HUBGEN_PROGRESS_DELAY", "0.5"))
-        self.started = time.perf_counter()
-        self.bar = None
-        self.task = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            if time.perf_counter() - self.started < self.delay:
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-            self.bar = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                                console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("render", total=total)
-        self.bar.update(self.task, completed=done)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hubgen")
 def cli() -> None:
@@ -193,11 +188,18 @@ def cli() -> None:
 @click.option("--base-url", help="Build for another URL, e.g. a preview host.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list every file written and removed.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also list the slowest templates and pages, and every file written and "
+                   "removed.")
 @click.option("--report", is_flag=True,
               help="List community questions still waiting for a brand reply.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for reading and rendering (default: one per core).")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the build cache (.hubgen-cache/).")
 def build(config_file: Path | None, output: Path | None, drafts: bool, future: bool,
-          base_url: str | None, strict: bool, quiet: bool, verbose: bool, report: bool) -> None:
+          base_url: str | None, strict: bool, quiet: bool, verbose: bool, report: bool,
+          jobs: int | None, no_cache: bool) -> None:
     """Build the hub in this folder into a static site."""
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
@@ -209,11 +211,17 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
                 from None
     root = Path.cwd()
     options = BuildOptions(root=root, config_file=config_file, output=output, drafts=drafts,
-                           future=future, base_url=base_url, strict=strict, now=build_moment())
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty() and not os.environ.get("CI"))
+                           future=future, base_url=base_url, strict=strict, now=build_moment(),
+                           jobs=jobs or default_jobs(), cache=not no_cache)
+    progress = BuildProgress(enabled=wants_progress(quiet))
     started = time.perf_counter()
     with reporting_errors(root, _build_failed, before=progress.stop):
-        result = build_site(options, progress=progress)
+        try:
+            result = build_site(options, progress=progress)
+        except KeyboardInterrupt:
+            progress.stop()
+            click.echo("Interrupted: the previous output is untouched.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     progress.stop()
     print_diagnostics(result.warnings, root)
     if not quiet:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
 from conftest import run_hubgen
+
+from benchmarks.corpus import write_corpus
 
 
 def test_help_lists_build_and_its_options(tmp_path):
@@ -27,17 +35,14 @@ def test_quiet_and_verbose_together_is_a_usage_error(hub):
     assert "--quiet and --verbose cannot be used together" in result.err
 
 
-def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(hub):
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    root = hub("minimal")
+def _on_a_terminal(*args: str, cwd: Path, ci: bool = False) -> tuple[int, bytes]:
+    """Run hubgen with a pseudo-terminal for its output; the exit code and all it drew."""
     leader, follower = pty.openpty()
     env = {**os.environ, "HUBGEN_PROGRESS_DELAY": "0", "TERM": "xterm"}
     env.pop("CI", None)
-    process = subprocess.Popen([sys.executable, "-m", "hubgen", "build"], cwd=root,
+    if ci:
+        env["CI"] = "true"
+    process = subprocess.Popen([sys.executable, "-m", "hubgen", *args], cwd=cwd,
                                stdin=follower, stdout=follower, stderr=follower, env=env)
     os.close(follower)
     seen = b""
@@ -49,9 +54,27 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(hub):
         if not chunk:
             break
         seen += chunk
-    assert process.wait(timeout=60) == 0
+    code = process.wait(timeout=60)
     os.close(leader)
+    return code, seen
+
+
+def test_a_terminal_sees_a_progress_bar_with_pages_per_second_and_a_pipe_does_not(tmp_path):
+    root = write_corpus(tmp_path / "hub", posts=300)
+    code, seen = _on_a_terminal("build", cwd=root)
+    assert code == 0
     assert b"rendering" in seen
-    assert b"Built Minimal Hub" in seen
-    piped = run_hubgen("build", cwd=root)
+    assert b"pages/s" in seen
+    assert b"Built Benchmark Hub" in seen
+    piped = run_hubgen("build", "--no-cache", cwd=root)
     assert "rendering" not in piped.out + piped.err
+    assert "pages/s" not in piped.out + piped.err
+    code, in_ci = _on_a_terminal("build", "--no-cache", cwd=root, ci=True)
+    assert code == 0
+    assert b"Built Benchmark Hub" in in_ci
+    assert b"pages/s" not in in_ci
+
+
+def test_quiet_builds_print_nothing_on_a_terminal(tmp_path):
+    root = write_corpus(tmp_path / "hub", posts=300)
+    assert _on_a_terminal("build", "--quiet", cwd=root) == (0, b"")

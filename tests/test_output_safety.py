@@ -78,10 +78,12 @@ def test_unchanged_files_are_not_rewritten(hub):
     assert "The edited third post" in post.read_text()
 
 
-def test_the_staging_folder_is_gone_after_a_build(hub):
+@pytest.mark.parametrize("cache", [True, False])
+def test_the_staging_folder_is_gone_after_a_build(hub, cache):
     root = hub("minimal")
-    assert run_hubgen("build", cwd=root).code == 0
-    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
+    assert run_hubgen("build", *([] if cache else ["--no-cache"]), cwd=root).code == 0
+    left = sorted(p.name for p in root.iterdir() if p.name.startswith("."))
+    assert left == ([".hubgen-cache"] if cache else [])
 
 
 def test_a_tampered_manifest_never_deletes_outside_the_output(hub, tmp_path):

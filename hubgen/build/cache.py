@@ -1,8 +1,9 @@
 """The build cache: parsed sources and rendered routes, reused while their inputs are unchanged.
 
-`serve` keeps one in memory across rebuilds. A source file is re-parsed only
-when its bytes change; a route is re-rendered only when its fingerprint
-(see fingerprints.py) changes; a config change forgets everything.
+`serve` keeps one in memory across rebuilds; `hubgen build` keeps one on disk
+(see persist.py). A source file is re-parsed only when its bytes change; a
+route is re-rendered only when its fingerprint (see fingerprints.py) changes;
+a config change forgets everything.
 """
 
 from __future__ import annotations
@@ -19,11 +20,17 @@ from hubgen.render.templates import MemoryBytecodeCache
 
 @dataclass(frozen=True)
 class CachedOutput:
-    """One rendered file and what it was made from."""
+    """One rendered file and what it was made from.
+
+    A cache kept in memory (serve) holds the bytes; one kept on disk holds the size
+    and modification time the file had in the output folder after the build, which
+    tell the next build the file is still what it wrote.
+    """
 
     fingerprint: str
-    data: bytes
     assets: tuple[tuple[str, str], ...] = ()
+    data: bytes | None = None
+    written: tuple[int, int] | None = None   # (size, mtime_ns) in the output folder
 
 
 @dataclass
@@ -32,7 +39,6 @@ class BuildCache:
 
     config_key: str = ""
     sources: dict[Path, tuple[str, Any, list[Diagnostic]]] = field(default_factory=dict)
-    # output → (fingerprint, bytes, the digests of the assets its page asked for)
     outputs: dict[str, CachedOutput] = field(default_factory=dict)
     hashes: dict[Path, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
     authors: dict[int, tuple] = field(default_factory=dict)   # see build_library's memo

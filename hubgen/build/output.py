@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +119,7 @@ class OutputConflict(HubgenError):
     """The output folder holds something of the user's where the site needs to write."""
 
 
-def _clear_the_way(output: Path, files: dict[str, bytes], previous: set[str]) -> list[Path]:
+def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> list[Path]:
     """Files of an earlier build that stand where this build needs a folder.
 
     A file that is not hubgen's, or a folder where a file must go, is a conflict:
@@ -123,7 +127,7 @@ def _clear_the_way(output: Path, files: dict[str, bytes], previous: set[str]) ->
     """
     in_the_way: list[Path] = []
     problems: list[str] = []
-    for relative in files:
+    for relative in names:
         target = output / relative
         if target.is_dir() and not target.is_symlink():
             problems.append(f"{relative} is a folder, but the site has a file there")
@@ -146,51 +150,102 @@ def _clear_the_way(output: Path, files: dict[str, bytes], previous: set[str]) ->
     return in_the_way
 
 
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold a Ctrl-C until the block is done, so the output is never left half moved."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+class StagedOutput:
+    """An output folder being rebuilt: changed files wait beside it until the build succeeds.
+
+    `put` may be called from several processes at once (each file by one). Nothing
+    in the output folder changes before `commit`; `discard` forgets the staged files.
+    Raises OutputConflict, before anything is staged, when the user's own files
+    stand where the site must go.
+    """
+
+    def __init__(self, output: Path, names: Iterable[str]):
+        self.output = output
+        self.names = set(names)
+        self.previous = read_manifest(output)
+        self.in_the_way = _clear_the_way(output, sorted(self.names), self.previous)
+        self.staging = output.parent / f".{output.name}.hubgen-staging"
+        if self.staging.exists():  # left by a build that was killed
+            shutil.rmtree(self.staging)
+
+    def put(self, relative: str, content: bytes) -> bool:
+        """Stage one file; False (and nothing staged) when the output already has these bytes."""
+        if _same_bytes(self.output / relative, content):
+            return False
+        target = self.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        return True
+
+    def discard(self) -> None:
+        """Forget everything staged; the output folder stays as it was."""
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self, staged: Iterable[str]) -> WriteReport:
+        """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
+        report = WriteReport()
+        staged = sorted(staged)
+        with deferred_interrupts():
+            try:
+                for stale in self.in_the_way:
+                    stale.unlink()
+                self.output.mkdir(parents=True, exist_ok=True)
+                for relative in staged:
+                    destination = self.output / relative
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(self.staging / relative, destination)
+                report.written = staged
+            finally:
+                self.discard()
+            report.unchanged = sorted(self.names.difference(staged))
+            report.removed = self._remove_stale()
+            manifest = {"version": MANIFEST_VERSION, "generator": "hubgen",
+                        "files": sorted(self.names)}
+            manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+            if not _same_bytes(self.output / MANIFEST_NAME, manifest_bytes):
+                _atomic_write(self.output / MANIFEST_NAME, manifest_bytes)
+        return report
+
+    def _remove_stale(self) -> list[str]:
+        removed = []
+        for relative in sorted(self.previous - self.names):
+            if _is_dotted(relative):
+                continue
+            stale = self.output / relative
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+                removed.append(relative)
+                remove_empty_parents(stale, self.output)
+        return removed
+
+
 def write_output(output: Path, files: dict[str, bytes]) -> WriteReport:
     """Bring `output` in line with `files` (relative path → bytes), touching only what changed.
 
     Raises OutputConflict, before writing anything, when the user's own files
     stand where the site must go.
     """
-    report = WriteReport()
-    previous = read_manifest(output)
-    for stale in _clear_the_way(output, files, previous):
-        stale.unlink()
-    staging = output.parent / f".{output.name}.hubgen-staging"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staged: list[str] = []
+    stage = StagedOutput(output, files)
     try:
-        for relative in sorted(files):
-            content = files[relative]
-            if _same_bytes(output / relative, content):
-                report.unchanged.append(relative)
-                continue
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            staged.append(relative)
-        output.mkdir(parents=True, exist_ok=True)
-        for relative in staged:
-            destination = output / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / relative, destination)
-            report.written.append(relative)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-    for relative in sorted(previous - files.keys()):
-        if _is_dotted(relative):
-            continue
-        stale = output / relative
-        if stale.is_file() and not stale.is_symlink():
-            stale.unlink()
-            report.removed.append(relative)
-            remove_empty_parents(stale, output)
-
-    manifest = {"version": MANIFEST_VERSION, "generator": "hubgen", "files": sorted(files)}
-    manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-    if not _same_bytes(output / MANIFEST_NAME, manifest_bytes):
-        _atomic_write(output / MANIFEST_NAME, manifest_bytes)
-    return report
+        staged = [relative for relative in sorted(files) if stage.put(relative, files[relative])]
+    except BaseException:
+        stage.discard()
+        raise
+    return stage.commit(staged)

@@ -8,23 +8,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
-from hubgen.build.cache import BuildCache, CachedOutput
+from hubgen.build.cache import BuildCache
 from hubgen.build.fingerprints import Fingerprints, digest, site_signature
-from hubgen.build.output import WriteReport, check_output_folder, write_output
+from hubgen.build.output import StagedOutput, WriteReport, check_output_folder
+from hubgen.build.persist import load_cache, save_cache
+from hubgen.build.rendering import render_routes, stamp_written
+from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config
 from hubgen.content.sources import read_sources
 from hubgen.content.themes import Theme, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, SourceErrors
 from hubgen.library import Library, build_library
-from hubgen.plan import Route, SitePlan, Urls, plan_site
+from hubgen.plan import SitePlan, Urls, plan_site
 from hubgen.render import Renderer
-from hubgen.render.renderer import RenderError
 
-# Called as progress(done, total) while routes render.
-ProgressHook = Callable[[int, int], None]
+# Called as progress(stage, done, total) while files are read ("read") and routes
+# rendered ("render").
+ProgressHook = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class BuildOptions:
     base_url: str | None = None
     strict: bool = False
     now: datetime | None = None   # the moment that decides what is "future"; default: now
+    jobs: int = 1                 # worker processes for reading and rendering
+    cache: bool = False           # keep a cache on disk (in cache_dir) between builds
 
 
 @dataclass
@@ -52,12 +58,21 @@ class BuildResult:
     report: WriteReport
     warnings: list[Diagnostic]
     timings: dict[str, float] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)   # output path → bytes
+    files: dict[str, bytes] = field(default_factory=dict)   # output path → bytes, unless written
+    parsed: int = -1      # source files parsed (not taken from the cache); -1 without a cache
+    rendered: int = 0     # routes rendered (not reused)
+    reused: int = 0       # routes whose file the cache showed unchanged
+    costs: list[tuple[str, str, float]] = field(default_factory=list)  # (output, template, s)
 
     @property
     def page_count(self) -> int:
         """How many files the site has."""
         return len(self.plan.routes)
+
+    @property
+    def outputs(self) -> list[str]:
+        """The path of every file of the site, below the output folder."""
+        return [route.output for route in self.plan.routes]
 
 
 class _Stopwatch:
@@ -92,53 +107,10 @@ def _templates_version(config: Config, themes: list[Theme]) -> str:
     return digest(entries)
 
 
-def _static_fingerprint(route: Route) -> str:
-    assert route.source is not None
-    stat = route.source.stat()
-    return digest("static", route.path, str(route.source), stat.st_mtime_ns, stat.st_size)
-
-
-def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics,
-                  progress: ProgressHook | None = None, cache: BuildCache | None = None,
-                  fingerprints: Fingerprints | None = None) -> dict[str, bytes]:
-    """Render every route (reusing the cache's bytes for unchanged ones).
-
-    Each distinct template problem is recorded once.
-    """
-    files: dict[str, bytes] = {}
-    kept: dict[str, CachedOutput] = {}
-    seen: set[tuple[str, int, str]] = set()
-    assets = renderer.assets
-    total = len(plan.routes)
-    for done, route in enumerate(plan.routes, start=1):
-        fingerprint = ""
-        entry = None
-        if cache is not None and fingerprints is not None and route.kind != "sitemap":
-            fingerprint = _static_fingerprint(route) if route.kind == "static" \
-                else fingerprints.route(route)
-            entry = cache.rendered(route.output, fingerprint, assets.digest)
-        if entry is None:
-            assets.used.clear()
-            try:
-                data = renderer.render(route)
-            except RenderError as exc:
-                problem = exc.diagnostic
-                key = (str(problem.path), problem.line, problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    diagnostics.add(problem)
-                continue
-            entry = CachedOutput(fingerprint, data,
-                                 tuple((p, assets.digest(p)) for p in sorted(assets.used)))
-            if cache is not None:
-                cache.rendered_count += 1
-        files[route.output] = entry.data
-        kept[route.output] = entry
-        if progress is not None:
-            progress(done, total)
-    if cache is not None and not diagnostics.errors:
-        cache.keep(kept)
-    return files
+def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(stage, done, total)
 
 
 def build_site(options: BuildOptions, progress: ProgressHook | None = None,
@@ -146,9 +118,9 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     """Build the hub the options describe; raises SourceErrors with every problem found.
 
     Nothing in the output folder changes unless the whole build succeeded. With
-    a cache, unchanged sources are not re-parsed and unchanged routes not
-    re-rendered; with `write=False` the files are only returned (serve keeps
-    them in memory).
+    a cache (given, or the one on disk with `options.cache`), unchanged sources
+    are not re-parsed and unchanged routes not re-rendered; with `write=False`
+    the files are only returned (serve keeps them in memory).
     """
     watch = _Stopwatch()
     with watch.stage("config"):
@@ -156,15 +128,20 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         output = check_output_folder(
             Path(options.output) if options.output else config.resolve(config.output), config)
         themes = theme_chain(config)
+        cache_folder = config.resolve(config.cache_dir)
+        if cache is None and options.cache:
+            cache = load_cache(cache_folder)
+        persist = cache is not None and options.cache
     diagnostics = Diagnostics(strict=options.strict)
     diagnostics.extend(config_warnings)
     site_comments = read_site_comments(config, diagnostics)
     if cache is not None:
         cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,
                            options.strict))
+    mapper = partial(map_unordered, jobs=options.jobs)
 
     with watch.stage("read"):
-        sources = read_sources(config, diagnostics, cache)
+        sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"))
     with watch.stage("library"):
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,
@@ -174,22 +151,34 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         urls = Urls(config)
         plan = plan_site(library, urls, themes, diagnostics)
         comments = plan_comments(library, site_comments, urls, diagnostics)
-    with watch.stage("render"):
-        renderer = Renderer(library, plan, urls, themes,
-                            cache.templates if cache is not None else None, comments)
-        fingerprints = None
-        if cache is not None:
-            signature = site_signature(library, [dataclasses.asdict(config),
-                                                 _templates_version(config, themes)])
-            fingerprints = Fingerprints(library, signature, cache.source_hash)
-        files = render_routes(renderer, plan, diagnostics, progress, cache, fingerprints)
-
-    if diagnostics.errors:
-        raise SourceErrors(list(diagnostics))
-    report = WriteReport()
-    if write:
-        with watch.stage("write"):
-            report = write_output(output, files)
+    stage = StagedOutput(output, [r.output for r in plan.routes]) \
+        if write and not diagnostics.errors else None
+    try:
+        with watch.stage("render"):
+            renderer = Renderer(library, plan, urls, themes,
+                                cache.templates if cache is not None else None, comments)
+            fingerprints = None
+            if cache is not None:
+                signature = site_signature(library, [dataclasses.asdict(config),
+                                                     _templates_version(config, themes)])
+                fingerprints = Fingerprints(library, signature, cache.source_hash)
+            rendered = render_routes(renderer, plan, diagnostics, stage=stage,
+                                     jobs=options.jobs, progress=_stage_of(progress, "render"),
+                                     cache=cache, fingerprints=fingerprints)
+        if diagnostics.errors:
+            raise SourceErrors(list(diagnostics))
+        report = WriteReport()
+        if stage is not None:
+            with watch.stage("write"):
+                report = stage.commit(rendered.staged)
+                if persist and cache is not None:
+                    stamp_written(cache, output)
+                    save_cache(cache, cache_folder)
+    finally:
+        if stage is not None:
+            stage.discard()
     return BuildResult(config=config, library=library, plan=plan, output=output,
                        report=report, warnings=diagnostics.warnings, timings=watch.timings,
-                       files=files)
+                       files=rendered.files, parsed=cache.parsed if cache is not None else -1,
+                       rendered=rendered.rendered, reused=rendered.reused,
+                       costs=rendered.costs)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -75,50 +76,81 @@ class SourceMemo(Protocol):
         """Keep what `path` gave for these bytes."""
 
 
-def _read_one(path: Path, memo: SourceMemo | None, diagnostics: Diagnostics,
-              parse: Callable[[Diagnostics], Any]) -> Any:
-    """Parse one file through the memo: unchanged bytes give the remembered result."""
-    if memo is None:
-        return parse(diagnostics)
-    try:
-        content_hash = memo.content_hash(path)
-    except OSError:
-        return parse(diagnostics)
-    remembered = memo.recall(path, content_hash)
-    if remembered is None:
-        own = Diagnostics()
-        remembered = (parse(own), list(own))
-        memo.remember(path, content_hash, *remembered)
-    parsed, found = remembered
-    diagnostics.extend(found)
-    return parsed
+# Runs work over items, yielding (index, result) in any order: in this process, or on
+# the build's workers.
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[tuple[int, Any]]]
+# Called as progress(done, total) while files are parsed.
+ReadProgress = Callable[[int, int], None]
 
 
-def read_sources(config: Config, diagnostics: Diagnostics,
-                 memo: SourceMemo | None = None) -> Sources:
-    """Read every post, page, thread and person of the hub; problems go to `diagnostics`."""
+def serial_map(work: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    """The Mapper that runs everything here, in order."""
+    for index, item in enumerate(items):
+        yield index, work(item)
+
+
+def _parse(parse: Callable[[Diagnostics], Any]) -> tuple[Any, list[Diagnostic]]:
+    found = Diagnostics()
+    return parse(found), list(found)
+
+
+def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | None = None,
+                 mapper: Mapper = serial_map, progress: ReadProgress | None = None) -> Sources:
+    """Read every post, page, thread and person of the hub; problems go to `diagnostics`.
+
+    Files whose bytes the memo knows are not parsed again; the others are parsed
+    through `mapper`, possibly on other processes.
+    """
     root = content_root(config)
     renderer = MarkdownRenderer(config)
-    documents: list[Document] = []
+    community = Community(config.base_path)
+    tasks: list[tuple[str, Path, Callable[[Diagnostics], Any]]] = []
     for kind, folder_name in FOLDERS.items():
         for path, relative in markdown_files(root / folder_name):
-            rel_path = f"{folder_name}/{relative}"
-            document = _read_one(path, memo, diagnostics,
-                                 lambda found, p=path, r=rel_path, k=kind:
-                                 read_document(p, r, k, config, renderer, found))
-            if document is not None:
-                documents.append(document)
-    community = Community(config.base_path)
-    threads: list[Thread] = []
+            tasks.append(("document", path, partial(read_document, path,
+                                                    f"{folder_name}/{relative}", kind, config,
+                                                    renderer)))
     for path in thread_files(root / "threads"):
-        thread = _read_one(path, memo, diagnostics, lambda found, p=path:
-                           read_thread(p, config, renderer, community, found))
-        if thread is not None:
-            threads.append(thread)
+        tasks.append(("thread", path, partial(read_thread, path, config, renderer, community)))
     people_path = root / "people.yaml"
-    people = _read_one(people_path, memo, diagnostics,
-                       lambda found: read_people(people_path, found)) if \
-        people_path.is_file() else {}
+    if people_path.is_file():
+        tasks.append(("people", people_path, partial(read_people, people_path)))
+
+    outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
+    hashes: dict[int, str] = {}
+    for index, (_, path, _) in enumerate(tasks):
+        if memo is None:
+            continue
+        try:
+            hashes[index] = memo.content_hash(path)
+        except OSError:  # vanished or unreadable: the parser says what is wrong
+            continue
+        outcomes[index] = memo.recall(path, hashes[index])
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    for done, (position, outcome) in enumerate(
+            mapper(lambda index: _parse(tasks[index][2]), missing), start=1):
+        index = missing[position]
+        outcomes[index] = outcome
+        if memo is not None and index in hashes:
+            memo.remember(tasks[index][1], hashes[index], *outcome)
+        if progress is not None:
+            progress(done, len(missing))
+
+    documents: list[Document] = []
+    threads: list[Thread] = []
+    people: dict[str, Person] = {}
+    for (kind, _, _), outcome in zip(tasks, outcomes, strict=True):
+        assert outcome is not None
+        parsed, found = outcome
+        diagnostics.extend(found)
+        if parsed is None:
+            continue
+        if kind == "document":
+            documents.append(parsed)
+        elif kind == "thread":
+            threads.append(parsed)
+        else:
+            people = parsed
     return Sources(tuple(documents), tuple(threads), people, people_path)
 
 

@@ -49,7 +49,7 @@ def publish_host(target: HostTarget, result: BuildResult, *, dry_run: bool,
     command = deploy_command(target, result.output, result.config.root)
     ours = {route.output for route in result.plan.of_kind("hostfile")}
     theirs = [name for name in map(output_file, HOST_FILES)
-              if name not in ours and name in result.files]
+              if name not in ours and name in set(result.outputs)]
     if theirs:
         log(f"Using the site's own {' and '.join(theirs)} from static/.")
     log(f"{label} deploys the folder itself: {command}")

@@ -192,7 +192,7 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
     remote = is_remote(target.destination)
     here = None if remote else local_destination(target, result.config, output)
     destination = target.destination if here is None else f"{here}/"
-    if any(set(p) & {"\n", "\r"} for p in result.files):
+    if any(set(p) & {"\n", "\r"} for p in result.outputs):
         raise PublishError("cannot publish a file whose name holds a line break with rsync; "
                            "rename it")
     report = PublishReport(target.name, target.kind)
@@ -200,7 +200,7 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
         workdir = Path(temporary)
         previous = read_manifest(here) if here is not None else \
             _remote_manifest(rsync, destination, target.options, workdir)
-        stale = stale_files(previous, result.files)
+        stale = stale_files(previous, result.outputs)
         log(f"Copying {output}/ to {destination}")
         copied = run_tool(copy_command(rsync, output, destination, target.options, dry_run),
                           what=f"copying the site to {destination}")

@@ -83,7 +83,7 @@ class AssetUrls:
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept between builds of one process (Jinja checks their source)."""
+    """Compiled templates kept between builds (Jinja checks each against its source)."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
@@ -95,6 +95,14 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def snapshot(self) -> dict[str, bytes]:
+        """The compiled templates, to keep on disk."""
+        return dict(self._code)
+
+    def restore(self, code: dict[str, bytes]) -> None:
+        """Take back compiled templates kept on disk (Jinja still checks each source)."""
+        self._code.update(code)
 
 
 def make_environment(config: Config, themes: list[Theme],

@@ -1,0 +1,80 @@
+"""Running a build's independent work on several processes.
+
+Workers are forked from the build process, so they inherit what it has already
+read (the config, the library, the plan, compiled templates) instead of receiving
+it pickled: only an item's index goes out and only its result comes back. The
+workers ignore Ctrl-C; the build process, when interrupted, terminates them all
+before the interrupt goes on, so none is left behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+# Below this many items per worker, forking costs more than it saves.
+MIN_ITEMS_PER_WORKER = 16
+
+# The work of the map in progress; set before the fork, so every worker has it.
+_work: Callable[[Any], Any] | None = None
+
+
+def default_jobs() -> int:
+    """The number of workers a build uses unless told: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    assert _work is not None
+    return [(index, _work(item)) for index, item in chunk]
+
+
+def _chunks(items: Sequence[Any], jobs: int) -> list[list[tuple[int, Any]]]:
+    # Several chunks per worker keep both busy to the end; not so many that the
+    # round trips show.
+    size = max(4, len(items) // (jobs * 8))
+    indexed = list(enumerate(items))
+    return [indexed[start:start + size] for start in range(0, len(indexed), size)]
+
+
+def can_fork() -> bool:
+    """True where workers can be forked (not on Windows or macOS' spawn-only setups)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
+                  jobs: int) -> Iterator[tuple[int, Any]]:
+    """Yield `(index, work(item))` for every item, in the order they finish.
+
+    With one job, few items, or no fork, the work runs here, in order. An
+    exception in a worker is raised here; an interrupt (or any exception while
+    the results are consumed) terminates every worker first.
+    """
+    global _work
+    if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
+        for index, item in enumerate(items):
+            yield index, work(item)
+        return
+    jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    _work = work
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+    try:
+        for results in pool.imap_unordered(_run_chunk, _chunks(items, jobs)):
+            yield from results
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _work = None

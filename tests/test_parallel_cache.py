@@ -1,0 +1,231 @@
+"""Parallel workers and the cache on disk: never a byte different from a clean build.
+
+Every kind of change of test_incremental.py is made between two builds that use
+two workers and the cache in .hubgen-cache/; the output folder must then equal,
+byte for byte, a clean single-process build without a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SITES, run_hubgen
+from test_incremental import CHANGES, NOW
+
+from benchmarks.corpus import post_text, write_corpus
+from hubgen.build import BuildOptions, build_site
+from hubgen.build.persist import CACHE_FILE
+from hubgen.build.workers import map_unordered
+
+EXTRA_POSTS = 40   # enough sources and pages that both stages really fork workers
+
+
+def _options(root: Path, **overrides) -> BuildOptions:
+    return BuildOptions(**{"root": root, "now": NOW, "output": root / "public", **overrides})
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file below a folder, with a hash of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def big_hub(tmp_path: Path) -> Path:
+    """The conversations hub with a custom template and 40 more posts."""
+    import random
+    root = tmp_path / "hub"
+    shutil.copytree(SITES / "conversations", root)
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "!theme/page.html" %}{% block content %}<p>CUSTOM-PAGE</p>'
+        "{{ super() }}{% endblock %}")
+    rng = random.Random(3)
+    for number in range(EXTRA_POSTS):
+        text = post_text(rng, number).replace("author: brand-0", "author: ana") \
+            .replace("author: brand-1", "author: ben")
+        (root / f"content/posts/extra-{number:02d}.md").write_text(text)
+    return root
+
+
+def _clean_tree(root: Path, tmp_path: Path) -> dict[str, str]:
+    """What a single-process build without any cache makes of the hub as it is now."""
+    copy = tmp_path / "clean"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".hubgen-cache"))
+    result = build_site(_options(copy, jobs=1))
+    assert result.parsed == -1
+    return _tree(copy / "public")
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_parallel_cached_rebuild_equals_a_clean_single_process_build(big_hub, tmp_path,
+                                                                        change):
+    first = build_site(_options(big_hub, jobs=2, cache=True))
+    assert first.parsed >= EXTRA_POSTS
+    CHANGES[change](big_hub)
+    second = build_site(_options(big_hub, jobs=2, cache=True))
+    assert second.rendered < second.page_count or change == "config"
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_a_no_change_rebuild_in_a_new_process_parses_and_renders_nothing(big_hub):
+    assert run_hubgen("build", cwd=big_hub).code == 0
+    again = run_hubgen("build", cwd=big_hub)
+    assert again.code == 0, again.err
+    assert "cache: 0 source files parsed, 1 of " in again.out   # the sitemap, always made
+    assert "0 written" in again.out
+
+
+def test_the_workers_are_other_processes_and_every_item_comes_back():
+    def square(n: int) -> tuple[int, int]:
+        time.sleep(0.005)   # long enough that both workers get chunks
+        return n * n, os.getpid()
+
+    results = dict(map_unordered(square, list(range(100)), jobs=2))
+    assert sorted(results) == list(range(100))
+    assert all(square == n * n for n, (square, _) in results.items())
+    workers = {pid for _, pid in results.values()}
+    assert len(workers) == 2 and os.getpid() not in workers
+
+
+def test_a_worker_error_reaches_the_build_and_leaves_no_worker(big_hub):
+    def fail(n: int) -> int:
+        if n == 50:
+            raise ValueError("worker broke")
+        return n
+
+    with pytest.raises(ValueError, match="worker broke"):
+        list(map_unordered(fail, list(range(100)), jobs=2))
+    import multiprocessing
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "garbage", "flipped byte",
+                                    "other format", "other version"])
+def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(big_hub, tmp_path, damage):
+    build_site(_options(big_hub, cache=True))
+    cache_file = big_hub / ".hubgen-cache" / CACHE_FILE
+    data = cache_file.read_bytes()
+    header, _, payload = data.partition(b"\n")
+    CHANGES["post body"](big_hub)
+    if damage == "deleted":
+        shutil.rmtree(big_hub / ".hubgen-cache")
+    elif damage == "truncated":
+        cache_file.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        cache_file.write_bytes(os.urandom(4096))
+    elif damage == "flipped byte":
+        middle = len(data) // 2
+        cache_file.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    elif damage == "other format":
+        fields = header.split(b" ")
+        fields[1] = b"0"
+        cache_file.write_bytes(b" ".join(fields) + b"\n" + payload)
+    else:
+        fields = header.split(b" ")
+        fields[2] = b"0.0.1"
+        cache_file.write_bytes(b" ".join(fields) + b"\n" + payload)
+    rebuilt = build_site(_options(big_hub, cache=True))
+    assert rebuilt.parsed == len(list((big_hub / "content").rglob("*.*")))  # read afresh
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    after = build_site(_options(big_hub, cache=True))
+    assert after.parsed == 0   # and a sound cache was written again
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(big_hub, tmp_path):
+    result = run_hubgen("build", "--no-cache", cwd=big_hub)
+    assert result.code == 0, result.err
+    assert not (big_hub / ".hubgen-cache").exists()
+    assert "cache:" not in result.out
+    assert run_hubgen("build", cwd=big_hub).code == 0
+    cache_file = big_hub / ".hubgen-cache" / CACHE_FILE
+    before = cache_file.read_bytes(), cache_file.stat().st_mtime_ns
+    CHANGES["post title"](big_hub)
+    result = run_hubgen("build", "--no-cache", "--jobs", "2", cwd=big_hub)
+    assert result.code == 0, result.err
+    assert (cache_file.read_bytes(), cache_file.stat().st_mtime_ns) == before
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_an_output_file_changed_by_hand_is_written_again(big_hub, tmp_path):
+    build_site(_options(big_hub, cache=True))
+    page = big_hub / "public/posts/recap/index.html"
+    page.write_text("edited by hand")
+    (big_hub / "public/tags").rename(tmp_path / "tags-moved-away")
+    result = build_site(_options(big_hub, cache=True))
+    assert "posts/recap/index.html" in result.report.written
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_the_cache_follows_cache_dir_and_is_tagged_for_backup_tools(big_hub):
+    config = big_hub / "hubgen.yaml"
+    config.write_text(config.read_text() + "cache_dir: build-cache\n")
+    assert run_hubgen("build", cwd=big_hub).code == 0
+    assert (big_hub / "build-cache" / CACHE_FILE).is_file()
+    assert (big_hub / "build-cache/CACHEDIR.TAG").read_text().startswith(
+        "Signature: 8a477f597d28d172789f06886806bc55")
+    assert not (big_hub / ".hubgen-cache").exists()
+
+
+def test_jobs_must_be_a_positive_number(big_hub):
+    result = run_hubgen("build", "--jobs", "0", cwd=big_hub)
+    assert result.code == 2
+    assert "--jobs" in result.err
+
+
+def test_verbose_names_the_slowest_templates_and_pages(big_hub):
+    result = run_hubgen("build", "--verbose", cwd=big_hub)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    templates = lines.index("  slowest templates (total, pages, mean):")
+    assert any(line.endswith("post.html") for line in lines[templates:templates + 11])
+    pages = lines.index("  slowest pages:")
+    assert len([line for line in lines[pages + 1:pages + 11] if " ms  " in line]) == 10
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouched(tmp_path):
+    root = write_corpus(tmp_path / "hub", posts=400, threads=20)
+    assert run_hubgen("build", "--no-cache", cwd=root).code == 0
+    before = _tree(root / "public")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("title: Benchmark Hub", "title: Renamed Hub"))
+    staging = root / ".public.hubgen-staging"
+    # A terminal's Ctrl-C goes to the whole foreground process group: run the build in a
+    # group of its own and interrupt that group once the workers are writing pages.
+    process = subprocess.Popen([sys.executable, "-m", "hubgen", "build", "--jobs", "2",
+                                "--no-cache"], cwd=root, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (len(_children(process.pid)) == 2 and staging.is_dir()
+               and any(staging.rglob("*.html"))):
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    workers = _children(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Interrupted: the previous output is untouched." in err
+    assert "Traceback" not in err
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)   # nobody of the build's group is left
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert not staging.exists()
+    assert _tree(root / "public") == before
