@@ -95,13 +95,14 @@ def _as_text(value: str, feed_format: str) -> str:
     return escape(value, quote=False) if feed_format == "rss" else value
 
 
-def _set_content(entry: FeedEntry, html: str, feed_format: str) -> None:
+def _feed_html(html: str, feed_format: str) -> str:
     html = xml_safe(html)
-    if feed_format == "rss":
-        # RSS carries HTML in CDATA, which cannot hold its own end marker.
-        entry.content(html.replace("]]>", "]]&gt;"), type="CDATA")
-    else:
-        entry.content(html, type="html")
+    # RSS carries HTML in CDATA, which cannot hold its own end marker.
+    return html.replace("]]>", "]]&gt;") if feed_format == "rss" else html
+
+
+def _set_content(entry: FeedEntry, html: str, feed_format: str) -> None:
+    entry.content(html, type="CDATA" if feed_format == "rss" else "html")
 
 
 def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
@@ -127,7 +128,7 @@ def _categories(entry: FeedEntry, item: Item, library: Library, urls: Urls) -> N
 
 
 def _document_entry(feed: FeedGenerator, route: Route, document: Document, library: Library,
-                    urls: Urls, body: BodyHtml) -> None:
+                    urls: Urls, body: BodyHtml, memo: dict[tuple[str, str], str]) -> None:
     config = library.config
     url = urls.absolute(urls.document(document))
     author = document.author
@@ -137,8 +138,14 @@ def _document_entry(feed: FeedGenerator, route: Route, document: Document, libra
     _categories(entry, document, library, urls)
     entry.summary(_as_text(document.description or document.summary, route.feed_format))
     if config.feeds.full_content or route.feed_format == "atom":
-        content = _entry_content(document, url, urls, config.feeds.full_content, body)
-        _set_content(entry, content, route.feed_format)
+        # A post is in several feeds (the site's, each of its tags'): its content is
+        # made once per format.
+        key = (document.rel_path, route.feed_format)
+        if key not in memo:
+            memo[key] = _feed_html(_entry_content(document, url, urls,
+                                                  config.feeds.full_content, body),
+                                   route.feed_format)
+        _set_content(entry, memo[key], route.feed_format)
 
 
 def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Library,
@@ -156,7 +163,7 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
     entry.summary(_as_text(f"{thread.summary} ({count})" if thread.summary else count,
                            route.feed_format))
     html = absolutize_links(thread.summary_html + f"<p>{escape(count)}.</p>", url, urls)
-    _set_content(entry, html, route.feed_format)
+    _set_content(entry, _feed_html(html, route.feed_format), route.feed_format)
 
 
 def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
@@ -173,11 +180,17 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
         entry = _add_entry(feed, f"{page_url}#{node.anchor}", _as_text(title, route.feed_format),
                            when, when, node.speaker.name)
         entry.summary(_as_text(shorten(words, 200), route.feed_format))
-        _set_content(entry, absolutize_links(message.html, page_url, urls), route.feed_format)
+        _set_content(entry, _feed_html(absolutize_links(message.html, page_url, urls),
+                                       route.feed_format), route.feed_format)
 
 
-def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml) -> bytes:
-    """One RSS or Atom feed: of posts and threads, or of one thread's messages."""
+def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml,
+                memo: dict[tuple[str, str], str] | None = None) -> bytes:
+    """One RSS or Atom feed: of posts and threads, or of one thread's messages.
+
+    `memo` keeps each post's feed content between the feeds of one build.
+    """
+    memo = {} if memo is None else memo
     feed = _new_feed(route, library, urls)
     thread = route.context.get("thread")
     if isinstance(thread, Thread):
@@ -187,7 +200,7 @@ def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml) -> b
             if isinstance(item, Thread):
                 _thread_entry(feed, route, item, library, urls)
             else:
-                _document_entry(feed, route, item, library, urls, body)
+                _document_entry(feed, route, item, library, urls, body, memo)
     if route.feed_format == "rss":
         return feed.rss_str(pretty=True)
     return feed.atom_str(pretty=True)

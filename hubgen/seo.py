@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape as html_escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from hubgen.content.models import Author, Document, Person, Thread
 from hubgen.content.sanitize import plain
@@ -249,7 +248,7 @@ def render_sitemap(plan: SitePlan, urls: Urls) -> bytes:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for route in plan.sitemap_routes:
         lines.append("  <url>")
-        lines.append(f"    <loc>{escape(urls.absolute(route.path))}</loc>")
+        lines.append(f"    <loc>{html_escape(urls.absolute(route.path), quote=False)}</loc>")
         if route.lastmod is not None:
             lines.append(f"    <lastmod>{route.lastmod.isoformat()}</lastmod>")
         lines.append("  </url>")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from hubgen.errors import Diagnostic
 from hubgen.render.templates import MemoryBytecodeCache
 
@@ -42,9 +44,10 @@ class BuildCache:
     outputs: dict[str, CachedOutput] = field(default_factory=dict)
     hashes: dict[Path, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
     authors: dict[int, tuple] = field(default_factory=dict)   # see build_library's memo
-    templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    templates: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
     parsed: int = 0          # how many source files the last build parsed (not reused)
     rendered_count: int = 0  # how many routes the last build rendered (not reused)
+    changed: bool = False    # whether this build learned anything (else there is nothing to save)
 
     def begin(self, config_key: str) -> None:
         """Start a build; a different config makes everything stale."""
@@ -53,6 +56,7 @@ class BuildCache:
             self.outputs.clear()
             self.authors.clear()
             self.config_key = config_key
+            self.changed = True
         self.parsed = self.rendered_count = 0
 
     def content_hash(self, path: Path) -> str:
@@ -64,6 +68,7 @@ class BuildCache:
             return known[1]
         content_hash = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
         self.hashes[path] = (key, content_hash)
+        self.changed = True
         return content_hash
 
     def source_hash(self, path: Path) -> str:
@@ -83,6 +88,7 @@ class BuildCache:
         """Keep what `path` parsed into."""
         self.parsed += 1
         self.sources[path] = (content_hash, parsed, diagnostics)
+        self.changed = True
 
     def rendered(self, output: str, fingerprint: str,
                  asset_digest: Callable[[str], str]) -> CachedOutput | None:
@@ -96,4 +102,6 @@ class BuildCache:
 
     def keep(self, outputs: dict[str, CachedOutput]) -> None:
         """Replace the rendered outputs with this build's."""
-        self.outputs = outputs
+        if outputs != self.outputs:
+            self.outputs = outputs
+            self.changed = True

@@ -77,16 +77,18 @@ def read_manifest(output: Path) -> set[str]:
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return set()
     files = data.get("files", [])
-    return {f for f in files if isinstance(f, str) and _is_inside(output, f)}
+    root = os.path.realpath(output) + os.sep
+    return {f for f in files if isinstance(f, str) and _is_inside(root, f)}
 
 
-def _is_inside(output: Path, relative: str) -> bool:
-    """True for a relative path that stays inside the output folder (no '..', no '/x')."""
+def _is_inside(root: str, relative: str) -> bool:
+    """True for a relative path that stays inside the folder `root` (its real path and a
+    separator): no '..', no '/x', no symlink leading out."""
     if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
         return False
     if any(part in ("", ".", "..") for part in relative.split("/")):
         return False
-    return (output / relative).resolve().is_relative_to(output.resolve())
+    return os.path.realpath(root + relative).startswith(root)
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
@@ -127,22 +129,27 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
     """
     in_the_way: list[Path] = []
     problems: list[str] = []
+    folders_seen: set[str] = set()   # folders already known to be free (or absent)
+    root = str(output)
     for relative in names:
-        target = output / relative
-        if target.is_dir() and not target.is_symlink():
+        if os.path.isdir(os.path.join(root, relative)) and \
+                not os.path.islink(os.path.join(root, relative)):
             problems.append(f"{relative} is a folder, but the site has a file there")
             continue
         parts = relative.split("/")
         for depth in range(1, len(parts)):
             ancestor = "/".join(parts[:depth])
-            path = output / ancestor
-            if path.is_file() or path.is_symlink():
+            if ancestor in folders_seen:
+                continue
+            path = os.path.join(root, ancestor)
+            if os.path.isfile(path) or os.path.islink(path):
                 if ancestor in previous:
-                    in_the_way.append(path)
+                    in_the_way.append(output / ancestor)
                 else:
                     problems.append(f"{ancestor} is a file of yours, but the site needs a "
                                     "folder there")
                 break
+            folders_seen.add(ancestor)
     if problems:
         raise OutputConflict(f"cannot write into {output}: " + "; ".join(sorted(set(problems))) +
                              ". Nothing was written; move those files away or choose another "
@@ -201,20 +208,25 @@ class StagedOutput:
     def commit(self, staged: Iterable[str]) -> WriteReport:
         """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
         report = WriteReport()
-        staged = sorted(staged)
+        staged = written = sorted(staged)
         with deferred_interrupts():
             try:
                 for stale in self.in_the_way:
                     stale.unlink()
+                if not self.output.exists() and self.staging.is_dir():
+                    # A first build: the staged folder becomes the output in one move.
+                    self.output.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(self.staging, self.output)
+                    staged = []
                 self.output.mkdir(parents=True, exist_ok=True)
                 for relative in staged:
                     destination = self.output / relative
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(self.staging / relative, destination)
-                report.written = staged
+                report.written = written
             finally:
                 self.discard()
-            report.unchanged = sorted(self.names.difference(staged))
+            report.unchanged = sorted(self.names.difference(written))
             report.removed = self._remove_stale()
             manifest = {"version": MANIFEST_VERSION, "generator": "hubgen",
                         "files": sorted(self.names)}

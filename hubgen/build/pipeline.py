@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -113,6 +114,19 @@ def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int],
     return lambda done, total: progress(stage, done, total)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # A build makes many objects and frees few until it ends: the cycle collector's
+    # passes over them all would cost much and find little.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_site(options: BuildOptions, progress: ProgressHook | None = None,
                cache: BuildCache | None = None, write: bool = True) -> BuildResult:
     """Build the hub the options describe; raises SourceErrors with every problem found.
@@ -122,6 +136,12 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     are not re-parsed and unchanged routes not re-rendered; with `write=False`
     the files are only returned (serve keeps them in memory).
     """
+    with _collector_paused():
+        return _build(options, progress, cache, write)
+
+
+def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCache | None,
+           write: bool) -> BuildResult:
     watch = _Stopwatch()
     with watch.stage("config"):
         config, config_warnings = load_site_config(options)
@@ -173,7 +193,8 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
                 report = stage.commit(rendered.staged)
                 if persist and cache is not None:
                     stamp_written(cache, output)
-                    save_cache(cache, cache_folder)
+                    if cache.changed:
+                        save_cache(cache, cache_folder)
     finally:
         if stage is not None:
             stage.discard()

@@ -101,15 +101,25 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
     outcome = RenderOutcome()
     kept: dict[str, CachedOutput] = {}
     pending: list[Route] = []
-    fingerprint_of: dict[str, str] = {}
+
+    known: dict[str, str] = {}
+
+    def fingerprint_of(route: Route) -> str:
+        assert fingerprints is not None
+        if route.output not in known:
+            known[route.output] = _static_fingerprint(route) if route.kind == "static" \
+                else fingerprints.route(route)
+        return known[route.output]
+
+    # With nothing to reuse, every route goes to the workers at once, and their
+    # fingerprints are taken while they render.
+    empty = cache is None or fingerprints is None or not cache.outputs
     for route in plan.routes:
-        if cache is None or fingerprints is None or route.kind == "sitemap":
+        if empty or route.kind == "sitemap":
             pending.append(route)
             continue
-        fingerprint = _static_fingerprint(route) if route.kind == "static" \
-            else fingerprints.route(route)
-        fingerprint_of[route.output] = fingerprint
-        entry = cache.rendered(route.output, fingerprint, renderer.assets.digest)
+        assert cache is not None
+        entry = cache.rendered(route.output, fingerprint_of(route), renderer.assets.digest)
         if entry is not None and stage is None and entry.data is not None:
             outcome.files[route.output] = entry.data
         elif entry is not None and stage is not None and entry.written is not None \
@@ -144,8 +154,8 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
                 outcome.files[route.output] = result.data
             if result.staged:
                 outcome.staged.append(route.output)
-            if route.output in fingerprint_of:
-                kept[route.output] = CachedOutput(fingerprint_of[route.output], result.assets,
+            if fingerprints is not None and route.kind != "sitemap":
+                kept[route.output] = CachedOutput(fingerprint_of(route), result.assets,
                                                   result.data)
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes
@@ -163,4 +173,5 @@ def stamp_written(cache: BuildCache, output: Path) -> None:
         if stamp != entry.written:
             cache.outputs[name] = CachedOutput(entry.fingerprint, entry.assets, entry.data,
                                                stamp)
+            cache.changed = True
 

@@ -40,11 +40,13 @@ def _run_chunk(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
 
 
 def _chunks(items: Sequence[Any], jobs: int) -> list[list[tuple[int, Any]]]:
-    # Several chunks per worker keep both busy to the end; not so many that the
-    # round trips show.
-    size = max(4, len(items) // (jobs * 8))
+    # Several chunks per worker keep all busy to the end; not so many that the round
+    # trips show. Each chunk takes every n-th item: like items sit together (the
+    # threads after all the posts), and contiguous chunks would leave one worker
+    # with all the slow ones.
+    count = min(len(items), jobs * 8)
     indexed = list(enumerate(items))
-    return [indexed[start:start + size] for start in range(0, len(indexed), size)]
+    return [indexed[start::count] for start in range(count)]
 
 
 def can_fork() -> bool:

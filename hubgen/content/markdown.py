@@ -160,19 +160,32 @@ class MarkdownRenderer:
 
     def __init__(self, config: Config):
         self.base_path = config.base_path
-        extensions: list[Any] = [*DEFAULT_EXTENSIONS, *config.markdown.extensions,
-                                 _BasePathExtension(self.base_path)]
-        extension_configs: dict[str, dict[str, Any]] = {
-            "toc": {"permalink": "#", "permalink_class": "heading-anchor",
-                    "permalink_title": "Link to this section", "slugify": _toc_slug,
-                    "toc_depth": "2-4"},
-            "codehilite": {"css_class": "highlight", "guess_lang": False},
-            "footnotes": {"BACKLINK_TITLE": "Back to the text"},
-        }
-        for name, settings in config.markdown.extension_configs.items():
-            extension_configs.setdefault(name, {}).update(settings)
-        self._md = markdown.Markdown(extensions=extensions, extension_configs=extension_configs,
-                                     output_format="html")
+        self.config = config
+        self._engine: markdown.Markdown | None = None
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        # Made on first use: a rebuild that parses nothing never loads the extensions
+        # (or Pygments).
+        if self._engine is None:
+            from hubgen.content.highlight import SharedStyleHtmlFormatter
+            config = self.config
+            extensions: list[Any] = [*DEFAULT_EXTENSIONS, *config.markdown.extensions,
+                                     _BasePathExtension(self.base_path)]
+            extension_configs: dict[str, dict[str, Any]] = {
+                "toc": {"permalink": "#", "permalink_class": "heading-anchor",
+                        "permalink_title": "Link to this section", "slugify": _toc_slug,
+                        "toc_depth": "2-4"},
+                "codehilite": {"css_class": "highlight", "guess_lang": False,
+                               "pygments_formatter": SharedStyleHtmlFormatter},
+                "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+            }
+            for name, settings in config.markdown.extension_configs.items():
+                extension_configs.setdefault(name, {}).update(settings)
+            self._engine = markdown.Markdown(extensions=extensions,
+                                             extension_configs=extension_configs,
+                                             output_format="html")
+        return self._engine
 
     def render(self, text: str) -> RenderedMarkdown:
         """Render one body; the summary is what stands above `<!--more-->`."""

@@ -18,8 +18,6 @@ from hubgen.content.models import Document, Person, Thread
 from hubgen.content.themes import Theme
 from hubgen.conversations import Participant, join_link
 from hubgen.errors import Diagnostic
-from hubgen.events import render_event
-from hubgen.feeds import render_feed
 from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
@@ -96,8 +94,31 @@ class Renderer:
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
             comments_for=lambda item: self.comments.get(getattr(item, "source", None)),
+            cached_partial=self.cached_partial,
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
+        self._partials: dict[tuple[Any, ...], Markup] = {}
+        self._feed_memo: dict[tuple[str, str], str] = {}
+
+    def cached_partial(self, name: str, *variants: Any, **context: Any) -> Markup:
+        """A template rendered once per build for each set of `variants` (Hugo's partialCached).
+
+        It sees the site's globals and `context`, never the page's variables: what it
+        shows must depend only on the variants. The footer, or one post's card, are
+        the same on every page that shows them.
+        """
+        key = (name, *variants)
+        # An undefined variant (a field the item lacks) would make every such item one key.
+        if any(isinstance(v, jinja2.Undefined) for v in variants):
+            return Markup(self.env.get_template(name).render(context))
+        try:
+            return self._partials[key]
+        except KeyError:
+            pass
+        except TypeError:  # a variant that cannot be a key: render it every time
+            return Markup(self.env.get_template(name).render(context))
+        html = self._partials[key] = Markup(self.env.get_template(name).render(context))
+        return html
 
     def avatar(self, who: Person | Participant | None) -> str:
         """The avatar URL to show, or '' for an initials badge.
@@ -141,10 +162,12 @@ class Renderer:
         if route.kind == "html":
             return self._render_html(route)
         if route.kind == "feed":
-            return render_feed(route, self.library, self.urls, self.body_html)
+            from hubgen.feeds import render_feed  # feedgen and lxml load only for a feed
+            return render_feed(route, self.library, self.urls, self.body_html, self._feed_memo)
         if route.kind == "alias":
             return render_redirect(route, self.urls, self.library.config.language)
         if route.kind == "ics":
+            from hubgen.events import render_event  # icalendar loads only for an event
             return render_event(route.context["thread"], self.library, self.urls)
         if route.kind == "sitemap":
             return render_sitemap(self.plan, self.urls)

@@ -96,13 +96,23 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
-    def snapshot(self) -> dict[str, bytes]:
-        """The compiled templates, to keep on disk."""
-        return dict(self._code)
 
-    def restore(self, code: dict[str, bytes]) -> None:
-        """Take back compiled templates kept on disk (Jinja still checks each source)."""
-        self._code.update(code)
+class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder, written by whichever process compiled them.
+
+    Jinja checks each against its template's source and its own version; a file
+    that cannot be read back (cut short, damaged) is compiled again.
+    """
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # whatever a damaged file raises: compile the template afresh
+            bucket.reset()
 
 
 def make_environment(config: Config, themes: list[Theme],

@@ -1,0 +1,304 @@
+"""The speed benchmark: hubgen at 1,000 and 10,000 posts, side by side with Hugo and Pelican.
+
+    python -m benchmarks.run [--sizes 1000 10000] [--runs 3] [--jobs N]
+
+For each size it writes one synthetic corpus (benchmarks/corpus.py), then measures
+hubgen as a user runs it (`hubgen build`, a new process each time):
+
+- cold build: no cache, empty output folder;
+- no-change rebuild, one-post-edited rebuild, one-template-edited rebuild (cached);
+- peak memory of the cold build (summed PSS of every process, see measure.py);
+- pages per second of the cold build, and the time of each stage.
+
+Where Hugo or Pelican is installed, the same posts are built by it (peers.py), and
+every cold build is interleaved with hubgen's in the same session, so the ratios
+compare runs under the same conditions. Each figure is the median of `--runs`.
+The tables print as Markdown, ready for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.corpus import write_corpus
+from benchmarks.measure import Measurement, run_measured
+from benchmarks.peers import Hugo, Peer, Pelican, count_files
+
+THEME_POST = Path(__file__).parent.parent / "themes/default/templates/post.html"
+EDITED_POST = 7
+
+
+@dataclass
+class Figures:
+    """One tool's measurements at one size (lists of runs; medians are reported)."""
+
+    cold: list[Measurement] = field(default_factory=list)
+    unchanged: list[float] = field(default_factory=list)
+    post_edit: list[float] = field(default_factory=list)
+    template_edit: list[float] = field(default_factory=list)
+    files: int = 0
+    stages: str = ""
+
+    @property
+    def cold_seconds(self) -> float:
+        """The median cold build time."""
+        return statistics.median(m.seconds for m in self.cold)
+
+    @property
+    def peak_mib(self) -> float:
+        """The largest peak memory of the cold builds."""
+        return max(m.peak_mib for m in self.cold)
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+class HubgenRunner:
+    """hubgen on the corpus, through its command line."""
+
+    name = "hubgen"
+
+    def __init__(self, site: Path, jobs: int | None):
+        self.site = site
+        self.command = [sys.executable, "-m", "hubgen", "build"]
+        if jobs:
+            self.command += ["--jobs", str(jobs)]
+        # The theme's post template, copied: a template edit then touches the site's own
+        # copy (the output is the same as the theme's).
+        (site / "templates").mkdir(exist_ok=True)
+        shutil.copy(THEME_POST, site / "templates/post.html")
+        self.env = {**os.environ, "CI": "1"}
+        self.env.pop("SOURCE_DATE_EPOCH", None)
+
+    def clean(self) -> None:
+        """Forget the output and the cache."""
+        shutil.rmtree(self.site / "public", ignore_errors=True)
+        shutil.rmtree(self.site / ".hubgen-cache", ignore_errors=True)
+
+    def build(self) -> Measurement:
+        """One build, measured."""
+        return run_measured(self.command, self.site, self.env)
+
+    def stages(self) -> str:
+        """The stage times a build prints (run once more, cold)."""
+        self.clean()
+        out = subprocess.run(self.command, cwd=self.site, env=self.env, capture_output=True,
+                             text=True, check=True).stdout
+        match = re.search(r"stages: (.*)", out)
+        return match[1] if match else ""
+
+    def post_file(self, number: int) -> Path:
+        """A post of the corpus."""
+        return self.site / f"content/posts/post-{number:05d}.md"
+
+    def template_file(self) -> Path:
+        """The site's copy of the post template."""
+        return self.site / "templates/post.html"
+
+    def output_files(self) -> int:
+        """Files of the built site."""
+        return count_files(self.site / "public")
+
+
+class PeerRunner:
+    """A peer tool on its own copy of the corpus."""
+
+    def __init__(self, peer: Peer, corpus: Path, site: Path):
+        self.peer = peer
+        self.name = peer.name
+        self.site = site
+        peer.prepare(corpus, site)
+
+    def clean(self) -> None:
+        """Forget the output and any cache."""
+        self.peer.clean(self.site)
+
+    def build(self) -> Measurement:
+        """One build, measured."""
+        return run_measured(self.peer.build_command(self.site), self.site)
+
+    def post_file(self, number: int) -> Path:
+        """A post of the corpus, in the peer's format."""
+        return self.peer.post_file(self.site, number)
+
+    def template_file(self) -> Path:
+        """The peer's post template."""
+        return self.peer.template_file(self.site)
+
+    def output_files(self) -> int:
+        """Files of the built site."""
+        return self.peer.output_files(self.site)
+
+
+Runner = HubgenRunner | PeerRunner
+
+
+def measure_size(posts: int, runs: int, jobs: int | None, work: Path,
+                 log: Callable[[str], None]) -> dict[str, Figures]:
+    """Every figure of every available tool at one corpus size."""
+    corpus = write_corpus(work / f"hubgen-{posts}", posts=posts, threads=posts // 20)
+    runners: list[Runner] = [HubgenRunner(corpus, jobs)]
+    for peer in (Hugo(), Pelican()):
+        if peer.available():
+            runners.append(PeerRunner(peer, corpus, work / f"{peer.name}-{posts}"))
+        else:
+            log(f"  ({peer.name} is not installed: left out)")
+    figures = {runner.name: Figures() for runner in runners}
+    for run in range(1, runs + 1):
+        for runner in runners:   # interleaved: every tool once per round
+            runner.clean()
+            measurement = runner.build()
+            figures[runner.name].cold.append(measurement)
+            log(f"  {posts} posts, round {run}: {runner.name} cold {measurement.seconds:.2f} s,"
+                f" {measurement.peak_mib:.0f} MiB")
+        for runner in runners:
+            results = figures[runner.name]
+            results.files = runner.output_files()
+            results.unchanged.append(runner.build().seconds)
+            _append(runner.post_file(EDITED_POST), f"\nOne more sentence, round {run}.\n")
+            results.post_edit.append(runner.build().seconds)
+            _append(runner.template_file(), f"\n{{# edited, round {run} #}}\n"
+                    if runner.name != "hugo" else f"\n{{{{/* edited, round {run} */}}}}\n")
+            results.template_edit.append(runner.build().seconds)
+    hubgen = runners[0]
+    assert isinstance(hubgen, HubgenRunner)
+    figures["hubgen"].stages = hubgen.stages()
+    return figures
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def table(posts: int, figures: dict[str, Figures]) -> list[str]:
+    """The Markdown table of one size: each tool's medians, then hubgen's ratios to each."""
+    names = list(figures)
+    peers = names[1:]
+    ours = figures["hubgen"]
+    header = ["", *names, *(f"hubgen / {p}" for p in peers)]
+    rows: list[list[str]] = []
+
+    def row(label: str, value: Callable[[Figures], float], shown: Callable[[float], str]) -> None:
+        values = [value(figures[n]) for n in names]
+        ratios = [f"{value(ours) / value(figures[p]):.2f}" if value(figures[p]) else ""
+                  for p in peers]
+        rows.append([label, *map(shown, values), *ratios])
+
+    row(f"cold build, {posts:,} posts", lambda f: f.cold_seconds, _seconds)
+    row("no-change rebuild", lambda f: statistics.median(f.unchanged), _seconds)
+    row("one post edited", lambda f: statistics.median(f.post_edit), _seconds)
+    row("one template edited", lambda f: statistics.median(f.template_edit), _seconds)
+    row("peak memory (cold)", lambda f: f.peak_mib, lambda v: f"{v:.0f} MiB")
+    row("files written", lambda f: f.files, lambda v: f"{v:,.0f}")
+    row("files per second (cold)", lambda f: f.files / f.cold_seconds, lambda v: f"{v:,.0f}")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    lines.append("")
+    lines.append(f"hubgen's stages (cold, {posts:,} posts): {ours.stages}")
+    return lines
+
+
+def targets(results: dict[int, dict[str, Figures]]) -> list[str]:
+    """The issue's targets, each with its measured ratio and whether it is met."""
+    lines = []
+
+    def check(label: str, ratio: float, limit: float) -> None:
+        lines.append(f"- {label}: {ratio:.2f} (target ≤ {limit:.2f}) "
+                     f"{'met' if ratio <= limit else 'MISSED'}")
+
+    for posts, figures in sorted(results.items()):
+        ours = figures["hubgen"]
+        if "hugo" in figures:
+            check(f"cold {posts:,} / Hugo", ours.cold_seconds / figures["hugo"].cold_seconds, 1.5)
+        if "pelican" in figures and posts <= 1000:
+            check(f"cold {posts:,} / Pelican",
+                  ours.cold_seconds / figures["pelican"].cold_seconds, 1 / 3)
+        if "hugo" in figures and posts <= 1000:
+            check(f"no-change rebuild {posts:,} / Hugo cold",
+                  statistics.median(ours.unchanged) / figures["hugo"].cold_seconds, 1 / 3)
+        check(f"one post edited {posts:,} / own cold",
+              statistics.median(ours.post_edit) / ours.cold_seconds, 0.1)
+        lines.append(f"- peak memory {posts:,}: {ours.peak_mib:.0f} MiB "
+                     f"(target < 400 MiB at 10,000) "
+                     f"{'met' if ours.peak_mib < 400 or posts < 10000 else 'MISSED'}")
+    if 1000 in results and 10000 in results:
+        check("cold 10,000 / own cold 1,000", results[10000]["hubgen"].cold_seconds /
+              results[1000]["hubgen"].cold_seconds, 11)
+    return lines
+
+
+def machine() -> str:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {len(os.sched_getaffinity(0))} cores, {memory:.0f} GiB, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def main() -> None:
+    """Command line: run the benchmark and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="hubgen's --jobs (default: hubgen's own, one per core)")
+    parser.add_argument("--keep", type=Path, help="Build in this folder and keep it.")
+    args = parser.parse_args()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="hubgen-bench-"))
+    results = {}
+    try:
+        for posts in args.sizes:
+            results[posts] = measure_size(posts, args.runs, args.jobs, work / str(posts), log)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    versions = _versions()
+    print(f"Machine: {machine()}")
+    print(f"Versions: {versions}; median of {args.runs} interleaved runs.\n")
+    for posts, figures in results.items():
+        print("\n".join(table(posts, figures)) + "\n")
+    print("\n".join(targets(results)))
+
+
+def _versions() -> str:
+    from hubgen import __version__
+    found = [f"hubgen {__version__}"]
+    for command in (["hugo", "version"], [sys.executable, "-m", "pelican", "--version"]):
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=30).stdout
+        except OSError:
+            continue
+        words = out.split()
+        if words:
+            found.append(f"{command[-2] if 'pelican' in command else 'hugo'} "
+                         f"{words[1] if words[0] == 'hugo' else words[-1]}")
+    return ", ".join(found)
+
+
+if __name__ == "__main__":
+    main()
