@@ -123,6 +123,7 @@ def make_environment(config: Config, themes: list[Theme],
         loader=make_loader(config.root / "templates", themes),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,   # one environment per build: templates cannot change within it
         undefined=jinja2.ChainableUndefined,
     )
     env.filters["date"] = lambda value, fmt="%B %-d, %Y": format_date(value, fmt, config.tz)

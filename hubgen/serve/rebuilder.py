@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
 import time
@@ -57,8 +58,12 @@ class Rebuilder:
             self._last_event = time.monotonic()
             self._condition.notify_all()
 
-    def build(self, changed: set[Path] | None = None) -> Snapshot:
-        """Build now and publish the result (the last good site stays when it fails)."""
+    def build(self, changed: set[Path] | None = None, jobs: int = 1) -> Snapshot:
+        """Build now and publish the result (the last good site stays when it fails).
+
+        `jobs` > 1 forks workers: only while this process has no other thread, since
+        a fork copies the locks other threads may hold.
+        """
         started = time.perf_counter()
         previous = self.state.snapshot
         self.builds += 1
@@ -66,7 +71,9 @@ class Rebuilder:
         # rebuild costs more than the rebuild. Collect after publishing instead.
         gc.disable()
         try:
-            result = build_site(self.options, cache=self.cache, write=False)
+            options = dataclasses.replace(self.options, jobs=jobs) \
+                if threading.active_count() == 1 else self.options
+            result = build_site(options, cache=self.cache, write=False)
         except (SourceErrors, HubgenError, OSError) as exc:
             # Whatever goes wrong, the server keeps the last good site and says why; a
             # config moved away for a moment (a git checkout) must not end the rebuilds.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hubgen.build import BuildOptions
 from hubgen.build.pipeline import load_site_config
+from hubgen.build.workers import default_jobs
 from hubgen.config import Config
 from hubgen.content.sources import content_root
 from hubgen.content.themes import theme_chain
@@ -83,8 +84,9 @@ class ServeSession:
         return f"http://{host}:{port}{self.config.base_path}"
 
     def start(self) -> str:
-        """Build once, then serve and watch; returns the URL."""
-        self.rebuilder.build()
+        """Build once (on every core: no other thread runs yet), then serve and watch;
+        returns the URL."""
+        self.rebuilder.build(jobs=default_jobs())
         self.server = bind_server(self.options, self.state, self.config)
         self._server_thread = threading.Thread(target=self.server.serve_forever,
                                                kwargs={"poll_interval": 0.2},
