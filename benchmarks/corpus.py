@@ -21,7 +21,9 @@ WORDS = [
     "water", "temperature", "minute", "gram", "scale", "taste", "share",
 ]
 TAGS = [f"topic-{n:02d}" for n in range(60)]
-START = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+# Early enough that 10,000 posts seven hours apart (and their threads) are all in the past:
+# a post dated after the build is scheduled, and no tool builds it.
+START = datetime(2014, 1, 1, 9, 0, tzinfo=UTC)
 
 CONFIG = """title: Benchmark Hub
 url: https://bench.example/
@@ -57,7 +59,7 @@ def post_text(rng: random.Random, number: int) -> str:
 
 def thread_text(rng: random.Random, number: int, people: int) -> str:
     """A Mastodon-style thread with nested replies."""
-    date = START + timedelta(days=3 * number)
+    date = START + timedelta(hours=7 * number * 20 + 3)   # amid the posts, one per 20
     lines = [f"title: Thread number {number}", f"date: {date.isoformat()}",
              f"tags: [{rng.choice(TAGS)}]",
              "source: {platform: mastodon, url: \"https://social.bench.example/@bench/1\"}",

@@ -165,6 +165,8 @@ def measure_size(posts: int, runs: int, jobs: int | None, work: Path,
             log(f"  {posts} posts, round {run}: {runner.name} cold {measurement.seconds:.2f} s,"
                 f" {measurement.peak_mib:.0f} MiB")
         for runner in runners:
+            if run > 1 and isinstance(runner, PeerRunner):
+                continue   # peers keep nothing between builds: one round of rebuilds shows it
             results = figures[runner.name]
             results.files = runner.output_files()
             results.unchanged.append(runner.build().seconds)

@@ -223,6 +223,10 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
             click.echo("Interrupted: the previous output is untouched.", err=True)
             sys.exit(EXIT_INTERRUPTED)
     progress.stop()
+    if result.report.interrupted:
+        click.echo("Interrupted while the new files were moved in: that was finished first, "
+                   "so the output is the complete new site.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     print_diagnostics(result.warnings, root)
     if not quiet:
         for line in _summary(result, root, time.perf_counter() - started, verbose):
@@ -358,7 +362,7 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
     root = Path.cwd()
     try:
         report = check_site(BuildOptions(root=root, config_file=config_file, strict=strict,
-                                         now=build_moment()))
+                                         now=build_moment(), jobs=default_jobs()))
     except UsageError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -388,7 +392,8 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
     from hubgen.publish import publish as ship
 
     root = Path.cwd()
-    options = BuildOptions(root=root, config_file=config_file, now=build_moment())
+    options = BuildOptions(root=root, config_file=config_file, now=build_moment(),
+                           jobs=default_jobs(), cache=True)
     with reporting_errors(root, "Nothing was published."):
         config, _ = load_site_config(options)
         diagnostics = Diagnostics()

@@ -25,6 +25,7 @@ class BuildProgress:
         self.started = time.perf_counter()
         self.bar: Any = None
         self.tasks: dict[str, tuple[Any, float, int]] = {}  # stage → (task, since, done)
+        self.drawn = 0.0   # when the bar was last drawn
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -43,7 +44,11 @@ class BuildProgress:
             self.bar = Progress(TextColumn("{task.description:>9}"), BarColumn(),
                                 MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                                console=Console(stderr=True), transient=True)
+                                console=Console(stderr=True), transient=True,
+                                # No drawing thread, nothing redirected: workers are forked
+                                # while the bar shows, and a fork copies a thread's locks.
+                                auto_refresh=False, redirect_stdout=False,
+                                redirect_stderr=False)
             self.bar.start()
         if stage not in self.tasks:
             task = self.bar.add_task(STAGE_WORDS.get(stage, stage), total=total, rate="")
@@ -53,6 +58,10 @@ class BuildProgress:
         unit = "pages/s" if stage == "render" else "files/s"
         rate = f"{(done - first) / elapsed:,.0f} {unit}" if elapsed > 0.2 else ""
         self.bar.update(task, completed=done, total=total, rate=rate)
+        now = time.perf_counter()
+        if now - self.drawn >= 0.1 or done == total:
+            self.bar.refresh()
+            self.drawn = now
 
     def stop(self) -> None:
         """Take the bar off the terminal."""

@@ -14,7 +14,6 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.cyaml import CParser  # PyYAML's wheels all carry libyaml
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -127,20 +126,24 @@ _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_m
 _MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _MarkedLoader.construct_sequence)
 
 
-class _FastMarkedLoader(CParser, _MarkedLoader):  # type: ignore[misc]
-    """The same loader on libyaml's parser, several times faster.
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # a PyYAML built without libyaml: the pure-Python parser alone
+    _PARSERS: tuple[type[_MarkedLoader], ...] = (_MarkedLoader,)
+else:
+    class _FastMarkedLoader(CParser, _MarkedLoader):  # type: ignore[misc]
+        """The same loader on libyaml's parser, several times faster.
 
-    Its error messages are libyaml's own, so a file it refuses is read again with
-    the pure-Python parser to report the wording (and hints) hubgen documents.
-    """
+        Its error messages are libyaml's own, so a file it refuses is read again with
+        the pure-Python parser to report the wording (and hints) hubgen documents.
+        """
 
-    def __init__(self, stream: str):
-        CParser.__init__(self, stream)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
-
-_PARSERS: tuple[type[_MarkedLoader], ...] = (_FastMarkedLoader, _MarkedLoader)
+    _PARSERS = (_FastMarkedLoader, _MarkedLoader)
 
 
 def _syntax_hint(problem: str, text: str, line: int) -> str:

@@ -74,3 +74,15 @@ def all_files(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def hub_with_template(tmp_path: Path) -> Path:
+    """The conversations hub with a site template of its own (templates/page.html)."""
+    root = tmp_path / "hub"
+    shutil.copytree(SITES / "conversations", root)
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "!theme/page.html" %}{% block content %}<p>CUSTOM-PAGE</p>'
+        "{{ super() }}{% endblock %}")
+    return root

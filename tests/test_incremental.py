@@ -3,13 +3,11 @@ and always gives exactly the bytes of a clean build."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SITES
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
@@ -68,17 +66,6 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "file added": lambda r: _add(r / "content/pages/faq.md",
                                  "---\ntitle: FAQ\n---\nQuestions and answers.\n"),
 }
-
-
-@pytest.fixture
-def hub_with_template(tmp_path: Path) -> Path:
-    root = tmp_path / "hub"
-    shutil.copytree(SITES / "conversations", root)
-    (root / "templates").mkdir()
-    (root / "templates/page.html").write_text(
-        '{% extends "!theme/page.html" %}{% block content %}<p>CUSTOM-PAGE</p>'
-        "{{ super() }}{% endblock %}")
-    return root
 
 
 @pytest.mark.parametrize("drafts", [False, True], ids=["as-built", "as-served"])

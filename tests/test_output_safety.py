@@ -123,3 +123,76 @@ def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):
     assert "Traceback" not in result.err
     assert (root / "public/about").read_text() == "my own notes"
     assert sorted(p.name for p in (root / "public").iterdir()) == ["about"]
+
+
+def test_a_file_of_ours_standing_where_several_files_must_go_is_replaced_once(hub):
+    # A tag page made as a file (/tags/community) stands where the tag's folder, with its
+    # page and its two feeds, must go.
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {tag: "/tags/{slug}"}\n')
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/tags/community").is_file()
+    config.write_text(config.read_text().replace('permalinks: {tag: "/tags/{slug}"}\n', ""))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    for name in ("index.html", "feed.xml", "atom.xml"):
+        assert (root / "public/tags/community" / name).is_file()
+
+
+def test_a_cache_folder_inside_the_output_is_refused(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "cache_dir: public/.cache\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 2
+    assert "would hold the build cache" in result.err
+    assert not (root / "public").exists()
+
+
+def test_a_second_build_into_the_same_folder_waits_its_turn(hub):
+    import fcntl
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    before = all_files(root / "public")
+    (root / "content/posts/third.md").write_text(
+        "---\ntitle: Changed meanwhile\ndate: 2026-03-08\n---\nNew.\n")
+    # The first build holds the lock while it renders; the second must not touch its
+    # staging folder or the output.
+    with open(root / ".public.hubgen-lock", "w") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        result = run_hubgen("build", cwd=root)
+    assert result.code == 2
+    assert "another hubgen build is writing" in result.err
+    assert all_files(root / "public") == before
+    assert run_hubgen("build", cwd=root).code == 0
+    assert "Changed meanwhile" in (root / "public/posts/third/index.html").read_text()
+    assert not (root / ".public.hubgen-lock").exists()
+
+
+def test_ctrl_c_while_files_move_in_finishes_the_move_first(tmp_path, monkeypatch):
+    import signal
+
+    from hubgen.build.output import StagedOutput
+
+    output = tmp_path / "public"
+    output.mkdir()   # files move in one by one (a first build moves the whole folder)
+    names = [f"page-{n}/index.html" for n in range(20)]
+    stage = StagedOutput(output, names)
+    staged = [name for name in names if stage.put(name, name.encode())]
+    moves = []
+    real_replace = os.replace
+
+    def replace_then_interrupt(source, destination):
+        moves.append(destination)
+        if len(moves) == 3:   # a Ctrl-C in the middle of the moves
+            os.kill(os.getpid(), signal.SIGINT)
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace_then_interrupt)
+    report = stage.commit(staged)
+    monkeypatch.undo()
+    assert len([m for m in moves if "page-" in str(m)]) == 20   # and the manifest
+    assert report.interrupted
+    assert {name: (output / name).read_text() for name in names} == {n: n for n in names}
+    assert (output / ".hubgen-manifest.json").is_file()

@@ -7,6 +7,7 @@ byte for byte, a clean single-process build without a cache.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SITES, run_hubgen
+from conftest import all_files, run_hubgen
 from test_incremental import CHANGES, NOW
 
 from benchmarks.corpus import post_text, write_corpus
@@ -33,27 +34,20 @@ def _options(root: Path, **overrides) -> BuildOptions:
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    """Every file below a folder, with a hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file below a folder, with a hash of its bytes (short diffs when they differ)."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in all_files(folder).items()}
 
 
 @pytest.fixture
-def big_hub(tmp_path: Path) -> Path:
+def big_hub(hub_with_template: Path) -> Path:
     """The conversations hub with a custom template and 40 more posts."""
     import random
-    root = tmp_path / "hub"
-    shutil.copytree(SITES / "conversations", root)
-    (root / "templates").mkdir()
-    (root / "templates/page.html").write_text(
-        '{% extends "!theme/page.html" %}{% block content %}<p>CUSTOM-PAGE</p>'
-        "{{ super() }}{% endblock %}")
     rng = random.Random(3)
     for number in range(EXTRA_POSTS):
         text = post_text(rng, number).replace("author: brand-0", "author: ana") \
             .replace("author: brand-1", "author: ben")
-        (root / f"content/posts/extra-{number:02d}.md").write_text(text)
-    return root
+        (hub_with_template / f"content/posts/extra-{number:02d}.md").write_text(text)
+    return hub_with_template
 
 
 def _clean_tree(root: Path, tmp_path: Path) -> dict[str, str]:
@@ -229,3 +223,76 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     assert not staging.exists()
     assert _tree(root / "public") == before
+
+
+def test_an_asset_linked_from_a_cached_partial_is_followed_on_every_page(big_hub, tmp_path):
+    # The footer is rendered once per build and reused: the pages that reuse it must
+    # still count the asset it links, or they would keep its old fingerprint.
+    (big_hub / "static").mkdir(exist_ok=True)
+    logo = big_hub / "static/logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (big_hub / "templates/partials").mkdir()
+    (big_hub / "templates/partials/footer.html").write_text(
+        '<footer><img src="{{ asset(\'logo.svg\') }}" alt=""></footer>\n')
+    build_site(_options(big_hub, jobs=2, cache=True))
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>')
+    build_site(_options(big_hub, jobs=2, cache=True))
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    pages = [p for p in (big_hub / "public").rglob("*.html") if "logo.svg?v=" in p.read_text()]
+    assert len(pages) > EXTRA_POSTS
+
+
+def test_cached_partials_change_no_byte_of_the_demo(monkeypatch):
+    from markupsafe import Markup
+
+    from hubgen.render.renderer import Renderer
+    demo = Path(__file__).parent.parent
+    options = BuildOptions(root=demo, now=NOW, drafts=True, future=True, jobs=1)
+    cached = build_site(options, write=False).files
+
+    def render_every_time(self, name, *variants, **context):
+        return Markup(self.env.get_template(name).render(context))
+
+    monkeypatch.setattr(Renderer, "cached_partial", render_every_time)
+    uncached = build_site(options, write=False).files
+    assert cached.keys() == uncached.keys()
+    assert [name for name in cached if cached[name] != uncached[name]] == []
+
+
+def test_no_cache_never_reads_a_cache_even_a_sound_looking_one(big_hub):
+    from hubgen.build.persist import load_cache, save_cache
+    build_site(_options(big_hub, cache=True))
+    recap = big_hub / "content/posts/2026-03-12-recap.md"
+    cache = load_cache(big_hub / ".hubgen-cache")
+    content_hash, document, found = cache.sources[recap]
+    poisoned = dataclasses.replace(document, title="POISONED TITLE")
+    cache.sources[recap] = (content_hash, poisoned, found)
+    cache.outputs.clear()
+    save_cache(cache, big_hub / ".hubgen-cache")
+    shutil.rmtree(big_hub / "public")
+    result = run_hubgen("build", "--no-cache", cwd=big_hub)
+    assert result.code == 0, result.err
+    assert "POISONED" not in (big_hub / "public/posts/recap/index.html").read_text()
+    # The control: the same cache, read, is believed (its checksum is sound).
+    assert run_hubgen("build", cwd=big_hub).code == 0
+    assert "POISONED" in (big_hub / "public/posts/recap/index.html").read_text()
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_a_warning_not_the_build(big_hub):
+    (big_hub / ".hubgen-cache").write_text("a file where the cache folder would go")
+    result = run_hubgen("build", cwd=big_hub)
+    assert result.code == 0, result.err
+    assert "the build cache could not be written" in result.err
+    assert (big_hub / "public/posts/recap/index.html").is_file()
+
+
+def test_deleted_files_leave_the_cache(big_hub):
+    from hubgen.build.persist import load_cache
+    build_site(_options(big_hub, cache=True))
+    gone = big_hub / "content/posts/extra-00.md"
+    assert gone in load_cache(big_hub / ".hubgen-cache").sources
+    gone.unlink()
+    build_site(_options(big_hub, cache=True))
+    cache = load_cache(big_hub / ".hubgen-cache")
+    assert gone not in cache.sources and gone not in cache.hashes
+    assert len(cache.sources) == len(list((big_hub / "content").rglob("*.*")))

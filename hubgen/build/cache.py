@@ -48,6 +48,7 @@ class BuildCache:
     parsed: int = 0          # how many source files the last build parsed (not reused)
     rendered_count: int = 0  # how many routes the last build rendered (not reused)
     changed: bool = False    # whether this build learned anything (else there is nothing to save)
+    seen: set[Path] = field(default_factory=set)   # the source files this build looked at
 
     def begin(self, config_key: str) -> None:
         """Start a build; a different config makes everything stale."""
@@ -58,10 +59,12 @@ class BuildCache:
             self.config_key = config_key
             self.changed = True
         self.parsed = self.rendered_count = 0
+        self.seen = set()
 
     def content_hash(self, path: Path) -> str:
         """A hash of a file's bytes; an unchanged stat (size, mtime, inode) skips the read."""
         stat = path.stat()
+        self.seen.add(path)
         key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
         known = self.hashes.get(path)
         if known is not None and known[0] == key:
@@ -105,3 +108,10 @@ class BuildCache:
         if outputs != self.outputs:
             self.outputs = outputs
             self.changed = True
+
+    def forget_unseen(self) -> None:
+        """Drop what is known of files this build did not look at (deleted, renamed)."""
+        for known in (self.sources, self.hashes):
+            for path in [p for p in known if p not in self.seen]:
+                del known[path]
+                self.changed = True

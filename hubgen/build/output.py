@@ -21,6 +21,11 @@ from pathlib import Path
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.errors import HubgenError, UsageError
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 MANIFEST_NAME = ".hubgen-manifest.json"
 MANIFEST_VERSION = 1
 _PROTECTED_FOLDERS = ("content", "static", "templates", "themes")
@@ -33,6 +38,7 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    interrupted: bool = False   # Ctrl-C came while the new files were moved in (all were)
 
 
 def check_output_folder(output: Path, config: Config) -> Path:
@@ -53,6 +59,8 @@ def check_output_folder(output: Path, config: Config) -> Path:
         reason = "it lies inside the hub's sources"
     elif output.is_relative_to(config.resolve(config.cache_dir)):
         reason = "it lies inside the build cache"
+    elif config.resolve(config.cache_dir).resolve().is_relative_to(output):
+        reason = "it would hold the build cache (cache_dir), which must never be published"
     elif output.exists() and not output.is_dir():
         reason = "it is a file, not a folder"
     elif (output / "content").is_dir() or (output / CONFIG_NAME).exists() \
@@ -127,7 +135,7 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
     A file that is not hubgen's, or a folder where a file must go, is a conflict:
     it is reported before anything is written.
     """
-    in_the_way: list[Path] = []
+    in_the_way: dict[str, Path] = {}
     problems: list[str] = []
     folders_seen: set[str] = set()   # folders already known to be free (or absent)
     root = str(output)
@@ -141,10 +149,12 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
             ancestor = "/".join(parts[:depth])
             if ancestor in folders_seen:
                 continue
+            if ancestor in in_the_way:
+                break
             path = os.path.join(root, ancestor)
             if os.path.isfile(path) or os.path.islink(path):
                 if ancestor in previous:
-                    in_the_way.append(output / ancestor)
+                    in_the_way[ancestor] = output / ancestor
                 else:
                     problems.append(f"{ancestor} is a file of yours, but the site needs a "
                                     "folder there")
@@ -154,23 +164,53 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
         raise OutputConflict(f"cannot write into {output}: " + "; ".join(sorted(set(problems))) +
                              ". Nothing was written; move those files away or choose another "
                              "output folder.")
-    return in_the_way
+    return list(in_the_way.values())
 
 
 @contextmanager
-def deferred_interrupts() -> Iterator[None]:
-    """Hold a Ctrl-C until the block is done, so the output is never left half moved."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def held_interrupts() -> Iterator[list[int]]:
+    """Hold Ctrl-C while the block runs, so the output is never left half moved.
+
+    Yields the list of the signals that came meanwhile, for the caller to act on
+    once the block is done.
+    """
     received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
     previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
+
+
+class _BuildLock:
+    """One build at a time per output folder: a second one would wipe the first's staging."""
+
+    def __init__(self, path: Path, output: Path):
+        self.path = path
+        self.file = None
+        if fcntl is None:   # not on a POSIX system: no lock
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = path.open("w")
+        try:
+            fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.file.close()
+            self.file = None
+            raise UsageError(f"another hubgen build is writing {output} right now; nothing "
+                             "was written. Wait for it to end, or build elsewhere with "
+                             "--output.") from None
+
+    def release(self) -> None:
+        """Let the next build in (once; later calls do nothing)."""
+        if self.file is not None:
+            self.path.unlink(missing_ok=True)
+            fcntl.flock(self.file.fileno(), fcntl.LOCK_UN)
+            self.file.close()
+            self.file = None
 
 
 class StagedOutput:
@@ -188,6 +228,7 @@ class StagedOutput:
         self.previous = read_manifest(output)
         self.in_the_way = _clear_the_way(output, sorted(self.names), self.previous)
         self.staging = output.parent / f".{output.name}.hubgen-staging"
+        self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
         if self.staging.exists():  # left by a build that was killed
             shutil.rmtree(self.staging)
 
@@ -201,15 +242,17 @@ class StagedOutput:
         return True
 
     def discard(self) -> None:
-        """Forget everything staged; the output folder stays as it was."""
+        """Forget everything staged (the output folder stays as it was) and let other
+        builds write."""
         if self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
+        self._lock.release()
 
     def commit(self, staged: Iterable[str]) -> WriteReport:
         """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
         report = WriteReport()
         staged = written = sorted(staged)
-        with deferred_interrupts():
+        with held_interrupts() as interrupts:
             try:
                 for stale in self.in_the_way:
                     stale.unlink()
@@ -233,6 +276,7 @@ class StagedOutput:
             manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
             if not _same_bytes(self.output / MANIFEST_NAME, manifest_bytes):
                 _atomic_write(self.output / MANIFEST_NAME, manifest_bytes)
+        report.interrupted = bool(interrupts)
         return report
 
     def _remove_stale(self) -> list[str]:

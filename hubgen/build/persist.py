@@ -11,15 +11,21 @@ file each, written by whichever worker compiled them (Jinja checks each).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
+import shutil
 import sys
+from importlib import metadata
 from pathlib import Path
+from typing import BinaryIO
+
+import jinja2
 
 from hubgen import __version__
 from hubgen.build.cache import BuildCache, CachedOutput
-from hubgen.render.templates import FolderBytecodeCache
+from hubgen.render.templates import FolderBytecodeCache, MemoryBytecodeCache
 
 CACHE_FORMAT = 1
 CACHE_FILE = "build.cache"
@@ -28,10 +34,58 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This folder is a cache made by hubgen; it is safe to delete.\n")
 
 
-def _header(payload: bytes) -> bytes:
+# The libraries whose output a cache holds (parsed Markdown, highlighted code, YAML).
+_LIBRARIES = ("markdown", "pygments", "pyyaml", "nh3", "jinja2")
+
+
+@functools.cache
+def generation() -> str:
+    """What made a cache: hubgen (its version and its code), Python and the libraries
+    whose output it holds. A cache of another generation is never read."""
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    code = Path(__file__).resolve().parent.parent
+    # An installed hubgen changes with its version; a development copy with its files.
+    files = [(str(path.relative_to(code)), stat.st_size, stat.st_mtime_ns)
+             for path in sorted(code.rglob("*.py")) for stat in [path.stat()]]
     python = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
-    checksum = hashlib.blake2b(payload, digest_size=16).hexdigest()
-    return f"hubgen-cache {CACHE_FORMAT} {__version__} {python} {checksum}\n".encode()
+    return hashlib.blake2b(repr((CACHE_FORMAT, __version__, python, versions, files))
+                           .encode(), digest_size=8).hexdigest()
+
+
+def _header(checksum: str) -> bytes:
+    return f"hubgen-cache {CACHE_FORMAT} {__version__} {generation()} {checksum}\n".encode()
+
+
+def _checksum(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+class _HashingWriter:
+    """A file that hashes what is written to it (pickle writes the payload straight in)."""
+
+    def __init__(self, file: BinaryIO):
+        self.file = file
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.file.write(data)
+
+
+def _templates_cache(folder: Path) -> FolderBytecodeCache:
+    """Compiled templates of this generation; those of others are removed."""
+    templates = folder / TEMPLATES_FOLDER
+    own = templates / generation()
+    if templates.is_dir():
+        for other in templates.iterdir():
+            if other != own:
+                shutil.rmtree(other, ignore_errors=True)
+    return FolderBytecodeCache(own)
 
 
 def load_cache(folder: Path) -> BuildCache:
@@ -40,13 +94,16 @@ def load_cache(folder: Path) -> BuildCache:
     An unreadable, damaged, or foreign (other format, hubgen or Python) cache
     gives an empty cache. Compiled templates are kept in `folder`/templates.
     """
-    templates = FolderBytecodeCache(folder / TEMPLATES_FOLDER)
+    try:
+        templates: jinja2.BytecodeCache = _templates_cache(folder)
+    except OSError:  # a folder that cannot be written: compiled templates stay in memory
+        templates = MemoryBytecodeCache()
     try:
         data = (folder / CACHE_FILE).read_bytes()
     except OSError:
         return BuildCache(templates=templates)
     header, _, payload = data.partition(b"\n")
-    if header + b"\n" != _header(payload):
+    if header + b"\n" != _header(_checksum(payload)):
         return BuildCache(templates=templates)
     try:
         state = pickle.loads(payload)
@@ -68,14 +125,20 @@ def save_cache(cache: BuildCache, folder: Path) -> None:
                for name, entry in cache.outputs.items() if entry.written is not None}
     state = {"config_key": cache.config_key, "sources": cache.sources, "outputs": outputs,
              "hashes": cache.hashes}
-    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     folder.mkdir(parents=True, exist_ok=True)
     tag = folder / "CACHEDIR.TAG"   # tells backup tools to skip the folder
     if not tag.exists():
         tag.write_text(_TAG, encoding="utf-8")
     temporary = folder / f".{CACHE_FILE}.{os.getpid()}.tmp"
     try:
-        temporary.write_bytes(_header(payload) + payload)
+        with temporary.open("wb") as file:
+            # The payload goes straight to the file (a big hub's would double the memory
+            # held); its header, of a fixed length, is filled in once its hash is known.
+            file.write(_header("0" * 32))
+            writer = _HashingWriter(file)
+            pickle.dump(state, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            file.seek(0)
+            file.write(_header(writer.hash.hexdigest()))
         os.replace(temporary, folder / CACHE_FILE)
     finally:
         temporary.unlink(missing_ok=True)

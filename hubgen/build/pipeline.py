@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config
 from hubgen.content.sources import read_sources
 from hubgen.content.themes import Theme, theme_chain
-from hubgen.errors import Diagnostic, Diagnostics, SourceErrors
+from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
 from hubgen.render import Renderer
@@ -108,23 +107,22 @@ def _templates_version(config: Config, themes: list[Theme]) -> str:
     return digest(entries)
 
 
+def _save_or_warn(cache: BuildCache, folder: Path, warnings: list[Diagnostic]) -> None:
+    # The site is built by now: a cache that cannot be kept costs the next build time,
+    # never this build its success.
+    try:
+        save_cache(cache, folder)
+    except OSError as exc:
+        warnings.append(Diagnostic(
+            folder, 0, 0, f"the build cache could not be written ({exc.strerror or exc})",
+            "the next build starts from nothing; make the folder writable, set cache_dir: "
+            "in hubgen.yaml, or build with --no-cache.", Severity.WARNING))
+
+
 def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int], None] | None:
     if progress is None:
         return None
     return lambda done, total: progress(stage, done, total)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # A build makes many objects and frees few until it ends: the cycle collector's
-    # passes over them all would cost much and find little.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_site(options: BuildOptions, progress: ProgressHook | None = None,
@@ -136,12 +134,6 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     are not re-parsed and unchanged routes not re-rendered; with `write=False`
     the files are only returned (serve keeps them in memory).
     """
-    with _collector_paused():
-        return _build(options, progress, cache, write)
-
-
-def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCache | None,
-           write: bool) -> BuildResult:
     watch = _Stopwatch()
     with watch.stage("config"):
         config, config_warnings = load_site_config(options)
@@ -188,18 +180,22 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         if diagnostics.errors:
             raise SourceErrors(list(diagnostics))
         report = WriteReport()
+        warnings: list[Diagnostic] = []
         if stage is not None:
             with watch.stage("write"):
                 report = stage.commit(rendered.staged)
-                if persist and cache is not None:
+                # After a Ctrl-C the user wants out: the cache can wait for the next build.
+                if persist and cache is not None and not report.interrupted:
                     stamp_written(cache, output)
+                    cache.forget_unseen()
                     if cache.changed:
-                        save_cache(cache, cache_folder)
+                        _save_or_warn(cache, cache_folder, warnings)
     finally:
         if stage is not None:
             stage.discard()
     return BuildResult(config=config, library=library, plan=plan, output=output,
-                       report=report, warnings=diagnostics.warnings, timings=watch.timings,
+                       report=report, warnings=diagnostics.warnings + warnings,
+                       timings=watch.timings,
                        files=rendered.files, parsed=cache.parsed if cache is not None else -1,
                        rendered=rendered.rendered, reused=rendered.reused,
                        costs=rendered.costs)

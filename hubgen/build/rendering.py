@@ -116,6 +116,8 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
     empty = cache is None or fingerprints is None or not cache.outputs
     for route in plan.routes:
         if empty or route.kind == "sitemap":
+            if route.kind == "static" and fingerprints is not None:
+                fingerprint_of(route)   # its file's stamp before a worker reads the bytes
             pending.append(route)
             continue
         assert cache is not None

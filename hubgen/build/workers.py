@@ -9,10 +9,13 @@ before the interrupt goes on, so none is left behind.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 # Below this many items per worker, forking costs more than it saves.
@@ -30,8 +33,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_chunk(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
@@ -69,7 +80,11 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
         return
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts)
+    # What exists now is shared with the workers until written to; frozen, it is not
+    # walked by their cycle collector, which would copy every page it touches.
+    gc.freeze()
+    with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this process hears it after
+        pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
         for results in pool.imap_unordered(_run_chunk, _chunks(items, jobs)):
             yield from results
@@ -79,4 +94,5 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
         raise
     finally:
         pool.join()
+        gc.unfreeze()
         _work = None

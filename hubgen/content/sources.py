@@ -127,14 +127,19 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
             continue
         outcomes[index] = memo.recall(path, hashes[index])
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    for done, (position, outcome) in enumerate(
-            mapper(lambda index: _parse(tasks[index][2]), missing), start=1):
-        index = missing[position]
-        outcomes[index] = outcome
-        if memo is not None and index in hashes:
-            memo.remember(tasks[index][1], hashes[index], *outcome)
-        if progress is not None:
-            progress(done, len(missing))
+    results = mapper(lambda index: _parse(tasks[index][2]), missing)
+    try:
+        for done, (position, outcome) in enumerate(results, start=1):
+            index = missing[position]
+            outcomes[index] = outcome
+            if memo is not None and index in hashes:
+                memo.remember(tasks[index][1], hashes[index], *outcome)
+            if progress is not None:
+                progress(done, len(missing))
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:   # a generator running on workers stops them
+            close()
 
     documents: list[Document] = []
     threads: list[Thread] = []

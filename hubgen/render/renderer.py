@@ -97,7 +97,7 @@ class Renderer:
             cached_partial=self.cached_partial,
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
-        self._partials: dict[tuple[Any, ...], Markup] = {}
+        self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
         self._feed_memo: dict[tuple[str, str], str] = {}
 
     def cached_partial(self, name: str, *variants: Any, **context: Any) -> Markup:
@@ -105,20 +105,35 @@ class Renderer:
 
         It sees the site's globals and `context`, never the page's variables: what it
         shows must depend only on the variants. The footer, or one post's card, are
-        the same on every page that shows them.
+        the same on every page that shows them. The assets it links count for every
+        page that shows it.
         """
         key = (name, *variants)
-        # An undefined variant (a field the item lacks) would make every such item one key.
-        if any(isinstance(v, jinja2.Undefined) for v in variants):
-            return Markup(self.env.get_template(name).render(context))
         try:
-            return self._partials[key]
+            html, assets = self._partials[key]
         except KeyError:
             pass
         except TypeError:  # a variant that cannot be a key: render it every time
-            return Markup(self.env.get_template(name).render(context))
-        html = self._partials[key] = Markup(self.env.get_template(name).render(context))
-        return html
+            return self._render_partial(name, context)[0]
+        else:
+            self.assets.used |= assets
+            return html
+        rendered = self._render_partial(name, context)
+        # An undefined variant (a field the item lacks) would make every such item one key.
+        if not any(isinstance(v, jinja2.Undefined) for v in variants):
+            self._partials[key] = rendered
+        return rendered[0]
+
+    def _render_partial(self, name: str, context: dict[str, Any]) -> tuple[Markup, frozenset]:
+        page_assets = self.assets.used
+        self.assets.used = set()
+        try:
+            html = Markup(self.env.get_template(name).render(context))
+        finally:
+            assets = frozenset(self.assets.used)
+            self.assets.used = page_assets
+            page_assets |= assets
+        return html, assets
 
     def avatar(self, who: Person | Participant | None) -> str:
         """The avatar URL to show, or '' for an initials badge.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -113,6 +114,11 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().load_bytecode(bucket)
         except Exception:  # whatever a damaged file raises: compile the template afresh
             bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # A full disk or a read-only folder: the template is compiled again next time.
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def make_environment(config: Config, themes: list[Theme],
