@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote
 
 from hubgen.content.models import Message, Person, Question, Speaker, Thread, initials_of
@@ -90,15 +91,16 @@ class Conversation:
     moderator: Participant | None
     waiting: tuple[MessageNode, ...]       # community questions still without a brand reply
 
-    @property
-    def nodes(self) -> list[MessageNode]:
+    # Computed once: every page and feed that shows the thread asks again.
+    @cached_property
+    def nodes(self) -> tuple[MessageNode, ...]:
         """Every message node in reading order."""
-        return [node for root in self.roots for node in root.walk()]
+        return tuple(node for root in self.roots for node in root.walk())
 
-    @property
-    def visible_nodes(self) -> list[MessageNode]:
+    @cached_property
+    def visible_nodes(self) -> tuple[MessageNode, ...]:
         """The nodes whose text may be shown."""
-        return [node for node in self.nodes if node.visible]
+        return tuple(node for node in self.nodes if node.visible)
 
     @property
     def message_count(self) -> int:

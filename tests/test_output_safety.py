@@ -101,16 +101,23 @@ def test_a_tampered_manifest_never_deletes_outside_the_output(hub, tmp_path):
     assert (root / "victim.txt").read_text() == "keep me too"
 
 
-def test_a_file_of_ours_where_a_folder_must_go_is_replaced(hub):
+# A page made as a file (/about) stands where its folder must go; a tag's file stands
+# where the tag's page and its two feeds must go (the file is removed once).
+@pytest.mark.parametrize(("permalink", "blocking", "needed"), [
+    ('{page: "/{slug}"}', "about", ["index.html"]),
+    ('{tag: "/tags/{slug}"}', "tags/community", ["index.html", "feed.xml", "atom.xml"]),
+])
+def test_a_file_of_ours_where_a_folder_must_go_is_replaced(hub, permalink, blocking, needed):
     root = hub("minimal")
     config = root / "hubgen.yaml"
-    config.write_text(config.read_text() + 'permalinks: {page: "/{slug}"}\n')
+    config.write_text(config.read_text() + f"permalinks: {permalink}\n")
     assert run_hubgen("build", cwd=root).code == 0
-    assert (root / "public/about").is_file()
-    config.write_text(config.read_text().replace('permalinks: {page: "/{slug}"}\n', ""))
+    assert (root / "public" / blocking).is_file()
+    config.write_text(config.read_text().replace(f"permalinks: {permalink}\n", ""))
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
-    assert (root / "public/about/index.html").is_file()
+    for name in needed:
+        assert (root / "public" / blocking / name).is_file()
 
 
 def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):
@@ -125,21 +132,6 @@ def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):
     assert sorted(p.name for p in (root / "public").iterdir()) == ["about"]
 
 
-def test_a_file_of_ours_standing_where_several_files_must_go_is_replaced_once(hub):
-    # A tag page made as a file (/tags/community) stands where the tag's folder, with its
-    # page and its two feeds, must go.
-    root = hub("minimal")
-    config = root / "hubgen.yaml"
-    config.write_text(config.read_text() + 'permalinks: {tag: "/tags/{slug}"}\n')
-    assert run_hubgen("build", cwd=root).code == 0
-    assert (root / "public/tags/community").is_file()
-    config.write_text(config.read_text().replace('permalinks: {tag: "/tags/{slug}"}\n', ""))
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 0, result.err
-    for name in ("index.html", "feed.xml", "atom.xml"):
-        assert (root / "public/tags/community" / name).is_file()
-
-
 def test_a_cache_folder_inside_the_output_is_refused(hub):
     root = hub("minimal")
     config = root / "hubgen.yaml"
@@ -150,7 +142,7 @@ def test_a_cache_folder_inside_the_output_is_refused(hub):
     assert not (root / "public").exists()
 
 
-def test_a_second_build_into_the_same_folder_waits_its_turn(hub):
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(hub):
     import fcntl
     root = hub("minimal")
     assert run_hubgen("build", cwd=root).code == 0

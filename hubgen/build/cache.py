@@ -8,8 +8,10 @@ a config change forgets everything.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,24 @@ import jinja2
 
 from hubgen.errors import Diagnostic
 from hubgen.render.templates import MemoryBytecodeCache
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while many long-lived objects are made at once.
+
+    Loading the cache or fingerprinting every route makes hundreds of thousands of
+    objects and no garbage cycles; the collector's passes over them would cost more
+    than the work itself. (A whole build must not run without it: Markdown and Jinja
+    leave cycles behind.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

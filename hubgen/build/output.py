@@ -76,8 +76,13 @@ def _is_dotted(relative: str) -> bool:
     return any(part.startswith(".") for part in relative.split("/"))
 
 
-def read_manifest(output: Path) -> set[str]:
-    """The files an earlier build wrote (empty when there is no readable manifest)."""
+def read_manifest(output: Path, resolve: bool = True) -> set[str]:
+    """The files an earlier build wrote (empty when there is no readable manifest).
+
+    Entries that leave the output folder ('..', '/x') are dropped; with `resolve`,
+    also those a symlink leads out of it (which costs a look at each path; a caller
+    may instead check just the files it deletes, with `is_inside`).
+    """
     try:
         data = json.loads((output / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -86,17 +91,20 @@ def read_manifest(output: Path) -> set[str]:
         return set()
     files = data.get("files", [])
     root = os.path.realpath(output) + os.sep
-    return {f for f in files if isinstance(f, str) and _is_inside(root, f)}
+    return {f for f in files if isinstance(f, str) and _is_plain_relative(f)
+            and (not resolve or _is_inside(root, f))}
+
+
+def _is_plain_relative(relative: str) -> bool:
+    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        return False
+    return not any(part in ("", ".", "..") for part in relative.split("/"))
 
 
 def _is_inside(root: str, relative: str) -> bool:
     """True for a relative path that stays inside the folder `root` (its real path and a
     separator): no '..', no '/x', no symlink leading out."""
-    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
-        return False
-    if any(part in ("", ".", "..") for part in relative.split("/")):
-        return False
-    return os.path.realpath(root + relative).startswith(root)
+    return _is_plain_relative(relative) and os.path.realpath(root + relative).startswith(root)
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
@@ -225,7 +233,7 @@ class StagedOutput:
     def __init__(self, output: Path, names: Iterable[str]):
         self.output = output
         self.names = set(names)
-        self.previous = read_manifest(output)
+        self.previous = read_manifest(output, resolve=False)   # checked before each deletion
         self.in_the_way = _clear_the_way(output, sorted(self.names), self.previous)
         self.staging = output.parent / f".{output.name}.hubgen-staging"
         self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
@@ -281,8 +289,9 @@ class StagedOutput:
 
     def _remove_stale(self) -> list[str]:
         removed = []
+        root = os.path.realpath(self.output) + os.sep
         for relative in sorted(self.previous - self.names):
-            if _is_dotted(relative):
+            if _is_dotted(relative) or not _is_inside(root, relative):
                 continue
             stale = self.output / relative
             if stale.is_file() and not stale.is_symlink():

@@ -24,7 +24,7 @@ from typing import BinaryIO
 import jinja2
 
 from hubgen import __version__
-from hubgen.build.cache import BuildCache, CachedOutput
+from hubgen.build.cache import BuildCache, CachedOutput, collector_paused
 from hubgen.render.templates import FolderBytecodeCache, MemoryBytecodeCache
 
 CACHE_FORMAT = 1
@@ -106,7 +106,8 @@ def load_cache(folder: Path) -> BuildCache:
     if header + b"\n" != _header(_checksum(payload)):
         return BuildCache(templates=templates)
     try:
-        state = pickle.loads(payload)
+        with collector_paused():
+            state = pickle.loads(payload)
         return BuildCache(config_key=state["config_key"], sources=state["sources"],
                           outputs=state["outputs"], hashes=state["hashes"],
                           templates=templates)

@@ -15,7 +15,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubgen.build.cache import BuildCache, CachedOutput
+from hubgen.build.cache import BuildCache, CachedOutput, collector_paused
 from hubgen.build.fingerprints import Fingerprints, digest
 from hubgen.build.output import StagedOutput
 from hubgen.build.workers import map_unordered
@@ -114,24 +114,25 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
     # With nothing to reuse, every route goes to the workers at once, and their
     # fingerprints are taken while they render.
     empty = cache is None or fingerprints is None or not cache.outputs
-    for route in plan.routes:
-        if empty or route.kind == "sitemap":
-            if route.kind == "static" and fingerprints is not None:
-                fingerprint_of(route)   # its file's stamp before a worker reads the bytes
-            pending.append(route)
-            continue
-        assert cache is not None
-        entry = cache.rendered(route.output, fingerprint_of(route), renderer.assets.digest)
-        if entry is not None and stage is None and entry.data is not None:
-            outcome.files[route.output] = entry.data
-        elif entry is not None and stage is not None and entry.written is not None \
-                and entry.written == _file_stamp(stage.output / route.output):
-            pass   # the output folder still holds what the last build wrote
-        else:
-            pending.append(route)
-            continue
-        kept[route.output] = entry
-        outcome.reused += 1
+    with collector_paused():
+        for route in plan.routes:
+            if empty or route.kind == "sitemap":
+                if route.kind == "static" and fingerprints is not None:
+                    fingerprint_of(route)   # its file's stamp before a worker reads the bytes
+                pending.append(route)
+                continue
+            assert cache is not None
+            entry = cache.rendered(route.output, fingerprint_of(route), renderer.assets.digest)
+            if entry is not None and stage is None and entry.data is not None:
+                outcome.files[route.output] = entry.data
+            elif entry is not None and stage is not None and entry.written is not None \
+                    and entry.written == _file_stamp(stage.output / route.output):
+                pass   # the output folder still holds what the last build wrote
+            else:
+                pending.append(route)
+                continue
+            kept[route.output] = entry
+            outcome.reused += 1
 
     seen: set[tuple[str, int, str]] = set()
     total = len(plan.routes)
