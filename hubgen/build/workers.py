@@ -83,8 +83,13 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
     # What exists now is shared with the workers until written to; frozen, it is not
     # walked by their cycle collector, which would copy every page it touches.
     gc.freeze()
-    with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this process hears it after
-        pool = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this process hears it
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+    except BaseException:
+        gc.unfreeze()
+        _work = None
+        raise
     try:
         for results in pool.imap_unordered(_run_chunk, _chunks(items, jobs)):
             yield from results
