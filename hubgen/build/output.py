@@ -81,7 +81,7 @@ def read_manifest(output: Path, resolve: bool = True) -> set[str]:
 
     Entries that leave the output folder ('..', '/x') are dropped; with `resolve`,
     also those a symlink leads out of it (which costs a look at each path; a caller
-    may instead check just the files it deletes, with `is_inside`).
+    may instead check just the files it deletes).
     """
     try:
         data = json.loads((output / MANIFEST_NAME).read_text(encoding="utf-8"))
@@ -300,17 +300,3 @@ class StagedOutput:
                 remove_empty_parents(stale, self.output)
         return removed
 
-
-def write_output(output: Path, files: dict[str, bytes]) -> WriteReport:
-    """Bring `output` in line with `files` (relative path → bytes), touching only what changed.
-
-    Raises OutputConflict, before writing anything, when the user's own files
-    stand where the site must go.
-    """
-    stage = StagedOutput(output, files)
-    try:
-        staged = [relative for relative in sorted(files) if stage.put(relative, files[relative])]
-    except BaseException:
-        stage.discard()
-        raise
-    return stage.commit(staged)

@@ -61,7 +61,6 @@ class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)   # output path → bytes, unless written
     parsed: int = -1      # source files parsed (not taken from the cache); -1 without a cache
     rendered: int = 0     # routes rendered (not reused)
-    reused: int = 0       # routes whose file the cache showed unchanged
     costs: list[tuple[str, str, float]] = field(default_factory=list)  # (output, template, s)
 
     @property
@@ -197,5 +196,5 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
                        report=report, warnings=diagnostics.warnings + warnings,
                        timings=watch.timings,
                        files=rendered.files, parsed=cache.parsed if cache is not None else -1,
-                       rendered=rendered.rendered, reused=rendered.reused,
+                       rendered=rendered.rendered,
                        costs=rendered.costs)

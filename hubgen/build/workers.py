@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from hubgen.content.sources import serial_map
+
 # Below this many items per worker, forking costs more than it saves.
 MIN_ITEMS_PER_WORKER = 16
 
@@ -75,8 +77,7 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
     """
     global _work
     if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
-        for index, item in enumerate(items):
-            yield index, work(item)
+        yield from serial_map(work, items)
         return
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work

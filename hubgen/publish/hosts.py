@@ -48,8 +48,9 @@ def publish_host(target: HostTarget, result: BuildResult, *, dry_run: bool,
     label = LABELS[target.kind]
     command = deploy_command(target, result.output, result.config.root)
     ours = {route.output for route in result.plan.of_kind("hostfile")}
+    outputs = set(result.outputs)
     theirs = [name for name in map(output_file, HOST_FILES)
-              if name not in ours and name in set(result.outputs)]
+              if name not in ours and name in outputs]
     if theirs:
         log(f"Using the site's own {' and '.join(theirs)} from static/.")
     log(f"{label} deploys the folder itself: {command}")

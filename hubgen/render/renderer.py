@@ -104,9 +104,8 @@ class Renderer:
         """A template rendered once per build for each set of `variants` (Hugo's partialCached).
 
         It sees the site's globals and `context`, never the page's variables: what it
-        shows must depend only on the variants. The footer, or one post's card, are
-        the same on every page that shows them. The assets it links count for every
-        page that shows it.
+        shows must depend only on the variants (the footer is the same on every page).
+        The assets it links count for every page that shows it.
         """
         key = (name, *variants)
         try:
