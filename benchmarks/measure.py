@@ -100,10 +100,13 @@ def _tail(file: BinaryIO) -> str:
     return text[-STDERR_TAIL:]
 
 
-def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None
-                 ) -> Measurement:
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None,
+                 sample: bool = True) -> Measurement:
     """Run `command` in `cwd` (with environment `env`, else this one) and measure it.
 
+    With `sample`, a thread reads the memory of the process tree every 10 ms; on a
+    machine with two cores that takes time from the build, so a run that is timed
+    is better not sampled (its peak is then the largest process's, from rusage).
     Raises RuntimeError with the end of the command's stderr if it exits non-zero.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -111,7 +114,8 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = Non
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err,
                                    stdin=subprocess.DEVNULL)
         sampler = _Sampler(process.pid)
-        sampler.start()
+        if sample:
+            sampler.start()
         try:
             # wait4 rather than Popen.wait: it also hands back the child's rusage.
             _, status, usage = os.wait4(process.pid, 0)
@@ -122,7 +126,8 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = Non
             raise
         seconds = time.perf_counter() - started
         sampler.stopped.set()
-        sampler.join()
+        if sample:
+            sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             tail = _tail(err) or _tail(out)

@@ -7,7 +7,8 @@ hubgen as a user runs it (`hubgen build`, a new process each time):
 
 - cold build: no cache, empty output folder;
 - no-change rebuild, one-post-edited rebuild, one-template-edited rebuild (cached);
-- peak memory of the cold build (summed PSS of every process, see measure.py);
+- peak memory of a cold build (summed PSS of every process, see measure.py), in a
+  build of its own: sampling the memory every 10 ms slows a build on two cores;
 - pages per second of the cold build, and the time of each stage.
 
 Where Hugo or Pelican is installed, the same posts are built by it (peers.py), and
@@ -44,6 +45,7 @@ class Figures:
     """One tool's measurements at one size (lists of runs; medians are reported)."""
 
     cold: list[Measurement] = field(default_factory=list)
+    memory: list[float] = field(default_factory=list)   # MiB, of a sampled cold build
     unchanged: list[float] = field(default_factory=list)
     post_edit: list[float] = field(default_factory=list)
     template_edit: list[float] = field(default_factory=list)
@@ -57,8 +59,8 @@ class Figures:
 
     @property
     def peak_mib(self) -> float:
-        """The largest peak memory of the cold builds."""
-        return max(m.peak_mib for m in self.cold)
+        """The peak memory of the cold build run for it (the timed ones are not sampled)."""
+        return max(self.memory)
 
 
 def _append(path: Path, text: str) -> None:
@@ -82,15 +84,18 @@ class HubgenRunner:
         shutil.copy(THEME_POST, site / "templates/post.html")
         self.env = {**os.environ, "CI": "1"}
         self.env.pop("SOURCE_DATE_EPOCH", None)
+        # As installed for a user, hubgen runs from compiled bytecode (pip writes it; a
+        # development copy writes __pycache__ on first run) unless told not to.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def clean(self) -> None:
         """Forget the output and the cache."""
         shutil.rmtree(self.site / "public", ignore_errors=True)
         shutil.rmtree(self.site / ".hubgen-cache", ignore_errors=True)
 
-    def build(self) -> Measurement:
-        """One build, measured."""
-        return run_measured(self.command, self.site, self.env)
+    def build(self, sample: bool = False) -> Measurement:
+        """One build, timed (and its memory sampled, with `sample`)."""
+        return run_measured(self.command, self.site, self.env, sample)
 
     def stages(self) -> str:
         """The stage times a build prints (run once more, cold)."""
@@ -126,9 +131,9 @@ class PeerRunner:
         """Forget the output and any cache."""
         self.peer.clean(self.site)
 
-    def build(self) -> Measurement:
-        """One build, measured."""
-        return run_measured(self.peer.build_command(self.site), self.site)
+    def build(self, sample: bool = False) -> Measurement:
+        """One build, timed (and its memory sampled, with `sample`)."""
+        return run_measured(self.peer.build_command(self.site), self.site, sample=sample)
 
     def post_file(self, number: int) -> Path:
         """A post of the corpus, in the peer's format."""
@@ -162,8 +167,7 @@ def measure_size(posts: int, runs: int, jobs: int | None, work: Path,
             runner.clean()
             measurement = runner.build()
             figures[runner.name].cold.append(measurement)
-            log(f"  {posts} posts, round {run}: {runner.name} cold {measurement.seconds:.2f} s,"
-                f" {measurement.peak_mib:.0f} MiB")
+            log(f"  {posts} posts, round {run}: {runner.name} cold {measurement.seconds:.2f} s")
         for runner in runners:
             if run > 1 and isinstance(runner, PeerRunner):
                 continue   # peers keep nothing between builds: one round of rebuilds shows it
@@ -175,6 +179,11 @@ def measure_size(posts: int, runs: int, jobs: int | None, work: Path,
             _append(runner.template_file(), f"\n{{# edited, round {run} #}}\n"
                     if runner.name != "hugo" else f"\n{{{{/* edited, round {run} */}}}}\n")
             results.template_edit.append(runner.build().seconds)
+    for runner in runners:   # memory in builds of its own: sampling slows the build
+        runner.clean()
+        peak = runner.build(sample=True).peak_mib
+        figures[runner.name].memory.append(peak)
+        log(f"  {posts} posts: {runner.name} peak memory {peak:.0f} MiB")
     hubgen = runners[0]
     assert isinstance(hubgen, HubgenRunner)
     figures["hubgen"].stages = hubgen.stages()

@@ -106,6 +106,14 @@ class SourceErrors(HubgenError):
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the hub's files")
 
 
+class RenderError(Exception):
+    """A route could not be rendered (a template's problem); carries the diagnostic to show."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
 class Diagnostics:
     """A collector: every stage adds what it finds and keeps going."""
 

@@ -129,6 +129,17 @@ def test_run_measured_sums_the_whole_process_tree(tmp_path: Path) -> None:
     assert measured.peak_mib >= 75
 
 
+def test_run_measured_without_sampling_only_times_and_takes_the_largest_process(
+        tmp_path: Path) -> None:
+    child = "import time; block = b'x' * (40 * 2**20); time.sleep(1)"
+    code = ("import subprocess, sys\n"
+            f"workers = [subprocess.Popen([sys.executable, '-c', {child!r}]) for _ in '12']\n"
+            "for worker in workers: worker.wait()\n")
+    measured = run_measured([sys.executable, "-c", code], cwd=tmp_path, sample=False)
+    assert measured.seconds >= 1
+    assert 35 <= measured.peak_mib < 75   # one grandchild's, from rusage: not the sum
+
+
 def test_run_measured_raises_with_the_stderr_of_a_failing_command(tmp_path: Path) -> None:
     code = "import sys; print('the reason it broke', file=sys.stderr); sys.exit(3)"
     with pytest.raises(RuntimeError, match="the reason it broke"):

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -50,13 +51,13 @@ def big_hub(hub_with_template: Path) -> Path:
     return hub_with_template
 
 
-def _clean_tree(root: Path, tmp_path: Path) -> dict[str, str]:
+def _clean_tree(root: Path, tmp_path: Path, **options) -> dict[str, str]:
     """What a single-process build without any cache makes of the hub as it is now."""
     copy = tmp_path / "clean"
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".hubgen-cache"))
-    result = build_site(_options(copy, jobs=1))
+    result = build_site(_options(copy, jobs=1, **options))
     assert result.parsed == -1
     return _tree(copy / "public")
 
@@ -76,8 +77,62 @@ def test_a_no_change_rebuild_in_a_new_process_parses_and_renders_nothing(big_hub
     assert run_hubgen("build", cwd=big_hub).code == 0
     again = run_hubgen("build", cwd=big_hub)
     assert again.code == 0, again.err
-    assert "cache: 0 source files parsed, 1 of " in again.out   # the sitemap, always made
+    assert "cache: 0 source files parsed, 0 of " in again.out
     assert "0 written" in again.out
+
+
+def test_time_passing_publishes_a_scheduled_post_on_a_rebuild_with_no_file_changed(
+        big_hub, tmp_path):
+    # Nothing on disk changes between the builds: only the moment of the build does.
+    (big_hub / "content/posts/soon.md").write_text(
+        "---\ntitle: Coming soon\ndate: 2026-11-23 10:00\ntags: [brewing]\n---\nSoon.\n")
+    build_site(_options(big_hub, cache=True))
+    assert not (big_hub / "public/posts/soon/index.html").exists()
+    later = NOW + timedelta(days=2)
+    rebuilt = build_site(_options(big_hub, cache=True, now=later))
+    assert "posts/soon/index.html" in rebuilt.report.written
+    assert "Coming soon" in (big_hub / "public/index.html").read_text()
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path, now=later)
+
+
+def test_time_passing_takes_the_scheduled_badge_off_a_post_built_with_future(
+        big_hub, tmp_path):
+    # With --future the post has a page either way: no route and no file changes, only
+    # what the page says about it.
+    (big_hub / "content/posts/soon.md").write_text(
+        "---\ntitle: Coming soon\ndate: 2026-11-23 10:00\n---\nSoon.\n")
+    page = big_hub / "public/posts/soon/index.html"
+    build_site(_options(big_hub, cache=True, future=True))
+    assert "Scheduled" in page.read_text()
+    later = NOW + timedelta(days=2)
+    build_site(_options(big_hub, cache=True, future=True, now=later))
+    assert "Scheduled" not in page.read_text()
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path, now=later, future=True)
+
+
+def test_a_template_edit_reaches_every_page_it_renders(big_hub, tmp_path):
+    template = big_hub / "templates/post.html"
+    template.write_text('{% extends "!theme/post.html" %}'
+                        "{% block body %}<p>EDITION-1</p>{{ super() }}{% endblock %}")
+    build_site(_options(big_hub, cache=True, jobs=2))
+    template.write_text(template.read_text().replace("EDITION-1", "EDITION-2"))
+    build_site(_options(big_hub, cache=True, jobs=2))
+    pages = [p for p in (big_hub / "public/posts").glob("*/index.html")]
+    assert len(pages) > EXTRA_POSTS
+    assert all("EDITION-2" in page.read_text() for page in pages)
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_a_static_file_changed_to_the_same_size_is_copied_again(big_hub, tmp_path):
+    image = big_hub / "static/images/tom.svg"
+    build_site(_options(big_hub, cache=True))
+    original = image.read_bytes()
+    image.write_bytes(original.replace(b"<svg", b"<SVG", 1).replace(b"</svg>", b"</SVG>"))
+    assert len(image.read_bytes()) == len(original)
+    rebuilt = build_site(_options(big_hub, cache=True))
+    assert "images/tom.svg" in rebuilt.report.written
+    assert (big_hub / "public/images/tom.svg").read_bytes() == image.read_bytes()
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
 
 
 def test_the_workers_are_other_processes_and_every_item_comes_back():

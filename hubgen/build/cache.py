@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from hubgen.errors import Diagnostic
-from hubgen.render.templates import MemoryBytecodeCache
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @contextmanager
@@ -62,19 +62,36 @@ class BuildCache:
     config_key: str = ""
     sources: dict[Path, tuple[str, Any, list[Diagnostic]]] = field(default_factory=dict)
     outputs: dict[str, CachedOutput] = field(default_factory=dict)
+    site_key: str = ""   # fingerprints.site_key of the build that made `outputs`
     hashes: dict[Path, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
     authors: dict[int, tuple] = field(default_factory=dict)   # see build_library's memo
-    templates: jinja2.BytecodeCache = field(default_factory=MemoryBytecodeCache)
+    templates_folder: Path | None = None   # where compiled templates are kept; else memory
     parsed: int = 0          # how many source files the last build parsed (not reused)
     rendered_count: int = 0  # how many routes the last build rendered (not reused)
     changed: bool = False    # whether this build learned anything (else there is nothing to save)
     seen: set[Path] = field(default_factory=set)   # the source files this build looked at
+
+    _templates: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def templates(self) -> jinja2.BytecodeCache:
+        """Compiled templates, in `templates_folder` or else in memory (made on first use:
+        a build that renders nothing never loads Jinja)."""
+        if self._templates is None:
+            from hubgen.render.templates import FolderBytecodeCache, MemoryBytecodeCache
+            try:
+                self._templates = FolderBytecodeCache(self.templates_folder) \
+                    if self.templates_folder is not None else MemoryBytecodeCache()
+            except OSError:  # a folder that cannot be written
+                self._templates = MemoryBytecodeCache()
+        return self._templates
 
     def begin(self, config_key: str) -> None:
         """Start a build; a different config makes everything stale."""
         if config_key != self.config_key:
             self.sources.clear()
             self.outputs.clear()
+            self.site_key = ""
             self.authors.clear()
             self.config_key = config_key
             self.changed = True
@@ -123,10 +140,12 @@ class BuildCache:
             return None
         return entry
 
-    def keep(self, outputs: dict[str, CachedOutput]) -> None:
-        """Replace the rendered outputs with this build's."""
-        if outputs != self.outputs:
+    def keep(self, outputs: dict[str, CachedOutput], site_key: str = "") -> None:
+        """Replace the rendered outputs, and the key of the site they were made from,
+        with this build's."""
+        if outputs != self.outputs or site_key != self.site_key:
             self.outputs = outputs
+            self.site_key = site_key
             self.changed = True
 
     def forget_unseen(self) -> None:

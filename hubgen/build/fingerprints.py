@@ -93,6 +93,34 @@ class Fingerprints:
                       route.lastmod, self.site_signature, self.value(route.context))
 
 
+def site_key(library: Library, site_signature: str, routes: Iterable[Route],
+             source_hash: Callable[[Path], str]) -> str:
+    """One hash of every input of every route's fingerprint, or '' when one is unknown.
+
+    A route's fingerprint is made from the site signature, the route itself and the
+    items of its context; the context comes from the Library, which comes from the
+    source files (their hashes), the config and people.yaml (in the signature) and
+    the moment of the build (what it publishes is in the signature too). Static files
+    are fingerprinted by their stat. So when this key is unchanged, every route's
+    fingerprint is what it was, and a build need not compute them one by one.
+    """
+    items = []
+    for item in (*library.posts, *library.pages, *library.threads):
+        known = source_hash(item.source)
+        if not known:
+            return ""
+        items.append((item.rel_path, known))
+    statics = []
+    listed = []
+    for route in routes:
+        listed.append((route.kind, route.path, route.output, route.template, route.title,
+                       route.feed_format, route.lastmod, route.in_sitemap))
+        if route.kind == "static" and route.source is not None:
+            stat = route.source.stat()
+            statics.append((str(route.source), stat.st_mtime_ns, stat.st_size))
+    return digest("site", site_signature, items, listed, statics)
+
+
 def site_signature(library: Library, extra: Iterable[object]) -> str:
     """What every page may show: the listing facts of all items, people, config, templates."""
     listing = []

@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import shutil
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
-import jinja2
-
 from hubgen import __version__
 from hubgen.build.cache import BuildCache, CachedOutput, collector_paused
-from hubgen.render.templates import FolderBytecodeCache, MemoryBytecodeCache
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FILE = "build.cache"
 TEMPLATES_FOLDER = "templates"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -35,19 +32,34 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 
 
 # The libraries whose output a cache holds (parsed Markdown, highlighted code, YAML).
-_LIBRARIES = ("markdown", "pygments", "pyyaml", "nh3", "jinja2")
+_LIBRARIES = ("markdown", "pygments", "yaml", "nh3", "jinja2")
+
+
+def _installed(name: str) -> tuple[object, ...]:
+    """Which copy of a library is installed: its location and its files' stat.
+
+    Installing another version (or the same again) writes new files, so this
+    changes with it; it is read without importing the library or the package
+    metadata, which a build that renders nothing would not otherwise load.
+    """
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return (name, "?")
+    stamps = []
+    for path in (spec.origin, os.path.dirname(spec.origin)):
+        stat = os.stat(path)
+        stamps.append((path, stat.st_size, stat.st_mtime_ns))
+    return (name, *stamps)
 
 
 @functools.cache
 def generation() -> str:
     """What made a cache: hubgen (its version and its code), Python and the libraries
     whose output it holds. A cache of another generation is never read."""
-    versions = []
-    for name in _LIBRARIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
+    versions = [_installed(name) for name in _LIBRARIES]
     code = Path(__file__).resolve().parent.parent
     # An installed hubgen changes with its version; a development copy with its files.
     files = [(str(path.relative_to(code)), stat.st_size, stat.st_mtime_ns)
@@ -77,15 +89,15 @@ class _HashingWriter:
         return self.file.write(data)
 
 
-def _templates_cache(folder: Path) -> FolderBytecodeCache:
-    """Compiled templates of this generation; those of others are removed."""
+def _templates_folder(folder: Path) -> Path:
+    """The folder of this generation's compiled templates; those of others are removed."""
     templates = folder / TEMPLATES_FOLDER
     own = templates / generation()
     if templates.is_dir():
         for other in templates.iterdir():
             if other != own:
                 shutil.rmtree(other, ignore_errors=True)
-    return FolderBytecodeCache(own)
+    return own
 
 
 def load_cache(folder: Path) -> BuildCache:
@@ -95,24 +107,24 @@ def load_cache(folder: Path) -> BuildCache:
     gives an empty cache. Compiled templates are kept in `folder`/templates.
     """
     try:
-        templates: jinja2.BytecodeCache = _templates_cache(folder)
-    except OSError:  # a folder that cannot be written: compiled templates stay in memory
-        templates = MemoryBytecodeCache()
+        templates: Path | None = _templates_folder(folder)
+    except OSError:  # a folder that cannot be read: compiled templates stay in memory
+        templates = None
     try:
         data = (folder / CACHE_FILE).read_bytes()
     except OSError:
-        return BuildCache(templates=templates)
+        return BuildCache(templates_folder=templates)
     header, _, payload = data.partition(b"\n")
     if header + b"\n" != _header(_checksum(payload)):
-        return BuildCache(templates=templates)
+        return BuildCache(templates_folder=templates)
     try:
         with collector_paused():
             state = pickle.loads(payload)
         return BuildCache(config_key=state["config_key"], sources=state["sources"],
-                          outputs=state["outputs"], hashes=state["hashes"],
-                          templates=templates)
+                          outputs=state["outputs"], site_key=state["site_key"],
+                          hashes=state["hashes"], templates_folder=templates)
     except Exception:  # a payload that matches its checksum but not this code: start over
-        return BuildCache(templates=templates)
+        return BuildCache(templates_folder=templates)
 
 
 def save_cache(cache: BuildCache, folder: Path) -> None:
@@ -125,7 +137,7 @@ def save_cache(cache: BuildCache, folder: Path) -> None:
     outputs = {name: CachedOutput(entry.fingerprint, entry.assets, None, entry.written)
                for name, entry in cache.outputs.items() if entry.written is not None}
     state = {"config_key": cache.config_key, "sources": cache.sources, "outputs": outputs,
-             "hashes": cache.hashes}
+             "site_key": cache.site_key, "hashes": cache.hashes}
     folder.mkdir(parents=True, exist_ok=True)
     tag = folder / "CACHEDIR.TAG"   # tells backup tools to skip the folder
     if not tag.exists():

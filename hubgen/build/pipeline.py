@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hubgen.build.cache import BuildCache
-from hubgen.build.fingerprints import Fingerprints, digest, site_signature
+from hubgen.build.fingerprints import Fingerprints, digest, site_key, site_signature
 from hubgen.build.output import StagedOutput, WriteReport, check_output_folder
 from hubgen.build.persist import load_cache, save_cache
 from hubgen.build.rendering import render_routes, stamp_written
@@ -24,7 +25,9 @@ from hubgen.content.themes import Theme, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
-from hubgen.render import Renderer
+
+if TYPE_CHECKING:
+    from hubgen.render import Renderer
 
 # Called as progress(stage, done, total) while files are read ("read") and routes
 # rendered ("render").
@@ -166,16 +169,20 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         if write and not diagnostics.errors else None
     try:
         with watch.stage("render"):
-            renderer = Renderer(library, plan, urls, themes,
+            def make_renderer() -> Renderer:
+                from hubgen.render import Renderer  # Jinja loads only if a page is rendered
+                return Renderer(library, plan, urls, themes,
                                 cache.templates if cache is not None else None, comments)
             fingerprints = None
+            key = ""
             if cache is not None:
                 signature = site_signature(library, [dataclasses.asdict(config),
                                                      _templates_version(config, themes)])
                 fingerprints = Fingerprints(library, signature, cache.source_hash)
-            rendered = render_routes(renderer, plan, diagnostics, stage=stage,
+                key = site_key(library, signature, plan.routes, cache.source_hash)
+            rendered = render_routes(make_renderer, plan, diagnostics, stage=stage,
                                      jobs=options.jobs, progress=_stage_of(progress, "render"),
-                                     cache=cache, fingerprints=fingerprints)
+                                     cache=cache, fingerprints=fingerprints, site_key=key)
         if diagnostics.errors:
             raise SourceErrors(list(diagnostics))
         report = WriteReport()

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hubgen.build.cache import BuildCache, CachedOutput, collector_paused
 from hubgen.build.fingerprints import Fingerprints, digest
 from hubgen.build.output import StagedOutput
 from hubgen.build.workers import map_unordered
-from hubgen.errors import Diagnostic, Diagnostics
+from hubgen.errors import Diagnostic, Diagnostics, RenderError
 from hubgen.plan import Route, SitePlan
-from hubgen.render import Renderer
-from hubgen.render.renderer import RenderError
+
+if TYPE_CHECKING:
+    from hubgen.render import Renderer
 
 # Called as progress(done, total) while routes render.
 RenderProgress = Callable[[int, int], None]
@@ -89,15 +91,25 @@ class _RouteRenderer:
         return RenderedRoute(time.perf_counter() - started, used, staged=staged)
 
 
-def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, *,
-                  stage: StagedOutput | None = None, jobs: int = 1,
-                  progress: RenderProgress | None = None, cache: BuildCache | None = None,
-                  fingerprints: Fingerprints | None = None) -> RenderOutcome:
+def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
+                  diagnostics: Diagnostics, *, stage: StagedOutput | None = None,
+                  jobs: int = 1, progress: RenderProgress | None = None,
+                  cache: BuildCache | None = None, fingerprints: Fingerprints | None = None,
+                  site_key: str = "") -> RenderOutcome:
     """Render every route that needs it: into `stage` when given, else into memory.
 
-    Each distinct template problem is recorded once. The cache's outputs are
-    replaced by this build's when it has no error.
+    The renderer is made only if something is to be rendered or checked. When
+    `site_key` (see fingerprints.site_key) is the cache's, no route's fingerprint
+    changed and none is computed. Each distinct template problem is recorded once.
+    The cache's outputs are replaced by this build's when it has no error.
     """
+    made: list[Renderer] = []
+
+    def renderer() -> Renderer:
+        if not made:
+            made.append(make_renderer())
+        return made[0]
+
     outcome = RenderOutcome()
     kept: dict[str, CachedOutput] = {}
     pending: list[Route] = []
@@ -107,22 +119,38 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
     def fingerprint_of(route: Route) -> str:
         assert fingerprints is not None
         if route.output not in known:
-            known[route.output] = _static_fingerprint(route) if route.kind == "static" \
-                else fingerprints.route(route)
+            if route.kind == "static":
+                known[route.output] = _static_fingerprint(route)
+            elif route.kind == "sitemap":
+                # The sitemap lists every route: the site key covers all of them.
+                known[route.output] = digest("sitemap", site_key)
+            else:
+                known[route.output] = fingerprints.route(route)
         return known[route.output]
+
+    def cacheable(route: Route) -> bool:
+        return fingerprints is not None and (route.kind != "sitemap" or bool(site_key))
 
     # With nothing to reuse, every route goes to the workers at once, and their
     # fingerprints are taken while they render.
     empty = cache is None or fingerprints is None or not cache.outputs
+    unchanged = bool(site_key) and cache is not None and cache.site_key == site_key
     with collector_paused():
         for route in plan.routes:
-            if empty or route.kind == "sitemap":
+            if empty or not cacheable(route):
                 if route.kind == "static" and fingerprints is not None:
                     fingerprint_of(route)   # its file's stamp before a worker reads the bytes
                 pending.append(route)
                 continue
             assert cache is not None
-            entry = cache.rendered(route.output, fingerprint_of(route), renderer.assets.digest)
+            if unchanged:
+                # Every input is what it was, so is every fingerprint (and every asset).
+                entry = cache.outputs.get(route.output)
+                if entry is not None:
+                    known[route.output] = entry.fingerprint
+            else:
+                entry = cache.rendered(route.output, fingerprint_of(route),
+                                       renderer().assets.digest)
             if entry is not None and stage is None and entry.data is not None:
                 outcome.files[route.output] = entry.data
             elif entry is not None and stage is not None and entry.written is not None \
@@ -138,8 +166,9 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
     total = len(plan.routes)
     if progress is not None and outcome.reused:
         progress(outcome.reused, total)
-    work = _RouteRenderer(renderer, pending, stage)
-    with closing(map_unordered(work, range(len(pending)), jobs)) as results:
+    work = map_unordered(_RouteRenderer(renderer(), pending, stage), range(len(pending)), jobs) \
+        if pending else iter(())
+    with closing(work) if pending else nullcontext(work) as results:
         for index, result in results:
             route = pending[index]
             outcome.rendered += 1
@@ -157,14 +186,14 @@ def render_routes(renderer: Renderer, plan: SitePlan, diagnostics: Diagnostics, 
                 outcome.files[route.output] = result.data
             if result.staged:
                 outcome.staged.append(route.output)
-            if fingerprints is not None and route.kind != "sitemap":
+            if cacheable(route):
                 kept[route.output] = CachedOutput(fingerprint_of(route), result.assets,
                                                   result.data)
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes
                          if r.output in outcome.files}
     if cache is not None and not diagnostics.errors:
-        cache.keep(kept)
+        cache.keep(kept, site_key)
         cache.rendered_count = outcome.rendered
     return outcome
 

@@ -7,19 +7,15 @@ Root-relative links and images (`/about/`) are given the site's base path
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from html import escape
-from typing import Any
-
-import markdown
-from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
+from typing import TYPE_CHECKING, Any
 
 from hubgen.config import Config
 from hubgen.content.models import Embed, Heading
 from hubgen.content.slugs import slugify
+
+if TYPE_CHECKING:
+    import markdown
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "tables", "fenced_code", "footnotes", "abbr", "attr_list", "def_list",
@@ -27,9 +23,6 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
 )
 MORE_MARKER = "<!--more-->"
 
-_URL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "source": ("src",), "video": ("src", "poster"),
-                   "audio": ("src",), "link": ("href",)}
-_RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])/(?!/)""", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -59,22 +52,6 @@ def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
     return tuple(embeds)
 
 
-class _EmbedShortcodes(Preprocessor):
-    """Replaces embed lines with a placeholder the renderer fills with a card."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        result = []
-        for line in lines:
-            match = EMBED.match(line)
-            if match is None:
-                result.append(line)
-                continue
-            html = (f'<div data-hubgen-embed="{escape(match[2])}" '
-                    f'data-message="{escape(match[3] or "")}"></div>')
-            result += ["", self.md.htmlStash.store(html), ""]
-        return result
-
-
 def _toc_slug(value: str, separator: str) -> str:
     return slugify(value) or "section"
 
@@ -84,39 +61,6 @@ def with_base_path(url: str, base_path: str) -> str:
     if base_path == "/" or not url.startswith("/") or url.startswith("//"):
         return url
     return base_path + url[1:]
-
-
-class _BasePathLinks(Treeprocessor):
-    """Rewrites root-relative URLs in the tree and in raw HTML blocks."""
-
-    def __init__(self, md: markdown.Markdown, base_path: str):
-        super().__init__(md)
-        self.base_path = base_path
-
-    def run(self, root: ET.Element) -> None:
-        if self.base_path == "/":
-            return
-        for element in root.iter():
-            for attribute in _URL_ATTRIBUTES.get(element.tag, ()):
-                value = element.get(attribute)
-                if value:
-                    element.set(attribute, with_base_path(value, self.base_path))
-        stash = self.md.htmlStash.rawHtmlBlocks
-        for index, block in enumerate(stash):
-            if isinstance(block, str):
-                stash[index] = _RAW_URL.sub(rf"\g<1>\g<2>{self.base_path}", block)
-
-
-class _BasePathExtension(Extension):
-    def __init__(self, base_path: str):
-        super().__init__()
-        self.base_path = base_path
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Low priority: run after every other tree processor made its links.
-        md.treeprocessors.register(_BasePathLinks(md, self.base_path), "hubgen-base-path", 1)
-        # After fenced code (25) is stashed, so examples in code blocks stay text.
-        md.preprocessors.register(_EmbedShortcodes(md), "hubgen-embeds", 15)
 
 
 @dataclass(frozen=True)
@@ -168,10 +112,17 @@ class MarkdownRenderer:
         # Made on first use: a rebuild that parses nothing never loads the extensions
         # (or Pygments).
         if self._engine is None:
+            import markdown
+
             from hubgen.content.highlight import SharedStyleHtmlFormatter
+            from hubgen.content.inline_filter import FilteredInlineExtension
+            from hubgen.content.markdown_extensions import BasePathExtension
             config = self.config
+            # The filter goes last: it replaces the inline processor once every
+            # extension has registered its patterns.
             extensions: list[Any] = [*DEFAULT_EXTENSIONS, *config.markdown.extensions,
-                                     _BasePathExtension(self.base_path)]
+                                     BasePathExtension(self.base_path),
+                                     FilteredInlineExtension()]
             extension_configs: dict[str, dict[str, Any]] = {
                 "toc": {"permalink": "#", "permalink_class": "heading-anchor",
                         "permalink_title": "Link to this section", "slugify": _toc_slug,

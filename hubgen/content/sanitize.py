@@ -12,13 +12,13 @@ from __future__ import annotations
 import html as html_module
 import re
 import threading
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -84,88 +84,6 @@ def hashtag_url(tag: str, platform: str, source_url: str = "") -> str:
     return ""
 
 
-_AUTOLINK = re.compile(f"(?P<url>{BARE_URL})|(?P<mention>{MENTION})|(?P<hashtag>{HASHTAG})")
-_NO_AUTOLINKS_IN = {"a", "code", "pre"}
-
-
-class _AutoLinks(Treeprocessor):
-    """Bare URLs, @mentions and #hashtags become links, outside links and code only.
-
-    It runs after the inline patterns, so the text of a Markdown link (`[@x](url)`) is
-    never linked a second time.
-    """
-
-    def __init__(self, md: markdown.Markdown, community: Community):
-        super().__init__(md)
-        self.community = community
-
-    def run(self, root: ET.Element) -> None:
-        self._walk(root)
-
-    def _href(self, match: re.Match[str]) -> tuple[str, str]:
-        platform, source = self.community.platform, self.community.source_url
-        if match["url"]:
-            return match["url"], ""
-        if match["mention"]:
-            return mention_url(match[0], platform, source), "mention"
-        return hashtag_url(match[0], platform, source), "hashtag"
-
-    def _split(self, text: str) -> tuple[str, list[ET.Element]]:
-        """Text before the first link, and the links (each with the text after it as tail)."""
-        head, links, last = text, [], 0
-        for match in _AUTOLINK.finditer(text):
-            href, kind = self._href(match)
-            if not href:
-                continue
-            link = ET.Element("a", {"href": href})
-            if kind:
-                link.set("class", kind)
-            link.text = match[0]
-            if links:
-                links[-1].tail = text[last:match.start()]
-            else:
-                head = text[:match.start()]
-            links.append(link)
-            last = match.end()
-        if links:
-            links[-1].tail = text[last:]
-        return head, links
-
-    def _walk(self, element: ET.Element) -> None:
-        if element.tag in _NO_AUTOLINKS_IN:
-            return
-        children = list(element)
-        if element.text:
-            element.text, links = self._split(element.text)
-            for offset, link in enumerate(links):
-                element.insert(offset, link)
-        for child in children:
-            self._walk(child)
-            if child.tail:
-                child.tail, links = self._split(child.tail)
-                position = list(element).index(child) + 1
-                for offset, link in enumerate(links):
-                    element.insert(position + offset, link)
-
-
-class _CommunitySubset(Extension):
-    def __init__(self, community: Community):
-        super().__init__()
-        self.community = community
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Raw HTML is shown as text, never passed through.
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        for name in ("hashheader", "setextheader", "hr", "indent", "code", "reference"):
-            md.parser.blockprocessors.deregister(name)
-        for name in ("image_link", "image_reference", "short_image_ref", "reference",
-                     "short_reference"):
-            md.inlinePatterns.deregister(name)
-        # After the inline patterns (20), before serialising (10).
-        md.treeprocessors.register(_AutoLinks(md, self.community), "community-autolinks", 15)
-
-
 class Community:
     """Renders untrusted community text for one platform. Safe to share between threads."""
 
@@ -178,8 +96,14 @@ class Community:
     def _markdown(self) -> markdown.Markdown:
         md = getattr(self._local, "md", None)
         if md is None:
+            # Loaded here: a build that reads no thread never loads Markdown.
+            import markdown
+
+            from hubgen.content.community_markdown import CommunitySubset
+            from hubgen.content.inline_filter import FilteredInlineExtension
             md = markdown.Markdown(extensions=["nl2br", "sane_lists", "fenced_code",
-                                               _CommunitySubset(self)])
+                                               CommunitySubset(self),
+                                               FilteredInlineExtension()])
             self._local.md = md
         return md
 

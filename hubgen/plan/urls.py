@@ -17,6 +17,7 @@ class Urls:
         self.config = config
         self.base_path = config.base_path
         self.origin = config.origin
+        self._links: dict[str, str] = {}   # url()'s answers: a page asks for the same links
 
     def permalink(self, pattern: str, slug: str, date: datetime | None = None) -> str:
         """Fill a permalink pattern: {slug}, and {year} {month} {day} from the date."""
@@ -56,11 +57,16 @@ class Urls:
 
     def url(self, path: str) -> str:
         """A root-relative link that keeps the base path ('/about/' → '/hub/about/')."""
-        if "://" in path or path.startswith(("//", "#", "mailto:", "tel:")):
-            return path
-        if not path.startswith("/"):
-            path = "/" + path
-        return quote(with_base_path(path, self.base_path), safe="/#?=&%:+@!$,;~")
+        try:
+            return self._links[path]
+        except KeyError:
+            pass
+        link = path
+        if not ("://" in path or path.startswith(("//", "#", "mailto:", "tel:"))):
+            link = quote(with_base_path(path if path.startswith("/") else "/" + path,
+                                        self.base_path), safe="/#?=&%:+@!$,;~")
+        self._links[path] = link
+        return link
 
     def absolute(self, path: str) -> str:
         """The absolute URL of a site path ('/about/' → 'https://x.example/hub/about/')."""

@@ -17,21 +17,13 @@ from hubgen.content.markdown import EMBED_PLACEHOLDER
 from hubgen.content.models import Document, Person, Thread
 from hubgen.content.themes import Theme
 from hubgen.conversations import Participant, join_link
-from hubgen.errors import Diagnostic
+from hubgen.errors import Diagnostic, RenderError
 from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.templates import AssetUrls, make_environment
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
-
-
-class RenderError(Exception):
-    """A route could not be rendered; carries the diagnostic to show."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
 
 
 @dataclass(frozen=True)
@@ -97,6 +89,7 @@ class Renderer:
             cached_partial=self.cached_partial,
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
+        self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
         self._feed_memo: dict[tuple[str, str], str] = {}
 
@@ -148,6 +141,18 @@ class Renderer:
 
     def link(self, target: Any) -> str:
         """The URL of a Document, Tag or Person, or of a site path."""
+        # The library's items live as long as the build: a page links the same ones
+        # many times (cards, tags, navigation), so each URL is made once.
+        if isinstance(target, str):
+            return self.urls.url(target)
+        known = self._links.get(id(target))
+        if known is not None and known[0] is target:
+            return known[1]
+        link = self._link(target)
+        self._links[id(target)] = (target, link)
+        return link
+
+    def _link(self, target: Any) -> str:
         if isinstance(target, Document):
             return self.urls.url(self.urls.document(target))
         if isinstance(target, Tag):

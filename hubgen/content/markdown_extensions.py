@@ -1,0 +1,72 @@
+"""hubgen's own Python-Markdown extension: embed shortcodes and base-path links.
+
+Loaded with the Markdown engine, only when a body is converted.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html import escape
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from hubgen.content.markdown import EMBED, with_base_path
+
+_URL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "source": ("src",), "video": ("src", "poster"),
+                   "audio": ("src",), "link": ("href",)}
+_RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])/(?!/)""", re.IGNORECASE)
+
+
+class _EmbedShortcodes(Preprocessor):
+    """Replaces embed lines with a placeholder the renderer fills with a card."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        result = []
+        for line in lines:
+            match = EMBED.match(line)
+            if match is None:
+                result.append(line)
+                continue
+            html = (f'<div data-hubgen-embed="{escape(match[2])}" '
+                    f'data-message="{escape(match[3] or "")}"></div>')
+            result += ["", self.md.htmlStash.store(html), ""]
+        return result
+
+
+class _BasePathLinks(Treeprocessor):
+    """Rewrites root-relative URLs in the tree and in raw HTML blocks."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str):
+        super().__init__(md)
+        self.base_path = base_path
+
+    def run(self, root: ET.Element) -> None:
+        if self.base_path == "/":
+            return
+        for element in root.iter():
+            for attribute in _URL_ATTRIBUTES.get(element.tag, ()):
+                value = element.get(attribute)
+                if value:
+                    element.set(attribute, with_base_path(value, self.base_path))
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[index] = _RAW_URL.sub(rf"\g<1>\g<2>{self.base_path}", block)
+
+
+class BasePathExtension(Extension):
+    """Embed shortcodes become placeholders; root-relative links get the base path."""
+
+    def __init__(self, base_path: str):
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Low priority: run after every other tree processor made its links.
+        md.treeprocessors.register(_BasePathLinks(md, self.base_path), "hubgen-base-path", 1)
+        # After fenced code (25) is stashed, so examples in code blocks stay text.
+        md.preprocessors.register(_EmbedShortcodes(md), "hubgen-embeds", 15)
