@@ -166,8 +166,9 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     total = len(plan.routes)
     if progress is not None and outcome.reused:
         progress(outcome.reused, total)
+    # Nothing to render, nothing to make a renderer (and load Jinja) for.
     work = map_unordered(_RouteRenderer(renderer(), pending, stage), range(len(pending)), jobs) \
-        if pending else iter(())
+        if pending else iter([])
     with closing(work) if pending else nullcontext(work) as results:
         for index, result in results:
             route = pending[index]
