@@ -15,6 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from benchmarks import measure
 from benchmarks.corpus import write_corpus
 from benchmarks.measure import run_measured
 from benchmarks.peers import PEERS, Peer, read_posts
@@ -129,15 +130,18 @@ def test_run_measured_sums_the_whole_process_tree(tmp_path: Path) -> None:
     assert measured.peak_mib >= 75
 
 
-def test_run_measured_without_sampling_only_times_and_takes_the_largest_process(
-        tmp_path: Path) -> None:
-    child = "import time; block = b'x' * (40 * 2**20); time.sleep(1)"
-    code = ("import subprocess, sys\n"
-            f"workers = [subprocess.Popen([sys.executable, '-c', {child!r}]) for _ in '12']\n"
-            "for worker in workers: worker.wait()\n")
+def test_run_measured_without_sampling_reads_no_memory_while_the_command_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    samples: list[int] = []
+    real_tree_kib = measure.tree_kib
+    monkeypatch.setattr(measure, "tree_kib", lambda pid: samples.append(pid) or real_tree_kib(pid))
+    code = "import time; block = b'x' * (40 * 2**20); time.sleep(0.5)"
     measured = run_measured([sys.executable, "-c", code], cwd=tmp_path, sample=False)
-    assert measured.seconds >= 1
-    assert 35 <= measured.peak_mib < 75   # one grandchild's, from rusage: not the sum
+    assert measured.seconds >= 0.5
+    assert measured.peak_mib >= 35   # from the process's own accounting (rusage)
+    assert samples == []
+    run_measured([sys.executable, "-c", code], cwd=tmp_path)
+    assert samples   # the default samples
 
 
 def test_run_measured_raises_with_the_stderr_of_a_failing_command(tmp_path: Path) -> None:
