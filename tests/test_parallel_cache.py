@@ -24,8 +24,10 @@ from test_incremental import CHANGES, NOW
 
 from benchmarks.corpus import post_text, write_corpus
 from hubgen.build import BuildOptions, build_site
+from hubgen.build.fingerprints import Fingerprints
 from hubgen.build.persist import CACHE_FILE
 from hubgen.build.workers import map_unordered
+from hubgen.plan import Route
 
 EXTRA_POSTS = 40   # enough sources and pages that both stages really fork workers
 
@@ -121,6 +123,57 @@ def test_a_template_edit_reaches_every_page_it_renders(big_hub, tmp_path):
     assert len(pages) > EXTRA_POSTS
     assert all("EDITION-2" in page.read_text() for page in pages)
     assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_a_message_edit_reaches_the_post_that_embeds_it_and_the_speakers_page(
+        big_hub, tmp_path):
+    # Only a message's words change: no title, date, tag or count, so every route
+    # stays as it was and only the pages that read the thread are made again.
+    thread = big_hub / "content/threads/chat-one.yaml"
+    build_site(_options(big_hub, cache=True, jobs=2))
+    thread.write_text(thread.read_text().replace("one where both sides *listen*",
+                                                 "one where both sides *really listen*"))
+    rebuilt = build_site(_options(big_hub, cache=True, jobs=2))
+    assert {"posts/recap/index.html", "people/kim/index.html",
+            "threads/chat-one/index.html"} <= set(rebuilt.report.written)
+    assert "really listen" in (big_hub / "public/posts/recap/index.html").read_text()
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_a_body_edit_fingerprints_only_the_pages_that_read_the_post(big_hub, monkeypatch):
+    post = big_hub / "content/posts/extra-07.md"
+    build_site(_options(big_hub, cache=True))
+    made: list[str] = []
+    real = Fingerprints.route_with_items
+    monkeypatch.setattr(Fingerprints, "route_with_items",
+                        lambda self, route: made.append(route.output) or real(self, route))
+    post.write_text(post.read_text() + "\nOne more sentence at the end.\n")
+    rebuilt = build_site(_options(big_hub, cache=True))
+    assert "One more sentence" in (big_hub / "public/posts/extra-07/index.html").read_text()
+    assert "posts/extra-07/index.html" in made
+    assert 0 < len(made) < rebuilt.page_count / 4
+    assert all(route.output in made for route in rebuilt.plan.routes
+               if route.context.get("document") is not None
+               and route.context["document"].rel_path == "posts/extra-07.md")
+
+
+def test_a_fingerprint_names_the_items_it_read_or_says_it_cannot(big_hub):
+    library = build_site(_options(big_hub), write=False).library
+    fingerprints = Fingerprints(library, "signature")
+    recap = next(d for d in library.posts if d.slug == "recap")
+    thread = next(t for t in library.threads if t.slug == "chat-one")
+    node = library.conversation(thread).nodes[0]
+
+    def items(**context) -> tuple[str, ...] | None:
+        return fingerprints.route_with_items(Route(path="/x/", kind="html", template="x.html",
+                                                   context=context))[1]
+
+    assert items(thread=thread) == ("threads/chat-one.yaml",)
+    # A post reads the threads it embeds, the first time and every time after.
+    assert items(document=recap) == items(document=recap) == \
+        ("posts/2026-03-12-recap.md", "threads/chat-one.yaml")
+    assert items(title="plain values only") == ()
+    assert items(node=node) is None   # a message alone: not traced to its thread
 
 
 def test_a_static_file_changed_to_the_same_size_is_copied_again(big_hub, tmp_path):

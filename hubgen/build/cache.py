@@ -53,6 +53,8 @@ class CachedOutput:
     assets: tuple[tuple[str, str], ...] = ()
     data: bytes | None = None
     written: tuple[int, int] | None = None   # (size, mtime_ns) in the output folder
+    # The items (rel_path) the fingerprint read; None: not known, compute it again.
+    items: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -62,7 +64,10 @@ class BuildCache:
     config_key: str = ""
     sources: dict[Path, tuple[str, Any, list[Diagnostic]]] = field(default_factory=dict)
     outputs: dict[str, CachedOutput] = field(default_factory=dict)
-    site_key: str = ""   # fingerprints.site_key of the build that made `outputs`
+    # What the build that made `outputs` read besides its items (fingerprints.frame_key),
+    # and the hash of each item's file (fingerprints.item_hashes).
+    frame_key: str = ""
+    item_hashes: dict[str, str] | None = None
     hashes: dict[Path, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
     authors: dict[int, tuple] = field(default_factory=dict)   # see build_library's memo
     templates_folder: Path | None = None   # where compiled templates are kept; else memory
@@ -91,7 +96,8 @@ class BuildCache:
         if config_key != self.config_key:
             self.sources.clear()
             self.outputs.clear()
-            self.site_key = ""
+            self.frame_key = ""
+            self.item_hashes = None
             self.authors.clear()
             self.config_key = config_key
             self.changed = True
@@ -140,13 +146,26 @@ class BuildCache:
             return None
         return entry
 
-    def keep(self, outputs: dict[str, CachedOutput], site_key: str = "") -> None:
-        """Replace the rendered outputs, and the key of the site they were made from,
-        with this build's."""
-        if outputs != self.outputs or site_key != self.site_key:
+    def keep(self, outputs: dict[str, CachedOutput], frame_key: str = "",
+             item_hashes: dict[str, str] | None = None) -> None:
+        """Replace the rendered outputs, and what they were made from, with this build's."""
+        if (outputs, frame_key, item_hashes) != (self.outputs, self.frame_key,
+                                                 self.item_hashes):
             self.outputs = outputs
-            self.site_key = site_key
+            self.frame_key = frame_key
+            self.item_hashes = item_hashes
             self.changed = True
+
+    def changed_items(self, frame_key: str, item_hashes: dict[str, str] | None
+                      ) -> set[str] | None:
+        """The items whose file changed since the outputs were made, or None when more
+        than items changed (or what changed is not known)."""
+        if not frame_key or frame_key != self.frame_key or item_hashes is None \
+                or self.item_hashes is None:
+            return None
+        known = self.item_hashes
+        return {path for path in item_hashes.keys() | known.keys()
+                if item_hashes.get(path) != known.get(path)}
 
     def forget_unseen(self) -> None:
         """Drop what is known of files this build did not look at (deleted, renamed)."""

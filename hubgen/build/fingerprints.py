@@ -36,14 +36,21 @@ def digest(*parts: object) -> str:
 
 
 class Fingerprints:
-    """Computes route fingerprints for one Library, memoizing per item."""
+    """Computes route fingerprints for one Library, memoizing per item.
+
+    Each fingerprint comes with the items (by `rel_path`) whose content went into
+    it, so that a later build in which only some files changed knows which
+    fingerprints it must compute again (see `route_with_items`).
+    """
 
     def __init__(self, library: Library, site_signature: str,
                  source_hash: Callable[[Path], str] | None = None):
         self.library = library
         self.site_signature = site_signature
         self.source_hash = source_hash
-        self._items: dict[int, str] = {}
+        self._items: dict[int, tuple[str, frozenset[str]]] = {}
+        self._read: set[str] = set()   # the items the fingerprint being made has read
+        self._traced = True            # False once it read something not traced to an item
 
     def _own(self, item: Document | Thread) -> object:
         # What an item holds is fixed by its file's bytes, the config and people.yaml (the
@@ -55,13 +62,21 @@ class Fingerprints:
         """The signature of one post, page or thread: everything read from its file."""
         key = id(item)
         if key not in self._items:
+            read = {str(item.rel_path)}
             if isinstance(item, Thread):
-                self._items[key] = digest("thread", self._own(item))
+                made = digest("thread", self._own(item))
             else:
-                embeds = [self.item(t) for t in self.library.threads
-                          if any(e.slug == t.slug for e in item.embeds)]
-                self._items[key] = digest("doc", self._own(item), embeds)
-        return self._items[key]
+                embeds = []
+                slugs = {embed.slug for embed in item.embeds}
+                for thread in self.library.threads if slugs else ():
+                    if thread.slug in slugs:
+                        embeds.append(self.item(thread))
+                        read |= self._items[id(thread)][1]
+                made = digest("doc", self._own(item), embeds)
+            self._items[key] = (made, frozenset(read))
+        made, read = self._items[key]
+        self._read |= read
+        return made
 
     def value(self, value: Any) -> Any:
         """A hashable stand-in for a context value."""
@@ -78,6 +93,7 @@ class Fingerprints:
         if isinstance(value, Contribution):
             return ("said", self.item(value.thread), value.node.message.id)
         if isinstance(value, MessageNode):
+            self._traced = False   # a message, without the thread it came from
             return ("node", value.message.id)
         if isinstance(value, Person):
             return ("person", value)
@@ -89,27 +105,32 @@ class Fingerprints:
 
     def route(self, route: Route) -> str:
         """The fingerprint of one route's output."""
-        return digest(route.kind, route.path, route.template, route.title, route.feed_format,
+        return self.route_with_items(route)[0]
+
+    def route_with_items(self, route: Route) -> tuple[str, tuple[str, ...] | None]:
+        """The fingerprint of one route's output, and the items (their `rel_path`) it read.
+
+        The rest of what a fingerprint reads (the route itself, the listing facts of
+        every item, the config, people.yaml) is in the site's frame (see
+        `frame_key`): while the frame stays the same, the fingerprint changes only
+        if one of these items does. None stands for "not known": recompute it.
+        """
+        self._read = set()
+        self._traced = True
+        made = digest(route.kind, route.path, route.template, route.title, route.feed_format,
                       route.lastmod, self.site_signature, self.value(route.context))
+        return made, (tuple(sorted(self._read)) if self._traced else None)
 
 
-def site_key(library: Library, site_signature: str, routes: Iterable[Route],
-             source_hash: Callable[[Path], str]) -> str:
-    """One hash of every input of every route's fingerprint, or '' when one is unknown.
+def frame_key(site_signature: str, routes: Iterable[Route]) -> str:
+    """One hash of what every route's fingerprint reads besides the items in its context.
 
-    A route's fingerprint is made from the site signature, the route itself and the
-    items of its context; the context comes from the Library, which comes from the
-    source files (their hashes), the config and people.yaml (in the signature) and
-    the moment of the build (what it publishes is in the signature too). Static files
-    are fingerprinted by their stat. So when this key is unchanged, every route's
-    fingerprint is what it was, and a build need not compute them one by one.
+    That is the site signature (the config, people.yaml, the templates, and the
+    listing facts of every item, which include what the moment of the build
+    publishes), every route itself, and the stat of every static file. While this
+    key stays the same, a route's fingerprint changes only if an item it read
+    changed (see `Fingerprints.route_with_items` and `item_hashes`).
     """
-    items = []
-    for item in (*library.posts, *library.pages, *library.threads):
-        known = source_hash(item.source)
-        if not known:
-            return ""
-        items.append((item.rel_path, known))
     statics = []
     listed = []
     for route in routes:
@@ -118,7 +139,18 @@ def site_key(library: Library, site_signature: str, routes: Iterable[Route],
         if route.kind == "static" and route.source is not None:
             stat = route.source.stat()
             statics.append((str(route.source), stat.st_mtime_ns, stat.st_size))
-    return digest("site", site_signature, items, listed, statics)
+    return digest("frame", site_signature, listed, statics)
+
+
+def item_hashes(library: Library, source_hash: Callable[[Path], str]) -> dict[str, str] | None:
+    """The hash of every item's file, by `rel_path` (None when one is not known)."""
+    hashes = {}
+    for item in (*library.posts, *library.pages, *library.threads):
+        known = source_hash(item.source)
+        if not known:
+            return None
+        hashes[str(item.rel_path)] = known
+    return hashes
 
 
 def site_signature(library: Library, extra: Iterable[object]) -> str:

@@ -11,6 +11,7 @@ file each, written by whichever worker compiled them (Jinja checks each).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -22,9 +23,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from hubgen import __version__
-from hubgen.build.cache import BuildCache, CachedOutput, collector_paused
+from hubgen.build.cache import BuildCache, collector_paused
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_FILE = "build.cache"
 TEMPLATES_FOLDER = "templates"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -121,8 +122,9 @@ def load_cache(folder: Path) -> BuildCache:
         with collector_paused():
             state = pickle.loads(payload)
         return BuildCache(config_key=state["config_key"], sources=state["sources"],
-                          outputs=state["outputs"], site_key=state["site_key"],
-                          hashes=state["hashes"], templates_folder=templates)
+                          outputs=state["outputs"], frame_key=state["frame_key"],
+                          item_hashes=state["item_hashes"], hashes=state["hashes"],
+                          templates_folder=templates)
     except Exception:  # a payload that matches its checksum but not this code: start over
         return BuildCache(templates_folder=templates)
 
@@ -134,10 +136,11 @@ def save_cache(cache: BuildCache, folder: Path) -> None:
     is what only means something inside one process; compiled templates are
     already in their own folder.
     """
-    outputs = {name: CachedOutput(entry.fingerprint, entry.assets, None, entry.written)
+    outputs = {name: dataclasses.replace(entry, data=None)
                for name, entry in cache.outputs.items() if entry.written is not None}
     state = {"config_key": cache.config_key, "sources": cache.sources, "outputs": outputs,
-             "site_key": cache.site_key, "hashes": cache.hashes}
+             "frame_key": cache.frame_key, "item_hashes": cache.item_hashes,
+             "hashes": cache.hashes}
     folder.mkdir(parents=True, exist_ok=True)
     tag = folder / "CACHEDIR.TAG"   # tells backup tools to skip the folder
     if not tag.exists():

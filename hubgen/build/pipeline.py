@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hubgen.build.cache import BuildCache
-from hubgen.build.fingerprints import Fingerprints, digest, site_key, site_signature
+from hubgen.build.fingerprints import (
+    Fingerprints,
+    digest,
+    frame_key,
+    item_hashes,
+    site_signature,
+)
 from hubgen.build.output import StagedOutput, WriteReport, check_output_folder
 from hubgen.build.persist import load_cache, save_cache
 from hubgen.build.rendering import render_routes, stamp_written
@@ -174,15 +180,17 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
                 return Renderer(library, plan, urls, themes,
                                 cache.templates if cache is not None else None, comments)
             fingerprints = None
-            key = ""
+            frame, hashes = "", None
             if cache is not None:
                 signature = site_signature(library, [dataclasses.asdict(config),
                                                      _templates_version(config, themes)])
                 fingerprints = Fingerprints(library, signature, cache.source_hash)
-                key = site_key(library, signature, plan.routes, cache.source_hash)
+                frame = frame_key(signature, plan.routes)
+                hashes = item_hashes(library, cache.source_hash)
             rendered = render_routes(make_renderer, plan, diagnostics, stage=stage,
                                      jobs=options.jobs, progress=_stage_of(progress, "render"),
-                                     cache=cache, fingerprints=fingerprints, site_key=key)
+                                     cache=cache, fingerprints=fingerprints,
+                                     frame_key=frame, item_hashes=hashes)
         if diagnostics.errors:
             raise SourceErrors(list(diagnostics))
         report = WriteReport()
@@ -192,7 +200,7 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
                 report = stage.commit(rendered.staged)
                 # After a Ctrl-C the user wants out: the cache can wait for the next build.
                 if persist and cache is not None and not report.interrupted:
-                    stamp_written(cache, output)
+                    stamp_written(cache, output, report.written)
                     cache.forget_unseen()
                     if cache.changed:
                         _save_or_warn(cache, cache_folder, warnings)

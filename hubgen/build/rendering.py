@@ -9,10 +9,11 @@ so a big site never sits in memory whole.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,9 +60,9 @@ def _static_fingerprint(route: Route) -> str:
     return digest("static", route.path, str(route.source), stat.st_mtime_ns, stat.st_size)
 
 
-def _file_stamp(path: Path) -> tuple[int, int] | None:
+def _file_stamp(path: str) -> tuple[int, int] | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns)
@@ -91,17 +92,54 @@ class _RouteRenderer:
         return RenderedRoute(time.perf_counter() - started, used, staged=staged)
 
 
+class _RouteFingerprints:
+    """The fingerprints of this build's routes, each made once, with the items it read."""
+
+    def __init__(self, fingerprints: Fingerprints, frame_key: str, changed: set[str] | None):
+        self.fingerprints = fingerprints
+        self.frame_key = frame_key
+        self.changed = changed   # items changed since the cache's outputs; None: more did
+        self.known: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+    def cacheable(self, route: Route) -> bool:
+        """Whether the route's output can be kept for the next build."""
+        return route.kind != "sitemap" or bool(self.frame_key)
+
+    def of(self, route: Route) -> tuple[str, tuple[str, ...] | None]:
+        """The route's fingerprint and the items it read."""
+        if route.output not in self.known:
+            if route.kind == "static":
+                self.known[route.output] = (_static_fingerprint(route), ())
+            elif route.kind == "sitemap":
+                # It lists every route, all of which the frame holds.
+                self.known[route.output] = (digest("sitemap", self.frame_key), ())
+            else:
+                self.known[route.output] = self.fingerprints.route_with_items(route)
+        return self.known[route.output]
+
+    def still(self, route: Route, entry: CachedOutput) -> bool:
+        """Whether `entry` was made under this route's fingerprint, known without making
+        it: the frame is the same and none of the items it read changed (assets are
+        static files, in the frame too)."""
+        if self.changed is None or entry.items is None or \
+                not self.changed.isdisjoint(entry.items):
+            return False
+        self.known[route.output] = (entry.fingerprint, entry.items)
+        return True
+
+
 def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                   diagnostics: Diagnostics, *, stage: StagedOutput | None = None,
                   jobs: int = 1, progress: RenderProgress | None = None,
                   cache: BuildCache | None = None, fingerprints: Fingerprints | None = None,
-                  site_key: str = "") -> RenderOutcome:
+                  frame_key: str = "", item_hashes: dict[str, str] | None = None
+                  ) -> RenderOutcome:
     """Render every route that needs it: into `stage` when given, else into memory.
 
-    The renderer is made only if something is to be rendered or checked. When
-    `site_key` (see fingerprints.site_key) is the cache's, no route's fingerprint
-    changed and none is computed. Each distinct template problem is recorded once.
-    The cache's outputs are replaced by this build's when it has no error.
+    The renderer is made only if something is to be rendered or checked. When the
+    frame (see fingerprints.frame_key) is the cache's, only the fingerprints that
+    read a changed item are made again. Each distinct template problem is recorded
+    once. The cache's outputs are replaced by this build's when it has no error.
     """
     made: list[Renderer] = []
 
@@ -113,53 +151,36 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     outcome = RenderOutcome()
     kept: dict[str, CachedOutput] = {}
     pending: list[Route] = []
-
-    known: dict[str, str] = {}
-
-    def fingerprint_of(route: Route) -> str:
-        assert fingerprints is not None
-        if route.output not in known:
-            if route.kind == "static":
-                known[route.output] = _static_fingerprint(route)
-            elif route.kind == "sitemap":
-                # The sitemap lists every route: the site key covers all of them.
-                known[route.output] = digest("sitemap", site_key)
-            else:
-                known[route.output] = fingerprints.route(route)
-        return known[route.output]
-
-    def cacheable(route: Route) -> bool:
-        return fingerprints is not None and (route.kind != "sitemap" or bool(site_key))
+    prints = None if fingerprints is None else _RouteFingerprints(
+        fingerprints, frame_key,
+        cache.changed_items(frame_key, item_hashes) if cache is not None else None)
 
     # With nothing to reuse, every route goes to the workers at once, and their
     # fingerprints are taken while they render.
-    empty = cache is None or fingerprints is None or not cache.outputs
-    unchanged = bool(site_key) and cache is not None and cache.site_key == site_key
+    empty = cache is None or prints is None or not cache.outputs
+    output = str(stage.output) if stage is not None else ""
     with collector_paused():
         for route in plan.routes:
-            if empty or not cacheable(route):
-                if route.kind == "static" and fingerprints is not None:
-                    fingerprint_of(route)   # its file's stamp before a worker reads the bytes
+            if empty or not prints.cacheable(route):
+                if route.kind == "static" and prints is not None:
+                    prints.of(route)   # its file's stamp before a worker reads the bytes
                 pending.append(route)
                 continue
             assert cache is not None
-            if unchanged:
-                # Every input is what it was, so is every fingerprint (and every asset).
-                entry = cache.outputs.get(route.output)
-                if entry is not None:
-                    known[route.output] = entry.fingerprint
-            else:
-                entry = cache.rendered(route.output, fingerprint_of(route),
+            entry = cache.outputs.get(route.output)
+            if entry is None or not prints.still(route, entry):
+                entry = cache.rendered(route.output, prints.of(route)[0],
                                        renderer().assets.digest)
             if entry is not None and stage is None and entry.data is not None:
                 outcome.files[route.output] = entry.data
             elif entry is not None and stage is not None and entry.written is not None \
-                    and entry.written == _file_stamp(stage.output / route.output):
+                    and entry.written == _file_stamp(os.path.join(output, route.output)):
                 pass   # the output folder still holds what the last build wrote
             else:
                 pending.append(route)
                 continue
-            kept[route.output] = entry
+            items = prints.of(route)[1]
+            kept[route.output] = entry if entry.items == items else replace(entry, items=items)
             outcome.reused += 1
 
     seen: set[tuple[str, int, str]] = set()
@@ -187,24 +208,31 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                 outcome.files[route.output] = result.data
             if result.staged:
                 outcome.staged.append(route.output)
-            if cacheable(route):
-                kept[route.output] = CachedOutput(fingerprint_of(route), result.assets,
-                                                  result.data)
+            if prints is not None and prints.cacheable(route):
+                fingerprint, items = prints.of(route)
+                kept[route.output] = CachedOutput(fingerprint, result.assets, result.data,
+                                                  items=items)
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes
                          if r.output in outcome.files}
     if cache is not None and not diagnostics.errors:
-        cache.keep(kept, site_key)
+        cache.keep(kept, frame_key, item_hashes)
         cache.rendered_count = outcome.rendered
     return outcome
 
 
-def stamp_written(cache: BuildCache, output: Path) -> None:
-    """Note, for the next build, the size and time of every file now in the output folder."""
-    for name, entry in cache.outputs.items():
-        stamp = _file_stamp(output / name)
-        if stamp != entry.written:
-            cache.outputs[name] = CachedOutput(entry.fingerprint, entry.assets, entry.data,
-                                               stamp)
-            cache.changed = True
+def stamp_written(cache: BuildCache, output: Path, written: Iterable[str]) -> None:
+    """Note, for the next build, the size and time of the files this build wrote.
 
+    The others it reused were checked to still have theirs; one rendered again to
+    the same bytes was left alone and has none noted yet.
+    """
+    folder = str(output)
+    for name in {*written, *(n for n, e in cache.outputs.items() if e.written is None)}:
+        entry = cache.outputs.get(name)
+        if entry is None:
+            continue
+        stamp = _file_stamp(os.path.join(folder, name))
+        if stamp != entry.written:
+            cache.outputs[name] = replace(entry, written=stamp)
+            cache.changed = True
