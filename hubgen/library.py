@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from hubgen.config import Config
 from hubgen.content.models import Author, Document, Person, Thread
@@ -120,16 +121,28 @@ class Library:
 
     def posts_by(self, person: Person) -> tuple[Document, ...]:
         """The published posts a person wrote."""
-        return tuple(p for p in self.posts if p.author and p.author.key == person.key)
+        return self._posts_by_author.get(person.key, ())
 
     def contributions_of(self, person: Person) -> tuple[Contribution, ...]:
         """Every visible message a person posted, newest thread first, in reading order."""
-        found = []
+        return self._contributions_by_speaker.get(person.key, ())
+
+    # Indexes made on first use: each person's page asks, and a big hub has many of both.
+    @cached_property
+    def _posts_by_author(self) -> dict[str, tuple[Document, ...]]:
+        found: dict[str, list[Document]] = {}
+        for post in self.posts:
+            if post.author:
+                found.setdefault(post.author.key, []).append(post)
+        return {key: tuple(posts) for key, posts in found.items()}
+
+    @cached_property
+    def _contributions_by_speaker(self) -> dict[str, tuple[Contribution, ...]]:
+        found: dict[str, list[Contribution]] = {}
         for thread in self.threads:
             for node in self.conversations[thread.slug].visible_nodes:
-                if node.speaker.key == person.key:
-                    found.append(Contribution(thread, node))
-        return tuple(found)
+                found.setdefault(node.speaker.key, []).append(Contribution(thread, node))
+        return {key: tuple(said) for key, said in found.items()}
 
     def listening_report(self) -> tuple[WaitingQuestions, ...]:
         """Community questions still waiting for a brand reply, per thread, oldest first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +32,7 @@ class Route:
     in_sitemap: bool = False
     feed_format: str = ""
 
-    @property
+    @cached_property
     def output(self) -> str:
         """The output file, relative to the output folder, with '/' separators."""
         return output_file(self.path)
