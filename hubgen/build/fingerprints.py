@@ -103,10 +103,6 @@ class Fingerprints:
             return {k: self.value(v) for k, v in value.items()}
         return value
 
-    def route(self, route: Route) -> str:
-        """The fingerprint of one route's output."""
-        return self.route_with_items(route)[0]
-
     def route_with_items(self, route: Route) -> tuple[str, tuple[str, ...] | None]:
         """The fingerprint of one route's output, and the items (their `rel_path`) it read.
 

@@ -37,9 +37,9 @@ _LIBRARIES = ("markdown", "pygments", "yaml", "nh3", "jinja2")
 
 
 def _installed(name: str) -> tuple[object, ...]:
-    """Which copy of a library is installed: its location and its files' stat.
+    """Which copy of a library is installed: where its first file is, and that file's stat.
 
-    Installing another version (or the same again) writes new files, so this
+    Installing another version (or the same again) writes the file anew, so this
     changes with it; it is read without importing the library or the package
     metadata, which a build that renders nothing would not otherwise load.
     """
@@ -49,11 +49,8 @@ def _installed(name: str) -> tuple[object, ...]:
         spec = None
     if spec is None or not spec.origin:
         return (name, "?")
-    stamps = []
-    for path in (spec.origin, os.path.dirname(spec.origin)):
-        stat = os.stat(path)
-        stamps.append((path, stat.st_size, stat.st_mtime_ns))
-    return (name, *stamps)
+    stat = os.stat(spec.origin)
+    return (name, spec.origin, stat.st_size, stat.st_mtime_ns)
 
 
 @functools.cache
@@ -136,7 +133,7 @@ def save_cache(cache: BuildCache, folder: Path) -> None:
     is what only means something inside one process; compiled templates are
     already in their own folder.
     """
-    outputs = {name: dataclasses.replace(entry, data=None)
+    outputs = {name: entry if entry.data is None else dataclasses.replace(entry, data=None)
                for name, entry in cache.outputs.items() if entry.written is not None}
     state = {"config_key": cache.config_key, "sources": cache.sources, "outputs": outputs,
              "frame_key": cache.frame_key, "item_hashes": cache.item_hashes,
