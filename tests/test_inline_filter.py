@@ -12,6 +12,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
 from hubgen.config import load_config
+from hubgen.content import inline_filter
 from hubgen.content.community_markdown import CommunitySubset
 from hubgen.content.inline_filter import FilteredInlineExtension, may_match, pattern_needs
 from hubgen.content.markdown import DEFAULT_EXTENSIONS, MarkdownRenderer
@@ -112,6 +113,15 @@ def test_patterns_from_other_extensions_are_tried_when_their_text_is_there():
         assert _convert(filtered, text) == _convert(stock, text)
     assert "<del>old</del>" in _convert(filtered, "Some ~~old~~ text.")
     assert "<mark>m</mark>" in _convert(filtered, "A %%m%% mark.")
+
+
+def test_a_python_markdown_without_the_private_loop_keeps_its_own(monkeypatch):
+    monkeypatch.setattr(inline_filter, "_STOCK_LOOP_FOUND", False)
+    md = markdown.Markdown(extensions=[FilteredInlineExtension()])
+    assert type(md.treeprocessors["inline"]) is markdown.treeprocessors.InlineProcessor
+    assert inline_filter._STOCK_LOOP_FOUND is False
+    monkeypatch.undo()
+    assert inline_filter._STOCK_LOOP_FOUND   # this Python-Markdown has what the filter needs
 
 
 def test_an_extension_that_replaced_the_inline_processor_keeps_it():

@@ -116,6 +116,12 @@ def may_match(needs: Needs, text: str) -> bool:
     return True
 
 
+# The private methods replaced and called below; a Python-Markdown that renamed them
+# gets its stock processor back (slower, never wrong).
+_STOCK_LOOP_FOUND = all(hasattr(InlineProcessor, f"_InlineProcessor__{name}")
+                        for name in ("handleInline", "applyPattern"))
+
+
 class FilteredInlineProcessor(InlineProcessor):
     """The stock inline processor, trying only the patterns a text could match."""
 
@@ -149,5 +155,5 @@ class FilteredInlineExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         """Register the processor under the stock one's name, unless an extension replaced it."""
-        if type(md.treeprocessors["inline"]) is InlineProcessor:
+        if type(md.treeprocessors["inline"]) is InlineProcessor and _STOCK_LOOP_FOUND:
             md.treeprocessors.register(FilteredInlineProcessor(md), "inline", 20)
