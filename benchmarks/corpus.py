@@ -75,6 +75,11 @@ def thread_text(rng: random.Random, number: int, people: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def post_path(root: Path, number: int) -> Path:
+    """Where post `number` of a corpus is: content/posts/post-NNNNN.md (the peers keep it)."""
+    return root / f"content/posts/post-{number:05d}.md"
+
+
 def write_corpus(root: Path, posts: int, threads: int = 0, people: int = 40,
                  seed: int = 7) -> Path:
     """Write a hub with `posts` posts and `threads` threads into `root`."""
@@ -86,7 +91,7 @@ def write_corpus(root: Path, posts: int, threads: int = 0, people: int = 40,
     lines += [f"member-{n}: {{name: Member {n}}}" for n in range(people)]
     (root / "content/people.yaml").write_text("\n".join(lines) + "\n")
     for number in range(posts):
-        (root / f"content/posts/post-{number:05d}.md").write_text(post_text(rng, number))
+        post_path(root, number).write_text(post_text(rng, number))
     for number in range(threads):
         (root / f"content/threads/thread-{number:04d}.yaml").write_text(
             thread_text(rng, number, people))

@@ -24,6 +24,8 @@ from typing import Protocol
 
 import yaml
 
+from benchmarks.corpus import post_path
+
 SITE_TITLE = "Benchmark Hub"
 SITE_URL = "https://bench.example"
 PER_PAGE = 10
@@ -218,8 +220,8 @@ class Hugo:
         return site / "layouts/_default/single.html"
 
     def post_file(self, site: Path, number: int) -> Path:
-        """content/posts/post-NNNNN.md."""
-        return site / f"content/posts/post-{number:05d}.md"
+        """content/posts/post-NNNNN.md, as in the corpus."""
+        return post_path(site, number)
 
     def output_files(self, site: Path) -> int:
         """Files in public/."""
@@ -289,8 +291,8 @@ class Pelican:
         return site / "theme/templates/article.html"
 
     def post_file(self, site: Path, number: int) -> Path:
-        """content/posts/post-NNNNN.md."""
-        return site / f"content/posts/post-{number:05d}.md"
+        """content/posts/post-NNNNN.md, as in the corpus."""
+        return post_path(site, number)
 
     def output_files(self, site: Path) -> int:
         """Files in output/."""

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.corpus import write_corpus
+from benchmarks.corpus import post_path, write_corpus
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.peers import Hugo, Peer, Pelican, count_files
 
@@ -107,7 +107,7 @@ class HubgenRunner:
 
     def post_file(self, number: int) -> Path:
         """A post of the corpus."""
-        return self.site / f"content/posts/post-{number:05d}.md"
+        return post_path(self.site, number)
 
     def template_file(self) -> Path:
         """The site's copy of the post template."""
