@@ -205,8 +205,14 @@ def _waiting(roots: tuple[MessageNode, ...]) -> tuple[MessageNode, ...]:
 def build_conversation(thread: Thread, people: dict[str, Person],
                        brand_keys: set[str]) -> Conversation:
     """Arrange a thread's messages into reply trees and question groups."""
-    speakers = {m.id: participant_for(m.speaker, people, brand_keys, thread.moderator)
-                for m in thread.messages}
+    voices: dict[Speaker, Participant] = {}   # a voice speaks many times in a thread
+    speakers = {}
+    for m in thread.messages:
+        voice = voices.get(m.speaker)
+        if voice is None:
+            voice = voices[m.speaker] = participant_for(m.speaker, people, brand_keys,
+                                                        thread.moderator)
+        speakers[m.id] = voice
     children: dict[str | None, list[Message]] = {}
     ids = {m.id for m in thread.messages}
     for message in thread.messages:

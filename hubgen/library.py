@@ -7,7 +7,6 @@ nowhere else.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -35,6 +34,14 @@ class Tag:
     name: str
     slug: str
     items: tuple[Item, ...]
+
+    @cached_property
+    def thread_count(self) -> int:
+        """How many of the items are conversations (the rest are posts and pages).
+
+        Counted once: each page of a big tag's listing shows it.
+        """
+        return sum(1 for item in self.items if item.kind == "thread")
 
 
 @dataclass(frozen=True)
@@ -180,8 +187,7 @@ def _with_author(document: Document, config: Config, people: dict[str, Person],
     if remembered is not None and remembered[0] is document and remembered[1] is people:
         return remembered[2]
     errors_before = len(diagnostics.errors)
-    resolved = dataclasses.replace(
-        document, author=_resolve_author(document, config, people, diagnostics))
+    resolved = document.with_author(_resolve_author(document, config, people, diagnostics))
     if memo is not None and len(diagnostics.errors) == errors_before:
         memo[id(document)] = (document, people, resolved)
     return resolved

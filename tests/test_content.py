@@ -44,3 +44,19 @@ def test_a_leading_date_in_a_file_name_gives_the_date_and_the_slug():
     assert rest == "listening-first"
     assert date_from_filename("2026-13-45-nope", PARIS) == (None, "2026-13-45-nope")
     assert date_from_filename("about", PARIS) == (None, "about")
+
+
+def test_a_document_with_its_author_is_a_copy_equal_to_dataclasses_replace():
+    import dataclasses
+    from pathlib import Path
+
+    from hubgen.content.models import Author, Document
+    document = Document(kind="post", source=Path("content/posts/a.md"), rel_path="posts/a.md",
+                        title="A", slug="a", date=None, updated=None, html="<p>a</p>",
+                        summary="a", summary_html="", tags=("x",), author_ref="ana",
+                        extra={"k": 1}, positions={"title": (2, 8)})
+    author = Author(name="Ana", key="ana")
+    resolved = document.with_author(author)
+    assert resolved == dataclasses.replace(document, author=author)
+    assert resolved.author is author and document.author is None
+    assert type(resolved) is Document and resolved.position_of("title") == (2, 8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 from conftest import all_files, run_hubgen
@@ -131,6 +132,34 @@ def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):
     assert (root / "public/about").read_text() == "my own notes"
     assert sorted(p.name for p in (root / "public").iterdir()) == ["about"]
 
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_folder_of_yours_where_the_last_build_wrote_a_page_stops_the_next_cleanly(hub, cache):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = root / "public/about/index.html"
+    page.unlink()
+    page.mkdir()
+    (page / "notes.txt").write_text("my own notes")
+    before = all_files(root / "public")
+    result = run_hubgen("build", *([] if cache else ["--no-cache"]), cwd=root)
+    assert result.code == 1
+    assert "about/index.html is a folder, but the site has a file there" in result.err
+    assert "Nothing was written" in result.err and "Traceback" not in result.err
+    assert all_files(root / "public") == before
+
+
+def test_a_file_of_yours_where_the_last_build_made_a_folder_stops_the_next_cleanly(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    shutil.rmtree(root / "public/about")
+    (root / "public/about").write_text("my own notes")
+    before = all_files(root / "public")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "about is a file of yours, but the site needs a folder there" in result.err
+    assert all_files(root / "public") == before
 
 def test_a_cache_folder_inside_the_output_is_refused(hub):
     root = hub("minimal")

@@ -25,7 +25,7 @@ from test_incremental import CHANGES, NOW
 from benchmarks.corpus import post_text, write_corpus
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.fingerprints import Fingerprints
-from hubgen.build.persist import CACHE_FILE
+from hubgen.build.persist import CACHE_FILE, SOURCE_SHARDS, shard_file, shard_of
 from hubgen.build.workers import map_unordered
 from hubgen.plan import Route
 
@@ -244,6 +244,46 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(big_hub, tmp_path, 
     assert after.parsed == 0   # and a sound cache was written again
 
 
+
+def _shard_stamps(folder: Path) -> dict[str, int]:
+    return {shard_file(n): (folder / shard_file(n)).stat().st_mtime_ns
+            for n in range(SOURCE_SHARDS)}
+
+
+def test_a_damaged_sources_file_costs_only_the_files_it_held(big_hub, tmp_path):
+    build_site(_options(big_hub, cache=True))
+    folder = big_hub / ".hubgen-cache"
+    sources = sorted(str(p) for p in (big_hub / "content").rglob("*.*"))
+    shard = shard_of(sources[0])
+    held = [name for name in sources if shard_of(name) == shard]
+    damaged = folder / shard_file(shard)
+    data = damaged.read_bytes()
+    middle = len(data) // 2
+    damaged.write_bytes(data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:])
+    CHANGES["post body"](big_hub)
+    rebuilt = build_site(_options(big_hub, cache=True))
+    assert 0 < len(held) < len(sources)
+    assert len(held) <= rebuilt.parsed <= len(held) + 1   # and the edited post
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    assert build_site(_options(big_hub, cache=True)).parsed == 0   # mended
+
+
+def test_an_edit_rewrites_only_the_sources_file_that_holds_it(big_hub):
+    build_site(_options(big_hub, cache=True))
+    folder = big_hub / ".hubgen-cache"
+    before = _shard_stamps(folder)
+    edited = big_hub / "content/posts/extra-05.md"
+    edited.write_text(edited.read_text() + "\nOne more line.\n")
+    assert build_site(_options(big_hub, cache=True)).parsed == 1
+    after = _shard_stamps(folder)
+    assert [name for name in after if after[name] != before[name]] == \
+        [shard_file(shard_of(str(edited)))]
+    assert "One more line." in (big_hub / "public/posts/extra-05/index.html").read_text()
+    # What the rewritten file holds is believed by the next build, in a new process.
+    again = run_hubgen("build", cwd=big_hub)
+    assert again.code == 0, again.err
+    assert "0 source files parsed" in again.out
+
 def test_no_cache_neither_reads_nor_writes_the_cache(big_hub, tmp_path):
     result = run_hubgen("build", "--no-cache", cwd=big_hub)
     assert result.code == 0, result.err
@@ -372,9 +412,9 @@ def test_no_cache_never_reads_a_cache_even_a_sound_looking_one(big_hub):
     build_site(_options(big_hub, cache=True))
     recap = big_hub / "content/posts/2026-03-12-recap.md"
     cache = load_cache(big_hub / ".hubgen-cache")
-    content_hash, document, found = cache.sources[recap]
+    content_hash, document, found = cache.sources[str(recap)]
     poisoned = dataclasses.replace(document, title="POISONED TITLE")
-    cache.sources[recap] = (content_hash, poisoned, found)
+    cache.remember(recap, content_hash, poisoned, found)
     cache.outputs.clear()
     save_cache(cache, big_hub / ".hubgen-cache")
     shutil.rmtree(big_hub / "public")
@@ -398,9 +438,18 @@ def test_deleted_files_leave_the_cache(big_hub):
     from hubgen.build.persist import load_cache
     build_site(_options(big_hub, cache=True))
     gone = big_hub / "content/posts/extra-00.md"
-    assert gone in load_cache(big_hub / ".hubgen-cache").sources
+    assert str(gone) in load_cache(big_hub / ".hubgen-cache").sources
     gone.unlink()
     build_site(_options(big_hub, cache=True))
     cache = load_cache(big_hub / ".hubgen-cache")
-    assert gone not in cache.sources and gone not in cache.hashes
+    assert str(gone) not in cache.sources and str(gone) not in cache.hashes
     assert len(cache.sources) == len(list((big_hub / "content").rglob("*.*")))
+
+
+def test_a_build_hands_back_to_the_collector_all_it_set_aside(big_hub):
+    import gc
+    assert gc.get_freeze_count() == 0
+    build_site(_options(big_hub, jobs=2, cache=True))
+    CHANGES["post body"](big_hub)
+    build_site(_options(big_hub, jobs=2, cache=True))
+    assert gc.get_freeze_count() == 0   # a long-lived process (serve, tests) keeps nothing

@@ -234,7 +234,12 @@ class StagedOutput:
         self.output = output
         self.names = set(names)
         self.previous = read_manifest(output, resolve=False)   # checked before each deletion
-        self.in_the_way = _clear_the_way(output, sorted(self.names), self.previous)
+        # What the last build wrote stood then as files in folders: those names are
+        # checked in `commit`, once it is known which are written again (an edit
+        # writes a few of a big hub's thousands; one changed by hand is always
+        # written again, as it no longer matches what was recorded).
+        self.in_the_way = _clear_the_way(output, sorted(self.names - self.previous),
+                                         self.previous)
         self.staging = output.parent / f".{output.name}.hubgen-staging"
         self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
         if self.staging.exists():  # left by a build that was killed
@@ -260,6 +265,8 @@ class StagedOutput:
         """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
         report = WriteReport()
         staged = written = sorted(staged)
+        self.in_the_way += _clear_the_way(
+            self.output, [name for name in staged if name in self.previous], self.previous)
         with held_interrupts() as interrupts:
             try:
                 for stale in self.in_the_way:

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hubgen.build.cache import BuildCache
+from hubgen.build.cache import BuildCache, long_lived
 from hubgen.build.fingerprints import (
     Fingerprints,
     digest,
@@ -142,6 +142,12 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     are not re-parsed and unchanged routes not re-rendered; with `write=False`
     the files are only returned (serve keeps them in memory).
     """
+    with long_lived() as set_aside:
+        return _build(options, progress, cache, write, set_aside)
+
+
+def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCache | None,
+           write: bool, set_aside: Callable[[], None]) -> BuildResult:
     watch = _Stopwatch()
     with watch.stage("config"):
         config, config_warnings = load_site_config(options)
@@ -151,6 +157,7 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         cache_folder = config.resolve(config.cache_dir)
         if cache is None and options.cache:
             cache = load_cache(cache_folder)
+            set_aside()
         persist = cache is not None and options.cache
     diagnostics = Diagnostics(strict=options.strict)
     diagnostics.extend(config_warnings)
@@ -162,6 +169,7 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
 
     with watch.stage("read"):
         sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"))
+        set_aside()
     with watch.stage("library"):
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,
@@ -171,6 +179,7 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         urls = Urls(config)
         plan = plan_site(library, urls, themes, diagnostics)
         comments = plan_comments(library, site_comments, urls, diagnostics)
+        set_aside()
     stage = StagedOutput(output, [r.output for r in plan.routes]) \
         if write and not diagnostics.errors else None
     try:

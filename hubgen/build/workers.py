@@ -82,13 +82,16 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work
     # What exists now is shared with the workers until written to; frozen, it is not
-    # walked by their cycle collector, which would copy every page it touches.
+    # walked by their cycle collector, which would copy every page it touches. (What
+    # an enclosing scope froze, such as a build's `long_lived`, it thaws itself.)
+    thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this process hears it
             pool = multiprocessing.get_context("fork").Pool(jobs)
     except BaseException:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
         _work = None
         raise
     try:
@@ -100,5 +103,6 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
         raise
     finally:
         pool.join()
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
         _work = None
