@@ -10,9 +10,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -486,4 +487,26 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Entry point of the `hubgen` command."""
-    cli(prog_name="hubgen")
+    try:
+        cli(prog_name="hubgen")
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    _end(code)
+
+
+def _end(code: int | str | None) -> NoReturn:
+    """End the process once the command is done, skipping the interpreter's teardown.
+
+    A command has by then written, flushed and released all it holds (files, the
+    cache, the output lock, its workers), so the teardown would only free a big
+    hub's million objects one by one: a quarter of a second of every rebuild.
+    """
+    if isinstance(code, str):   # sys.exit("message"): printed, status 1
+        click.echo(code, err=True)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # closed, or a reader that went away
+            stream.flush()
+    os._exit(code or 0)

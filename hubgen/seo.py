@@ -198,6 +198,8 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
             og_type="article", published=thread.date, modified=thread.lastmod,
             tags=tuple(library.tags_of(thread)),
             jsonld=thread_jsonld(thread, conversation, library, urls, canonical), feeds=feeds)
+    pager = route.context.get("pager")
+    suffix = f" (page {pager.number} of {pager.total})" if pager and pager.number > 1 else ""
     person = route.context.get("person")
     if isinstance(person, Person):
         description = person.bio or f"{person.name} on {config.title}."
@@ -205,11 +207,9 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
                   "mainEntity": {"@type": "Person", "name": person.name,
                                  **({"sameAs": person.url} if person.url else {}),
                                  **({"description": person.bio} if person.bio else {})}}
-        return PageMeta(title=f"{person.name} · {config.title}", page_title=person.name,
-                        description=description, canonical=canonical, og_type="profile",
-                        jsonld=jsonld, feeds=feeds)
-    pager = route.context.get("pager")
-    suffix = f" (page {pager.number} of {pager.total})" if pager and pager.number > 1 else ""
+        return PageMeta(title=f"{person.name}{suffix} · {config.title}",
+                        page_title=person.name, description=description, canonical=canonical,
+                        og_type="profile", jsonld=jsonld, feeds=feeds)
     if route.template == "index.html":
         jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
                   "url": urls.absolute("/"), "description": config.description,

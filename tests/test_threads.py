@@ -360,3 +360,41 @@ def test_embed_lines_in_code_blocks_stay_text(hub):
     page = parse_html(root / "public/posts/recap/index.html")
     code = [pre.text_content() for pre in page.xpath("//main//pre")]
     assert any("{{< message nosuch 1 >}}" in text for text in code)
+
+
+def test_a_prolific_voice_has_their_posts_on_numbered_pages(hub):
+    root = hub("conversations")
+    for number in range(230):
+        (root / f"content/posts/many-{number:03d}.md").write_text(
+            f"---\ntitle: Note {number}\ndate: 2025-01-01 10:00\nauthor: ana\n---\n"
+            f"Note number {number}.\n".replace("2025-01-01 10:00",
+                                               f"2025-{1 + number // 28:02d}-"
+                                               f"{1 + number % 28:02d} 10:00"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    pages = [parse_html(public / "people/ana/index.html"),
+             parse_html(public / "people/ana/page/2/index.html"),
+             parse_html(public / "people/ana/page/3/index.html")]
+    assert not (public / "people/ana/page/4").exists()
+    listed = []
+    for number, page in enumerate(pages, start=1):
+        section = page.xpath('//section[@aria-labelledby="posts"]')[0]
+        cards = section.xpath('.//article[contains(@class, "card")]//h3/a/@href')
+        rows = section.xpath('.//ol[contains(@class, "post-list")]')
+        assert len(rows) == 1
+        assert int(rows[0].get("start")) == (number - 1) * 100 + len(cards) + 1
+        listed += cards + rows[0].xpath("./li/a/@href")
+        assert page.xpath('//p[@class="pagination__status"]')[0].text == f"Page {number} of 3"
+        said = page.xpath('//section[@aria-labelledby="said"]')
+        assert bool(said) == (number == 1)   # what Ana said stands on her first page
+        title = page.xpath("//title")[0].text
+        assert title.startswith("Ana Ruiz (page 2 of 3)" if number == 2 else "Ana Ruiz")
+    assert len(pages[0].xpath('//section[@aria-labelledby="posts"]//article')) == 6
+    notes = [href for href in listed if href.startswith("/posts/many-")]
+    assert len(notes) == 230 and len(set(listed)) == len(listed)   # each post once
+    assert notes[0] == "/posts/many-229/" and notes[-1] == "/posts/many-000/"   # newest first
+    assert pages[1].xpath('//a[@rel="prev"]/@href') == ["/people/ana/"]
+    assert pages[1].xpath('//a[@rel="next"]/@href') == ["/people/ana/page/3/"]
+    sitemap = (public / "sitemap.xml").read_text()
+    assert "https://talk.example/people/ana/page/3/" in sitemap

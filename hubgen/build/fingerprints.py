@@ -87,7 +87,8 @@ class Fingerprints:
             return ("tag", value.name, value.slug, len(value.items))
         if isinstance(value, Pager):
             return ("pager", value.number, value.total, value.path, value.previous_path,
-                    value.next_path, value.item_count, [self.value(i) for i in value.items])
+                    value.next_path, value.item_count, value.per_page,
+                    [self.value(i) for i in value.items])
         if isinstance(value, Conversation):
             return ("conversation", self.item(value.thread))
         if isinstance(value, Contribution):

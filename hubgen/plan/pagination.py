@@ -19,6 +19,12 @@ class Pager:
     previous_path: str | None
     next_path: str | None
     item_count: int
+    per_page: int = 0
+
+    @property
+    def offset(self) -> int:
+        """How many items of the list come before this page's first (for numbered lists)."""
+        return (self.number - 1) * self.per_page
 
 
 def page_path(first_path: str, number: int) -> str:
@@ -37,6 +43,6 @@ def paginate(items: Sequence[Any], per_page: int, first_path: str) -> list[Pager
             first_path=first_path,
             previous_path=page_path(first_path, number - 1) if number > 1 else None,
             next_path=page_path(first_path, number + 1) if number < total else None,
-            item_count=len(items),
+            item_count=len(items), per_page=per_page,
         ))
     return pages

@@ -17,6 +17,9 @@ from hubgen.plan.urls import Urls
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
 # Publish targets whose hosts read `_headers` and `_redirects` from the deployed folder.
 HOST_FILE_TYPES = ("netlify", "cloudflare")
+# A person's page lists this many of their posts (the newest as cards, the rest as a
+# compact list), then goes on to /people/KEY/page/2/.
+PERSON_POSTS_PER_PAGE = 100
 HOST_FILES = ("/_headers", "/_redirects")
 _STATIC_JUNK = (".DS_Store", "Thumbs.db", "4913")
 
@@ -103,16 +106,20 @@ def _thread_routes(library: Library, urls: Urls) -> list[Route]:
 def _people_routes(library: Library, urls: Urls) -> list[Route]:
     routes = []
     for person in library.visible_people:
-        posts = library.posts_by(person)
         contributions = library.contributions_of(person)
-        dates = [p.lastmod for p in posts if p.lastmod] + \
-            [c.node.message.date for c in contributions if c.node.message.date]
-        routes.append(Route(path=urls.person(person), kind="html", template="person.html",
-                            title=person.name,
-                            context={"person": person, "posts": posts,
-                                     "contributions": contributions},
-                            source=person.source, lastmod=max(dates) if dates else None,
-                            in_sitemap=True))
+        # A prolific voice's posts run over several pages; what they said in the
+        # conversations stands on the first.
+        for pager in paginate(library.posts_by(person), PERSON_POSTS_PER_PAGE,
+                              urls.person(person)):
+            said = contributions if pager.number == 1 else ()
+            dates = [p.lastmod for p in pager.items if p.lastmod] + \
+                [c.node.message.date for c in said if c.node.message.date]
+            routes.append(Route(path=pager.path, kind="html", template="person.html",
+                                title=person.name,
+                                context={"person": person, "posts": pager.items,
+                                         "pager": pager, "contributions": said},
+                                source=person.source, lastmod=max(dates) if dates else None,
+                                in_sitemap=True))
     people = library.visible_people
     newest = [r.lastmod for r in routes if r.lastmod is not None]
     routes.insert(0, Route(path=urls.index("person"), kind="html", template="people.html",
