@@ -167,6 +167,14 @@ def load_cache(folder: Path) -> BuildCache:
         templates: Path | None = _templates_folder(folder)
     except OSError:  # a folder that cannot be read: compiled templates stay in memory
         templates = None
+    # Paused throughout, not file by file: between two files, the collector would walk
+    # everything the first one made. (It walks it all once it runs again, unless the
+    # caller sets what was made aside first: see pipeline.py.)
+    with collector_paused():
+        return _load(folder, templates)
+
+
+def _load(folder: Path, templates: Path | None) -> BuildCache:
     state = _read_sealed(folder / CACHE_FILE)
     try:
         cache = BuildCache(config_key=state["config_key"], outputs=state["outputs"],
