@@ -235,3 +235,15 @@ def test_aliases_leave_a_redirect_at_each_old_address(hub):
         assert page.xpath('//a/@href') == ["/posts/the-third/"]
     sitemap = (root / "public/sitemap.xml").read_text()
     assert "/old/third/" not in sitemap
+
+
+def test_a_list_whose_permalink_names_a_file_pages_into_a_folder_of_its_name():
+    from hubgen.plan.pagination import page_path, paginate
+    assert page_path("/tags/a/", 1) == "/tags/a/" and page_path("/tags/a/", 2) == "/tags/a/page/2/"
+    assert page_path("/tags/a.html", 1) == "/tags/a.html"
+    assert page_path("/tags/a.html", 3) == "/tags/a/page/3/"
+    assert page_path("/v1.0/people/ana", 2) == "/v1.0/people/ana/page/2/"
+    pages = paginate(list(range(25)), 10, "/people/ana.html")
+    assert [p.path for p in pages] == ["/people/ana.html", "/people/ana/page/2/",
+                                       "/people/ana/page/3/"]
+    assert pages[1].previous_path == "/people/ana.html" and pages[2].offset == 20

@@ -133,7 +133,6 @@ def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):
     assert sorted(p.name for p in (root / "public").iterdir()) == ["about"]
 
 
-
 @pytest.mark.parametrize("cache", [True, False])
 def test_a_folder_of_yours_where_the_last_build_wrote_a_page_stops_the_next_cleanly(hub, cache):
     root = hub("minimal")
@@ -160,6 +159,7 @@ def test_a_file_of_yours_where_the_last_build_made_a_folder_stops_the_next_clean
     assert result.code == 1
     assert "about is a file of yours, but the site needs a folder there" in result.err
     assert all_files(root / "public") == before
+
 
 def test_a_cache_folder_inside_the_output_is_refused(hub):
     root = hub("minimal")

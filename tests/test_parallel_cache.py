@@ -24,9 +24,11 @@ from test_incremental import CHANGES, NOW
 
 from benchmarks.corpus import post_text, write_corpus
 from hubgen.build import BuildOptions, build_site
+from hubgen.build.cache import BuildCache
 from hubgen.build.fingerprints import Fingerprints
 from hubgen.build.persist import CACHE_FILE, SOURCE_SHARDS, shard_file, shard_of
 from hubgen.build.workers import map_unordered
+from hubgen.errors import SourceErrors
 from hubgen.plan import Route
 
 EXTRA_POSTS = 40   # enough sources and pages that both stages really fork workers
@@ -244,16 +246,16 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(big_hub, tmp_path, 
     assert after.parsed == 0   # and a sound cache was written again
 
 
-
 def _shard_stamps(folder: Path) -> dict[str, int]:
-    return {shard_file(n): (folder / shard_file(n)).stat().st_mtime_ns
+    # A file written again is a new file (written beside, then moved in): a new inode.
+    return {shard_file(n): (folder / shard_file(n)).stat().st_ino
             for n in range(SOURCE_SHARDS)}
 
 
 def test_a_damaged_sources_file_costs_only_the_files_it_held(big_hub, tmp_path):
     build_site(_options(big_hub, cache=True))
     folder = big_hub / ".hubgen-cache"
-    sources = sorted(str(p) for p in (big_hub / "content").rglob("*.*"))
+    sources = sorted(str(p) for p in (big_hub / "content").resolve().rglob("*.*"))
     shard = shard_of(sources[0])
     held = [name for name in sources if shard_of(name) == shard]
     damaged = folder / shard_file(shard)
@@ -268,6 +270,31 @@ def test_a_damaged_sources_file_costs_only_the_files_it_held(big_hub, tmp_path):
     assert build_site(_options(big_hub, cache=True)).parsed == 0   # mended
 
 
+def test_sources_files_written_for_another_build_cache_are_not_believed(big_hub, tmp_path):
+    # A build whose sources files were written but whose build.cache could not be
+    # (a full disk): the next build reads the older build.cache, which must not vouch
+    # for sources parsed under another config.
+    (big_hub / "content/posts/linked.md").write_text(
+        "---\ntitle: Linked\ndate: 2026-03-01\nauthor: ana\n---\nSee [the recap](/posts/recap/).\n")
+    config = big_hub / "hubgen.yaml"
+    original = config.read_text()
+    build_site(_options(big_hub, cache=True))
+    main = big_hub / ".hubgen-cache" / CACHE_FILE
+    older = main.read_bytes()
+    config.write_text(original.replace("url: https://talk.example/",
+                                       "url: https://talk.example/hub/"))
+    build_site(_options(big_hub, cache=True))
+    assert 'href="/hub/posts/recap/"' in (big_hub / "public/posts/linked/index.html").read_text()
+    config.write_text(original)
+    main.write_bytes(older)
+    rebuilt = build_site(_options(big_hub, cache=True))
+    # Parsed again: what the sources files that changed hold (the others hold the same
+    # bytes under both configs, so the older build.cache rightly vouches for them).
+    assert 1 <= rebuilt.parsed < len(list((big_hub / "content").rglob("*.*")))
+    assert 'href="/posts/recap/"' in (big_hub / "public/posts/linked/index.html").read_text()
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
 def test_an_edit_rewrites_only_the_sources_file_that_holds_it(big_hub):
     build_site(_options(big_hub, cache=True))
     folder = big_hub / ".hubgen-cache"
@@ -277,12 +304,13 @@ def test_an_edit_rewrites_only_the_sources_file_that_holds_it(big_hub):
     assert build_site(_options(big_hub, cache=True)).parsed == 1
     after = _shard_stamps(folder)
     assert [name for name in after if after[name] != before[name]] == \
-        [shard_file(shard_of(str(edited)))]
+        [shard_file(shard_of(str(edited.resolve())))]
     assert "One more line." in (big_hub / "public/posts/extra-05/index.html").read_text()
     # What the rewritten file holds is believed by the next build, in a new process.
     again = run_hubgen("build", cwd=big_hub)
     assert again.code == 0, again.err
     assert "0 source files parsed" in again.out
+
 
 def test_no_cache_neither_reads_nor_writes_the_cache(big_hub, tmp_path):
     result = run_hubgen("build", "--no-cache", cwd=big_hub)
@@ -453,3 +481,22 @@ def test_a_build_hands_back_to_the_collector_all_it_set_aside(big_hub):
     CHANGES["post body"](big_hub)
     build_site(_options(big_hub, jobs=2, cache=True))
     assert gc.get_freeze_count() == 0   # a long-lived process (serve, tests) keeps nothing
+    build_site(_options(big_hub, jobs=2), cache=BuildCache(), write=False)
+    assert gc.get_freeze_count() == 0
+    (big_hub / "content/posts/broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    with pytest.raises(SourceErrors):
+        build_site(_options(big_hub, jobs=2, cache=True))
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_alone_what_its_host_program_set_aside(big_hub):
+    import gc
+    held = [object() for _ in range(3)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        build_site(_options(big_hub, jobs=2, cache=True))
+        assert gc.get_freeze_count() == frozen   # theirs still set aside, nothing of ours
+    finally:
+        gc.unfreeze()
+    assert held

@@ -466,8 +466,6 @@ def test_the_policy_follows_what_pages_load(hub):
         (root / "public/_redirects").read_text().splitlines()
 
 
-
-
 _WATCH_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
   (window.__violations = window.__violations || []).push(
     event.violatedDirective + " " + event.blockedURI);

@@ -8,11 +8,9 @@ a config change forgets everything.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,44 +19,6 @@ from hubgen.errors import Diagnostic
 
 if TYPE_CHECKING:
     import jinja2
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while many long-lived objects are made at once.
-
-    Loading the cache or fingerprinting every route makes hundreds of thousands of
-    objects and no garbage cycles; the collector's passes over them would cost more
-    than the work itself. (A whole build must not run without it: Markdown and Jinja
-    leave cycles behind.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def long_lived() -> Iterator[Callable[[], None]]:
-    """Set what a build holds to its end aside from the cycle collector, until the end.
-
-    Yields a function that sets aside every object alive at the moment it is called
-    (`gc.freeze`): the loaded cache, the parsed sources, the library, the plan. A big
-    hub's build then stops paying for full collections that walk them again and
-    again (a third of a no-change rebuild of 10,000 posts), and forked workers
-    stop copying the pages those walks write to. Garbage made meanwhile is still
-    collected; everything set aside is handed back to the collector on the way out
-    (unless an enclosing scope had set objects aside: it hands them back itself).
-    """
-    outermost = gc.get_freeze_count() == 0
-    try:
-        yield gc.freeze
-    finally:
-        if outermost:
-            gc.unfreeze()
 
 
 @dataclass(frozen=True)
@@ -130,6 +90,7 @@ class BuildCache:
             self.config_key = config_key
             self.changed = True
             self.touched = None
+            self.shards.clear()   # no sources file on disk holds what this config makes
         else:
             self.touched = set()
         self.parsed = self.rendered_count = 0

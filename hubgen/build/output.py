@@ -226,8 +226,9 @@ class StagedOutput:
 
     `put` may be called from several processes at once (each file by one). Nothing
     in the output folder changes before `commit`; `discard` forgets the staged files.
-    Raises OutputConflict, before anything is staged, when the user's own files
-    stand where the site must go.
+    Raises OutputConflict when the user's own files stand where the site must go:
+    before anything is staged for the names the last build did not write, and in
+    `commit`, before anything is moved, for those it wrote and that are written again.
     """
 
     def __init__(self, output: Path, names: Iterable[str]):

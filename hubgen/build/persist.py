@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from hubgen import __version__
-from hubgen.build.cache import BuildCache, collector_paused
+from hubgen.build.cache import BuildCache
+from hubgen.build.collector import collector_paused
 
 CACHE_FORMAT = 4
 CACHE_FILE = "build.cache"

@@ -12,7 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hubgen.build.cache import BuildCache, collector_paused, long_lived
+from hubgen.build.cache import BuildCache
+from hubgen.build.collector import collector_paused, long_lived
 from hubgen.build.fingerprints import (
     Fingerprints,
     digest,

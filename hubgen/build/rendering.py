@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hubgen.build.cache import BuildCache, CachedOutput, collector_paused
+from hubgen.build.cache import BuildCache, CachedOutput
+from hubgen.build.collector import collector_paused
 from hubgen.build.fingerprints import Fingerprints, digest
 from hubgen.build.output import StagedOutput
 from hubgen.build.workers import map_unordered

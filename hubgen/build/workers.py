@@ -9,7 +9,6 @@ before the interrupt goes on, so none is left behind.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from hubgen.build.collector import set_aside_for_workers
 from hubgen.content.sources import serial_map
 
 # Below this many items per worker, forking costs more than it saves.
@@ -81,28 +81,19 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
         return
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work
-    # What exists now is shared with the workers until written to; frozen, it is not
-    # walked by their cycle collector, which would copy every page it touches. (What
-    # an enclosing scope froze, such as a build's `long_lived`, it thaws itself.)
-    thaw = gc.get_freeze_count() == 0
-    gc.freeze()
     try:
-        with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this process hears it
-            pool = multiprocessing.get_context("fork").Pool(jobs)
-    except BaseException:
-        if thaw:
-            gc.unfreeze()
-        _work = None
-        raise
-    try:
-        for results in pool.imap_unordered(_run_chunk, _chunks(items, jobs)):
-            yield from results
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        # What exists now is shared with the workers until written to.
+        with set_aside_for_workers():
+            with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this one hears it
+                pool = multiprocessing.get_context("fork").Pool(jobs)
+            try:
+                for results in pool.imap_unordered(_run_chunk, _chunks(items, jobs)):
+                    yield from results
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
     finally:
-        pool.join()
-        if thaw:
-            gc.unfreeze()
         _work = None

@@ -114,15 +114,15 @@ class MarkdownRenderer:
         if self._engine is None:
             import markdown
 
+            from hubgen.content.block_filter import FilteredBlocksExtension
             from hubgen.content.highlight import SharedStyleHtmlFormatter
             from hubgen.content.inline_filter import FilteredInlineExtension
             from hubgen.content.markdown_extensions import BasePathExtension
             config = self.config
-            # The filter goes last: it replaces the inline processor once every
-            # extension has registered its patterns.
+            # The filters go last: they work on what every extension has registered.
             extensions: list[Any] = [*DEFAULT_EXTENSIONS, *config.markdown.extensions,
                                      BasePathExtension(self.base_path),
-                                     FilteredInlineExtension()]
+                                     FilteredInlineExtension(), FilteredBlocksExtension()]
             extension_configs: dict[str, dict[str, Any]] = {
                 "toc": {"permalink": "#", "permalink_class": "heading-anchor",
                         "permalink_title": "Link to this section", "slugify": _toc_slug,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -196,7 +195,7 @@ class Thread:
         """Where a top-level key's value was written (the file's top when absent)."""
         return self.positions.get(key, (1, 1))
 
-    @cached_property   # every listing, feed and sort asks; a thread can hold hundreds
+    @property
     def lastmod(self) -> datetime | None:
         """The newest of the thread's own dates and its messages' dates."""
         dates = [d for d in (self.updated, self.date) if d is not None]

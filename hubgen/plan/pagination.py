@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,8 +29,12 @@ class Pager:
 
 
 def page_path(first_path: str, number: int) -> str:
-    """Page 1 is the list's own path; page N is `PATH/page/N/`."""
-    return first_path if number == 1 else f"{first_path}page/{number}/"
+    """Page 1 is the list's own path; page N is `PATH/page/N/` (`/tags/a/page/2/`, and
+    `/tags/a/page/2/` too for a list at `/tags/a.html`)."""
+    if number == 1:
+        return first_path
+    folder = first_path if first_path.endswith("/") else posixpath.splitext(first_path)[0] + "/"
+    return f"{folder}page/{number}/"
 
 
 def paginate(items: Sequence[Any], per_page: int, first_path: str) -> list[Pager]:
