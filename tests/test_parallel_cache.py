@@ -190,6 +190,16 @@ def test_a_static_file_changed_to_the_same_size_is_copied_again(big_hub, tmp_pat
     assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
 
 
+def test_a_new_static_file_renders_no_page_again(big_hub):
+    # A new static file changes the frame but no page: every fingerprint is made again,
+    # and each must equal the one the first build made.
+    first = build_site(_options(big_hub, jobs=2, cache=True))
+    assert first.rendered == first.page_count
+    (big_hub / "static/notes.txt").write_text("a new file, linked from nowhere")
+    again = build_site(_options(big_hub, jobs=2, cache=True))
+    assert sorted(output for output, _, _ in again.costs) == ["notes.txt", "sitemap.xml"]
+
+
 def test_the_workers_are_other_processes_and_every_item_comes_back():
     def square(n: int) -> tuple[int, int]:
         time.sleep(0.005)   # long enough that both workers get chunks
