@@ -27,7 +27,7 @@ from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
 from hubgen.build.fingerprints import Fingerprints
 from hubgen.build.persist import CACHE_FILE, SOURCE_SHARDS, shard_file, shard_of
-from hubgen.build.workers import map_unordered
+from hubgen.build.workers import WorkerLost, map_unordered
 from hubgen.errors import SourceErrors
 from hubgen.plan import Route
 
@@ -223,6 +223,50 @@ def test_a_worker_error_reaches_the_build_and_leaves_no_worker(big_hub):
     import multiprocessing
     assert multiprocessing.active_children() == []
 
+
+@pytest.fixture
+def deadline():
+    """Fail a test that would hang, instead of hanging the suite."""
+    def expired(signum, frame):
+        raise TimeoutError("the build hung")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_worker_killed_mid_work_fails_the_map_instead_of_hanging_it(deadline):
+    def die(n: int) -> int:
+        if n == 50:
+            os.kill(os.getpid(), signal.SIGKILL)   # as the kernel's out-of-memory killer does
+        time.sleep(0.001)
+        return n
+
+    with pytest.raises(WorkerLost, match=r"killed by signal 9.*--jobs 1"):
+        list(map_unordered(die, list(range(100)), jobs=2))
+    import multiprocessing
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_killed_during_a_build_leaves_the_output_untouched(big_hub, deadline,
+                                                                   monkeypatch):
+    first = build_site(_options(big_hub, jobs=2, cache=True))
+    before = _tree(big_hub / "public")
+    from hubgen.build import rendering
+    render = rendering._RouteRenderer.__call__
+
+    def die_on_the_recap(self, index):
+        if self.routes[index].output == "posts/recap/index.html":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return render(self, index)
+
+    monkeypatch.setattr(rendering._RouteRenderer, "__call__", die_on_the_recap)
+    with pytest.raises(WorkerLost):
+        build_site(_options(big_hub, jobs=2, cache=False))
+    assert _tree(big_hub / "public") == before
+    assert not (big_hub / ".public.hubgen-staging").exists()
+    assert first.page_count > 2 * 16   # enough pages that the workers were forked
 
 @pytest.mark.parametrize("damage", ["deleted", "truncated", "garbage", "flipped byte",
                                     "other format", "other version"])

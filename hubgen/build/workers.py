@@ -19,6 +19,7 @@ from typing import Any
 
 from hubgen.build.collector import set_aside_for_workers
 from hubgen.content.sources import serial_map
+from hubgen.errors import HubgenError
 
 # Below this many items per worker, forking costs more than it saves.
 MIN_ITEMS_PER_WORKER = 16
@@ -67,6 +68,40 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+class WorkerLost(HubgenError):
+    """A worker process died in the middle of the work (killed, most often for memory)."""
+
+
+# How often a map waiting for results looks whether its workers are still alive.
+_WATCH_SECONDS = 0.5
+
+
+def _results(pool: Any, chunks: list[list[tuple[int, Any]]]) -> Iterator[tuple[int, Any]]:
+    """Every result of `chunks` run on `pool`; raises WorkerLost when a worker dies.
+
+    A pool replaces a worker that dies, but the chunk it held is never finished:
+    waiting for it would hang the build for ever.
+    """
+    workers = list(pool._pool)   # the pool's own processes (Pool keeps them there)
+    results = pool.imap_unordered(_run_chunk, chunks)
+    while True:
+        try:
+            chunk = results.next(timeout=_WATCH_SECONDS)
+        except StopIteration:
+            return
+        except multiprocessing.TimeoutError:
+            dead = [worker for worker in workers if worker.exitcode is not None]
+            if dead:
+                code = dead[0].exitcode
+                how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+                raise WorkerLost(
+                    f"a build worker process died ({how}), most often because the machine "
+                    "ran out of memory; the output is untouched. Try again with fewer "
+                    "workers, e.g. --jobs 1.") from None
+            continue
+        yield from chunk
+
+
 def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
                   jobs: int) -> Iterator[tuple[int, Any]]:
     """Yield `(index, work(item))` for every item, in the order they finish.
@@ -87,8 +122,7 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
             with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this one hears it
                 pool = multiprocessing.get_context("fork").Pool(jobs)
             try:
-                for results in pool.imap_unordered(_run_chunk, _chunks(items, jobs)):
-                    yield from results
+                yield from _results(pool, _chunks(items, jobs))
                 pool.close()
             except BaseException:
                 pool.terminate()
