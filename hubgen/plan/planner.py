@@ -17,10 +17,10 @@ from hubgen.plan.urls import Urls
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
 # Publish targets whose hosts read `_headers` and `_redirects` from the deployed folder.
 HOST_FILE_TYPES = ("netlify", "cloudflare")
+HOST_FILES = ("/_headers", "/_redirects")
 # A person's page lists this many of their posts (the newest as cards, the rest as a
 # compact list), then goes on to /people/KEY/page/2/.
 PERSON_POSTS_PER_PAGE = 100
-HOST_FILES = ("/_headers", "/_redirects")
 _STATIC_JUNK = (".DS_Store", "Thumbs.db", "4913")
 
 
