@@ -6,8 +6,13 @@ from pathlib import Path
 
 import markdown
 import pytest
-from markdown.blockprocessors import HashHeaderProcessor, ReferenceProcessor
+from markdown.blockprocessors import (
+    HashHeaderProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionProcessor
 from test_inline_filter import INLINE_SAMPLES
 
 from hubgen.content.block_filter import FilteredBlocksExtension, filter_blocks
@@ -36,6 +41,11 @@ BLOCK_SAMPLES = [
     "Text\n[late]: /late\nafter",
     "   [indented]: /three-spaces\n\n    [code]: /four-spaces-is-code\n\n[use][indented]",
     "!!! note \"Title\"\n    Body.\n\n    More body.\n\n!!! warning\n    Careful: **bold**.",
+    "!!! tip\n    - item\n\n        nested continuation\n\n    Back in the tip.\n\nAfter it.\n\n"
+    "    indented code after it\n\nWow!!! no admonition, and ??? none either.",
+    "!!! danger \"Alone\"\n\n    The body after a blank line.\n\n!!!\n\n!!! \n    Empty type.",
+    "Title with a hyphen-ated word\n---\n\nA-b-c on one line -- and = signs == here.\n\n"
+    "Two lines\nthe second - dashed\n\nLine\n= not quite",
     "- one\n- two\n\n    continued\n\n1. first\n2. second\n    > quoted in a list\n\n"
     "* a\n    # heading in a list\n    ***",
     "    indented code\n    # not a heading\n\n```\n# fenced, not a heading\n[x]: /not-a-ref\n```",
@@ -66,7 +76,7 @@ def _convert(md: markdown.Markdown, text: str) -> str:
 def test_posts_convert_exactly_as_with_stock_python_markdown():
     stock = markdown.Markdown(extensions=list(DEFAULT_EXTENSIONS))
     filtered = markdown.Markdown(extensions=[*DEFAULT_EXTENSIONS, FilteredBlocksExtension()])
-    assert filter_blocks(markdown.Markdown(extensions=list(DEFAULT_EXTENSIONS))) == 7
+    assert filter_blocks(markdown.Markdown(extensions=list(DEFAULT_EXTENSIONS))) == 9
     documents = _documents()
     assert len(documents) > len(BLOCK_SAMPLES) + len(INLINE_SAMPLES) + 10
     for text in documents:
@@ -101,11 +111,16 @@ def test_a_plain_paragraph_is_never_searched(text):
             searched.append(self.name)
             return self.expression.search(*args, **kwargs)
 
+        def match(self, *args, **kwargs):
+            searched.append(self.name)
+            return self.expression.match(*args, **kwargs)
+
         def __getattr__(self, attribute):
             return getattr(self.expression, attribute)
 
     for processor in md.parser.blockprocessors:
-        if isinstance(processor, HashHeaderProcessor | ReferenceProcessor):
+        if isinstance(processor, HashHeaderProcessor | ReferenceProcessor
+                      | SetextHeaderProcessor | AdmonitionProcessor):
             processor.RE = Spy(type(processor).__name__, processor.RE)
     assert _convert(md, text) == f"<p>{text}</p>"
     assert searched == []

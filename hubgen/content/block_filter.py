@@ -3,7 +3,8 @@
 For every block of a document (a paragraph, a list, a fence), Python-Markdown asks
 its block processors in turn whether the block is theirs. Several answer by
 searching the whole block with a regular expression: a `#` heading, a `>` quote, a
-rule, a definition list, a `[id]: url` reference, a footnote, an abbreviation. On
+rule, a definition list, a `[id]: url` reference, a footnote, an abbreviation, an
+admonition; a setext heading is matched from the block's start. On
 prose every one of those searches fails, for every paragraph: about a fifth of a
 post's conversion. Each expression says which characters a match must contain
 (see `inline_filter.pattern_needs`), so a block that lacks them is passed over
@@ -12,8 +13,9 @@ without the search. The result is the same, byte for byte.
 Only Python-Markdown's own processors are filtered, and only where the question is
 exactly "does the expression match this block": either their `test` is that search
 (with, at most, more conditions after it), or their `test` says yes and their `run`
-puts the block back untouched and declines when the search fails. A processor of
-another class, a subclass included, is always asked.
+puts the block back untouched and declines when the search fails. The admonition's
+test also says yes to a block that continues one; such a block is always asked. A
+processor of another class, a subclass included, is always asked.
 """
 
 from __future__ import annotations
@@ -29,19 +31,21 @@ from markdown.blockprocessors import (
     HashHeaderProcessor,
     HRProcessor,
     ReferenceProcessor,
+    SetextHeaderProcessor,
 )
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 
 from hubgen.content.inline_filter import Needs, may_match, pattern_needs
 
-# Processors whose `test` is `EXPR.search(block)` (then perhaps more), by the
-# attribute holding EXPR.
+# Processors whose `test` is `EXPR.search(block)` or `EXPR.match(block)` (then perhaps
+# more), by the attribute holding EXPR.
 _SEARCHING_TESTS: dict[type[BlockProcessor], str] = {
     HashHeaderProcessor: "RE", HRProcessor: "SEARCH_RE", BlockQuoteProcessor: "RE",
-    DefListProcessor: "RE",
+    DefListProcessor: "RE", SetextHeaderProcessor: "RE",
 }
 # Processors whose `test` says yes and whose `run`, when `EXPR.search(block)` fails,
 # puts the block back and returns False: the same as a `test` saying no.
@@ -71,7 +75,26 @@ def _filtered_test(processor: BlockProcessor) -> Test | None:
     if kind in _SEARCHING_RUNS:
         needs = _needs(processor, _SEARCHING_RUNS[kind])
         return (lambda parent, block: may_match(needs, block)) if needs else None
+    if kind is AdmonitionProcessor:
+        return _admonition_test(processor)
     return None
+
+
+def _admonition_test(processor: AdmonitionProcessor) -> Test | None:
+    # Its test says yes when its expression (a `!!!` line) is found in the block, or when
+    # the block continues the admonition above it: the block is then indented (a tab's
+    # width), or the processor already holds the admonition it continues.
+    needs = _needs(processor, "RE")
+    if not needs:
+        return None
+    ask, indent = processor.test, " " * processor.tab_length
+
+    def test(parent: Any, block: str) -> bool:
+        if may_match(needs, block) or block.startswith(indent) or \
+                processor.current_sibling is not None:
+            return ask(parent, block)
+        return False
+    return test
 
 
 def filter_blocks(md: markdown.Markdown) -> int:
