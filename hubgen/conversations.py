@@ -16,6 +16,10 @@ from hubgen.content.sanitize import hashtag_url, plain
 
 REMOVED_BY_AUTHOR = "removed at the author's request"
 REMOVED_BY_CURATOR = "removed by the hub's curators"
+# Replies nest this many levels deep; below the last level, the rest of a chain follows
+# its message one after the other, as forums show it ("continue this thread"). A chain
+# of any length then shows in full, and nothing that walks the tree goes deeper.
+MAX_REPLY_DEPTH = 6
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,19 @@ def _asks_or_opens(message: Message) -> bool:
     return text.endswith("?") or (message.reply_to is None and message.answers is None)
 
 
-def _waiting(roots: tuple[MessageNode, ...]) -> tuple[MessageNode, ...]:
+def _depth_first(children: dict[str | None, list[Message]], start: str | None) -> list[Message]:
+    """Every message below `start` in the reply tree, depth first (without recursion:
+    a chain can be thousands of replies long)."""
+    found: list[Message] = []
+    stack = list(reversed(children.get(start, [])))
+    while stack:
+        message = stack.pop()
+        found.append(message)
+        stack.extend(reversed(children.get(message.id, [])))
+    return found
+
+
+def _waiting(roots: tuple[MessageNode, ...], answered: set[str]) -> tuple[MessageNode, ...]:
     waiting = []
     for root in roots:
         for node in root.walk():
@@ -195,7 +211,7 @@ def _waiting(roots: tuple[MessageNode, ...]) -> tuple[MessageNode, ...]:
                 continue
             if not _asks_or_opens(node.message):
                 continue
-            if any(reply.speaker.is_brand for child in node.children for reply in child.walk()):
+            if node.message.id in answered:
                 continue
             waiting.append(node)
     return tuple(sorted(waiting, key=lambda n: n.message.date.timestamp()
@@ -225,10 +241,23 @@ def build_conversation(thread: Thread, people: dict[str, Person],
             REMOVED_BY_CURATOR if message.removed else ""
         if speaker.withdrawn:
             speaker = Participant(name="", withdrawn=True)
-        kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))
+        if depth < MAX_REPLY_DEPTH:
+            kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))
+        else:   # the rest of the chain, one after the other
+            kids = tuple(node(reply, depth + 1) for reply in _depth_first(children, message.id)) \
+                if depth == MAX_REPLY_DEPTH else ()
         return MessageNode(message, speaker, kids, depth, note)
 
     roots = tuple(node(m, 0) for m in children.get(None, []))
+    # The messages with a reply from the brand somewhere below them, in the reply tree
+    # as written (deep replies are shown flattened, but still answer what they reply to).
+    answered: set[str] = set()
+    for message in reversed(_depth_first(children, None)):
+        for reply in children.get(message.id, []):
+            voice = speakers[reply.id]
+            if reply.id in answered or (voice.is_brand and not voice.withdrawn):
+                answered.add(message.id)
+                break
     groups: list[QuestionGroup] = []
     others: tuple[MessageNode, ...] = ()
     if thread.questions:
@@ -253,4 +282,4 @@ def build_conversation(thread: Thread, people: dict[str, Person],
         moderator = participant_for(Speaker(key=thread.moderator), people, brand_keys,
                                     thread.moderator)
     return Conversation(thread, roots, tuple(groups), others, participants, moderator,
-                        _waiting(roots))
+                        _waiting(roots, answered))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import icalendar
@@ -398,3 +398,30 @@ def test_a_prolific_voice_has_their_posts_on_numbered_pages(hub):
     assert pages[1].xpath('//a[@rel="next"]/@href') == ["/people/ana/page/3/"]
     sitemap = (public / "sitemap.xml").read_text()
     assert "https://talk.example/people/ana/page/3/" in sitemap
+
+
+def test_a_reply_chain_of_any_length_shows_in_full_nested_to_a_readable_depth(hub):
+    from hubgen.conversations import MAX_REPLY_DEPTH
+    root = hub("conversations")
+    lines = ['title: "A very long chain"', "date: 2026-03-11T12:00:00-04:00",
+             'source: {platform: mastodon, url: "https://social.example/@a/1"}', "messages:"]
+    for number in range(1, 1201):
+        # A long self-thread by one voice, a community question deep in it, and the
+        # brand's answer to that question one reply further down.
+        author = "ana" if number == 602 else "{name: Long Writer, handle: '@lw'}"
+        text = "Is it ever answered?" if number == 601 else f"Part {number} of the chain."
+        reply = f', reply_to: "{number - 1}"' if number > 1 else ""
+        minute = (datetime(2026, 3, 11, 12, tzinfo=UTC) + timedelta(minutes=number)).isoformat()
+        lines.append(f'  - {{id: "{number}", author: {author}, date: {minute}, '
+                     f'text: "{text}"{reply}}}')
+    (root / "content/threads/long-chain.yaml").write_text("\n".join(lines) + "\n")
+    result = run_hubgen("build", "--report", cwd=root)
+    assert result.code == 0, result.err[-2000:]
+    page = parse_html(root / "public/threads/long-chain/index.html")
+    messages = page.xpath('//li[contains(@class, "message")]')
+    assert [m.get("id") for m in messages] == [f"m-{n}" for n in range(1, 1201)]   # in order
+    deepest = max(len(m.xpath("ancestor::ol[contains(@class, 'replies')]")) for m in messages)
+    assert deepest == MAX_REPLY_DEPTH + 1
+    assert json_ld(page)   # its JSON-LD block, nested as deep as the page, still parses
+    # The question deep in the chain has the brand's reply below it: it is not waiting.
+    assert "Is it ever answered?" not in result.out.split("Listening report")[1]
