@@ -20,7 +20,6 @@ processor of another class, a subclass included, is always asked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +38,7 @@ from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 
-from hubgen.content.inline_filter import Needs, may_match, pattern_needs
+from hubgen.content.inline_filter import Needs, expression_needs, may_match
 
 # Processors whose `test` is `EXPR.search(block)` or `EXPR.match(block)` (then perhaps
 # more), by the attribute holding EXPR.
@@ -57,10 +56,7 @@ Test = Callable[[Any, str], bool]
 
 
 def _needs(processor: BlockProcessor, attribute: str) -> Needs:
-    expression = getattr(processor, attribute, None)
-    if not isinstance(expression, re.Pattern) or not isinstance(expression.pattern, str):
-        return ()
-    return pattern_needs(expression.pattern, expression.flags)
+    return expression_needs(getattr(processor, attribute, None))
 
 
 def _filtered_test(processor: BlockProcessor) -> Test | None:

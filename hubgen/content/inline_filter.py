@@ -98,11 +98,16 @@ def pattern_needs(source: str, flags: int) -> Needs:
         return ()
 
 
-def _needs_of(pattern: Any) -> Needs:
-    compiled = getattr(pattern, "compiled_re", None)
-    if not isinstance(compiled, re.Pattern) or not isinstance(compiled.pattern, str):
+def expression_needs(expression: object) -> Needs:
+    """What a text must hold for a compiled expression to match (nothing certain for
+    anything else: a bytes expression, a stand-in an extension built its own way)."""
+    if not isinstance(expression, re.Pattern) or not isinstance(expression.pattern, str):
         return ()
-    return pattern_needs(compiled.pattern, compiled.flags)
+    return pattern_needs(expression.pattern, expression.flags)
+
+
+def _needs_of(pattern: Any) -> Needs:
+    return expression_needs(getattr(pattern, "compiled_re", None))
 
 
 def may_match(needs: Needs, text: str) -> bool:
