@@ -33,6 +33,8 @@ EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 # The HTML of a document's body with embeds filled in (the Renderer provides it).
 BodyHtml = Callable[[Document], str]
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# A post's or thread's feed entry, by (its rel_path, the feed format).
+EntryMemo = dict[tuple[str, str], FeedEntry]
 
 
 class _UpdatedEntry(BaseEntryExtension):
@@ -128,7 +130,7 @@ def _categories(entry: FeedEntry, item: Item, library: Library, urls: Urls) -> N
 
 
 def _document_entry(feed: FeedGenerator, route: Route, document: Document, library: Library,
-                    urls: Urls, body: BodyHtml, memo: dict[tuple[str, str], str]) -> None:
+                    urls: Urls, body: BodyHtml) -> FeedEntry:
     config = library.config
     url = urls.absolute(urls.document(document))
     author = document.author
@@ -138,18 +140,14 @@ def _document_entry(feed: FeedGenerator, route: Route, document: Document, libra
     _categories(entry, document, library, urls)
     entry.summary(_as_text(document.description or document.summary, route.feed_format))
     if config.feeds.full_content or route.feed_format == "atom":
-        # A post is in several feeds (the site's, each of its tags'): its content is
-        # made once per format.
-        key = (document.rel_path, route.feed_format)
-        if key not in memo:
-            memo[key] = _feed_html(_entry_content(document, url, urls,
-                                                  config.feeds.full_content, body),
-                                   route.feed_format)
-        _set_content(entry, memo[key], route.feed_format)
+        _set_content(entry, _feed_html(_entry_content(document, url, urls,
+                                                      config.feeds.full_content, body),
+                                       route.feed_format), route.feed_format)
+    return entry
 
 
 def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Library,
-                  urls: Urls) -> None:
+                  urls: Urls) -> FeedEntry:
     config = library.config
     url = urls.absolute(urls.thread(thread))
     conversation = library.conversation(thread)
@@ -164,6 +162,7 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
                            route.feed_format))
     html = absolutize_links(thread.summary_html + f"<p>{escape(count)}.</p>", url, urls)
     _set_content(entry, _feed_html(html, route.feed_format), route.feed_format)
+    return entry
 
 
 def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
@@ -185,10 +184,10 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
 
 
 def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml,
-                memo: dict[tuple[str, str], str] | None = None) -> bytes:
+                memo: EntryMemo | None = None) -> bytes:
     """One RSS or Atom feed: of posts and threads, or of one thread's messages.
 
-    `memo` keeps each post's feed content between the feeds of one build.
+    `memo` keeps each post's and thread's entry between the feeds of one build.
     """
     memo = {} if memo is None else memo
     feed = _new_feed(route, library, urls)
@@ -197,10 +196,14 @@ def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml,
         _message_entries(feed, route, thread, library, urls)
     else:
         for item in route.context["items"]:
-            if isinstance(item, Thread):
-                _thread_entry(feed, route, item, library, urls)
+            # An item is in several feeds (the site's, each of its tags'), as the same entry.
+            key = (item.rel_path, route.feed_format)
+            if key in memo:
+                feed.add_entry(memo[key], order="append")
+            elif isinstance(item, Thread):
+                memo[key] = _thread_entry(feed, route, item, library, urls)
             else:
-                _document_entry(feed, route, item, library, urls, body, memo)
+                memo[key] = _document_entry(feed, route, item, library, urls, body)
     if route.feed_format == "rss":
         return feed.rss_str(pretty=True)
     return feed.atom_str(pretty=True)

@@ -83,3 +83,28 @@ def test_a_hub_with_threads_builds_byte_identical_twice(hub, tmp_path):
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
     assert "threads/next-chat/event.ics" in one
+
+
+def test_a_feed_entry_shared_between_feeds_reads_as_one_made_for_that_feed(hub):
+    from hubgen.build import BuildOptions, build_site
+    from hubgen.content.themes import theme_chain
+    from hubgen.feeds import render_feed
+    from hubgen.plan import Urls
+    from hubgen.render import Renderer
+
+    result = build_site(BuildOptions(root=hub("conversations")), write=False)
+    renderer = Renderer(result.library, result.plan, Urls(result.config),
+                        theme_chain(result.config))
+    feeds = [route for route in result.plan.routes
+             if route.kind == "feed" and "items" in route.context]
+    memo: dict = {}
+    shared = [render_feed(route, result.library, renderer.urls, renderer.body_html, memo)
+              for route in feeds]
+    fresh = [render_feed(route, result.library, renderer.urls, renderer.body_html, {})
+             for route in feeds]
+    assert shared == fresh
+    # Posts and threads were in several feeds, so entries were shared.
+    listed = [(item.rel_path, route.feed_format) for route in feeds
+              for item in route.context["items"]]
+    assert len(listed) > len(set(listed)) and set(listed) == set(memo)
+    assert any(item.kind == "thread" for route in feeds for item in route.context["items"])

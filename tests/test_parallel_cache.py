@@ -268,6 +268,57 @@ def test_a_worker_killed_during_a_build_leaves_the_output_untouched(big_hub, dea
     assert not (big_hub / ".public.hubgen-staging").exists()
     assert first.page_count > 2 * 16   # enough pages that the workers were forked
 
+def test_meanwhile_runs_here_once_while_the_workers_already_work(deadline):
+    import multiprocessing
+    started = multiprocessing.get_context("fork").Event()
+
+    def work(n: int) -> int:
+        started.set()
+        return n
+
+    seen: list[tuple[int, bool]] = []
+    results = dict(map_unordered(work, list(range(100)), jobs=2,
+                                 meanwhile=lambda: seen.append((os.getpid(),
+                                                                started.wait(30)))))
+    assert sorted(results) == list(range(100))
+    assert seen == [(os.getpid(), True)]   # here, and the work had begun before it ran
+    serial: list[int] = []
+    list(map_unordered(work, list(range(100)), jobs=1, meanwhile=lambda: serial.append(1)))
+    assert serial == []
+
+
+def test_render_workers_use_the_templates_compiled_here_while_they_read(big_hub, tmp_path,
+                                                                        monkeypatch):
+    from hubgen.render.templates import SiteEnvironment
+    log = tmp_path / "compiled.log"
+    compile_template = SiteEnvironment.compile
+
+    def noted(self, source, name=None, filename=None, *args, **kwargs):
+        with log.open("a") as file:
+            file.write(f"{os.getpid()} {name}\n")
+        return compile_template(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(SiteEnvironment, "compile", noted)
+    result = build_site(_options(big_hub, jobs=2, cache=False))
+    assert result.page_count > 2 * 16   # enough pages that the workers were forked
+    compiled = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    here = {name for pid, name in compiled if pid == str(os.getpid())}
+    assert {"post.html", "base.html", "partials/head.html"} <= here
+    # A worker compiles only what no plain name reaches: the theme's page.html, which
+    # the site's own page.html extends as "!theme/page.html".
+    assert {name for pid, name in compiled if pid != str(os.getpid())} <= {"!theme/page.html"}
+
+
+def test_a_template_that_does_not_compile_is_reported_by_a_parallel_build(big_hub):
+    (big_hub / "templates/post.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ document.title | nosuchfilter }}\n'
+        "{% endblock %}\n")
+    with pytest.raises(SourceErrors) as failed:
+        build_site(_options(big_hub, jobs=2))
+    assert [(d.path.name, d.line) for d in failed.value.diagnostics] == [("post.html", 3)]
+    assert "No filter named 'nosuchfilter'" in failed.value.diagnostics[0].message
+
+
 @pytest.mark.parametrize("damage", ["deleted", "truncated", "garbage", "flipped byte",
                                     "other format", "other version"])
 def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(big_hub, tmp_path, damage):

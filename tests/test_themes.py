@@ -68,3 +68,18 @@ def test_an_unknown_theme_is_an_error(hub):
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert "hubgen.yaml:10:8: error: unknown theme 'nosuch'" in result.err
+
+
+def test_templates_compiled_before_the_globals_are_set_see_them(hub):
+    from hubgen.config import load_config
+    from hubgen.content.themes import theme_chain
+    from hubgen.render.templates import make_environment, preload
+
+    config, _ = load_config(hub("minimal") / "hubgen.yaml")
+    env = make_environment(config, theme_chain(config))
+    preload(env)   # as a parallel build does while its workers read
+    assert "post.html" in {name for _, name in env.cache}
+    early = env.from_string("{{ greeting }}, {{ site_name }}")
+    env.globals.update(greeting="Hello", site_name="the hub")   # as the Renderer does later
+    assert early.render() == "Hello, the hub"
+    assert early.globals is env.globals   # read straight, never copied key by key

@@ -107,13 +107,25 @@ def _is_inside(root: str, relative: str) -> bool:
     return _is_plain_relative(relative) and os.path.realpath(root + relative).startswith(root)
 
 
-def _same_bytes(path: Path, content: bytes) -> bool:
+def _same_bytes(path: Path | str, content: bytes) -> bool:
     try:
-        if path.stat().st_size != len(content):
+        if os.stat(path).st_size != len(content):
             return False
-        return path.read_bytes() == content
+        with open(path, "rb") as file:
+            return file.read() == content
     except OSError:
         return False
+
+
+def _write_new(path: str, content: bytes) -> None:
+    """Write a file, making its folders first if they are missing."""
+    try:
+        with open(path, "wb") as file:
+            file.write(content)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            file.write(content)
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
@@ -242,17 +254,18 @@ class StagedOutput:
         self.in_the_way = _clear_the_way(output, sorted(self.names - self.previous),
                                          self.previous)
         self.staging = output.parent / f".{output.name}.hubgen-staging"
+        self._output, self._staging = str(output), str(self.staging)
         self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
         if self.staging.exists():  # left by a build that was killed
             shutil.rmtree(self.staging)
 
     def put(self, relative: str, content: bytes) -> bool:
         """Stage one file; False (and nothing staged) when the output already has these bytes."""
-        if _same_bytes(self.output / relative, content):
+        # Called for every page of a build: plain strings, and a folder made only when
+        # opening the file finds it missing.
+        if _same_bytes(os.path.join(self._output, relative), content):
             return False
-        target = self.staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        _write_new(os.path.join(self._staging, relative), content)
         return True
 
     def discard(self) -> None:

@@ -34,6 +34,8 @@ from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
 
 if TYPE_CHECKING:
+    import jinja2
+
     from hubgen.render import Renderer
 
 # Called as progress(stage, done, total) while files are read ("read") and routes
@@ -140,6 +142,30 @@ def _made_to_last(set_aside: Callable[[], None]) -> Iterator[None]:
         set_aside()
 
 
+class _TemplatesMadeEarly:
+    """The render stage's Jinja environment, made while the workers read the sources.
+
+    Render workers forked afterwards inherit its compiled templates (and the feed
+    libraries) instead of each making its own. A build that reads on one process
+    leaves all of it to the render stage, which may not need it.
+    """
+
+    def __init__(self, config: Config, themes: list[Theme], cache: BuildCache | None):
+        self.config = config
+        self.themes = themes
+        self.cache = cache
+        self.environment: jinja2.Environment | None = None
+
+    def make(self) -> None:
+        """Make the environment and compile every template in it."""
+        from hubgen.render.templates import make_environment, preload
+        if self.config.feeds.formats:
+            import hubgen.feeds  # noqa: F401  (feedgen and lxml, loaded once for all workers)
+        self.environment = make_environment(
+            self.config, self.themes, self.cache.templates if self.cache is not None else None)
+        preload(self.environment)
+
+
 def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int], None] | None:
     if progress is None:
         return None
@@ -178,9 +204,11 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
     if cache is not None:
         cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,
                            options.strict))
-    mapper = partial(map_unordered, jobs=options.jobs)
+    templates = _TemplatesMadeEarly(config, themes, cache)
 
     with watch.stage("read"):
+        # While workers read, this process compiles the templates the render needs.
+        mapper = partial(map_unordered, jobs=options.jobs, meanwhile=templates.make)
         sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"))
         set_aside()
     with watch.stage("library"), _made_to_last(set_aside):
@@ -199,7 +227,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             def make_renderer() -> Renderer:
                 from hubgen.render import Renderer  # Jinja loads only if a page is rendered
                 return Renderer(library, plan, urls, themes,
-                                cache.templates if cache is not None else None, comments)
+                                cache.templates if cache is not None else None, comments,
+                                environment=templates.environment)
             fingerprints = None
             frame, hashes = "", None
             if cache is not None:

@@ -77,13 +77,17 @@ _WATCH_SECONDS = 0.5
 
 
 def _results(pool: Any, chunks: list[list[tuple[int, Any]]]) -> Iterator[tuple[int, Any]]:
-    """Every result of `chunks` run on `pool`; raises WorkerLost when a worker dies.
+    """Every result of `chunks`, handed to `pool` at once; raises WorkerLost when a
+    worker dies.
 
     A pool replaces a worker that dies, but the chunk it held is never finished:
     waiting for it would hang the build for ever.
     """
     workers = list(pool._pool)   # the pool's own processes (Pool keeps them there)
-    results = pool.imap_unordered(_run_chunk, chunks)
+    return _collect(pool.imap_unordered(_run_chunk, chunks), workers)
+
+
+def _collect(results: Any, workers: list[Any]) -> Iterator[tuple[int, Any]]:
     while True:
         try:
             chunk = results.next(timeout=_WATCH_SECONDS)
@@ -102,13 +106,14 @@ def _results(pool: Any, chunks: list[list[tuple[int, Any]]]) -> Iterator[tuple[i
         yield from chunk
 
 
-def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
-                  jobs: int) -> Iterator[tuple[int, Any]]:
+def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
+                  meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[int, Any]]:
     """Yield `(index, work(item))` for every item, in the order they finish.
 
-    With one job, few items, or no fork, the work runs here, in order. An
-    exception in a worker is raised here; an interrupt (or any exception while
-    the results are consumed) terminates every worker first.
+    With one job, few items, or no fork, the work runs here, in order. Otherwise
+    `meanwhile` runs here once the workers have started, before their results are
+    taken. An exception in a worker is raised here; an interrupt (or any exception
+    while the results are consumed) terminates every worker first.
     """
     global _work
     if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
@@ -122,7 +127,10 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any],
             with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this one hears it
                 pool = multiprocessing.get_context("fork").Pool(jobs)
             try:
-                yield from _results(pool, _chunks(items, jobs))
+                results = _results(pool, _chunks(items, jobs))
+                if meanwhile is not None:
+                    meanwhile()
+                yield from results
                 pool.close()
             except BaseException:
                 pool.terminate()

@@ -81,8 +81,12 @@ def _headings(tokens: list[dict[str, Any]]) -> tuple[Heading, ...]:
 
 def plain_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace folded."""
+    return " ".join(_words(html))
+
+
+def _words(html: str) -> list[str]:
     import html as html_module
-    return " ".join(html_module.unescape(_TAGS.sub(" ", html)).split())
+    return html_module.unescape(_TAGS.sub(" ", html)).split()
 
 
 def first_paragraph(html: str) -> str:
@@ -151,5 +155,5 @@ class MarkdownRenderer:
         else:
             summary_text = first_paragraph(html)
             summary_html = ""
-        words = len(plain_text(html).split())
+        words = len(_words(html))
         return RenderedMarkdown(html, summary_html, summary_text, toc, words)

@@ -69,13 +69,15 @@ class Renderer:
 
     def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme],
                  bytecode_cache: jinja2.BytecodeCache | None = None,
-                 comments: dict[Path, PageComments] | None = None):
+                 comments: dict[Path, PageComments] | None = None,
+                 environment: jinja2.Environment | None = None):
         self.library = library
         self.plan = plan
         self.urls = urls
         self.comments = comments or {}
         config = library.config
-        self.env = make_environment(config, themes, bytecode_cache)
+        # An environment made earlier (see templates.preload) brings its compiled templates.
+        self.env = environment or make_environment(config, themes, bytecode_cache)
         statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
         self.assets = AssetUrls(statics, urls.url)
         self.env.globals.update(
@@ -91,7 +93,7 @@ class Renderer:
         self._embed_cache: dict[tuple[str, str], str] = {}
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
-        self._feed_memo: dict[tuple[str, str], str] = {}
+        self._feed_memo: dict[tuple[str, str], Any] = {}   # feeds.EntryMemo
 
     def cached_partial(self, name: str, *variants: Any, **context: Any) -> Markup:
         """A template rendered once per build for each set of `variants` (Hugo's partialCached).
