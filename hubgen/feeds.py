@@ -196,7 +196,8 @@ def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml,
         _message_entries(feed, route, thread, library, urls)
     else:
         for item in route.context["items"]:
-            # An item is in several feeds (the site's, each of its tags'), as the same entry.
+            # An item is in several feeds (the site's, each of its tags'), as the same entry:
+            # every feed has the extensions _new_feed loads, which add_entry registers on it.
             key = (item.rel_path, route.feed_format)
             if key in memo:
                 feed.add_entry(memo[key], order="append")

@@ -85,26 +85,39 @@ def test_a_hub_with_threads_builds_byte_identical_twice(hub, tmp_path):
     assert "threads/next-chat/event.ics" in one
 
 
-def test_a_feed_entry_shared_between_feeds_reads_as_one_made_for_that_feed(hub):
+def test_a_feed_entry_shared_between_feeds_reads_as_one_made_for_that_feed(hub, monkeypatch):
+    from hubgen import feeds
     from hubgen.build import BuildOptions, build_site
     from hubgen.content.themes import theme_chain
-    from hubgen.feeds import render_feed
     from hubgen.plan import Urls
     from hubgen.render import Renderer
 
     result = build_site(BuildOptions(root=hub("conversations")), write=False)
     renderer = Renderer(result.library, result.plan, Urls(result.config),
                         theme_chain(result.config))
-    feeds = [route for route in result.plan.routes
-             if route.kind == "feed" and "items" in route.context]
+    routes = [route for route in result.plan.routes
+              if route.kind == "feed" and "items" in route.context]
+
+    def render_all(memo: dict | None) -> list[bytes]:
+        return [feeds.render_feed(route, result.library, renderer.urls, renderer.body_html,
+                                  {} if memo is None else memo) for route in routes]
+
+    fresh = render_all(None)
+    made: list[tuple[str, str]] = []
+
+    def counting(make):
+        def counted(feed, route, item, *rest):
+            made.append((item.rel_path, route.feed_format))
+            return make(feed, route, item, *rest)
+        return counted
+
+    for maker in ("_document_entry", "_thread_entry"):
+        monkeypatch.setattr(feeds, maker, counting(getattr(feeds, maker)))
     memo: dict = {}
-    shared = [render_feed(route, result.library, renderer.urls, renderer.body_html, memo)
-              for route in feeds]
-    fresh = [render_feed(route, result.library, renderer.urls, renderer.body_html, {})
-             for route in feeds]
-    assert shared == fresh
-    # Posts and threads were in several feeds, so entries were shared.
-    listed = [(item.rel_path, route.feed_format) for route in feeds
+    assert render_all(memo) == fresh
+    # Posts and threads are in several feeds; each entry was made once per format.
+    listed = [(item.rel_path, route.feed_format) for route in routes
               for item in route.context["items"]]
-    assert len(listed) > len(set(listed)) and set(listed) == set(memo)
-    assert any(item.kind == "thread" for route in feeds for item in route.context["items"])
+    assert len(listed) > len(set(listed))
+    assert sorted(made) == sorted(set(listed)) == sorted(memo)
+    assert any(item.kind == "thread" for route in routes for item in route.context["items"])

@@ -268,6 +268,7 @@ def test_a_worker_killed_during_a_build_leaves_the_output_untouched(big_hub, dea
     assert not (big_hub / ".public.hubgen-staging").exists()
     assert first.page_count > 2 * 16   # enough pages that the workers were forked
 
+
 def test_meanwhile_runs_here_once_while_the_workers_already_work(deadline):
     import multiprocessing
     started = multiprocessing.get_context("fork").Event()
@@ -317,6 +318,46 @@ def test_a_template_that_does_not_compile_is_reported_by_a_parallel_build(big_hu
         build_site(_options(big_hub, jobs=2))
     assert [(d.path.name, d.line) for d in failed.value.diagnostics] == [("post.html", 3)]
     assert "No filter named 'nosuchfilter'" in failed.value.diagnostics[0].message
+
+
+def test_a_meanwhile_that_fails_leaves_no_worker(deadline):
+    import multiprocessing
+
+    def broken() -> None:
+        raise RuntimeError("meanwhile broke")
+
+    with pytest.raises(RuntimeError, match="meanwhile broke"):
+        list(map_unordered(abs, list(range(100)), jobs=2, meanwhile=broken))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_template_edited_while_a_build_reads_is_rendered_again_by_the_next(
+        big_hub, tmp_path, monkeypatch):
+    from hubgen.build import pipeline
+    template = big_hub / "templates/post.html"
+    template.write_text('{% extends "!theme/post.html" %}{% block content %}<p>FIRST</p>'
+                        "{{ super() }}{% endblock %}")
+    read_and_build_library = pipeline.build_library
+
+    def edit_then_build_library(*args, **kwargs):
+        # After the read, where a parallel build compiled the templates as they were.
+        template.write_text(template.read_text().replace("FIRST", "EDITED"))
+        return read_and_build_library(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_library", edit_then_build_library)
+    build_site(_options(big_hub, jobs=2, cache=True))
+    monkeypatch.undo()
+    build_site(_options(big_hub, jobs=2, cache=True))
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    assert "<p>EDITED</p>" in (big_hub / "public/posts/recap/index.html").read_text()
+
+
+def test_an_unused_template_that_cannot_compile_does_not_stop_a_parallel_build(big_hub):
+    # Jinja's compiler recurses into each parenthesis: this raises RecursionError.
+    (big_hub / "templates/unused-draft.html").write_text(
+        "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}")
+    result = build_site(_options(big_hub, jobs=2))
+    assert result.page_count > 2 * 16   # enough pages that the workers were forked
 
 
 @pytest.mark.parametrize("damage", ["deleted", "truncated", "garbage", "flipped byte",

@@ -75,11 +75,15 @@ def test_templates_compiled_before_the_globals_are_set_see_them(hub):
     from hubgen.content.themes import theme_chain
     from hubgen.render.templates import make_environment, preload
 
-    config, _ = load_config(hub("minimal") / "hubgen.yaml")
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    (root / "templates/hello.html").write_text("{{ greeting }}, {{ site_name }}")
+    config, _ = load_config(root / "hubgen.yaml")
     env = make_environment(config, theme_chain(config))
     preload(env)   # as a parallel build does while its workers read
-    assert "post.html" in {name for _, name in env.cache}
-    early = env.from_string("{{ greeting }}, {{ site_name }}")
+    compiled = {name: template for (_, name), template in env.cache.items()}
+    assert {"hello.html", "post.html", "partials/head.html"} <= compiled.keys()
     env.globals.update(greeting="Hello", site_name="the hub")   # as the Renderer does later
-    assert early.render() == "Hello, the hub"
-    assert early.globals is env.globals   # read straight, never copied key by key
+    assert env.get_template("hello.html") is compiled["hello.html"]
+    assert compiled["hello.html"].render() == "Hello, the hub"
+    assert compiled["hello.html"].globals is env.globals   # read straight, never copied

@@ -204,6 +204,10 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
     if cache is not None:
         cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,
                            options.strict))
+    # Hashed before anything compiles them (see _TemplatesMadeEarly): a template edited
+    # during the build then leaves the cache too old, never pages from the old template
+    # under the new one's hash.
+    templates_version = _templates_version(config, themes) if cache is not None else ""
     templates = _TemplatesMadeEarly(config, themes, cache)
 
     with watch.stage("read"):
@@ -233,7 +237,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             frame, hashes = "", None
             if cache is not None:
                 signature = site_signature(library, [dataclasses.asdict(config),
-                                                     _templates_version(config, themes)])
+                                                     templates_version])
                 fingerprints = Fingerprints(library, signature, cache.source_hash)
                 frame = frame_key(signature, plan.routes)
                 hashes = item_hashes(library, cache.source_hash)

@@ -128,7 +128,8 @@ class SiteEnvironment(jinja2.Environment):
     and a page copies it, key by key in Python, into every context it makes (the
     page's, each include's): about a fifth of rendering a post page. hubgen never
     gives a template globals of its own, so a template reads the environment's dict,
-    and sees the globals the Renderer sets after templates were loaded.
+    and sees the globals the Renderer sets after templates were loaded. Never load
+    one with `get_template(name, globals=…)`: Jinja would write them into that dict.
     """
 
     def make_globals(self, d: Any = None) -> Any:
@@ -166,5 +167,7 @@ def preload(env: jinja2.Environment) -> None:
     """
     for name in env.list_templates():
         if not name.startswith("!"):   # "!theme/…" names the same files again
-            with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeError):
+            # Whatever it raises (a syntax error, a RecursionError on deep nesting), the
+            # page that uses the template reports it with its place; an unused one never.
+            with contextlib.suppress(Exception):
                 env.get_template(name)
