@@ -186,8 +186,12 @@ def participant_for(speaker: Speaker, people: dict[str, Person], brand_keys: set
 
 
 def _asks_or_opens(message: Message) -> bool:
-    text = plain(message.text).rstrip()
-    return text.endswith("?") or (message.reply_to is None and message.answers is None)
+    if message.reply_to is None and message.answers is None:
+        return True
+    # Plain text can end with "?" only if the message holds one, or an entity of one.
+    if "?" not in message.text and "&" not in message.text:
+        return False
+    return plain(message.text).rstrip().endswith("?")
 
 
 def _depth_first(children: dict[str | None, list[Message]], start: str | None) -> list[Message]:

@@ -200,6 +200,22 @@ def test_a_new_static_file_renders_no_page_again(big_hub):
     assert sorted(output for output, _, _ in again.costs) == ["notes.txt", "sitemap.xml"]
 
 
+def test_a_moment_tells_apart_every_date_a_page_could_show_differently():
+    from datetime import UTC, datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from hubgen.build.fingerprints import moment
+    paris = ZoneInfo("Europe/Paris")
+    when = datetime(2026, 10, 25, 2, 30, tzinfo=paris)
+    same_instant_fixed_offset = when.astimezone(timezone(timedelta(hours=2)))
+    dates = [when, when.replace(fold=1), same_instant_fixed_offset, when.astimezone(UTC),
+             datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("UTC")),
+             datetime(2026, 10, 25, 2, 30, tzinfo=UTC), when.replace(microsecond=1)]
+    assert len({moment(d) for d in dates}) == len(dates)
+    assert moment(datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Paris"))) == moment(when)
+    assert moment(None) is None
+
+
 def test_the_workers_are_other_processes_and_every_item_comes_back():
     def square(n: int) -> tuple[int, int]:
         time.sleep(0.005)   # long enough that both workers get chunks

@@ -425,3 +425,21 @@ def test_a_reply_chain_of_any_length_shows_in_full_nested_to_a_readable_depth(hu
     assert json_ld(page)   # its JSON-LD block, nested as deep as the page, still parses
     # The question deep in the chain has the brand's reply below it: it is not waiting.
     assert "Is it ever answered?" not in result.out.split("Listening report")[1]
+
+
+def test_a_reply_asks_when_its_plain_text_ends_with_a_question_mark_however_written():
+    from hubgen.content.models import Message, Speaker
+    from hubgen.conversations import _asks_or_opens
+
+    def reply(text: str) -> Message:
+        return Message(id="m", speaker=Speaker(name="Ana"), date=None, text=text, html="",
+                       reply_to="root")
+
+    assert _asks_or_opens(reply("Any news on refills?"))
+    assert _asks_or_opens(reply("Any news on refills&#63;"))     # an entity of one
+    assert _asks_or_opens(reply("Refills? <b>soon</b>?  "))
+    assert not _asks_or_opens(reply("Refills? Soon, they said."))
+    assert not _asks_or_opens(reply("Thanks &amp; see you"))
+    assert not _asks_or_opens(reply("Thanks for the refills"))
+    assert _asks_or_opens(Message(id="m", speaker=Speaker(name="Ana"), date=None,
+                                  text="Thanks", html=""))   # it opens a conversation

@@ -12,6 +12,7 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterable
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +116,31 @@ class Fingerprints:
         self._read = set()
         self._traced = True
         made = digest(route.kind, route.path, route.template, route.title, route.feed_format,
-                      route.lastmod, self.site_signature, self.value(route.context))
+                      moment(route.lastmod), self.site_signature, self.value(route.context))
         return made, (tuple(sorted(self._read)) if self._traced else None)
+
+
+def moment(when: datetime | None) -> tuple[Any, ...] | None:
+    """A datetime as plain values for a digest: its wall time, fold and zone.
+
+    Pickle's fast mode (see digest) writes a datetime's zone out in full every
+    time: three quarters of the time of hashing a big hub's dates. These values
+    tell apart exactly the datetimes a page could show differently.
+    """
+    if when is None:
+        return None
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second,
+            when.microsecond, when.fold, _zone_name(when.tzinfo))
+
+
+_ZONE_NAMES: dict[tzinfo | None, str] = {}
+
+
+def _zone_name(zone: tzinfo | None) -> str:
+    name = _ZONE_NAMES.get(zone)
+    if name is None:
+        name = _ZONE_NAMES[zone] = repr(zone)   # ZoneInfo('UTC') and timezone.utc differ
+    return name
 
 
 def frame_key(site_signature: str, routes: Iterable[Route]) -> str:
@@ -132,7 +156,7 @@ def frame_key(site_signature: str, routes: Iterable[Route]) -> str:
     listed = []
     for route in routes:
         listed.append((route.kind, route.path, route.output, route.template, route.title,
-                       route.feed_format, route.lastmod, route.in_sitemap))
+                       route.feed_format, moment(route.lastmod), route.in_sitemap))
         if route.kind == "static" and route.source is not None:
             stat = route.source.stat()
             statics.append((str(route.source), stat.st_mtime_ns, stat.st_size))
@@ -154,8 +178,8 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
     """What every page may show: the listing facts of all items, people, config, templates."""
     listing = []
     for item in (*library.posts, *library.pages, *library.threads):
-        listing.append((item.kind, item.rel_path, item.slug, item.title, item.date,
-                        item.lastmod, item.tags, item.summary, item.draft,
+        listing.append((item.kind, item.rel_path, item.slug, item.title, moment(item.date),
+                        moment(item.lastmod), item.tags, item.summary, item.draft,
                         library.is_scheduled(item), getattr(item, "status", ""),
                         getattr(item, "author", None)))
         if isinstance(item, Thread):
