@@ -18,6 +18,8 @@ class Urls:
         self.base_path = config.base_path
         self.origin = config.origin
         self._links: dict[str, str] = {}   # url()'s answers: a page asks for the same links
+        # document()'s answers: the planner, the feeds and the pages ask for every post's
+        self._documents: dict[tuple[str, str, datetime | None], str] = {}
 
     def permalink(self, pattern: str, slug: str, date: datetime | None = None) -> str:
         """Fill a permalink pattern: {slug}, and {year} {month} {day} from the date."""
@@ -32,10 +34,14 @@ class Urls:
 
     def document(self, document: Document) -> str:
         """The site path of a post or page."""
-        patterns = self.config.permalinks
-        if document.kind == "post":
-            return self.permalink(patterns.post, document.slug, document.date)
-        return self.permalink(patterns.page, document.slug)
+        key = (document.kind, document.slug, document.date)
+        path = self._documents.get(key)
+        if path is None:
+            patterns = self.config.permalinks
+            path = self._documents[key] = \
+                self.permalink(patterns.post, document.slug, document.date) \
+                if document.kind == "post" else self.permalink(patterns.page, document.slug)
+        return path
 
     def thread(self, thread: Thread) -> str:
         """The site path of a thread's page."""
