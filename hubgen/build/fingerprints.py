@@ -12,7 +12,7 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,18 +129,10 @@ def moment(when: datetime | None) -> tuple[Any, ...] | None:
     """
     if when is None:
         return None
+    # repr, not str: ZoneInfo('UTC') and timezone.utc are both "UTC"; and not a memo by
+    # zone, since fixed-offset zones of one offset are equal whatever their names.
     return (when.year, when.month, when.day, when.hour, when.minute, when.second,
-            when.microsecond, when.fold, _zone_name(when.tzinfo))
-
-
-_ZONE_NAMES: dict[tzinfo | None, str] = {}
-
-
-def _zone_name(zone: tzinfo | None) -> str:
-    name = _ZONE_NAMES.get(zone)
-    if name is None:
-        name = _ZONE_NAMES[zone] = repr(zone)   # ZoneInfo('UTC') and timezone.utc differ
-    return name
+            when.microsecond, when.fold, repr(when.tzinfo))
 
 
 def frame_key(site_signature: str, routes: Iterable[Route]) -> str:

@@ -19,7 +19,7 @@ class Urls:
         self.origin = config.origin
         self._links: dict[str, str] = {}   # url()'s answers: a page asks for the same links
         # document()'s answers: the planner, the feeds and the pages ask for every post's
-        self._documents: dict[tuple[str, str, datetime | None], str] = {}
+        self._documents: dict[tuple[str, str, tuple[int, int, int] | None], str] = {}
 
     def permalink(self, pattern: str, slug: str, date: datetime | None = None) -> str:
         """Fill a permalink pattern: {slug}, and {year} {month} {day} from the date."""
@@ -34,7 +34,10 @@ class Urls:
 
     def document(self, document: Document) -> str:
         """The site path of a post or page."""
-        key = (document.kind, document.slug, document.date)
+        date = document.date
+        # The date's own calendar day: one instant is another day in another zone.
+        key = (document.kind, document.slug,
+               (date.year, date.month, date.day) if date is not None else None)
         path = self._documents.get(key)
         if path is None:
             patterns = self.config.permalinks
