@@ -150,10 +150,11 @@ class _TemplatesMadeEarly:
     leaves all of it to the render stage, which may not need it.
     """
 
-    def __init__(self, config: Config, themes: list[Theme], cache: BuildCache | None):
+    def __init__(self, config: Config, themes: list[Theme],
+                 bytecode_cache: jinja2.BytecodeCache | None):
         self.config = config
         self.themes = themes
-        self.cache = cache
+        self.bytecode_cache = bytecode_cache
         self.environment: jinja2.Environment | None = None
 
     def make(self) -> None:
@@ -161,8 +162,7 @@ class _TemplatesMadeEarly:
         from hubgen.render.templates import make_environment, preload
         if self.config.feeds.formats:
             import hubgen.feeds  # noqa: F401  (feedgen and lxml, loaded once for all workers)
-        self.environment = make_environment(
-            self.config, self.themes, self.cache.templates if self.cache is not None else None)
+        self.environment = make_environment(self.config, self.themes, self.bytecode_cache)
         preload(self.environment)
 
 
@@ -208,7 +208,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
     # during the build then leaves the cache too old, never pages from the old template
     # under the new one's hash.
     templates_version = _templates_version(config, themes) if cache is not None else ""
-    templates = _TemplatesMadeEarly(config, themes, cache)
+    templates = _TemplatesMadeEarly(config, themes,
+                                    cache.templates if cache is not None else None)
 
     with watch.stage("read"):
         # While workers read, this process compiles the templates the render needs.
@@ -230,9 +231,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         with watch.stage("render"):
             def make_renderer() -> Renderer:
                 from hubgen.render import Renderer  # Jinja loads only if a page is rendered
-                return Renderer(library, plan, urls, themes,
-                                cache.templates if cache is not None else None, comments,
-                                environment=templates.environment)
+                return Renderer(library, plan, urls, themes, templates.bytecode_cache,
+                                comments, environment=templates.environment)
             fingerprints = None
             frame, hashes = "", None
             if cache is not None:

@@ -41,9 +41,11 @@ class Urls:
         path = self._documents.get(key)
         if path is None:
             patterns = self.config.permalinks
-            path = self._documents[key] = \
-                self.permalink(patterns.post, document.slug, document.date) \
-                if document.kind == "post" else self.permalink(patterns.page, document.slug)
+            if document.kind == "post":
+                path = self.permalink(patterns.post, document.slug, date)
+            else:
+                path = self.permalink(patterns.page, document.slug)
+            self._documents[key] = path
         return path
 
     def thread(self, thread: Thread) -> str:

@@ -167,7 +167,7 @@ def preload(env: jinja2.Environment) -> None:
     """
     for name in env.list_templates():
         if not name.startswith("!"):   # "!theme/…" names the same files again
-            # Whatever it raises (a syntax error, a RecursionError on deep nesting), the
-            # page that uses the template reports it with its place; an unused one never.
+            # Anything: a syntax error, a RecursionError on deep nesting (an unused
+            # template's problem is no build's).
             with contextlib.suppress(Exception):
                 env.get_template(name)
