@@ -26,7 +26,13 @@ from benchmarks.corpus import post_text, write_corpus
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
 from hubgen.build.fingerprints import Fingerprints
-from hubgen.build.persist import CACHE_FILE, SOURCE_SHARDS, shard_file, shard_of
+from hubgen.build.persist import (
+    CACHE_FILE,
+    SOURCE_SHARDS,
+    load_cache,
+    shard_file,
+    shard_of,
+)
 from hubgen.build.workers import WorkerLost, map_unordered
 from hubgen.errors import SourceErrors
 from hubgen.plan import Route
@@ -534,20 +540,25 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouched(tmp_path):
-    root = write_corpus(tmp_path / "hub", posts=400, threads=20)
-    assert run_hubgen("build", "--no-cache", cwd=root).code == 0
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
+def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouched(tmp_path,
+                                                                                   cached):
+    # With the cache, enough sources that another process writes them (EARLY_WRITE_MINIMUM).
+    root = write_corpus(tmp_path / "hub", posts=600 if cached else 400, threads=20)
+    flags = [] if cached else ["--no-cache"]
+    assert run_hubgen("build", *flags, cwd=root).code == 0
     before = _tree(root / "public")
+    cache_before = _tree(root / ".hubgen-cache") if cached else {}
     config = root / "hubgen.yaml"
     config.write_text(config.read_text().replace("title: Benchmark Hub", "title: Renamed Hub"))
     staging = root / ".public.hubgen-staging"
     # A terminal's Ctrl-C goes to the whole foreground process group: run the build in a
     # group of its own and interrupt that group once the workers are writing pages.
     process = subprocess.Popen([sys.executable, "-m", "hubgen", "build", "--jobs", "2",
-                                "--no-cache"], cwd=root, start_new_session=True,
+                                *flags], cwd=root, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (len(_children(process.pid)) == 2 and staging.is_dir()
+    while not (len(_children(process.pid)) >= 2 and staging.is_dir()
                and any(staging.rglob("*.html"))):
         assert process.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
@@ -563,6 +574,10 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     assert not staging.exists()
     assert _tree(root / "public") == before
+    if cached:   # the sources written meanwhile were never moved in, and are gone
+        after = _tree(root / ".hubgen-cache")
+        assert {n: h for n, h in after.items() if not n.startswith("templates/")} == \
+            {n: h for n, h in cache_before.items() if not n.startswith("templates/")}
 
 
 def test_an_asset_linked_from_a_cached_partial_is_followed_on_every_page(big_hub, tmp_path):
@@ -664,3 +679,139 @@ def test_a_build_leaves_alone_what_its_host_program_set_aside(big_hub):
     finally:
         gc.unfreeze()
     assert held
+
+
+def _no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_first_build_hashes_each_source_where_it_is_parsed(big_hub, monkeypatch):
+    hashed_here = []
+    content_hash = BuildCache.content_hash
+    monkeypatch.setattr(BuildCache, "content_hash",
+                        lambda self, path: hashed_here.append(path) or content_hash(self, path))
+    build_site(_options(big_hub, cache=True, jobs=2))
+    # Not one after another in the build process before the workers start: a first build
+    # knows it parses every file, and each worker hashes the files it parses.
+    assert hashed_here == []
+    cache = load_cache(big_hub / ".hubgen-cache")
+    sources = [p for p in (big_hub / "content").rglob("*.*")]
+    assert len(cache.hashes) == len(sources) > EXTRA_POSTS
+    for path in sources:
+        expected = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        assert cache.hashes[str(path)][1] == cache.sources[str(path)][0] == expected
+    again = build_site(_options(big_hub, cache=True, jobs=2))
+    assert (again.parsed, again.rendered) == (0, 0)
+    assert len(hashed_here) == len(sources)   # known files: hashed here, to look them up
+
+
+def test_a_written_file_is_stamped_as_it_is_written_not_looked_up_again(big_hub, monkeypatch):
+    from hubgen.build import rendering
+    looked_up = []
+    file_stamp = rendering._file_stamp
+    monkeypatch.setattr(rendering, "_file_stamp",
+                        lambda path: looked_up.append(path) or file_stamp(path))
+    first = build_site(_options(big_hub, cache=True, jobs=2))
+    assert looked_up == []
+    outputs = load_cache(big_hub / ".hubgen-cache").outputs
+    assert len(outputs) == len(first.report.written) > 2 * EXTRA_POSTS
+    for name, entry in outputs.items():
+        stat = os.stat(big_hub / "public" / name)
+        assert entry.written == (stat.st_size, stat.st_mtime_ns), name
+    again = build_site(_options(big_hub, cache=True, jobs=2))
+    assert (again.parsed, again.rendered) == (0, 0)
+
+
+def _sealed_by(monkeypatch, log: Path, fail_elsewhere: bool = False) -> None:
+    """Note which process writes each cache file (into `log`: a forked writer's memory is
+    its own); with `fail_elsewhere`, a process other than this one fails to write."""
+    from hubgen.build import persist
+    builder = os.getpid()
+    seal = persist._seal
+
+    def noted(path, state):
+        if fail_elsewhere and os.getpid() != builder:
+            raise OSError("no space left on the device")
+        with log.open("a") as file:
+            file.write(f"{os.getpid()} {path.name}\n")
+        return seal(path, state)
+    monkeypatch.setattr(persist, "_seal", noted)
+    monkeypatch.setattr(persist, "EARLY_WRITE_MINIMUM", 0)
+
+
+def _writers(log: Path) -> dict[str, int]:
+    """The process that wrote each cache file, by the file's name without extensions."""
+    written = {}
+    for line in log.read_text().splitlines():
+        pid, name = line.split()
+        written[name.lstrip(".").split(".")[0]] = int(pid)
+    return written
+
+
+def test_the_sources_are_written_to_the_cache_by_another_process_meanwhile(big_hub, tmp_path,
+                                                                          monkeypatch):
+    log = tmp_path / "sealed.log"
+    _sealed_by(monkeypatch, log)
+    build_site(_options(big_hub, cache=True, jobs=2))
+    writers = _writers(log)
+    assert writers.pop("build") == os.getpid()
+    assert sorted(writers) == [f"sources-{n:02d}" for n in range(SOURCE_SHARDS)]
+    assert os.getpid() not in writers.values() and len(set(writers.values())) == 1
+    assert _no_child_left()
+    folder = big_hub / ".hubgen-cache"
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    again = build_site(_options(big_hub, cache=True, jobs=2))
+    assert (again.parsed, again.rendered) == (0, 0)
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+
+
+def test_a_sources_writer_that_fails_leaves_the_writing_to_the_build(big_hub, tmp_path,
+                                                                    monkeypatch):
+    log = tmp_path / "sealed.log"
+    _sealed_by(monkeypatch, log, fail_elsewhere=True)
+    result = build_site(_options(big_hub, cache=True, jobs=2))
+    assert result.warnings == []
+    assert set(_writers(log).values()) == {os.getpid()}
+    assert len(_writers(log)) == SOURCE_SHARDS + 1
+    assert _no_child_left()
+    assert not [p.name for p in (big_hub / ".hubgen-cache").iterdir() if p.name.endswith(".tmp")]
+    again = build_site(_options(big_hub, cache=True, jobs=2))
+    assert (again.parsed, again.rendered) == (0, 0)
+
+
+def test_a_build_that_fails_after_the_read_leaves_no_writer_nor_its_files(big_hub, tmp_path,
+                                                                         monkeypatch):
+    build_site(_options(big_hub, cache=True, jobs=2))
+    folder = big_hub / ".hubgen-cache"
+    before = {n: h for n, h in _tree(folder).items() if not n.startswith("templates/")}
+    log = tmp_path / "sealed.log"
+    _sealed_by(monkeypatch, log)
+    edited = big_hub / "content/posts/extra-00.md"
+    edited.write_text(edited.read_text() + "\nOne more paragraph.\n")
+    (big_hub / "templates/post.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ document.title | nosuchfilter }}'
+        "{% endblock %}")
+    with pytest.raises(SourceErrors):
+        build_site(_options(big_hub, cache=True, jobs=2))
+    assert "sources-" in log.read_text()   # the writer had started
+    assert _no_child_left()
+    after = {n: h for n, h in _tree(folder).items() if not n.startswith("templates/")}
+    assert after == before   # nothing it wrote was moved in, nothing of it is left
+
+
+def test_work_goes_out_in_chunks_that_shrink_as_it_runs_out():
+    from hubgen.build.workers import _chunks
+    items = [f"item-{n}" for n in range(10_000)]
+    chunks = _chunks(items, jobs=2)
+    assert sorted(index for chunk in chunks for index, _ in chunk) == list(range(10_000))
+    assert all(items[index] == item for chunk in chunks for index, item in chunk)
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True)
+    # The last ones take a worker a moment, so none waits long for the other at the end.
+    assert max(sizes[-4:]) <= len(items) // 100 < sizes[0] // 10
+    # Each big chunk takes items from all over the list (the threads come after the posts).
+    assert min(index for index, _ in chunks[0]) < 100 and max(i for i, _ in chunks[0]) > 9_900

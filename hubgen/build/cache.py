@@ -21,6 +21,26 @@ if TYPE_CHECKING:
     import jinja2
 
 
+# A file's stat when it was hashed (size, mtime, inode, ctime), and the hash.
+FileHash = tuple[tuple[int, int, int, int], str]
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+def hash_file(path: Path) -> FileHash:
+    """A file's stat and a hash of its bytes; raises OSError when it cannot be read.
+
+    The stat is taken first: should the file change meanwhile, the next build sees
+    another stat and hashes it again.
+    """
+    name = str(path)
+    stat = os.stat(name)
+    with open(name, "rb") as file:
+        return _stamp(stat), hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+
+
 @dataclass(frozen=True)
 class CachedOutput:
     """One rendered file and what it was made from.
@@ -51,7 +71,7 @@ class BuildCache:
     # and the hash of each item's file (fingerprints.item_hashes).
     frame_key: str = ""
     item_hashes: dict[str, str] | None = None
-    hashes: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    hashes: dict[str, FileHash] = field(default_factory=dict)
     authors: dict[int, tuple] = field(default_factory=dict)   # see build_library's memo
     templates_folder: Path | None = None   # where compiled templates are kept; else memory
     parsed: int = 0          # how many source files the last build parsed (not reused)
@@ -96,20 +116,33 @@ class BuildCache:
         self.parsed = self.rendered_count = 0
         self.seen = set()
 
+    def knows(self, path: Path) -> bool:
+        """Whether anything parsed from `path` is kept (if not, it is parsed for sure)."""
+        return str(path) in self.sources
+
     def content_hash(self, path: Path) -> str:
         """A hash of a file's bytes; an unchanged stat (size, mtime, inode) skips the read."""
         name = str(path)
         stat = os.stat(name)
         self.seen.add(name)
-        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
         known = self.hashes.get(name)
-        if known is not None and known[0] == key:
+        if known is not None and known[0] == _stamp(stat):
             return known[1]
-        with open(name, "rb") as file:
-            content_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
-        self.hashes[name] = (key, content_hash)
+        return self.note_hash(path, hash_file(path))
+
+    @staticmethod
+    def file_hash(path: Path) -> FileHash:
+        """The stamp and hash of a file's bytes, for `note_hash`; changes nothing, so a
+        worker may take it where it parses the file."""
+        return hash_file(path)
+
+    def note_hash(self, path: Path, file_hash: FileHash) -> str:
+        """Keep a hash `file_hash` took (here or on a worker); returns the hash."""
+        name = str(path)
+        self.seen.add(name)
+        self.hashes[name] = file_hash
         self.changed = True
-        return content_hash
+        return file_hash[1]
 
     def source_hash(self, path: Path) -> str:
         """The hash of a source file as this build read it ('' when unknown)."""

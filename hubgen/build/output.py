@@ -117,15 +117,25 @@ def _same_bytes(path: Path | str, content: bytes) -> bool:
         return False
 
 
-def _write_new(path: str, content: bytes) -> None:
-    """Write a file, making its folders first if they are missing."""
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _write_new(path: str, content: bytes) -> tuple[int, int]:
+    """Write a file, making its folders first if they are missing; returns its size and
+    modification time (which moving the file into place keeps)."""
     try:
-        with open(path, "wb") as file:
-            file.write(content)
+        descriptor = os.open(path, _NEW_FILE, 0o666)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as file:
-            file.write(content)
+        descriptor = os.open(path, _NEW_FILE, 0o666)
+    try:
+        rest = memoryview(content)
+        while rest:
+            rest = rest[os.write(descriptor, rest):]
+        stat = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
@@ -259,14 +269,14 @@ class StagedOutput:
         if self.staging.exists():  # left by a build that was killed
             shutil.rmtree(self.staging)
 
-    def put(self, relative: str, content: bytes) -> bool:
-        """Stage one file; False (and nothing staged) when the output already has these bytes."""
+    def put(self, relative: str, content: bytes) -> tuple[int, int] | None:
+        """Stage one file; returns its size and modification time, which it keeps in the
+        output folder, or None (and nothing staged) when the output has these bytes."""
         # Called for every page of a build: plain strings, and a folder made only when
         # opening the file finds it missing.
         if _same_bytes(os.path.join(self._output, relative), content):
-            return False
-        _write_new(os.path.join(self._staging, relative), content)
-        return True
+            return None
+        return _write_new(os.path.join(self._staging, relative), content)
 
     def discard(self) -> None:
         """Forget everything staged (the output folder stays as it was) and let other

@@ -17,13 +17,17 @@ whichever worker compiled them (Jinja checks each).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import importlib.util
+import json
 import os
 import pickle
 import shutil
+import signal
 import sys
 import zlib
 from pathlib import Path
@@ -141,18 +145,24 @@ def _write_sealed(path: Path, state: object) -> str:
     """Write `state` to `path`, whole or not at all, sealed with its checksum (returned)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("wb") as file:
-            # The payload goes straight to the file (a big hub's would double the memory
-            # held); its header, of a fixed length, is filled in once its hash is known.
-            file.write(_header("0" * 32))
-            writer = _HashingWriter(file)
-            pickle.dump(state, writer, protocol=pickle.HIGHEST_PROTOCOL)
-            checksum = writer.hash.hexdigest()[:32]
-            file.seek(0)
-            file.write(_header(checksum))
+        checksum = _seal(temporary, state)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+    return checksum
+
+
+def _seal(path: Path, state: object) -> str:
+    """Write `state` to `path` with the header that seals it; returns its checksum."""
+    with path.open("wb") as file:
+        # The payload goes straight to the file (a big hub's would double the memory
+        # held); its header, of a fixed length, is filled in once its hash is known.
+        file.write(_header("0" * 32))
+        writer = _HashingWriter(file)
+        pickle.dump(state, writer, protocol=pickle.HIGHEST_PROTOCOL)
+        checksum = writer.hash.hexdigest()[:32]
+        file.seek(0)
+        file.write(_header(checksum))
     return checksum
 
 
@@ -191,30 +201,48 @@ def _load(folder: Path, templates: Path | None) -> BuildCache:
     return cache
 
 
-def save_cache(cache: BuildCache, folder: Path) -> None:
-    """Write the cache into `folder`; each file whole or not at all.
-
-    Only the sources files holding a source this build added, replaced or dropped
-    are written again. The bytes of rendered files are left out (the output folder
-    has them), and so is what only means something inside one process; compiled
-    templates are already in their own folder.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    tag = folder / "CACHEDIR.TAG"   # tells backup tools to skip the folder
-    if not tag.exists():
-        tag.write_text(_TAG, encoding="utf-8")
+def _stale_parts(cache: BuildCache) -> dict[int, dict[str, Any]]:
+    """The sources files that must be written again, with what each holds."""
     stale = set(range(SOURCE_SHARDS)) - cache.shards.keys() if cache.touched is not None \
         else set(range(SOURCE_SHARDS))
     stale.update(shard_of(name) for name in cache.touched or ())
-    if stale:
-        parts: dict[int, dict[str, Any]] = {shard: {} for shard in stale}
+    parts: dict[int, dict[str, Any]] = {shard: {} for shard in stale}
+    if parts:
         for name, entry in cache.sources.items():
             part = parts.get(shard_of(name))
             if part is not None:
                 part[name] = entry
-        for shard, part in parts.items():
-            # Forgotten first: should the write fail, build.cache must not vouch for it.
-            cache.shards.pop(shard, None)
+    return parts
+
+
+def _make_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = folder / "CACHEDIR.TAG"   # tells backup tools to skip the folder
+    if not tag.exists():
+        tag.write_text(_TAG, encoding="utf-8")
+
+
+def save_cache(cache: BuildCache, folder: Path,
+               early: SourcesWrittenEarly | None = None) -> None:
+    """Write the cache into `folder`; each file whole or not at all.
+
+    Only the sources files holding a source this build added, replaced or dropped
+    are written again (those `early` wrote are moved into place). The bytes of
+    rendered files are left out (the output folder has them), and so is what only
+    means something inside one process; compiled templates are already in their
+    own folder.
+    """
+    _make_folder(folder)
+    parts = _stale_parts(cache)
+    written = early.finish() if early is not None else {}
+    for shard, part in parts.items():
+        # Forgotten first: should the write fail, build.cache must not vouch for it.
+        cache.shards.pop(shard, None)
+        if shard in written:
+            temporary, checksum = written[shard]
+            os.replace(temporary, folder / shard_file(shard))
+            cache.shards[shard] = checksum
+        else:
             cache.shards[shard] = _write_sealed(folder / shard_file(shard), part)
     outputs = {name: entry if entry.data is None else dataclasses.replace(entry, data=None)
                for name, entry in cache.outputs.items() if entry.written is not None}
@@ -223,3 +251,80 @@ def save_cache(cache: BuildCache, folder: Path) -> None:
         "item_hashes": cache.item_hashes, "hashes": cache.hashes,
         "shards": dict(sorted(cache.shards.items()))})
     cache.touched = set()
+
+
+# Fewer parsed sources than this to write, and a writer process costs more than it saves.
+EARLY_WRITE_MINIMUM = 500
+
+
+class SourcesWrittenEarly:
+    """The sources files of a cache, written by a process forked for it (see
+    `write_sources_early`) into temporary files that `save_cache` moves into place."""
+
+    def __init__(self, pid: int, pipe: int, temporaries: dict[int, Path]):
+        self.pid: int | None = pid
+        self.pipe = pipe
+        self.temporaries = temporaries
+        self.written: dict[int, tuple[Path, str]] = {}
+
+    def finish(self) -> dict[int, tuple[Path, str]]:
+        """Wait for the writer; each file it wrote whole, with its checksum (none when it
+        failed: `save_cache` then writes them itself)."""
+        if self.pid is None:
+            return self.written
+        report = b""
+        while chunk := os.read(self.pipe, 65536):
+            report += chunk
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        os.close(self.pipe)
+        if os.waitstatus_to_exitcode(status) == 0:
+            checksums = json.loads(report)
+            self.written = {int(shard): (self.temporaries[int(shard)], checksum)
+                            for shard, checksum in checksums.items()}
+        return self.written
+
+    def abandon(self) -> None:
+        """Stop the writer if it still runs, and remove the files not moved into place."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+            os.close(self.pipe)
+        for temporary in self.temporaries.values():
+            temporary.unlink(missing_ok=True)
+
+
+def write_sources_early(cache: BuildCache, folder: Path) -> SourcesWrittenEarly | None:
+    """Start writing the cache's parsed sources on another process, while this one goes on.
+
+    Pickling a big hub's sources takes a third of a second at the end of a first build,
+    with one core busy; the sources no longer change once read, so a forked process
+    writes them meanwhile. None when there is too little to write, or no fork.
+    """
+    parts = _stale_parts(cache)
+    if not hasattr(os, "fork") or sum(map(len, parts.values())) < EARLY_WRITE_MINIMUM:
+        return None
+    try:
+        _make_folder(folder)
+    except OSError:
+        return None   # save_cache will say so
+    generation()   # worked out once, here: the writer's would be lost
+    temporaries = {shard: folder / f".{shard_file(shard)}.{os.getpid()}.early.tmp"
+                   for shard in parts}
+    pipe, report = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the writer: it writes, reports and leaves, never returning from here
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # the build process stops it
+            gc.disable()   # the objects it reads are the build's, none garbage
+            os.close(pipe)
+            checksums = {shard: _seal(temporaries[shard], part) for shard, part in parts.items()}
+            os.write(report, json.dumps(checksums).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(report)
+    return SourcesWrittenEarly(pid, pipe, temporaries)

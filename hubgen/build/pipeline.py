@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -22,7 +22,12 @@ from hubgen.build.fingerprints import (
     site_signature,
 )
 from hubgen.build.output import StagedOutput, WriteReport, check_output_folder
-from hubgen.build.persist import load_cache, save_cache
+from hubgen.build.persist import (
+    SourcesWrittenEarly,
+    load_cache,
+    save_cache,
+    write_sources_early,
+)
 from hubgen.build.rendering import render_routes, stamp_written
 from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
@@ -118,11 +123,12 @@ def _templates_version(config: Config, themes: list[Theme]) -> str:
     return digest(entries)
 
 
-def _save_or_warn(cache: BuildCache, folder: Path, warnings: list[Diagnostic]) -> None:
+def _save_or_warn(cache: BuildCache, folder: Path, warnings: list[Diagnostic],
+                  early: SourcesWrittenEarly | None) -> None:
     # The site is built by now: a cache that cannot be kept costs the next build time,
     # never this build its success.
     try:
-        save_cache(cache, folder)
+        save_cache(cache, folder, early)
     except OSError as exc:
         warnings.append(Diagnostic(
             folder, 0, 0, f"the build cache could not be written ({exc.strerror or exc})",
@@ -181,12 +187,12 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
     are not re-parsed and unchanged routes not re-rendered; with `write=False`
     the files are only returned (serve keeps them in memory).
     """
-    with long_lived() as set_aside:
-        return _build(options, progress, cache, write, set_aside)
+    with long_lived() as set_aside, ExitStack() as at_end:
+        return _build(options, progress, cache, write, set_aside, at_end)
 
 
 def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCache | None,
-           write: bool, set_aside: Callable[[], None]) -> BuildResult:
+           write: bool, set_aside: Callable[[], None], at_end: ExitStack) -> BuildResult:
     watch = _Stopwatch()
     with watch.stage("config"):
         config, config_warnings = load_site_config(options)
@@ -216,6 +222,14 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         mapper = partial(map_unordered, jobs=options.jobs, meanwhile=templates.make)
         sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"))
         set_aside()
+    early: SourcesWrittenEarly | None = None
+    if persist and write and cache is not None and not diagnostics.errors:
+        # The sources will not change again: another process writes them to the cache
+        # while this one goes on, and the save at the end moves its files into place.
+        cache.forget_unseen()
+        early = write_sources_early(cache, cache_folder)
+        if early is not None:
+            at_end.callback(early.abandon)   # the files it wrote, unless the save took them
     with watch.stage("library"), _made_to_last(set_aside):
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,
@@ -254,10 +268,9 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
                 report = stage.commit(rendered.staged)
                 # After a Ctrl-C the user wants out: the cache can wait for the next build.
                 if persist and cache is not None and not report.interrupted:
-                    stamp_written(cache, output, report.written)
-                    cache.forget_unseen()
+                    stamp_written(cache, output)
                     if cache.changed:
-                        _save_or_warn(cache, cache_folder, warnings)
+                        _save_or_warn(cache, cache_folder, warnings, early)
     finally:
         if stage is not None:
             stage.discard()

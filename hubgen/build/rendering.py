@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +39,8 @@ class RenderedRoute:
     seconds: float
     assets: tuple[tuple[str, str], ...] = ()
     staged: bool = False            # written to the staging folder: it differs from the output
+    # The staged file's (size, mtime_ns), which it keeps once moved into the output folder
+    written: tuple[int, int] | None = None
     data: bytes | None = None       # the bytes, when the build keeps files in memory
     problem: Diagnostic | None = None
 
@@ -89,8 +91,9 @@ class _RouteRenderer:
         used = tuple((p, assets.digest(p)) for p in sorted(assets.used))
         if self.stage is None:
             return RenderedRoute(time.perf_counter() - started, used, data=data)
-        staged = self.stage.put(route.output, data)
-        return RenderedRoute(time.perf_counter() - started, used, staged=staged)
+        written = self.stage.put(route.output, data)
+        return RenderedRoute(time.perf_counter() - started, used, staged=written is not None,
+                             written=written)
 
 
 class _RouteFingerprints:
@@ -212,7 +215,7 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
             if prints is not None and prints.cacheable(route):
                 fingerprint, items = prints.of(route)
                 kept[route.output] = CachedOutput(fingerprint, result.assets, result.data,
-                                                  items=items)
+                                                  written=result.written, items=items)
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes
                          if r.output in outcome.files}
@@ -222,18 +225,17 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     return outcome
 
 
-def stamp_written(cache: BuildCache, output: Path, written: Iterable[str]) -> None:
-    """Note, for the next build, the size and time of the files this build wrote.
+def stamp_written(cache: BuildCache, output: Path) -> None:
+    """Note, for the next build, the size and time of the output files it has none for.
 
-    The others it reused were checked to still have theirs; one rendered again to
-    the same bytes was left alone and has none noted yet.
+    A file this build staged has the stamp taken as it was written (moving it into
+    place keeps it); one it reused was checked to still have its own; one rendered
+    again to the same bytes was left alone, and is looked at here.
     """
     folder = str(output)
-    for name in {*written, *(n for n, e in cache.outputs.items() if e.written is None)}:
-        entry = cache.outputs.get(name)
-        if entry is None:
-            continue
-        stamp = _file_stamp(os.path.join(folder, name))
-        if stamp != entry.written:
-            cache.outputs[name] = replace(entry, written=stamp)
-            cache.changed = True
+    for name, entry in list(cache.outputs.items()):
+        if entry.written is None:
+            stamp = _file_stamp(os.path.join(folder, name))
+            if stamp is not None:
+                cache.outputs[name] = replace(entry, written=stamp)
+                cache.changed = True

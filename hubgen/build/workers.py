@@ -54,13 +54,21 @@ def _run_chunk(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
 
 
 def _chunks(items: Sequence[Any], jobs: int) -> list[list[tuple[int, Any]]]:
-    # Several chunks per worker keep all busy to the end; not so many that the round
-    # trips show. Each chunk takes every n-th item: like items sit together (the
-    # threads after all the posts), and contiguous chunks would leave one worker
-    # with all the slow ones.
-    count = min(len(items), jobs * 8)
-    indexed = list(enumerate(items))
-    return [indexed[start::count] for start in range(count)]
+    # Chunks shrink as the work runs out (guided scheduling): big ones while there is
+    # plenty keep the round trips few; small ones at the end leave no worker waiting
+    # long for another to finish its last. Items go out every n-th one: like items sit
+    # together (the threads after all the posts), and would otherwise share a chunk.
+    count = len(items)
+    stride = jobs * 8
+    order = [index for start in range(stride) for index in range(start, count, stride)]
+    smallest = max(1, count // (jobs * 64))
+    chunks = []
+    position = 0
+    while position < count:
+        size = max(smallest, (count - position) // (jobs * 4))
+        chunks.append([(index, items[index]) for index in order[position:position + size]])
+        position += size
+    return chunks
 
 
 def can_fork() -> bool:

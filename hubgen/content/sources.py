@@ -65,8 +65,18 @@ def markdown_files(folder: Path) -> Iterator[tuple[Path, str]]:
 class SourceMemo(Protocol):
     """Remembers what a source file parsed into, keyed by the file's bytes."""
 
+    def knows(self, path: Path) -> bool:
+        """Whether anything is remembered of `path` (if not, it is parsed for sure)."""
+
     def content_hash(self, path: Path) -> str:
         """A hash of the file's bytes (raises OSError when it cannot be read)."""
+
+    def file_hash(self, path: Path) -> Any:
+        """What `note_hash` needs to know the file's hash; changes nothing in the memo,
+        so it may run on a worker (raises OSError when the file cannot be read)."""
+
+    def note_hash(self, path: Path, file_hash: Any) -> str:
+        """Keep what `file_hash` found; returns the file's hash."""
 
     def recall(self, path: Path, content_hash: str) -> tuple[Any, list[Diagnostic]] | None:
         """What `path` gave when its bytes hashed to `content_hash`, if remembered."""
@@ -94,6 +104,17 @@ def _parse(parse: Callable[[Diagnostics], Any]) -> tuple[Any, list[Diagnostic]]:
     return parse(found), list(found)
 
 
+def _hash_and_parse(memo: SourceMemo, path: Path, parse: Callable[[Diagnostics], Any]
+                    ) -> tuple[tuple[Any, list[Diagnostic]], Any]:
+    # Hashed before it is parsed: should the file change in between, the next build
+    # finds other bytes than those hashed and parses it again.
+    try:
+        file_hash = memo.file_hash(path)
+    except OSError:  # vanished or unreadable: the parser says what is wrong
+        file_hash = None
+    return _parse(parse), file_hash
+
+
 def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | None = None,
                  mapper: Mapper = serial_map, progress: ReadProgress | None = None) -> Sources:
     """Read every post, page, thread and person of the hub; problems go to `diagnostics`.
@@ -118,8 +139,14 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
 
     outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
     hashes: dict[int, str] = {}
+    hashed_where_parsed: set[int] = set()
     for index, (_, path, _) in enumerate(tasks):
         if memo is None:
+            continue
+        if not memo.knows(path):
+            # Parsed for sure: its bytes are hashed by whichever worker parses it, not
+            # here one after another (every file of a first build).
+            hashed_where_parsed.add(index)
             continue
         try:
             hashes[index] = memo.content_hash(path)
@@ -127,11 +154,20 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
             continue
         outcomes[index] = memo.recall(path, hashes[index])
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    results = mapper(lambda index: _parse(tasks[index][2]), missing)
+
+    def work(index: int) -> tuple[tuple[Any, list[Diagnostic]], Any]:
+        _, path, parse = tasks[index]
+        if memo is not None and index in hashed_where_parsed:
+            return _hash_and_parse(memo, path, parse)
+        return _parse(parse), None
+
+    results = mapper(work, missing)
     try:
-        for done, (position, outcome) in enumerate(results, start=1):
+        for done, (position, (outcome, file_hash)) in enumerate(results, start=1):
             index = missing[position]
             outcomes[index] = outcome
+            if memo is not None and file_hash is not None:
+                hashes[index] = memo.note_hash(tasks[index][1], file_hash)
             if memo is not None and index in hashes:
                 memo.remember(tasks[index][1], hashes[index], *outcome)
             if progress is not None:
