@@ -87,3 +87,30 @@ def test_templates_compiled_before_the_globals_are_set_see_them(hub):
     assert env.get_template("hello.html") is compiled["hello.html"]
     assert compiled["hello.html"].render() == "Hello, the hub"
     assert compiled["hello.html"].globals is env.globals   # read straight, never copied
+
+
+def test_the_date_filter_formats_each_instant_in_the_site_zone_whatever_came_first(hub):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from hubgen.config import load_config
+    from hubgen.content.themes import theme_chain
+    from hubgen.render.templates import make_environment
+
+    root = hub("minimal")
+    config_file = root / "hubgen.yaml"
+    config_file.write_text(config_file.read_text().replace("timezone: Europe/Paris",
+                                                           "timezone: America/New_York"))
+    config, _ = load_config(config_file)
+    new_york = ZoneInfo("America/New_York")
+    # The clocks went back at 02:00 that night: 01:30 came twice, once in each offset.
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=new_york)
+    second = first.replace(fold=1)
+    assert first == second   # Python compares times of one zone by their wall time
+    template = make_environment(config, theme_chain(config)).from_string(
+        '{{ when|date("%H:%M %Z") }} {{ when|date }}')
+    seen = [template.render(when=when) for when in
+            (first, second, first, second.astimezone(UTC), datetime(2026, 3, 5, 3, tzinfo=UTC))]
+    assert seen == ["01:30 EDT November 1, 2026", "01:30 EST November 1, 2026",
+                    "01:30 EDT November 1, 2026", "01:30 EST November 1, 2026",
+                    "22:00 EST March 4, 2026"]

@@ -169,6 +169,8 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
     problems: list[str] = []
     folders_seen: set[str] = set()   # folders already known to be free (or absent)
     root = str(output)
+    if not os.path.lexists(root):   # a first build: nothing can stand in the way
+        return []
     for relative in names:
         if os.path.isdir(os.path.join(root, relative)) and \
                 not os.path.islink(os.path.join(root, relative)):

@@ -54,6 +54,29 @@ def format_date(value: datetime | None, fmt: str = "%B %-d, %Y", tz: Any = None)
     return value.strftime(unpadded)
 
 
+class _DateFilter:
+    """The `date` filter: `format_date` in the site's timezone, each date formatted once.
+
+    A post's date shows on its page, its cards and its feeds' pages alike; the text
+    depends only on the instant (turned into the site's timezone) and the format.
+    """
+
+    def __init__(self, tz: Any):
+        self.tz = tz
+        self.known: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, value: datetime | None, fmt: str = "%B %-d, %Y") -> str:
+        if self.tz is None or not isinstance(value, datetime):
+            return format_date(value, fmt, self.tz)
+        # With the offset: Python holds two times of one zone equal by their wall time,
+        # even the two 01:30 of the night the clocks go back.
+        key = (value, value.utcoffset(), fmt)
+        text = self.known.get(key)
+        if text is None:
+            text = self.known[key] = format_date(value, fmt, self.tz)
+        return text
+
+
 class AssetUrls:
     """`asset('css/hub.css')` → '/css/hub.css?v=1a2b3c4d': a fingerprint busts caches.
 
@@ -150,7 +173,7 @@ def make_environment(config: Config, themes: list[Theme],
         auto_reload=False,   # one environment per build: templates cannot change within it
         undefined=jinja2.ChainableUndefined,
     )
-    env.filters["date"] = lambda value, fmt="%B %-d, %Y": format_date(value, fmt, config.tz)
+    env.filters["date"] = _DateFilter(config.tz)
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
     # A stable colour (0-5) per name for initials badges.
