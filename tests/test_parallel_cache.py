@@ -815,3 +815,68 @@ def test_work_goes_out_in_chunks_that_shrink_as_it_runs_out():
     assert max(sizes[-4:]) <= len(items) // 100 < sizes[0] // 10
     # Each big chunk takes items from all over the list (the threads come after the posts).
     assert min(index for index, _ in chunks[0]) < 100 and max(i for i, _ in chunks[0]) > 9_900
+
+
+@pytest.mark.parametrize("kept", [0, 2])
+def test_cards_reused_or_forgotten_change_no_byte(big_hub, tmp_path, monkeypatch, kept):
+    from hubgen.render import renderer
+    build_site(_options(big_hub, jobs=2))
+    reused = _tree(big_hub / "public")
+    assert reused == _clean_tree(big_hub, tmp_path)
+    # None kept (every card rendered on its page), or two (forgotten all the time).
+    monkeypatch.setattr(renderer, "CARD_MEMO_SIZE", kept)
+    shutil.rmtree(big_hub / "public")
+    build_site(_options(big_hub, jobs=2))
+    assert _tree(big_hub / "public") == reused
+
+
+def test_a_card_is_rendered_once_for_every_listing_that_shows_it(big_hub, monkeypatch):
+    from hubgen.render.renderer import Renderer
+    asked, rendered = [], []
+    card, render_card = Renderer.card, Renderer._render_card
+    monkeypatch.setattr(Renderer, "card", lambda self, item, heading=2, show_image=True: (
+        asked.append((item.rel_path, heading, show_image)) or
+        card(self, item, heading, show_image)))
+    monkeypatch.setattr(Renderer, "_render_card", lambda self, item, heading, show_image: (
+        rendered.append((item.rel_path, heading, show_image)) or
+        render_card(self, item, heading, show_image)))
+    build_site(_options(big_hub, jobs=1))
+    assert len(asked) > 2 * len(set(asked)) > 2 * EXTRA_POSTS   # home, tags, authors, 404
+    assert sorted(rendered) == sorted(set(asked))
+
+
+def test_an_asset_linked_from_a_card_counts_for_every_page_that_shows_it(big_hub, tmp_path):
+    (big_hub / "static").mkdir(exist_ok=True)
+    icon = big_hub / "static/post.svg"
+    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (big_hub / "templates/partials").mkdir()
+    (big_hub / "templates/partials/post-card.html").write_text(
+        '{% macro post_card(doc, heading=2, show_image=true) %}<article><img src="'
+        '{{ asset(\'post.svg\') }}" alt=""><a href="{{ link(doc) }}">{{ doc.title }}</a>'
+        "</article>{% endmacro %}")
+    build_site(_options(big_hub, jobs=2, cache=True))
+    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>')
+    build_site(_options(big_hub, jobs=2, cache=True))
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    listings = [p for p in (big_hub / "public").rglob("*.html") if "post.svg?v=" in p.read_text()]
+    assert len(listings) > 10
+
+
+def test_listings_render_last_by_their_newest_item_for_their_cards_to_be_near():
+    from datetime import UTC, datetime
+
+    from hubgen.build.rendering import _listings_by_newest_item
+    from hubgen.plan.pagination import Pager
+
+    def listing(path, day):
+        pager = Pager(number=1, total=1, items=(), path=path, first_path=path,
+                      previous_path=None, next_path=None, item_count=0, per_page=10)
+        return Route(path=path, kind="html", template="tag.html", context={"pager": pager},
+                     lastmod=datetime(2026, 1, day, tzinfo=UTC) if day else None)
+
+    post = Route(path="/posts/a/", kind="html", template="post.html", context={})
+    feed = Route(path="/feed.xml", kind="feed", context={"items": ()})
+    routes = [listing("/tags/a/", 3), post, listing("/", 9), listing("/tags/empty/", 0),
+              feed, listing("/tags/b/", 9), listing("/tags/c/", 5)]
+    assert [r.path for r in _listings_by_newest_item(routes)] == [
+        "/posts/a/", "/feed.xml", "/", "/tags/b/", "/tags/c/", "/tags/a/", "/tags/empty/"]

@@ -24,6 +24,7 @@ from hubgen.build.output import StagedOutput
 from hubgen.build.workers import map_unordered
 from hubgen.errors import Diagnostic, Diagnostics, RenderError
 from hubgen.plan import Route, SitePlan
+from hubgen.plan.pagination import Pager
 
 if TYPE_CHECKING:
     from hubgen.render import Renderer
@@ -191,9 +192,10 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     total = len(plan.routes)
     if progress is not None and outcome.reused:
         progress(outcome.reused, total)
+    pending = _listings_by_newest_item(pending)
     # Nothing to render, nothing to make a renderer (and load Jinja) for.
-    work = map_unordered(_RouteRenderer(renderer(), pending, stage), range(len(pending)), jobs) \
-        if pending else iter([])
+    work = map_unordered(_RouteRenderer(renderer(), pending, stage), range(len(pending)), jobs,
+                         spread=False) if pending else iter([])
     with closing(work) if pending else nullcontext(work) as results:
         for index, result in results:
             route = pending[index]
@@ -223,6 +225,22 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
         cache.keep(kept, frame_key, item_hashes)
         cache.rendered_count = outcome.rendered
     return outcome
+
+
+def _listings_by_newest_item(routes: list[Route]) -> list[Route]:
+    """The routes, the listings (pages of a pager) last and by their newest item, newest first.
+
+    A post's card shows on the home page, on its tags' pages and on its author's: in
+    this order those pages come close together, and a worker finds most of the cards
+    a listing shows among the last ones it made (see Renderer.card).
+    """
+    listings = [route for route in routes if isinstance(route.context.get("pager"), Pager)]
+    if not listings:
+        return routes
+    others = [route for route in routes if not isinstance(route.context.get("pager"), Pager)]
+    listings.sort(key=lambda route: route.lastmod.timestamp() if route.lastmod else 0.0,
+                  reverse=True)
+    return others + listings
 
 
 def stamp_written(cache: BuildCache, output: Path) -> None:

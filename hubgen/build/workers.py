@@ -53,13 +53,15 @@ def _run_chunk(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
     return [(index, _work(item)) for index, item in chunk]
 
 
-def _chunks(items: Sequence[Any], jobs: int) -> list[list[tuple[int, Any]]]:
+def _chunks(items: Sequence[Any], jobs: int, spread: bool = True
+            ) -> list[list[tuple[int, Any]]]:
     # Chunks shrink as the work runs out (guided scheduling): big ones while there is
     # plenty keep the round trips few; small ones at the end leave no worker waiting
-    # long for another to finish its last. Items go out every n-th one: like items sit
-    # together (the threads after all the posts), and would otherwise share a chunk.
+    # long for another to finish its last. Spread, items go out every n-th one: like
+    # items sit together (the threads after all the posts), and would otherwise share
+    # a chunk; else in their order, for work that gains from neighbours sharing a worker.
     count = len(items)
-    stride = jobs * 8
+    stride = jobs * 8 if spread else 1
     order = [index for start in range(stride) for index in range(start, count, stride)]
     smallest = max(1, count // (jobs * 64))
     chunks = []
@@ -115,13 +117,15 @@ def _collect(results: Any, workers: list[Any]) -> Iterator[tuple[int, Any]]:
 
 
 def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
-                  meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[int, Any]]:
+                  meanwhile: Callable[[], None] | None = None,
+                  spread: bool = True) -> Iterator[tuple[int, Any]]:
     """Yield `(index, work(item))` for every item, in the order they finish.
 
     With one job, few items, or no fork, the work runs here, in order. Otherwise
     `meanwhile` runs here once the workers have started, before their results are
-    taken. An exception in a worker is raised here; an interrupt (or any exception
-    while the results are consumed) terminates every worker first.
+    taken; without `spread`, neighbouring items mostly go to the same worker. An
+    exception in a worker is raised here; an interrupt (or any exception while the
+    results are consumed) terminates every worker first.
     """
     global _work
     if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
@@ -135,7 +139,7 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
             with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this one hears it
                 pool = multiprocessing.get_context("fork").Pool(jobs)
             try:
-                results = _results(pool, _chunks(items, jobs))
+                results = _results(pool, _chunks(items, jobs, spread))
                 if meanwhile is not None:
                     meanwhile()
                 yield from results

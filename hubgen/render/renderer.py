@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,12 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.templates import AssetUrls, make_environment
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
+
+# The template whose `post_card` macro `card()` renders, and how many cards a worker keeps
+# (about 1.5 KB each): enough for the listings of a few hundred posts around the ones
+# being rendered, never a big hub's every card in every worker.
+CARD_TEMPLATE = "partials/post-card.html"
+CARD_MEMO_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -88,12 +96,15 @@ class Renderer:
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
             comments_for=lambda item: self.comments.get(getattr(item, "source", None)),
-            cached_partial=self.cached_partial,
+            cached_partial=self.cached_partial, card=self.card,
         )
         self._embed_cache: dict[tuple[str, str], str] = {}
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
         self._feed_memo: dict[tuple[str, str], Any] = {}   # feeds.EntryMemo
+        # card()'s latest answers, by (id of the item, heading, show_image)
+        self._cards: OrderedDict[tuple[int, Any, Any], tuple[Any, Markup, frozenset]] = \
+            OrderedDict()
 
     def cached_partial(self, name: str, *variants: Any, **context: Any) -> Markup:
         """A template rendered once per build for each set of `variants` (Hugo's partialCached).
@@ -118,11 +129,42 @@ class Renderer:
             self._partials[key] = rendered
         return rendered[0]
 
+    def card(self, item: Any, heading: Any = 2, show_image: Any = True) -> Markup:
+        """An item's card for a listing: partials/post-card.html's `post_card` macro.
+
+        Like `cached_partial`, it sees the site's globals, never the page's variables:
+        a post's card is the same on the home page, its tags' pages and its author's,
+        so each worker keeps the latest ones (CARD_MEMO_SIZE) and renders a card again
+        only when it was forgotten. The routes come in the order of their newest items
+        (see plan.locality_order), so a listing's cards are mostly the last ones made.
+        """
+        key = (id(item), heading, show_image)
+        known = self._cards.get(key)
+        if known is not None and known[0] is item:
+            self._cards.move_to_end(key)
+            self.assets.used |= known[2]
+            return known[1]
+        html, assets = self._tracking_assets(
+            lambda: self._render_card(item, heading, show_image))
+        self._cards[key] = (item, html, assets)
+        if len(self._cards) > CARD_MEMO_SIZE:
+            self._cards.popitem(last=False)
+        return html
+
+    def _render_card(self, item: Any, heading: Any, show_image: Any) -> Markup:
+        macro = self.env.get_template(CARD_TEMPLATE).module.post_card  # type: ignore[attr-defined]
+        return Markup(macro(item, heading=heading, show_image=show_image))
+
     def _render_partial(self, name: str, context: dict[str, Any]) -> tuple[Markup, frozenset]:
+        return self._tracking_assets(
+            lambda: Markup(self.env.get_template(name).render(context)))
+
+    def _tracking_assets(self, render: Callable[[], Markup]) -> tuple[Markup, frozenset]:
+        """What `render` makes, and the assets it linked (also counted for the page)."""
         page_assets = self.assets.used
         self.assets.used = set()
         try:
-            html = Markup(self.env.get_template(name).render(context))
+            html = render()
         finally:
             assets = frozenset(self.assets.used)
             self.assets.used = page_assets
