@@ -31,7 +31,7 @@ from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, re
 # (about 1.5 KB each): enough for the listings of a few hundred posts around the ones
 # being rendered, never a big hub's every card in every worker.
 CARD_TEMPLATE = "partials/post-card.html"
-CARD_MEMO_SIZE = 4096
+CARD_MEMO_SIZE = 1024
 
 
 @dataclass(frozen=True)
