@@ -681,14 +681,6 @@ def test_a_build_leaves_alone_what_its_host_program_set_aside(big_hub):
     assert held
 
 
-def _no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
 def test_a_first_build_hashes_each_source_where_it_is_parsed(big_hub, monkeypatch):
     hashed_here = []
     content_hash = BuildCache.content_hash
@@ -726,12 +718,23 @@ def test_a_written_file_is_stamped_as_it_is_written_not_looked_up_again(big_hub,
     assert (again.parsed, again.rendered) == (0, 0)
 
 
-def _sealed_by(monkeypatch, log: Path, fail_elsewhere: bool = False) -> None:
+def _gone(pid: int) -> bool:
+    """Whether a child process of this one has ended and been reaped."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _sealed_by(monkeypatch, log: Path, fail_elsewhere: bool = False) -> list[int]:
     """Note which process writes each cache file (into `log`: a forked writer's memory is
-    its own); with `fail_elsewhere`, a process other than this one fails to write."""
-    from hubgen.build import persist
+    its own); with `fail_elsewhere`, a process other than this one fails to write.
+    Returns the list the process id of each writer the builds start goes into."""
+    from hubgen.build import persist, pipeline
     builder = os.getpid()
-    seal = persist._seal
+    seal, start = persist._seal, persist.write_sources_early
+    started: list[int] = []
 
     def noted(path, state):
         if fail_elsewhere and os.getpid() != builder:
@@ -739,8 +742,15 @@ def _sealed_by(monkeypatch, log: Path, fail_elsewhere: bool = False) -> None:
         with log.open("a") as file:
             file.write(f"{os.getpid()} {path.name}\n")
         return seal(path, state)
+
+    def starting(*args):
+        writer = start(*args)
+        started.append(writer.pid)
+        return writer
     monkeypatch.setattr(persist, "_seal", noted)
     monkeypatch.setattr(persist, "EARLY_WRITE_MINIMUM", 0)
+    monkeypatch.setattr(pipeline, "write_sources_early", starting)
+    return started
 
 
 def _writers(log: Path) -> dict[str, int]:
@@ -752,18 +762,21 @@ def _writers(log: Path) -> dict[str, int]:
     return written
 
 
+def _temporaries(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_the_sources_are_written_to_the_cache_by_another_process_meanwhile(big_hub, tmp_path,
                                                                           monkeypatch):
     log = tmp_path / "sealed.log"
-    _sealed_by(monkeypatch, log)
+    started = _sealed_by(monkeypatch, log)
     build_site(_options(big_hub, cache=True, jobs=2))
     writers = _writers(log)
     assert writers.pop("build") == os.getpid()
     assert sorted(writers) == [f"sources-{n:02d}" for n in range(SOURCE_SHARDS)]
-    assert os.getpid() not in writers.values() and len(set(writers.values())) == 1
-    assert _no_child_left()
-    folder = big_hub / ".hubgen-cache"
-    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert set(writers.values()) == set(started) and os.getpid() not in started
+    assert _gone(started[0])
+    assert not _temporaries(big_hub / ".hubgen-cache")
     again = build_site(_options(big_hub, cache=True, jobs=2))
     assert (again.parsed, again.rendered) == (0, 0)
     assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
@@ -772,13 +785,12 @@ def test_the_sources_are_written_to_the_cache_by_another_process_meanwhile(big_h
 def test_a_sources_writer_that_fails_leaves_the_writing_to_the_build(big_hub, tmp_path,
                                                                     monkeypatch):
     log = tmp_path / "sealed.log"
-    _sealed_by(monkeypatch, log, fail_elsewhere=True)
+    started = _sealed_by(monkeypatch, log, fail_elsewhere=True)
     result = build_site(_options(big_hub, cache=True, jobs=2))
-    assert result.warnings == []
+    assert result.warnings == [] and len(started) == 1 and _gone(started[0])
     assert set(_writers(log).values()) == {os.getpid()}
     assert len(_writers(log)) == SOURCE_SHARDS + 1
-    assert _no_child_left()
-    assert not [p.name for p in (big_hub / ".hubgen-cache").iterdir() if p.name.endswith(".tmp")]
+    assert not _temporaries(big_hub / ".hubgen-cache")
     again = build_site(_options(big_hub, cache=True, jobs=2))
     assert (again.parsed, again.rendered) == (0, 0)
 
@@ -788,8 +800,7 @@ def test_a_build_that_fails_after_the_read_leaves_no_writer_nor_its_files(big_hu
     build_site(_options(big_hub, cache=True, jobs=2))
     folder = big_hub / ".hubgen-cache"
     before = {n: h for n, h in _tree(folder).items() if not n.startswith("templates/")}
-    log = tmp_path / "sealed.log"
-    _sealed_by(monkeypatch, log)
+    started = _sealed_by(monkeypatch, tmp_path / "sealed.log")
     edited = big_hub / "content/posts/extra-00.md"
     edited.write_text(edited.read_text() + "\nOne more paragraph.\n")
     (big_hub / "templates/post.html").write_text(
@@ -797,24 +808,43 @@ def test_a_build_that_fails_after_the_read_leaves_no_writer_nor_its_files(big_hu
         "{% endblock %}")
     with pytest.raises(SourceErrors):
         build_site(_options(big_hub, cache=True, jobs=2))
-    assert "sources-" in log.read_text()   # the writer had started
-    assert _no_child_left()
+    assert len(started) == 1 and _gone(started[0])
     after = {n: h for n, h in _tree(folder).items() if not n.startswith("templates/")}
     assert after == before   # nothing it wrote was moved in, nothing of it is left
 
 
-def test_work_goes_out_in_chunks_that_shrink_as_it_runs_out():
-    from hubgen.build.workers import _chunks
-    items = [f"item-{n}" for n in range(10_000)]
-    chunks = _chunks(items, jobs=2)
-    assert sorted(index for chunk in chunks for index, _ in chunk) == list(range(10_000))
-    assert all(items[index] == item for chunk in chunks for index, item in chunk)
-    sizes = [len(chunk) for chunk in chunks]
-    assert sizes == sorted(sizes, reverse=True)
-    # The last ones take a worker a moment, so none waits long for the other at the end.
-    assert max(sizes[-4:]) <= len(items) // 100 < sizes[0] // 10
-    # Each big chunk takes items from all over the list (the threads come after the posts).
-    assert min(index for index, _ in chunks[0]) < 100 and max(i for i, _ in chunks[0]) > 9_900
+def test_a_writer_abandoned_mid_way_is_stopped_and_its_files_removed(tmp_path):
+    from hubgen.build.persist import write_sources_early
+    cache = BuildCache()
+    for number in range(2000):   # enough to pickle that it is stopped while writing
+        name = str(tmp_path / f"post-{number}.md")
+        cache.sources[name] = (f"{number:032x}", "x" * 100_000 + str(number), [])
+    cache.touched = None
+    on_exit = []
+    writer = write_sources_early(cache, tmp_path / "cache", on_exit.append)
+    assert writer is not None and on_exit == [writer.abandon]
+    pid = writer.pid
+    writer.abandon()
+    assert _gone(pid)
+    assert not _temporaries(tmp_path / "cache")
+    writer.abandon()   # twice, or after finish(): nothing more to do, no error
+
+
+def test_the_leftovers_of_a_killed_build_are_swept_from_the_cache(big_hub):
+    folder = big_hub / ".hubgen-cache"
+    build_site(_options(big_hub, cache=True))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(ended.stdout)
+    leftovers = [folder / f".sources-03.cache.{dead}.early.tmp",
+                 folder / f".build.cache.{dead}.tmp"]
+    alive = folder / f".sources-04.cache.{os.getpid()}.early.tmp"   # a build still writing
+    for path in [*leftovers, alive]:
+        path.write_bytes(b"half a shard")
+    edited = big_hub / "content/posts/extra-00.md"
+    edited.write_text(edited.read_text() + "\nOne more paragraph.\n")
+    build_site(_options(big_hub, cache=True))
+    assert _temporaries(folder) == [alive.name]
 
 
 @pytest.mark.parametrize("kept", [0, 2])
@@ -831,15 +861,22 @@ def test_cards_reused_or_forgotten_change_no_byte(big_hub, tmp_path, monkeypatch
 
 
 def test_a_card_is_rendered_once_for_every_listing_that_shows_it(big_hub, monkeypatch):
+    import jinja2
+
     from hubgen.render.renderer import Renderer
     asked, rendered = [], []
     card, render_card = Renderer.card, Renderer._render_card
-    monkeypatch.setattr(Renderer, "card", lambda self, item, heading=2, show_image=True: (
-        asked.append((item.rel_path, heading, show_image)) or
-        card(self, item, heading, show_image)))
-    monkeypatch.setattr(Renderer, "_render_card", lambda self, item, heading, show_image: (
-        rendered.append((item.rel_path, heading, show_image)) or
-        render_card(self, item, heading, show_image)))
+
+    @jinja2.pass_context
+    def asking(self, context, item, **arguments):
+        asked.append((item.rel_path, *sorted(arguments.items())))
+        return card(self, context, item, **arguments)
+
+    def rendering(self, item, arguments):
+        rendered.append((item.rel_path, *sorted(arguments.items())))
+        return render_card(self, item, arguments)
+    monkeypatch.setattr(Renderer, "card", asking)
+    monkeypatch.setattr(Renderer, "_render_card", rendering)
     build_site(_options(big_hub, jobs=1))
     assert len(asked) > 2 * len(set(asked)) > 2 * EXTRA_POSTS   # home, tags, authors, 404
     assert sorted(rendered) == sorted(set(asked))
@@ -880,3 +917,37 @@ def test_listings_render_last_by_their_newest_item_for_their_cards_to_be_near():
               feed, listing("/tags/b/", 9), listing("/tags/c/", 5)]
     assert [r.path for r in _listings_by_newest_item(routes)] == [
         "/posts/a/", "/feed.xml", "/", "/tags/b/", "/tags/c/", "/tags/a/", "/tags/empty/"]
+
+
+def _listings_calling_the_macro(root: Path) -> None:
+    """The default theme's listings, as the site's own, calling `post_card` in the page."""
+    theme = Path(__file__).resolve().parent.parent / "themes/default/templates"
+    (root / "templates").mkdir(exist_ok=True)
+    for name in ("index.html", "tag.html", "person.html", "404.html"):
+        text = (theme / name).read_text()
+        assert "{{ card(doc, " in text
+        (root / "templates" / name).write_text(text.replace("{{ card(doc, ", "{{ post_card(doc, "))
+
+
+@pytest.mark.parametrize("card_template", [None, "page variables", "other defaults"])
+def test_a_card_is_what_the_macro_makes_in_the_page(big_hub, tmp_path, card_template):
+    if card_template is not None:
+        (big_hub / "templates/partials").mkdir(exist_ok=True)
+        shown = '<p class="where">{{ pager.number }}/{{ route.path }}</p>' \
+            if card_template == "page variables" else ""
+        (big_hub / "templates/partials/post-card.html").write_text(
+            '{% macro post_card(doc, heading=4, show_image=false) %}<article><h{{ heading }}>'
+            '<a href="{{ link(doc) }}">{{ doc.title }}</a></h{{ heading }}>'
+            '{% if show_image %}<img alt="">{% endif %}' + shown + "</article>{% endmacro %}")
+    build_site(_options(big_hub, jobs=2))
+    with_card = _tree(big_hub / "public")
+    copy = tmp_path / "macro"
+    shutil.copytree(big_hub, copy, ignore=shutil.ignore_patterns("public", ".hubgen-cache"))
+    _listings_calling_the_macro(copy)
+    build_site(_options(copy, jobs=1))
+    assert _tree(copy / "public") == with_card
+    second = (big_hub / "public/page/2/index.html").read_text()
+    if card_template is not None:
+        assert '<article><h2><a href="' in second and "<img" not in second
+    if card_template == "page variables":   # each card saw the page it is on
+        assert '<p class="where">2//page/2/</p>' in second

@@ -30,12 +30,14 @@ import shutil
 import signal
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from hubgen import __version__
 from hubgen.build.cache import BuildCache
 from hubgen.build.collector import collector_paused
+from hubgen.build.output import held_interrupts
 
 CACHE_FORMAT = 4
 CACHE_FILE = "build.cache"
@@ -233,6 +235,7 @@ def save_cache(cache: BuildCache, folder: Path,
     own folder.
     """
     _make_folder(folder)
+    _sweep_leftovers(folder)
     parts = _stale_parts(cache)
     written = early.finish() if early is not None else {}
     for shard, part in parts.items():
@@ -261,47 +264,69 @@ class SourcesWrittenEarly:
     """The sources files of a cache, written by a process forked for it (see
     `write_sources_early`) into temporary files that `save_cache` moves into place."""
 
-    def __init__(self, pid: int, pipe: int, temporaries: dict[int, Path]):
-        self.pid: int | None = pid
-        self.pipe = pipe
+    def __init__(self, temporaries: dict[int, Path]):
+        self.pid: int | None = None
+        self.pipe: int | None = None
         self.temporaries = temporaries
         self.written: dict[int, tuple[Path, str]] = {}
 
     def finish(self) -> dict[int, tuple[Path, str]]:
         """Wait for the writer; each file it wrote whole, with its checksum (none when it
         failed: `save_cache` then writes them itself)."""
-        if self.pid is None:
+        pid, self.pid = self.pid, None
+        if pid is None:
             return self.written
         report = b""
-        while chunk := os.read(self.pipe, 65536):
-            report += chunk
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        os.close(self.pipe)
-        if os.waitstatus_to_exitcode(status) == 0:
-            checksums = json.loads(report)
-            self.written = {int(shard): (self.temporaries[int(shard)], checksum)
-                            for shard, checksum in checksums.items()}
+        try:
+            while chunk := os.read(self.pipe, 65536):  # type: ignore[arg-type]
+                report += chunk
+        finally:
+            status = _reap(pid)
+            self._close_pipe()
+        if status == 0:
+            with contextlib.suppress(ValueError, KeyError, AttributeError):
+                self.written = {int(shard): (self.temporaries[int(shard)], checksum)
+                                for shard, checksum in json.loads(report).items()}
         return self.written
 
     def abandon(self) -> None:
         """Stop the writer if it still runs, and remove the files not moved into place."""
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = None
-            os.close(self.pipe)
-        for temporary in self.temporaries.values():
-            temporary.unlink(missing_ok=True)
+        pid, self.pid = self.pid, None
+        try:
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                _reap(pid)
+            self._close_pipe()
+        finally:
+            for temporary in self.temporaries.values():
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+
+    def _close_pipe(self) -> None:
+        pipe, self.pipe = self.pipe, None
+        if pipe is not None:
+            os.close(pipe)
 
 
-def write_sources_early(cache: BuildCache, folder: Path) -> SourcesWrittenEarly | None:
+def _reap(pid: int) -> int | None:
+    """Wait for a child process; its exit code (None if it was already reaped)."""
+    try:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except ChildProcessError:
+        return None
+
+
+def write_sources_early(cache: BuildCache, folder: Path,
+                        on_exit: Callable[[Callable[[], None]], object]
+                        ) -> SourcesWrittenEarly | None:
     """Start writing the cache's parsed sources on another process, while this one goes on.
 
     Pickling a big hub's sources takes a third of a second at the end of a first build,
     with one core busy; the sources no longer change once read, so a forked process
-    writes them meanwhile. None when there is too little to write, or no fork.
+    writes them meanwhile. `on_exit` gets the writer's `abandon`, for the build to call
+    on its way out, whatever happens (Ctrl-C included). None when there is too little
+    to write, or no fork.
     """
     parts = _stale_parts(cache)
     if not hasattr(os, "fork") or sum(map(len, parts.values())) < EARLY_WRITE_MINIMUM:
@@ -311,20 +336,63 @@ def write_sources_early(cache: BuildCache, folder: Path) -> SourcesWrittenEarly 
     except OSError:
         return None   # save_cache will say so
     generation()   # worked out once, here: the writer's would be lost
-    temporaries = {shard: folder / f".{shard_file(shard)}.{os.getpid()}.early.tmp"
-                   for shard in parts}
-    pipe, report = os.pipe()
-    pid = os.fork()
-    if pid == 0:   # the writer: it writes, reports and leaves, never returning from here
-        code = 1
+    builder = os.getpid()
+    writer = SourcesWrittenEarly({shard: folder / f".{shard_file(shard)}.{builder}.early.tmp"
+                                  for shard in parts})
+    # Ctrl-C is held until the writer is known to `on_exit` (and, in the writer, until
+    # it ignores Ctrl-C: the build process stops it).
+    with held_interrupts() as interrupts:
+        on_exit(writer.abandon)
+        writer.pipe, report = os.pipe()
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)   # the build process stops it
-            gc.disable()   # the objects it reads are the build's, none garbage
-            os.close(pipe)
-            checksums = {shard: _seal(temporaries[shard], part) for shard, part in parts.items()}
-            os.write(report, json.dumps(checksums).encode())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(report)
-    return SourcesWrittenEarly(pid, pipe, temporaries)
+            writer.pid = os.fork()
+        except OSError:
+            writer.pid = None
+        if writer.pid == 0:   # the writer: it writes, reports and leaves, never returning
+            _write_and_leave(parts, writer.temporaries, writer.pipe, report, builder)
+        os.close(report)
+    if interrupts:
+        raise KeyboardInterrupt
+    if writer.pid is None:   # no process to spare: save_cache writes them
+        writer.abandon()
+        return None
+    return writer
+
+
+def _write_and_leave(parts: dict[int, dict[str, Any]], temporaries: dict[int, Path],
+                     pipe: int, report: int, builder: int) -> None:
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        gc.disable()   # the objects it reads are the build's, none garbage
+        os.close(pipe)
+        checksums = {}
+        for shard, part in parts.items():
+            if os.getppid() != builder:   # the build is gone: nobody will take the files
+                for temporary in temporaries.values():
+                    temporary.unlink(missing_ok=True)
+                return
+            checksums[shard] = _seal(temporaries[shard], part)
+        os.write(report, json.dumps(checksums).encode())
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _sweep_leftovers(folder: Path) -> None:
+    """Remove the temporary files of builds that are gone (killed while writing)."""
+    for leftover in folder.glob(".*.tmp"):
+        pid = leftover.name.removesuffix(".tmp").removesuffix(".early").rsplit(".", 1)[-1]
+        if pid.isdigit() and not _is_running(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # someone else's process: running
+        return True
+    return True

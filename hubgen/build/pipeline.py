@@ -227,9 +227,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         # The sources will not change again: another process writes them to the cache
         # while this one goes on, and the save at the end moves its files into place.
         cache.forget_unseen()
-        early = write_sources_early(cache, cache_folder)
-        if early is not None:
-            at_end.callback(early.abandon)   # the files it wrote, unless the save took them
+        early = write_sources_early(cache, cache_folder, at_end.callback)
     with watch.stage("library"), _made_to_last(set_aside):
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,

@@ -24,7 +24,7 @@ from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
-from hubgen.render.templates import AssetUrls, make_environment
+from hubgen.render.templates import AssetUrls, make_environment, reads_only_globals
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
 
 # The template whose `post_card` macro `card()` renders, and how many cards a worker keeps
@@ -103,8 +103,8 @@ class Renderer:
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
         self._feed_memo: dict[tuple[str, str], Any] = {}   # feeds.EntryMemo
         # card()'s latest answers, by (id of the item, heading, show_image)
-        self._cards: OrderedDict[tuple[int, Any, Any], tuple[Any, Markup, frozenset]] = \
-            OrderedDict()
+        self._cards: OrderedDict[tuple[Any, ...], tuple[Any, Markup, frozenset]] = OrderedDict()
+        self._site_wide_card: bool | None = None
 
     def cached_partial(self, name: str, *variants: Any, **context: Any) -> Markup:
         """A template rendered once per build for each set of `variants` (Hugo's partialCached).
@@ -129,31 +129,50 @@ class Renderer:
             self._partials[key] = rendered
         return rendered[0]
 
-    def card(self, item: Any, heading: Any = 2, show_image: Any = True) -> Markup:
-        """An item's card for a listing: partials/post-card.html's `post_card` macro.
+    @jinja2.pass_context
+    def card(self, context: jinja2.runtime.Context, item: Any, **arguments: Any) -> Markup:
+        """An item's card for a listing: partials/post-card.html's `post_card` macro,
+        called with `item` and the arguments given.
 
-        Like `cached_partial`, it sees the site's globals, never the page's variables:
-        a post's card is the same on the home page, its tags' pages and its author's,
-        so each worker keeps the latest ones (CARD_MEMO_SIZE) and renders a card again
-        only when it was forgotten. The routes come in the order of their newest items
-        (see plan.locality_order), so a listing's cards are mostly the last ones made.
+        A post's card is the same on the home page, its tags' pages and its author's,
+        so each worker keeps the latest ones (CARD_MEMO_SIZE) and makes a card again
+        only when it was forgotten (listings come in the order of their newest items,
+        see build.rendering). That holds while the card template reads nothing but the
+        site's globals and its arguments; one that reads a page's variables is called
+        as the page would import it, with the page's context, every time.
         """
-        key = (id(item), heading, show_image)
-        known = self._cards.get(key)
+        if not self._card_is_site_wide():
+            module = context.environment.get_template(CARD_TEMPLATE).make_module(
+                context.get_all(), True)
+            return Markup(module.post_card(item, **arguments))  # type: ignore[attr-defined]
+        try:
+            key = (id(item), *sorted((name, type(value), value)
+                                     for name, value in arguments.items()))
+            known = self._cards.get(key)
+        except TypeError:  # an argument that cannot be a key: make it every time
+            key, known = None, None
         if known is not None and known[0] is item:
             self._cards.move_to_end(key)
             self.assets.used |= known[2]
             return known[1]
-        html, assets = self._tracking_assets(
-            lambda: self._render_card(item, heading, show_image))
-        self._cards[key] = (item, html, assets)
-        if len(self._cards) > CARD_MEMO_SIZE:
-            self._cards.popitem(last=False)
+        html, assets = self._tracking_assets(lambda: self._render_card(item, arguments))
+        if key is not None and not any(isinstance(v, jinja2.Undefined)
+                                       for v in arguments.values()):
+            self._cards[key] = (item, html, assets)
+            if len(self._cards) > CARD_MEMO_SIZE:
+                self._cards.popitem(last=False)
         return html
 
-    def _render_card(self, item: Any, heading: Any, show_image: Any) -> Markup:
+    def _render_card(self, item: Any, arguments: dict[str, Any]) -> Markup:
         macro = self.env.get_template(CARD_TEMPLATE).module.post_card  # type: ignore[attr-defined]
-        return Markup(macro(item, heading=heading, show_image=show_image))
+        return Markup(macro(item, **arguments))
+
+    def _card_is_site_wide(self) -> bool:
+        """Whether the card template, and every template it imports or includes, reads
+        nothing but the site's globals (and what its macros are given)."""
+        if self._site_wide_card is None:
+            self._site_wide_card = reads_only_globals(self.env, CARD_TEMPLATE)
+        return self._site_wide_card
 
     def _render_partial(self, name: str, context: dict[str, Any]) -> tuple[Markup, frozenset]:
         return self._tracking_assets(

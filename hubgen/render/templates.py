@@ -68,9 +68,9 @@ class _DateFilter:
     def __call__(self, value: datetime | None, fmt: str = "%B %-d, %Y") -> str:
         if self.tz is None or not isinstance(value, datetime):
             return format_date(value, fmt, self.tz)
-        # With the offset: Python holds two times of one zone equal by their wall time,
-        # even the two 01:30 of the night the clocks go back.
-        key = (value, value.utcoffset(), fmt)
+        # With the offset and fold: Python holds two times of one zone equal by their
+        # wall time, even the two 01:30 of the night the clocks go back.
+        key = (value, value.utcoffset(), value.fold, fmt)
         text = self.known.get(key)
         if text is None:
             text = self.known[key] = format_date(value, fmt, self.tz)
@@ -179,6 +179,35 @@ def make_environment(config: Config, themes: list[Theme],
     # A stable colour (0-5) per name for initials badges.
     env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
     return env
+
+
+def reads_only_globals(env: jinja2.Environment, name: str) -> bool:
+    """Whether template `name`, and every template it imports or includes, reads no
+    variable but the environment's globals (its macros' own arguments aside).
+
+    False when it cannot tell: a template it names by an expression, or one that does
+    not parse (rendering it reports the problem).
+    """
+    from jinja2 import meta
+
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            return False
+        if not meta.find_undeclared_variables(tree) <= env.globals.keys():
+            return False
+        for referenced in meta.find_referenced_templates(tree):
+            if referenced is None:
+                return False
+            pending.append(referenced)
+    return True
 
 
 def preload(env: jinja2.Environment) -> None:
