@@ -580,21 +580,29 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
             {n: h for n, h in cache_before.items() if not n.startswith("templates/")}
 
 
-def test_an_asset_linked_from_a_cached_partial_is_followed_on_every_page(big_hub, tmp_path):
-    # The footer is rendered once per build and reused: the pages that reuse it must
-    # still count the asset it links, or they would keep its old fingerprint.
+@pytest.mark.parametrize("partial, text, pages_at_least", [
+    ("footer.html", '<footer><img src="{{ asset(\'icon.svg\') }}" alt=""></footer>\n',
+     EXTRA_POSTS),
+    ("post-card.html", '{% macro post_card(doc, heading=2, show_image=true) %}<article>'
+     '<img src="{{ asset(\'icon.svg\') }}" alt=""><a href="{{ link(doc) }}">{{ doc.title }}'
+     "</a></article>{% endmacro %}", 10),
+], ids=["cached_partial", "card"])
+def test_an_asset_linked_from_a_partial_made_once_counts_on_every_page_that_shows_it(
+        big_hub, tmp_path, partial, text, pages_at_least):
+    # The footer (cached_partial) and each post's card (card) are made once and reused:
+    # the pages that reuse them must still count the asset they link, or they would keep
+    # its old fingerprint.
     (big_hub / "static").mkdir(exist_ok=True)
-    logo = big_hub / "static/logo.svg"
-    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    icon = big_hub / "static/icon.svg"
+    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (big_hub / "templates/partials").mkdir()
-    (big_hub / "templates/partials/footer.html").write_text(
-        '<footer><img src="{{ asset(\'logo.svg\') }}" alt=""></footer>\n')
+    (big_hub / "templates/partials" / partial).write_text(text)
     build_site(_options(big_hub, jobs=2, cache=True))
-    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>')
+    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>')
     build_site(_options(big_hub, jobs=2, cache=True))
     assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
-    pages = [p for p in (big_hub / "public").rglob("*.html") if "logo.svg?v=" in p.read_text()]
-    assert len(pages) > EXTRA_POSTS
+    pages = [p for p in (big_hub / "public").rglob("*.html") if "icon.svg?v=" in p.read_text()]
+    assert len(pages) > pages_at_least
 
 
 def test_cached_partials_change_no_byte_of_the_demo(monkeypatch):
@@ -880,23 +888,6 @@ def test_a_card_is_rendered_once_for_every_listing_that_shows_it(big_hub, monkey
     build_site(_options(big_hub, jobs=1))
     assert len(asked) > 2 * len(set(asked)) > 2 * EXTRA_POSTS   # home, tags, authors, 404
     assert sorted(rendered) == sorted(set(asked))
-
-
-def test_an_asset_linked_from_a_card_counts_for_every_page_that_shows_it(big_hub, tmp_path):
-    (big_hub / "static").mkdir(exist_ok=True)
-    icon = big_hub / "static/post.svg"
-    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    (big_hub / "templates/partials").mkdir()
-    (big_hub / "templates/partials/post-card.html").write_text(
-        '{% macro post_card(doc, heading=2, show_image=true) %}<article><img src="'
-        '{{ asset(\'post.svg\') }}" alt=""><a href="{{ link(doc) }}">{{ doc.title }}</a>'
-        "</article>{% endmacro %}")
-    build_site(_options(big_hub, jobs=2, cache=True))
-    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>')
-    build_site(_options(big_hub, jobs=2, cache=True))
-    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
-    listings = [p for p in (big_hub / "public").rglob("*.html") if "post.svg?v=" in p.read_text()]
-    assert len(listings) > 10
 
 
 def test_listings_render_last_by_their_newest_item_for_their_cards_to_be_near():
