@@ -393,6 +393,6 @@ def _is_running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:   # someone else's process: running
-        return True
+    except OSError:   # another user's process, running
+        pass
     return True

@@ -234,10 +234,10 @@ def _listings_by_newest_item(routes: list[Route]) -> list[Route]:
     this order those pages come close together, and a worker finds most of the cards
     a listing shows among the last ones it made (see Renderer.card).
     """
-    listings = [route for route in routes if isinstance(route.context.get("pager"), Pager)]
-    if not listings:
-        return routes
-    others = [route for route in routes if not isinstance(route.context.get("pager"), Pager)]
+    others: list[Route] = []
+    listings: list[Route] = []
+    for route in routes:
+        (listings if isinstance(route.context.get("pager"), Pager) else others).append(route)
     listings.sort(key=lambda route: route.lastmod.timestamp() if route.lastmod else 0.0,
                   reverse=True)
     return others + listings

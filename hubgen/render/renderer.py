@@ -102,7 +102,7 @@ class Renderer:
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
         self._feed_memo: dict[tuple[str, str], Any] = {}   # feeds.EntryMemo
-        # card()'s latest answers, by (id of the item, heading, show_image)
+        # card()'s latest answers, by the item's id and the arguments given
         self._cards: OrderedDict[tuple[Any, ...], tuple[Any, Markup, frozenset]] = OrderedDict()
         self._site_wide_card: bool | None = None
 
