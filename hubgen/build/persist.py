@@ -30,7 +30,7 @@ import shutil
 import signal
 import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -203,12 +203,17 @@ def _load(folder: Path, templates: Path | None) -> BuildCache:
     return cache
 
 
-def _stale_parts(cache: BuildCache) -> dict[int, dict[str, Any]]:
-    """The sources files that must be written again, with what each holds."""
+def _stale_shards(cache: BuildCache) -> set[int]:
+    """The sources files that must be written again."""
     stale = set(range(SOURCE_SHARDS)) - cache.shards.keys() if cache.touched is not None \
         else set(range(SOURCE_SHARDS))
     stale.update(shard_of(name) for name in cache.touched or ())
-    parts: dict[int, dict[str, Any]] = {shard: {} for shard in stale}
+    return stale
+
+
+def _parts(cache: BuildCache, shards: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """What each of these sources files holds."""
+    parts: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
     if parts:
         for name, entry in cache.sources.items():
             part = parts.get(shard_of(name))
@@ -236,17 +241,18 @@ def save_cache(cache: BuildCache, folder: Path,
     """
     _make_folder(folder)
     _sweep_leftovers(folder)
-    parts = _stale_parts(cache)
+    stale = _stale_shards(cache)
     written = early.finish() if early is not None else {}
-    for shard, part in parts.items():
+    parts = _parts(cache, stale - written.keys())   # the rest were written early
+    for shard in sorted(stale):
         # Forgotten first: should the write fail, build.cache must not vouch for it.
         cache.shards.pop(shard, None)
-        if shard in written:
+        if shard in parts:
+            cache.shards[shard] = _write_sealed(folder / shard_file(shard), parts[shard])
+        else:
             temporary, checksum = written[shard]
             os.replace(temporary, folder / shard_file(shard))
             cache.shards[shard] = checksum
-        else:
-            cache.shards[shard] = _write_sealed(folder / shard_file(shard), part)
     outputs = {name: entry if entry.data is None else dataclasses.replace(entry, data=None)
                for name, entry in cache.outputs.items() if entry.written is not None}
     _write_sealed(folder / CACHE_FILE, {
@@ -328,7 +334,7 @@ def write_sources_early(cache: BuildCache, folder: Path,
     on its way out, whatever happens (Ctrl-C included). None when there is too little
     to write, or no fork.
     """
-    parts = _stale_parts(cache)
+    parts = _parts(cache, _stale_shards(cache))
     if not hasattr(os, "fork") or sum(map(len, parts.values())) < EARLY_WRITE_MINIMUM:
         return None
     try:
