@@ -7,8 +7,10 @@ bytes.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 
@@ -33,8 +35,38 @@ EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 # The HTML of a document's body with embeds filled in (the Renderer provides it).
 BodyHtml = Callable[[Document], str]
 ATOM_NS = "http://www.w3.org/2005/Atom"
-# A post's or thread's feed entry, by (its rel_path, the feed format).
-EntryMemo = dict[tuple[str, str], FeedEntry]
+
+
+@dataclass
+class FeedMemo:
+    """What the feeds of one build share, made once per process: an item is in several
+    feeds (the site's, each of its tags'), each in RSS and Atom."""
+
+    # A post's or thread's entry, by (its rel_path, the feed format)
+    entries: dict[tuple[str, str], FeedEntry] = field(default_factory=dict)
+    # A post's content with absolute links, by its rel_path
+    contents: dict[str, str] = field(default_factory=dict)
+    # A message's plain words and HTML with absolute links, by (thread rel_path, id)
+    messages: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
+class _ReusedEntry(FeedEntry):
+    """A feed entry whose XML is made once: each feed it is in gets a copy of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, etree._Element] = {}
+
+    def rss_entry(self, extensions: bool = True) -> etree._Element:
+        if "rss" not in self._made:
+            self._made["rss"] = super().rss_entry(extensions)
+        # A copy: appending the element itself to a feed would move it out of the memo.
+        return copy.deepcopy(self._made["rss"])
+
+    def atom_entry(self, extensions: bool = True) -> etree._Element:
+        if "atom" not in self._made:
+            self._made["atom"] = super().atom_entry(extensions)
+        return copy.deepcopy(self._made["atom"])
 
 
 class _UpdatedEntry(BaseEntryExtension):
@@ -98,7 +130,7 @@ def _as_text(value: str, feed_format: str) -> str:
 
 
 def _feed_html(html: str, feed_format: str) -> str:
-    html = xml_safe(html)
+    """Content HTML, already XML-safe, for one format."""
     # RSS carries HTML in CDATA, which cannot hold its own end marker.
     return html.replace("]]>", "]]&gt;") if feed_format == "rss" else html
 
@@ -109,7 +141,7 @@ def _set_content(entry: FeedEntry, html: str, feed_format: str) -> None:
 
 def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
                updated: datetime, author: str, email: str = "") -> FeedEntry:
-    entry = feed.add_entry(order="append")
+    entry = feed.add_entry(_ReusedEntry(), order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
     entry.title(xml_safe(title))
@@ -130,7 +162,7 @@ def _categories(entry: FeedEntry, item: Item, library: Library, urls: Urls) -> N
 
 
 def _document_entry(feed: FeedGenerator, route: Route, document: Document, library: Library,
-                    urls: Urls, body: BodyHtml) -> FeedEntry:
+                    urls: Urls, body: BodyHtml, memo: FeedMemo) -> FeedEntry:
     config = library.config
     url = urls.absolute(urls.document(document))
     author = document.author
@@ -140,9 +172,11 @@ def _document_entry(feed: FeedGenerator, route: Route, document: Document, libra
     _categories(entry, document, library, urls)
     entry.summary(_as_text(document.description or document.summary, route.feed_format))
     if config.feeds.full_content or route.feed_format == "atom":
-        _set_content(entry, _feed_html(_entry_content(document, url, urls,
-                                                      config.feeds.full_content, body),
-                                       route.feed_format), route.feed_format)
+        content = memo.contents.get(document.rel_path)
+        if content is None:
+            content = memo.contents[document.rel_path] = xml_safe(_entry_content(
+                document, url, urls, config.feeds.full_content, body))
+        _set_content(entry, _feed_html(content, route.feed_format), route.feed_format)
     return entry
 
 
@@ -161,12 +195,12 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
     entry.summary(_as_text(f"{thread.summary} ({count})" if thread.summary else count,
                            route.feed_format))
     html = absolutize_links(thread.summary_html + f"<p>{escape(count)}.</p>", url, urls)
-    _set_content(entry, _feed_html(html, route.feed_format), route.feed_format)
+    _set_content(entry, _feed_html(xml_safe(html), route.feed_format), route.feed_format)
     return entry
 
 
 def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
-                     library: Library, urls: Urls) -> None:
+                     library: Library, urls: Urls, memo: FeedMemo) -> None:
     page_url = urls.absolute(urls.thread(thread))
     conversation = library.conversation(thread)
     nodes = sorted(conversation.visible_nodes,
@@ -174,37 +208,41 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
     for node in nodes[: library.config.feeds.limit]:
         message = node.message
         when = message.date or thread.date
-        words = plain(message.text)
+        key = (thread.rel_path, message.id)
+        if key not in memo.messages:
+            memo.messages[key] = (plain(message.text),
+                                  xml_safe(absolutize_links(message.html, page_url, urls)))
+        words, html = memo.messages[key]
         title = f"{node.speaker.name}: {shorten(words, 80)}" if words else node.speaker.name
         entry = _add_entry(feed, f"{page_url}#{node.anchor}", _as_text(title, route.feed_format),
                            when, when, node.speaker.name)
         entry.summary(_as_text(shorten(words, 200), route.feed_format))
-        _set_content(entry, _feed_html(absolutize_links(message.html, page_url, urls),
-                                       route.feed_format), route.feed_format)
+        _set_content(entry, _feed_html(html, route.feed_format), route.feed_format)
 
 
 def render_feed(route: Route, library: Library, urls: Urls, body: BodyHtml,
-                memo: EntryMemo | None = None) -> bytes:
+                memo: FeedMemo | None = None) -> bytes:
     """One RSS or Atom feed: of posts and threads, or of one thread's messages.
 
-    `memo` keeps each post's and thread's entry between the feeds of one build.
+    `memo` keeps what the feeds of one build share, between them.
     """
-    memo = {} if memo is None else memo
+    memo = FeedMemo() if memo is None else memo
+    entries = memo.entries
     feed = _new_feed(route, library, urls)
     thread = route.context.get("thread")
     if isinstance(thread, Thread):
-        _message_entries(feed, route, thread, library, urls)
+        _message_entries(feed, route, thread, library, urls, memo)
     else:
         for item in route.context["items"]:
             # An item is in several feeds (the site's, each of its tags'), as the same entry:
             # every feed has the extensions _new_feed loads, which add_entry registers on it.
             key = (item.rel_path, route.feed_format)
-            if key in memo:
-                feed.add_entry(memo[key], order="append")
+            if key in entries:
+                feed.add_entry(entries[key], order="append")
             elif isinstance(item, Thread):
-                memo[key] = _thread_entry(feed, route, item, library, urls)
+                entries[key] = _thread_entry(feed, route, item, library, urls)
             else:
-                memo[key] = _document_entry(feed, route, item, library, urls, body)
+                entries[key] = _document_entry(feed, route, item, library, urls, body, memo)
     if route.feed_format == "rss":
         return feed.rss_str(pretty=True)
     return feed.atom_str(pretty=True)

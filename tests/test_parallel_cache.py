@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import xxhash
 from conftest import all_files, run_hubgen
 from test_incremental import CHANGES, NOW
 
@@ -416,6 +417,17 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(big_hub, tmp_path, 
     assert after.parsed == 0   # and a sound cache was written again
 
 
+def test_paths_come_back_from_the_cache_as_they_went_in(tmp_path):
+    from hubgen.build.persist import _read_sealed, _write_sealed
+
+    paths = [Path("/"), Path("/hub/content/posts/a b.md"), Path("relative/name.md"),
+             Path("name.md"), Path("."), Path("/hub/content/posts/a b.md").parent]
+    loaded = _read_sealed(tmp_path / "state", _write_sealed(tmp_path / "state", paths))
+    assert loaded == paths
+    assert [type(path) for path in loaded] == [type(path) for path in paths]
+    assert [str(path) for path in loaded] == [str(path) for path in paths]
+
+
 def _shard_stamps(folder: Path) -> dict[str, int]:
     # A file written again is a new file (written beside, then moved in): a new inode.
     return {shard_file(n): (folder / shard_file(n)).stat().st_ino
@@ -702,7 +714,7 @@ def test_a_first_build_hashes_each_source_where_it_is_parsed(big_hub, monkeypatc
     sources = [p for p in (big_hub / "content").rglob("*.*")]
     assert len(cache.hashes) == len(sources) > EXTRA_POSTS
     for path in sources:
-        expected = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        expected = xxhash.xxh3_128_hexdigest(path.read_bytes())
         assert cache.hashes[str(path)][1] == cache.sources[str(path)][0] == expected
     again = build_site(_options(big_hub, cache=True, jobs=2))
     assert (again.parsed, again.rendered) == (0, 0)

@@ -8,13 +8,13 @@ a config change forgets everything.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hubgen.build.hashing import bytes_digest
 from hubgen.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def hash_file(path: Path) -> FileHash:
     name = str(path)
     stat = os.stat(name)
     with open(name, "rb") as file:
-        return _stamp(stat), hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+        return _stamp(stat), bytes_digest(file.read())
 
 
 @dataclass(frozen=True)

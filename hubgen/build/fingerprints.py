@@ -8,7 +8,6 @@ people.yaml, the templates and the assets they fingerprint), or its own path.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterable
@@ -16,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hubgen.build.hashing import bytes_digest
 from hubgen.content.models import Document, Person, Thread
 from hubgen.conversations import Conversation, MessageNode
 from hubgen.library import Contribution, Library, Tag
@@ -33,7 +33,7 @@ def digest(*parts: object) -> str:
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True
     pickler.dump(parts)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
+    return bytes_digest(buffer.getbuffer())
 
 
 class Fingerprints:

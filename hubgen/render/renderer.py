@@ -101,7 +101,7 @@ class Renderer:
         self._embed_cache: dict[tuple[str, str], str] = {}
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
-        self._feed_memo: dict[tuple[str, str], Any] = {}   # feeds.EntryMemo
+        self._feed_memo: Any = None   # a feeds.FeedMemo, made with the first feed
         # card()'s latest answers, by the item's id and the arguments given
         self._cards: OrderedDict[tuple[Any, ...], tuple[Any, Markup, frozenset]] = OrderedDict()
         self._site_wide_card: bool | None = None
@@ -244,7 +244,9 @@ class Renderer:
         if route.kind == "html":
             return self._render_html(route)
         if route.kind == "feed":
-            from hubgen.feeds import render_feed  # feedgen and lxml load only for a feed
+            from hubgen.feeds import FeedMemo, render_feed  # feedgen, lxml: only for a feed
+            if self._feed_memo is None:
+                self._feed_memo = FeedMemo()
             return render_feed(route, self.library, self.urls, self.body_html, self._feed_memo)
         if route.kind == "alias":
             return render_redirect(route, self.urls, self.library.config.language)
