@@ -87,7 +87,7 @@ class Library:
         """Every published post and page."""
         return self.posts + self.pages
 
-    @property
+    @cached_property
     def newest_date(self) -> datetime | None:
         """The latest date or update among published posts and past threads."""
         dates = [i.lastmod for i in (*self.posts, *self.recent_threads)

@@ -6,6 +6,7 @@ Root-relative links and images (`/about/`) are given the site's base path
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -124,9 +125,6 @@ class MarkdownRenderer:
             from hubgen.content.markdown_extensions import BasePathExtension
             config = self.config
             # The filters go last: they work on what every extension has registered.
-            extensions: list[Any] = [*DEFAULT_EXTENSIONS, *config.markdown.extensions,
-                                     BasePathExtension(self.base_path),
-                                     FilteredInlineExtension(), FilteredBlocksExtension()]
             extension_configs: dict[str, dict[str, Any]] = {
                 "toc": {"permalink": "#", "permalink_class": "heading-anchor",
                         "permalink_title": "Link to this section", "slugify": _toc_slug,
@@ -137,6 +135,14 @@ class MarkdownRenderer:
             }
             for name, settings in config.markdown.extension_configs.items():
                 extension_configs.setdefault(name, {}).update(settings)
+            # Python-Markdown's own extensions are made here, not named: a name has it read
+            # the entry points of every installed package to find the extension.
+            built_in = [importlib.import_module(f"markdown.extensions.{name}")
+                        .makeExtension(**extension_configs.get(name, {}))
+                        for name in DEFAULT_EXTENSIONS]
+            extensions: list[Any] = [*built_in, *config.markdown.extensions,
+                                     BasePathExtension(self.base_path),
+                                     FilteredInlineExtension(), FilteredBlocksExtension()]
             self._engine = markdown.Markdown(extensions=extensions,
                                              extension_configs=extension_configs,
                                              output_format="html")

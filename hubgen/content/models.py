@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -195,7 +196,7 @@ class Thread:
         """Where a top-level key's value was written (the file's top when absent)."""
         return self.positions.get(key, (1, 1))
 
-    @property
+    @cached_property   # listings, feeds, the sitemap and fingerprints all ask
     def lastmod(self) -> datetime | None:
         """The newest of the thread's own dates and its messages' dates."""
         dates = [d for d in (self.updated, self.date) if d is not None]
