@@ -29,14 +29,15 @@ def _stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
-def hash_file(path: Path) -> FileHash:
-    """A file's stat and a hash of its bytes; raises OSError when it cannot be read.
+def hash_file(path: Path, stat: os.stat_result | None = None) -> FileHash:
+    """A file's stat (the one given, if any) and a hash of its bytes; raises OSError
+    when it cannot be read.
 
     The stat is taken first: should the file change meanwhile, the next build sees
     another stat and hashes it again.
     """
     name = str(path)
-    stat = os.stat(name)
+    stat = os.stat(name) if stat is None else stat
     with open(name, "rb") as file:
         return _stamp(stat), bytes_digest(file.read())
 
@@ -128,7 +129,7 @@ class BuildCache:
         known = self.hashes.get(name)
         if known is not None and known[0] == _stamp(stat):
             return known[1]
-        return self.note_hash(path, hash_file(path))
+        return self.note_hash(path, hash_file(path, stat))
 
     @staticmethod
     def file_hash(path: Path) -> FileHash:
