@@ -7,7 +7,6 @@ bytes.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,27 +45,10 @@ class FeedMemo:
     entries: dict[tuple[str, str], FeedEntry] = field(default_factory=dict)
     # A post's content with absolute links, by its rel_path
     contents: dict[str, str] = field(default_factory=dict)
-    # A message's plain words and HTML with absolute links, by (thread rel_path, id)
-    messages: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-
-
-class _ReusedEntry(FeedEntry):
-    """A feed entry whose XML is made once: each feed it is in gets a copy of it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._made: dict[str, etree._Element] = {}
-
-    def rss_entry(self, extensions: bool = True) -> etree._Element:
-        if "rss" not in self._made:
-            self._made["rss"] = super().rss_entry(extensions)
-        # A copy: appending the element itself to a feed would move it out of the memo.
-        return copy.deepcopy(self._made["rss"])
-
-    def atom_entry(self, extensions: bool = True) -> etree._Element:
-        if "atom" not in self._made:
-            self._made["atom"] = super().atom_entry(extensions)
-        return copy.deepcopy(self._made["atom"])
+    # The last thread's messages, by id: their plain words and HTML with absolute links.
+    # Only the last: a thread's RSS and Atom feeds come one after the other, and a big
+    # hub's every message, kept to the end, would weigh on each worker's memory.
+    messages: tuple[str, dict[str, tuple[str, str]]] = ("", {})
 
 
 class _UpdatedEntry(BaseEntryExtension):
@@ -141,7 +123,7 @@ def _set_content(entry: FeedEntry, html: str, feed_format: str) -> None:
 
 def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
                updated: datetime, author: str, email: str = "") -> FeedEntry:
-    entry = feed.add_entry(_ReusedEntry(), order="append")
+    entry = feed.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
     entry.title(xml_safe(title))
@@ -202,17 +184,19 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
 def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
                      library: Library, urls: Urls, memo: FeedMemo) -> None:
     page_url = urls.absolute(urls.thread(thread))
+    if memo.messages[0] != thread.rel_path:
+        memo.messages = (thread.rel_path, {})
+    made = memo.messages[1]
     conversation = library.conversation(thread)
     nodes = sorted(conversation.visible_nodes,
                    key=lambda n: (-(n.message.date or thread.date).timestamp(), n.message.id))
     for node in nodes[: library.config.feeds.limit]:
         message = node.message
         when = message.date or thread.date
-        key = (thread.rel_path, message.id)
-        if key not in memo.messages:
-            memo.messages[key] = (plain(message.text),
-                                  xml_safe(absolutize_links(message.html, page_url, urls)))
-        words, html = memo.messages[key]
+        if message.id not in made:
+            made[message.id] = (plain(message.text),
+                                xml_safe(absolutize_links(message.html, page_url, urls)))
+        words, html = made[message.id]
         title = f"{node.speaker.name}: {shorten(words, 80)}" if words else node.speaker.name
         entry = _add_entry(feed, f"{page_url}#{node.anchor}", _as_text(title, route.feed_format),
                            when, when, node.speaker.name)
