@@ -46,7 +46,7 @@ class FeedMemo:
     # A post's content with absolute links, by its rel_path
     contents: dict[str, str] = field(default_factory=dict)
     # The last thread's messages, by id: their plain words and HTML with absolute links.
-    # Only the last: a thread's RSS and Atom feeds come one after the other, and a big
+    # Only the last: a thread's RSS and Atom feeds are planned one after the other; a big
     # hub's every message, kept to the end, would weigh on each worker's memory.
     messages: tuple[str, dict[str, tuple[str, str]]] = ("", {})
 
