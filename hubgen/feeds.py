@@ -38,8 +38,8 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 
 @dataclass
 class FeedMemo:
-    """What the feeds of one build share, made once per process: an item is in several
-    feeds (the site's, each of its tags'), each in RSS and Atom."""
+    """What the feeds of one build share, in each process that renders them: an item is
+    in several feeds (the site's, each of its tags'), each in RSS and Atom."""
 
     # A post's or thread's entry, by (its rel_path, the feed format)
     entries: dict[tuple[str, str], FeedEntry] = field(default_factory=dict)

@@ -85,25 +85,36 @@ def test_a_hub_with_threads_builds_byte_identical_twice(hub, tmp_path):
     assert "threads/next-chat/event.ics" in one
 
 
-def test_a_feed_entry_shared_between_feeds_reads_as_one_made_for_that_feed(hub, monkeypatch):
-    from hubgen import feeds
+def _feed_routes_of(hub, wanted: str):
+    """A conversations hub with full-content feeds built in memory, a Renderer for it, and
+    the feed routes whose context holds `wanted` ("items" or "thread")."""
     from hubgen.build import BuildOptions, build_site
     from hubgen.content.themes import theme_chain
     from hubgen.plan import Urls
     from hubgen.render import Renderer
 
-    result = build_site(BuildOptions(root=hub("conversations")), write=False)
+    root = hub("conversations")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "feeds: {formats: [rss, atom], full_content: true}\n")
+    result = build_site(BuildOptions(root=root), write=False)
     renderer = Renderer(result.library, result.plan, Urls(result.config),
                         theme_chain(result.config))
-    all_feeds = [route for route in result.plan.routes if route.kind == "feed"]
-    routes = [route for route in all_feeds if "items" in route.context]
-    assert len(routes) < len(all_feeds)   # thread feeds, of messages, too
+    routes = [route for route in result.plan.routes
+              if route.kind == "feed" and wanted in route.context]
+    return result, renderer, routes
 
-    def render_all(memo: feeds.FeedMemo | None, among: list = routes) -> list[bytes]:
-        return [feeds.render_feed(route, result.library, renderer.urls, renderer.body_html,
-                                  memo) for route in among]
 
-    fresh = render_all(None)
+def _render_feeds(result, renderer, routes, memo) -> list[bytes]:
+    from hubgen import feeds
+    return [feeds.render_feed(route, result.library, renderer.urls, renderer.body_html, memo)
+            for route in routes]
+
+
+def test_a_feed_entry_shared_between_feeds_reads_as_one_made_for_that_feed(hub, monkeypatch):
+    from hubgen import feeds
+
+    result, renderer, routes = _feed_routes_of(hub, "items")
+    fresh = _render_feeds(result, renderer, routes, None)
     made: list[tuple[str, str]] = []
 
     def counting(make):
@@ -114,43 +125,42 @@ def test_a_feed_entry_shared_between_feeds_reads_as_one_made_for_that_feed(hub, 
 
     for maker in ("_document_entry", "_thread_entry"):
         monkeypatch.setattr(feeds, maker, counting(getattr(feeds, maker)))
+    contents: list[str] = []
+    monkeypatch.setattr(feeds, "_entry_content", lambda document, *rest, _make=feeds._entry_content:
+                        contents.append(document.rel_path) or _make(document, *rest))
     memo = feeds.FeedMemo()
-    assert render_all(memo) == fresh
-    # Posts and threads are in several feeds; each entry was made once per format.
+    assert _render_feeds(result, renderer, routes, memo) == fresh
+    # Posts and threads are in several feeds; each entry was made once per format, and a
+    # post's content once for both.
     listed = [(item.rel_path, route.feed_format) for route in routes
               for item in route.context["items"]]
     assert len(listed) > len(set(listed))
     assert sorted(made) == sorted(set(listed)) == sorted(memo.entries)
     assert any(item.kind == "thread" for route in routes for item in route.context["items"])
+    posts = {item.rel_path for route in routes for item in route.context["items"]
+             if item.kind == "post"}
+    assert sorted(contents) == sorted(posts) == sorted(memo.contents)
 
 
 def test_a_threads_rss_and_atom_feeds_share_its_messages_words(hub, monkeypatch):
     from hubgen import feeds
-    from hubgen.build import BuildOptions, build_site
-    from hubgen.content.themes import theme_chain
-    from hubgen.plan import Urls
-    from hubgen.render import Renderer
 
-    result = build_site(BuildOptions(root=hub("conversations")), write=False)
-    renderer = Renderer(result.library, result.plan, Urls(result.config),
-                        theme_chain(result.config))
-    routes = [route for route in result.plan.routes
-              if route.kind == "feed" and "thread" in route.context]
-    assert {route.feed_format for route in routes} == {"rss", "atom"}
-
-    def render_all(memo: feeds.FeedMemo | None) -> list[bytes]:
-        return [feeds.render_feed(route, result.library, renderer.urls, renderer.body_html,
-                                  memo) for route in routes]
-
-    fresh = render_all(None)
+    result, renderer, routes = _feed_routes_of(hub, "thread")
+    assert [route.feed_format for route in routes[:2]] == ["rss", "atom"]
+    assert routes[0].context["thread"] is routes[1].context["thread"]
+    fresh = _render_feeds(result, renderer, routes, None)
     made: list[str] = []
     monkeypatch.setattr(feeds, "plain", lambda text, _plain=feeds.plain:
                         made.append(text) or _plain(text))
     memo = feeds.FeedMemo()
-    assert render_all(memo) == fresh
-    shown = [node.message.text for route in routes[::2]
-             for node in result.library.conversation(route.context["thread"]).visible_nodes
-             [: result.config.feeds.limit]]
+    assert _render_feeds(result, renderer, routes, memo) == fresh
+    shown = []
+    for route in routes[::2]:
+        thread = route.context["thread"]
+        nodes = sorted(result.library.conversation(thread).visible_nodes,
+                       key=lambda n: (-(n.message.date or thread.date).timestamp(),
+                                      n.message.id))
+        shown += [node.message.text for node in nodes[: result.config.feeds.limit]]
     # Once per message, not once per format; and only the last thread's are kept.
     assert sorted(made) == sorted(shown)
     assert memo.messages[0] == routes[-1].context["thread"].rel_path

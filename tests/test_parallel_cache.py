@@ -426,6 +426,7 @@ def test_paths_come_back_from_the_cache_as_they_went_in(tmp_path):
     assert loaded == paths
     assert [type(path) for path in loaded] == [type(path) for path in paths]
     assert [str(path) for path in loaded] == [str(path) for path in paths]
+    assert b"_path_in" in (tmp_path / "state").read_bytes()   # as folder and name
 
 
 def _shard_stamps(folder: Path) -> dict[str, int]:

@@ -131,7 +131,7 @@ def _folder(text: str) -> Path:
 
 
 def _path_in(folder: str, name: str) -> Path:
-    """A path, unpickled (see `_DISPATCH`)."""
+    """A path, unpickled (see `_dispatch_table`)."""
     return _folder(folder) / name
 
 
@@ -139,9 +139,13 @@ def _reduce_path(path: Path) -> tuple[Callable[[str, str], Path], tuple[str, str
     return _path_in, os.path.split(str(path))
 
 
-# Paths are pickled as their folder and name, and a folder is made once: a Path made
-# anew from all its parts, for each of a big hub's sources, was a tenth of the load.
-_DISPATCH = {**copyreg.dispatch_table, PosixPath: _reduce_path, WindowsPath: _reduce_path}
+def _dispatch_table() -> dict[type, Callable[[Any], Any]]:
+    """copyreg's reducers as they are now, and paths pickled as their folder and name.
+
+    A folder is then made once as the cache loads: a Path made anew from all its parts,
+    for each of a big hub's sources, was a tenth of the load.
+    """
+    return {**copyreg.dispatch_table, PosixPath: _reduce_path, WindowsPath: _reduce_path}
 
 
 def _read_sealed(path: Path, checksum: str | None = None) -> Any:
@@ -181,7 +185,7 @@ def _seal(path: Path, state: object) -> str:
         file.write(_header("0" * 32))
         writer = _HashingWriter(file)
         pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _DISPATCH
+        pickler.dispatch_table = _dispatch_table()
         pickler.dump(state)
         checksum = writer.hash.hexdigest()
         file.seek(0)

@@ -124,7 +124,6 @@ class MarkdownRenderer:
             from hubgen.content.inline_filter import FilteredInlineExtension
             from hubgen.content.markdown_extensions import BasePathExtension
             config = self.config
-            # The filters go last: they work on what every extension has registered.
             extension_configs: dict[str, dict[str, Any]] = {
                 "toc": {"permalink": "#", "permalink_class": "heading-anchor",
                         "permalink_title": "Link to this section", "slugify": _toc_slug,
@@ -140,6 +139,7 @@ class MarkdownRenderer:
             built_in = [importlib.import_module(f"markdown.extensions.{name}")
                         .makeExtension(**extension_configs.get(name, {}))
                         for name in DEFAULT_EXTENSIONS]
+            # The filters go last: they work on what every extension has registered.
             extensions: list[Any] = [*built_in, *config.markdown.extensions,
                                      BasePathExtension(self.base_path),
                                      FilteredInlineExtension(), FilteredBlocksExtension()]

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +26,9 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.templates import AssetUrls, make_environment, reads_only_globals
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
+
+if TYPE_CHECKING:
+    from hubgen.feeds import FeedMemo
 
 # The template whose `post_card` macro `card()` renders, and how many cards a worker keeps
 # (about 1.5 KB each): enough for the listings of a few hundred posts around the ones
@@ -101,7 +104,7 @@ class Renderer:
         self._embed_cache: dict[tuple[str, str], str] = {}
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
-        self._feed_memo: Any = None   # a feeds.FeedMemo, made with the first feed
+        self._feed_memo: FeedMemo | None = None   # made with the first feed
         # card()'s latest answers, by the item's id and the arguments given
         self._cards: OrderedDict[tuple[Any, ...], tuple[Any, Markup, frozenset]] = OrderedDict()
         self._site_wide_card: bool | None = None
