@@ -88,10 +88,6 @@ def _header(checksum: str) -> bytes:
     return f"hubgen-cache {CACHE_FORMAT} {__version__} {generation()} {checksum}\n".encode()
 
 
-def _checksum(payload: bytes | memoryview) -> str:
-    return bytes_digest(payload)
-
-
 class _HashingWriter:
     """A file that hashes what is written to it (pickle writes the payload straight in)."""
 
@@ -157,7 +153,7 @@ def _read_sealed(path: Path, checksum: str | None = None) -> Any:
         return None
     header_end = data.find(b"\n") + 1
     header, payload = data[:header_end], memoryview(data)[header_end:]
-    actual = _checksum(payload)
+    actual = bytes_digest(payload)
     if header != _header(actual) or checksum not in (None, actual):
         return None
     try:
