@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -955,3 +956,16 @@ def test_a_card_is_what_the_macro_makes_in_the_page(big_hub, tmp_path, card_temp
         assert '<article><h2><a href="' in second and "<img" not in second
     if card_template == "page variables":   # each card saw the page it is on
         assert '<p class="where">2//page/2/</p>' in second
+
+
+def test_a_threads_newest_date_is_worked_out_once_and_never_stored(hub):
+    from hubgen.build.fingerprints import digest
+
+    result = build_site(BuildOptions(root=hub("conversations")), write=False)
+    thread = max(result.library.threads, key=lambda t: len(t.messages))
+    fresh = dataclasses.replace(thread)   # as read from its file: nothing worked out yet
+    before = (pickle.dumps(fresh), digest(fresh))
+    assert fresh.lastmod is fresh.lastmod == max(m.date for m in fresh.messages if m.date)
+    # What the cache stores and what a fingerprint hashes is the thread's file, however
+    # often its newest date was asked for.
+    assert (pickle.dumps(fresh), digest(fresh)) == before

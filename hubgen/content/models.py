@@ -196,6 +196,11 @@ class Thread:
         """Where a top-level key's value was written (the file's top when absent)."""
         return self.positions.get(key, (1, 1))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # What is worked out from the fields (lastmod, once asked) is neither stored in the
+        # cache nor hashed into a fingerprint: a thread pickles the same whatever was asked.
+        return {key: value for key, value in self.__dict__.items() if key != "lastmod"}
+
     @cached_property   # listings, feeds, the sitemap and fingerprints all ask
     def lastmod(self) -> datetime | None:
         """The newest of the thread's own dates and its messages' dates."""
