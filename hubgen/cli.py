@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -251,20 +250,24 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, containers).")
 @click.option("--no-reload", is_flag=True, help="Do not reload the browser on changes.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for big rebuilds, a template edited say (default: one "
+                   "per core).")
 def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: bool,
-          poll: bool, no_reload: bool, open_browser: bool) -> None:
+          poll: bool, no_reload: bool, open_browser: bool, jobs: int | None) -> None:
     """Build the hub, serve it, and rebuild on every save (the browser follows)."""
     from hubgen.serve import ServeOptions, ServeSession
 
     root = Path.cwd()
     build_options = BuildOptions(root=root, config_file=config_file, drafts=drafts,
-                                 future=future or drafts, now=build_moment())
+                                 future=future or drafts, now=build_moment(),
+                                 jobs=jobs or default_jobs())
     printed: list[list[Diagnostic]] = [[]]
     warned: set[Diagnostic] = set()
     builds = [0]
 
     def on_build(errors: list[Diagnostic], warnings: list[Diagnostic], seconds: float,
-                 rendered: int) -> None:
+                 rendered: int, workers: int) -> None:
         builds[0] += 1
         fresh = [w for w in warnings if w not in warned]  # each warning once, when it appears
         warned.update(fresh)
@@ -278,7 +281,8 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
             return
         printed[0] = []
         verb = "Built" if builds[0] == 1 else "Rebuilt"
-        click.echo(f"{verb} in {seconds:.2f} s ({_plural(rendered, 'file')} rendered)")
+        on = f" on {_plural(workers, 'worker')}" if workers else ""
+        click.echo(f"{verb} in {seconds:.2f} s ({_plural(rendered, 'file')} rendered{on})")
 
     try:
         session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,
@@ -298,7 +302,10 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     # A service manager's SIGTERM stops it as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        threading.Event().wait()
+        # Waits a moment at a time: a Ctrl-C that the system hands to another thread (one
+        # forking a rebuild's workers, say) is only acted on when this thread wakes.
+        while True:
+            time.sleep(0.2)
     except KeyboardInterrupt:
         click.echo("\nStopping…")
     finally:

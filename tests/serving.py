@@ -50,12 +50,16 @@ class Served:
 
 
 @contextmanager
-def serving(root: Path, *args: str) -> Iterator[Served]:
-    """Start `python -m hubgen serve` in `root` and wait for its URL."""
+def serving(root: Path, *args: str, own_group: bool = False) -> Iterator[Served]:
+    """Start `python -m hubgen serve` in `root` and wait for its URL.
+
+    With `own_group`, it runs in a process group of its own (the group's id is its
+    pid), as a terminal's foreground job does: a Ctrl-C goes to the whole group.
+    """
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "hubgen", "serve", *args], cwd=root,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=env)
+                               env=env, start_new_session=own_group)
     lines: list[str] = []
     deadline = time.monotonic() + 60
     url = ""
@@ -87,6 +91,18 @@ def serving(root: Path, *args: str) -> Iterator[Served]:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+def child_processes(pid: int) -> list[int]:
+    """The ids of the processes `pid` started that are still running, from any of its
+    threads (Linux' /proc lists them by the thread that started them)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue   # the thread ended meanwhile
+    return children
 
 
 def wait_until(condition, timeout: float = 10.0, step: float = 0.05) -> bool:

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 import xxhash
 from conftest import all_files, run_hubgen
+from serving import child_processes
 from test_incremental import CHANGES, NOW
 
 from benchmarks.corpus import post_text, write_corpus
@@ -273,6 +275,48 @@ def test_a_worker_killed_mid_work_fails_the_map_instead_of_hanging_it(deadline):
         list(map_unordered(die, list(range(100)), jobs=2))
     import multiprocessing
     assert multiprocessing.active_children() == []
+
+
+def test_workers_forked_beside_a_thread_writing_to_stderr_finish(monkeypatch):
+    # As in `hubgen serve`: maps run in a thread while another thread writes to the
+    # standard error stream, a pipe read slowly, so that at each fork it most likely
+    # waits in the middle of a write, holding the stream's lock.
+    read_end, write_end = os.pipe()
+    done = threading.Event()
+    maps: list[dict[int, int]] = []
+
+    def write(stream) -> None:
+        while not done.is_set():
+            stream.write("x" * 10_000)
+
+    def drain() -> None:
+        with open(read_end, "rb", buffering=0) as pipe:
+            while pipe.read(4096):
+                time.sleep(0.001)
+
+    def map_in_a_thread() -> None:
+        maps.append(dict(map_unordered(abs, list(range(-50, 50)), jobs=2)))
+
+    with open(write_end, "w") as stream:
+        monkeypatch.setattr(sys, "stderr", stream)
+        writer = threading.Thread(target=write, args=(stream,), daemon=True)
+        writer.start()
+        threading.Thread(target=drain, daemon=True).start()
+        hung = False
+        for _ in range(5):
+            mapping = threading.Thread(target=map_in_a_thread, daemon=True)
+            mapping.start()
+            mapping.join(timeout=20)
+            if mapping.is_alive():
+                hung = True
+                for pid in child_processes(os.getpid()):   # what the hung map left
+                    os.kill(pid, signal.SIGKILL)
+                break
+        done.set()
+        writer.join(timeout=10)
+        monkeypatch.undo()
+    assert not hung, "a worker waited for ever on a lock another thread held at the fork"
+    assert maps == [{index: abs(n) for index, n in enumerate(range(-50, 50))}] * 5
 
 
 def test_a_worker_killed_during_a_build_leaves_the_output_untouched(big_hub, deadline,
@@ -547,13 +591,6 @@ def test_verbose_names_the_slowest_templates_and_pages(big_hub):
     assert len([line for line in lines[pages + 1:pages + 11] if " ms  " in line]) == 10
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 @pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
 def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouched(tmp_path,
                                                                                    cached):
@@ -572,12 +609,12 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
                                 *flags], cwd=root, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (len(_children(process.pid)) >= 2 and staging.is_dir()
+    while not (len(child_processes(process.pid)) >= 2 and staging.is_dir()
                and any(staging.rglob("*.html"))):
         assert process.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    workers = _children(process.pid)
+    workers = child_processes(process.pid)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err

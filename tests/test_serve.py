@@ -1,9 +1,12 @@
 """`hubgen serve` over real HTTP: base path, content types, 404s, traversal, ports, stopping,
-debounced rebuilds, atomic saves, the error overlay, and what build would publish."""
+debounced rebuilds, atomic saves, the error overlay, what build would publish, and big
+rebuilds on every worker while the server runs."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import threading
 import time
@@ -13,8 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from serving import serving, wait_until
+from serving import child_processes, serving, wait_until
 
+from benchmarks.corpus import write_corpus
 from hubgen.build import BuildOptions, build_site
 from hubgen.serve import ServeOptions, ServeSession
 
@@ -297,3 +301,114 @@ def test_warnings_that_appear_while_serving_are_printed_once(hub):
         assert wait_until(lambda: sum("Rebuilt" in line for line in site.lines) >= 2)
         _, printed = site.stop()
     assert printed.count("unknown key 'paginat'") == 1
+
+
+FOOTER = Path(__file__).resolve().parent.parent / "themes/default/templates/partials/footer.html"
+
+
+def _edit_footer(root: Path, mark: str) -> None:
+    """Override the theme's footer in the hub's own templates, marked with `mark`."""
+    folder = root / "templates/partials"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "footer.html").write_text(
+        FOOTER.read_text().replace("<footer", f'<footer data-edit="{mark}"', 1))
+
+
+def test_a_template_edit_while_serving_renders_on_every_worker_as_a_clean_build(tmp_path):
+    root = write_corpus(tmp_path / "hub", posts=80, threads=4)
+    reports: list[tuple] = []
+    session = ServeSession(ServeOptions(BuildOptions(root=root, jobs=2), port=0),
+                           lambda *report: reports.append(report))
+    session.start()
+    try:
+        assert threading.active_count() > 1
+        _edit_footer(root, "served")
+        pages = [name for name in session.state.snapshot.files if name.endswith(".html")]
+        assert len(pages) > 100
+        assert wait_until(lambda: all(b'data-edit="served"' in session.state.snapshot.files[n]
+                                      for n in pages), timeout=60)
+        errors, _, _, rendered, workers = reports[-1]
+        assert not errors and rendered >= len(pages)
+        assert workers == 2, "forked from the rebuild thread, beside the server's threads"
+        served = session.state.snapshot.files
+    finally:
+        session.stop()
+    assert served == build_site(BuildOptions(root=root, now=datetime.now(UTC)),
+                                write=False).files
+
+
+def test_parallel_rebuilds_under_requests_always_finish_and_ctrl_c_calls_one_off(tmp_path):
+    # Enough pages that a rebuild takes about a second on two workers.
+    root = write_corpus(tmp_path / "hub", posts=600, threads=20)
+    (root / "templates/partials").mkdir(parents=True)
+    with serving(root, "--port", "0", "--jobs", "2", own_group=True) as site:
+        assert "on 2 workers" in site.lines[0]
+        # The server's threads are busy while the rebuild thread forks: an event stream
+        # waits, pages are being sent.
+        stream = socket.create_connection((site.host, site.port))
+        stream.sendall(b"GET /__hubgen/events?epoch=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+        stop = threading.Event()
+        served: list[int] = []
+
+        def keep_asking() -> None:
+            while not stop.is_set():
+                status, _, body = site.get("/")
+                assert status == 200 and body.rstrip().endswith(b"</html>")
+                served.append(status)
+
+        asking = [threading.Thread(target=keep_asking) for _ in range(3)]
+        for thread in asking:
+            thread.start()
+        try:
+            for mark in ("edit-1", "edit-2", "edit-3"):
+                _edit_footer(root, mark)
+                shown = f'data-edit="{mark}"'.encode()
+                assert wait_until(lambda shown=shown: shown in site.get("/")[2], timeout=60), \
+                    "\n".join(site.lines)
+        finally:
+            stop.set()
+            for thread in asking:
+                thread.join(timeout=30)
+            stream.close()
+        rebuilt = [line for line in site.lines if line.startswith("Rebuilt")]
+        assert len(rebuilt) == 3 and all(re.search(r"files rendered on 2 workers\)$", line)
+                                         for line in rebuilt), rebuilt
+        assert len(served) > 10
+        # A Ctrl-C in the terminal, while the workers of a rebuild run.
+        _edit_footer(root, "interrupted")
+        deadline = time.monotonic() + 60
+        while len(child_processes(site.process.pid)) < 2:
+            assert time.monotonic() < deadline, "no rebuild on workers to interrupt"
+            time.sleep(0.005)
+        workers = child_processes(site.process.pid)
+        os.killpg(site.process.pid, signal.SIGINT)
+        assert site.process.wait(timeout=30) == 0
+        site.reader.join(timeout=5)
+    printed = "\n".join(site.lines)
+    assert "Stopped." in printed and "Traceback" not in printed, printed
+    after = printed.split("Stopping…", 1)[1]
+    assert "Rebuilt" not in after, "the rebuild is called off, not waited for"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(site.process.pid, 0)   # nobody of the server's group is left
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def _interrupt_thread(pid: int, thread: int) -> None:
+    """Send SIGINT to one thread of a process, as the system may pick any to receive it."""
+    import ctypes
+    number = {"x86_64": 234, "aarch64": 131}[os.uname().machine]   # tgkill(2)
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(number, pid, thread, signal.SIGINT) == 0, os.strerror(ctypes.get_errno())
+
+
+def test_a_ctrl_c_handed_to_any_thread_of_the_server_stops_it(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        pid = site.process.pid
+        others = [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()
+                  if int(task.name) != pid]
+        assert others, "the server and the watcher run in threads of their own"
+        _interrupt_thread(pid, others[0])
+        assert site.process.wait(timeout=10) == 0
+        site.reader.join(timeout=5)
+    assert "Stopped." in "\n".join(site.lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -78,6 +79,7 @@ class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)   # output path → bytes, unless written
     parsed: int = -1      # source files parsed (not taken from the cache); -1 without a cache
     rendered: int = 0     # routes rendered (not reused)
+    workers: int = 0      # worker processes that rendered them (0: the build's own)
     costs: list[tuple[str, str, float]] = field(default_factory=list)  # (output, template, s)
 
     @property
@@ -179,20 +181,23 @@ def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int],
 
 
 def build_site(options: BuildOptions, progress: ProgressHook | None = None,
-               cache: BuildCache | None = None, write: bool = True) -> BuildResult:
+               cache: BuildCache | None = None, write: bool = True,
+               stop: threading.Event | None = None) -> BuildResult:
     """Build the hub the options describe; raises SourceErrors with every problem found.
 
     Nothing in the output folder changes unless the whole build succeeded. With
     a cache (given, or the one on disk with `options.cache`), unchanged sources
     are not re-parsed and unchanged routes not re-rendered; with `write=False`
-    the files are only returned (serve keeps them in memory).
+    the files are only returned (serve keeps them in memory). Setting `stop` from
+    another thread calls off the work on workers (WorkStopped).
     """
     with long_lived() as set_aside, ExitStack() as at_end:
-        return _build(options, progress, cache, write, set_aside, at_end)
+        return _build(options, progress, cache, write, set_aside, at_end, stop)
 
 
 def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCache | None,
-           write: bool, set_aside: Callable[[], None], at_end: ExitStack) -> BuildResult:
+           write: bool, set_aside: Callable[[], None], at_end: ExitStack,
+           stop: threading.Event | None) -> BuildResult:
     watch = _Stopwatch()
     with watch.stage("config"):
         config, config_warnings = load_site_config(options)
@@ -219,7 +224,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
 
     with watch.stage("read"):
         # While workers read, this process compiles the templates the render needs.
-        mapper = partial(map_unordered, jobs=options.jobs, meanwhile=templates.make)
+        mapper = partial(map_unordered, jobs=options.jobs, meanwhile=templates.make,
+                         stop=stop)
         sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"))
         set_aside()
     early: SourcesWrittenEarly | None = None
@@ -256,7 +262,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             rendered = render_routes(make_renderer, plan, diagnostics, stage=stage,
                                      jobs=options.jobs, progress=_stage_of(progress, "render"),
                                      cache=cache, fingerprints=fingerprints,
-                                     frame_key=frame, item_hashes=hashes)
+                                     frame_key=frame, item_hashes=hashes, stop=stop)
         if diagnostics.errors:
             raise SourceErrors(list(diagnostics))
         report = WriteReport()
@@ -276,5 +282,5 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
                        report=report, warnings=diagnostics.warnings + warnings,
                        timings=watch.timings,
                        files=rendered.files, parsed=cache.parsed if cache is not None else -1,
-                       rendered=rendered.rendered,
+                       rendered=rendered.rendered, workers=rendered.workers,
                        costs=rendered.costs)

@@ -10,6 +10,7 @@ so a big site never sits in memory whole.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from contextlib import closing, nullcontext
@@ -44,6 +45,7 @@ class RenderedRoute:
     written: tuple[int, int] | None = None
     data: bytes | None = None       # the bytes, when the build keeps files in memory
     problem: Diagnostic | None = None
+    process: int = 0                # the id of the process that rendered it
 
 
 @dataclass
@@ -54,6 +56,7 @@ class RenderOutcome:
     staged: list[str] = field(default_factory=list)
     rendered: int = 0
     reused: int = 0
+    workers: int = 0    # worker processes that rendered (0: all in the build's own)
     # (output, template, seconds) of every route rendered by this build
     costs: list[tuple[str, str, float]] = field(default_factory=list)
 
@@ -85,16 +88,19 @@ class _RouteRenderer:
         assets = self.renderer.assets
         started = time.perf_counter()
         assets.used.clear()
+        process = os.getpid()
         try:
             data = self.renderer.render(route)
         except RenderError as exc:
-            return RenderedRoute(time.perf_counter() - started, problem=exc.diagnostic)
+            return RenderedRoute(time.perf_counter() - started, problem=exc.diagnostic,
+                                 process=process)
         used = tuple((p, assets.digest(p)) for p in sorted(assets.used))
         if self.stage is None:
-            return RenderedRoute(time.perf_counter() - started, used, data=data)
+            return RenderedRoute(time.perf_counter() - started, used, data=data,
+                                 process=process)
         written = self.stage.put(route.output, data)
         return RenderedRoute(time.perf_counter() - started, used, staged=written is not None,
-                             written=written)
+                             written=written, process=process)
 
 
 class _RouteFingerprints:
@@ -137,14 +143,15 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                   diagnostics: Diagnostics, *, stage: StagedOutput | None = None,
                   jobs: int = 1, progress: RenderProgress | None = None,
                   cache: BuildCache | None = None, fingerprints: Fingerprints | None = None,
-                  frame_key: str = "", item_hashes: dict[str, str] | None = None
-                  ) -> RenderOutcome:
+                  frame_key: str = "", item_hashes: dict[str, str] | None = None,
+                  stop: threading.Event | None = None) -> RenderOutcome:
     """Render every route that needs it: into `stage` when given, else into memory.
 
     The renderer is made only if something is to be rendered or checked. When the
     frame (see fingerprints.frame_key) is the cache's, only the fingerprints that
     read a changed item are made again. Each distinct template problem is recorded
     once. The cache's outputs are replaced by this build's when it has no error.
+    Setting `stop` from another thread ends the workers' rendering (WorkStopped).
     """
     made: list[Renderer] = []
 
@@ -189,17 +196,19 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
             outcome.reused += 1
 
     seen: set[tuple[str, int, str]] = set()
+    processes: set[int] = set()
     total = len(plan.routes)
     if progress is not None and outcome.reused:
         progress(outcome.reused, total)
     pending = _listings_by_newest_item(pending)
     # Nothing to render, nothing to make a renderer (and load Jinja) for.
     work = map_unordered(_RouteRenderer(renderer(), pending, stage), range(len(pending)), jobs,
-                         spread=False) if pending else iter([])
+                         spread=False, stop=stop) if pending else iter([])
     with closing(work) if pending else nullcontext(work) as results:
         for index, result in results:
             route = pending[index]
             outcome.rendered += 1
+            processes.add(result.process)
             outcome.costs.append((route.output, route.template or route.kind, result.seconds))
             if progress is not None:
                 progress(outcome.reused + outcome.rendered, total)
@@ -218,6 +227,7 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                 fingerprint, items = prints.of(route)
                 kept[route.output] = CachedOutput(fingerprint, result.assets, result.data,
                                                   written=result.written, items=items)
+    outcome.workers = len(processes - {os.getpid()})
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes
                          if r.output in outcome.files}

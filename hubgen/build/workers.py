@@ -5,6 +5,12 @@ read (the config, the library, the plan, compiled templates) instead of receivin
 it pickled: only an item's index goes out and only its result comes back. The
 workers ignore Ctrl-C; the build process, when interrupted, terminates them all
 before the interrupt goes on, so none is left behind.
+
+`hubgen serve` forks its workers from its rebuild thread while the server's
+threads run. A fork copies only the forking thread, and every lock as it was:
+the workers run nothing of the server, import nothing new (its first build
+imported it all) and write through standard streams of their own (see
+_worker_started).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +30,9 @@ from hubgen.errors import HubgenError
 
 # Below this many items per worker, forking costs more than it saves.
 MIN_ITEMS_PER_WORKER = 16
+
+# What a thread other than the main one blocks while it forks workers.
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 # The work of the map in progress; set before the fork, so every worker has it.
 _work: Callable[[Any], Any] | None = None
@@ -38,14 +48,51 @@ def default_jobs() -> int:
 
 @contextmanager
 def _interrupts_ignored() -> Iterator[None]:
+    """Fork the workers in this scope: they are born deaf to Ctrl-C; this process hears it.
+
+    Only the main thread may set a signal's handler. Another thread blocks Ctrl-C
+    and SIGTERM instead (the system then hands them to a thread that does not), and
+    its workers, which inherit its mask, unblock them once set up (_worker_started).
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, previous_handler)
+
+
+def _worker_started() -> None:
+    """Set a forked worker up: deaf to Ctrl-C, ended by the pool's SIGTERM, own streams.
+
+    A worker forked from the main thread is born ignoring Ctrl-C; one forked from
+    another thread (serve's rebuilds) could not be, since only the main thread may
+    set signal handlers. A handler for SIGTERM (serve's, which stops it cleanly)
+    would turn the pool's terminate into a traceback. And another thread (serve's,
+    or a progress bar's) may have been writing to stdout or stderr at the moment of
+    the fork, leaving the stream's lock held in this copy for good: the worker
+    writes, and flushes as it ends, through streams of its own on the same files.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
+    for name, descriptor in (("stdout", 1), ("stderr", 2)):
+        inherited = getattr(sys, name)
+        if inherited is None:
+            continue
+        try:
+            # The worker's own, for its whole life: nothing to close.
+            stream = open(descriptor, "w", encoding=inherited.encoding,  # noqa: SIM115
+                          errors="backslashreplace", closefd=False)
+        except (OSError, ValueError, AttributeError):
+            stream = None
+        setattr(sys, name, stream)
 
 
 def _run_chunk(chunk: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
@@ -82,23 +129,31 @@ class WorkerLost(HubgenError):
     """A worker process died in the middle of the work (killed, most often for memory)."""
 
 
+class WorkStopped(HubgenError):
+    """The work was called off from another thread (`hubgen serve` stopping, say)."""
+
+
 # How often a map waiting for results looks whether its workers are still alive.
 _WATCH_SECONDS = 0.5
 
 
-def _results(pool: Any, chunks: list[list[tuple[int, Any]]]) -> Iterator[tuple[int, Any]]:
+def _results(pool: Any, chunks: list[list[tuple[int, Any]]], stop: threading.Event | None
+             ) -> Iterator[tuple[int, Any]]:
     """Every result of `chunks`, handed to `pool` at once; raises WorkerLost when a
-    worker dies.
+    worker dies, WorkStopped once `stop` is set.
 
     A pool replaces a worker that dies, but the chunk it held is never finished:
     waiting for it would hang the build for ever.
     """
     workers = list(pool._pool)   # the pool's own processes (Pool keeps them there)
-    return _collect(pool.imap_unordered(_run_chunk, chunks), workers)
+    return _collect(pool.imap_unordered(_run_chunk, chunks), workers, stop)
 
 
-def _collect(results: Any, workers: list[Any]) -> Iterator[tuple[int, Any]]:
+def _collect(results: Any, workers: list[Any], stop: threading.Event | None
+             ) -> Iterator[tuple[int, Any]]:
     while True:
+        if stop is not None and stop.is_set():
+            raise WorkStopped("the work was stopped")
         try:
             chunk = results.next(timeout=_WATCH_SECONDS)
         except StopIteration:
@@ -118,14 +173,16 @@ def _collect(results: Any, workers: list[Any]) -> Iterator[tuple[int, Any]]:
 
 def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
                   meanwhile: Callable[[], None] | None = None,
-                  spread: bool = True) -> Iterator[tuple[int, Any]]:
+                  spread: bool = True, stop: threading.Event | None = None
+                  ) -> Iterator[tuple[int, Any]]:
     """Yield `(index, work(item))` for every item, in the order they finish.
 
     With one job, few items, or no fork, the work runs here, in order. Otherwise
     `meanwhile` runs here once the workers have started, before their results are
     taken; without `spread`, neighbouring items mostly go to the same worker. An
     exception in a worker is raised here; an interrupt (or any exception while the
-    results are consumed) terminates every worker first.
+    results are consumed) terminates every worker first. Once another thread sets
+    `stop`, the workers are terminated within half a second and WorkStopped raised.
     """
     global _work
     if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
@@ -137,9 +194,9 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
         # What exists now is shared with the workers until written to.
         with set_aside_for_workers():
             with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this one hears it
-                pool = multiprocessing.get_context("fork").Pool(jobs)
+                pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_started)
             try:
-                results = _results(pool, _chunks(items, jobs, spread))
+                results = _results(pool, _chunks(items, jobs, spread), stop)
                 if meanwhile is not None:
                     meanwhile()
                 yield from results

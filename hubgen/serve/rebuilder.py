@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import threading
 import time
@@ -11,13 +10,15 @@ from pathlib import Path
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
+from hubgen.build.workers import WorkStopped
 from hubgen.errors import Diagnostic, HubgenError, SourceErrors
 from hubgen.serve.state import Change, SiteState, Snapshot
 
 QUIET_PERIOD = 0.1  # seconds without a new event before a rebuild starts
 
-# Called with (errors, warnings, seconds, rebuilt) after every build.
-BuildReport = Callable[[list[Diagnostic], list[Diagnostic], float, int], None]
+# Called with (errors, warnings, seconds, files rendered, worker processes that rendered
+# them) after every build.
+BuildReport = Callable[[list[Diagnostic], list[Diagnostic], float, int, int], None]
 
 
 def changed_outputs(old: dict[str, bytes], new: dict[str, bytes]) -> tuple[str, ...]:
@@ -49,6 +50,7 @@ class Rebuilder:
         self._last_event = 0.0
         self._condition = threading.Condition()
         self._stopping = False
+        self._stopped = threading.Event()   # calls off a build on workers in progress
         self._thread = threading.Thread(target=self._loop, name="hubgen-rebuild", daemon=True)
 
     def notify(self, paths: set[Path]) -> None:
@@ -58,22 +60,26 @@ class Rebuilder:
             self._last_event = time.monotonic()
             self._condition.notify_all()
 
-    def build(self, changed: set[Path] | None = None, jobs: int = 1) -> Snapshot:
+    def build(self, changed: set[Path] | None = None) -> Snapshot:
         """Build now and publish the result (the last good site stays when it fails).
 
-        `jobs` > 1 forks workers: only while this process has no other thread, since
-        a fork copies the locks other threads may hold.
+        Work enough for several processes (a template edited, say) goes to the options'
+        workers, forked from this thread while the server's threads go on (see
+        hubgen.build.workers). A build that `stop` calls off publishes nothing.
         """
         started = time.perf_counter()
         previous = self.state.snapshot
         self.builds += 1
+        workers = 0
         # The cache holds the whole site as objects; a full collection in the middle of a
         # rebuild costs more than the rebuild. Collect after publishing instead.
         gc.disable()
         try:
-            options = dataclasses.replace(self.options, jobs=jobs) \
-                if threading.active_count() == 1 else self.options
-            result = build_site(options, cache=self.cache, write=False)
+            result = build_site(self.options, cache=self.cache, write=False,
+                                stop=self._stopped)
+        except WorkStopped:
+            gc.enable()
+            return previous
         except (SourceErrors, HubgenError, OSError) as exc:
             # Whatever goes wrong, the server keeps the last good site and says why; a
             # config moved away for a moment (a git checkout) must not end the rebuilds.
@@ -92,11 +98,12 @@ class Rebuilder:
                 and not previous.errors
             change = Change(previous.epoch + 1, pages, css_only, bool(previous.errors))
             snapshot = Snapshot(result.files, change.epoch, (), tuple(result.warnings), change)
+            workers = result.workers
         self.state.publish(snapshot)
         gc.enable()  # a second enable() after a failed build is harmless
         if self.report is not None:
             self.report(list(snapshot.errors), list(snapshot.warnings),
-                        time.perf_counter() - started, self.cache.rendered_count)
+                        time.perf_counter() - started, self.cache.rendered_count, workers)
         return snapshot
 
     def start(self) -> None:
@@ -104,7 +111,8 @@ class Rebuilder:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the loop and join its thread."""
+        """Stop the loop (and a rebuild on workers in progress) and join its thread."""
+        self._stopped.set()
         with self._condition:
             self._stopping = True
             self._condition.notify_all()

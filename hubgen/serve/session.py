@@ -5,19 +5,17 @@ from __future__ import annotations
 import errno
 import threading
 import webbrowser
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from hubgen.build import BuildOptions
 from hubgen.build.pipeline import load_site_config
-from hubgen.build.workers import default_jobs
 from hubgen.config import Config
 from hubgen.content.sources import content_root
 from hubgen.content.themes import theme_chain
-from hubgen.errors import Diagnostic, UsageError
+from hubgen.errors import UsageError
 from hubgen.serve.handler import DevServer
-from hubgen.serve.rebuilder import Rebuilder
+from hubgen.serve.rebuilder import BuildReport, Rebuilder
 from hubgen.serve.state import SiteState
 from hubgen.serve.watcher import SourceWatcher
 
@@ -66,8 +64,7 @@ class ServeSession:
     """Runs `hubgen serve` until stopped."""
 
     def __init__(self, options: ServeOptions,
-                 on_build: Callable[[list[Diagnostic], list[Diagnostic], float, int], None]
-                 | None = None):
+                 on_build: BuildReport | None = None):
         self.options = options
         self.state = SiteState()
         self.config, _ = load_site_config(options.build)
@@ -84,9 +81,8 @@ class ServeSession:
         return f"http://{host}:{port}{self.config.base_path}"
 
     def start(self) -> str:
-        """Build once (on every core: no other thread runs yet), then serve and watch;
-        returns the URL."""
-        self.rebuilder.build(jobs=default_jobs())
+        """Build once, then serve and watch; returns the URL."""
+        self.rebuilder.build()
         self.server = bind_server(self.options, self.state, self.config)
         self._server_thread = threading.Thread(target=self.server.serve_forever,
                                                kwargs={"poll_interval": 0.2},
