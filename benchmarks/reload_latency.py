@@ -28,7 +28,6 @@ from hubgen.serve import ServeOptions, ServeSession
 from hubgen.serve.rebuilder import QUIET_PERIOD
 
 THEME_POST = Path(__file__).parent.parent / "themes/default/templates/post.html"
-EDITED_POST = 500
 
 
 def _next_change(stream: http.client.HTTPResponse) -> dict:
@@ -87,10 +86,11 @@ def measure(posts: int, runs: int, jobs: int) -> dict[str, list[float]]:
         connection = http.client.HTTPConnection(host, port, timeout=120)
         connection.request("GET", f"/__hubgen/events?epoch={session.state.snapshot.epoch}")
         stream = connection.getresponse()
-        page = f"posts/post-{EDITED_POST:05d}/index.html"
+        edited_post = (posts + 1) // 2
+        page = f"posts/post-{edited_post:05d}/index.html"
         try:
             return {
-                "post": _latencies(stream, _post_edit(post_path(root, EDITED_POST)), page,
+                "post": _latencies(stream, _post_edit(post_path(root, edited_post)), page,
                                    runs),
                 "template": _latencies(stream, _template_edit(template), page, runs),
             }

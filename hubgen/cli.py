@@ -302,8 +302,8 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     # A service manager's SIGTERM stops it as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        # Waits a moment at a time: a Ctrl-C that the system hands to another thread (one
-        # forking a rebuild's workers, say) is only acted on when this thread wakes.
+        # Waits a moment at a time: a Ctrl-C that the system hands to another thread (the
+        # server's, the watcher's) is only acted on when this thread wakes.
         while True:
             time.sleep(0.2)
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from html import escape
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.dc import DcExtension  # noqa: F401  (load_extension's, loaded once here)
 from feedgen.feed import FeedGenerator
 from lxml import etree
 

@@ -91,6 +91,7 @@ def serving(root: Path, *args: str, own_group: bool = False) -> Iterator[Served]
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+        process.stdout.close()
 
 
 def child_processes(pid: int) -> list[int]:

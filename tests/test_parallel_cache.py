@@ -319,6 +319,20 @@ def test_workers_forked_beside_a_thread_writing_to_stderr_finish(monkeypatch):
     assert maps == [{index: abs(n) for index, n in enumerate(range(-50, 50))}] * 5
 
 
+def _say_then_fail(n: int) -> int:
+    if n == 50:
+        print(f"worker says {n}", file=sys.stderr)
+        raise ValueError("worker broke")
+    time.sleep(0.01)   # the workers are still busy when the failure terminates them
+    return n
+
+
+def test_what_a_worker_writes_before_it_fails_is_not_lost(capfd):
+    with pytest.raises(ValueError, match="worker broke"):
+        list(map_unordered(_say_then_fail, list(range(100)), jobs=2))
+    assert "worker says 50" in capfd.readouterr().err
+
+
 def test_a_worker_killed_during_a_build_leaves_the_output_untouched(big_hub, deadline,
                                                                    monkeypatch):
     first = build_site(_options(big_hub, jobs=2, cache=True))

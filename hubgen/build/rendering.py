@@ -45,7 +45,7 @@ class RenderedRoute:
     written: tuple[int, int] | None = None
     data: bytes | None = None       # the bytes, when the build keeps files in memory
     problem: Diagnostic | None = None
-    process: int = 0                # the id of the process that rendered it
+    pid: int = 0                    # the process that rendered it
 
 
 @dataclass
@@ -88,19 +88,17 @@ class _RouteRenderer:
         assets = self.renderer.assets
         started = time.perf_counter()
         assets.used.clear()
-        process = os.getpid()
+        pid = os.getpid()
         try:
             data = self.renderer.render(route)
         except RenderError as exc:
-            return RenderedRoute(time.perf_counter() - started, problem=exc.diagnostic,
-                                 process=process)
+            return RenderedRoute(time.perf_counter() - started, problem=exc.diagnostic, pid=pid)
         used = tuple((p, assets.digest(p)) for p in sorted(assets.used))
         if self.stage is None:
-            return RenderedRoute(time.perf_counter() - started, used, data=data,
-                                 process=process)
+            return RenderedRoute(time.perf_counter() - started, used, data=data, pid=pid)
         written = self.stage.put(route.output, data)
         return RenderedRoute(time.perf_counter() - started, used, staged=written is not None,
-                             written=written, process=process)
+                             written=written, pid=pid)
 
 
 class _RouteFingerprints:
@@ -201,14 +199,15 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     if progress is not None and outcome.reused:
         progress(outcome.reused, total)
     pending = _listings_by_newest_item(pending)
-    # Nothing to render, nothing to make a renderer (and load Jinja) for.
+    if pending:   # nothing to render, nothing to make a renderer (and load Jinja) for
+        renderer().prepare(pending)
     work = map_unordered(_RouteRenderer(renderer(), pending, stage), range(len(pending)), jobs,
                          spread=False, stop=stop) if pending else iter([])
     with closing(work) if pending else nullcontext(work) as results:
         for index, result in results:
             route = pending[index]
             outcome.rendered += 1
-            processes.add(result.process)
+            processes.add(result.pid)
             outcome.costs.append((route.output, route.template or route.kind, result.seconds))
             if progress is not None:
                 progress(outcome.reused + outcome.rendered, total)

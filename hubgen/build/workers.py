@@ -8,9 +8,12 @@ before the interrupt goes on, so none is left behind.
 
 `hubgen serve` forks its workers from its rebuild thread while the server's
 threads run. A fork copies only the forking thread, and every lock as it was:
-the workers run nothing of the server, import nothing new (its first build
-imported it all) and write through standard streams of their own (see
-_worker_started).
+the workers run nothing of the server, and write through standard streams of
+their own (see _worker_started). What rendering imports is imported before the
+fork (Renderer.prepare). A worker that reads may still import a lexer for a
+language the server has not highlighted yet: that could wait for ever only if,
+at the fork, a server thread was importing that same module, and they import
+nothing once started.
 """
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ def _worker_started() -> None:
             continue
         try:
             # The worker's own, for its whole life: nothing to close.
-            stream = open(descriptor, "w", encoding=inherited.encoding,  # noqa: SIM115
-                          errors="backslashreplace", closefd=False)
+            stream = open(descriptor, "w", buffering=1, encoding=inherited.encoding,  # noqa: SIM115
+                          errors=inherited.errors, closefd=False)
+            stream.reconfigure(write_through=getattr(inherited, "write_through", False))
         except (OSError, ValueError, AttributeError):
             stream = None
         setattr(sys, name, stream)
@@ -182,11 +186,17 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
     taken; without `spread`, neighbouring items mostly go to the same worker. An
     exception in a worker is raised here; an interrupt (or any exception while the
     results are consumed) terminates every worker first. Once another thread sets
-    `stop`, the workers are terminated within half a second and WorkStopped raised.
+    `stop`, WorkStopped is raised: after the item in progress here, within half a
+    second on workers (which are terminated).
     """
     global _work
+    if stop is not None and stop.is_set():
+        raise WorkStopped("the work was stopped")
     if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
-        yield from serial_map(work, items)
+        for result in serial_map(work, items):
+            yield result
+            if stop is not None and stop.is_set():
+                raise WorkStopped("the work was stopped")
         return
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work

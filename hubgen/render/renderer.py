@@ -243,6 +243,18 @@ class Renderer:
         except Exception as exc:  # a template's own runtime error
             raise RenderError(self._runtime_error(route, exc)) from None
 
+    def prepare(self, routes: list[Route]) -> None:
+        """Load every module that rendering `routes` needs (feedgen, icalendar).
+
+        Called before workers are forked: they then start with them, and import
+        nothing while another thread of this process may hold an import's lock.
+        """
+        kinds = {route.kind for route in routes}
+        if "feed" in kinds:
+            import hubgen.feeds
+        if "ics" in kinds:
+            import hubgen.events  # noqa: F401
+
     def _render(self, route: Route) -> bytes:
         if route.kind == "html":
             return self._render_html(route)

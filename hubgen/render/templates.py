@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import jinja2.meta
 from markupsafe import Markup
 
 from hubgen.config import Config
@@ -188,8 +189,6 @@ def reads_only_globals(env: jinja2.Environment, name: str) -> bool:
     False when it cannot tell: a template it names by an expression, or one that does
     not parse (rendering it reports the problem).
     """
-    from jinja2 import meta
-
     pending, seen = [name], set()
     while pending:
         current = pending.pop()
@@ -201,9 +200,9 @@ def reads_only_globals(env: jinja2.Environment, name: str) -> bool:
             tree = env.parse(source)
         except jinja2.TemplateError:
             return False
-        if not meta.find_undeclared_variables(tree) <= env.globals.keys():
+        if not jinja2.meta.find_undeclared_variables(tree) <= env.globals.keys():
             return False
-        for referenced in meta.find_referenced_templates(tree):
+        for referenced in jinja2.meta.find_referenced_templates(tree):
             if referenced is None:
                 return False
             pending.append(referenced)

@@ -50,7 +50,7 @@ class Rebuilder:
         self._last_event = 0.0
         self._condition = threading.Condition()
         self._stopping = False
-        self._stopped = threading.Event()   # calls off a build on workers in progress
+        self._call_off = threading.Event()   # calls off a build on workers in progress
         self._thread = threading.Thread(target=self._loop, name="hubgen-rebuild", daemon=True)
 
     def notify(self, paths: set[Path]) -> None:
@@ -76,7 +76,7 @@ class Rebuilder:
         gc.disable()
         try:
             result = build_site(self.options, cache=self.cache, write=False,
-                                stop=self._stopped)
+                                stop=self._call_off)
         except WorkStopped:
             gc.enable()
             return previous
@@ -112,7 +112,7 @@ class Rebuilder:
 
     def stop(self) -> None:
         """Stop the loop (and a rebuild on workers in progress) and join its thread."""
-        self._stopped.set()
+        self._call_off.set()
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
