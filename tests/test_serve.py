@@ -314,13 +314,22 @@ def _edit_footer(root: Path, mark: str) -> None:
         FOOTER.read_text().replace("<footer", f'<footer data-edit="{mark}"', 1))
 
 
-def test_a_template_edit_while_serving_renders_on_every_worker_as_a_clean_build(tmp_path):
-    root = write_corpus(tmp_path / "hub", posts=80, threads=4)
+@contextmanager
+def reporting(root: Path, jobs: int) -> Iterator[tuple[ServeSession, list[tuple]]]:
+    """A serve session on `jobs` workers, with every build's report, stopped at the end."""
     reports: list[tuple] = []
-    session = ServeSession(ServeOptions(BuildOptions(root=root, jobs=2), port=0),
+    session = ServeSession(ServeOptions(BuildOptions(root=root, jobs=jobs), port=0),
                            lambda *report: reports.append(report))
     session.start()
     try:
+        yield session, reports
+    finally:
+        session.stop()
+
+
+def test_a_template_edit_while_serving_renders_on_every_worker_as_a_clean_build(tmp_path):
+    root = write_corpus(tmp_path / "hub", posts=80, threads=4)
+    with reporting(root, jobs=2) as (session, reports):
         assert threading.active_count() > 1
         _edit_footer(root, "served")
         pages = [name for name in session.state.snapshot.files if name.endswith(".html")]
@@ -332,8 +341,6 @@ def test_a_template_edit_while_serving_renders_on_every_worker_as_a_clean_build(
         assert not errors and rendered >= len(pages)
         assert workers == 2, "forked from the rebuild thread, beside the server's threads"
         served = session.state.snapshot.files
-    finally:
-        session.stop()
     assert served == build_site(BuildOptions(root=root, now=datetime.now(UTC)),
                                 write=False).files
 
@@ -420,16 +427,10 @@ def test_a_ctrl_c_handed_to_any_thread_of_the_server_stops_it(hub):
 
 def test_stopping_calls_off_a_rebuild_in_one_process_too(tmp_path):
     root = write_corpus(tmp_path / "hub", posts=600, threads=20)
-    reports: list[tuple] = []
-    session = ServeSession(ServeOptions(BuildOptions(root=root, jobs=1), port=0),
-                           lambda *report: reports.append(report))
-    session.start()
-    try:
+    with reporting(root, jobs=1) as (session, reports):
         builds = session.rebuilder.builds
         _edit_footer(root, "never-served")
         assert wait_until(lambda: session.rebuilder.builds > builds, step=0.005)
         time.sleep(0.3)   # its pages are being rendered: a second's work in one process
-    finally:
-        session.stop()
     assert len(reports) == 1, "the rebuild under way published nothing"
     assert not any(b"never-served" in body for body in session.state.snapshot.files.values())
