@@ -77,10 +77,10 @@ def _worker_started() -> None:
     A worker forked from the main thread is born ignoring Ctrl-C; one forked from
     another thread (serve's rebuilds) could not be, since only the main thread may
     set signal handlers. A handler for SIGTERM (serve's, which stops it cleanly)
-    would turn the pool's terminate into a traceback. And another thread (serve's,
-    or a progress bar's) may have been writing to stdout or stderr at the moment of
-    the fork, leaving the stream's lock held in this copy for good: the worker
-    writes, and flushes as it ends, through streams of its own on the same files.
+    would turn the pool's terminate into a traceback. And another thread (serve's)
+    may have been writing to stdout or stderr at the moment of the fork, leaving the
+    stream's lock held in this copy for good: the worker writes, and flushes as it
+    ends, through streams of its own on the same files.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -137,6 +137,11 @@ class WorkStopped(HubgenError):
     """The work was called off from another thread (`hubgen serve` stopping, say)."""
 
 
+def _stop_if_asked(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise WorkStopped("the work was stopped")
+
+
 # How often a map waiting for results looks whether its workers are still alive.
 _WATCH_SECONDS = 0.5
 
@@ -156,8 +161,7 @@ def _results(pool: Any, chunks: list[list[tuple[int, Any]]], stop: threading.Eve
 def _collect(results: Any, workers: list[Any], stop: threading.Event | None
              ) -> Iterator[tuple[int, Any]]:
     while True:
-        if stop is not None and stop.is_set():
-            raise WorkStopped("the work was stopped")
+        _stop_if_asked(stop)
         try:
             chunk = results.next(timeout=_WATCH_SECONDS)
         except StopIteration:
@@ -190,13 +194,11 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
     second on workers (which are terminated).
     """
     global _work
-    if stop is not None and stop.is_set():
-        raise WorkStopped("the work was stopped")
+    _stop_if_asked(stop)
     if jobs <= 1 or len(items) < 2 * MIN_ITEMS_PER_WORKER or not can_fork():
         for result in serial_map(work, items):
             yield result
-            if stop is not None and stop.is_set():
-                raise WorkStopped("the work was stopped")
+            _stop_if_asked(stop)
         return
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work

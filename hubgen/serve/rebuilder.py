@@ -50,7 +50,7 @@ class Rebuilder:
         self._last_event = 0.0
         self._condition = threading.Condition()
         self._stopping = False
-        self._call_off = threading.Event()   # calls off a build on workers in progress
+        self._call_off = threading.Event()   # calls off the build in progress
         self._thread = threading.Thread(target=self._loop, name="hubgen-rebuild", daemon=True)
 
     def notify(self, paths: set[Path]) -> None:
@@ -65,7 +65,7 @@ class Rebuilder:
 
         Work enough for several processes (a template edited, say) goes to the options'
         workers, forked from this thread while the server's threads go on (see
-        hubgen.build.workers). A build that `stop` calls off publishes nothing.
+        hubgen.build.workers). A build that `stop()` calls off publishes nothing.
         """
         started = time.perf_counter()
         previous = self.state.snapshot
@@ -111,7 +111,7 @@ class Rebuilder:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the loop (and a rebuild on workers in progress) and join its thread."""
+        """Stop the loop, call off a rebuild in progress, and join the thread."""
         self._call_off.set()
         with self._condition:
             self._stopping = True
