@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -78,6 +79,18 @@ def thread_text(rng: random.Random, number: int, people: int) -> str:
 def post_path(root: Path, number: int) -> Path:
     """Where post `number` of a corpus is: content/posts/post-NNNNN.md (the peers keep it)."""
     return root / f"content/posts/post-{number:05d}.md"
+
+
+THEME_POST = Path(__file__).parent.parent / "themes/default/templates/post.html"
+
+
+def own_post_template(root: Path) -> Path:
+    """Copy the theme's post template into the hub's templates/ and return the copy.
+
+    A template edit then touches the hub's own copy; the output is the theme's.
+    """
+    (root / "templates").mkdir(exist_ok=True)
+    return Path(shutil.copy(THEME_POST, root / "templates/post.html"))
 
 
 def write_corpus(root: Path, posts: int, threads: int = 0, people: int = 40,

@@ -14,20 +14,17 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.corpus import post_path, write_corpus
+from benchmarks.corpus import own_post_template, post_path, write_corpus
 from hubgen.build import BuildOptions
 from hubgen.build.workers import default_jobs
 from hubgen.serve import ServeOptions, ServeSession
 from hubgen.serve.rebuilder import QUIET_PERIOD
-
-THEME_POST = Path(__file__).parent.parent / "themes/default/templates/post.html"
 
 
 def _next_change(stream: http.client.HTTPResponse) -> dict:
@@ -72,10 +69,7 @@ def measure(posts: int, runs: int, jobs: int) -> dict[str, list[float]]:
     """Seconds from each edit to its change event, by what was edited."""
     with tempfile.TemporaryDirectory() as folder:
         root = write_corpus(Path(folder) / "hub", posts)
-        # The theme's post template, copied: the hub's own copy is the one edited.
-        (root / "templates").mkdir()
-        template = root / "templates/post.html"
-        shutil.copy(THEME_POST, template)
+        template = own_post_template(root)
         session = ServeSession(ServeOptions(BuildOptions(root=root, jobs=jobs), port=0))
         started = time.perf_counter()
         url = session.start()

@@ -32,11 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.corpus import post_path, write_corpus
+from benchmarks.corpus import own_post_template, post_path, write_corpus
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.peers import Hugo, Peer, Pelican, count_files
 
-THEME_POST = Path(__file__).parent.parent / "themes/default/templates/post.html"
 EDITED_POST = 7
 
 
@@ -78,10 +77,7 @@ class HubgenRunner:
         self.command = [sys.executable, "-m", "hubgen", "build"]
         if jobs:
             self.command += ["--jobs", str(jobs)]
-        # The theme's post template, copied: a template edit then touches the site's own
-        # copy (the output is the same as the theme's).
-        (site / "templates").mkdir(exist_ok=True)
-        shutil.copy(THEME_POST, site / "templates/post.html")
+        own_post_template(site)
         self.env = {**os.environ, "CI": "1"}
         self.env.pop("SOURCE_DATE_EPOCH", None)
         # As installed for a user, hubgen runs from compiled bytecode (pip writes it; a
