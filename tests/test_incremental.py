@@ -119,3 +119,89 @@ def test_a_static_file_is_copied_alone_and_a_config_change_rebuilds_everything(
     build_site(_options(root), cache=cache, write=False)
     assert cache.rendered_count == len(first.plan.routes)
     assert cache.parsed == len(list((root / "content").rglob("*.*")))
+
+
+def _rendered(result) -> set[str]:
+    return {output for output, _, _ in result.costs}
+
+
+@pytest.mark.parametrize("change", ["post summary", "post title"])
+def test_a_title_or_summary_edit_renders_only_the_pages_that_show_the_post(hub_with_template,
+                                                                          change):
+    root = hub_with_template
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False)
+    CHANGES[change](root)
+    second = build_site(_options(root), cache=cache, write=False)
+    rendered = _rendered(second)
+    assert {"posts/recap/index.html", "posts/by-zoe/index.html", "index.html"} <= rendered
+    # A thread's page neither shows the post nor reads a list of posts.
+    assert "threads/mastodon-brew/index.html" not in rendered
+    assert len(rendered) < len(first.plan.routes) / 2
+
+
+# Pages that show other items' titles and summaries, read in every way a template can read
+# one of the site's lists: each must be rendered again when what it read changes. A
+# thread's page holds no post, and the guest post's page no thread: what they show of
+# those they read from a list, or it goes stale.
+LIST_READERS = {
+    "site.posts": "{% for p in site.posts %}<i>{{ p.title }}: {{ p.summary }}</i>{% endfor %}",
+    "site[posts]": '{% for p in site["posts"] %}<i>{{ p.title }}: {{ p.summary }}</i>{% endfor %}',
+    "attr filter": '{% for p in site|attr("posts") %}<i>{{ p.title }}</i>{% endfor %}',
+    "a tag's items": "{% for t in tags %}{% for p in t.items %}<i>{{ p.summary }}</i>"
+                     "{% endfor %}{% endfor %}",
+    "map attribute": '{% for items in tags|map(attribute="items") %}{% for p in items %}'
+                     "<i>{{ p.title }}</i>{% endfor %}{% endfor %}",
+    "recent threads": "{% for t in site.recent_threads %}<i>{{ t.title }}: "
+                      "{{ conversation(t).message_count if conversation is callable }}</i>"
+                      "{% endfor %}",
+    "cached partial": '{{ cached_partial("partials/recent.html") }}',
+    "card": "{% for p in site.posts %}{{ card(p) }}{% endfor %}",
+}
+LIST_CHANGES = {
+    **{name: CHANGES[name] for name in ("post summary", "post title", "thread message")},
+    "thread title": lambda r: _edit(r / "content/threads/mastodon-brew.yaml",
+                                    "title: Brewing on Mastodon", "title: Brewing, tooted"),
+    # An older message than the newest: the thread's date and place in the lists stay.
+    "thread message added": lambda r: _edit(
+        r / "content/threads/mastodon-brew.yaml", "reply_to: b}\n",
+        'reply_to: b}\n  - {id: z, author: ana, date: 2026-04-02 10:06, text: "Same.", '
+        'url: "https://social.example/@ana/109", reply_to: a}\n'),
+}
+# The reader's page that shows the change only through the list, for each change that it
+# shows there (so that the test above cannot pass on a page that never changes).
+SHOWN_ONLY_THROUGH_A_LIST = {
+    ("site.posts", "post summary"), ("site.posts", "post title"),
+    ("site[posts]", "post summary"), ("site[posts]", "post title"),
+    ("attr filter", "post title"), ("a tag's items", "post summary"),
+    ("map attribute", "post title"), ("cached partial", "post summary"),
+    ("cached partial", "post title"), ("card", "post summary"), ("card", "post title"),
+    ("recent threads", "thread title"), ("recent threads", "thread message added"),
+}
+
+
+def _reading_hub(root: Path, reader: str) -> Path:
+    (root / "templates/partials").mkdir()
+    (root / "templates/partials/recent.html").write_text(LIST_READERS["site.posts"])
+    for template in ("post.html", "thread.html"):
+        (root / "templates" / template).write_text(
+            f'{{% extends "!theme/{template}" %}}{{% block content %}}{{{{ super() }}}}'
+            f"<aside>{LIST_READERS[reader]}</aside>{{% endblock %}}")
+    return root
+
+
+@pytest.mark.parametrize("change", sorted(LIST_CHANGES))
+@pytest.mark.parametrize("reader", sorted(LIST_READERS))
+def test_a_page_that_reads_a_list_is_rendered_again_when_the_list_shows_other_texts(
+        hub_with_template, reader, change):
+    root = _reading_hub(hub_with_template, reader)
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False).files
+    LIST_CHANGES[change](root)
+    incremental = build_site(_options(root), cache=cache, write=False).files
+    clean = _clean(root)
+    assert incremental.keys() == clean.keys()
+    assert [name for name in clean if clean[name] != incremental[name]] == []
+    page = "threads/next-chat/index.html" if change.startswith("post") \
+        else "posts/by-zoe/index.html"
+    assert (first[page] != clean[page]) == ((reader, change) in SHOWN_ONLY_THROUGH_A_LIST)

@@ -57,6 +57,8 @@ class CachedOutput:
     written: tuple[int, int] | None = None   # (size, mtime_ns) in the output folder
     # The items (rel_path) the fingerprint read; None: not known, compute it again.
     items: tuple[str, ...] | None = None
+    # The site's lists the page read, with the texts they showed (Fingerprints.lists_read)
+    lists: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -2,8 +2,16 @@
 
 A route is re-rendered when anything it shows changed: the items in its
 context (a post, the posts of a list, a thread and its people), the site-wide
-facts every page may show (titles, dates and tags of all items, the config,
-people.yaml, the templates and the assets they fingerprint), or its own path.
+facts every page may show (the dates, tags and authors of all items, the config,
+people.yaml, the templates and the assets they fingerprint), its own path, or the
+texts of the site's lists (every title and summary) when its page read them.
+
+Whether a page read a list (`site.posts`, a tag's items...) is known only once it
+is rendered (see render.templates.SiteEnvironment): the cache keeps, with each
+output, the texts of the lists it read (`list_texts`), and the output is reused
+only while those are the same. A post's title or first paragraph edited then
+renders again the pages that show that post and those that read its list, never
+every page.
 """
 
 from __future__ import annotations
@@ -45,10 +53,12 @@ class Fingerprints:
     """
 
     def __init__(self, library: Library, site_signature: str,
-                 source_hash: Callable[[Path], str] | None = None):
+                 source_hash: Callable[[Path], str] | None = None,
+                 lists: dict[str, str] | None = None):
         self.library = library
         self.site_signature = site_signature
         self.source_hash = source_hash
+        self.lists = list_texts(library) if lists is None else lists
         self._items: dict[int, tuple[str, frozenset[str]]] = {}
         self._read: set[str] = set()   # the items the fingerprint being made has read
         self._traced = True            # False once it read something not traced to an item
@@ -120,6 +130,16 @@ class Fingerprints:
         return made, (tuple(sorted(self._read)) if self._traced else None)
 
 
+    def lists_read(self, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
+        """The texts of the lists a page read, by name, as the cache keeps them with it."""
+        return tuple(sorted((name, self.lists[name]) for name in names))
+
+    def lists_unchanged(self, read: tuple[tuple[str, str], ...]) -> bool:
+        """Whether the lists a page read (`lists_read` when it was made) still show the
+        same texts."""
+        return all(self.lists.get(name) == texts for name, texts in read)
+
+
 def moment(when: datetime | None) -> tuple[Any, ...] | None:
     """A datetime as plain values for a digest: its wall time, fold and zone.
 
@@ -167,18 +187,31 @@ def item_hashes(library: Library, source_hash: Callable[[Path], str]) -> dict[st
 
 
 def site_signature(library: Library, extra: Iterable[object]) -> str:
-    """What every page may show: the listing facts of all items, people, config, templates."""
+    """What every page may show: the place of all items in the lists (their dates, tags,
+    authors), people, config, templates. Titles and summaries are in `list_texts`."""
     listing = []
     for item in (*library.posts, *library.pages, *library.threads):
-        listing.append((item.kind, item.rel_path, item.slug, item.title, moment(item.date),
-                        moment(item.lastmod), item.tags, item.summary, item.draft,
+        listing.append((item.kind, item.rel_path, item.slug, moment(item.date),
+                        moment(item.lastmod), item.tags, item.draft,
                         library.is_scheduled(item), getattr(item, "status", ""),
                         getattr(item, "author", None)))
-        if isinstance(item, Thread):
-            # Thread cards in every list show these.
-            conversation = library.conversation(item)
-            listing.append((conversation.message_count, len(conversation.participants),
-                            conversation.moderator.name if conversation.moderator else ""))
     counts = [(slug, len(tag.items)) for slug, tag in library.tags.items()]
     return digest(listing, counts, library.people, library.drafts_skipped,
                   library.future_skipped, tuple(extra))
+
+
+def list_texts(library: Library) -> dict[str, str]:
+    """What a page that reads one of the site's lists may show of its items besides their
+    place in it (see `site_signature`), hashed by list: "posts", "pages", "threads"."""
+    def texts(items: Iterable[Document | Thread]) -> str:
+        shown = []
+        for item in items:
+            shown.append((item.rel_path, item.title, item.summary))
+            if isinstance(item, Thread):
+                # Thread cards show these.
+                conversation = library.conversation(item)
+                shown.append((conversation.message_count, len(conversation.participants),
+                              conversation.moderator.name if conversation.moderator else ""))
+        return digest(shown)
+    return {"posts": texts(library.posts), "pages": texts(library.pages),
+            "threads": texts(library.threads)}

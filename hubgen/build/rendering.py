@@ -46,6 +46,7 @@ class RenderedRoute:
     data: bytes | None = None       # the bytes, when the build keeps files in memory
     problem: Diagnostic | None = None
     pid: int = 0                    # the process that rendered it
+    lists: frozenset[str] = frozenset()   # the site's lists it read (Renderer.lists_read)
 
 
 @dataclass
@@ -94,11 +95,13 @@ class _RouteRenderer:
         except RenderError as exc:
             return RenderedRoute(time.perf_counter() - started, problem=exc.diagnostic, pid=pid)
         used = tuple((p, assets.digest(p)) for p in sorted(assets.used))
+        lists = self.renderer.lists_read
         if self.stage is None:
-            return RenderedRoute(time.perf_counter() - started, used, data=data, pid=pid)
+            return RenderedRoute(time.perf_counter() - started, used, data=data, pid=pid,
+                                 lists=lists)
         written = self.stage.put(route.output, data)
         return RenderedRoute(time.perf_counter() - started, used, staged=written is not None,
-                             written=written, pid=pid)
+                             written=written, pid=pid, lists=lists)
 
 
 class _RouteFingerprints:
@@ -135,6 +138,16 @@ class _RouteFingerprints:
             return False
         self.known[route.output] = (entry.fingerprint, entry.items)
         return True
+
+    def reusable(self, route: Route, entry: CachedOutput | None,
+                 asset_digest: Callable[[str], str], cache: BuildCache) -> CachedOutput | None:
+        """`entry`, if it still holds the route's output: made under its fingerprint, from
+        the same assets, and from lists that still show the same texts, if it read any."""
+        if entry is None or not self.still(route, entry):
+            entry = cache.rendered(route.output, self.of(route)[0], asset_digest)
+        if entry is None or not self.fingerprints.lists_unchanged(entry.lists):
+            return None
+        return entry
 
 
 def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
@@ -177,10 +190,8 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                 pending.append(route)
                 continue
             assert cache is not None
-            entry = cache.outputs.get(route.output)
-            if entry is None or not prints.still(route, entry):
-                entry = cache.rendered(route.output, prints.of(route)[0],
-                                       renderer().assets.digest)
+            entry = prints.reusable(route, cache.outputs.get(route.output),
+                                    renderer().assets.digest, cache)
             if entry is not None and stage is None and entry.data is not None:
                 outcome.files[route.output] = entry.data
             elif entry is not None and stage is not None and entry.written is not None \
@@ -224,8 +235,9 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                 outcome.staged.append(route.output)
             if prints is not None and prints.cacheable(route):
                 fingerprint, items = prints.of(route)
-                kept[route.output] = CachedOutput(fingerprint, result.assets, result.data,
-                                                  written=result.written, items=items)
+                kept[route.output] = CachedOutput(
+                    fingerprint, result.assets, result.data, written=result.written,
+                    items=items, lists=prints.fingerprints.lists_read(result.lists))
     outcome.workers = len(processes - {os.getpid()})
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +24,12 @@ from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
-from hubgen.render.templates import AssetUrls, make_environment, reads_only_globals
+from hubgen.render.templates import (
+    AssetUrls,
+    SiteEnvironment,
+    make_environment,
+    reads_only_globals,
+)
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
 
 if TYPE_CHECKING:
@@ -35,6 +40,25 @@ if TYPE_CHECKING:
 # being rendered, never a big hub's every card in every worker.
 CARD_TEMPLATE = "partials/post-card.html"
 CARD_MEMO_SIZE = 1024
+
+# What templates read the site's lists through (see SiteEnvironment.lists_read): the
+# attributes of `site` that hold items, and a tag's items, each with the lists
+# (fingerprints.list_texts) whose titles and summaries they may show.
+ALL_LISTS = ("pages", "posts", "threads")
+LISTS_HELD: dict[type, dict[str, tuple[str, ...]]] = {
+    # (`SiteView` is added below, where it is defined.)
+    Tag: {"items": ALL_LISTS},
+}
+
+
+class Reads(NamedTuple):
+    """What a memoized piece of a page read: the assets it linked, the site's lists."""
+
+    assets: frozenset[str]
+    lists: frozenset[str]
+
+
+_Made = TypeVar("_Made")
 
 
 @dataclass(frozen=True)
@@ -75,13 +99,18 @@ class SiteView:
         self.feeds = feed_links(library, urls, Route(path="/", kind="html"))
 
 
+# (People come from people.yaml, in every fingerprint: reading them reads no list.)
+LISTS_HELD[SiteView] = {"posts": ("posts",), "pages": ("pages",), "threads": ("threads",),
+                        "upcoming": ("threads",), "recent_threads": ("threads",)}
+
+
 class Renderer:
     """Renders the routes of one plan. Pure: the same route gives the same bytes."""
 
     def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme],
                  bytecode_cache: jinja2.BytecodeCache | None = None,
                  comments: dict[Path, PageComments] | None = None,
-                 environment: jinja2.Environment | None = None):
+                 environment: SiteEnvironment | None = None):
         self.library = library
         self.plan = plan
         self.urls = urls
@@ -89,6 +118,7 @@ class Renderer:
         config = library.config
         # An environment made earlier (see templates.preload) brings its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache)
+        self.env.hold_lists(LISTS_HELD)
         statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
         self.assets = AssetUrls(statics, urls.url)
         self.env.globals.update(
@@ -101,12 +131,12 @@ class Renderer:
             comments_for=lambda item: self.comments.get(getattr(item, "source", None)),
             cached_partial=self.cached_partial, card=self.card,
         )
-        self._embed_cache: dict[tuple[str, str], str] = {}
+        self._embed_cache: dict[tuple[str, str], tuple[str, Reads]] = {}
         self._links: dict[int, tuple[Any, str]] = {}
-        self._partials: dict[tuple[Any, ...], tuple[Markup, frozenset]] = {}
+        self._partials: dict[tuple[Any, ...], tuple[Markup, Reads]] = {}
         self._feed_memo: FeedMemo | None = None   # made with the first feed
         # card()'s latest answers, by the item's id and the arguments given
-        self._cards: OrderedDict[tuple[Any, ...], tuple[Any, Markup, frozenset]] = OrderedDict()
+        self._cards: OrderedDict[tuple[Any, ...], tuple[Any, Markup, Reads]] = OrderedDict()
         self._site_wide_card: bool | None = None
 
     def cached_partial(self, name: str, *variants: Any, **context: Any) -> Markup:
@@ -114,17 +144,18 @@ class Renderer:
 
         It sees the site's globals and `context`, never the page's variables: what it
         shows must depend only on the variants (the footer is the same on every page).
-        The assets it links count for every page that shows it.
+        The assets it links, and the site's lists it reads, count for every page that
+        shows it.
         """
         key = (name, *variants)
         try:
-            html, assets = self._partials[key]
+            html, reads = self._partials[key]
         except KeyError:
             pass
         except TypeError:  # a variant that cannot be a key: render it every time
             return self._render_partial(name, context)[0]
         else:
-            self.assets.used |= assets
+            self._read_again(reads)
             return html
         rendered = self._render_partial(name, context)
         # An undefined variant (a field the item lacks) would make every such item one key.
@@ -156,12 +187,12 @@ class Renderer:
             key, known = None, None
         if known is not None and known[0] is item:
             self._cards.move_to_end(key)
-            self.assets.used |= known[2]
+            self._read_again(known[2])
             return known[1]
-        html, assets = self._tracking_assets(lambda: self._render_card(item, arguments))
+        html, reads = self._tracking_reads(lambda: self._render_card(item, arguments))
         if key is not None and not any(isinstance(v, jinja2.Undefined)
                                        for v in arguments.values()):
-            self._cards[key] = (item, html, assets)
+            self._cards[key] = (item, html, reads)
             if len(self._cards) > CARD_MEMO_SIZE:
                 self._cards.popitem(last=False)
         return html
@@ -177,21 +208,31 @@ class Renderer:
             self._site_wide_card = reads_only_globals(self.env, CARD_TEMPLATE)
         return self._site_wide_card
 
-    def _render_partial(self, name: str, context: dict[str, Any]) -> tuple[Markup, frozenset]:
-        return self._tracking_assets(
+    def _render_partial(self, name: str, context: dict[str, Any]) -> tuple[Markup, Reads]:
+        return self._tracking_reads(
             lambda: Markup(self.env.get_template(name).render(context)))
 
-    def _tracking_assets(self, render: Callable[[], Markup]) -> tuple[Markup, frozenset]:
-        """What `render` makes, and the assets it linked (also counted for the page)."""
-        page_assets = self.assets.used
-        self.assets.used = set()
+    def _tracking_reads(self, render: Callable[[], _Made]) -> tuple[_Made, Reads]:
+        """What `render` makes, with the assets it linked and the site's lists it read
+        (also counted for the page), for a memo to count again each time it answers."""
+        page_assets, page_lists = self.assets.used, self.env.lists_read
+        self.assets.used, self.env.lists_read = set(), set()
         try:
-            html = render()
+            made = render()
         finally:
-            assets = frozenset(self.assets.used)
-            self.assets.used = page_assets
-            page_assets |= assets
-        return html, assets
+            reads = Reads(frozenset(self.assets.used), frozenset(self.env.lists_read))
+            self.assets.used, self.env.lists_read = page_assets, page_lists
+            self._read_again(reads)
+        return made, reads
+
+    def _read_again(self, reads: Reads) -> None:
+        self.assets.used |= reads.assets
+        self.env.lists_read |= reads.lists
+
+    @property
+    def lists_read(self) -> frozenset[str]:
+        """The site's lists (posts, pages, threads) the last route rendered read."""
+        return frozenset(self.env.lists_read)
 
     def avatar(self, who: Person | Participant | None) -> str:
         """The avatar URL to show, or '' for an initials badge.
@@ -230,7 +271,10 @@ class Renderer:
         return self.urls.url(str(target))
 
     def render(self, route: Route) -> bytes:
-        """The bytes of one route's file; raises RenderError for template problems."""
+        """The bytes of one route's file; raises RenderError for template problems.
+
+        Which of the site's lists it read is then in `lists_read`."""
+        self.env.lists_read = set()
         try:
             return self._render(route)
         except jinja2.TemplateNotFound as exc:
@@ -288,17 +332,21 @@ class Renderer:
 
     def _embed(self, slug: str, message_id: str) -> str:
         key = (slug, message_id)
-        if key not in self._embed_cache:
-            thread = next((t for t in self.library.threads if t.slug == slug), None)
-            if thread is None:  # a draft thread: the Library checked that it exists
-                self._embed_cache[key] = ""
-            else:
-                conversation = self.library.conversation(thread)
-                node = conversation.find(message_id) if message_id else None
-                template = self.env.get_template("partials/embed.html")
-                self._embed_cache[key] = template.render(
-                    thread=thread, conversation=conversation, node=node)
-        return self._embed_cache[key]
+        known = self._embed_cache.get(key)
+        if known is not None:
+            self._read_again(known[1])
+            return known[0]
+        thread = next((t for t in self.library.threads if t.slug == slug), None)
+        if thread is None:  # a draft thread: the Library checked that it exists
+            self._embed_cache[key] = ("", Reads(frozenset(), frozenset()))
+            return ""
+        conversation = self.library.conversation(thread)
+        node = conversation.find(message_id) if message_id else None
+        template = self.env.get_template("partials/embed.html")
+        html, reads = self._tracking_reads(lambda: template.render(
+            thread=thread, conversation=conversation, node=node))
+        self._embed_cache[key] = (html, reads)
+        return html
 
     def _render_html(self, route: Route) -> bytes:
         context = dict(route.context)

@@ -156,14 +156,44 @@ class SiteEnvironment(jinja2.Environment):
     one with `get_template(name, globals=…)`: Jinja would write them into that dict.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The attributes that give out one of the site's lists, by the type that has them,
+        # with the lists (named as in fingerprints.list_texts) whose items they give.
+        self.lists_held: dict[type, dict[str, tuple[str, ...]]] = {}
+        self.lists_read: set[str] = set()   # the lists the templates read since cleared
+        self._list_attributes: frozenset[str] = frozenset()
+
+    def hold_lists(self, held: dict[type, dict[str, tuple[str, ...]]]) -> None:
+        """Say which attributes of which types give out the site's lists (see lists_read)."""
+        self.lists_held = held
+        self._list_attributes = frozenset(name for names in held.values() for name in names)
+
     def make_globals(self, d: Any = None) -> Any:
         if not d:
             return self.globals
         return super().make_globals(d)
 
+    # Every `a.b` and `a["b"]` of a template, and the `attribute=` of its filters, comes
+    # through these two: a list read by any way counts in `lists_read`.
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute in self._list_attributes:
+            self._note_list(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(argument) is str and argument in self._list_attributes:
+            self._note_list(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _note_list(self, obj: Any, attribute: str) -> None:
+        for kind, held in self.lists_held.items():
+            if isinstance(obj, kind) and attribute in held:
+                self.lists_read.update(held[attribute])
+
 
 def make_environment(config: Config, themes: list[Theme],
-                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> SiteEnvironment:
     """A Jinja environment for one site; globals are added by the Renderer."""
     env = SiteEnvironment(
         bytecode_cache=bytecode_cache,
