@@ -35,6 +35,12 @@ class Tag:
     slug: str
     items: tuple[Item, ...]
 
+    @property
+    def count(self) -> int:
+        """How many items carry the tag. A template that shows only this reads no list,
+        where one that counts `items` reads them all (see render.renderer.LISTS_HELD)."""
+        return len(self.items)
+
     @cached_property
     def thread_count(self) -> int:
         """How many of the items are conversations (the rest are posts and pages).

@@ -135,8 +135,11 @@ def test_a_title_or_summary_edit_renders_only_the_pages_that_show_the_post(hub_w
     second = build_site(_options(root), cache=cache, write=False)
     rendered = _rendered(second)
     assert {"posts/recap/index.html", "posts/by-zoe/index.html", "index.html"} <= rendered
-    # A thread's page neither shows the post nor reads a list of posts.
+    # A thread's page neither shows the post nor reads a list of posts; nor does the
+    # default theme's page of a tag the post does not carry (it shows each tag's count).
     assert "threads/mastodon-brew/index.html" not in rendered
+    assert "tags/brewing/index.html" in second.files
+    assert "tags/brewing/index.html" not in rendered
     assert len(rendered) < len(first.plan.routes) / 2
 
 
