@@ -179,7 +179,16 @@ class SiteEnvironment(jinja2.Environment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in self._list_attributes:
             self._note_list(obj, attribute)
-        return super().getattr(obj, attribute)
+        # Jinja's own, written out: a template's every `a.b` comes here, and a call to
+        # super() would add a tenth to it.
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if type(argument) is str and argument in self._list_attributes:
