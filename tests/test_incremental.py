@@ -160,9 +160,14 @@ LIST_READERS = {
                       "{% endfor %}",
     "cached partial": '{{ cached_partial("partials/recent.html") }}',
     "card": "{% for p in site.posts %}{{ card(p) }}{% endfor %}",
+    # Read once, where the module is made, and kept for every later page.
+    "imported module": '{% import "partials/latest.html" as latest %}{{ latest.box() }}',
 }
 LIST_CHANGES = {
     **{name: CHANGES[name] for name in ("post summary", "post title", "thread message")},
+    "post description": lambda r: _edit(r / "content/posts/2026-03-13-by-zoe.md",
+                                        "title: A guest post",
+                                        "title: A guest post\ndescription: Card text"),
     "thread title": lambda r: _edit(r / "content/threads/mastodon-brew.yaml",
                                     "title: Brewing on Mastodon", "title: Brewing, tooted"),
     # An older message than the newest: the thread's date and place in the lists stay.
@@ -180,12 +185,16 @@ SHOWN_ONLY_THROUGH_A_LIST = {
     ("map attribute", "post title"), ("cached partial", "post summary"),
     ("cached partial", "post title"), ("card", "post summary"), ("card", "post title"),
     ("recent threads", "thread title"), ("recent threads", "thread message added"),
+    ("imported module", "post title"), ("card", "post description"),
 }
 
 
 def _reading_hub(root: Path, reader: str) -> Path:
     (root / "templates/partials").mkdir()
     (root / "templates/partials/recent.html").write_text(LIST_READERS["site.posts"])
+    (root / "templates/partials/latest.html").write_text(
+        "{% set latest = site.posts[:3] %}{% macro box() %}{% for p in latest %}"
+        "<i>{{ p.title }}</i>{% endfor %}{% endmacro %}")
     for template in ("post.html", "thread.html"):
         (root / "templates" / template).write_text(
             f'{{% extends "!theme/{template}" %}}{{% block content %}}{{{{ super() }}}}'
@@ -208,3 +217,21 @@ def test_a_page_that_reads_a_list_is_rendered_again_when_the_list_shows_other_te
     page = "threads/next-chat/index.html" if change.startswith("post") \
         else "posts/by-zoe/index.html"
     assert (first[page] != clean[page]) == ((reader, change) in SHOWN_ONLY_THROUGH_A_LIST)
+
+
+def test_what_an_embed_reads_counts_for_every_feed_that_shows_the_post(hub_with_template):
+    # A feed takes a post's body made for an earlier feed from its memo, embeds filled in.
+    root = hub_with_template
+    theme = Path(__file__).parent.parent / "themes/default/templates/partials/embed.html"
+    (root / "templates/partials").mkdir()
+    (root / "templates/partials/embed.html").write_text(
+        theme.read_text() + "<p>{% for t in site.recent_threads %}{{ t.title }} {% endfor %}</p>")
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False).files
+    LIST_CHANGES["thread title"](root)
+    incremental = build_site(_options(root), cache=cache, write=False).files
+    clean = _clean(root)
+    assert [name for name in clean if clean[name] != incremental[name]] == []
+    feeds = [name for name in clean if name.endswith((".xml", "atom.xml"))
+             and b"Brewing, tooted" in clean[name] and b"Brewing on Mastodon" in first[name]]
+    assert len(feeds) > 1

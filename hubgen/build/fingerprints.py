@@ -202,11 +202,16 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
 
 def list_texts(library: Library) -> dict[str, str]:
     """What a page that reads one of the site's lists may show of its items besides their
-    place in it (see `site_signature`), hashed by list: "posts", "pages", "threads"."""
+    place in it (see `site_signature`): titles, summaries, descriptions, images, lengths
+    and a thread's counts, hashed by list: "posts", "pages", "threads"."""
     def texts(items: Iterable[Document | Thread]) -> str:
         shown = []
         for item in items:
-            shown.append((item.rel_path, item.title, item.summary))
+            # A card shows these (the description in place of the summary, the reading
+            # time from the word count); a feed the summary's HTML.
+            shown.append((item.rel_path, item.title, item.summary, item.summary_html,
+                          getattr(item, "description", ""), getattr(item, "image", ""),
+                          getattr(item, "image_alt", ""), getattr(item, "word_count", 0)))
             if isinstance(item, Thread):
                 # Thread cards show these.
                 conversation = library.conversation(item)

@@ -306,6 +306,7 @@ class Renderer:
             from hubgen.feeds import FeedMemo, render_feed  # feedgen, lxml: only for a feed
             if self._feed_memo is None:
                 self._feed_memo = FeedMemo()
+            self._read_bodies(route.context.get("items"))
             return render_feed(route, self.library, self.urls, self.body_html, self._feed_memo)
         if route.kind == "alias":
             return render_redirect(route, self.urls, self.library.config.language)
@@ -329,6 +330,13 @@ class Renderer:
         if not document.embeds:
             return document.html
         return EMBED_PLACEHOLDER.sub(lambda m: self._embed(m[1], m[2]), document.html)
+
+    def _read_bodies(self, items: Any) -> None:
+        """Count, for a feed, the lists read by the embeds of the bodies it may show: its
+        FeedMemo gives a body made for an earlier feed without making it again."""
+        for item in items or ():
+            if isinstance(item, Document) and item.embeds:
+                self.body_html(item)   # each embed is memoized, and counts its reads again
 
     def _embed(self, slug: str, message_id: str) -> str:
         key = (slug, message_id)

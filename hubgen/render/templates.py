@@ -145,6 +145,30 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+class ListTrackingTemplate(jinja2.Template):
+    """A template whose module, made once and kept (a template imported without context,
+    a card's macros), counts the lists its top level read for every page that uses it."""
+
+    _module_lists: frozenset[str] = frozenset()
+
+    def _get_default_module(self, ctx: Any = None) -> Any:
+        env = self.environment
+        assert isinstance(env, SiteEnvironment)
+        kept = self._module
+        page = env.lists_read
+        env.lists_read = set()
+        try:
+            module = super()._get_default_module(ctx)
+        finally:
+            read, env.lists_read = env.lists_read, page
+        if module is self._module:
+            if kept is None:   # made now, for this page and the later ones
+                self._module_lists = frozenset(read)
+            read = self._module_lists
+        page |= read
+        return module
+
+
 class SiteEnvironment(jinja2.Environment):
     """Jinja's Environment, with the site's globals read straight from `globals`.
 
@@ -155,6 +179,8 @@ class SiteEnvironment(jinja2.Environment):
     and sees the globals the Renderer sets after templates were loaded. Never load
     one with `get_template(name, globals=…)`: Jinja would write them into that dict.
     """
+
+    template_class = ListTrackingTemplate
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,7 +201,8 @@ class SiteEnvironment(jinja2.Environment):
         return super().make_globals(d)
 
     # Every `a.b` and `a["b"]` of a template, and the `attribute=` of its filters, comes
-    # through these two: a list read by any way counts in `lists_read`.
+    # through these two; what a kept module read is counted again by ListTrackingTemplate,
+    # what a memoized piece read by the Renderer.
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in self._list_attributes:
             self._note_list(obj, attribute)
