@@ -129,7 +129,6 @@ class Fingerprints:
                       moment(route.lastmod), self.site_signature, self.value(route.context))
         return made, (tuple(sorted(self._read)) if self._traced else None)
 
-
     def lists_read(self, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
         """The texts of the lists a page read, by name, as the cache keeps them with it."""
         return tuple(sorted((name, self.lists[name]) for name in names))

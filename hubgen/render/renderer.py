@@ -41,15 +41,6 @@ if TYPE_CHECKING:
 CARD_TEMPLATE = "partials/post-card.html"
 CARD_MEMO_SIZE = 1024
 
-# What templates read the site's lists through (see SiteEnvironment.lists_read): the
-# attributes of `site` that hold items, and a tag's items, each with the lists
-# (fingerprints.list_texts) whose titles and summaries they may show.
-ALL_LISTS = ("pages", "posts", "threads")
-LISTS_HELD: dict[type, dict[str, tuple[str, ...]]] = {
-    # (`SiteView` is added below, where it is defined.)
-    Tag: {"items": ALL_LISTS},
-}
-
 
 class Reads(NamedTuple):
     """What a memoized piece of a page read: the assets it linked, the site's lists."""
@@ -99,9 +90,15 @@ class SiteView:
         self.feeds = feed_links(library, urls, Route(path="/", kind="html"))
 
 
-# (People come from people.yaml, in every fingerprint: reading them reads no list.)
-LISTS_HELD[SiteView] = {"posts": ("posts",), "pages": ("pages",), "threads": ("threads",),
-                        "upcoming": ("threads",), "recent_threads": ("threads",)}
+# What templates read the site's lists through (see SiteEnvironment.lists_read): the
+# attributes of `site` that hold items, and a tag's items, each with the lists
+# (fingerprints.list_texts) whose titles and summaries they may show. (People come from
+# people.yaml, in every fingerprint: reading them reads no list.)
+LISTS_HELD: dict[type, dict[str, tuple[str, ...]]] = {
+    SiteView: {"posts": ("posts",), "pages": ("pages",), "threads": ("threads",),
+               "upcoming": ("threads",), "recent_threads": ("threads",)},
+    Tag: {"items": ("pages", "posts", "threads")},
+}
 
 
 class Renderer:
