@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +26,7 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.templates import (
     AssetUrls,
+    Made,
     SiteEnvironment,
     make_environment,
     reads_only_globals,
@@ -47,9 +48,6 @@ class Reads(NamedTuple):
 
     assets: frozenset[str]
     lists: frozenset[str]
-
-
-_Made = TypeVar("_Made")
 
 
 @dataclass(frozen=True)
@@ -209,18 +207,18 @@ class Renderer:
         return self._tracking_reads(
             lambda: Markup(self.env.get_template(name).render(context)))
 
-    def _tracking_reads(self, render: Callable[[], _Made]) -> tuple[_Made, Reads]:
+    def _tracking_reads(self, render: Callable[[], Made]) -> tuple[Made, Reads]:
         """What `render` makes, with the assets it linked and the site's lists it read
         (also counted for the page), for a memo to count again each time it answers."""
-        page_assets, page_lists = self.assets.used, self.env.lists_read
-        self.assets.used, self.env.lists_read = set(), set()
+        page_assets = self.assets.used
+        self.assets.used = set()
         try:
-            made = render()
+            made, lists = self.env.reading_apart(render)
         finally:
-            reads = Reads(frozenset(self.assets.used), frozenset(self.env.lists_read))
-            self.assets.used, self.env.lists_read = page_assets, page_lists
-            self._read_again(reads)
-        return made, reads
+            assets = frozenset(self.assets.used)
+            self.assets.used = page_assets
+            page_assets |= assets
+        return made, Reads(assets, lists)
 
     def _read_again(self, reads: Reads) -> None:
         self.assets.used |= reads.assets

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.bccache
@@ -145,6 +145,9 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+Made = TypeVar("Made")   # what a function given to reading_apart makes
+
+
 class ListTrackingTemplate(jinja2.Template):
     """A template whose module, made once and kept (a template imported without context,
     a card's macros), counts the lists its top level read for every page that uses it."""
@@ -155,17 +158,13 @@ class ListTrackingTemplate(jinja2.Template):
         env = self.environment
         assert isinstance(env, SiteEnvironment)
         kept = self._module
-        page = env.lists_read
-        env.lists_read = set()
-        try:
-            module = super()._get_default_module(ctx)
-        finally:
-            read, env.lists_read = env.lists_read, page
+        module, read = env.reading_apart(
+            lambda: super(ListTrackingTemplate, self)._get_default_module(ctx))
         if module is self._module:
             if kept is None:   # made now, for this page and the later ones
-                self._module_lists = frozenset(read)
-            read = self._module_lists
-        page |= read
+                self._module_lists = read
+            else:
+                env.lists_read |= self._module_lists
         return module
 
 
@@ -194,6 +193,17 @@ class SiteEnvironment(jinja2.Environment):
         """Say which attributes of which types give out the site's lists (see lists_read)."""
         self.lists_held = held
         self._list_attributes = frozenset(name for names in held.values() for name in names)
+
+    def reading_apart(self, make: Callable[[], Made]) -> tuple[Made, frozenset[str]]:
+        """What `make` returns, and the lists it read (which count for the page too), for
+        what is made once and shown again to count them each time."""
+        page, self.lists_read = self.lists_read, set()
+        try:
+            made = make()
+        finally:
+            read, self.lists_read = frozenset(self.lists_read), page
+            page |= read
+        return made, read
 
     def make_globals(self, d: Any = None) -> Any:
         if not d:
