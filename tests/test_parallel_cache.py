@@ -1009,6 +1009,61 @@ def test_a_card_is_what_the_macro_makes_in_the_page(big_hub, tmp_path, card_temp
         assert '<p class="where">2//page/2/</p>' in second
 
 
+CARD_INCLUDING = ('{% macro post_card(doc, heading=2, show_image=true) %}<article>'
+                  '<a href="{{ link(doc) }}">{{ doc.title }}</a>'
+                  '{% include "partials/card-extra.html" %}</article>{% endmacro %}')
+READS_THE_PAGE = '<span class="extra">{{ route.path }}</span>'
+
+
+@pytest.mark.parametrize("edited", ["card", "template the card includes"])
+@pytest.mark.parametrize("serving", [False, True], ids=["built", "served"])
+def test_a_card_that_starts_reading_the_page_is_made_on_each_page_again(
+        big_hub, tmp_path, edited, serving):
+    # Whether cards can be kept is worked out once per template source and kept with the
+    # compiled templates (render/compiled.py): an edit to the card, or to a template it
+    # includes, must be seen, or every listing would show the first page's cards.
+    partials = big_hub / "templates/partials"
+    partials.mkdir(exist_ok=True)
+    card, extra = partials / "post-card.html", partials / "card-extra.html"
+    card.write_text(CARD_INCLUDING)
+    extra.write_text('<span class="extra"></span>')
+    cache = BuildCache() if serving else None
+    options = _options(big_hub, jobs=2, cache=not serving)
+    build_site(options, cache=cache)
+    if edited == "card":
+        card.write_text(CARD_INCLUDING.replace('{% include "partials/card-extra.html" %}',
+                                               READS_THE_PAGE))
+    else:
+        extra.write_text(READS_THE_PAGE)
+    build_site(options, cache=cache)
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    second = (big_hub / "public/page/2/index.html").read_text()
+    assert second.count('<span class="extra">/page/2/</span>') == 10
+
+
+def test_what_the_card_reads_is_kept_and_a_damaged_record_of_it_is_ignored(
+        big_hub, tmp_path, monkeypatch):
+    import hubgen.render.compiled as compiled
+
+    build_site(_options(big_hub, jobs=1, cache=True))
+    kept = list((big_hub / ".hubgen-cache/templates").glob("*/__hubgen_reads_*.json"))
+    assert len(kept) == 2   # the card and the status badge it imports
+    unparsed = compiled._read_from_tree
+
+    def never(env, source):
+        raise AssertionError("a template was parsed again though its source is the same")
+
+    monkeypatch.setattr(compiled, "_read_from_tree", never)
+    build_site(_options(big_hub, jobs=1, cache=True, output=tmp_path / "second"))
+    assert _tree(tmp_path / "second") == _tree(big_hub / "public")
+    monkeypatch.setattr(compiled, "_read_from_tree", unparsed)
+    for record in kept:
+        record.write_bytes(b'{"checksum": 12, "variables": "x"')   # cut short, wrong types
+    build_site(_options(big_hub, jobs=1, cache=True, output=tmp_path / "third"))
+    assert _tree(tmp_path / "third") == _tree(big_hub / "public")
+    assert all(record.read_bytes().startswith(b'{"checksum": "') for record in kept)
+
+
 def test_a_threads_newest_date_is_worked_out_once_and_never_stored(hub):
     from hubgen.build.fingerprints import digest
 

@@ -94,7 +94,7 @@ class BuildCache:
         """Compiled templates, in `templates_folder` or else in memory (made on first use:
         a build that renders nothing never loads Jinja)."""
         if self._templates is None:
-            from hubgen.render.templates import FolderBytecodeCache, MemoryBytecodeCache
+            from hubgen.render.compiled import FolderBytecodeCache, MemoryBytecodeCache
             try:
                 self._templates = FolderBytecodeCache(self.templates_folder) \
                     if self.templates_folder is not None else MemoryBytecodeCache()

@@ -283,12 +283,15 @@ class Renderer:
             raise RenderError(self._runtime_error(route, exc)) from None
 
     def prepare(self, routes: list[Route]) -> None:
-        """Load every module that rendering `routes` needs (feedgen, icalendar).
+        """Load every module that rendering `routes` needs (feedgen, icalendar), and
+        find out whether cards can be kept (see `card`).
 
         Called before workers are forked: they then start with them, and import
         nothing while another thread of this process may hold an import's lock.
         """
         kinds = {route.kind for route in routes}
+        if "html" in kinds:
+            self._card_is_site_wide()
         if "feed" in kinds:
             import hubgen.feeds
         if "ics" in kinds:

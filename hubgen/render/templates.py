@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
-import jinja2.bccache
-import jinja2.meta
 from markupsafe import Markup
 
 from hubgen.config import Config
 from hubgen.content.themes import Theme
+from hubgen.render.compiled import template_reads
 from hubgen.seo import script_safe_json
 
 THEME_PREFIX = "!theme"
@@ -105,44 +104,6 @@ class AssetUrls:
         digest = self.digest(site_path)
         link = self.url(site_path)
         return f"{link}?v={digest}" if digest else link
-
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept between builds (Jinja checks each against its source)."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in a folder, written by whichever process compiled them.
-
-    Jinja checks each against its template's source and its own version; a file
-    that cannot be read back (cut short, damaged) is compiled again.
-    """
-
-    def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
-        super().__init__(str(folder))
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # whatever a damaged file raises: compile the template afresh
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        # A full disk or a read-only folder: the template is compiled again next time.
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
 
 
 Made = TypeVar("Made")   # what a function given to reading_apart makes
@@ -272,13 +233,12 @@ def reads_only_globals(env: jinja2.Environment, name: str) -> bool:
             continue
         seen.add(current)
         try:
-            source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
-            tree = env.parse(source)
+            reads = template_reads(env, current)
         except jinja2.TemplateError:
             return False
-        if not jinja2.meta.find_undeclared_variables(tree) <= env.globals.keys():
+        if not reads.variables <= env.globals.keys():
             return False
-        for referenced in jinja2.meta.find_referenced_templates(tree):
+        for referenced in reads.templates:
             if referenced is None:
                 return False
             pending.append(referenced)
