@@ -34,7 +34,7 @@ from pathlib import Path
 
 from benchmarks.corpus import own_post_template, post_path, write_corpus
 from benchmarks.measure import Measurement, run_measured
-from benchmarks.peers import Hugo, Peer, Pelican, count_files
+from benchmarks.peers import Hugo, Peer, Pelican, count_files, empty_set_aside, set_aside
 
 EDITED_POST = 7
 
@@ -86,8 +86,8 @@ class HubgenRunner:
 
     def clean(self) -> None:
         """Forget the output and the cache."""
-        shutil.rmtree(self.site / "public", ignore_errors=True)
-        shutil.rmtree(self.site / ".hubgen-cache", ignore_errors=True)
+        set_aside(self.site / "public")
+        set_aside(self.site / ".hubgen-cache")
 
     def build(self, sample: bool = False) -> Measurement:
         """One build, timed (and its memory sampled, with `sample`)."""
@@ -282,6 +282,7 @@ def main() -> None:
         for posts in args.sizes:
             results[posts] = measure_size(posts, args.runs, args.jobs, work / str(posts), log)
     finally:
+        empty_set_aside(work)
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     versions = _versions()

@@ -18,7 +18,7 @@ import pytest
 from benchmarks import measure
 from benchmarks.corpus import write_corpus
 from benchmarks.measure import run_measured
-from benchmarks.peers import PEERS, Peer, read_posts
+from benchmarks.peers import PEERS, SET_ASIDE, Peer, count_files, empty_set_aside, read_posts
 
 POSTS = 30
 SLUG = re.compile(r"post-(\d{5})")
@@ -107,9 +107,14 @@ def test_clean_makes_the_next_build_cold(corpus: Path, tmp_path: Path) -> None:
             pytest.fail(f"{peer.name} is not installed")
         run_measured(peer.build_command(site), cwd=site)
         assert peer.output_files(site) > 0
+        built = peer.output_files(site)
         peer.clean(site)
         assert peer.output_files(site) == 0
         assert not (site / "resources").exists() and not (site / "cache").exists()
+        # Set aside, not deleted, until the runs are done (see set_aside).
+        assert count_files(tmp_path / SET_ASIDE) >= built
+    empty_set_aside(tmp_path)
+    assert not (tmp_path / SET_ASIDE).exists()
 
 
 def test_run_measured_reports_time_and_peak_memory(tmp_path: Path) -> None:

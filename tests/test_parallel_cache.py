@@ -903,6 +903,32 @@ def test_a_writer_abandoned_mid_way_is_stopped_and_its_files_removed(tmp_path):
     writer.abandon()   # twice, or after finish(): nothing more to do, no error
 
 
+def test_a_writer_that_never_finishes_is_stopped_and_the_build_writes_the_files(tmp_path):
+    from hubgen.build.persist import save_cache, write_sources_early
+    cache = BuildCache()
+    for number in range(600):
+        cache.sources[str(tmp_path / f"post-{number}.md")] = (f"{number:032x}", "x", [])
+    cache.touched = None
+    folder = tmp_path / "cache"
+    writer = write_sources_early(cache, folder, lambda abandon: None)
+    assert writer is not None
+    os.kill(writer.pid, signal.SIGSTOP)   # a writer that hangs: it never reports
+    pid = writer.pid
+    finished = []
+    waiting = threading.Thread(target=lambda: finished.append(writer.finish(timeout=0.5)),
+                               daemon=True)
+    waiting.start()
+    waiting.join(30)
+    if waiting.is_alive():
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the build waited on a writer that never finishes")
+    assert finished == [{}]
+    assert _gone(pid) and not _temporaries(folder)
+    save_cache(cache, folder, writer)
+    assert not _temporaries(folder)
+    assert load_cache(folder).sources == cache.sources
+
+
 def test_the_leftovers_of_a_killed_build_are_swept_from_the_cache(big_hub):
     folder = big_hub / ".hubgen-cache"
     build_site(_options(big_hub, cache=True))

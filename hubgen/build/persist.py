@@ -27,9 +27,11 @@ import importlib.util
 import json
 import os
 import pickle
+import select
 import shutil
 import signal
 import sys
+import time
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path, PosixPath, WindowsPath
@@ -285,6 +287,9 @@ def save_cache(cache: BuildCache, folder: Path,
 
 # Fewer parsed sources than this to write, and a writer process costs more than it saves.
 EARLY_WRITE_MINIMUM = 500
+# How long the build waits for the writer once it needs its files. It has had the whole
+# render to write them (a third of a second at 10,000 posts); a writer this late is stuck.
+EARLY_WRITE_TIMEOUT = 60.0
 
 
 class SourcesWrittenEarly:
@@ -297,24 +302,37 @@ class SourcesWrittenEarly:
         self.temporaries = temporaries
         self.written: dict[int, tuple[Path, str]] = {}
 
-    def finish(self) -> dict[int, tuple[Path, str]]:
+    def finish(self, timeout: float = EARLY_WRITE_TIMEOUT) -> dict[int, tuple[Path, str]]:
         """Wait for the writer; each file it wrote whole, with its checksum (none when it
-        failed: `save_cache` then writes them itself)."""
-        pid, self.pid = self.pid, None
-        if pid is None:
+        failed, or had not finished after `timeout` seconds and was stopped: `save_cache`
+        then writes them itself)."""
+        if self.pid is None:
             return self.written
-        report = b""
-        try:
-            while chunk := os.read(self.pipe, 65536):  # type: ignore[arg-type]
-                report += chunk
-        finally:
-            status = _reap(pid)
-            self._close_pipe()
+        report = self._report(timeout)
+        if report is None:   # stuck (a lock held by a thread when it forked), or a disk stalled
+            self.abandon()
+            return self.written
+        pid, self.pid = self.pid, None
+        status = _reap(pid)
+        self._close_pipe()
         if status == 0:
             with contextlib.suppress(ValueError, KeyError, AttributeError):
                 self.written = {int(shard): (self.temporaries[int(shard)], checksum)
                                 for shard, checksum in json.loads(report).items()}
         return self.written
+
+    def _report(self, timeout: float) -> bytes | None:
+        """What the writer reported by the time it closed its end of the pipe (None when
+        it had not after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        report = b""
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([self.pipe], [], [], left)[0]:
+                chunk = os.read(self.pipe, 65536)  # type: ignore[arg-type]
+                if not chunk:
+                    return report
+                report += chunk
+        return None
 
     def abandon(self) -> None:
         """Stop the writer if it still runs, and remove the files not moved into place."""
