@@ -33,6 +33,7 @@ from hubgen.build.fingerprints import Fingerprints
 from hubgen.build.persist import (
     CACHE_FILE,
     SOURCE_SHARDS,
+    generation,
     load_cache,
     shard_file,
     shard_of,
@@ -935,15 +936,19 @@ def test_the_leftovers_of_a_killed_build_are_swept_from_the_cache(big_hub):
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                            capture_output=True, text=True, check=True)
     dead = int(ended.stdout)
+    templates = folder / "templates" / generation()
     leftovers = [folder / f".sources-03.cache.{dead}.early.tmp",
-                 folder / f".build.cache.{dead}.tmp"]
+                 folder / f".build.cache.{dead}.tmp",
+                 templates / f".__hubgen_reads_{'0' * 40}.json.{dead}.tmp"]
     alive = folder / f".sources-04.cache.{os.getpid()}.early.tmp"   # a build still writing
-    for path in [*leftovers, alive]:
-        path.write_bytes(b"half a shard")
+    alive_reads = templates / f".__hubgen_reads_{'1' * 40}.json.{os.getpid()}.tmp"
+    for path in [*leftovers, alive, alive_reads]:
+        path.write_bytes(b"half a file")
     edited = big_hub / "content/posts/extra-00.md"
     edited.write_text(edited.read_text() + "\nOne more paragraph.\n")
     build_site(_options(big_hub, cache=True))
     assert _temporaries(folder) == [alive.name]
+    assert _temporaries(templates) == [alive_reads.name]
 
 
 @pytest.mark.parametrize("kept", [0, 2])

@@ -264,6 +264,8 @@ def save_cache(cache: BuildCache, folder: Path,
     """
     _make_folder(folder)
     _sweep_leftovers(folder)
+    if cache.templates_folder is not None:   # what a template reads: see render/compiled.py
+        _sweep_leftovers(cache.templates_folder)
     stale = _stale_shards(cache)
     written = early.finish() if early is not None else {}
     parts = _parts(cache, stale - written.keys())   # the rest were written early
