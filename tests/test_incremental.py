@@ -3,11 +3,14 @@ and always gives exactly the bytes of a clean build."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_hubgen
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
@@ -94,6 +97,30 @@ def test_a_post_edit_parses_one_file_and_renders_only_the_pages_that_show_it(hub
     assert "posts/recap/index.html" in changed
     assert cache.rendered_count < total / 3
     assert "threads/chat-one/index.html" not in changed
+
+
+# Builds as `hubgen build` does, then names the engines the process loaded.
+ENGINES_LOADED = """
+import sys
+from hubgen.cli import cli
+cli.main(["build", "--quiet"], standalone_mode=False)
+print(" ".join(m for m in ("jinja2", "markdown", "pygments", "feedgen") if m in sys.modules))
+"""
+
+
+def _engines_loaded_by_a_build(root: Path) -> list[str]:
+    run = subprocess.run([sys.executable, "-c", ENGINES_LOADED], cwd=root, capture_output=True,
+                         text=True, timeout=300, check=True)
+    return run.stdout.split()
+
+
+def test_a_build_with_nothing_changed_loads_neither_jinja_nor_markdown(hub_with_template):
+    root = hub_with_template
+    assert run_hubgen("build", "--quiet", cwd=root).code == 0
+    assert _engines_loaded_by_a_build(root) == []
+    CHANGES["post body"](root)
+    # Its page and its feeds are made again: the probe sees what a build loads.
+    assert _engines_loaded_by_a_build(root) == ["jinja2", "markdown", "pygments", "feedgen"]
 
 
 def test_a_template_edit_renders_pages_without_parsing_markdown(hub_with_template):

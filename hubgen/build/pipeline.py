@@ -158,12 +158,17 @@ class _TemplatesMadeEarly:
     leaves all of it to the render stage, which may not need it.
     """
 
-    def __init__(self, config: Config, themes: list[Theme],
-                 bytecode_cache: jinja2.BytecodeCache | None):
+    def __init__(self, config: Config, themes: list[Theme], cache: BuildCache | None):
         self.config = config
         self.themes = themes
-        self.bytecode_cache = bytecode_cache
+        self.cache = cache
         self.environment: jinja2.Environment | None = None
+
+    @property
+    def bytecode_cache(self) -> jinja2.BytecodeCache | None:
+        """The cache's compiled templates; asked for only when a template is compiled, so
+        that a build that renders nothing never loads Jinja."""
+        return self.cache.templates if self.cache is not None else None
 
     def make(self) -> None:
         """Make the environment and compile every template in it."""
@@ -219,8 +224,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
     # during the build then leaves the cache too old, never pages from the old template
     # under the new one's hash.
     templates_version = _templates_version(config, themes) if cache is not None else ""
-    templates = _TemplatesMadeEarly(config, themes,
-                                    cache.templates if cache is not None else None)
+    templates = _TemplatesMadeEarly(config, themes, cache)
 
     with watch.stage("read"):
         # While workers read, this process compiles the templates the render needs.

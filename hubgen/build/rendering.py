@@ -26,6 +26,7 @@ from hubgen.build.workers import map_unordered
 from hubgen.errors import Diagnostic, Diagnostics, RenderError
 from hubgen.plan import Route, SitePlan
 from hubgen.plan.pagination import Pager
+from hubgen.render.assets import AssetDigests
 
 if TYPE_CHECKING:
     from hubgen.render import Renderer
@@ -181,6 +182,7 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     # With nothing to reuse, every route goes to the workers at once, and their
     # fingerprints are taken while they render.
     empty = cache is None or prints is None or not cache.outputs
+    digests = AssetDigests.of_plan(plan)   # not the renderer's: that would load Jinja
     output = str(stage.output) if stage is not None else ""
     with collector_paused():
         for route in plan.routes:
@@ -190,8 +192,7 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
                 pending.append(route)
                 continue
             assert cache is not None
-            entry = prints.reusable(route, cache.outputs.get(route.output),
-                                    renderer().assets.digest, cache)
+            entry = prints.reusable(route, cache.outputs.get(route.output), digests, cache)
             if entry is not None and stage is None and entry.data is not None:
                 outcome.files[route.output] = entry.data
             elif entry is not None and stage is not None and entry.written is not None \

@@ -24,8 +24,8 @@ from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
+from hubgen.render.assets import AssetDigests, AssetUrls
 from hubgen.render.templates import (
-    AssetUrls,
     Made,
     SiteEnvironment,
     make_environment,
@@ -114,8 +114,7 @@ class Renderer:
         # An environment made earlier (see templates.preload) brings its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache)
         self.env.hold_lists(LISTS_HELD)
-        statics = {r.path: r.source for r in plan.of_kind("static") if r.source is not None}
-        self.assets = AssetUrls(statics, urls.url)
+        self.assets = AssetUrls(AssetDigests.of_plan(plan), urls.url)
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,

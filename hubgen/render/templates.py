@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -75,35 +74,6 @@ class _DateFilter:
         if text is None:
             text = self.known[key] = format_date(value, fmt, self.tz)
         return text
-
-
-class AssetUrls:
-    """`asset('css/hub.css')` → '/css/hub.css?v=1a2b3c4d': a fingerprint busts caches.
-
-    It notes which files each page asked for, since their bytes are part of
-    that page.
-    """
-
-    def __init__(self, files: dict[str, Path], url: Callable[[str], str]):
-        self.files = files
-        self.url = url
-        self._digests: dict[str, str] = {}
-        self.used: set[str] = set()   # asked for since the last reset
-
-    def digest(self, site_path: str) -> str:
-        """A short hash of a static file's bytes ('' when there is no such file)."""
-        if site_path not in self._digests:
-            file = self.files.get(site_path)
-            self._digests[site_path] = \
-                hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file else ""
-        return self._digests[site_path]
-
-    def __call__(self, path: str) -> str:
-        site_path = "/" + path.lstrip("/")
-        self.used.add(site_path)
-        digest = self.digest(site_path)
-        link = self.url(site_path)
-        return f"{link}?v={digest}" if digest else link
 
 
 Made = TypeVar("Made")   # what a function given to reading_apart makes
