@@ -75,7 +75,7 @@ def set_aside(folder: Path) -> None:
 
     Not deleted: on a disk mounted with `discard` (this machine's), files created right
     after many were deleted cost several times more in the kernel (hubgen's 1,700 files at
-    1,000 posts: 3 to 4 s of system time instead of 0.5 s), which would time the last run's
+    1,000 posts: 2.5 to 4.5 s of system time instead of 0.5 s), which would time the last run's
     clean-up rather than the tool. `empty_set_aside` deletes them once the runs are done.
     """
     if folder.exists():
@@ -113,7 +113,8 @@ class Peer(Protocol):
         ...
 
     def clean(self, site: Path) -> None:
-        """Remove the output and any cache, so the next build is cold."""
+        """Move the output and any cache out of the way (`set_aside`), so the next build is
+        cold."""
         ...
 
     def template_file(self, site: Path) -> Path:
@@ -234,7 +235,8 @@ class Hugo:
                 "--source", str(site), "--destination", str(site / "public")]
 
     def clean(self, site: Path) -> None:
-        """Remove public/, resources/ (Hugo's generated-asset cache) and the build lock."""
+        """Set public/ and resources/ (Hugo's generated-asset cache) aside; remove the build
+        lock."""
         for folder in ("public", "resources"):
             set_aside(site / folder)
         (site / ".hugo_build.lock").unlink(missing_ok=True)
@@ -306,7 +308,7 @@ class Pelican:
                 "-q", "--ignore-cache"]
 
     def clean(self, site: Path) -> None:
-        """Remove output/ and cache/."""
+        """Set output/ and cache/ aside."""
         for folder in ("output", "cache"):
             set_aside(site / folder)
 

@@ -29,13 +29,17 @@ def run_hubgen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `python -m hubgen ARGS` in `cwd`, as a user would run `hubgen`."""
     completed = subprocess.run([sys.executable, "-m", "hubgen", *args], cwd=cwd,
                                capture_output=True, text=True, timeout=300,
-                               env={**_clean_env(), "COLUMNS": "200", **(env or {})})
+                               env={**clean_env(), "COLUMNS": "200", **(env or {})})
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
-def _clean_env() -> dict[str, str]:
+def clean_env() -> dict[str, str]:
+    """This environment without pytest's variables, with this checkout's hubgen first on the
+    path (whichever copy is installed)."""
     import os
-    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import run_hubgen
+from conftest import clean_env, run_hubgen
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
@@ -110,7 +110,7 @@ print(" ".join(m for m in ("jinja2", "markdown", "pygments", "feedgen") if m in 
 
 def _engines_loaded_by_a_build(root: Path) -> list[str]:
     run = subprocess.run([sys.executable, "-c", ENGINES_LOADED], cwd=root, capture_output=True,
-                         text=True, timeout=300, check=True)
+                         text=True, timeout=300, check=True, env=clean_env())
     return run.stdout.split()
 
 

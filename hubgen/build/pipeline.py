@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from hubgen.render import Renderer
+    from hubgen.render.assets import AssetDigests
 
 # Called as progress(stage, done, total) while files are read ("read") and routes
 # rendered ("render").
@@ -251,10 +252,10 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         if write and not diagnostics.errors else None
     try:
         with watch.stage("render"):
-            def make_renderer() -> Renderer:
+            def make_renderer(digests: AssetDigests) -> Renderer:
                 from hubgen.render import Renderer  # Jinja loads only if a page is rendered
                 return Renderer(library, plan, urls, themes, templates.bytecode_cache,
-                                comments, environment=templates.environment)
+                                comments, environment=templates.environment, digests=digests)
             fingerprints = None
             frame, hashes = "", None
             if cache is not None:

@@ -151,7 +151,7 @@ class _RouteFingerprints:
         return entry
 
 
-def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
+def render_routes(make_renderer: Callable[[AssetDigests], Renderer], plan: SitePlan,
                   diagnostics: Diagnostics, *, stage: StagedOutput | None = None,
                   jobs: int = 1, progress: RenderProgress | None = None,
                   cache: BuildCache | None = None, fingerprints: Fingerprints | None = None,
@@ -165,11 +165,14 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     once. The cache's outputs are replaced by this build's when it has no error.
     Setting `stop` from another thread ends the workers' rendering (WorkStopped).
     """
+    # Read before a renderer is made (that would load Jinja), and handed to it, so that the
+    # pages checked and the pages rendered link each static file under one digest.
+    digests = AssetDigests.of_plan(plan)
     made: list[Renderer] = []
 
     def renderer() -> Renderer:
         if not made:
-            made.append(make_renderer())
+            made.append(make_renderer(digests))
         return made[0]
 
     outcome = RenderOutcome()
@@ -182,7 +185,6 @@ def render_routes(make_renderer: Callable[[], Renderer], plan: SitePlan,
     # With nothing to reuse, every route goes to the workers at once, and their
     # fingerprints are taken while they render.
     empty = cache is None or prints is None or not cache.outputs
-    digests = AssetDigests.of_plan(plan)   # not the renderer's: that would load Jinja
     output = str(stage.output) if stage is not None else ""
     with collector_paused():
         for route in plan.routes:

@@ -105,7 +105,8 @@ class Renderer:
     def __init__(self, library: Library, plan: SitePlan, urls: Urls, themes: list[Theme],
                  bytecode_cache: jinja2.BytecodeCache | None = None,
                  comments: dict[Path, PageComments] | None = None,
-                 environment: SiteEnvironment | None = None):
+                 environment: SiteEnvironment | None = None,
+                 digests: AssetDigests | None = None):
         self.library = library
         self.plan = plan
         self.urls = urls
@@ -114,7 +115,7 @@ class Renderer:
         # An environment made earlier (see templates.preload) brings its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache)
         self.env.hold_lists(LISTS_HELD)
-        self.assets = AssetUrls(AssetDigests.of_plan(plan), urls.url)
+        self.assets = AssetUrls(digests or AssetDigests.of_plan(plan), urls.url)
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,
