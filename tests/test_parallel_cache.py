@@ -945,17 +945,15 @@ def test_the_leftovers_of_a_killed_build_are_swept_from_the_cache(big_hub):
                  templates / f".__hubgen_reads_{'0' * 40}.json.{dead}.tmp"]
     alive = folder / f".sources-04.cache.{os.getpid()}.early.tmp"   # a build still writing
     alive_reads = templates / f".__hubgen_reads_{'1' * 40}.json.{os.getpid()}.tmp"
-    jinja_old = templates / f"__jinja2_{'2' * 40}.cachea1b2c3.tmp"   # Jinja's: no process id
-    jinja_new = templates / f"__jinja2_{'3' * 40}.cached4e5f6.tmp"   # perhaps being written
-    for path in [*leftovers, alive, alive_reads, jinja_old, jinja_new]:
+    code_dead = templates / f".__jinja2_{'2' * 40}.cache.{dead}.tmp"   # compiled code
+    code_alive = templates / f".__jinja2_{'3' * 40}.cache.{os.getpid()}.tmp"
+    for path in [*leftovers, alive, alive_reads, code_dead, code_alive]:
         path.write_bytes(b"half a file")
-    two_hours_ago = time.time() - 7200
-    os.utime(jinja_old, (two_hours_ago, two_hours_ago))
     edited = big_hub / "content/posts/extra-00.md"
     edited.write_text(edited.read_text() + "\nOne more paragraph.\n")
     build_site(_options(big_hub, cache=True))
     assert _temporaries(folder) == [alive.name]
-    assert sorted(_temporaries(templates)) == sorted([alive_reads.name, jinja_new.name])
+    assert sorted(_temporaries(templates)) == sorted([alive_reads.name, code_alive.name])
 
 
 @pytest.mark.parametrize("kept", [0, 2])
@@ -1100,6 +1098,21 @@ def test_what_the_card_reads_is_kept_and_a_damaged_record_of_it_is_ignored(
     build_site(_options(big_hub, jobs=1, cache=True, output=tmp_path / "third"))
     assert _tree(tmp_path / "third") == _tree(big_hub / "public")
     assert all(record.read_bytes().startswith(b'{"checksum": "') for record in kept)
+
+
+def test_compiled_templates_are_kept_whole_and_the_next_build_compiles_none(big_hub, tmp_path,
+                                                                            monkeypatch):
+    from hubgen.render.templates import SiteEnvironment
+    build_site(_options(big_hub, jobs=1, cache=True))
+    folder = next((big_hub / ".hubgen-cache/templates").iterdir())
+    assert len(list(folder.glob("__jinja2_*.cache"))) > 5 and not _temporaries(folder)
+
+    def never(self, *args, **kwargs):
+        raise AssertionError("a template was compiled again though its source is the same")
+
+    monkeypatch.setattr(SiteEnvironment, "compile", never)
+    build_site(_options(big_hub, jobs=1, cache=True, output=tmp_path / "second"))
+    assert _tree(tmp_path / "second") == _tree(big_hub / "public")
 
 
 def test_a_threads_newest_date_is_worked_out_once_and_never_stored(hub):

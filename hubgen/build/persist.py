@@ -266,7 +266,6 @@ def save_cache(cache: BuildCache, folder: Path,
     _sweep_leftovers(folder)
     if cache.templates_folder is not None:   # compiled templates, what they read
         _sweep_leftovers(cache.templates_folder)
-        _sweep_jinja_leftovers(cache.templates_folder)
     stale = _stale_shards(cache)
     written = early.finish() if early is not None else {}
     parts = _parts(cache, stale - written.keys())   # the rest were written early
@@ -433,20 +432,6 @@ def _sweep_leftovers(folder: Path) -> None:
         pid = leftover.name.removesuffix(".tmp").removesuffix(".early").rsplit(".", 1)[-1]
         if pid.isdigit() and not _is_running(int(pid)):
             with contextlib.suppress(OSError):
-                leftover.unlink()
-
-
-# Jinja names the temporary file of a compiled template without a process id: one this
-# old is a killed build's (writing one takes milliseconds).
-JINJA_LEFTOVER_AGE = 3600.0
-
-
-def _sweep_jinja_leftovers(folder: Path) -> None:
-    """Remove the temporary files Jinja left compiling templates for builds killed meanwhile."""
-    written_before = time.time() - JINJA_LEFTOVER_AGE
-    for leftover in folder.glob("__jinja2_*.tmp"):
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < written_before:
                 leftover.unlink()
 
 

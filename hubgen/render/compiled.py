@@ -14,8 +14,9 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import jinja2
 import jinja2.bccache
@@ -96,9 +97,9 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        # A full disk or a read-only folder: the template is compiled again next time.
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        # Not Jinja's own write: its temporary file names no process, so the cache's sweep
+        # could not tell a killed build's from one being written.
+        _write_whole(Path(self._get_cache_filename(bucket)), bucket.write_bytecode)
 
     def load_reads(self, key: str, checksum: str) -> TemplateReads | None:
         """What the template of `key` reads, if kept for the source of `checksum` (a
@@ -118,17 +119,27 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
     def dump_reads(self, key: str, checksum: str, reads: TemplateReads) -> None:
         """Keep what the template of `key`, with the source of `checksum`, reads; whole
         or not at all, as workers may write it at once."""
-        path = self._reads_file(key)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         text = json.dumps({"checksum": checksum, "variables": sorted(reads.variables),
                            "templates": list(reads.templates)})
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:   # as for compiled code: worked out again next time
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+        _write_whole(self._reads_file(key), lambda file: file.write(text.encode()))
 
     def _reads_file(self, key: str) -> Path:
         name = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
         return Path(self.directory) / f"__hubgen_reads_{name}.json"
+
+
+def _write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write `path` whole or not at all (workers may write it at once): into a temporary
+    file named by this process (a killed build's is swept, see build/persist.py), then
+    moved into place. A full disk or a read-only folder leaves it unwritten: it is worked
+    out again next time."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as file:
+            write(file)
+        os.replace(temporary, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise

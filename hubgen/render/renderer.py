@@ -115,7 +115,8 @@ class Renderer:
         # An environment made earlier (see templates.preload) brings its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache)
         self.env.hold_lists(LISTS_HELD)
-        self.assets = AssetUrls(digests or AssetDigests.of_plan(plan), urls.url)
+        self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
+                                urls.url)
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,
