@@ -4,6 +4,7 @@ rebuilds on every worker while the server runs."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -434,3 +435,17 @@ def test_stopping_calls_off_a_rebuild_in_one_process_too(tmp_path):
         time.sleep(0.3)   # its pages are being rendered: a second's work in one process
     assert len(reports) == 1, "the rebuild under way published nothing"
     assert not any(b"never-served" in body for body in session.state.snapshot.files.values())
+
+
+def test_watchdogs_shutdown_race_prints_nothing_once_the_watcher_stops(tmp_path, caplog):
+    # watchdog logs this error when an event comes in while its thread stops; under
+    # "Stopped." it reads like a failure. Any other watchdog error still shows.
+    from hubgen.serve.watcher import SourceWatcher
+    watcher = SourceWatcher(tmp_path, [tmp_path], [], on_change=lambda changed: None)
+    watcher.start()
+    watcher.stop()
+    inotify = logging.getLogger("watchdog.observers.inotify")
+    with caplog.at_level(logging.ERROR):
+        inotify.error("InotifyEmitter.queue_events() called when the thread is inactive")
+        inotify.error("some other watchdog error")
+    assert [record.getMessage() for record in caplog.records] == ["some other watchdog error"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,17 @@ _EDITOR_LEFTOVER = re.compile(
     r"|^(\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
     r"|^\..*\.hubgen-tmp$")
 _IGNORED_FOLDERS = {".git", ".hg", ".svn", "__pycache__", "node_modules"}
+
+
+class _ShutdownRaceFilter(logging.Filter):
+    """Drops watchdog's complaint that an event came while its thread was stopping: a race
+    in watchdog's own shutdown, harmless, which would print a line under "Stopped."."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+_SHUTDOWN_RACE = _ShutdownRaceFilter()
 
 
 def is_editor_leftover(path: str | Path) -> bool:
@@ -110,5 +122,6 @@ class SourceWatcher:
 
     def stop(self) -> None:
         """Stop watching and join the observer's threads."""
+        logging.getLogger("watchdog.observers.inotify").addFilter(_SHUTDOWN_RACE)
         self.observer.stop()
         self.observer.join(timeout=5)
