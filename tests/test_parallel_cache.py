@@ -792,6 +792,22 @@ def test_a_written_file_is_stamped_as_it_is_written_not_looked_up_again(big_hub,
     assert (again.parsed, again.rendered) == (0, 0)
 
 
+def test_the_outputs_kept_on_disk_load_back_as_the_build_held_them(big_hub):
+    cache = BuildCache()
+    build_site(_options(big_hub, cache=True, jobs=2), cache=cache)
+    held = {name: dataclasses.replace(entry, data=None) for name, entry in cache.outputs.items()}
+    assert len(held) > 2 * EXTRA_POSTS
+    assert all(entry.written is not None and entry.items is not None for entry in held.values())
+    assert any(entry.lists for entry in held.values())
+    assert any(entry.assets for entry in held.values())
+    loaded = load_cache(big_hub / ".hubgen-cache").outputs
+    assert loaded == held
+    assert all(type(entry) is type(held[name]) for name, entry in loaded.items())
+    # Kept as columns, the few distinct asset lists are written once each.
+    assets = {id(entry.assets) for entry in loaded.values()}
+    assert len(assets) == len({entry.assets for entry in loaded.values()})
+
+
 def _gone(pid: int) -> bool:
     """Whether a child process of this one has ended and been reaped."""
     try:
