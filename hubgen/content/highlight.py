@@ -4,13 +4,21 @@ Python-Markdown's codehilite makes a new Pygments formatter for every code block
 and each one rebuilds the same style tables from the style (about a third of a
 block's cost). This formatter builds them once per style and reuses them; the
 HTML is byte for byte Pygments' own.
+
+It also finds the lexer for a block's language through Pygments'
+`get_lexer_by_name`, which goes through the names of all of Pygments' lexers
+every time (a tenth of the conversion of a post with one code block): hubgen
+has codehilite find each language's lexer class once (`find_lexers_once`).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 from pygments.formatters.html import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name
 
 
 class SharedStyleHtmlFormatter(HtmlFormatter):
@@ -31,3 +39,29 @@ class SharedStyleHtmlFormatter(HtmlFormatter):
             self._tables[key] = (self.ttype2class, self.class2style)
         else:
             self.ttype2class, self.class2style = tables
+
+
+@functools.cache
+def _lexer_class(alias: str) -> type[Lexer]:
+    # A name Pygments does not know raises ClassNotFound, which is not cached.
+    return find_lexer_class_by_name(alias)
+
+
+def lexer_by_name(alias: str, **options: Any) -> Lexer:
+    """Pygments' `get_lexer_by_name`: the lexer with this name (an alias such as 'py'),
+    made with `options`; raises ClassNotFound for a name it does not know. The class
+    is looked up once per name."""
+    return _lexer_class(alias)(**options)
+
+
+def find_lexers_once() -> None:
+    """Have Python-Markdown's codehilite look up each language's lexer once per process.
+
+    codehilite calls the `get_lexer_by_name` it imported from Pygments; that name is
+    pointed at `lexer_by_name`, which gives the same lexer for the same arguments.
+    It is left alone if it is not Pygments' function (a codehilite that changed, or
+    someone else's replacement).
+    """
+    from markdown.extensions import codehilite
+    if getattr(codehilite, "get_lexer_by_name", None) is get_lexer_by_name:
+        codehilite.get_lexer_by_name = lexer_by_name

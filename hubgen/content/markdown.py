@@ -120,9 +120,10 @@ class MarkdownRenderer:
             import markdown
 
             from hubgen.content.block_filter import FilteredBlocksExtension
-            from hubgen.content.highlight import SharedStyleHtmlFormatter
+            from hubgen.content.highlight import SharedStyleHtmlFormatter, find_lexers_once
             from hubgen.content.inline_filter import FilteredInlineExtension
             from hubgen.content.markdown_extensions import BasePathExtension
+            find_lexers_once()
             config = self.config
             extension_configs: dict[str, dict[str, Any]] = {
                 "toc": {"permalink": "#", "permalink_class": "heading-anchor",
