@@ -51,6 +51,10 @@ second = 2
 one = 1
 two = 2
 ```
+
+``` { .python alias="an option Pygments' lexers keep" }
+three = 3
+```
 """
 
 
@@ -76,7 +80,7 @@ def test_code_blocks_are_highlighted_exactly_as_with_pygments_own_lookup(rendere
 
     page = lxml_html.fromstring(f"<div>{ours[0]}</div>")
     blocks = page.xpath('//div[contains(@class, "highlight")]')
-    assert len(blocks) == 8
+    assert len(blocks) == 9
     assert blocks[0].xpath('.//span[@class="k"]/text()')[0] == "def"
     assert blocks[1].xpath('.//span[@class="nb"]/text()')[0] == "print"
     assert blocks[2].xpath('.//span[@class="kd"]/text()')[0] == "const"
@@ -95,10 +99,15 @@ def test_a_lookup_put_in_place_by_someone_else_is_left_alone(monkeypatch):
     assert codehilite.get_lexer_by_name is theirs
 
 
-def test_a_name_pygments_does_not_know_is_looked_up_again_not_remembered():
+def test_a_name_pygments_does_not_know_is_refused_every_time_and_looked_up_once():
     from pygments.util import ClassNotFound
-    for _ in range(2):
-        with pytest.raises(ClassNotFound):
+    highlight._lexer_class.cache_clear()
+    for _ in range(3):
+        with pytest.raises(ClassNotFound, match="no lexer for alias 'nosuchlanguage' found"):
             highlight.lexer_by_name("nosuchlanguage")
+        with pytest.raises(ClassNotFound):
+            highlight.lexer_by_name("")
+    info = highlight._lexer_class.cache_info()
+    assert (info.misses, info.hits) == (2, 4)
     assert highlight.lexer_by_name("PY", stripnl=False).name == "Python"
     assert highlight.lexer_by_name("py", stripnl=False).options["stripnl"] is False

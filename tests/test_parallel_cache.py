@@ -808,6 +808,30 @@ def test_the_outputs_kept_on_disk_load_back_as_the_build_held_them(big_hub):
     assert len(assets) == len({entry.assets for entry in loaded.values()})
 
 
+def test_every_kind_of_output_entry_is_kept_on_disk_as_it_was_but_its_bytes():
+    from hubgen.build.cache import CachedOutput
+    from hubgen.build.persist import _output_columns, _outputs_from_columns
+    assets = (("/css/hub.css", "22bd914dfc"),)
+    outputs = {
+        "a/index.html": CachedOutput("f1", tuple(assets), b"<html>", (10, 1), ("posts/a.md",),
+                                     (("posts", "t1"),)),
+        "b/index.html": CachedOutput("f2", tuple(list(assets)), None, (20, 2), None,
+                                     (("posts", "t1"), ("threads", "t2"))),
+        "feed.xml": CachedOutput("f3", (), None, (30, 3), ()),
+        "never-written.html": CachedOutput("f4", assets, b"x", None, ("posts/a.md",)),
+    }
+    # Equal tuples made apart, as the workers make them: shared once kept.
+    outputs["c/index.html"] = CachedOutput("f5", tuple(list(assets)), None, (40, 4), ("c.md",),
+                                           tuple(list(outputs["a/index.html"].lists)))
+    loaded = _outputs_from_columns(pickle.loads(pickle.dumps(_output_columns(outputs))))
+    assert loaded == {name: dataclasses.replace(entry, data=None)
+                      for name, entry in outputs.items() if entry.written is not None}
+    assert loaded["b/index.html"].items is None and loaded["feed.xml"].items == ()
+    assert loaded["a/index.html"].assets is loaded["b/index.html"].assets \
+        is loaded["c/index.html"].assets
+    assert loaded["a/index.html"].lists is loaded["c/index.html"].lists
+
+
 def _gone(pid: int) -> bool:
     """Whether a child process of this one has ended and been reaped."""
     try:

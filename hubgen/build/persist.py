@@ -215,9 +215,9 @@ _OUTPUT_COLUMNS = ("fingerprint", "assets", "written", "items", "lists")
 def _output_columns(outputs: dict[str, CachedOutput]) -> dict[str, list[Any]]:
     """The outputs a cache on disk keeps (those written), as columns of plain values.
 
-    Pickle writes and reads a big hub's tens of thousands of entries three times
-    faster this way than as objects; the few distinct asset and list tuples, shared,
-    are written once each.
+    Pickle writes and reads a big hub's tens of thousands of entries two to three
+    times faster this way than as objects; the few distinct asset and list tuples,
+    shared, are written once each.
     """
     shared: dict[Any, Any] = {}
     kept = [(name, entry) for name, entry in outputs.items() if entry.written is not None]

@@ -7,8 +7,8 @@ HTML is byte for byte Pygments' own.
 
 It also finds the lexer for a block's language through Pygments'
 `get_lexer_by_name`, which goes through the names of all of Pygments' lexers
-every time (a tenth of the conversion of a post with one code block): hubgen
-has codehilite find each language's lexer class once (`find_lexers_once`).
+every time (about a twentieth of the conversion of a post with one code block):
+hubgen has codehilite look each language name up once (`find_lexers_once`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name
+from pygments.util import ClassNotFound
 
 
 class SharedStyleHtmlFormatter(HtmlFormatter):
@@ -42,25 +43,30 @@ class SharedStyleHtmlFormatter(HtmlFormatter):
 
 
 @functools.cache
-def _lexer_class(alias: str) -> type[Lexer]:
-    # A name Pygments does not know raises ClassNotFound, which is not cached.
-    return find_lexer_class_by_name(alias)
+def _lexer_class(alias: str | None) -> type[Lexer] | None:
+    try:
+        return find_lexer_class_by_name(alias)
+    except ClassNotFound:
+        return None
 
 
-def lexer_by_name(alias: str, **options: Any) -> Lexer:
+def lexer_by_name(alias: str | None, /, **options: Any) -> Lexer:
     """Pygments' `get_lexer_by_name`: the lexer with this name (an alias such as 'py'),
-    made with `options`; raises ClassNotFound for a name it does not know. The class
-    is looked up once per name."""
-    return _lexer_class(alias)(**options)
+    made with `options`; raises ClassNotFound for a name it does not know. Each name,
+    as written, is looked up once, known or not."""
+    found = _lexer_class(alias)
+    if found is None:
+        raise ClassNotFound(f"no lexer for alias {alias!r} found")
+    return found(**options)
 
 
 def find_lexers_once() -> None:
-    """Have Python-Markdown's codehilite look up each language's lexer once per process.
+    """Have Python-Markdown's codehilite look up each language name once per process.
 
     codehilite calls the `get_lexer_by_name` it imported from Pygments; that name is
-    pointed at `lexer_by_name`, which gives the same lexer for the same arguments.
-    It is left alone if it is not Pygments' function (a codehilite that changed, or
-    someone else's replacement).
+    pointed at `lexer_by_name`, which gives the same lexer for the same arguments (the
+    options of a block's attributes included). It is left alone if it is not Pygments'
+    function (a codehilite that changed, or someone else's replacement).
     """
     from markdown.extensions import codehilite
     if getattr(codehilite, "get_lexer_by_name", None) is get_lexer_by_name:
