@@ -108,9 +108,10 @@ class BuildCache:
         """Compiled templates, in `templates_folder` or else in memory (made on first use:
         a build that renders nothing never loads Jinja)."""
         if self._templates is None:
+            from hubgen.build.persist import write_whole
             from hubgen.render.compiled import FolderBytecodeCache, MemoryBytecodeCache
             try:
-                self._templates = FolderBytecodeCache(self.templates_folder) \
+                self._templates = FolderBytecodeCache(self.templates_folder, write_whole) \
                     if self.templates_folder is not None else MemoryBytecodeCache()
             except OSError:  # a folder that cannot be written
                 self._templates = MemoryBytecodeCache()

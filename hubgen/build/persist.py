@@ -34,7 +34,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path, PosixPath, WindowsPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from hubgen import __version__
 from hubgen.build.cache import BuildCache, CachedOutput
@@ -163,15 +163,26 @@ def _read_sealed(path: Path, checksum: str | None = None) -> Any:
         return None
 
 
-def _write_sealed(path: Path, state: object) -> str:
-    """Write `state` to `path`, whole or not at all, sealed with its checksum (returned)."""
+Written = TypeVar("Written")
+
+
+def write_whole(path: Path, write: Callable[[Path], Written]) -> Written:
+    """Write `path` whole or not at all (several processes may write it at once): `write`
+    fills a temporary file named by this process (a killed build's is swept, see
+    `_sweep_leftovers`), which then takes the path's place. Returns what `write` returns;
+    raises what it raises, and OSError, with nothing left behind."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        checksum = _seal(temporary, state)
+        made = write(temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return checksum
+    return made
+
+
+def _write_sealed(path: Path, state: object) -> str:
+    """Write `state` to `path`, whole or not at all, sealed with its checksum (returned)."""
+    return write_whole(path, lambda temporary: _seal(temporary, state))
 
 
 def _seal(path: Path, state: object) -> str:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 import jinja2
 import jinja2.bccache
@@ -83,12 +82,16 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
 
     Jinja checks each against its template's source and its own version; a file
     that cannot be read back (cut short, damaged) is compiled again. What a template
-    reads is kept beside it, in a small JSON file, on the same terms.
+    reads is kept beside it, in a small JSON file, on the same terms. Each file is
+    written through `write_whole(path, write)` (the build cache's: see
+    build/persist.py), which has `write` fill a temporary file and moves it into place.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, write_whole: Callable[[Path, Callable[[Path], object]],
+                                                           object]):
         folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(folder))
+        self._write_whole = write_whole
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -99,7 +102,7 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         # Not Jinja's own write: its temporary file names no process, so the cache's sweep
         # could not tell a killed build's from one being written.
-        _write_whole(Path(self._get_cache_filename(bucket)), bucket.write_bytecode)
+        self._keep(Path(self._get_cache_filename(bucket)), bucket.bytecode_to_string())
 
     def load_reads(self, key: str, checksum: str) -> TemplateReads | None:
         """What the template of `key` reads, if kept for the source of `checksum` (a
@@ -121,25 +124,14 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
         or not at all, as workers may write it at once."""
         text = json.dumps({"checksum": checksum, "variables": sorted(reads.variables),
                            "templates": list(reads.templates)})
-        _write_whole(self._reads_file(key), lambda file: file.write(text.encode()))
+        self._keep(self._reads_file(key), text.encode())
 
     def _reads_file(self, key: str) -> Path:
         name = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
         return Path(self.directory) / f"__hubgen_reads_{name}.json"
 
-
-def _write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write `path` whole or not at all (workers may write it at once): into a temporary
-    file named by this process (a killed build's is swept, see build/persist.py), then
-    moved into place. A full disk or a read-only folder leaves it unwritten: it is worked
-    out again next time."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as file:
-            write(file)
-        os.replace(temporary, path)
-    except BaseException as exc:
+    def _keep(self, path: Path, data: bytes) -> None:
+        # A full disk or a read-only folder leaves it unwritten: worked out again next time.
         with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
+            self._write_whole(path, lambda temporary: temporary.write_bytes(data))
+
