@@ -56,7 +56,10 @@ class BuildProgress:
         task, since, first = self.tasks[stage]
         elapsed = time.perf_counter() - since
         unit = "pages/s" if stage == "render" else "files/s"
-        rate = f"{(done - first) / elapsed:,.0f} {unit}" if elapsed > 0.2 else ""
+        # A rate over the first fifth of a second is mostly noise; a stage's last frame
+        # shows its rate however quickly the stage ran.
+        shown = elapsed > 0.2 or (done == total and done > first and elapsed > 0)
+        rate = f"{(done - first) / elapsed:,.0f} {unit}" if shown else ""
         self.bar.update(task, completed=done, total=total, rate=rate)
         now = time.perf_counter()
         if now - self.drawn >= 0.1 or done == total:

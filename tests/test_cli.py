@@ -35,14 +35,17 @@ def test_quiet_and_verbose_together_is_a_usage_error(hub):
     assert "--quiet and --verbose cannot be used together" in result.err
 
 
-def _on_a_terminal(*args: str, cwd: Path, ci: bool = False) -> tuple[int, bytes]:
-    """Run hubgen with a pseudo-terminal for its output; the exit code and all it drew."""
+def _on_a_terminal(*args: str, cwd: Path, ci: bool = False,
+                   program: tuple[str, ...] = (sys.executable, "-m", "hubgen"),
+                   ) -> tuple[int, bytes]:
+    """Run hubgen (or `program`) with a pseudo-terminal for its output; the exit code
+    and all it drew."""
     leader, follower = pty.openpty()
     env = {**os.environ, "HUBGEN_PROGRESS_DELAY": "0", "TERM": "xterm"}
     env.pop("CI", None)
     if ci:
         env["CI"] = "true"
-    process = subprocess.Popen([sys.executable, "-m", "hubgen", *args], cwd=cwd,
+    process = subprocess.Popen([*program, *args], cwd=cwd,
                                stdin=follower, stdout=follower, stderr=follower, env=env)
     os.close(follower)
     seen = b""
@@ -73,6 +76,21 @@ def test_a_terminal_sees_a_progress_bar_with_pages_per_second_and_a_pipe_does_no
     assert code == 0
     assert b"Built Benchmark Hub" in in_ci
     assert b"pages/s" not in in_ci
+
+
+def test_a_stage_quicker_than_the_rate_warm_up_still_ends_on_its_rate(tmp_path):
+    # A fast machine renders a small hub's pages in less than the fifth of a second the
+    # bar waits before showing a rate; its last frame must show one all the same.
+    script = ("from hubgen.progress import BuildProgress\n"
+              "bar = BuildProgress(True)\n"
+              "bar('render', 1, 600)\n"
+              "bar('render', 600, 600)\n"
+              "bar.stop()\n")
+    code, seen = _on_a_terminal("-c", script, cwd=tmp_path, program=(sys.executable,))
+    assert code == 0
+    assert b"rendering" in seen
+    assert b"600/600" in seen
+    assert b"pages/s" in seen
 
 
 def test_quiet_builds_print_nothing_on_a_terminal(tmp_path):
