@@ -99,6 +99,10 @@ def write_corpus(root: Path, posts: int, threads: int = 0, people: int = 40,
     rng = random.Random(seed)
     (root / "content/posts").mkdir(parents=True, exist_ok=True)
     (root / "content/threads").mkdir(parents=True, exist_ok=True)
+    # Written into a folder kept from another run: what that run wrote goes first.
+    for stale in [*(root / "content/posts").glob("post-*.md"),
+                  *(root / "content/threads").glob("thread-*.yaml")]:
+        stale.unlink()
     (root / "hubgen.yaml").write_text(CONFIG)
     lines = ["brand-0: {name: Brand Zero, role: brand}", "brand-1: {name: Brand One, role: brand}"]
     lines += [f"member-{n}: {{name: Member {n}}}" for n in range(people)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,17 +81,22 @@ def test_a_terminal_sees_a_progress_bar_with_pages_per_second_and_a_pipe_does_no
 
 def test_a_stage_quicker_than_the_rate_warm_up_still_ends_on_its_rate(tmp_path):
     # A fast machine renders a small hub's pages in less than the fifth of a second the
-    # bar waits before showing a rate; its last frame must show one all the same.
-    script = ("from hubgen.progress import BuildProgress\n"
+    # bar waits before showing a rate; its last frame must show one all the same, counted
+    # from the stage's start (the build reports 0 done then).
+    script = ("import time\n"
+              "from hubgen.progress import BuildProgress\n"
               "bar = BuildProgress(True)\n"
-              "bar('render', 1, 600)\n"
+              "bar('render', 0, 600)\n"
+              "time.sleep(0.05)\n"
               "bar('render', 600, 600)\n"
               "bar.stop()\n")
     code, seen = _on_a_terminal("-c", script, cwd=tmp_path, program=(sys.executable,))
     assert code == 0
     assert b"rendering" in seen
     assert b"600/600" in seen
-    assert b"pages/s" in seen
+    rate = re.search(rb"([\d,]+) pages/s", seen)
+    assert rate is not None
+    assert 0 < int(rate[1].replace(b",", b"")) <= 600 / 0.05
 
 
 def test_quiet_builds_print_nothing_on_a_terminal(tmp_path):

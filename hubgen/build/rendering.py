@@ -210,7 +210,7 @@ def render_routes(make_renderer: Callable[[AssetDigests], Renderer], plan: SiteP
     seen: set[tuple[str, int, str]] = set()
     processes: set[int] = set()
     total = len(plan.routes)
-    if progress is not None and outcome.reused:
+    if progress is not None:   # the stage starts: its rate counts from here
         progress(outcome.reused, total)
     pending = _listings_by_newest_item(pending)
     if pending:   # nothing to render, nothing to make a renderer (and load Jinja) for

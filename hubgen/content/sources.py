@@ -161,6 +161,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
             return _hash_and_parse(memo, path, parse)
         return _parse(parse), None
 
+    if progress is not None and missing:
+        progress(0, len(missing))   # the stage starts: its rate counts from here
     results = mapper(work, missing)
     try:
         for done, (position, (outcome, file_hash)) in enumerate(results, start=1):
