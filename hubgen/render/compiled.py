@@ -134,4 +134,3 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
         # A full disk or a read-only folder leaves it unwritten: worked out again next time.
         with contextlib.suppress(OSError):
             self._write_whole(path, lambda temporary: temporary.write_bytes(data))
-
