@@ -7,7 +7,6 @@ bytes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from hubgen import __version__
+from hubgen.content.html_links import rewrite_links
 from hubgen.content.markdown import shorten
 from hubgen.content.models import Document, Thread
 from hubgen.content.sanitize import plain, xml_safe
@@ -27,7 +27,6 @@ from hubgen.library import Item, Library
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
 
-_URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|poster)=)(["'])(.*?)\2""", re.IGNORECASE)
 # A feed with no entries still needs a date; this one is fixed, never the clock's.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -66,12 +65,11 @@ class _UpdatedEntry(BaseEntryExtension):
 
 def absolutize_links(html: str, page_url: str, urls: Urls) -> str:
     """Make every href/src in an HTML fragment absolute, resolved against the page's URL."""
-    def absolute(match: re.Match[str]) -> str:
-        link = match[3]
+    def absolute(link: str) -> str:
         if link.startswith(("mailto:", "tel:", "data:")):
-            return match[0]
-        return f"{match[1]}{match[2]}{urls.absolute_from(page_url, link)}{match[2]}"
-    return _URL_ATTRIBUTE.sub(absolute, html)
+            return link
+        return urls.absolute_from(page_url, link)
+    return rewrite_links(html, absolute)
 
 
 def _entry_content(document: Document, page_url: str, urls: Urls, full: bool,
@@ -90,7 +88,9 @@ def _new_feed(route: Route, library: Library, urls: Urls) -> FeedGenerator:
     feed.load_extension("dc", atom=False, rss=True)
     feed.register_extension("hubgen_updated", BaseExtension, _UpdatedEntry, atom=False, rss=True)
     feed.id(html_url)
-    feed.title(route.title)
+    # A thread's title may come from a community post (an import): escaped as its messages.
+    feed.title(_as_text(route.title, route.feed_format)
+               if isinstance(route.context.get("thread"), Thread) else xml_safe(route.title))
     feed.subtitle(config.description or config.title)
     # feedgen takes the RSS <link> from the last link given: the page, not the feed.
     feed.link(href=urls.absolute(route.path), rel="self")
@@ -124,10 +124,11 @@ def _set_content(entry: FeedEntry, html: str, feed_format: str) -> None:
 
 def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
                updated: datetime, author: str, email: str = "") -> FeedEntry:
+    """An entry; `title` as the feed shows it (see `_as_text` for community text)."""
     entry = feed.add_entry(order="append")
     entry.id(url)
     entry.guid(url, permalink=True)
-    entry.title(xml_safe(title))
+    entry.title(title)
     entry.link(href=url)
     entry.published(published)
     entry.updated(updated)
@@ -150,8 +151,8 @@ def _document_entry(feed: FeedGenerator, route: Route, document: Document, libra
     url = urls.absolute(urls.document(document))
     author = document.author
     name = author.name if author else (config.author.name or config.title)
-    entry = _add_entry(feed, url, document.title, document.date, document.lastmod, name,
-                       author.email if author else "")
+    entry = _add_entry(feed, url, xml_safe(document.title), document.date, document.lastmod,
+                       name, author.email if author else "")
     _categories(entry, document, library, urls)
     entry.summary(_as_text(document.description or document.summary, route.feed_format))
     if config.feeds.full_content or route.feed_format == "atom":
@@ -170,7 +171,8 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
     conversation = library.conversation(thread)
     host = conversation.moderator.name if conversation.moderator else \
         (config.brand.name or config.title)
-    entry = _add_entry(feed, url, thread.title, thread.date, thread.lastmod, host)
+    entry = _add_entry(feed, url, _as_text(thread.title, route.feed_format), thread.date,
+                       thread.lastmod, host)
     _categories(entry, thread, library, urls)
     voices = len(conversation.participants)
     count = f"{conversation.message_count} messages from {voices} voices" \

@@ -164,3 +164,15 @@ def test_a_threads_rss_and_atom_feeds_share_its_messages_words(hub, monkeypatch)
     # Once per message, not once per format; and only the last thread's are kept.
     assert sorted(made) == sorted(shown)
     assert memo.messages[0] == routes[-1].context["thread"].rel_path
+
+
+def test_link_rewriting_touches_only_link_values_and_escapes_them():
+    from hubgen.content.html_links import rewrite_links
+    fragment = ('<p>a <a href="/x?a=1&amp;b=2" title="t src=\'q/">x</a> src=\'y/../../"'
+                ' <img src=\'i.png\' alt="&quot;"/> &amp; &#169; <!-- c --></p>')
+    out = rewrite_links(fragment, lambda link: "https://h.example" + link + '"><b')
+    assert out == ('<p>a <a href="https://h.example/x?a=1&amp;b=2&quot;&gt;&lt;b"'
+                   ' title="t src=&#x27;q/">x</a> src=\'y/../../"'
+                   ' <img src="https://h.examplei.png&quot;&gt;&lt;b" alt="&quot;"/>'
+                   ' &amp; &#169; <!-- c --></p>')
+    assert rewrite_links("<p>no links</p>", str.upper) == "<p>no links</p>"

@@ -23,7 +23,7 @@ MARKERS = {
     "hostile-chat": ["MARKER-TITLE", "MARKER-Q1", "MARKER-NAME", "MARKER-NAME-STYLE",
                      *[f"MARKER-{n:02}" for n in range(1, 11)]],
     "second-wave": ["MARKER-TITLE-2", "MARKER-Q2", "MARKER-Q3", "MARKER-NAME-2",
-                    *[f"MARKER-{n:02}" for n in range(11, 21)]],
+                    *[f"MARKER-{n:02}" for n in range(11, 23)]],
 }
 TEXT_FILES = (".html", ".xml", ".ics", ".json", ".txt")
 URL_ATTRIBUTES = {"href", "src", "action", "xlink:href", "background", "poster", "data",
@@ -142,7 +142,8 @@ def _has_word(word: str, text: str) -> bool:
 
 
 def _feed_html(tree) -> list[str]:
-    """The HTML of every description, content and summary element, as the feed wrote it.
+    """The HTML of every description, content and summary element, as the feed wrote it,
+    and of every RSS title (many readers show an RSS title as HTML).
 
     RSS descriptions and content:encoded are HTML; an Atom element is HTML only when its
     type says so (type="text", the default, is shown as text by every reader).
@@ -151,7 +152,8 @@ def _feed_html(tree) -> list[str]:
     for el in tree.iter(tag=etree.Element):
         name = etree.QName(el)
         kind = el.get("type", "text") if name.namespace == ATOM else "html"
-        if name.localname not in FEED_HTML_FIELDS or kind == "text":
+        fields = FEED_HTML_FIELDS | ({"title"} if name.namespace is None else set())
+        if name.localname not in fields or kind == "text":
             continue
         children = "".join(etree.tostring(c, encoding="unicode") for c in el)
         values.append(children if kind == "xhtml" else el.text or "")
@@ -272,10 +274,10 @@ def test_control_characters_in_community_text_keep_the_feeds_valid(hub):
     root = hub("hostile")
     thread = root / "content/threads/second-wave.yaml"
     thread.write_text(thread.read_text() + (
-        '  - id: "21"\n    author: mod\n    date: 2026-03-03T18:11:00+00:00\n'
-        '    text: "MARKER-21 &#1; &#14; &#x7f; [ctl](&#1;javascript:alert(112))"\n'))
+        '  - id: "99"\n    author: mod\n    date: 2026-03-03T18:19:00+00:00\n'
+        '    text: "MARKER-99 &#1; &#14; &#x7f; [ctl](&#1;javascript:alert(112))"\n'))
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
     feed = root / "public/threads/second-wave/feed.xml"
     etree.fromstring(feed.read_bytes())
-    assert _has_word("MARKER-21", feed.read_text(encoding="utf-8"))
+    assert _has_word("MARKER-99", feed.read_text(encoding="utf-8"))
