@@ -104,6 +104,17 @@ def test_a_missing_or_misspelled_setting_is_a_config_error_with_a_hint(hub, prov
     assert errors == expected
 
 
+@pytest.mark.parametrize("shortname", ["evil.example/payload.js?", "a b", "-x", "x.y"])
+def test_a_disqus_shortname_that_would_move_the_script_elsewhere_is_refused(hub, shortname):
+    # The embed loads https:// + shortname + .disqus.com/embed.js.
+    root = _with_comments(hub, f"  provider: disqus\n  disqus: {{shortname: '{shortname}'}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert f"comments.disqus.shortname must be a Disqus shortname (letters, digits and " \
+           f"hyphens), got {shortname!r}" in result.err
+    assert not (root / "public").exists()
+
+
 @pytest.mark.parametrize("provider", sorted(SETTINGS))
 def test_each_provider_waits_behind_a_notice_with_its_exact_embed(hub, provider):
     root = _with_comments(hub, f"  provider: {provider}\n  {provider}: {SETTINGS[provider]}\n")
