@@ -171,6 +171,24 @@ def test_a_cache_folder_inside_the_output_is_refused(hub):
     assert not (root / "public").exists()
 
 
+@pytest.mark.parametrize("cache_dir", ["static/.cache", "static", "content/.cache",
+                                       "templates/cache", "themes/cache", ".", ".."])
+def test_a_cache_folder_among_the_sources_is_refused(hub, cache_dir):
+    # static/ is published as it is: a cache there would ship every draft's text.
+    root = hub("minimal")
+    (root / "static").mkdir(exist_ok=True)
+    (root / "content/posts/draft.md").write_text(
+        "---\ntitle: Secret plans\ndate: 2026-03-09\ndraft: true\n---\nNot yet public.\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + f"cache_dir: {cache_dir}\n")
+    before = all_files(root.parent)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 2
+    assert "refusing to keep the build cache" in result.err
+    assert "cache_dir" in result.err
+    assert all_files(root.parent) == before
+
+
 def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(hub):
     import fcntl
     root = hub("minimal")

@@ -46,10 +46,12 @@ def check_output_folder(output: Path, config: Config) -> Path:
 
     Returns the resolved folder. Raises UsageError for the hub's own folder or
     one of its ancestors, a folder inside content/, static/, templates/ or
-    themes/, or a folder that holds a content/ folder or a hubgen config.
+    themes/, or a folder that holds a content/ folder or a hubgen config; and
+    for a cache folder (cache_dir) among the hub's sources or holding them.
     """
     output = output.resolve()
     root = config.root.resolve()
+    _check_cache_folder(config.resolve(config.cache_dir).resolve(), root)
     reason = ""
     if output == root:
         reason = "it is the hub's own folder"
@@ -70,6 +72,26 @@ def check_output_folder(output: Path, config: Config) -> Path:
         raise UsageError(f"refusing to build into {output}: {reason}; nothing was written. "
                          "Choose another folder with --output or 'output:' in hubgen.yaml.")
     return output
+
+
+def _check_cache_folder(cache: Path, root: Path) -> None:
+    """Refuse a cache_dir among the hub's sources: static/ is published as it is (the
+    cache holds every draft's text and local paths), and content/, templates/ and
+    themes/ are read as sources."""
+    reason = ""
+    if root.is_relative_to(cache):
+        reason = "it would be the hub's own folder or hold it"
+    else:
+        for name in _PROTECTED_FOLDERS:
+            if cache.is_relative_to(root / name):
+                reason = f"it lies inside {name}/" + \
+                    (", which is published as it is" if name == "static" else
+                     ", which hubgen reads as the hub's sources")
+                break
+    if reason:
+        raise UsageError(f"refusing to keep the build cache in {cache}: {reason}; nothing was "
+                         "written. Set cache_dir in hubgen.yaml to a folder of its own, "
+                         "e.g. cache_dir: .hubgen-cache")
 
 
 def _is_dotted(relative: str) -> bool:
