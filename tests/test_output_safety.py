@@ -52,6 +52,26 @@ def test_foreign_files_and_dotfiles_survive_and_stale_files_are_removed(hub):
     assert (public / "posts" / "notes.txt").read_text() == "my notes"
 
 
+def test_a_file_of_yours_where_a_new_page_goes_is_never_written_over(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    mine = root / "public/posts/my-own/index.html"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("hand-made")
+    (root / "content/posts/my-own.md").write_text(
+        "---\ntitle: My own\ndate: 2026-03-09\n---\nBody.\n")
+    before = all_files(root / "public")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "posts/my-own/index.html is a file of yours (no earlier build wrote it), but the " \
+           "site writes a file there" in result.err
+    assert "Nothing was written" in result.err
+    assert all_files(root / "public") == before
+    mine.unlink()
+    assert run_hubgen("build", cwd=root).code == 0
+    assert "My own" in mine.read_text()
+
+
 def test_a_file_the_manifest_lists_as_a_dotfile_is_never_deleted(hub):
     root = hub("minimal")
     (root / "static/.well-known").mkdir(parents=True)

@@ -184,8 +184,9 @@ class OutputConflict(HubgenError):
 def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> list[Path]:
     """Files of an earlier build that stand where this build needs a folder.
 
-    A file that is not hubgen's, or a folder where a file must go, is a conflict:
-    it is reported before anything is written.
+    A file that is not hubgen's where the site needs a folder or writes a file, or a
+    folder where a file must go, is a conflict: it is reported before anything is
+    written.
     """
     in_the_way: dict[str, Path] = {}
     problems: list[str] = []
@@ -197,6 +198,11 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
         if os.path.isdir(os.path.join(root, relative)) and \
                 not os.path.islink(os.path.join(root, relative)):
             problems.append(f"{relative} is a folder, but the site has a file there")
+            continue
+        if relative not in previous and os.path.lexists(os.path.join(root, relative)):
+            # Written over, it would be lost; and listed as hubgen's, deleted later.
+            problems.append(f"{relative} is a file of yours (no earlier build wrote it), "
+                            "but the site writes a file there")
             continue
         parts = relative.split("/")
         for depth in range(1, len(parts)):
@@ -217,7 +223,8 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
     if problems:
         raise OutputConflict(f"cannot write into {output}: " + "; ".join(sorted(set(problems))) +
                              ". Nothing was written; move those files away or choose another "
-                             "output folder.")
+                             "output folder (if an earlier build wrote them and its list "
+                             f"{MANIFEST_NAME} was lost, empty the folder).")
     return list(in_the_way.values())
 
 
