@@ -170,15 +170,28 @@ def hashtag_search_url(hashtag: str, platform: str, source_url: str) -> str:
     return hashtag_url(tag, platform, source_url)
 
 
+# The names a person's handle on a platform may be listed under in people.yaml.
+_HANDLE_NAMES = {"twitter": ("twitter", "x"), "discourse": ("discourse", "forum"),
+                 "forum": ("forum", "discourse")}
+
+
+def handle_on(person: Person, platform: str) -> str:
+    """The person's handle on the thread's platform: never one from another network."""
+    for name in _HANDLE_NAMES.get(platform, (platform,)):
+        if person.handles.get(name):
+            return str(person.handles[name])
+    return ""
+
+
 def participant_for(speaker: Speaker, people: dict[str, Person], brand_keys: set[str],
-                    moderator: str | None) -> Participant:
+                    moderator: str | None, platform: str = "") -> Participant:
     """Resolve a message's author: a person of people.yaml, or an inline name."""
     if speaker.key is not None:
         person = people.get(speaker.key)
         if person is None:
             return Participant(name=speaker.key, key=speaker.key)
         return Participant(
-            name=person.name, key=person.key, handle=next(iter(person.handles.values()), ""),
+            name=person.name, key=person.key, handle=handle_on(person, platform),
             url=person.url, avatar=person.avatar, role=person.role,
             is_brand=person.role == "brand" or person.key in brand_keys,
             is_moderator=person.key == moderator, withdrawn=person.withdrawn, person=person)
@@ -231,7 +244,7 @@ def build_conversation(thread: Thread, people: dict[str, Person],
         voice = voices.get(m.speaker)
         if voice is None:
             voice = voices[m.speaker] = participant_for(m.speaker, people, brand_keys,
-                                                        thread.moderator)
+                                                        thread.moderator, thread.platform)
         speakers[m.id] = voice
     children: dict[str | None, list[Message]] = {}
     ids = {m.id for m in thread.messages}
@@ -284,6 +297,6 @@ def build_conversation(thread: Thread, people: dict[str, Person],
     if thread.moderator and thread.moderator in people \
             and not people[thread.moderator].withdrawn:
         moderator = participant_for(Speaker(key=thread.moderator), people, brand_keys,
-                                    thread.moderator)
+                                    thread.moderator, thread.platform)
     return Conversation(thread, roots, tuple(groups), others, participants, moderator,
                         _waiting(roots, answered))

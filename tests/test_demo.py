@@ -63,6 +63,29 @@ def test_the_demo_hub_has_the_four_kinds_of_conversation(tmp_path):
     assert home.xpath('//*[@id="latest"]')
 
 
+def test_each_voice_shows_its_handle_on_the_thread_s_own_network(tmp_path):
+    public = _build_demo(tmp_path)
+
+    def handles(slug):
+        page = parse_html(public / f"threads/{slug}/index.html")
+        return {(head.xpath('string(.//*[contains(@class, "message__who")]/a'
+                            ' | .//*[contains(@class, "message__who")]/span[1])').strip(),
+                 head.xpath('string(.//*[contains(@class, "message__handle")])').strip())
+                for head in page.xpath('//header[contains(@class, "message__head")]')}
+
+    forum = handles("forum-grinder-burrs")
+    assert ("Ben Okafor", "u/northwind_ben") in forum
+    assert all(not handle.startswith("@") for _, handle in forum), forum
+    mastodon = handles("cold-brew-ratios-on-mastodon")
+    assert ("Ana Ruiz", "@ana@social.northwind.example") in mastodon
+    assert all(not handle.startswith("u/") for _, handle in mastodon), mastodon
+    chat = handles("northwindchat-decaf-done-right")
+    # An X chat shows X handles only: never a Reddit or a fediverse one.
+    assert [h for _, h in chat if h.startswith("u/") or h.count("@") > 1] == [], chat
+    for name, handle in forum | mastodon | chat:
+        assert handle != name, "a handle that only repeats the name is not shown"
+
+
 def test_the_demo_hub_checks_clean(tmp_path):
     public = _build_demo(tmp_path)
     result = run_hubgen("check", cwd=public.parent, env={"SOURCE_DATE_EPOCH": DEMO_DAY})
