@@ -1,0 +1,35 @@
+"""The default theme as a reader sees it: the demo hub in a real browser, on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from browser import chromium
+from serving import static_server
+from test_demo import _build_demo
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
+THREADS = ("northwindchat-decaf-done-right", "cold-brew-ratios-on-mastodon",
+           "forum-grinder-burrs")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    public = _build_demo(tmp_path_factory.mktemp("theme"))
+    with static_server(public) as base, chromium() as browser:
+        yield base, browser
+
+
+@pytest.mark.parametrize("slug", THREADS)
+def test_on_a_phone_each_message_names_its_author_beside_the_avatar(demo, slug):
+    base, browser = demo
+    page = browser.new_page(**PHONE)
+    page.goto(f"{base}/threads/{slug}/")
+    heads = page.eval_on_selector_all(".message__head", """heads => heads.map(head => {
+        const avatar = head.querySelector(".avatar").getBoundingClientRect();
+        const who = head.querySelector(".message__who").getBoundingClientRect();
+        return {name: head.querySelector(".voice__name").textContent,
+                beside: who.left >= avatar.right && who.top < avatar.bottom};
+    })""")
+    page.close()
+    assert len(heads) >= 10
+    assert [h["name"] for h in heads if not h["beside"]] == []
