@@ -33,3 +33,20 @@ def test_on_a_phone_each_message_names_its_author_beside_the_avatar(demo, slug):
     page.close()
     assert len(heads) >= 10
     assert [h["name"] for h in heads if not h["beside"]] == []
+
+
+def test_the_comments_notice_uses_the_site_s_type_and_spacing(demo):
+    base, browser = demo
+    page = browser.new_page(**PHONE)
+    page.goto(f"{base}/posts/how-we-answer-your-questions/")
+    looks = page.evaluate("""() => {
+        const body = getComputedStyle(document.body).fontFamily;
+        const button = document.querySelector("[data-comments-load]");
+        const title = document.querySelector(".comments__title").getBoundingClientRect();
+        const notice = document.querySelector(".comments__notice").getBoundingClientRect();
+        return {body, button: getComputedStyle(button).fontFamily,
+                gap: notice.top - title.bottom};
+    }""")
+    page.close()
+    assert looks["button"] == looks["body"]
+    assert looks["gap"] >= 8, "the heading does not sit on the notice"
