@@ -41,3 +41,10 @@ def test_abbreviations_attribute_lists_and_admonitions(hub):
     assert page.xpath('//p[@id="intro" and @class="lead"]')
     assert page.xpath('//div[contains(@class, "admonition")]/p[@class="admonition-title"]'
                       )[0].text == "Heads up"
+
+
+def test_plain_text_keeps_punctuation_next_to_a_link_and_parts_blocks():
+    from hubgen.content.markdown import plain_text
+    assert plain_text('<p>a <a href="/x/">ten-month look back</a>: how, <em>truly</em>?</p>'
+                      "<p>Next</p><ul><li>one</li><li>two<br>three</li></ul>") \
+        == "a ten-month look back: how, truly? Next one two three"

@@ -25,6 +25,10 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
 MORE_MARKER = "<!--more-->"
 
 _TAGS = re.compile(r"<[^>]+>")
+_BLOCK_EDGES = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure|"
+    r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|"
+    r"th|thead|tr|ul)\b[^>]*>", re.IGNORECASE)
 
 
 # `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages.
@@ -87,7 +91,8 @@ def plain_text(html: str) -> str:
 
 def _words(html: str) -> list[str]:
     import html as html_module
-    return html_module.unescape(_TAGS.sub(" ", html)).split()
+    # A block's edge parts words; an inline tag's does not ("[a](x): b" reads "a: b").
+    return html_module.unescape(_TAGS.sub("", _BLOCK_EDGES.sub(" ", html))).split()
 
 
 def first_paragraph(html: str) -> str:
