@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import typing
 import zoneinfo
 from collections.abc import Callable
@@ -36,15 +37,53 @@ class CheckFailed(ValueError):
 
 def absolute_http_url(value: str) -> str:
     """Check a site URL and normalise it to end with '/'; raises CheckFailed."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:   # a bracketed host that is no IP address
+        raise CheckFailed(f"has no valid host name: {value!r}",
+                          "write it in full, e.g. url: https://hub.example.com/") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CheckFailed(f"must be an absolute http(s) URL, got {value!r}",
                           "write it in full, e.g. url: https://hub.example.com/")
     if parts.query or parts.fragment:
         raise CheckFailed("must not hold a query or a fragment",
                           "keep only scheme, host and path, e.g. https://x.example/hub/")
+    if parts.username is not None or parts.password is not None:
+        # It would be published in every page's canonical URL.
+        raise CheckFailed("must not hold a user name or password",
+                          "keep only scheme, host and path, e.g. https://x.example/hub/")
+    host = parts.hostname or ""
+    if parts.netloc.startswith("["):   # an IPv6 address
+        valid = ":" in host and re.fullmatch(r"[0-9a-f:.]+", host) is not None
+    else:
+        valid = re.fullmatch(r"[\w-]+(\.[\w-]+)*\.?", host) is not None
+    if not valid:
+        raise CheckFailed(f"has no valid host name: {value!r}",
+                          "write the host as letters, digits, dots and hyphens, "
+                          "e.g. https://hub.example.com/")
+    try:
+        port = parts.port
+    except ValueError:   # not a number, or over 65535
+        port = -1
+    if port is not None and not 0 < port < 65536:
+        raise CheckFailed(f"has an impossible port: {value!r}",
+                          "a port is a number from 1 to 65535, e.g. https://x.example:8443/")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _some_text(value: str) -> str:
+    # Feeds require a title, and a title of spaces names nothing.
+    if not value.strip():
+        raise CheckFailed("must not be empty", "name the hub, e.g. title: Acme Conversations")
+    return value
+
+
+def _language_tag(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+        raise CheckFailed(f"must be a language tag, got {value!r}",
+                          "e.g. language: en, or en-GB, pt-BR, de")
+    return value
 
 
 def _iana_timezone(value: str) -> str:
@@ -168,10 +207,10 @@ class MenuItem:
 class Config:
     """The whole of `hubgen.yaml`, checked, with defaults filled in."""
 
-    title: str
+    title: str = field(metadata=_check(_some_text))
     url: str = field(metadata=_check(absolute_http_url))
     description: str = ""
-    language: str = "en"
+    language: str = field(default="en", metadata=_check(_language_tag))
     timezone: str = field(default="UTC", metadata=_check(_iana_timezone))
     author: AuthorConfig = AuthorConfig()
     brand: BrandConfig = BrandConfig()

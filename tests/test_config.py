@@ -49,6 +49,16 @@ def test_a_subpath_url_is_kept_and_normalised(tmp_path):
     ("title: T\nurl: https://x.example/\ntitle: U\n",
      "the key 'title' is written twice (first at line 1)"),
     ("- a list\n", "the config must be a mapping of keys"),
+    ('title: ""\nurl: https://x.example/\n', "title must not be empty"),
+    ('title: "   "\nurl: https://x.example/\n', "title must not be empty"),
+    ("title: T\nurl: https://x.example/\nlanguage: 42\n",
+     "language must be a language tag, got '42'"),
+    ('title: T\nurl: "https://hub example.com/"\n',
+     "url has no valid host name: 'https://hub example.com/'"),
+    ('title: T\nurl: "https://[zz]/"\n', "url has no valid host name: 'https://[zz]/'"),
+    ("title: T\nurl: https://user:pw@x.example/\n", "url must not hold a user name or password"),
+    ("title: T\nurl: https://x.example:99999/\n",
+     "url has an impossible port: 'https://x.example:99999/'"),
 ])
 def test_bad_values_are_errors_with_a_place(tmp_path, text, message):
     with pytest.raises(SourceErrors) as caught:

@@ -40,8 +40,12 @@ def whole_setting(value: Any) -> int:
 
 def _http_url(value: Any) -> str:
     text = text_setting(value)
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(text)
+    except ValueError:   # a bracketed host that is no IP address
+        raise SettingError(f"must be an absolute http(s) URL, got {text!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.netloc or \
+            any(c.isspace() for c in parts.netloc):
         raise SettingError(f"must be an absolute http(s) URL, got {text!r}")
     return text
 
