@@ -79,8 +79,11 @@ def _some_text(value: str) -> str:
     return value
 
 
+LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"
+
+
 def _language_tag(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+    if not re.fullmatch(LANGUAGE_TAG, value):
         raise CheckFailed(f"must be a language tag, got {value!r}",
                           "e.g. language: en, or en-GB, pt-BR, de")
     return value

@@ -11,7 +11,7 @@ from typing import Any
 from hubgen.comments import providers
 from hubgen.comments.providers import PROVIDERS
 from hubgen.comments.settings import LOADS, PLACES
-from hubgen.config import Config, schema_keys
+from hubgen.config import LANGUAGE_TAG, Config, schema_keys
 from hubgen.publish.targets import GitTarget, HostTarget, RsyncTarget
 
 SCHEMA_ID = "https://hubgen.example/schema/hubgen.schema.json"
@@ -81,6 +81,7 @@ _SETTING_TYPES: dict[Any, dict[str, Any]] = {
     providers.flag_setting: {"type": "boolean"},
     providers.whole_setting: {"type": "integer", "minimum": 0},
     providers.text_setting: {"type": ["string", "integer"]},
+    providers.disqus_shortname: {"type": "string", "pattern": f"^{providers.SHORTNAME}$"},
 }
 
 
@@ -140,6 +141,8 @@ def config_schema() -> dict[str, Any]:
                                        "description": DESCRIPTIONS["publish"]}
     schema["properties"]["url"].update({"format": "uri", "pattern": "^https?://"})
     schema["properties"]["paginate"]["minimum"] = 1
+    schema["properties"]["title"]["pattern"] = r"\S"
+    schema["properties"]["language"]["pattern"] = f"^{LANGUAGE_TAG}$"
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "hubgen.yaml", "description": "The configuration of a hubgen hub.",
             **schema}

@@ -54,11 +54,15 @@ def _server_url(value: Any) -> str:
     return _http_url(value).rstrip("/") + "/"
 
 
-def _disqus_shortname(value: Any) -> str:
+SHORTNAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+
+
+def disqus_shortname(value: Any) -> str:
+    """A Disqus shortname: letters, digits and inner hyphens."""
     # It becomes the host the embed's script loads from (SHORTNAME.disqus.com): anything
     # but a name would let a page load a script from elsewhere.
     text = text_setting(value)
-    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?", text):
+    if not re.fullmatch(SHORTNAME, text):
         raise SettingError(f"must be a Disqus shortname (letters, digits and hyphens), "
                            f"got {text!r}")
     return text
@@ -154,7 +158,7 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
         dark_mode="theme=\"preferred-color-scheme\""),
     Provider(
         "disqus", "Disqus", ("disqus.com", "disquscdn.com"),
-        {"shortname": Setting(_disqus_shortname, True, example="myhub")},
+        {"shortname": Setting(disqus_shortname, True, example="myhub")},
         # The embed sets disqus_config in an inline script.
         {"script-src": ("https://*.disqus.com", "https://*.disquscdn.com", "'unsafe-inline'"),
          "frame-src": ("https://disqus.com", "https://*.disqus.com"),
