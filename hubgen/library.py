@@ -165,38 +165,53 @@ class Library:
         return tuple(r for r in report if r.nodes)
 
 
-def _resolve_author(document: Document, config: Config, people: dict[str, Person],
-                    diagnostics: Diagnostics) -> Author | None:
-    ref = document.author_ref
-    default = Author(name=config.author.name, email=config.author.email) \
-        if config.author.name else None
-    if not ref:
-        return default
-    person = people.get(ref)
-    if person is not None:
-        if person.withdrawn:
-            return default
-        return Author(name=person.name, key=person.key, url=person.url)
-    if _LOOKS_LIKE_KEY.match(ref):
-        close = difflib.get_close_matches(ref, list(people), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else \
-            "add this person to content/people.yaml, or write the author's full name."
-        diagnostics.error(document.source, *document.position_of("author"),
-                          f"unknown person '{ref}': no such key in content/people.yaml", hint)
-        return None
-    return Author(name=ref)
+class _Authors:
+    """The authors of one build's documents, each made once and shared by every post it
+    wrote (a big hub has ten thousand posts and a handful of authors)."""
 
+    def __init__(self, config: Config, people: dict[str, Person], diagnostics: Diagnostics):
+        self.people = people
+        self.diagnostics = diagnostics
+        self.default = Author(name=config.author.name, email=config.author.email) \
+            if config.author.name else None
+        self._by_ref: dict[str, Author | None] = {}
 
-def _with_author(document: Document, config: Config, people: dict[str, Person],
-                 diagnostics: Diagnostics, memo: dict[int, tuple] | None) -> Document:
-    remembered = memo.get(id(document)) if memo is not None else None
-    if remembered is not None and remembered[0] is document and remembered[1] is people:
-        return remembered[2]
-    errors_before = len(diagnostics.errors)
-    resolved = document.with_author(_resolve_author(document, config, people, diagnostics))
-    if memo is not None and len(diagnostics.errors) == errors_before:
-        memo[id(document)] = (document, people, resolved)
-    return resolved
+    def resolve(self, document: Document) -> Author | None:
+        """The author a document names, or the site's; None (and an error) for an unknown key."""
+        ref = document.author_ref
+        if not ref:
+            return self.default
+        if ref in self._by_ref:
+            return self._by_ref[ref]
+        person = self.people.get(ref)
+        if person is not None:
+            author = self.default if person.withdrawn else \
+                Author(name=person.name, key=person.key, url=person.url)
+        elif _LOOKS_LIKE_KEY.match(ref):
+            close = difflib.get_close_matches(ref, list(self.people), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else \
+                "add this person to content/people.yaml, or write the author's full name."
+            self.diagnostics.error(document.source, *document.position_of("author"),
+                                   f"unknown person '{ref}': no such key in "
+                                   "content/people.yaml", hint)
+            return None   # not kept: each post that names the key gets its error
+        else:
+            author = Author(name=ref)
+        self._by_ref[ref] = author
+        return author
+
+    def of(self, document: Document, memo: dict[int, tuple] | None) -> Document:
+        """The document with its author resolved; `memo` (serve's) keeps it for the next
+        build while the document and the people are the very same objects."""
+        remembered = memo.get(id(document)) if memo is not None else None
+        if remembered is not None and remembered[0] is document and \
+                remembered[1] is self.people:
+            return remembered[2]
+        found_before = len(self.diagnostics)
+        resolved = document.with_author(self.resolve(document))
+        if memo is not None and len(self.diagnostics) == found_before:
+            memo[id(document)] = (document, self.people, resolved)
+        return resolved
 
 
 def _unknown_person(key: str, people: dict[str, Person], inline: bool = True) -> str:
@@ -268,8 +283,11 @@ def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
     grouped: dict[str, list[Item]] = {}
     names: dict[str, str] = {}
     warned: set[tuple[str, str]] = set()
+    slug_maps: dict[tuple[str, ...], dict[str, str]] = {}   # items share their tag lists
     for item in items:
-        slugs = {slugify(name): name for name in reversed(item.tags)}
+        slugs = slug_maps.get(item.tags)
+        if slugs is None:
+            slugs = slug_maps[item.tags] = {slugify(name): name for name in reversed(item.tags)}
         for slug, name in slugs.items():
             if not slug:
                 continue
@@ -301,6 +319,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     pages: list[Document] = []
     drafts_skipped = future_skipped = 0
     scheduled: list[datetime] = []
+    authors = _Authors(config, sources.people, diagnostics)
     for document in sources.documents:
         if document.draft and not include_drafts:
             drafts_skipped += 1
@@ -310,7 +329,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
             future_skipped += 1
             scheduled.append(document.date)
             continue
-        document = _with_author(document, config, sources.people, diagnostics, memo)
+        document = authors.of(document, memo)
         (posts if document.kind == "post" else pages).append(document)
 
     for index, key in enumerate(config.brand.people):

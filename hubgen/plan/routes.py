@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,11 +30,12 @@ class Route:
     lastmod: datetime | None = None
     in_sitemap: bool = False
     feed_format: str = ""
+    # The output file, relative to the output folder, with '/' separators. Set once
+    # made: a cached_property would take a lock on each of a big site's routes.
+    output: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def output(self) -> str:
-        """The output file, relative to the output folder, with '/' separators."""
-        return output_file(self.path)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "output", output_file(self.path))
 
 
 @dataclass(frozen=True)
