@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hubgen.errors import Diagnostic, Diagnostics, UsageError
-from hubgen.yamlfile import MarkedMap, read_yaml_file
+from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 CONFIG_NAME = "hubgen.yaml"
 
@@ -428,7 +428,11 @@ def load_config(path: Path, overrides: dict[str, Any] | None = None,
     `--base-url`). Raises `SourceErrors` carrying every problem found.
     """
     diagnostics = Diagnostics(strict=strict)
-    data = read_yaml_file(path)
+    try:
+        data = read_yaml_file(path)
+    except DuplicateKeys as exc:   # an error; the rest of the file is still checked
+        diagnostics.extend(exc.diagnostics)
+        data = exc.data
     if data is None:
         data = MarkedMap()
     declared = data.get("url") if isinstance(data, MarkedMap) else None

@@ -81,7 +81,8 @@ _SETTING_TYPES: dict[Any, dict[str, Any]] = {
     providers.flag_setting: {"type": "boolean"},
     providers.whole_setting: {"type": "integer", "minimum": 0},
     providers.text_setting: {"type": ["string", "integer"]},
-    providers.disqus_shortname: {"type": ["string", "integer"], "pattern": f"^{providers.SHORTNAME}$"},
+    providers.disqus_shortname: {"type": ["string", "integer"],
+                                 "pattern": f"^{providers.SHORTNAME}$"},
 }
 
 

@@ -146,10 +146,17 @@ else:
     _PARSERS = (_FastMarkedLoader, _MarkedLoader)
 
 
+# What YAML's parser calls what a user wrote, in the user's words.
+_OPENED = {"a quoted scalar": "a quoted value", "a flow sequence": "a list in [ ]",
+           "a flow mapping": "a mapping in { }", "a flow node": "a value in [ ] or { }"}
+
+
 def _syntax_hint(problem: str, text: str, line: int) -> str:
     """A hint for the YAML mistakes people make most."""
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "never closed" in problem:
+        return "close it: a quote with the same quote, '[' with ']', '{' with '}'."
     if "\t" in source_line or "'\\t'" in problem:
         return "YAML does not allow tabs for indentation: indent with spaces."
     if "mapping values are not allowed" in problem:
@@ -171,20 +178,45 @@ def _syntax_hint(problem: str, text: str, line: int) -> str:
     return "check the YAML syntax around this spot."
 
 
+class DuplicateKeys(SourceErrors):
+    """Keys written twice: errors, though the file was read. `data` is what it holds (the
+    last value of each such key), so that the rest of it can still be checked."""
+
+    def __init__(self, diagnostics: list[Diagnostic], data: Any):
+        super().__init__(diagnostics)
+        self.data = data
+
+
 def load_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
     """Parse YAML text from `path`, keeping positions.
 
     `line_offset` shifts reported lines (front matter starts below the `---`).
-    Raises `SourceErrors` with the file, line and column of a syntax error or
-    of a key written twice.
+    Raises `SourceErrors` with the file, line and column of a syntax error, or
+    `DuplicateKeys` for keys written twice.
     """
-    for parser in _PARSERS:
+    try:
+        return _parse(_PARSERS[0], text, path, line_offset)
+    except DuplicateKeys:
+        raise
+    except SourceErrors as first:
+        if len(_PARSERS) == 1:
+            raise
         try:
-            return _parse(parser, text, path, line_offset)
-        except SourceErrors:
-            if parser is _PARSERS[-1]:
-                raise
-    raise AssertionError("unreachable")
+            return _parse(_PARSERS[-1], text, path, line_offset)
+        except DuplicateKeys:
+            raise
+        except SourceErrors as second:
+            # Both refuse the file. The two differ on some details (libyaml takes a tab
+            # after "key:"): a mistake found before the place where the other parser
+            # stopped is one that parser let pass, so the later one is the real one.
+            if _place(first) > _place(second):
+                raise first from None
+            raise
+
+
+def _place(error: SourceErrors) -> tuple[int, int]:
+    diagnostic = error.diagnostics[0]
+    return (diagnostic.line, diagnostic.column)
 
 
 def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int) -> Any:
@@ -195,9 +227,18 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        at_the_end = exc.problem_mark is not None and \
+            exc.problem_mark.line >= len(text.rstrip().splitlines())
+        if (at_the_end or "end of stream" in problem) and exc.context_mark is not None \
+                and exc.context:
+            # The file ended inside a quote or a bracket: where it was opened is the place.
+            mark = exc.context_mark
+            opened = exc.context.strip().removeprefix("while scanning ")
+            opened = opened.removeprefix("while parsing ")
+            problem = f"{_OPENED.get(opened, opened)} opened here is never closed"
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "is not a real date" in problem:
             raise SourceErrors([Diagnostic(path, line, column, problem,
                                            "check the month and day, e.g. 2026-02-28.")]) \
@@ -211,12 +252,12 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
     finally:
         loader.dispose()
     if loader.duplicate_keys:
-        raise SourceErrors([
+        raise DuplicateKeys([
             Diagnostic(path, second[0], second[1],
                        f"the key '{key}' is written twice (first at line {first[0]})",
                        "remove one of the two; YAML would silently keep only the last.")
             for key, first, second in loader.duplicate_keys
-        ])
+        ], data)
     return data
 
 

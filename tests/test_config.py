@@ -78,3 +78,19 @@ def test_unknown_keys_warn_with_did_you_mean_and_fail_when_strict(tmp_path):
     assert warning.hint == "did you mean 'timezone'?"
     with pytest.raises(SourceErrors):
         _load(tmp_path, text, strict=True)
+
+
+def test_a_key_written_twice_does_not_hide_the_file_s_other_mistakes(tmp_path):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, "title: T\nurl: https://x.example/\npaginate: five\ntitle: U\n")
+    assert [(d.line, d.message) for d in caught.value.diagnostics] == [
+        (3, "paginate must be a whole number, got 'five'"),
+        (4, "the key 'title' is written twice (first at line 1)")]
+
+
+def test_a_quote_left_open_is_shown_where_it_opens(tmp_path):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, 'title: "Acme\nurl: https://x.example/\ndescription: x\n')
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == (1, 8)
+    assert problem.message == "YAML syntax error: a quoted value opened here is never closed"

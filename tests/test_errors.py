@@ -91,10 +91,10 @@ content/posts/2026-01-01-one.md:3:7: error: 'date': cannot read 'yesterday' as a
     date: yesterday
           ^
   hint: write a date such as 2026-05-01, 2026-05-01 09:30, or with an offset 2026-05-01T09:30:00-04:00.
-content/posts/2026-01-02-two.md:4:1: error: YAML syntax error: expected ',' or ']', but got '<stream end>'
-    ---
-    ^
-  hint: a list opened with '[' must be closed with ']' on the same value.
+content/posts/2026-01-02-two.md:3:7: error: YAML syntax error: a list in [ ] opened here is never closed
+    tags: [a
+          ^
+  hint: close it: a quote with the same quote, '[' with ']', '{' with '}'.
 Build failed: 4 errors; the previous output is untouched.
 """,
 }

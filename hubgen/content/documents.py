@@ -14,6 +14,7 @@ from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
 from hubgen.content.models import Document, DocumentKind
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.yamlfile import DuplicateKeys
 
 
 class _Invalid(ValueError):
@@ -104,6 +105,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         return None
     try:
         source = split_front_matter(text, path)
+    except DuplicateKeys as exc:   # an error; the rest of the front matter is still checked
+        diagnostics.extend(exc.diagnostics)
+        source = exc.data
     except SourceErrors as exc:
         diagnostics.extend(exc.diagnostics)
         return None

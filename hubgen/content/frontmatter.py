@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubgen.errors import Diagnostic, SourceErrors
-from hubgen.yamlfile import MarkedMap, load_yaml
+from hubgen.yamlfile import DuplicateKeys, MarkedMap, load_yaml
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,10 @@ def split_front_matter(text: str, path: Path) -> SplitSource:
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the front matter is never closed",
             "end the front matter with a line holding only '---'.")])
-    data = load_yaml(yaml_text, path, line_offset=1)
+    try:
+        data = load_yaml(yaml_text, path, line_offset=1)
+    except DuplicateKeys as exc:   # the rest of the file can still be checked
+        raise DuplicateKeys(exc.diagnostics, SplitSource(exc.data, body, index + 2)) from None
     if data is None:
         data = MarkedMap()
     if not isinstance(data, MarkedMap):

@@ -8,10 +8,13 @@ from urllib.parse import urlsplit
 
 from hubgen.content.models import Person
 from hubgen.errors import Diagnostics, SourceErrors
-from hubgen.yamlfile import MarkedMap, read_yaml_file
+from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 ROLES = ("brand", "moderator", "community")
 PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "withdrawn")
+# The platforms a handle may be given for: the threads' platforms, and "x" for "twitter".
+HANDLE_PLATFORMS = ("twitter", "x", "mastodon", "bluesky", "reddit", "hackernews", "discourse",
+                    "forum")
 
 
 def is_safe_link(value: str) -> bool:
@@ -28,6 +31,9 @@ def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person]:
         return {}
     try:
         data = read_yaml_file(path)
+    except DuplicateKeys as exc:   # an error; everyone is still read, so no one goes missing
+        diagnostics.extend(exc.diagnostics)
+        data = exc.data
     except SourceErrors as exc:
         diagnostics.extend(exc.diagnostics)
         return {}
@@ -57,7 +63,7 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
     if not isinstance(entry, MarkedMap):
         diagnostics.error(path, *data.value_at(key), f"person '{key}' must be a mapping",
                           f"write e.g. {key}: {{name: Full Name, role: community}}.")
-        return None
+        return Person(key=key, name=key, source=path, position=position)   # still known
     ok = True
     for field_name in entry:
         if field_name not in PERSON_KEYS:
@@ -93,6 +99,7 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                               f"'{name}' of '{key}' must be an http(s) URL or a site path, "
                               f"got {value!r}",
                               "write https://... or a path starting with '/'.")
+            fields[name] = ""
             ok = False
     handles = entry.get("handles", {}) or {}
     if not isinstance(handles, dict):
@@ -101,15 +108,26 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                           'write e.g. handles: {mastodon: "@ana@social.example"}.')
         ok = False
         handles = {}
+    for platform in handles:
+        if str(platform) not in HANDLE_PLATFORMS:
+            # A misspelt platform's handle is never shown, and imports miss the person.
+            close = difflib.get_close_matches(str(platform), HANDLE_PLATFORMS, n=1)
+            diagnostics.warning(path, *handles.key_at(platform),
+                                f"unknown platform '{platform}' in the handles of '{key}'",
+                                f"did you mean '{close[0]}'?" if close else
+                                f"known platforms: {', '.join(HANDLE_PLATFORMS)}.")
     withdrawn = entry.get("withdrawn", False)
     if not isinstance(withdrawn, bool):
         diagnostics.error(path, *entry.value_at("withdrawn"),
                           f"'withdrawn' of '{key}' must be true or false",
                           "write withdrawn: true to take this person down everywhere.")
+        withdrawn = True   # taken down while in doubt
         ok = False
     if not ok:
-        return None
-    return Person(withdrawn=bool(withdrawn), key=key, name=fields["name"], role=role,
+        # The error fails the build; the person is still known, so that every post and
+        # message naming them is not reported as naming no one.
+        role = role if role in ROLES else "community"
+    return Person(withdrawn=bool(withdrawn), key=key, name=fields.get("name") or key, role=role,
                   url=fields.get("url", ""),
                   avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),
                   handles={str(k): str(v) for k, v in handles.items()},

@@ -14,7 +14,7 @@ from hubgen.content.people import is_safe_link
 from hubgen.content.sanitize import Community, plain
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
-from hubgen.yamlfile import MarkedList, MarkedMap, read_yaml_file
+from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file
 
 PLATFORMS = ("twitter", "mastodon", "bluesky", "reddit", "hackernews", "discourse", "forum")
 STATUSES = ("upcoming", "live", "archived")
@@ -104,6 +104,9 @@ class _ThreadReader:
     def read(self) -> Thread | None:
         try:
             data = read_yaml_file(self.path)
+        except DuplicateKeys as exc:   # an error; the rest of the thread is still checked
+            self.diagnostics.extend(exc.diagnostics)
+            data = exc.data
         except SourceErrors as exc:
             self.diagnostics.extend(exc.diagnostics)
             return None
@@ -277,7 +280,9 @@ class _ThreadReader:
                 continue
             first_seen[identifier] = item.value_at("id")[0]
             speaker = self.speaker(item)
-            text = self.text(item, "text")
+            removed = self.flag(item, "removed")
+            # A message taken down may have lost its words; any other must have some.
+            text = self.text(item, "text", required=not removed)
             answers = _identifier(item.get("answers"))
             if answers is not None and answers not in question_ids:
                 known = ", ".join(sorted(question_ids)) or "none: add 'questions:'"
@@ -289,7 +294,7 @@ class _ThreadReader:
                 html=self.community.render(text, platform, source_url),
                 url=self.link(item, "url"), reply_to=_identifier(item.get("reply_to")),
                 answers=answers, featured=self.flag(item, "featured"),
-                removed=self.flag(item, "removed"), position=position,
+                removed=removed, position=position,
                 positions={str(k): item.value_at(k) for k in item},
             ))
         by_id = {m.id: m for m in messages}
