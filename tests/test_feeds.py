@@ -176,3 +176,10 @@ def test_link_rewriting_touches_only_link_values_and_escapes_them():
                    ' <img src="https://h.examplei.png&quot;&gt;&lt;b" alt="&quot;"/>'
                    ' &amp; &#169; <!-- c --></p>')
     assert rewrite_links("<p>no links</p>", str.upper) == "<p>no links</p>"
+
+
+def test_link_rewriting_reads_tags_as_a_browser_does():
+    from hubgen.content.html_links import rewrite_links
+    # A tag inside an attribute's value is text; an unquoted value keeps its last slash.
+    out = rewrite_links('<a title="<b href=\'x\'>" href=/rel/>t</a>', lambda link: "X" + link)
+    assert out == '<a title="&lt;b href=&#x27;x&#x27;&gt;" href="X/rel/">t</a>'
