@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import signal
 import sys
 import tempfile
@@ -331,7 +332,12 @@ def new_site_command(folder: Path) -> None:
         sys.exit(EXIT_USAGE)
     for path in written:
         click.echo(f"  wrote {path}")
-    click.echo(f"A new hub is in {folder}. Next: cd {folder} && hubgen serve")
+    if folder.resolve() == Path.cwd().resolve():
+        click.echo("A new hub is in this folder. Next: hubgen serve")
+    else:
+        # Quoted as a shell needs it, so that the line can be pasted as it is.
+        click.echo(f"A new hub is in {folder}/. Next: cd {shlex.quote(str(folder))} && "
+                   "hubgen serve")
 
 
 def _new_content(kind: str, title: str, slug: str | None, config_file: Path | None) -> None:

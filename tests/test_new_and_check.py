@@ -118,7 +118,11 @@ def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
 
 
 def test_new_site_quotes_any_folder_name_into_a_valid_config(tmp_path):
-    assert run_hubgen("new", "site", "acme #1: it's [beta]", cwd=tmp_path).code == 0
+    made = run_hubgen("new", "site", "acme #1: it's [beta]", cwd=tmp_path)
+    assert made.code == 0
+    # The next step, pasted into a shell as printed, reaches the folder.
+    next_step = made.out.rsplit("Next: ", 1)[1].strip()
+    assert next_step == "cd 'acme #1: it'\"'\"'s [beta]' && hubgen serve"
     root = tmp_path / "acme #1: it's [beta]"
     built = run_hubgen("build", cwd=root)
     assert built.code == 0 and built.err == "", built.err

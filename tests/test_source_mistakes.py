@@ -77,3 +77,12 @@ def test_a_key_written_twice_in_front_matter_hides_no_other_mistake_of_the_file(
     assert _errors(result) == [
         "content/posts/twice.md:3:1: error: the key 'title' is written twice (first at line 2)",
         "content/posts/twice.md:4:7: error: 'date': cannot read 'yesterday' as a date"]
+
+
+def test_a_file_name_with_a_day_that_does_not_exist_says_so(hub):
+    root = hub("minimal")
+    (root / "content/posts/2026-02-30-leap.md").write_text("---\ntitle: Leap\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert _errors(result) == ["content/posts/2026-02-30-leap.md:1:1: error: the file name "
+                               "starts with '2026-02-30', which is not a real date"]

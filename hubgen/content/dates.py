@@ -12,7 +12,8 @@ from datetime import date, datetime, time, tzinfo
 DATE_HINT = ("write a date such as 2026-05-01, 2026-05-01 09:30, "
              "or with an offset 2026-05-01T09:30:00-04:00.")
 
-_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+# A post file named YYYY-MM-DD-slug.md takes its date from its name.
+FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
 class BadDate(ValueError):
@@ -48,7 +49,7 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
 
 def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
     """Split a leading `YYYY-MM-DD-` off a file name: (local midnight or None, the rest)."""
-    match = _FILENAME_DATE.match(stem)
+    match = FILENAME_DATE.match(stem)
     if not match:
         return None, stem
     try:

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from hubgen.config import Config
-from hubgen.content.dates import DATE_HINT, BadDate, date_from_filename, parse_date
+from hubgen.content.dates import (
+    DATE_HINT,
+    FILENAME_DATE,
+    BadDate,
+    date_from_filename,
+    parse_date,
+)
 from hubgen.content.frontmatter import split_front_matter
 from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
 from hubgen.content.models import Document, DocumentKind
@@ -152,9 +158,15 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         diagnostics.error(path, 1, 1, f"the file name {Path(rel_path).name!r} makes an empty slug",
                           "add 'slug: my-post' to the front matter, or rename the file.")
     if kind == "post" and date is None and "date" not in meta:
-        diagnostics.error(path, 2, 1, "the post has no date",
-                          "add 'date: 2026-05-01 09:30', or start the file name with "
-                          "the date (2026-05-01-my-post.md).")
+        named = FILENAME_DATE.match(stem)
+        if named:   # the name starts with a date, but no such day exists
+            diagnostics.error(path, 1, 1, f"the file name starts with {stem[:10]!r}, which is "
+                              "not a real date", "check the month and day in the file name "
+                              "(e.g. 2026-02-28-my-post.md), or add 'date:' to the front matter.")
+        else:
+            diagnostics.error(path, 2, 1, "the post has no date",
+                              "add 'date: 2026-05-01 09:30', or start the file name with "
+                              "the date (2026-05-01-my-post.md).")
 
     if len(diagnostics.errors) > errors_before:
         return None
