@@ -229,6 +229,19 @@ def test_click_loads_nothing_until_asked_then_exactly_the_providers_embed(
     assert tab.errors == []
 
 
+def test_a_provider_that_cannot_be_reached_leaves_a_note_not_a_bare_heading(site, reader):
+    tab = reader()
+    tab.page.route("https://giscus.app/**", lambda route: route.abort())   # as a blocker does
+    tab.page.goto(site("giscus") + POST)
+    tab.load()
+    note = tab.page.locator("[data-comments-target] .comments__failed")
+    note.wait_for(timeout=5000)
+    assert note.inner_text() == (
+        "The comments could not be loaded right now: a content blocker or the network may be "
+        "stopping giscus (GitHub Discussions). Try again later.")
+    assert tab.errors == []
+
+
 def test_lazy_loads_only_when_the_comments_come_near(site, reader):
     tab = reader()
     tab.page.goto(site("giscus", "lazy") + POST)

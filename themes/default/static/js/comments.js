@@ -164,11 +164,21 @@
       const script = document.createElement("script");
       each(old.attributes, (attribute) => script.setAttribute(attribute.name, attribute.value));
       if (old.hasAttribute("src") && !old.hasAttribute("async")) script.async = false;
+      // A provider blocked (a content blocker, a company network) must not leave a bare heading.
+      if (old.hasAttribute("src")) script.addEventListener("error", () => failed(section, target));
       script.text = old.text;
       old.parentNode.replaceChild(script, old);
     });
     target.appendChild(content);
     each(target.querySelectorAll("[data-fediverse]"), showReplies);
+  }
+
+  function failed(section, target) {
+    if (target.querySelector(".comments__failed")) return;
+    const name = section.getAttribute("data-provider-name") || "the comment service";
+    target.prepend(el("p", "comments__failed comments__notice", "The comments could not be " +
+      "loaded right now: a content blocker or the network may be stopping " + name +
+      ". Try again later."));
   }
 
   // ------------------------------------------------------------------ fediverse replies
