@@ -611,7 +611,7 @@ def test_a_build_with_errors_publishes_nothing(hub, tmp_path):
     _broken(root)
     run = publish(root)
     assert run.code == 1
-    assert "content/posts/broken.md:3:1: error: YAML syntax error" in run.err
+    assert "content/posts/broken.md:2:8: error: YAML syntax error" in run.err
     assert git(f"--git-dir={remote}", "branch", "--list", cwd=tmp_path) == ""
     mirror = publish(root, "mirror")
     assert mirror.code == 1
