@@ -230,13 +230,15 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         at_the_end = exc.problem_mark is not None and \
             exc.problem_mark.line >= len(text.rstrip().splitlines())
+        opened = (exc.context or "").strip().removeprefix("while scanning ")
+        opened = opened.removeprefix("while parsing ")
         if (at_the_end or "end of stream" in problem) and exc.context_mark is not None \
-                and exc.context:
+                and opened in _OPENED:
             # The file ended inside a quote or a bracket: where it was opened is the place.
             mark = exc.context_mark
-            opened = exc.context.strip().removeprefix("while scanning ")
-            opened = opened.removeprefix("while parsing ")
-            problem = f"{_OPENED.get(opened, opened)} opened here is never closed"
+            problem = f"{_OPENED[opened]} opened here is never closed"
+        elif exc.context_mark is not None and opened == "a simple key":
+            mark = exc.context_mark   # the line without its colon, not the one after it
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
         if "is not a real date" in problem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import feedparser
+import pytest
 from conftest import all_files, run_hubgen
 
 
@@ -167,12 +168,13 @@ def test_a_threads_rss_and_atom_feeds_share_its_messages_words(hub, monkeypatch)
 
 
 def test_link_rewriting_touches_only_link_values_and_escapes_them():
+    # Other attributes are copied as written.
     from hubgen.content.html_links import rewrite_links
     fragment = ('<p>a <a href="/x?a=1&amp;b=2" title="t src=\'q/">x</a> src=\'y/../../"'
                 ' <img src=\'i.png\' alt="&quot;"/> &amp; &#169; <!-- c --></p>')
     out = rewrite_links(fragment, lambda link: "https://h.example" + link + '"><b')
     assert out == ('<p>a <a href="https://h.example/x?a=1&amp;b=2&quot;&gt;&lt;b"'
-                   ' title="t src=&#x27;q/">x</a> src=\'y/../../"'
+                   ' title="t src=\'q/">x</a> src=\'y/../../"'
                    ' <img src="https://h.examplei.png&quot;&gt;&lt;b" alt="&quot;"/>'
                    ' &amp; &#169; <!-- c --></p>')
     assert rewrite_links("<p>no links</p>", str.upper) == "<p>no links</p>"
@@ -182,4 +184,20 @@ def test_link_rewriting_reads_tags_as_a_browser_does():
     from hubgen.content.html_links import rewrite_links
     # A tag inside an attribute's value is text; an unquoted value keeps its last slash.
     out = rewrite_links('<a title="<b href=\'x\'>" href=/rel/>t</a>', lambda link: "X" + link)
-    assert out == '<a title="&lt;b href=&#x27;x&#x27;&gt;" href="X/rel/">t</a>'
+    assert out == '<a title="<b href=\'x\'>" href="X/rel/">t</a>'
+
+
+@pytest.mark.parametrize("fragment, expected", [
+    # A reference a browser would not decode stays as written.
+    ('<a href="/x?a=1&notify=2">', '<a href="X/x?a=1&amp;notify=2">'),
+    # Only HTML's whitespace parts attributes: the rest is the value's.
+    ('<a href=x\u2003onmouseover=alert(1)>t</a>', '<a href="Xx\u2003onmouseover=alert(1)">t</a>'),
+    ('<img src="a.png"alt="" / >', '<img src="Xa.png" alt="">'),
+    # A script's text and a comment are text, whatever they hold.
+    ("<script>var s = \"<img src='a.png'>\";</script><!-- <a href='c'> --><a href=y>",
+     "<script>var s = \"<img src='a.png'>\";</script><!-- <a href='c'> --><a href=\"Xy\">"),
+])
+def test_link_rewriting_follows_the_browser_s_rules(fragment, expected):
+    from hubgen.content.html_links import rewrite_links
+    assert rewrite_links(fragment, lambda link: "X" + link) == expected
+

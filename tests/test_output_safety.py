@@ -63,13 +63,72 @@ def test_a_file_of_yours_where_a_new_page_goes_is_never_written_over(hub):
     before = all_files(root / "public")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert "posts/my-own/index.html is a file of yours (no earlier build wrote it), but the " \
-           "site writes a file there" in result.err
+    assert "posts/my-own/index.html is a file of yours (no earlier build wrote it), where " \
+           "the site writes other bytes" in result.err
     assert "Nothing was written" in result.err
     assert all_files(root / "public") == before
     mine.unlink()
     assert run_hubgen("build", cwd=root).code == 0
     assert "My own" in mine.read_text()
+
+
+def test_files_moved_in_by_a_build_that_stopped_half_way_are_still_hubgen_s(hub, monkeypatch):
+    from hubgen.build import output as output_module
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    names = sorted(output_module.read_manifest(public))
+    stage = output_module.StagedOutput(public, [*names, "new/a.html", "new/b.html"])
+    staged = [name for name in ("new/a.html", "new/b.html")
+              if stage.put(name, b"page " + name.encode()) is not None]
+    real_replace = os.replace
+
+    def replace(source, destination):
+        if str(destination).endswith("b.html"):   # the second file's move fails
+            raise OSError("the disk is full")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(output_module.os, "replace", replace)
+    with pytest.raises(OSError):
+        stage.commit(staged)
+    monkeypatch.setattr(output_module.os, "replace", real_replace)
+    assert (public / "new/a.html").is_file()
+    assert {"new/a.html", "new/b.html"} <= output_module.read_manifest(public)
+    # The next build takes them for its own: it replaces or removes them, never refuses.
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert not (public / "new/a.html").exists()
+
+
+def test_a_dotfile_kept_in_the_output_is_still_hubgen_s_when_it_comes_back(hub):
+    root = hub("minimal")
+    source = root / "static/.well-known/security.txt"
+    source.parent.mkdir(parents=True)
+    source.write_text("Contact: mailto:x@example.com\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    source.unlink()
+    assert run_hubgen("build", cwd=root).code == 0   # kept: a dotfile is never deleted
+    source.write_text("Contact: mailto:y@example.com\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert (root / "public/.well-known/security.txt").read_text() == \
+        "Contact: mailto:y@example.com\n"
+
+
+def test_a_file_of_yours_with_the_page_s_very_bytes_is_taken_in_silently(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = root / "public/posts/the-third/index.html"
+    copy = page.read_bytes()
+    (root / "content/posts/third.md").rename(root / "third.md.away")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert not page.exists()
+    page.parent.mkdir(parents=True)
+    page.write_bytes(copy)   # e.g. restored from a backup, or a lost manifest
+    (root / "third.md.away").rename(root / "content/posts/third.md")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert page.read_bytes() == copy
 
 
 def test_a_file_the_manifest_lists_as_a_dotfile_is_never_deleted(hub):

@@ -86,3 +86,16 @@ def test_a_file_name_with_a_day_that_does_not_exist_says_so(hub):
     assert result.code == 1
     assert _errors(result) == ["content/posts/2026-02-30-leap.md:1:1: error: the file name "
                                "starts with '2026-02-30', which is not a real date"]
+
+
+def test_a_line_without_its_colon_is_named_with_the_right_hint(hub):
+    root = hub("minimal")
+    (root / "content/posts/colon.md").write_text("---\ntitle: Colon\ntags\n---\nBody\n")
+    (root / "content/posts/listed.md").write_text("---\n- {a: 1, a: 2}\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert _errors(result) == [
+        "content/posts/colon.md:3:1: error: YAML syntax error: could not find expected ':'",
+        "content/posts/listed.md:2:1: error: the front matter must be a mapping of keys",
+        "content/posts/listed.md:2:10: error: the key 'a' is written twice (first at line 2)"]
+    assert "check for a missing colon" in result.err

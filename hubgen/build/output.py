@@ -184,9 +184,8 @@ class OutputConflict(HubgenError):
 def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> list[Path]:
     """Files of an earlier build that stand where this build needs a folder.
 
-    A file that is not hubgen's where the site needs a folder or writes a file, or a
-    folder where a file must go, is a conflict: it is reported before anything is
-    written.
+    A file that is not hubgen's where the site needs a folder, or a folder where a
+    file must go, is a conflict: it is reported before anything is written.
     """
     in_the_way: dict[str, Path] = {}
     problems: list[str] = []
@@ -198,11 +197,6 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
         if os.path.isdir(os.path.join(root, relative)) and \
                 not os.path.islink(os.path.join(root, relative)):
             problems.append(f"{relative} is a folder, but the site has a file there")
-            continue
-        if relative not in previous and os.path.lexists(os.path.join(root, relative)):
-            # Written over, it would be lost; and listed as hubgen's, deleted later.
-            problems.append(f"{relative} is a file of yours (no earlier build wrote it), "
-                            "but the site writes a file there")
             continue
         parts = relative.split("/")
         for depth in range(1, len(parts)):
@@ -223,9 +217,23 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
     if problems:
         raise OutputConflict(f"cannot write into {output}: " + "; ".join(sorted(set(problems))) +
                              ". Nothing was written; move those files away or choose another "
-                             "output folder (if an earlier build wrote them and its list "
-                             f"{MANIFEST_NAME} was lost, empty the folder).")
+                             "output folder.")
     return list(in_the_way.values())
+
+
+def _not_written_over(output: Path, names: list[str]) -> None:
+    """Refuse to replace files that no earlier build wrote (`names`, staged: their bytes
+    differ from the page's). Written over, one would be lost; and listed as hubgen's,
+    deleted when its page went."""
+    foreign = [name for name in names if os.path.lexists(output / name)]
+    if not foreign:
+        return
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    raise OutputConflict(
+        f"cannot write into {output}: {shown} {'is a file' if len(foreign) == 1 else 'are files'}"
+        " of yours (no earlier build wrote it), where the site writes other bytes. Nothing was "
+        "written; move them away or choose another output folder (if an earlier build wrote "
+        f"them and its list, {MANIFEST_NAME}, was lost, empty the folder).")
 
 
 @contextmanager
@@ -287,16 +295,21 @@ class StagedOutput:
     def __init__(self, output: Path, names: Iterable[str]):
         self.output = output
         self.names = set(names)
+        # First: another build moving its files in would make them look like the user's.
+        self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
         self.previous = read_manifest(output, resolve=False)   # checked before each deletion
         # What the last build wrote stood then as files in folders: those names are
         # checked in `commit`, once it is known which are written again (an edit
         # writes a few of a big hub's thousands; one changed by hand is always
         # written again, as it no longer matches what was recorded).
-        self.in_the_way = _clear_the_way(output, sorted(self.names - self.previous),
-                                         self.previous)
+        try:
+            self.in_the_way = _clear_the_way(output, sorted(self.names - self.previous),
+                                             self.previous)
+        except OutputConflict:
+            self._lock.release()
+            raise
         self.staging = output.parent / f".{output.name}.hubgen-staging"
         self._output, self._staging = str(output), str(self.staging)
-        self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
         if self.staging.exists():  # left by a build that was killed
             shutil.rmtree(self.staging)
 
@@ -320,18 +333,25 @@ class StagedOutput:
         """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
         report = WriteReport()
         staged = written = sorted(staged)
+        _not_written_over(self.output, [name for name in staged if name not in self.previous])
         self.in_the_way += _clear_the_way(
             self.output, [name for name in staged if name in self.previous], self.previous)
         with held_interrupts() as interrupts:
             try:
                 for stale in self.in_the_way:
                     stale.unlink()
+                # Listed before they are moved in: should the move stop half way (a kill,
+                # a full disk), the next build still knows every file as hubgen's own.
+                listed = self.previous | self.names
                 if not self.output.exists() and self.staging.is_dir():
                     # A first build: the staged folder becomes the output in one move.
+                    self._write_manifest(self.staging, listed)
                     self.output.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(self.staging, self.output)
                     staged = []
                 self.output.mkdir(parents=True, exist_ok=True)
+                if staged:
+                    self._write_manifest(self.output, listed)
                 for relative in staged:
                     destination = self.output / relative
                     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -341,13 +361,19 @@ class StagedOutput:
                 self.discard()
             report.unchanged = sorted(self.names.difference(written))
             report.removed = self._remove_stale()
-            manifest = {"version": MANIFEST_VERSION, "generator": "hubgen",
-                        "files": sorted(self.names)}
-            manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-            if not _same_bytes(self.output / MANIFEST_NAME, manifest_bytes):
-                _atomic_write(self.output / MANIFEST_NAME, manifest_bytes)
+            # A stale file left in place (a dotfile) stays listed: it is still hubgen's.
+            kept = {name for name in self.previous - self.names - set(report.removed)
+                    if os.path.lexists(self.output / name)}
+            self._write_manifest(self.output, self.names | kept)
         report.interrupted = bool(interrupts)
         return report
+
+    @staticmethod
+    def _write_manifest(folder: Path, files: set[str]) -> None:
+        manifest = {"version": MANIFEST_VERSION, "generator": "hubgen", "files": sorted(files)}
+        manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+        if not _same_bytes(folder / MANIFEST_NAME, manifest_bytes):
+            _atomic_write(folder / MANIFEST_NAME, manifest_bytes)
 
     def _remove_stale(self) -> list[str]:
         removed = []

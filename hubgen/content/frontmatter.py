@@ -35,13 +35,17 @@ def split_front_matter(text: str, path: Path) -> SplitSource:
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the front matter is never closed",
             "end the front matter with a line holding only '---'.")])
+    found: list[Diagnostic] = []
     try:
         data = load_yaml(yaml_text, path, line_offset=1)
     except DuplicateKeys as exc:   # the rest of the file can still be checked
-        raise DuplicateKeys(exc.diagnostics, SplitSource(exc.data, body, index + 2)) from None
+        data, found = exc.data, exc.diagnostics
     if data is None:
         data = MarkedMap()
     if not isinstance(data, MarkedMap):
-        raise SourceErrors([Diagnostic(path, 2, 1, "the front matter must be a mapping of keys",
-                                       "write 'key: value' lines, e.g. 'title: Hello'.")])
+        raise SourceErrors([*found, Diagnostic(
+            path, 2, 1, "the front matter must be a mapping of keys",
+            "write 'key: value' lines, e.g. 'title: Hello'.")])
+    if found:
+        raise DuplicateKeys(found, SplitSource(data, body, index + 2))
     return SplitSource(data, body, index + 2)

@@ -1,11 +1,13 @@
 """Rewriting the links of an HTML fragment without touching anything else in it.
 
 Only whole start tags are read, each attribute with its quoted value as one unit,
-the way a browser reads them: a pattern that looked for `src='` anywhere found it
-inside an attribute's text or a message's words as readily as in a tag, and the
-rewritten value could then end an attribute or a tag early, turning a community
-member's text into markup. Here a tag that carries a link is written anew, each
-value escaped; every other byte is copied as it was.
+the way a browser's tokenizer reads them (its whitespace, not Unicode's; comments
+and the text of <script>, <style> and the like passed over): a pattern that
+looked for `src='` anywhere found it inside an attribute's text or a message's
+words as readily as in a tag, and the rewritten value could then end an attribute
+or a tag early, turning a community member's text into markup. Here a tag that
+carries a link is written anew, its link values escaped and its other attributes
+copied as written; every other byte is copied as it was.
 """
 
 from __future__ import annotations
@@ -16,34 +18,64 @@ from html import escape, unescape
 
 # The attributes that hold a link a reader follows or loads.
 LINK_ATTRIBUTES = frozenset({"href", "src", "poster"})
+# Elements whose content is text to a browser, never tags.
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                       "noframes", "noscript", "plaintext"})
 
-# An attribute: its name, then optionally = and a value in double quotes, in single
-# quotes, or unquoted (as HTML's tokenizer reads them).
-_ATTRIBUTE = r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
-_START_TAG = re.compile(rf"<([a-zA-Z][^\s/>]*)((?:\s+{_ATTRIBUTE})*)(\s*/?)>")
-_ATTRIBUTES = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_HAS_LINK = re.compile(r"(?:href|src|poster)\s*=", re.IGNORECASE)
+_SPACE = r"[\t\n\f\r ]"   # HTML's whitespace
+_NAME = r"[^\t\n\f\r \"'>/=<]++"
+# An unquoted value runs to whitespace or '>', quotes and '=' included, as a browser reads it.
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\t\n\f\r >]++)"""
+_ATTRIBUTE = rf"{_NAME}(?:{_SPACE}*+={_SPACE}*+{_VALUE})?"
+_SEPARATOR = r"[\t\n\f\r /]*+"
+# Possessive throughout: a tag that never closes costs one pass, not one per '<'.
+_TOKEN = re.compile(rf"<!--.*?(?:-->|\Z)|<(?P<tag>[a-zA-Z][^\t\n\f\r />]*+)"
+                    rf"(?P<attributes>(?:{_SEPARATOR}{_ATTRIBUTE})*+)(?P<end>{_SEPARATOR})>",
+                    re.DOTALL)
+_ATTRIBUTES = re.compile(rf"(?P<name>{_NAME})(?:{_SPACE}*+={_SPACE}*+(?P<value>{_VALUE}))?")
+_HAS_LINK = re.compile("|".join(f"{name}{_SPACE}*=" for name in sorted(LINK_ATTRIBUTES)),
+                       re.IGNORECASE)
+# Character references a browser decodes in an attribute's value: those with their ';'.
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _link_value(raw: str) -> str:
+    text = raw[1:-1] if raw[0] in "\"'" else raw
+    return _REFERENCE.sub(lambda reference: unescape(reference[0]), text)
+
+
+def _tag(match: re.Match[str], rewrite: Callable[[str], str]) -> str:
+    if not _HAS_LINK.search(match["attributes"]):
+        return match[0]
+    written = [match["tag"]]
+    for attribute in _ATTRIBUTES.finditer(match["attributes"]):
+        name, raw = attribute["name"], attribute["value"]
+        if raw is not None and name.lower() in LINK_ATTRIBUTES and _link_value(raw):
+            written.append(f'{name}="{escape(rewrite(_link_value(raw)), quote=True)}"')
+        else:
+            written.append(attribute[0])
+    return "<" + " ".join(written) + ("/>" if match["end"].endswith("/") else ">")
 
 
 def rewrite_links(html: str, rewrite: Callable[[str], str]) -> str:
     """`html` with the value of every href, src and poster replaced by `rewrite(value)`
-    (given the value unescaped; its answer is escaped)."""
+    (given the value as a browser reads it; its answer is escaped)."""
     if not _HAS_LINK.search(html):
         return html
-
-    def tag(match: re.Match[str]) -> str:
-        if not _HAS_LINK.search(match[2]):
-            return match[0]
-        written = [match[1]]
-        for attribute in _ATTRIBUTES.finditer(match[2]):
-            name, raw = attribute[1], attribute[2]
-            if raw is None:
-                written.append(name)
-                continue
-            value = unescape(raw[1:-1] if raw[0] in "\"'" else raw)
-            if name.lower() in LINK_ATTRIBUTES and value:
-                value = rewrite(value)
-            written.append(f'{name}="{escape(value, quote=True)}"')
-        return "<" + " ".join(written) + ("/>" if match[3].strip() else ">")
-
-    return _START_TAG.sub(tag, html)
+    parts: list[str] = []
+    position = 0
+    while (match := _TOKEN.search(html, position)) is not None:
+        parts.append(html[position:match.start()])
+        position = match.end()
+        if match["tag"] is None:   # a comment
+            parts.append(match[0])
+            continue
+        parts.append(_tag(match, rewrite))
+        if match["tag"].lower() in _RAW_TEXT:
+            end = re.compile(rf"</{re.escape(match['tag'])}[\t\n\f\r />]", re.IGNORECASE)
+            closing = end.search(html, position)
+            stop = closing.start() if closing else len(html)
+            parts.append(html[position:stop])
+            position = stop
+    parts.append(html[position:])
+    return "".join(parts)
