@@ -12,6 +12,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from hubgen.content.models import Message, Person, Question, Speaker, Thread, initials_of
+from hubgen.content.people import same_platform
 from hubgen.content.sanitize import hashtag_url, plain
 
 REMOVED_BY_AUTHOR = "removed at the author's request"
@@ -170,16 +171,11 @@ def hashtag_search_url(hashtag: str, platform: str, source_url: str) -> str:
     return hashtag_url(tag, platform, source_url)
 
 
-# The names a person's handle on a platform may be listed under in people.yaml.
-_HANDLE_NAMES = {"twitter": ("twitter", "x"), "discourse": ("discourse", "forum"),
-                 "forum": ("forum", "discourse")}
-
-
 def handle_on(person: Person, platform: str) -> str:
     """The person's handle on the thread's platform: never one from another network."""
-    for name in _HANDLE_NAMES.get(platform, (platform,)):
-        if person.handles.get(name):
-            return str(person.handles[name])
+    for name, handle in person.handles.items():
+        if handle and same_platform(name) == same_platform(platform):
+            return str(handle)
     return ""
 
 

@@ -436,3 +436,15 @@ def test_the_demo_threads_come_from_their_import_sources(tmp_path):
         assert result.out.startswith(f"content/threads/{name}.yaml is up to date"), result.out
         assert (root / f"content/threads/{name}.yaml").read_bytes() == before[name]
     assert (root / "content/people.yaml").read_bytes() == people
+
+
+def test_a_handle_listed_under_forum_or_x_finds_its_person_on_discourse_or_twitter(tmp_path):
+    from hubgen.importers.models import Account
+    from hubgen.importers.people_file import PeopleBook
+    people = tmp_path / "people.yaml"
+    people.write_text("kim: {name: Kim Lee, handles: {forum: '@kim@forum.example'}}\n"
+                      "tom: {name: Tom Martin, handles: {x: '@tom'}}\n")
+    book = PeopleBook(people)
+    assert book.author(Account("discourse", "@kim@forum.example", "Kim")) == "kim"
+    assert book.author(Account("twitter", "@tom", "Tom")) == "tom"
+    assert book.new == []

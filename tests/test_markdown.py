@@ -48,3 +48,12 @@ def test_plain_text_keeps_punctuation_next_to_a_link_and_parts_blocks():
     assert plain_text('<p>a <a href="/x/">ten-month look back</a>: how, <em>truly</em>?</p>'
                       "<p>Next</p><ul><li>one</li><li>two<br>three</li></ul>") \
         == "a ten-month look back: how, truly? Next one two three"
+
+
+def test_plain_text_leaves_out_heading_permalinks_and_footnote_marks(hub):
+    from hubgen.config import load_config
+    from hubgen.content.markdown import MarkdownRenderer, plain_text
+    root = hub("minimal")
+    renderer = MarkdownRenderer(load_config(root / "hubgen.yaml")[0])
+    html = renderer.render("## Heading one\n\nText as shown[^1], it works.\n\n[^1]: A note.\n").html
+    assert plain_text(html).startswith("Heading one Text as shown, it works.")

@@ -99,3 +99,22 @@ def test_a_line_without_its_colon_is_named_with_the_right_hint(hub):
         "content/posts/listed.md:2:1: error: the front matter must be a mapping of keys",
         "content/posts/listed.md:2:10: error: the key 'a' is written twice (first at line 2)"]
     assert "check for a missing colon" in result.err
+
+
+def test_another_network_under_handles_is_not_a_mistake(hub):
+    root = hub("conversations")
+    _edit(root / "content/people.yaml", "handles: {mastodon:",
+          "handles: {github: kimlee, mastodon:")
+    result = run_hubgen("build", "--strict", cwd=root)
+    assert result.code == 0, result.err
+
+
+def test_every_post_naming_an_unknown_person_is_told_so(hub):
+    root = hub("minimal")
+    for name in ("a", "b"):
+        (root / f"content/posts/{name}.md").write_text(
+            f"---\ntitle: {name}\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert [line.split(": error: ")[0] for line in _errors(result)] == [
+        "content/posts/a.md:4:9", "content/posts/b.md:4:9"]

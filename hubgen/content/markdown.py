@@ -29,6 +29,9 @@ _BLOCK_EDGES = re.compile(
     r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure|"
     r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|"
     r"th|thead|tr|ul)\b[^>]*>", re.IGNORECASE)
+# A heading's permalink sign and a footnote's number are no words of the text.
+_MARKS = re.compile(r'<a class="heading-anchor"[^>]*>.*?</a>|<sup id="fnref[^>]*>.*?</sup>',
+                    re.DOTALL)
 
 
 # `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages.
@@ -92,7 +95,8 @@ def plain_text(html: str) -> str:
 def _words(html: str) -> list[str]:
     import html as html_module
     # A block's edge parts words; an inline tag's does not ("[a](x): b" reads "a: b").
-    return html_module.unescape(_TAGS.sub("", _BLOCK_EDGES.sub(" ", html))).split()
+    html = _BLOCK_EDGES.sub(" ", _MARKS.sub("", html))
+    return html_module.unescape(_TAGS.sub("", html)).split()
 
 
 def first_paragraph(html: str) -> str:

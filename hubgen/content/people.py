@@ -15,6 +15,13 @@ PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "withdrawn")
 # The platforms a handle may be given for: the threads' platforms, and "x" for "twitter".
 HANDLE_PLATFORMS = ("twitter", "x", "mastodon", "bluesky", "reddit", "hackernews", "discourse",
                     "forum")
+# Names that stand for the same platform, by the one threads use.
+_SAME_PLATFORM = {"x": "twitter", "forum": "discourse"}
+
+
+def same_platform(name: str) -> str:
+    """The one name of a platform that has two ('x' is 'twitter', 'forum' 'discourse')."""
+    return _SAME_PLATFORM.get(name, name)
 
 
 def is_safe_link(value: str) -> bool:
@@ -64,7 +71,6 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
         diagnostics.error(path, *data.value_at(key), f"person '{key}' must be a mapping",
                           f"write e.g. {key}: {{name: Full Name, role: community}}.")
         return Person(key=key, name=key, source=path, position=position)   # still known
-    ok = True
     for field_name in entry:
         if field_name not in PERSON_KEYS:
             close = difflib.get_close_matches(str(field_name), PERSON_KEYS, n=1)
@@ -80,18 +86,15 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             diagnostics.error(path, *entry.value_at(name), f"'{name}' of '{key}' must be a text",
                               "quote it if it holds special characters.")
-            ok = False
             continue
         fields[name] = str(value).strip()
     if not fields.get("name"):
         diagnostics.error(path, *position, f"person '{key}' has no name",
                           f"add name: to '{key}', e.g. {{name: Full Name}}.")
-        ok = False
     role = fields.get("role", "community")
     if role not in ROLES:
         diagnostics.error(path, *entry.value_at("role"), f"unknown role '{role}' for '{key}'",
                           f"choose one of {', '.join(ROLES)}.")
-        ok = False
     for name in ("url", "avatar"):
         value = fields.get(name, "")
         if value and not is_safe_link(value):
@@ -100,33 +103,29 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                               f"got {value!r}",
                               "write https://... or a path starting with '/'.")
             fields[name] = ""
-            ok = False
     handles = entry.get("handles", {}) or {}
     if not isinstance(handles, dict):
         diagnostics.error(path, *entry.value_at("handles"),
                           f"'handles' of '{key}' must be a mapping of platform to handle",
                           'write e.g. handles: {mastodon: "@ana@social.example"}.')
-        ok = False
         handles = {}
     for platform in handles:
-        if str(platform) not in HANDLE_PLATFORMS:
-            # A misspelt platform's handle is never shown, and imports miss the person.
-            close = difflib.get_close_matches(str(platform), HANDLE_PLATFORMS, n=1)
+        close = difflib.get_close_matches(str(platform), HANDLE_PLATFORMS, n=1, cutoff=0.75)
+        if str(platform) not in HANDLE_PLATFORMS and close:
+            # A misspelt platform's handle is never shown, and imports miss the person;
+            # another network (github, linkedin) is the person's own business.
             diagnostics.warning(path, *handles.key_at(platform),
                                 f"unknown platform '{platform}' in the handles of '{key}'",
-                                f"did you mean '{close[0]}'?" if close else
-                                f"known platforms: {', '.join(HANDLE_PLATFORMS)}.")
+                                f"did you mean '{close[0]}'?")
     withdrawn = entry.get("withdrawn", False)
     if not isinstance(withdrawn, bool):
         diagnostics.error(path, *entry.value_at("withdrawn"),
                           f"'withdrawn' of '{key}' must be true or false",
                           "write withdrawn: true to take this person down everywhere.")
         withdrawn = True   # taken down while in doubt
-        ok = False
-    if not ok:
-        # The error fails the build; the person is still known, so that every post and
-        # message naming them is not reported as naming no one.
-        role = role if role in ROLES else "community"
+    # A mistake above fails the build; the person is still known, so that
+    # every post and message naming them is not reported as naming no one.
+    role = role if role in ROLES else "community"
     return Person(withdrawn=bool(withdrawn), key=key, name=fields.get("name") or key, role=role,
                   url=fields.get("url", ""),
                   avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from hubgen.content.people import read_people
+from hubgen.content.people import read_people, same_platform
 from hubgen.content.sanitize import plain
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
@@ -76,7 +76,7 @@ class PeopleBook:
         for person in self.people.values():
             for platform, handle in person.handles.items():
                 for form in handle_forms(platform, handle)[:1]:
-                    self.by_handle.setdefault((platform, form), person.key)
+                    self.by_handle.setdefault((same_platform(platform), form), person.key)
         self.new: list[NewPerson] = []
 
     def author(self, account: Account) -> str | dict[str, str]:
@@ -86,7 +86,7 @@ class PeopleBook:
         if account.anonymous or not forms[0]:
             return {"name": plain(account.name) or DELETED}
         for form in forms:
-            key = self.by_handle.get((account.platform, form))
+            key = self.by_handle.get((same_platform(account.platform), form))
             if key is not None:
                 return key
         wanted = re.sub(r"-{2,}", "-", slugify(f"{account.platform} {forms[0]}"))
