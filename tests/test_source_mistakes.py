@@ -10,6 +10,16 @@ def _errors(result) -> list[str]:
     return [line for line in result.err.splitlines() if ": error: " in line]
 
 
+def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
+    """The errors of a build of the minimal hub with these posts added, and all it printed."""
+    root = hub("minimal")
+    for name, text in files.items():
+        (root / "content/posts" / name).write_text(text)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    return _errors(result), result.err
+
+
 def _edit(path, old, new):
     text = path.read_text()
     assert old in text
@@ -56,46 +66,33 @@ def test_a_message_without_text_is_an_error_unless_taken_down(hub):
 
 def test_the_real_yaml_mistake_is_reported_not_a_tab_the_file_may_hold(hub):
     # libyaml reads a tab after "title:"; the mistake is the list never closed.
-    root = hub("minimal")
-    (root / "content/posts/tabbed.md").write_text(
-        "---\ntitle:\tHello\ntags: [a, b\n---\nBody\n")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert _errors(result) == ["content/posts/tabbed.md:3:7: error: YAML syntax error: a list "
-                               "in [ ] opened here is never closed"]
+    errors, _ = _post_errors(hub, {"tabbed.md": "---\ntitle:\tHello\ntags: [a, b\n---\nBody\n"})
+    assert errors == ["content/posts/tabbed.md:3:7: error: YAML syntax error: a list "
+                      "in [ ] opened here is never closed"]
 
 
 def test_a_key_written_twice_in_front_matter_hides_no_other_mistake_of_the_file(hub):
-    root = hub("minimal")
-    (root / "content/posts/twice.md").write_text(
-        "---\ntitle: One\ntitle: Two\ndate: yesterday\n---\nBody\n")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert _errors(result) == [
+    errors, _ = _post_errors(
+        hub, {"twice.md": "---\ntitle: One\ntitle: Two\ndate: yesterday\n---\nBody\n"})
+    assert errors == [
         "content/posts/twice.md:3:1: error: the key 'title' is written twice (first at line 2)",
         "content/posts/twice.md:4:7: error: 'date': cannot read 'yesterday' as a date"]
 
 
 def test_a_file_name_with_a_day_that_does_not_exist_says_so(hub):
-    root = hub("minimal")
-    (root / "content/posts/2026-02-30-leap.md").write_text("---\ntitle: Leap\n---\nBody\n")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert _errors(result) == ["content/posts/2026-02-30-leap.md:1:1: error: the file name "
-                               "starts with '2026-02-30', which is not a real date"]
+    errors, _ = _post_errors(hub, {"2026-02-30-leap.md": "---\ntitle: Leap\n---\nBody\n"})
+    assert errors == ["content/posts/2026-02-30-leap.md:1:1: error: the file name "
+                      "starts with '2026-02-30', which is not a real date"]
 
 
 def test_a_line_without_its_colon_is_named_with_the_right_hint(hub):
-    root = hub("minimal")
-    (root / "content/posts/colon.md").write_text("---\ntitle: Colon\ntags\n---\nBody\n")
-    (root / "content/posts/listed.md").write_text("---\n- {a: 1, a: 2}\n---\nBody\n")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert _errors(result) == [
+    errors, printed = _post_errors(hub, {"colon.md": "---\ntitle: Colon\ntags\n---\nBody\n",
+                                         "listed.md": "---\n- {a: 1, a: 2}\n---\nBody\n"})
+    assert errors == [
         "content/posts/colon.md:3:1: error: YAML syntax error: could not find expected ':'",
         "content/posts/listed.md:2:1: error: the front matter must be a mapping of keys",
         "content/posts/listed.md:2:10: error: the key 'a' is written twice (first at line 2)"]
-    assert "check for a missing colon" in result.err
+    assert "check for a missing colon" in printed
 
 
 def test_another_network_under_handles_is_not_a_mistake(hub):
@@ -107,11 +104,8 @@ def test_another_network_under_handles_is_not_a_mistake(hub):
 
 
 def test_every_post_naming_an_unknown_person_is_told_so(hub):
-    root = hub("minimal")
-    for name in ("a", "b"):
-        (root / f"content/posts/{name}.md").write_text(
-            f"---\ntitle: {name}\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert [line.split(": error: ")[0] for line in _errors(result)] == [
+    errors, _ = _post_errors(hub, {
+        f"{name}.md": f"---\ntitle: {name}\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n"
+        for name in ("a", "b")})
+    assert [line.split(": error: ")[0] for line in errors] == [
         "content/posts/a.md:4:9", "content/posts/b.md:4:9"]
