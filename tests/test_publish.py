@@ -117,7 +117,8 @@ def test_git_publish_keeps_history_and_never_touches_the_hubs_repository(hub, tm
     assert first.code == 0, first.err
     assert summary(first).startswith("Published to pages (git): ")
     [(commit, parents, subject)] = branch_log(remote)
-    assert parents == "" and subject == f"Publish {source}"
+    # The about page's edit is not committed: the commit alone did not make the site.
+    assert parents == "" and subject == f"Publish {source}-dirty"
     published = tree_files(remote)
     assert published[".nojekyll"] == "" and published["CNAME"] == "hub.example.com"
     assert "index.html" in published and "posts/second/index.html" in published
@@ -136,7 +137,7 @@ def test_git_publish_keeps_history_and_never_touches_the_hubs_repository(hub, tm
     assert second.code == 0, second.err
     log = branch_log(remote)
     assert [entry[0] for entry in log[1:]] == [commit]
-    assert log[0][1] == commit and log[0][2] == f"Publish {source}"
+    assert log[0][1] == commit and log[0][2] == f"Publish {source}-dirty"
     published = tree_files(remote)
     assert "posts/second/index.html" not in published and ".git/HEAD" not in published
     assert "posts/second/index.html" in second.out   # listed as removed
@@ -147,6 +148,15 @@ def test_git_publish_keeps_history_and_never_touches_the_hubs_repository(hub, tm
     assert third.code == 0, third.err
     assert summary(third) == "Published to pages (git): 0 added, 0 updated, 0 removed"
     assert len(branch_log(remote)) == 2
+
+    # Every change committed: the commit alone made the site.
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nOne more line.\n")
+    git("add", "-A", cwd=root)
+    git("commit", "--quiet", "-m", "More", cwd=root)
+    fourth = publish(root)
+    assert fourth.code == 0, fourth.err
+    assert branch_log(remote)[0][2] == f"Publish {git('rev-parse', '--short', 'HEAD', cwd=root)}"
 
 
 def test_git_publish_adds_a_commit_on_top_of_an_existing_branch(hub, tmp_path):

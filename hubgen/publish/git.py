@@ -103,13 +103,24 @@ def resolve_repository(git: str, target: GitTarget, root: Path) -> tuple[str, st
     return urls[0], urls[1]
 
 
+# What a hub is built from, as `git status` is asked about it.
+_SOURCES = ("hubgen.yaml", "content", "static", "templates", "themes")
+
+
 def source_commit(git: str, root: Path) -> str:
-    """The hub's commit (`git rev-parse --short HEAD`), or 'a working copy' outside git."""
+    """The hub's commit (`git rev-parse --short HEAD`), with '-dirty' when its sources hold
+    changes not committed (the site was not built from that commit alone), or 'a working
+    copy' outside git."""
     try:
-        return run_tool([git, "-C", str(root), "rev-parse", "--short", "HEAD"],
-                        what="reading the hub's commit").stdout.strip() or NO_SOURCE
+        commit = run_tool([git, "-C", str(root), "rev-parse", "--short", "HEAD"],
+                          what="reading the hub's commit").stdout.strip()
+        if not commit:
+            return NO_SOURCE
+        changes = run_tool([git, "-C", str(root), "status", "--porcelain", "--", *_SOURCES],
+                           what="reading the hub's changes").stdout.strip()
     except PublishError:
         return NO_SOURCE
+    return f"{commit}-dirty" if changes else commit
 
 
 def _identity(git: str, root: Path, scratch: _Scratch) -> dict[str, str]:
