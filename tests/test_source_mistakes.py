@@ -109,3 +109,17 @@ def test_every_post_naming_an_unknown_person_is_told_so(hub):
         for name in ("a", "b")})
     assert [line.split(": error: ")[0] for line in errors] == [
         "content/posts/a.md:4:9", "content/posts/b.md:4:9"]
+
+
+def test_an_unknown_theme_is_reported_with_the_content_s_mistakes(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: nosuch\n")
+    (root / "content/posts/who.md").write_text(
+        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in _errors(result)] == [
+        "unknown person 'nobody-here': no such key in content/people.yaml",
+        "unknown theme 'nosuch'"]
+    assert not (root / "public").exists()

@@ -34,7 +34,7 @@ from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config
 from hubgen.content.sources import read_sources
-from hubgen.content.themes import Theme, theme_chain
+from hubgen.content.themes import Theme, default_theme_chain, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
@@ -209,13 +209,19 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         config, config_warnings = load_site_config(options)
         output = check_output_folder(
             Path(options.output) if options.output else config.resolve(config.output), config)
-        themes = theme_chain(config)
+        diagnostics = Diagnostics(strict=options.strict)
+        try:
+            themes = theme_chain(config)
+        except SourceErrors as exc:
+            # Reported with every other mistake of the build; the default theme stands in
+            # meanwhile, so that the content is still read and checked.
+            diagnostics.extend(exc.diagnostics)
+            themes = default_theme_chain()
         cache_folder = config.resolve(config.cache_dir)
         if cache is None and options.cache:
             with _made_to_last(set_aside):
                 cache = load_cache(cache_folder)
         persist = cache is not None and options.cache
-    diagnostics = Diagnostics(strict=options.strict)
     diagnostics.extend(config_warnings)
     site_comments = read_site_comments(config, diagnostics)
     if cache is not None:

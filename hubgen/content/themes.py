@@ -73,7 +73,12 @@ def theme_chain(config: Config) -> list[Theme]:
                 parent = str(settings.get("extends") or "")
                 asked_by = (settings_path, settings.value_at("extends"))
         name = parent
-    default = builtin_themes_dir() / BUILTIN_THEME
-    if all(t.folder != default for t in chain):
-        chain.append(Theme(BUILTIN_THEME, default))
+    default = default_theme_chain()
+    if all(t.folder != default[0].folder for t in chain):
+        chain += default
     return chain
+
+
+def default_theme_chain() -> list[Theme]:
+    """The chain of the built-in theme alone."""
+    return [Theme(BUILTIN_THEME, builtin_themes_dir() / BUILTIN_THEME)]
