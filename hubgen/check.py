@@ -91,16 +91,19 @@ class _Page(HTMLParser):
             self._in_template -= 1
 
 
-def _line_of(source: Path | None, needle: str) -> int:
-    if source is None or not needle:
-        return 0
+def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
+    """Where the first of `needles` found is written in `source`: (line, column), or (0, 0)."""
+    if source is None:
+        return (0, 0)
     try:
-        for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-            if needle in text:
-                return number
+        lines = source.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return 0
-    return 0
+        return (0, 0)
+    for needle in filter(None, needles):
+        for number, text in enumerate(lines, 1):
+            if needle in text:
+                return (number, text.index(needle) + 1)
+    return (0, 0)
 
 
 class _Checker:
@@ -113,22 +116,23 @@ class _Checker:
         self.sources = {route.output: route.source for route in result.plan.routes}
         self.pages: dict[str, _Page] = {}
 
-    def add(self, kind: str, severity: str, output: str, needle: str, message: str,
-            hint: str = "") -> None:
+    def add(self, kind: str, severity: str, output: str, needle: str | tuple[str, ...],
+            message: str, hint: str = "") -> None:
+        """Note a finding, placed where its `needle` (the first of several found) is written:
+        in the page's own source, else in the config."""
+        needles = (needle,) if isinstance(needle, str) else needle
         source = self.sources.get(output)
-        line = _line_of(source, needle)
-        if line == 0 and needle:
+        line, column = _place_of(source, needles)
+        if line == 0 and any(needles):
             # Not written in the page's own source: a link the config or a template makes,
             # the same on every page. Name the config when it holds it, and say it once.
-            config_line = _line_of(self.config.path, needle)
-            source = self.config.path if config_line else None
-            line = config_line
+            line, column = _place_of(self.config.path, needles)
+            source = self.config.path if line else None
             message = re.sub(r" \(on [^)]*\)", "", message)
             if any(f.message == message for f in self.report.findings):
                 return
         path = display_path(source, self.root) if source is not None else f"(output) {output}"
-        self.report.findings.append(Finding(kind, severity, path, line, 1 if line else 0,
-                                            message, hint))
+        self.report.findings.append(Finding(kind, severity, path, line, column, message, hint))
 
     def page(self, output: str) -> _Page:
         if output not in self.pages:
@@ -177,7 +181,8 @@ class _Checker:
                     continue
                 target = self.target_file(path[len(base) - 1:])
                 if target is None:
-                    self.add("link", "error", output, path[len(base) - 1:] or link,
+                    # Found in the source as resolved (/about/) or as written (../about/).
+                    self.add("link", "error", output, (path[len(base) - 1:], link),
                              f"broken link: {link} (on {output}) leads to no page",
                              "check the path, or the slug of the page it should reach.")
                     continue

@@ -63,23 +63,26 @@ def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_an
     root = hub("minimal")
     post = root / "content/posts/third.md"
     post.write_text(post.read_text() + "\nSee [the old page](/nope/), [our team](/about/#team)\n"
-                    "and ![a photo](http://insecure.example/cup.png).\n")
+                    "and ![a photo](http://insecure.example/cup.png), [near](../gone/).\n")
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     out = result.out
-    assert "content/posts/third.md:10:1: error: broken link: /nope/ (on posts/the-third/" \
+    assert "content/posts/third.md:10:20: error: broken link: /nope/ (on posts/the-third/" \
            "index.html) leads to no page" in out
-    assert "content/posts/third.md:10:1: error: missing anchor: /about/#team (on " \
+    assert "content/posts/third.md:10:47: error: missing anchor: /about/#team (on " \
            "posts/the-third/index.html): about/index.html has no element with id 'team'" in out
-    assert "content/posts/third.md:11:1: error: loads http://insecure.example/cup.png over " \
+    # A relative link is found in the post as it is written, not as it resolves.
+    assert "content/posts/third.md:11:57: error: broken link: ../gone/ (on posts/the-third/" \
+           "index.html) leads to no page" in out
+    assert "content/posts/third.md:11:16: error: loads http://insecure.example/cup.png over " \
            "plain http on an https site" in out
-    assert "Check failed: 3 errors" in out
+    assert "Check failed: 4 errors" in out
     assert not (root / "public").exists(), "check writes nothing"
     as_json = run_hubgen("check", "--format", "json", cwd=root)
     data = json.loads(as_json.out)
-    assert data["ok"] is False and data["errors"] == 3
+    assert data["ok"] is False and data["errors"] == 4
     kinds = sorted(f["kind"] for f in data["findings"] if f["severity"] == "error")
-    assert kinds == ["anchor", "link", "mixed-content"]
+    assert kinds == ["anchor", "link", "link", "mixed-content"]
     assert json.loads(run_hubgen("check", "--format", "json", cwd=root).out) == data
 
 
@@ -153,4 +156,4 @@ def test_a_broken_menu_link_is_reported_once_at_its_line_in_the_config(hub):
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     assert result.out.count("broken link: /gone/") == 1
-    assert "hubgen.yaml:11:1: error: broken link: /gone/ leads to no page" in result.out
+    assert "hubgen.yaml:11:24: error: broken link: /gone/ leads to no page" in result.out
