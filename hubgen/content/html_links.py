@@ -50,10 +50,9 @@ def _tag(match: re.Match[str], rewrite: Callable[[str], str]) -> str:
     written = [match["tag"]]
     for attribute in _ATTRIBUTES.finditer(match["attributes"]):
         name, raw = attribute["name"], attribute["value"]
-        if raw is not None and name.lower() in LINK_ATTRIBUTES and _link_value(raw):
-            written.append(f'{name}="{escape(rewrite(_link_value(raw)), quote=True)}"')
-        else:
-            written.append(attribute[0])
+        link = _link_value(raw) if raw is not None and name.lower() in LINK_ATTRIBUTES else ""
+        written.append(f'{name}="{escape(rewrite(link), quote=True)}"' if link
+                       else attribute[0])
     return "<" + " ".join(written) + ("/>" if match["end"].endswith("/") else ">")
 
 

@@ -8,6 +8,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+# The platforms a conversation comes from.
+PLATFORMS = ("twitter", "mastodon", "bluesky", "reddit", "hackernews", "discourse", "forum")
+
 DocumentKind = Literal["post", "page"]
 Position = tuple[int, int]
 

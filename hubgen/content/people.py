@@ -6,15 +6,14 @@ import difflib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from hubgen.content.models import Person
+from hubgen.content.models import PLATFORMS, Person
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 ROLES = ("brand", "moderator", "community")
 PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "withdrawn")
 # The platforms a handle may be given for: the threads' platforms, and "x" for "twitter".
-HANDLE_PLATFORMS = ("twitter", "x", "mastodon", "bluesky", "reddit", "hackernews", "discourse",
-                    "forum")
+HANDLE_PLATFORMS = (*PLATFORMS, "x")
 # Names that stand for the same platform, by the one threads use.
 _SAME_PLATFORM = {"x": "twitter", "forum": "discourse"}
 
@@ -95,6 +94,7 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
     if role not in ROLES:
         diagnostics.error(path, *entry.value_at("role"), f"unknown role '{role}' for '{key}'",
                           f"choose one of {', '.join(ROLES)}.")
+        role = "community"
     for name in ("url", "avatar"):
         value = fields.get(name, "")
         if value and not is_safe_link(value):
@@ -125,7 +125,6 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
         withdrawn = True   # taken down while in doubt
     # A mistake above fails the build; the person is still known, so that
     # every post and message naming them is not reported as naming no one.
-    role = role if role in ROLES else "community"
     return Person(withdrawn=bool(withdrawn), key=key, name=fields.get("name") or key, role=role,
                   url=fields.get("url", ""),
                   avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),

@@ -9,14 +9,13 @@ from typing import Any
 from hubgen.config import Config
 from hubgen.content.dates import DATE_HINT, BadDate, parse_date
 from hubgen.content.markdown import MarkdownRenderer, shorten
-from hubgen.content.models import Message, Question, Speaker, Thread
+from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
 from hubgen.content.sanitize import Community, plain
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file
 
-PLATFORMS = ("twitter", "mastodon", "bluesky", "reddit", "hackernews", "discourse", "forum")
 STATUSES = ("upcoming", "live", "archived")
 CONSENT = ("asked", "granted", "declined")
 THREAD_KEYS = ("title", "date", "updated", "slug", "summary", "tags", "source", "status",
