@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from hubgen.errors import Diagnostic, Diagnostics, UsageError
+from hubgen.errors import Diagnostic, Diagnostics, SourceErrors, UsageError
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 CONFIG_NAME = "hubgen.yaml"
@@ -269,7 +269,7 @@ def schema_keys(cls: type) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
 
-_TYPE_NAMES = {str: "a text", int: "a whole number", bool: "true or false", dict: "a mapping"}
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping"}
 
 
 def _type_name(kind: Any) -> str:
@@ -307,14 +307,13 @@ class _SchemaReader:
             if key not in known:
                 self._unknown_key(key, known, marked.key_at(key), where)
         values: dict[str, Any] = {}
-        failed = False
+        failed = False   # a required key is missing or wrong: no section can be made
         for fld in dataclasses.fields(cls):
             if fld.metadata.get("internal"):
                 continue
             dotted = f"{where}.{fld.name}" if where else fld.name
             if fld.name not in data:
-                if fld.default is dataclasses.MISSING and \
-                        fld.default_factory is dataclasses.MISSING:
+                if not _has_default(fld):
                     self.diagnostics.error(self.path, *marked.position if where else (1, 1),
                                            f"missing required key '{dotted}'",
                                            f"add '{fld.name}:' to {where or 'the file'}.")
@@ -322,19 +321,20 @@ class _SchemaReader:
                 continue
             self.positions[dotted] = marked.value_at(fld.name)
             value = self.value(hints[fld.name], data[fld.name], marked.value_at(fld.name), dotted)
-            if value is _FAILED:
-                failed = True
-                continue
             rule = fld.metadata.get("check")
-            if rule is not None:
+            if value is not _FAILED and rule is not None:
                 try:
                     value = rule(value)
                 except CheckFailed as exc:
                     self.diagnostics.error(self.path, *marked.value_at(fld.name),
                                            f"{dotted} {exc.message}", exc.hint)
-                    failed = True
-                    continue
-            values[fld.name] = value
+                    value = _FAILED
+            if value is not _FAILED:
+                values[fld.name] = value
+            elif not _has_default(fld):
+                failed = True
+            # else: the default stands in for the wrong value, so that the content can
+            # still be read and checked; the error keeps anything from being written.
         return _FAILED if failed else cls(**values)
 
     def value(self, kind: Any, value: Any, position: tuple[int, int], dotted: str) -> Any:
@@ -354,11 +354,9 @@ class _SchemaReader:
             for index, item in enumerate(value):
                 item_position = value.item_at(index) if hasattr(value, "item_at") else position
                 self.positions[f"{dotted}[{index}]"] = item_position
-                checked = self.value(item_kind, item, item_position, f"{dotted}[{index}]")
-                if checked is _FAILED:
-                    return _FAILED
-                items.append(checked)
-            return tuple(items)
+                items.append(self.value(item_kind, item, item_position, f"{dotted}[{index}]"))
+            # Every item is checked, so that all their mistakes are reported at once.
+            return _FAILED if any(item is _FAILED for item in items) else tuple(items)
         if origin is dict or kind is dict:
             if value is None:
                 return {}
@@ -395,6 +393,11 @@ class _SchemaReader:
         self.diagnostics.warning(self.path, *position, f"unknown key '{key}' {place}", hint)
 
 
+def _has_default(fld: dataclasses.Field) -> bool:
+    return fld.default is not dataclasses.MISSING or \
+        fld.default_factory is not dataclasses.MISSING
+
+
 def _type_hint(kind: Any) -> str:
     if kind is bool:
         return "write true or false."
@@ -420,12 +423,14 @@ def find_config(start: Path, explicit: Path | None = None) -> Path:
     return path
 
 
-def load_config(path: Path, overrides: dict[str, Any] | None = None,
-                strict: bool = False) -> tuple[Config, list[Diagnostic]]:
-    """Read and check `path`; returns the config and its warnings.
+def read_config(path: Path, overrides: dict[str, Any] | None = None,
+                strict: bool = False) -> tuple[Config | None, list[Diagnostic]]:
+    """Read and check `path`, standing in the default for each value in error.
 
-    `overrides` replace top-level keys before checking (e.g. the CLI's
-    `--base-url`). Raises `SourceErrors` carrying every problem found.
+    Returns the config and every diagnostic found. With errors among them, the
+    config serves only to read and check the content, never to write a site;
+    it is None when a required key (title, url) is missing or wrong.
+    `overrides` replace top-level keys before checking (e.g. the CLI's `--base-url`).
     """
     diagnostics = Diagnostics(strict=strict)
     try:
@@ -441,12 +446,24 @@ def load_config(path: Path, overrides: dict[str, Any] | None = None,
             data[key] = value
     reader = _SchemaReader(path, diagnostics)
     config = reader.section(Config, data, (1, 1), "")
-    diagnostics.raise_if_errors()
-    assert isinstance(config, Config)
+    if not isinstance(config, Config):
+        return None, list(diagnostics)
     try:
         declared_url = absolute_http_url(str(declared)) if declared else config.url
     except CheckFailed:
         declared_url = config.url
     config = dataclasses.replace(config, path=path.resolve(), root=path.resolve().parent,
                                  positions=reader.positions, declared_url=declared_url)
-    return config, diagnostics.warnings
+    return config, list(diagnostics)
+
+
+def load_config(path: Path, overrides: dict[str, Any] | None = None,
+                strict: bool = False) -> tuple[Config, list[Diagnostic]]:
+    """Read and check `path`; returns the config and its warnings.
+
+    Raises `SourceErrors` carrying every problem found (see `read_config`).
+    """
+    config, diagnostics = read_config(path, overrides, strict)
+    if config is None or any(d.is_error for d in diagnostics):
+        raise SourceErrors(diagnostics)
+    return config, diagnostics

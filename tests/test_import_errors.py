@@ -112,7 +112,7 @@ SHAPES = [
      '$.thread.post.record.createdAt should be an ISO 8601 date-time text, found "tomorrow"'),
     ("hackernews", lambda: _broken(EXPORTS["hackernews"], lambda d: d["children"][0]["children"]
                                    [0].__setitem__("id", True)),
-     "$.children[0].children[0].id should be an id (a text or a whole number), found true"),
+     "$.children[0].children[0].id should be an id (text or a whole number), found true"),
     ("discourse", lambda: _broken(EXPORTS["discourse"], lambda d: d["post_stream"]["posts"][2]
                                   .__setitem__("created_at", None)),
      "$.post_stream.posts[2].created_at should be an ISO 8601 date-time text, found null"),

@@ -20,6 +20,10 @@ def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
     return _errors(result), result.err
 
 
+def _files(folder) -> dict:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def _edit(path, old, new):
     text = path.read_text()
     assert old in text
@@ -122,4 +126,46 @@ def test_an_unknown_theme_is_reported_with_the_content_s_mistakes(hub):
     assert [line.split(": error: ")[1] for line in _errors(result)] == [
         "unknown person 'nobody-here': no such key in content/people.yaml",
         "unknown theme 'nosuch'"]
+    assert not (root / "public").exists()
+
+
+def test_wrong_config_values_are_reported_with_the_content_s_mistakes(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    before = _files(root / "public") | _files(root / ".hubgen-cache")
+    config = root / "hubgen.yaml"
+    _edit(config, "paginate: 2", "paginate: five")
+    _edit(config, "limit: 20", "limit: 0")
+    config.write_text(config.read_text() + "output: [elsewhere]\ncache_dir: [nowhere]\n"
+                      "menu: [{title: Home}, {url: /about/}]\n")
+    (root / "content/posts/who.md").write_text(
+        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert _errors(result) == [
+        "content/posts/who.md:4:9: error: unknown person 'nobody-here': "
+        "no such key in content/people.yaml",
+        "hubgen.yaml:8:11: error: paginate must be a whole number, got 'five'",
+        "hubgen.yaml:9:38: error: feeds.limit must be at least 1, got 0",
+        "hubgen.yaml:10:9: error: output must be text, got ['elsewhere']",
+        "hubgen.yaml:11:12: error: cache_dir must be text, got ['nowhere']",
+        "hubgen.yaml:12:8: error: missing required key 'menu[0].url'",
+        "hubgen.yaml:12:23: error: missing required key 'menu[1].title'"]
+    # The defaults that stood in for the wrong values wrote nothing anywhere.
+    assert _files(root / "public") | _files(root / ".hubgen-cache") == before
+    assert not (root / "nowhere").exists() and not (root / "elsewhere").exists()
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 1
+    assert "paginate must be a whole number" in checked.out + checked.err
+    assert "unknown person 'nobody-here'" in checked.out + checked.err
+
+
+def test_a_wrong_title_stops_the_build_at_the_config(hub):
+    root = hub("minimal")
+    _edit(root / "hubgen.yaml", "title: Minimal Hub", "title: ''")
+    (root / "content/posts/who.md").write_text(
+        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert _errors(result) == ["hubgen.yaml:1:8: error: title must not be empty"]
     assert not (root / "public").exists()

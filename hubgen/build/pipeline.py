@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hubgen.build.cache import BuildCache
 from hubgen.build.collector import collector_paused, long_lived
@@ -32,7 +32,7 @@ from hubgen.build.persist import (
 from hubgen.build.rendering import render_routes, stamp_written
 from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
-from hubgen.config import Config, find_config, load_config
+from hubgen.config import Config, find_config, load_config, read_config
 from hubgen.content.sources import read_sources
 from hubgen.content.themes import Theme, default_theme_chain, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
@@ -108,10 +108,26 @@ class _Stopwatch:
 
 
 def load_site_config(options: BuildOptions) -> tuple[Config, list[Diagnostic]]:
-    """Find and load the config the options name, with `--base-url` applied."""
+    """Find and load the config the options name, with `--base-url` applied.
+
+    Raises `SourceErrors` for any mistake in it.
+    """
     path = find_config(options.root, options.config_file)
-    overrides = {"url": options.base_url} if options.base_url else None
-    return load_config(path, overrides=overrides, strict=options.strict)
+    return load_config(path, overrides=_overrides(options), strict=options.strict)
+
+
+def _read_site_config(options: BuildOptions) -> tuple[Config, list[Diagnostic]]:
+    """The config, with defaults standing in for values in error, and every diagnostic:
+    a build goes on to read the content, so that all mistakes are reported together."""
+    config, diagnostics = read_config(find_config(options.root, options.config_file),
+                                      overrides=_overrides(options), strict=options.strict)
+    if config is None:
+        raise SourceErrors(diagnostics)
+    return config, diagnostics
+
+
+def _overrides(options: BuildOptions) -> dict[str, Any] | None:
+    return {"url": options.base_url} if options.base_url else None
 
 
 def _templates_version(config: Config, themes: list[Theme]) -> str:
@@ -206,10 +222,16 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
            stop: threading.Event | None) -> BuildResult:
     watch = _Stopwatch()
     with watch.stage("config"):
-        config, config_warnings = load_site_config(options)
+        config, config_diagnostics = _read_site_config(options)
         output = check_output_folder(
             Path(options.output) if options.output else config.resolve(config.output), config)
         diagnostics = Diagnostics(strict=options.strict)
+        diagnostics.extend(config_diagnostics)
+        if diagnostics.errors:
+            # Defaults stand in for the config's wrong values: nothing this build
+            # makes may be kept, in the output or in a cache.
+            cache = None
+            options = dataclasses.replace(options, cache=False)
         try:
             themes = theme_chain(config)
         except SourceErrors as exc:
@@ -222,7 +244,6 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             with _made_to_last(set_aside):
                 cache = load_cache(cache_folder)
         persist = cache is not None and options.cache
-    diagnostics.extend(config_warnings)
     site_comments = read_site_comments(config, diagnostics)
     if cache is not None:
         cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,

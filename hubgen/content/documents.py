@@ -32,7 +32,7 @@ class _Invalid(ValueError):
 
 def _text(value: Any) -> str:
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
-        raise _Invalid("must be a text", "quote it if it holds special characters.")
+        raise _Invalid("must be text", "quote it if it holds special characters.")
     return str(value).strip()
 
 

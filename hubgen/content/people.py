@@ -83,7 +83,7 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
         if value is None:
             continue
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            diagnostics.error(path, *entry.value_at(name), f"'{name}' of '{key}' must be a text",
+            diagnostics.error(path, *entry.value_at(name), f"'{name}' of '{key}' must be text",
                               "quote it if it holds special characters.")
             continue
         fields[name] = str(value).strip()

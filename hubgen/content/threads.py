@@ -68,7 +68,7 @@ class _ThreadReader:
                 self.error(data.position, f"missing '{key}'", f"add '{key}:' here.")
             return ""
         if isinstance(value, bool | dict | list):
-            self.error(data.value_at(key), f"'{key}' must be a text",
+            self.error(data.value_at(key), f"'{key}' must be text",
                        "quote it if it holds special characters.")
             return ""
         return str(value).strip()

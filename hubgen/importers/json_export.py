@@ -147,15 +147,15 @@ class JsonValue:
         if child is None:
             return ""
         if not isinstance(child.value, str):
-            raise child.fail("a text")
+            raise child.fail("text")
         return child.value
 
     def identifier(self, key: str) -> str:
-        """An id: a text or a whole number, given back as a text."""
+        """An id: text or a whole number, given back as text."""
         child = self.at(key)
         value = child.value
         if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-            raise child.fail("an id (a text or a whole number)")
+            raise child.fail("an id (text or a whole number)")
         return str(value)
 
     def optional_identifier(self, key: str) -> str | None:
