@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from hubgen.errors import Diagnostic, Diagnostics, SourceErrors, UsageError
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
@@ -35,8 +35,9 @@ class CheckFailed(ValueError):
         self.hint = hint
 
 
-def absolute_http_url(value: str) -> str:
-    """Check a site URL and normalise it to end with '/'; raises CheckFailed."""
+def web_address(value: str) -> SplitResult:
+    """The parts of an absolute http(s) URL with a possible host and port and no user
+    name or password (it would be published in every page); raises CheckFailed."""
     try:
         parts = urlsplit(value)
     except ValueError:   # a bracketed host that is no IP address
@@ -45,11 +46,7 @@ def absolute_http_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise CheckFailed(f"must be an absolute http(s) URL, got {value!r}",
                           "write it in full, e.g. url: https://hub.example.com/")
-    if parts.query or parts.fragment:
-        raise CheckFailed("must not hold a query or a fragment",
-                          "keep only scheme, host and path, e.g. https://x.example/hub/")
     if parts.username is not None or parts.password is not None:
-        # It would be published in every page's canonical URL.
         raise CheckFailed("must not hold a user name or password",
                           "keep only scheme, host and path, e.g. https://x.example/hub/")
     host = parts.hostname or ""
@@ -68,6 +65,15 @@ def absolute_http_url(value: str) -> str:
     if port is not None and not 0 < port < 65536:
         raise CheckFailed(f"has an impossible port: {value!r}",
                           "a port is a number from 1 to 65535, e.g. https://x.example:8443/")
+    return parts
+
+
+def absolute_http_url(value: str) -> str:
+    """Check a site URL and normalise it to end with '/'; raises CheckFailed."""
+    parts = web_address(value)
+    if parts.query or parts.fragment:
+        raise CheckFailed("must not hold a query or a fragment",
+                          "keep only scheme, host and path, e.g. https://x.example/hub/")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
 

@@ -70,7 +70,7 @@ hubgen.yaml:12:43: error: comments.remark42 has no setting 'siteid'
   hint: did you mean 'site_id'? remark42 takes: host, site_id, locale, max_shown_comments, simple_view, no_footer, show_email_subscription.
 """),
     "hyvor": ("  provider: hyvor\n  hyvor: {website_id: true}\n", """\
-hubgen.yaml:12:23: error: comments.hyvor.website_id must be a non-empty text
+hubgen.yaml:12:23: error: comments.hyvor.website_id must be non-empty text
       hyvor: {website_id: true}
                           ^
   hint: e.g. website_id: 1234
@@ -112,6 +112,21 @@ def test_a_disqus_shortname_that_would_move_the_script_elsewhere_is_refused(hub,
     assert result.code == 1
     assert f"comments.disqus.shortname must be a Disqus shortname (letters, digits and " \
            f"hyphens), got {shortname!r}" in result.err
+    assert not (root / "public").exists()
+
+
+@pytest.mark.parametrize("url, message", [
+    # The server's address is in every page: a password there would be published.
+    ("https://admin:secret@comments.example.com/", "must not hold a user name or password"),
+    ("https://comments.example.com:99999/", "has an impossible port"),
+    ("https://comments example.com/", "has no valid host name"),
+    ("https://[comments]/", "has no valid host name"),
+])
+def test_a_comment_server_url_is_checked_like_the_site_s_own(hub, url, message):
+    root = _with_comments(hub, f"  provider: isso\n  isso: {{url: '{url}'}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert f"hubgen.yaml:12:15: error: comments.isso.url {message}" in result.err
     assert not (root / "public").exists()
 
 

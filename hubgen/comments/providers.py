@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from hubgen.config import CheckFailed, web_address
+
 
 class SettingError(ValueError):
     """A provider setting with a value of the wrong kind."""
@@ -20,7 +22,7 @@ class SettingError(ValueError):
 def text_setting(value: Any) -> str:
     """A non-empty text setting."""
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
-        raise SettingError("must be a non-empty text")
+        raise SettingError("must be non-empty text")
     return str(value).strip()
 
 
@@ -41,12 +43,9 @@ def whole_setting(value: Any) -> int:
 def _http_url(value: Any) -> str:
     text = text_setting(value)
     try:
-        parts = urlsplit(text)
-    except ValueError:   # a bracketed host that is no IP address
-        raise SettingError(f"must be an absolute http(s) URL, got {text!r}") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc or \
-            any(c.isspace() for c in parts.netloc):
-        raise SettingError(f"must be an absolute http(s) URL, got {text!r}")
+        web_address(text)   # the checks of the site's own url
+    except CheckFailed as exc:
+        raise SettingError(exc.message) from None
     return text
 
 

@@ -72,7 +72,7 @@ class _Invalid(ValueError):
 
 def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
-        raise _Invalid("must be a non-empty text", "quote it if it holds special characters.")
+        raise _Invalid("must be non-empty text", "quote it if it holds special characters.")
     return str(value).strip()
 
 
