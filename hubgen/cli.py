@@ -434,8 +434,15 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
                          ("removed", report.removed)):
         for path in paths:
             click.echo(f"  {label} {path}")
+    if report.kept:
+        more = len(report.kept) - _KEPT_SHOWN
+        shown = ", ".join(report.kept[:_KEPT_SHOWN]) + (f" and {more} more" if more > 0 else "")
+        click.echo(f"Kept {_plural(len(report.kept), 'file')} hubgen did not publish: {shown}")
     if report.detail:
         click.echo(report.detail)
+
+
+_KEPT_SHOWN = 10
 
 
 @cli.command()

@@ -6,6 +6,7 @@ change nothing, and clear errors for a bad `publish:` section or a failed build.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -122,7 +123,10 @@ def test_git_publish_keeps_history_and_never_touches_the_hubs_repository(hub, tm
     published = tree_files(remote)
     assert published[".nojekyll"] == "" and published["CNAME"] == "hub.example.com"
     assert "index.html" in published and "posts/second/index.html" in published
-    assert ".hubgen-manifest.json" not in published
+    # The branch lists what hubgen put there, and only that: the next publish deletes
+    # nothing else.
+    listed = json.loads(published[".hubgen-manifest.json"])["files"]
+    assert listed == sorted(set(published) - {".hubgen-manifest.json"})
     assert "An edit not yet committed." in published["about/index.html"]
     # The published tree gets .nojekyll and CNAME; the output folder does not.
     assert not (root / "public/.nojekyll").exists() and not (root / "public/CNAME").exists()
@@ -182,9 +186,35 @@ def test_git_publish_adds_a_commit_on_top_of_an_existing_branch(hub, tmp_path):
     assert len(log) == 3 and log[0][1] == old_tip
     assert log[0][2] == "Publish a working copy"
     git(f"--git-dir={remote}", "merge-base", "--is-ancestor", old_tip, "gh-pages", cwd=tmp_path)
-    assert "legacy.html" not in tree_files(remote)
-    assert summary(run).endswith("1 updated, 1 removed")   # index.html and legacy.html
-    assert "legacy.html" in run.out
+    # Their index.html is replaced (it stays in the history); their own page is kept.
+    assert tree_files(remote)["legacy.html"] == "<p>legacy</p>"
+    assert summary(run).endswith("1 updated, 0 removed")
+    assert "Kept 1 file hubgen did not publish: legacy.html" in run.out
+
+
+def test_git_publish_keeps_the_files_of_the_branch_it_did_not_write(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = hub("minimal")
+    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
+    assert publish(root).code == 0
+    # GitHub's "Custom domain" setting commits a CNAME; a host's check adds a file.
+    clone = tmp_path / "clone"
+    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(clone), cwd=tmp_path)
+    (clone / "CNAME").write_text("hub.example.com\n")
+    (clone / "google1234.html").write_text("google-site-verification: google1234.html\n")
+    git("add", ".", cwd=clone)
+    git("commit", "--quiet", "-m", "Custom domain", cwd=clone)
+    git("push", "--quiet", "origin", "gh-pages", cwd=clone)
+
+    (root / SECOND_POST).unlink()
+    run = publish(root)
+    assert run.code == 0, run.err
+    published = tree_files(remote)
+    assert published["CNAME"] == "hub.example.com"
+    assert "google1234.html" in published
+    assert "posts/second/index.html" not in published   # hubgen's own, gone with the post
+    assert "Kept 2 files hubgen did not publish: CNAME, google1234.html" in run.out
+    assert "CNAME" not in json.loads(published[".hubgen-manifest.json"])["files"]
 
 
 def test_git_repository_defaults_to_the_hubs_origin(hub, tmp_path):
@@ -267,6 +297,35 @@ def test_rsync_deletes_only_hubgens_stale_files(hub, tmp_path):
     assert "posts/second/index.html" in second.out
     new = all_files(root / "public")
     assert {k: v for k, v in all_files(destination).items() if k in new} == new
+
+
+@needs_rsync
+def test_rsync_never_replaces_a_file_no_publish_wrote(hub, tmp_path):
+    root = hub("minimal")
+    with_publish(root, "  mirror: {type: rsync, destination: ../www}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    destination = tmp_path / "www"
+    destination.mkdir()
+    (destination / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    (destination / "index.html").write_text("<p>the host's own home page</p>\n")
+    # A file with the very bytes the site has is taken in.
+    (destination / "404.html").write_bytes((root / "public/404.html").read_bytes())
+    run = publish(root)
+    assert run.code == 1
+    assert "holds 2 files that no publish of hubgen's wrote and the site would replace: " \
+           "index.html, robots.txt. Nothing was copied" in run.err
+    assert sorted(p.name for p in destination.iterdir()) == ["404.html", "index.html",
+                                                             "robots.txt"]
+    assert (destination / "robots.txt").read_text().endswith("Disallow: /private/\n")
+
+    (destination / "robots.txt").unlink()
+    (destination / "index.html").unlink()
+    assert publish(root).code == 0
+    # Once published, hubgen's own files are replaced as the site changes.
+    (root / SECOND_POST).unlink()
+    again = publish(root)
+    assert again.code == 0, again.err
+    assert "updated index.html" in again.out
 
 
 @needs_rsync
@@ -666,8 +725,45 @@ def test_git_refuses_to_publish_over_the_hubs_own_sources(hub, tmp_path):
     before = branch_log(remote, "main")
     result = publish(root)
     assert result.code == 1
-    assert "holds a hub's sources (hubgen.yaml or content/)" in result.err
+    assert "holds a hub's sources (its hubgen.yaml); publishing there would replace them" in result.err
     assert branch_log(remote, "main") == before
+
+
+def test_git_refuses_the_branch_of_a_repository_whose_subfolder_is_the_hub(hub, tmp_path):
+    # A monorepo: the hub lives in docs/hub/, and its branch main is the whole project.
+    remote = bare_repository(tmp_path / "origin.git")
+    project = tmp_path / "project"
+    (project / "app").mkdir(parents=True)
+    (project / "app/main.py").write_text("print('the product')\n")
+    shutil.copytree(hub("minimal"), project / "docs/hub")
+    with_publish(project / "docs/hub", "  pages: {type: git, repository: origin, branch: main}\n")
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", ".", cwd=project)
+    git("commit", "--quiet", "-m", "The project", cwd=project)
+    git("remote", "add", "origin", str(remote), cwd=project)
+    git("push", "--quiet", "origin", "main", cwd=project)
+    before = branch_log(remote, "main")
+    result = publish(project / "docs/hub")
+    assert result.code == 1
+    assert "holds a hub's sources (its docs/hub/hubgen.yaml); publishing there would " \
+           "replace them" in result.err
+    assert branch_log(remote, "main") == before
+
+
+def test_git_refuses_a_branch_holding_another_hub_in_a_subfolder(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    other = tmp_path / "other"
+    shutil.copytree(hub("conversations"), other / "site")
+    git("init", "--quiet", "--initial-branch=gh-pages", cwd=other)
+    git("add", ".", cwd=other)
+    git("commit", "--quiet", "-m", "Another hub", cwd=other)
+    git("push", "--quiet", str(remote), "gh-pages", cwd=other)
+    root = hub("minimal")   # not a git checkout
+    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
+    result = publish(root)
+    assert result.code == 1
+    assert "holds a hub's sources (hubgen.yaml)" in result.err
+    assert len(branch_log(remote)) == 1
 
 
 def test_git_reaches_the_remote_with_the_hubs_own_access_settings(hub, tmp_path):

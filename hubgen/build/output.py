@@ -106,15 +106,35 @@ def read_manifest(output: Path, resolve: bool = True) -> set[str]:
     may instead check just the files it deletes).
     """
     try:
-        data = json.loads((output / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        files = parse_manifest((output / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except OSError:
         return set()
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return set()
-    files = data.get("files", [])
     root = os.path.realpath(output) + os.sep
-    return {f for f in files if isinstance(f, str) and _is_plain_relative(f)
-            and (not resolve or _is_inside(root, f))}
+    return {f for f in files or () if not resolve or _is_inside(root, f)}
+
+
+def parse_manifest(text: str) -> set[str] | None:
+    """The plain relative paths a manifest lists; None when it is not one hubgen wrote."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return None
+    files = data.get("files", [])
+    return {f for f in files if isinstance(f, str) and _is_plain_relative(f)} \
+        if isinstance(files, list) else None
+
+
+def manifest_bytes(files: Iterable[str]) -> bytes:
+    """A manifest listing these files, as it is written."""
+    manifest = {"version": MANIFEST_VERSION, "generator": "hubgen", "files": sorted(files)}
+    return (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+
+
+def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
+    """What an earlier build or publish wrote and this one does not (never a dotfile)."""
+    return sorted(p for p in set(previous) - set(current) if not _is_dotted(p))
 
 
 def _is_plain_relative(relative: str) -> bool:
@@ -370,16 +390,15 @@ class StagedOutput:
 
     @staticmethod
     def _write_manifest(folder: Path, files: set[str]) -> None:
-        manifest = {"version": MANIFEST_VERSION, "generator": "hubgen", "files": sorted(files)}
-        manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-        if not _same_bytes(folder / MANIFEST_NAME, manifest_bytes):
-            _atomic_write(folder / MANIFEST_NAME, manifest_bytes)
+        listed = manifest_bytes(files)
+        if not _same_bytes(folder / MANIFEST_NAME, listed):
+            _atomic_write(folder / MANIFEST_NAME, listed)
 
     def _remove_stale(self) -> list[str]:
         removed = []
         root = os.path.realpath(self.output) + os.sep
-        for relative in sorted(self.previous - self.names):
-            if _is_dotted(relative) or not _is_inside(root, relative):
+        for relative in stale_files(self.previous, self.names):
+            if not _is_inside(root, relative):
                 continue
             stale = self.output / relative
             if stale.is_file() and not stale.is_symlink():

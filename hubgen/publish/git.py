@@ -6,6 +6,11 @@ branch's tip is fetched from the target repository, a tree is made from the
 output folder's files (plus `.nojekyll`, and `CNAME` when a domain is set),
 one commit is made on top of the tip, and that commit is pushed. The history
 of the branch is kept: each publish is one more commit.
+
+The tree carries a manifest of what hubgen published (`.hubgen-manifest.json`,
+as the output folder and an rsync destination do): a file hubgen published
+before and no longer makes is removed, and every other file of the branch (a
+`CNAME` that GitHub's settings wrote, a host's verification file) is kept.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubgen.build import BuildResult
-from hubgen.build.output import MANIFEST_NAME
+from hubgen.build.output import MANIFEST_NAME, manifest_bytes, parse_manifest, stale_files
+from hubgen.config import CONFIG_NAME
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import GitTarget
 from hubgen.publish.tools import PublishError, clean_environment, find_tool, run_tool
@@ -162,7 +168,8 @@ def site_files(output: Path) -> dict[str, Path]:
     return files
 
 
-def _write_tree(scratch: _Scratch, files: dict[str, Path]) -> str:
+def _write_tree(scratch: _Scratch, files: dict[str, Path], kept: dict[str, str]) -> str:
+    """The tree of the site's files, and of the branch's entries `kept` ('MODE SHA' by path)."""
     names = sorted(files)
     stored = scratch.run("hash-object", "-w", "--no-filters", "--stdin-paths",
                          input_text="".join(f"{files[n]}\n" for n in names),
@@ -170,10 +177,54 @@ def _write_tree(scratch: _Scratch, files: dict[str, Path]) -> str:
     if len(stored) != len(names):
         raise PublishError("storing the site's files failed: git returned "
                            f"{len(stored)} objects for {len(names)} files")
-    entries = "".join(f"100644 {sha}\t{name}\0" for name, sha in zip(names, stored, strict=True))
-    scratch.run("update-index", "--add", "-z", "--index-info", input_text=entries,
+    entries = [f"100644 {sha}\t{name}\0" for name, sha in zip(names, stored, strict=True)]
+    entries += [f"{entry}\t{name}\0" for name, entry in sorted(kept.items())]
+    scratch.run("update-index", "--add", "-z", "--index-info", input_text="".join(entries),
                 what="listing the site's files")
     return scratch.run("write-tree", what="making the site's tree").strip()
+
+
+def _branch_files(scratch: _Scratch, tip: str) -> dict[str, str]:
+    """Every file of the branch's tip, as 'MODE SHA' by path."""
+    listed = scratch.run("ls-tree", "-r", "-z", "--full-tree", tip, what="reading the branch")
+    files = {}
+    for line in listed.split("\0"):
+        head, tab, name = line.partition("\t")
+        if tab:
+            mode, _kind, sha = head.split()
+            files[name] = f"{mode} {sha}"
+    return files
+
+
+def _published_before(scratch: _Scratch, branch: dict[str, str]) -> set[str]:
+    """What an earlier publish put on the branch, from its manifest (empty without one)."""
+    if MANIFEST_NAME not in branch:
+        return set()
+    text = scratch.run("cat-file", "blob", branch[MANIFEST_NAME].split()[1],
+                       what="reading the branch's manifest")
+    return parse_manifest(text) or set()
+
+
+def _refuse_the_hubs_own_branch(git: str, root: Path, config_path: Path, tip: str,
+                                branch: dict[str, str], where: str) -> None:
+    """Refuse a branch that holds a hub's config (anywhere in its tree) or whose tip is in
+    the hub's own history: publishing there would replace the sources with the site."""
+    try:
+        top = Path(run_tool([git, "-C", str(root), "rev-parse", "--show-toplevel"],
+                            what="finding the hub's git repository").stdout.strip())
+        own_config = config_path.resolve().relative_to(top.resolve()).as_posix()
+    except (PublishError, ValueError):
+        top, own_config = None, ""
+    holds_a_hub = any(name in (CONFIG_NAME, own_config) or name.endswith("/" + CONFIG_NAME)
+                      for name in branch)
+    in_history = top is not None and subprocess.run(
+        [git, "-C", str(top), "merge-base", "--is-ancestor", tip, "HEAD"],
+        capture_output=True, env=clean_environment(), check=False).returncode == 0
+    if holds_a_hub or in_history:
+        raise PublishError(
+            f"{where} holds a hub's sources ({'its ' + own_config if in_history else CONFIG_NAME}"
+            "); publishing there would replace them with the built site. "
+            "Publish to a branch of its own, e.g. branch: gh-pages.")
 
 
 def _changes(scratch: _Scratch, parent: str | None, tree: str) -> tuple[list[str], ...]:
@@ -219,14 +270,11 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
                  what="making a scratch repository")
         scratch = _Scratch(git, folder, root)
         log(f"Reading {target.branch} of {repository}")
+        where = f"{target.branch} of {repository}"
         parent = _fetch_tip(scratch, repository, target.branch)
-        if parent is not None and scratch.run("ls-tree", "--name-only", parent, "--",
-                                              "hubgen.yaml", "content",
-                                              what="reading the branch").strip():
-            raise PublishError(
-                f"{target.branch} of {repository} holds a hub's sources (hubgen.yaml or "
-                "content/); publishing there would replace them with the built site. "
-                "Publish to a branch of its own, e.g. branch: gh-pages.")
+        branch = _branch_files(scratch, parent) if parent is not None else {}
+        if parent is not None:
+            _refuse_the_hubs_own_branch(git, root, result.config.path, parent, branch, where)
 
         files = site_files(result.output)
         extras = Path(temporary) / "extras"
@@ -236,9 +284,16 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         if target.domain:
             (extras / "CNAME").write_text(target.domain + "\n", encoding="utf-8")
             files["CNAME"] = extras / "CNAME"
-        tree = _write_tree(scratch, files)
+        (extras / MANIFEST_NAME).write_bytes(manifest_bytes(files))
+        stale = set(stale_files(_published_before(scratch, branch), files))
+        kept = {name: entry for name, entry in branch.items()
+                if name not in files and name not in stale and name != MANIFEST_NAME}
+        files[MANIFEST_NAME] = extras / MANIFEST_NAME
+        tree = _write_tree(scratch, files, kept)
         report.added, report.updated, report.removed = _changes(scratch, parent, tree)
-        where = f"{target.branch} of {repository}"
+        report.added = [name for name in report.added if name != MANIFEST_NAME]
+        report.updated = [name for name in report.updated if name != MANIFEST_NAME]
+        report.kept = sorted(kept)
 
         if parent is not None and not (report.added or report.updated or report.removed):
             report.detail = f"{where} already holds this site (at {parent[:7]}); nothing to push"

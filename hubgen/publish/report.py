@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 @dataclass
 class PublishReport:
-    """The files a publish added, updated and removed at the target, and where it went."""
+    """The files a publish added, updated and removed at the target, those of the target
+    it left alone because no publish of hubgen's wrote them, and where it went."""
 
     target: str
     kind: str
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
     detail: str = ""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from hubgen.build import BuildResult
-from hubgen.build.output import MANIFEST_NAME, read_manifest, remove_empty_parents
+from hubgen.build.output import MANIFEST_NAME, read_manifest, remove_empty_parents, stale_files
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import RsyncTarget
@@ -64,15 +64,6 @@ def local_destination(target: RsyncTarget, config: Config, output: Path) -> Path
         raise PublishError(f"refusing to publish to {path}: {reason}; nothing was copied. "
                            f"Choose another destination in publish.{target.name}.")
     return path
-
-
-def _is_dotted(relative: str) -> bool:
-    return any(part.startswith(".") for part in relative.split("/"))
-
-
-def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
-    """What an earlier publish wrote and this one does not (never a dotfile, like the build)."""
-    return sorted(p for p in set(previous) - set(current) if not _is_dotted(p))
 
 
 def copy_command(rsync: str, output: Path, destination: str, options: Iterable[str],
@@ -183,6 +174,18 @@ def delete_with_rsync(rsync: str, output: Path, destination: str, stale: list[st
     return _parse(ran.stdout)[2]
 
 
+def _refuse_to_replace(foreign: list[str], destination: str) -> None:
+    """Stop before a file no publish of hubgen's wrote is replaced by other bytes."""
+    if foreign:
+        shown = ", ".join(foreign[:10]) + (f" and {len(foreign) - 10} more"
+                                           if len(foreign) > 10 else "")
+        raise PublishError(
+            f"{destination} holds {len(foreign)} file{'s' if len(foreign) != 1 else ''} "
+            f"that no publish of hubgen's wrote and the site would replace: {shown}. "
+            "Nothing was copied; move them away (or, if the site's own should win, delete "
+            "them) and publish again.")
+
+
 def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
                   log: Callable[[str], None]) -> PublishReport:
     """Copy the output folder to the destination and delete hubgen's stale files there."""
@@ -201,10 +204,15 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
         previous = read_manifest(here) if here is not None else \
             _remote_manifest(rsync, destination, target.options, workdir)
         stale = stale_files(previous, result.outputs)
-        log(f"Copying {output}/ to {destination}")
-        copied = run_tool(copy_command(rsync, output, destination, target.options, dry_run),
-                          what=f"copying the site to {destination}")
-        report.added, report.updated, _ = _parse(copied.stdout)
+        planned = run_tool(copy_command(rsync, output, destination, target.options, True),
+                           what=f"comparing the site with {destination}")
+        report.added, report.updated, _ = _parse(planned.stdout)
+        _refuse_to_replace(sorted(set(report.updated) - previous), destination)
+        if not dry_run:
+            log(f"Copying {output}/ to {destination}")
+            copied = run_tool(copy_command(rsync, output, destination, target.options, False),
+                              what=f"copying the site to {destination}")
+            report.added, report.updated, _ = _parse(copied.stdout)
         if here is not None:
             report.removed = _delete_here(here, stale, dry_run)
         else:
