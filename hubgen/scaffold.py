@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -133,27 +134,55 @@ def new_site(folder: Path, now: datetime | None = None) -> list[Path]:
             latest=(moment + timedelta(minutes=9)).isoformat()),
     }
     written = []
-    for relative, text in files.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    for empty in ("static", "templates"):
-        (folder / empty).mkdir(exist_ok=True)
+    try:
+        for relative, text in files.items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        for empty in ("static", "templates"):
+            (folder / empty).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write a new hub in {folder}: {exc.strerror or exc}; "
+                         "choose a folder you can write to") from None
     return written
 
 
 def _write_new(path: Path, text: str) -> Path:
     """Create a file that must not exist yet (atomically refused when it does)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
+        if not path.parent.is_dir():
+            raise _cannot_write(path, "a file stands where its folder should be") from None
         raise ScaffoldRefused(f"{path} already exists; hubgen new never overwrites. "
                               "Choose another title, or pass --slug.") from None
+    except OSError as exc:
+        raise _cannot_write(path, exc.strerror or str(exc)) from None
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
     return path
+
+
+def _cannot_write(path: Path, reason: str) -> UsageError:
+    return UsageError(f"cannot write {path}: {reason}")
+
+
+# A file name stays well under the 255 bytes file systems allow, date and suffix included.
+_SLUG_CHARACTERS = 80
+_SLUG_BYTES = 180
+
+
+def _short_slug(slug: str) -> str:
+    """The slug, cut at a word's end when it is longer than a file name should be."""
+    if len(slug) <= _SLUG_CHARACTERS and len(slug.encode("utf-8")) <= _SLUG_BYTES:
+        return slug
+    cut = slug[:_SLUG_CHARACTERS]
+    while len(cut.encode("utf-8")) > _SLUG_BYTES:
+        cut = cut[:-1]
+    words = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return words.strip("-")
 
 
 # Top-level paths the built site uses for its own lists (with the default permalinks).
@@ -161,14 +190,36 @@ _GENERATED = {"page", "posts", "threads", "tags", "people", "feed.xml", "atom.xm
               "sitemap.xml", "robots.txt", "404.html"}
 
 
+_SLUG_LINE = re.compile(r"^slug:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _slug_of(path: Path, kind: str) -> str:
+    """The slug an item's file gives it: its `slug:` when it declares one, else its name.
+
+    Read from the text, not parsed: a hub has thousands of files, and this is only a
+    guard; the build checks every slug properly.
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    if kind != "thread":   # only the front matter counts
+        text = text.split("\n---", 1)[0] if text.startswith("---") else ""
+    declared = _SLUG_LINE.search(text)
+    if declared and declared[1].strip("'\""):
+        return slugify(declared[1].strip("'\""))
+    stem = path.stem
+    return slugify(date_from_filename(stem, UTC)[1] if kind == "post" else stem)
+
+
 def _refuse_taken_slug(kind: str, slug: str, content: Path) -> None:
     """A new file whose URL another item (or a list of the site) already has is refused."""
     folder = {"post": "posts", "page": "pages", "thread": "threads"}[kind]
     suffix = ".yaml" if kind == "thread" else ".md"
-    taken = [path for path in (content / folder).glob(f"*{suffix}")
-             if slugify(date_from_filename(path.stem, UTC)[1]) == slug]
-    if taken:
-        raise ScaffoldRefused(f"{taken[0]} already has the slug '{slug}'; two items cannot "
+    taken = next((path for path in sorted((content / folder).rglob(f"*{suffix}"))
+                  if path.is_file() and _slug_of(path, kind) == slug), None)
+    if taken is not None:
+        raise ScaffoldRefused(f"{taken} already has the slug '{slug}'; two items cannot "
                               "share a URL. Choose another title, or pass --slug.")
     if kind == "page" and slug in _GENERATED:
         raise ScaffoldRefused(f"/{slug}/ is a page the site makes itself; choose another "
@@ -182,7 +233,7 @@ def _yaml_text(value: str) -> str:
 def new_content(kind: str, title: str, config: Config, slug: str | None = None,
                 now: datetime | None = None) -> Path:
     """Write a new post, page or thread with its front matter; returns its path."""
-    slug = slugify(slug or title)
+    slug = _short_slug(slugify(slug or title))
     if not slug:
         raise UsageError(f"the title {title!r} makes an empty slug; pass --slug")
     moment = (now or datetime.now(UTC)).astimezone(config.tz).replace(second=0, microsecond=0)

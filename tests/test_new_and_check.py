@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import all_files, parse_html, run_hubgen
 
@@ -118,6 +119,51 @@ def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
     assert thread.code == 0
     again = run_hubgen("new", "thread", "Decaf debate", cwd=root)
     assert again.code == 1 and "already" in again.err
+
+
+def test_new_refuses_a_slug_taken_in_a_subfolder_or_by_front_matter(hub):
+    root = hub("minimal")
+    (root / "content/posts/2025").mkdir()
+    (root / "content/posts/2025/roadmap.md").write_text(
+        "---\ntitle: Roadmap\ndate: 2025-01-01\n---\nThe plan.\n")
+    (root / "content/posts/2025-01-02-other.md").write_text(
+        "---\ntitle: Other\ndate: 2025-01-02\nslug: 'Launch Day'\n---\nGo.\n")
+    (root / "content/threads").mkdir()
+    (root / "content/threads/chat.yaml").write_text(
+        "title: Chat\nslug: decaf-debate\nmessages: []\n")
+    for kind, title, taken in (("post", "Roadmap", "2025/roadmap.md"),
+                               ("post", "Launch day", "2025-01-02-other.md"),
+                               ("thread", "Decaf debate", "chat.yaml")):
+        result = run_hubgen("new", kind, title, cwd=root)
+        assert result.code == 1, (title, result.err)
+        assert f"{taken} already has the slug" in result.err
+    # A body line that reads like a slug is no slug.
+    (root / "content/posts/2025-01-03-notes.md").write_text(
+        "---\ntitle: Notes\ndate: 2025-01-03\n---\nslug: tidy\n")
+    assert run_hubgen("new", "post", "Tidy", cwd=root).code == 0
+
+
+def test_new_cuts_a_long_title_s_slug_and_explains_what_it_cannot_write(hub):
+    root = hub("minimal")
+    long = run_hubgen("new", "post", "a very long title " * 20, cwd=root, env=DAY)
+    assert long.code == 0, long.err
+    name = Path(long.out.strip()).name
+    words = name.removesuffix(".md").split("-")[3:]
+    assert words[:4] == ["a", "very", "long", "title"] and len(name) < 100
+    assert set(words) == {"a", "very", "long", "title"}, "cut at a word's end"
+    japanese = run_hubgen("new", "post", "日本語のタイトル" * 20, cwd=root, env=DAY)
+    assert japanese.code == 0, japanese.err
+    assert len(Path(japanese.out.strip()).name.encode()) < 255
+    assert run_hubgen("build", "--drafts", cwd=root, env=DAY).code == 0
+
+    (root / "content/pages").rename(root / "pages-aside")
+    (root / "content/pages").write_text("not a folder")
+    blocked = run_hubgen("new", "page", "Hello there", cwd=root)
+    assert blocked.code == 2 and "Traceback" not in blocked.err
+    assert "cannot write" in blocked.err and "hello-there.md" in blocked.err
+    (root / "site.txt").write_text("a file")
+    nowhere = run_hubgen("new", "site", "site.txt/hub", cwd=root)
+    assert nowhere.code == 2 and "Traceback" not in nowhere.err
 
 
 def test_new_site_quotes_any_folder_name_into_a_valid_config(tmp_path):
