@@ -255,6 +255,49 @@ def test_git_failure_is_one_clear_line(hub, tmp_path):
     assert "nowhere.git" in run.err and "git ls-remote" in run.err
 
 
+def test_a_refused_push_says_why_in_the_server_s_words(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    hook = remote / "hooks/pre-receive"
+    hook.write_text("#!/bin/sh\necho 'Pushes to gh-pages are frozen until Monday.' >&2\n"
+                    "exit 1\n")
+    hook.chmod(0o755)
+    root = hub("minimal")
+    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
+    run = publish(root)
+    assert run.code == 1
+    assert "remote: Pushes to gh-pages are frozen until Monday." in run.err
+    assert "pre-receive hook declined" in run.err
+    assert "--git-dir" not in run.err and "hint:" not in run.err
+
+
+def test_a_branch_that_moves_during_a_publish_asks_for_another_publish(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = hub("minimal")
+    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
+    assert publish(root).code == 0
+    # Someone else publishes between hubgen's fetch and its push: a git that, asked to
+    # push, first lets another clone push a commit.
+    other = tmp_path / "other"
+    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(other), cwd=tmp_path)
+    (other / "theirs.html").write_text("<p>theirs</p>\n")
+    git("add", ".", cwd=other)
+    git("commit", "--quiet", "-m", "Theirs", cwd=other)
+    real = shutil.which("git")
+    wrapper = tmp_path / "bin/git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f"#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = push ]; then "
+                       f"(cd '{other}' && '{real}' push --quiet origin gh-pages); fi; done\n"
+                       f"exec '{real}' \"$@\"\n")
+    wrapper.chmod(0o755)
+    (root / SECOND_POST).unlink()
+    run = publish(root, env={"PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"})
+    assert run.code == 1
+    assert "[rejected]" in run.err
+    assert "The branch moved while hubgen published (someone else published); run hubgen " \
+           "publish again." in run.err
+    assert "theirs.html" in tree_files(remote)
+
+
 def test_git_refuses_a_repository_that_is_neither_url_folder_nor_remote(hub):
     root = hub("minimal")
     with_publish(root, "  pages: {type: git, repository: upstream}\n")

@@ -310,8 +310,14 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         commit = scratch.run(*commit_args, what="making the publish commit",
                              env=_identity(git, root, scratch)).strip()
         log(f"Pushing {commit[:7]} to {where}")
-        scratch.run("push", "--quiet", push_to, f"{commit}:refs/heads/{target.branch}",
-                    what=f"pushing to {target.branch} of {push_to}")
+        try:
+            scratch.run("push", "--quiet", push_to, f"{commit}:refs/heads/{target.branch}",
+                        what=f"pushing to {target.branch} of {push_to}")
+        except PublishError as exc:
+            if "fetch first" in str(exc) or "non-fast-forward" in str(exc):
+                raise PublishError(f"{exc}. The branch moved while hubgen published (someone "
+                                   "else published); run hubgen publish again.") from None
+            raise
         report.detail = f"{where} is now at {commit[:7]}" + \
             (f" (parent {parent[:7]})" if parent else " (a new branch)")
     return report

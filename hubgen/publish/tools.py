@@ -38,13 +38,23 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def shown(args: Sequence[str]) -> str:
-    """A command as a user would type it (the tool by its name, not its full path)."""
-    return shlex.join([Path(args[0]).name, *args[1:]])
+    """A command as a user would type it (the tool by its name, not its full path; not the
+    temporary repository a publish works in, which is gone once it fails)."""
+    return shlex.join([Path(args[0]).name, *(a for a in args[1:]
+                                             if not a.startswith("--git-dir="))])
 
 
-def _tail(text: str, lines: int = 3) -> str:
-    kept = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return " | ".join(kept[-lines:])
+# Lines that say why a tool failed: the server's own words (a hook's reason, a protected
+# branch) and the tool's errors. git's "hint:" lines advise git commands, not hubgen's.
+_REASONS = ("remote:", "error:", "fatal:", "!", "rsync:", "rsync error:", "ssh:")
+
+
+def what_it_said(text: str, most: int = 8) -> str:
+    """Why a tool failed, from what it wrote: its reasons, else its last three lines."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("hint:")]
+    reasons = [line for line in lines if line.startswith(_REASONS) and line != "remote:"]
+    return " | ".join(reasons[-most:] if reasons else lines[-3:])
 
 
 def run_tool(args: Sequence[str], *, what: str, cwd: Path | None = None,
@@ -64,7 +74,7 @@ def run_tool(args: Sequence[str], *, what: str, cwd: Path | None = None,
         raise PublishError(f"{what} failed: cannot run {args[0]} ({exc.strerror or exc})") \
             from None
     if completed.returncode not in ok:
-        said = _tail(completed.stderr) or _tail(completed.stdout) or "no message"
+        said = what_it_said(completed.stderr) or what_it_said(completed.stdout) or "no message"
         raise PublishError(f"{what} failed (exit {completed.returncode}): {said} "
                            f"[{shown(args)}]")
     return completed
