@@ -163,6 +163,20 @@ def test_git_publish_keeps_history_and_never_touches_the_hubs_repository(hub, tm
     assert branch_log(remote)[0][2] == f"Publish {git('rev-parse', '--short', 'HEAD', cwd=root)}"
 
 
+def test_an_uncommitted_edit_of_a_config_named_with_config_makes_the_source_dirty(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = make_git_hub(hub, "  pages: {type: git, repository: ../site.git}\n")
+    git("checkout", "--quiet", "--", "content", cwd=root)
+    git("mv", "hubgen.yaml", "site.yaml", cwd=root)
+    git("commit", "--quiet", "-m", "Renamed", cwd=root)
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace("paginate: 2", "paginate: 3"))
+    run = publish(root, "--config", "site.yaml")
+    assert run.code == 0, run.err
+    short = git("rev-parse", "--short", "HEAD", cwd=root)
+    assert branch_log(remote)[0][2] == f"Publish {short}-dirty"
+
+
 def test_git_publish_adds_a_commit_on_top_of_an_existing_branch(hub, tmp_path):
     remote = bare_repository(tmp_path / "site.git")
     # Someone published by hand before: two commits on gh-pages, with a page of their own.

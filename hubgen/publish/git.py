@@ -109,20 +109,21 @@ def resolve_repository(git: str, target: GitTarget, root: Path) -> tuple[str, st
     return urls[0], urls[1]
 
 
-# What a hub is built from, as `git status` is asked about it.
-_SOURCES = ("hubgen.yaml", "content", "static", "templates", "themes")
+# The folders a hub is built from, beside its config, as `git status` is asked about them.
+_SOURCE_FOLDERS = ("content", "static", "templates", "themes")
 
 
-def source_commit(git: str, root: Path) -> str:
-    """The hub's commit (`git rev-parse --short HEAD`), with '-dirty' when its sources hold
-    changes not committed (the site was not built from that commit alone), or 'a working
-    copy' outside git."""
+def source_commit(git: str, root: Path, config_file: Path) -> str:
+    """The hub's commit (`git rev-parse --short HEAD`), with '-dirty' when its sources (the
+    config file and the source folders) hold changes not committed (the site was not built
+    from that commit alone), or 'a working copy' outside git."""
     try:
         commit = run_tool([git, "-C", str(root), "rev-parse", "--short", "HEAD"],
                           what="reading the hub's commit").stdout.strip()
         if not commit:
             return NO_SOURCE
-        changes = run_tool([git, "-C", str(root), "status", "--porcelain", "--", *_SOURCES],
+        changes = run_tool([git, "-C", str(root), "status", "--porcelain", "--",
+                            str(config_file.resolve()), *_SOURCE_FOLDERS],
                            what="reading the hub's changes").stdout.strip()
     except PublishError:
         return NO_SOURCE
@@ -303,7 +304,7 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
             report.detail = f"would commit to {where} {on_top}; nothing was pushed"
             return report
 
-        message = target.message.replace("{source}", source_commit(git, root))
+        message = target.message.replace("{source}", source_commit(git, root, result.config.path))
         commit_args = ["commit-tree", tree, "-m", message]
         if parent is not None:
             commit_args += ["-p", parent]
