@@ -428,8 +428,10 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
               f"{len(report.removed)} removed")
     if dry_run:
         click.echo(f"Dry run for {report.target} ({report.kind}): {counts} (nothing was changed)")
-    else:
+    elif report.shipped:
         click.echo(f"Published to {report.target} ({report.kind}): {counts}")
+    else:
+        click.echo(f"Built for {report.target} ({report.kind}): {counts}; not uploaded yet")
     for label, paths in (("added", report.added), ("updated", report.updated),
                          ("removed", report.removed)):
         for path in paths:

@@ -101,7 +101,7 @@ def hub_state(root: Path) -> tuple[str, str, str, str]:
 
 def summary(run) -> str:
     return next(line for line in run.out.splitlines()
-                if line.startswith(("Published to", "Dry run for")))
+                if line.startswith(("Published to", "Dry run for", "Built for")))
 
 
 # ------------------------------------------------------------------------------------- git
@@ -664,9 +664,32 @@ def test_publishing_to_netlify_prints_the_deploy_command(hub):
     with_publish(root, "  netlify: {type: netlify, site: my-hub}\n")
     run = publish(root)
     assert run.code == 0, run.err
-    assert summary(run).startswith("Published to netlify (netlify): ")
+    assert summary(run).startswith("Built for netlify (netlify): ")
+    assert summary(run).endswith("; not uploaded yet")
     assert "netlify deploy --dir=public --prod --site=my-hub" in run.out
     assert (root / "public/_headers").exists()
+
+
+def test_a_dry_run_for_a_host_compares_with_the_output_folder_and_names_it(hub):
+    root = hub("minimal")
+    with_publish(root, "  cf: {type: cloudflare}\n")
+    assert publish(root).code == 0
+    before = all_files(root / "public")
+    same = publish(root, "--dry-run")
+    assert same.code == 0, same.err
+    assert summary(same) == "Dry run for cf (cloudflare): 0 added, 0 updated, 0 removed " \
+                            "(nothing was changed)"
+    assert "deploy it with: wrangler pages deploy public" in same.out
+    assert "hubgen-dry-run" not in same.out
+
+    (root / SECOND_POST).unlink()
+    (root / "content/posts/new.md").write_text("---\ntitle: New\ndate: 2026-03-07\n---\nHi.\n")
+    changed = publish(root, "--dry-run")
+    assert changed.code == 0, changed.err
+    assert "  added posts/new/index.html" in changed.out
+    assert "  updated index.html" in changed.out
+    assert "  removed posts/second/index.html" in changed.out
+    assert all_files(root / "public") == before
 
 
 # ------------------------------------------------------------------------- config and build

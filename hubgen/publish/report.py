@@ -17,3 +17,4 @@ class PublishReport:
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     detail: str = ""
+    shipped: bool = True   # False for a host that deploys the folder itself
