@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from hubgen.build import BuildOptions, BuildResult, build_site
+from hubgen.content.html_links import srcset_candidates
 from hubgen.errors import Diagnostic, SourceErrors, display_path
 
 _RESOURCE_TAGS = {"img", "script", "link", "iframe", "source", "video", "audio", "embed"}
@@ -85,6 +86,9 @@ class _Page(HTMLParser):
         for attribute in ("href", "src", "poster"):
             if values.get(attribute):
                 self.links.append((tag, attribute, values[attribute]))
+        if values.get("srcset"):   # <img srcset> and <picture><source srcset>
+            self.links += [(tag, "srcset", url)
+                           for url, _ in srcset_candidates(values["srcset"])]
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "template" and self._in_template:
@@ -115,6 +119,8 @@ class _Checker:
         self.report = CheckReport()
         self.sources = {route.output: route.source for route in result.plan.routes}
         self.pages: dict[str, _Page] = {}
+        self._placed: set[str] = set()     # the needles of findings placed in a source
+        self._unplaced: list[tuple[tuple[str, ...], Finding]] = []
 
     def add(self, kind: str, severity: str, output: str, needle: str | tuple[str, ...],
             message: str, hint: str = "") -> None:
@@ -129,10 +135,24 @@ class _Checker:
             line, column = _place_of(self.config.path, needles)
             source = self.config.path if line else None
             message = re.sub(r" \(on [^)]*\)", "", message)
-            if any(f.message == message for f in self.report.findings):
+            if any(f.message == message for f in self.report.findings) or \
+                    any(f.message == message for _, f in self._unplaced):
                 return
         path = display_path(source, self.root) if source is not None else f"(output) {output}"
-        self.report.findings.append(Finding(kind, severity, path, line, column, message, hint))
+        finding = Finding(kind, severity, path, line, column, message, hint)
+        if source is None and any(needles):
+            # Perhaps a post's image on a list's card: kept until the end, and dropped if
+            # the post's own finding places it.
+            self._unplaced.append((needles, finding))
+            return
+        self._placed.update(needles)
+        self.report.findings.append(finding)
+
+    def finish(self) -> None:
+        """Add the findings no source placed, unless one that was placed said the same."""
+        self.report.findings += [finding for needles, finding in self._unplaced
+                                 if not self._placed.intersection(filter(None, needles))]
+        self._unplaced = []
 
     def page(self, output: str) -> _Page:
         if output not in self.pages:
@@ -297,6 +317,7 @@ def check_site(options: BuildOptions) -> CheckReport:
     checker.links()
     checker.feeds()
     checker.notes()
+    checker.finish()
     if options.strict:
         checker.report.findings = [
             Finding(f.kind, "error" if f.severity == "warning" else f.severity, f.path, f.line,

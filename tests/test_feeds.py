@@ -187,7 +187,23 @@ def test_link_rewriting_reads_tags_as_a_browser_does():
     assert out == '<a title="<b href=\'x\'>" href="X/rel/">t</a>'
 
 
+def test_srcset_candidates_are_read_as_a_browser_reads_them():
+    from hubgen.content.html_links import rewrite_srcset, srcset_candidates
+    def urls(srcset):
+        return [url for url, _ in srcset_candidates(srcset)]
+    assert urls("a.png") == ["a.png"]
+    assert srcset_candidates(" a.png 1x,b.png 2x , c.png 480w") == [
+        ("a.png", "1x"), ("b.png", "2x"), ("c.png", "480w")]
+    # A comma inside a URL belongs to it; one ending a URL ends the candidate.
+    assert urls("a,b.png 1x, c.png, d.png 2x") == ["a,b.png", "c.png", "d.png"]
+    assert urls("a.png (x, y) 1x, b.png") == ["a.png", "b.png"]
+    assert urls(" , ,") == []
+    assert rewrite_srcset("a.png 1x,b.png", str.upper) == "A.PNG 1x, B.PNG"
+
+
 @pytest.mark.parametrize("fragment, expected", [
+    # A srcset's every URL is a link; its descriptors stay.
+    ('<img srcset="a.png 1x, b.png 2x">', '<img srcset="Xa.png 1x, Xb.png 2x">'),
     # A reference a browser would not decode stays as written.
     ('<a href="/x?a=1&notify=2">', '<a href="X/x?a=1&amp;notify=2">'),
     # Only HTML's whitespace parts attributes: the rest is the value's.

@@ -87,6 +87,26 @@ def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_an
     assert json.loads(run_hubgen("check", "--format", "json", cwd=root).out) == data
 
 
+def test_check_finds_srcset_images_and_names_a_post_s_image_once(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    text = post.read_text().replace("tags: [listening]",
+                                    "tags: [listening]\nimage: /images/nope.jpg")
+    post.write_text(text + '\n<img src="/images/cup.svg" srcset="/images/cup.svg 1x, '
+                    '/images/big,cup.png 2x" alt="">\n<picture><source srcset="/images/wide.webp" '
+                    'media="(min-width: 40em)"><img src="/images/cup.svg" alt=""></picture>\n')
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    errors = [line for line in result.out.splitlines() if ": error: " in line]
+    assert errors == [
+        "content/posts/third.md:7:8: error: broken link: /images/nope.jpg (on "
+        "posts/the-third/index.html) leads to no page",
+        "content/posts/third.md:11:56: error: broken link: /images/big,cup.png (on "
+        "posts/the-third/index.html) leads to no page",
+        "content/posts/third.md:12:26: error: broken link: /images/wide.webp (on "
+        "posts/the-third/index.html) leads to no page"], result.out
+
+
 def test_check_reports_build_errors_drafts_scheduled_and_the_listening_report(hub):
     root = hub("minimal")
     result = run_hubgen("check", cwd=root)

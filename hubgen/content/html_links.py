@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from html import escape, unescape
 
-# The attributes that hold a link a reader follows or loads.
-LINK_ATTRIBUTES = frozenset({"href", "src", "poster"})
+# The attributes that hold a link a reader follows or loads (srcset: several).
+LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "srcset"})
 # Elements whose content is text to a browser, never tags.
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
                        "noframes", "noscript", "plaintext"})
@@ -44,6 +44,43 @@ def _link_value(raw: str) -> str:
     return _REFERENCE.sub(lambda reference: unescape(reference[0]), text)
 
 
+def srcset_candidates(srcset: str) -> list[tuple[str, str]]:
+    """The (URL, descriptors) of each image a srcset offers ('a.png 1x, b.png 2x'), read as
+    the HTML standard does: a URL runs to whitespace (a comma ending it ends the
+    candidate), and its descriptors run to the next comma outside parentheses."""
+    space = "\t\n\f\r "
+    candidates = []
+    position, end = 0, len(srcset)
+    while position < end:
+        while position < end and srcset[position] in space + ",":
+            position += 1
+        start = position
+        while position < end and srcset[position] not in space:
+            position += 1
+        url, descriptors = srcset[start:position], ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth, described = 0, position
+            while position < end and (srcset[position] != "," or depth):
+                depth += {"(": 1, ")": -1}.get(srcset[position], 0)
+                position += 1
+            descriptors = srcset[described:position].strip(space)
+        if url:
+            candidates.append((url, descriptors))
+    return candidates
+
+
+def rewrite_srcset(srcset: str, rewrite: Callable[[str], str]) -> str:
+    """A srcset with each URL replaced by `rewrite(url)`, its descriptors kept."""
+    return ", ".join(f"{rewrite(url)} {descriptors}".rstrip()
+                     for url, descriptors in srcset_candidates(srcset))
+
+
+def _rewritten(name: str, link: str, rewrite: Callable[[str], str]) -> str:
+    return rewrite_srcset(link, rewrite) if name == "srcset" else rewrite(link)
+
+
 def _tag(match: re.Match[str], rewrite: Callable[[str], str]) -> str:
     if not _HAS_LINK.search(match["attributes"]):
         return match[0]
@@ -51,14 +88,15 @@ def _tag(match: re.Match[str], rewrite: Callable[[str], str]) -> str:
     for attribute in _ATTRIBUTES.finditer(match["attributes"]):
         name, raw = attribute["name"], attribute["value"]
         link = _link_value(raw) if raw is not None and name.lower() in LINK_ATTRIBUTES else ""
-        written.append(f'{name}="{escape(rewrite(link), quote=True)}"' if link
-                       else attribute[0])
+        written.append(f'{name}="{escape(_rewritten(name.lower(), link, rewrite), quote=True)}"'
+                       if link else attribute[0])
     return "<" + " ".join(written) + ("/>" if match["end"].endswith("/") else ">")
 
 
 def rewrite_links(html: str, rewrite: Callable[[str], str]) -> str:
-    """`html` with the value of every href, src and poster replaced by `rewrite(value)`
-    (given the value as a browser reads it; its answer is escaped)."""
+    """`html` with the value of every href, src and poster, and each URL of a srcset,
+    replaced by `rewrite(value)` (given the value as a browser reads it; its answer is
+    escaped)."""
     if not _HAS_LINK.search(html):
         return html
     parts: list[str] = []

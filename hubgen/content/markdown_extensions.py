@@ -5,7 +5,6 @@ Loaded with the Markdown engine, only when a body is converted.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from html import escape
 
@@ -14,11 +13,11 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from hubgen.content.html_links import rewrite_links, rewrite_srcset
 from hubgen.content.markdown import EMBED, with_base_path
 
-_URL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "source": ("src",), "video": ("src", "poster"),
-                   "audio": ("src",), "link": ("href",)}
-_RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])/(?!/)""", re.IGNORECASE)
+_URL_ATTRIBUTES = {"a": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+                   "video": ("src", "poster"), "audio": ("src",), "link": ("href",)}
 
 
 class _EmbedShortcodes(Preprocessor):
@@ -51,11 +50,15 @@ class _BasePathLinks(Treeprocessor):
             for attribute in _URL_ATTRIBUTES.get(element.tag, ()):
                 value = element.get(attribute)
                 if value:
-                    element.set(attribute, with_base_path(value, self.base_path))
+                    element.set(attribute, rewrite_srcset(value, self._with_base_path)
+                                if attribute == "srcset" else self._with_base_path(value))
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str):
-                stash[index] = _RAW_URL.sub(rf"\g<1>\g<2>{self.base_path}", block)
+                stash[index] = rewrite_links(block, self._with_base_path)
+
+    def _with_base_path(self, url: str) -> str:
+        return with_base_path(url, self.base_path)
 
 
 class BasePathExtension(Extension):
