@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cached_property
 
 from hubgen.config import Config
-from hubgen.content.models import Author, Document, Person, Thread
+from hubgen.content.models import Author, Document, Person, Thread, UnfinishedDocument
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import Sources
 from hubgen.conversations import Conversation, MessageNode, build_conversation
@@ -176,7 +176,7 @@ class _Authors:
             if config.author.name else None
         self._by_ref: dict[str, Author | None] = {}
 
-    def resolve(self, document: Document) -> Author | None:
+    def resolve(self, document: Document | UnfinishedDocument) -> Author | None:
         """The author a document names, or the site's; None (and an error) for an unknown key."""
         ref = document.author_ref
         if not ref:
@@ -263,7 +263,7 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
                             "set status: archived (and add its messages), or move the date.")
 
 
-def _check_embeds(document: Document, threads: dict[str, Thread],
+def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
                   diagnostics: Diagnostics) -> None:
     for embed in document.embeds:
         thread = threads.get(embed.slug)
@@ -347,6 +347,9 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     by_slug = {t.slug: t for t in sources.threads}
     for document in posts + pages:
         _check_embeds(document, by_slug, diagnostics)
+    for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
+        authors.resolve(unfinished)
+        _check_embeds(unfinished, by_slug, diagnostics)
 
     posts.sort(key=_newest_first)
     pages.sort(key=lambda d: d.rel_path)

@@ -98,12 +98,12 @@ class _MarkedLoader(yaml.SafeLoader):
 
 
 def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
-    """A YAML date; an impossible one (2026-02-30) is an error at its place, not a crash."""
+    """A YAML date; an impossible one (2026-02-30) stays the text it is, for the reader of
+    the field to report at its place while the rest of the file is still read."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as exc:
-        raise ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
-                               node.start_mark) from None
+    except ValueError:
+        return node.value
 
 
 def _yaml12_booleans() -> None:
@@ -241,10 +241,6 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
             mark = exc.context_mark   # the line without its colon, not the one after it
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
-        if "is not a real date" in problem:
-            raise SourceErrors([Diagnostic(path, line, column, problem,
-                                           "check the month and day, e.g. 2026-02-28.")]) \
-                from None
         hint = _syntax_hint(problem, text, line - line_offset)
         raise SourceErrors([Diagnostic(path, line, column, f"YAML syntax error: {problem}",
                                        hint)]) from None

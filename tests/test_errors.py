@@ -21,7 +21,7 @@ content/posts/launch.md:3:7: error: 'date': cannot read 'May 1st 2026' as a date
 Build failed: 1 error; the previous output is untouched.
 """,
     "impossible-date": """\
-content/posts/leap.md:3:7: error: '2026-02-30' is not a real date (day is out of range for month)
+content/posts/leap.md:3:7: error: 'date': '2026-02-30' is not a real date (day is out of range for month)
     date: 2026-02-30
           ^
   hint: check the month and day, e.g. 2026-02-28.

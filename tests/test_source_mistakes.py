@@ -169,3 +169,26 @@ def test_a_wrong_title_stops_the_build_at_the_config(hub):
     assert result.code == 1
     assert _errors(result) == ["hubgen.yaml:1:8: error: title must not be empty"]
     assert not (root / "public").exists()
+
+
+def test_a_wrong_front_matter_value_hides_none_of_the_post_s_other_mistakes(hub):
+    errors, _ = _post_errors(hub, {"bad.md": "---\ntitle: Bad\ndate: 2026-13-01\n"
+                                             "author: zedd\n---\nHi.\n\n{{< thread nope >}}\n"})
+    assert errors == [
+        "content/posts/bad.md:3:7: error: 'date': '2026-13-01' is not a real date "
+        "(month must be in 1..12)",
+        "content/posts/bad.md:4:9: error: unknown person 'zedd': no such key in "
+        "content/people.yaml",
+        "content/posts/bad.md:8:1: error: the embedded thread 'nope' does not exist"]
+
+
+def test_an_impossible_date_in_a_thread_hides_none_of_its_other_mistakes(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    _edit(thread, "date: 2026-03-10T12:03:00-04:00", "date: 2026-02-30T12:03:00-04:00")
+    _edit(thread, "author: ana, date: 2026-03-10T12:04", "author: anna, date: 2026-03-10T12:04")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in _errors(result)] == [
+        "'date': '2026-02-30T12:03:00-04:00' is not a real date (day is out of range for month)",
+        "unknown person 'anna': no such key in content/people.yaml"]

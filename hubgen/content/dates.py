@@ -17,7 +17,11 @@ FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
 class BadDate(ValueError):
-    """A value that cannot be read as a date."""
+    """A value that cannot be read as a date; carries a hint for the user."""
+
+    def __init__(self, message: str, hint: str = DATE_HINT):
+        super().__init__(message)
+        self.hint = hint
 
 
 def localize(moment: datetime, tz: tzinfo) -> datetime:
@@ -39,8 +43,12 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
             text = text[:-1] + "+00:00"
         try:
             parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise BadDate(f"cannot read {value!r} as a date") from None
+        except ValueError as exc:
+            if "isoformat" in str(exc):   # not written as a date at all
+                raise BadDate(f"cannot read {value!r} as a date") from None
+            # Written as one, but no such day or time (2026-02-30, 25:00).
+            raise BadDate(f"{value!r} is not a real date ({exc})",
+                          "check the month and day, e.g. 2026-02-28.") from None
         if len(text) == 10:  # a date alone
             return datetime.combine(parsed.date(), time(0, 0), tzinfo=tz)
         return localize(parsed, tz)

@@ -9,7 +9,6 @@ from typing import Any
 
 from hubgen.config import Config
 from hubgen.content.dates import (
-    DATE_HINT,
     FILENAME_DATE,
     BadDate,
     date_from_filename,
@@ -17,7 +16,7 @@ from hubgen.content.dates import (
 )
 from hubgen.content.frontmatter import split_front_matter
 from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
-from hubgen.content.models import Document, DocumentKind
+from hubgen.content.models import Document, DocumentKind, UnfinishedDocument
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys
@@ -98,8 +97,14 @@ def _unknown_key_hint(key: str) -> str:
 
 
 def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
-                  renderer: MarkdownRenderer, diagnostics: Diagnostics) -> Document | None:
-    """Read one post or page; problems go to `diagnostics` and give None."""
+                  renderer: MarkdownRenderer,
+                  diagnostics: Diagnostics) -> Document | UnfinishedDocument | None:
+    """Read one post or page; problems go to `diagnostics`.
+
+    A file whose front matter cannot be read gives None; one whose front matter
+    holds mistakes gives an UnfinishedDocument, so that its author and embeds are
+    still checked.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -140,7 +145,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
             try:
                 dates[key] = parse_date(meta[key], config.tz)
             except BadDate as exc:
-                diagnostics.error(path, *meta.value_at(key), f"'{key}': {exc}", DATE_HINT)
+                diagnostics.error(path, *meta.value_at(key), f"'{key}': {exc}", exc.hint)
 
     title = values.get("title", "")
     if not title and "title" not in meta:
@@ -169,7 +174,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                               "the date (2026-05-01-my-post.md).")
 
     if len(diagnostics.errors) > errors_before:
-        return None
+        return UnfinishedDocument(source=path, author_ref=values.get("author", ""),
+                                  embeds=find_embeds(source.body, source.body_line),
+                                  positions={str(key): meta.value_at(key) for key in meta})
 
     rendered = renderer.render(source.body)
     summary = values.get("summary") or shorten(rendered.summary_text)

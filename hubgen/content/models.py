@@ -133,6 +133,21 @@ class Document:
 
 
 @dataclass(frozen=True)
+class UnfinishedDocument:
+    """A post or page whose front matter holds errors: kept only so that the author and
+    the threads it names are still checked, and all its mistakes reported in one build."""
+
+    source: Path
+    author_ref: str = ""
+    embeds: tuple[Embed, ...] = ()
+    positions: dict[str, Position] = field(default_factory=dict)
+
+    def position_of(self, key: str) -> Position:
+        """Where a front matter key's value was written (the file's top when absent)."""
+        return self.positions.get(key, (1, 1))
+
+
+@dataclass(frozen=True)
 class Speaker:
     """Who wrote a message: a people.yaml key, or a name given inline (untrusted)."""
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from hubgen.config import Config
 from hubgen.content.documents import read_document
 from hubgen.content.markdown import MarkdownRenderer
-from hubgen.content.models import Document, DocumentKind, Person, Thread
+from hubgen.content.models import Document, DocumentKind, Person, Thread, UnfinishedDocument
 from hubgen.content.people import read_people
 from hubgen.content.sanitize import Community
 from hubgen.content.threads import read_thread
@@ -31,6 +31,8 @@ class Sources:
     threads: tuple[Thread, ...]
     people: dict[str, Person]
     people_path: Path
+    # Posts and pages with mistakes in their front matter, kept only to be checked.
+    unfinished: tuple[UnfinishedDocument, ...] = ()
 
 
 def _is_ignored_name(name: str) -> bool:
@@ -180,6 +182,7 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
             close()
 
     documents: list[Document] = []
+    unfinished: list[UnfinishedDocument] = []
     threads: list[Thread] = []
     people: dict[str, Person] = {}
     for (kind, _, _), outcome in zip(tasks, outcomes, strict=True):
@@ -188,13 +191,15 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         diagnostics.extend(found)
         if parsed is None:
             continue
-        if kind == "document":
+        if isinstance(parsed, UnfinishedDocument):
+            unfinished.append(parsed)
+        elif kind == "document":
             documents.append(parsed)
         elif kind == "thread":
             threads.append(parsed)
         else:
             people = parsed
-    return Sources(tuple(documents), tuple(threads), people, people_path)
+    return Sources(tuple(documents), tuple(threads), people, people_path, tuple(unfinished))
 
 
 def thread_files(folder: Path) -> Iterator[Path]:

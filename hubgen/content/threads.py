@@ -89,7 +89,7 @@ class _ThreadReader:
         try:
             return parse_date(data[key], self.config.tz)
         except BadDate as exc:
-            self.error(data.value_at(key), f"'{key}': {exc}", DATE_HINT)
+            self.error(data.value_at(key), f"'{key}': {exc}", exc.hint)
             return None
 
     def link(self, data: MarkedMap, key: str) -> str:
