@@ -8,6 +8,7 @@ tests/sites/import-hub, then builds the hub and reads the page a reader would se
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -324,15 +325,42 @@ def test_a_hub_without_people_yaml_gets_one(hub):
     assert run_hubgen("build", cwd=root).code == 0
 
 
-def test_display_names_are_reduced_to_plain_text(hub):
+def test_display_names_are_kept_as_the_text_they_are(hub):
+    # A display name is plain text on every platform: "Sam <they/them>" is a name, and
+    # a name that looks like markup is shown as the characters it is, never run.
     root = hub("import-hub")
     result = import_thread(root, "mastodon", str(FIXTURES / "hostile/mastodon.json"),
                            "--slug", "talk")
     assert result.code == 0, result.err
     people = yaml.safe_load((root / "content/people.yaml").read_text())
-    assert people["mastodon-eve-evil-example"]["name"] == "Eve"
-    assert people["mastodon-mal-evil-example"]["name"] == "Mal"
+    eve = '<script>alert("name")</script><img src=x onerror=alert(1)>Eve'
+    assert people["mastodon-eve-evil-example"]["name"] == eve
     assert "url" not in people["mastodon-eve-evil-example"], "a javascript: profile is dropped"
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/people/mastodon-eve-evil-example/index.html")
+    assert page.xpath("string(//h1)") == eve
+    # The JSON-LD holds the name as JSON text, its '<' written \\u003c.
+    assert not page.xpath("//script[not(@type='application/ld+json')][contains(., 'alert')]"
+                          " | //*[@onerror] | //img[@src='x']")
+
+
+def test_names_and_titles_keep_their_angle_brackets_and_ampersands(hub, tmp_path):
+    export = json.loads((FIXTURES / "mastodon/thread-2026-03-10.json").read_text())
+    export["context"]["descendants"][3]["account"]["display_name"] = "Sam <they/them>"
+    export["status"]["content"] = "<p>Is &lt;decaf&gt; worth it? Fish &amp;amp; chips</p>"
+    path = tmp_path / "status.json"
+    path.write_text(json.dumps(export))
+    root = hub("import-hub")
+    result = import_thread(root, "mastodon", str(path), "--slug", "decaf")
+    assert result.code == 0, result.err
+    thread = yaml.safe_load((root / "content/threads/decaf.yaml").read_text())
+    assert thread["title"] == "Is <decaf> worth it? Fish &amp; chips"
+    people = yaml.safe_load((root / "content/people.yaml").read_text())
+    assert "Sam <they/them>" in [person["name"] for person in people.values()]
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/threads/decaf/index.html")
+    assert page.xpath("string(//h1)") == "Is <decaf> worth it? Fish &amp; chips"
+    assert page.xpath("//main//*[normalize-space()='Sam <they/them>']")
 
 
 # Re-import ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Hostile exports: an export of each platform puts XSS payloads in every field it controls
 (HTML content, plain text, facets, display names, handles, titles, profile, post and media
 addresses). After importing all five and building, no file of the site holds anything a
-browser would run, the thread files hold no raw HTML, and every message still shows.
+browser would run, the thread files' messages hold no raw HTML, and every message still
+shows.
 
 The page checks are tests/test_xss.py's own (`page_problems`, `fragment_problems`).
 """
@@ -93,15 +94,15 @@ def test_every_message_still_shows_next_to_its_payloads(hub_root, platform):
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_the_thread_files_hold_no_raw_html(hub_root, platform):
+    # Message text is Markdown with no HTML. Names and titles are plain text on every
+    # platform and kept as the characters they are ("Sam <they/them>"): the page tests
+    # above show that no page, feed or file runs them.
     thread = yaml.safe_load((hub_root / f"content/threads/hostile-{platform}.yaml").read_text())
     for message in thread["messages"]:
         assert "<" not in message["text"], message["text"]
-        author = message["author"]
-        assert "<" not in (author if isinstance(author, str) else author["name"])
         assert message["url"].startswith("https://")
-    assert "<script" not in thread["title"].lower()
     people = yaml.safe_load((hub_root / "content/people.yaml").read_text())
     for key, person in people.items():
         assert re.fullmatch(r"[a-z0-9-]+", key), key
-        assert "<" not in person["name"]
+        assert "\n" not in person["name"]
         assert person.get("url", "https://").startswith("https://")

@@ -134,6 +134,14 @@ def sanitize_html(html: str) -> str:
     return xml_safe(_CLEANER.clean(xml_safe(html)))
 
 
+def plain_line(text: str) -> str:
+    """A platform's plain-text field (a name, a title) on one line, kept as written: runs
+    of whitespace become one space and what XML forbids goes; '<' and '&' are characters
+    like any other. The result is text, not HTML: whoever puts it in markup must escape it.
+    """
+    return xml_safe(" ".join(text.split()))
+
+
 def plain(text: str) -> str:
     """Untrusted text reduced to plain characters (for names, handles and JSON-LD).
 

@@ -11,7 +11,7 @@ from hubgen.content.dates import DATE_HINT, BadDate, parse_date
 from hubgen.content.markdown import MarkdownRenderer, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
-from hubgen.content.sanitize import Community, plain
+from hubgen.content.sanitize import Community, plain, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file
@@ -234,8 +234,9 @@ class _ThreadReader:
             return Speaker(key=str(value).strip())
         if isinstance(value, MarkedMap):
             _check_keys(value, SPEAKER_KEYS, "an author", self.path, self.diagnostics)
-            name = plain(self.text(value, "name"))
-            handle = plain(self.text(value, "handle"))
+            # Plain text, as in people.yaml ("Sam <they/them>"): escaped wherever shown.
+            name = plain_line(self.text(value, "name"))
+            handle = plain_line(self.text(value, "handle"))
             if not name and not handle:
                 self.error(item.value_at("author"), "an inline author needs a 'name' or a "
                            "'handle'", "write author: {name: Kim Lee, handle: \"@kim\"}.")

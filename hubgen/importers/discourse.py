@@ -15,7 +15,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from hubgen.content.sanitize import plain
+from hubgen.content.sanitize import plain_line
 from hubgen.errors import UsageError
 from hubgen.importers.fetching import Fetcher
 from hubgen.importers.html_markdown import LinkContext, http_address, markdown_from_html
@@ -109,8 +109,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     if left_out:
         notes.append(f"left out {left_out} whisper{'' if left_out == 1 else 's'} or small "
                      "action" + ("" if left_out == 1 else "s"))
-    title = " ".join(plain(export.text("title", required=False)).split()) or \
-        " ".join(plain(html.unescape(export.text("fancy_title", required=False))).split()) or \
+    title = plain_line(export.text("title", required=False)) or \
+        plain_line(html.unescape(export.text("fancy_title", required=False))) or \
         f"Discourse topic {topic_id}"
     return ImportedThread(PLATFORM, topic_url, topic_url, title, tuple(messages),
                           fallback_parent="1", notes=tuple(notes))

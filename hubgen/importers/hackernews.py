@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from hubgen.content.markdown import shorten
-from hubgen.content.sanitize import plain
+from hubgen.content.sanitize import plain, plain_line
 from hubgen.errors import UsageError
 from hubgen.importers.fetching import Fetcher
 from hubgen.importers.html_markdown import (
@@ -99,7 +99,7 @@ class _Reader:
         marked = MarkedText()
         blocks = []
         link = http_address(item.raw("url"))
-        title = " ".join(plain(item.text("title", required=False)).split())
+        title = plain_line(item.text("title", required=False))
         if link:
             label = title or link.split("://", 1)[-1]
             blocks.append(marked.finish(marked.keep(link) if not title and autolinks_alone(link)
@@ -135,7 +135,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     if reader.dead:
         notes.append(f"{reader.dead} dead (flagged) item{'' if reader.dead == 1 else 's'} kept "
                      f"as {DEAD}")
-    title = " ".join(plain(export.text("title", required=False)).split()) or \
+    title = plain_line(export.text("title", required=False)) or \
         shorten(" ".join(plain(export.text("text", required=False)).split()), 80) or \
         f"Hacker News thread {identifier}"
     return ImportedThread(PLATFORM, identifier, url, title, tuple(reader.messages),

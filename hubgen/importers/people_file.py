@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from hubgen.content.people import read_people, same_platform
-from hubgen.content.sanitize import plain
+from hubgen.content.sanitize import plain_line
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.importers.json_export import ExportError
@@ -81,17 +81,17 @@ class PeopleBook:
 
     def author(self, account: Account) -> str | dict[str, str]:
         """The `author:` of a message: a people.yaml key (known or new), or an inline name."""
-        handle = plain(account.handle)
+        handle = plain_line(account.handle)
         forms = handle_forms(account.platform, handle) if handle else [""]
         if account.anonymous or not forms[0]:
-            return {"name": plain(account.name) or DELETED}
+            return {"name": plain_line(account.name) or DELETED}
         for form in forms:
             key = self.by_handle.get((same_platform(account.platform), form))
             if key is not None:
                 return key
         wanted = re.sub(r"-{2,}", "-", slugify(f"{account.platform} {forms[0]}"))
         key = self._free_key(wanted or f"{account.platform}-person")
-        name = plain(account.name) or handle
+        name = plain_line(account.name) or handle
         self.new.append(NewPerson(key, name, account.url, account.platform, handle))
         self.by_handle[(account.platform, forms[0])] = key
         return key

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 from hubgen.config import Config, find_config, load_config
 from hubgen.content.markdown import MarkdownRenderer
-from hubgen.content.sanitize import Community, plain
+from hubgen.content.sanitize import Community, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import content_root
 from hubgen.content.threads import STATUSES, read_thread
@@ -128,7 +128,7 @@ def read_export(options: ImportOptions, data: Any) -> ImportedThread:
         raise ExportError(f"{name}: its replies are nested too deeply to read") from None
     if not thread.messages:
         raise ExportError(f"{name}: the export holds no message hubgen can import")
-    title = plain(thread.title) or f"{PLATFORM_LABELS[thread.platform]} thread"
+    title = plain_line(thread.title) or f"{PLATFORM_LABELS[thread.platform]} thread"
     return dataclasses.replace(thread, title=title)
 
 

@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from hubgen.content.sanitize import plain
+from hubgen.content.sanitize import plain_line
 from hubgen.errors import UsageError
 from hubgen.importers.fetching import Fetcher
 from hubgen.importers.html_markdown import (
@@ -159,7 +159,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     if not post_url.endswith("/"):
         post_url += "/"
     links = LinkContext(PLATFORM, post_url, SITE + "/")
-    title = " ".join(plain(html.unescape(post.text("title"))).split())
+    title = plain_line(html.unescape(post.text("title")))   # the API escapes & < >
     root = ImportedMessage(id=identifier, author=_author(post), date=post.epoch("created_utc"),
                            text=_post_text(post, title, links), url=post_url)
     reader = _Reader(post_url, links)
