@@ -166,6 +166,40 @@ def test_bluesky_nested_replies_skip_missing_and_blocked_posts(hub):
         './/a[text()="Cold brew, step by step"]/@href') == ["https://brewguide.example/cold"]
 
 
+def test_bluesky_accounts_whose_handle_is_invalid_stay_apart_by_their_did(hub, tmp_path):
+    export = json.loads((FIXTURES / "bluesky/thread_with_replies.json").read_text())
+
+    def authors(value):
+        if isinstance(value, dict):
+            if "handle" in value and "did" in value:
+                yield value
+            for child in value.values():
+                yield from authors(child)
+        elif isinstance(value, list):
+            for child in value:
+                yield from authors(child)
+    for author in authors(export):
+        if author["handle"] in ("kim.example", "jo.example"):
+            author["handle"] = "handle.invalid"
+    path = tmp_path / "thread.json"
+    path.write_text(json.dumps(export))
+    root = hub("import-hub")
+    result = import_thread(root, "bluesky", str(path), "--slug", "talk")
+    assert result.code == 0, result.err
+    people = yaml.safe_load((root / "content/people.yaml").read_text())
+    invalid = {key: person for key, person in people.items()
+               if person.get("handles", {}).get("bluesky", "").startswith("did:")}
+    assert sorted(person["name"] for person in invalid.values()) == [
+        "Kim Lee", "did:plc:jo00000000000000000000"]
+    kim = next(person for person in invalid.values() if person["name"] == "Kim Lee")
+    assert kim["url"] == "https://bsky.app/profile/did:plc:kim0000000000000000000"
+    assert run_hubgen("build", cwd=root).code == 0
+    found = messages(parse_html(root / "public/threads/talk/index.html"))
+    assert found["3lkim000000a2"]["author"] == "Kim Lee"
+    assert found["3lkim000000a2"]["url"] == \
+        "https://bsky.app/profile/did:plc:kim0000000000000000000/post/3lkim000000a2"
+
+
 def test_a_bluesky_post_with_an_image_and_a_quoted_post(hub):
     _root, page, _out = imported_and_built(hub, "bluesky",
                                          "bluesky/thread_view_post_with_embed_media.json")

@@ -53,8 +53,11 @@ def _kind(node: JsonValue) -> str:
     raise node.fail("a threadViewPost, notFoundPost or blockedPost object")
 
 
+INVALID_HANDLE = "handle.invalid"
+
+
 def _post_address(handle: str, did: str, rkey: str) -> str:
-    actor = handle if handle and handle != "handle.invalid" else did
+    actor = handle if handle and handle != INVALID_HANDLE else did
     return f"{WEB}/profile/{quote(actor, safe=':.')}/post/{quote(rkey, safe='')}"
 
 
@@ -96,12 +99,15 @@ class _Reader:
         author = post.object("author")
         handle = author.text("handle")
         author_did = author.text("did", required=False) or did
-        name = author.text("displayName", required=False).strip() or handle
-        profile = f"{WEB}/profile/{quote(handle if handle != 'handle.invalid' else author_did)}"
+        # An account whose handle no longer resolves shows as "handle.invalid", which many
+        # accounts share: its DID is the one name that tells it from the others.
+        account = author_did if handle == INVALID_HANDLE else f"@{handle}"
+        name = author.text("displayName", required=False).strip() or account.lstrip("@")
+        profile = f"{WEB}/profile/{quote(account.lstrip('@'), safe=':.')}"
         record = post.object("record")
         identifier = self.message_id(uri.value, rkey)
         self.messages.append(ImportedMessage(
-            id=identifier, author=Account(PLATFORM, f"@{handle}", name, profile),
+            id=identifier, author=Account(PLATFORM, account, name, profile),
             date=record.moment("createdAt"), text=_text(record, post.get("embed")),
             url=_post_address(handle, author_did, rkey), reply_to=reply_to))
         return identifier
