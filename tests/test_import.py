@@ -295,6 +295,32 @@ def test_a_discourse_topic_with_replies_to_posts_and_images_as_links(hub):
     assert thread_yaml(root)["source"] == {"platform": "discourse", "url": DISCOURSE_TOPIC}
 
 
+def test_a_renamed_discourse_topic_is_found_again_by_its_number(hub, tmp_path):
+    root = hub("import-hub")
+    first = import_thread(root, "discourse", str(FIXTURES / "discourse/topic.json"),
+                          "--source-url", DISCOURSE_TOPIC)
+    assert first.code == 0, first.err
+    threads = root / "content/threads"
+    [made] = set(threads.glob("*.yaml")) - {threads / "hand-kept.yaml"}
+    curated = made.read_text().replace("title: ", "summary: Kept by the curator.\ntitle: ", 1)
+    made.write_text(curated)
+    # An import made before topics were named by their number names it by its address.
+    old_header = made.read_text().replace("(id https://try.discourse.org/t/57)",
+                                          f"(id {DISCOURSE_TOPIC})", 1)
+    assert old_header != made.read_text()
+    made.write_text(old_header)
+    # Discourse changes a topic's slug when its title is edited.
+    export = json.loads((FIXTURES / "discourse/topic.json").read_text())
+    export["slug"], export["title"] = "renamed-topic-title", "Renamed topic title"
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps(export))
+    again = import_thread(root, "discourse", str(renamed), "--source-url",
+                          "https://try.discourse.org/t/renamed-topic-title/57")
+    assert again.code == 0, again.err
+    assert sorted(p.name for p in threads.glob("*.yaml")) == ["hand-kept.yaml", made.name]
+    assert "summary: Kept by the curator." in made.read_text()
+
+
 # Standard input, options ------------------------------------------------------------------
 
 

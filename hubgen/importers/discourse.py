@@ -112,8 +112,9 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     title = plain_line(export.text("title", required=False)) or \
         plain_line(html.unescape(export.text("fancy_title", required=False))) or \
         f"Discourse topic {topic_id}"
-    return ImportedThread(PLATFORM, topic_url, topic_url, title, tuple(messages),
-                          fallback_parent="1", notes=tuple(notes))
+    # The topic's number names it: the slug in its address follows the title's edits.
+    return ImportedThread(PLATFORM, f"{base}/t/{quote(topic_id)}", topic_url, title,
+                          tuple(messages), fallback_parent="1", notes=tuple(notes))
 
 
 def fetch(url: str, fetcher: Fetcher) -> Any:

@@ -46,11 +46,23 @@ class ImportMark:
     def same_thread(self, other: ImportMark) -> bool:
         """True when both marks name the same thread of the same platform."""
         return self.platform == other.platform and \
-            _id_text(self.thread_id) == _id_text(other.thread_id)
+            _thread_key(self.platform, self.thread_id) == \
+            _thread_key(other.platform, other.thread_id)
 
 
 def _id_text(thread_id: str) -> str:
     return quote(thread_id, safe="/:@?&=+$,;~.-_!*'%#")
+
+
+# A Discourse topic is its forum and its number: its slug follows its title, and earlier
+# imports named the topic by an address that held the slug.
+_DISCOURSE_TOPIC = re.compile(r"(?P<forum>.+?)/t/(?:[^/]+/)?(?P<number>\d+)/?")
+
+
+def _thread_key(platform: str, thread_id: str) -> str:
+    text = _id_text(thread_id)
+    topic = _DISCOURSE_TOPIC.fullmatch(text) if platform == "discourse" else None
+    return f"{topic['forum']}/t/{topic['number']}" if topic else text
 
 
 def read_mark(path: Path) -> ImportMark | None:
