@@ -321,6 +321,19 @@ def test_a_renamed_discourse_topic_is_found_again_by_its_number(hub, tmp_path):
     assert "summary: Kept by the curator." in made.read_text()
 
 
+def test_slug_never_makes_a_second_file_of_a_thread_imported_before(hub):
+    root, _page, _out = imported_and_built(hub, "mastodon", "mastodon/thread-2026-03-10.json")
+    again = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                          "--slug", "cold-brew")
+    assert again.code == 2
+    assert "this thread was imported before, into talk.yaml; import again without --slug " \
+           "to update that file, or rename the file to cold-brew.yaml first" in again.err
+    assert not (root / "content/threads/cold-brew.yaml").exists()
+    same = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                         "--slug", "talk")
+    assert same.code == 0, same.err
+
+
 # Standard input, options ------------------------------------------------------------------
 
 

@@ -141,16 +141,20 @@ def _default_slug(thread: ImportedThread) -> str:
 
 def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
             folder: Path) -> Path:
-    if options.slug is not None:
-        if not options.slug or slugify(options.slug) != options.slug:
-            raise UsageError(f"--slug must be lowercase words joined by hyphens, e.g. "
-                             f"{slugify(options.slug) or 'brew-thread'!r}; got "
-                             f"{options.slug!r}")
-        return folder / f"{options.slug}.yaml"
     earlier = find_imported(folder, mark)
-    if earlier is not None:
-        return earlier
-    return folder / f"{_default_slug(thread)}.yaml"
+    if options.slug is None:
+        return earlier if earlier is not None else folder / f"{_default_slug(thread)}.yaml"
+    if not options.slug or slugify(options.slug) != options.slug:
+        raise UsageError(f"--slug must be lowercase words joined by hyphens, e.g. "
+                         f"{slugify(options.slug) or 'brew-thread'!r}; got "
+                         f"{options.slug!r}")
+    wanted = folder / f"{options.slug}.yaml"
+    if earlier is not None and earlier != wanted:
+        # Two files of one thread would publish it twice, the curator's work in one only.
+        raise UsageError(f"this thread was imported before, into {earlier.name}; import "
+                         "again without --slug to update that file, or rename the file "
+                         f"to {wanted.name} first")
+    return wanted
 
 
 def _message_fields(thread: ImportedThread, people: PeopleBook) -> list[dict[str, Any]]:
