@@ -238,3 +238,20 @@ def test_an_interrupted_import_leaves_the_old_file_whole(hub, monkeypatch):
                                     root=root))
     assert path.read_bytes() == old
     assert sorted(p.name for p in path.parent.iterdir()) == ["hand-kept.yaml", "talk.yaml"]
+
+
+@pytest.mark.parametrize("text", [
+    "__init__ and __main__", "foo__bar", "snake_case stays", "_x_ and *y*", "a_b_c",
+    "2 * 3 * 4", "[not a link](x)", "<b>not bold</b> & &amp; kept", "`code` and \\ slash",
+    "- not a list", "1. not a list", "> not a quote", "#notatag? # no",
+])
+def test_imported_text_reads_back_as_the_platform_showed_it(text):
+    # The importer's Markdown, rendered as the thread page renders it, is the same text.
+    from lxml import html as lxml_html
+
+    from hubgen.content.sanitize import Community
+    from hubgen.importers.markdown_subset import markdown_from_text
+    rendered = lxml_html.fragment_fromstring(Community().render(markdown_from_text(text)),
+                                             create_parent="div")
+    assert not rendered.xpath("//em | //strong | //li | //blockquote | //b")
+    assert rendered.text_content().strip() == text

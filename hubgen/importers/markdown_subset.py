@@ -102,7 +102,9 @@ def _escape(marked: str) -> str:
         if char in "\\`*":
             out.append("\\" + char)
         elif char == "_":
-            out.append("_" if _is_word(previous) and _is_word(following) else "\\_")
+            # Bare only between letters or digits (snake_case): next to another '_', the
+            # pair could open or close emphasis (__init__).
+            out.append("_" if previous.isalnum() and following.isalnum() else "\\_")
         elif char == "<":
             out.append("&lt;")
         elif char == "&":
