@@ -255,3 +255,34 @@ def test_imported_text_reads_back_as_the_platform_showed_it(text):
                                              create_parent="div")
     assert not rendered.xpath("//em | //strong | //li | //blockquote | //b")
     assert rendered.text_content().strip() == text
+
+
+DISCOURSE_QUOTE_AND_PREVIEW = """\
+<aside class="quote no-group" data-username="samsaffron" data-post="1" data-topic="57">
+<div class="title"><div class="quote-controls"></div>
+<img alt="" width="24" height="24" class="avatar"
+ src="https://meta.example.org/user_avatar/samsaffron/48/1_2.png"> samsaffron:</div>
+<blockquote><p>Grind finer for espresso.</p></blockquote>
+</aside>
+<p>Agreed. See this:</p>
+<aside class="onebox allowlistedgeneric" data-onebox-src="https://brew.example/guide">
+<header class="source"><img src="https://brew.example/favicon.ico" class="site-icon">
+<a href="https://brew.example/guide">brew.example</a></header>
+<article class="onebox-body"><div class="aspect-image"><img src="https://brew.example/og.jpg"
+ class="thumbnail"></div>
+<h3><a href="https://brew.example/guide">The grind guide</a></h3></article>
+</aside>
+<p><a class="lightbox" href="https://meta.example.org/uploads/grind.jpg"><img alt="The burrs"
+ src="https://meta.example.org/uploads/optimized/grind_690.jpg"></a></p>"""
+
+
+def test_a_discourse_quote_and_link_preview_lose_their_avatar_and_icons_not_their_images():
+    from hubgen.importers.html_markdown import LinkContext, markdown_from_html
+    links = LinkContext("discourse", "https://meta.example.org/t/x/57",
+                        "https://meta.example.org/")
+    text = markdown_from_html(DISCOURSE_QUOTE_AND_PREVIEW, links)
+    assert text.split("\n\n") == [
+        "samsaffron:", "> Grind finer for espresso.", "Agreed. See this:",
+        "[brew.example](https://brew.example/guide)",
+        "**[The grind guide](https://brew.example/guide)**",
+        "[image: The burrs](https://meta.example.org/uploads/grind.jpg)"]

@@ -32,6 +32,10 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = CONTAINERS | HEADINGS | {"ul", "ol", "li", "blockquote", "pre", "table", "thead",
                                   "tbody", "tfoot", "tr", "hr"}
 LINK_SCHEMES = ("http", "https", "mailto")
+# Images that dress the text rather than say something: who is quoted (Discourse's avatar
+# in a quote's title), a linked site's icon and preview picture.
+DECORATIVE_IMAGES = {"avatar", "site-icon", "onebox-avatar", "onebox-avatar-inline",
+                     "thumbnail"}
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -238,8 +242,11 @@ class _Converter:
     def image(self, image: etree._Element, href: str) -> str:
         """An image as a link to it (or to `href`); an emoji as its text."""
         alt = " ".join((image.get("alt") or image.get("title") or "").split())
-        if "emoji" in (image.get("class") or "").split():
+        classes = set((image.get("class") or "").split())
+        if "emoji" in classes:
             return self.text(alt)
+        if classes & DECORATIVE_IMAGES:
+            return ""
         target = href or self.links.absolute(image.get("src") or image.get("data-src"))
         label = f"image: {alt}" if alt else "image"
         if not target:
@@ -250,7 +257,7 @@ class _Converter:
         """A link: plain @handle or #tag, bare URL, or [label](URL), whichever renders true."""
         href = self.links.absolute(anchor.get("href"))
         images = [img for img in anchor.iter("img")
-                  if "emoji" not in (img.get("class") or "").split()]
+                  if not set((img.get("class") or "").split()) & (DECORATIVE_IMAGES | {"emoji"})]
         if images:
             return self.image(images[0], href)
         content = self.inline_content(anchor)
