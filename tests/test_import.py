@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -128,6 +129,17 @@ def test_a_modern_mastodon_status_and_context(hub):
         found[ids[2]]["text"].replace("With", "with")
 
 
+def test_a_status_with_its_context_counts_its_moved_replies_in_english(hub, tmp_path):
+    export = {"status": json.loads((FIXTURES / "mastodon/status.json").read_text()),
+              "context": json.loads((FIXTURES / "mastodon/context.json").read_text())}
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps(export))
+    result = import_thread(hub("import-hub"), "mastodon", str(path), "--slug", "both")
+    assert result.code == 0, result.err
+    assert "  note: 2 replies whose parent is not in the export were placed under the " \
+           "nearest earlier post it holds" in result.out.splitlines()
+
+
 def test_a_single_mastodon_status_is_a_thread_of_one(hub):
     root, page, _out = imported_and_built(hub, "mastodon", "mastodon/status.json")
     assert list(messages(page)) == ["11111"]
@@ -198,6 +210,37 @@ def test_bluesky_accounts_whose_handle_is_invalid_stay_apart_by_their_did(hub, t
     assert found["3lkim000000a2"]["author"] == "Kim Lee"
     assert found["3lkim000000a2"]["url"] == \
         "https://bsky.app/profile/did:plc:kim0000000000000000000/post/3lkim000000a2"
+
+
+def test_a_bluesky_back_and_forth_of_a_thousand_replies_imports_and_builds(hub, tmp_path):
+    # getPostThread answers up to depth 1000; each reply nests three levels of JSON.
+    def view(number: int, replies: list) -> dict:
+        did, handle = ("did:plc:alice", "alice.example") if number % 2 else \
+            ("did:plc:bob", "bob.example")
+        return {"$type": "app.bsky.feed.defs#threadViewPost",
+                "post": {"uri": f"at://{did}/app.bsky.feed.post/3c{number:04d}", "cid": "c",
+                         "author": {"did": did, "handle": handle},
+                         "record": {"$type": "app.bsky.feed.post", "text": f"Reply {number}",
+                                    "createdAt": (start + timedelta(seconds=number))
+                                    .isoformat().replace("+00:00", "Z")},
+                         "replyCount": len(replies)},
+                "replies": replies}
+    from hubgen.importers.json_export import deep_nesting
+    start = datetime(2026, 3, 11, 10, 0, tzinfo=UTC)
+    node: list = []
+    for number in range(1000, -1, -1):
+        node = [view(number, node)]
+    path = tmp_path / "chain.json"
+    with deep_nesting():   # json.dumps nests as deep as json.loads
+        path.write_text(json.dumps({"thread": node[0]}))
+    root = hub("import-hub")
+    result = import_thread(root, "bluesky", str(path), "--slug", "chain")
+    assert result.code == 0, result.err
+    assert "(1001 messages, 2 participants)" in result.out
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0 and built.err == "", built.err
+    page = parse_html(root / "public/threads/chain/index.html")
+    assert len(page.xpath('//main//li[contains(@class, "message")]')) == 1001
 
 
 def test_a_bluesky_post_with_an_image_and_a_quoted_post(hub):

@@ -7,6 +7,9 @@ so a shape the importer does not understand is reported at its exact place.
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,12 +60,29 @@ def parse_json(raw: bytes, source_name: str) -> Any:
     if not text.strip():
         raise ExportError(f"{source_name} is empty, not JSON")
     try:
-        return json.loads(text)
+        with deep_nesting():
+            return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExportError(f"{source_name} is not JSON: {exc.msg} at line {exc.lineno}, "
                           f"column {exc.colno}") from None
     except RecursionError:
         raise ExportError(f"{source_name} is nested too deeply to read") from None
+
+
+# A reply chain of a thousand posts (Bluesky's deepest fetch) nests about three times as
+# deep in its JSON, and its reader follows it; Python stops at 1,000 calls by default.
+DEEPEST = 10_000
+
+
+@contextmanager
+def deep_nesting() -> Iterator[None]:
+    """Let JSON and the readers follow nesting as deep as the platforms send."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, DEEPEST))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _child_path(path: str, key: str | int) -> str:

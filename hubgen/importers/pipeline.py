@@ -22,7 +22,13 @@ from hubgen.content.sources import content_root
 from hubgen.content.threads import STATUSES, read_thread
 from hubgen.errors import Diagnostic, Diagnostics, UsageError, display_path
 from hubgen.importers.fetching import API_BASE_VARIABLE, Fetcher
-from hubgen.importers.json_export import ExportError, JsonValue, ShapeError, parse_json
+from hubgen.importers.json_export import (
+    ExportError,
+    JsonValue,
+    ShapeError,
+    deep_nesting,
+    parse_json,
+)
 from hubgen.importers.merging import MergedMessages, merge_messages
 from hubgen.importers.models import PLATFORM_LABELS, ImportedThread, ReadContext
 from hubgen.importers.people_file import PeopleBook
@@ -121,7 +127,8 @@ def read_export(options: ImportOptions, data: Any) -> ImportedThread:
                               f"import it with 'hubgen import {other}'")
     context = ReadContext(name, options.url or options.source_url or "")
     try:
-        thread = reader.read(JsonValue(data), context)
+        with deep_nesting():
+            thread = reader.read(JsonValue(data), context)
     except ShapeError as exc:
         raise ExportError(f"{name}: not a {reader.EXPORT} hubgen can read: {exc}") from None
     except RecursionError:
@@ -225,8 +232,8 @@ def _check(staged: StagedFile, final: Path, config: Config) -> list[Diagnostic]:
     return found
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 @dataclass(frozen=True)
@@ -313,9 +320,9 @@ def _write(path: Path, text: str, people: PeopleBook, platform: str,
 def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
     notes = list(thread.notes)
     if merged.moved:
-        notes.append(f"{_plural(merged.moved, 'reply')} whose parent is not in the export "
-                     f"{'was' if merged.moved == 1 else 'were'} placed under the nearest "
-                     "earlier post it holds")
+        notes.append(f"{_plural(merged.moved, 'reply', 'replies')} whose parent is not in the "
+                     f"export {'was' if merged.moved == 1 else 'were'} placed under the "
+                     "nearest earlier post it holds")
     if merged.kept:
         notes.append(f"{_plural(merged.kept, 'message')} of the file "
                      f"{'is' if merged.kept == 1 else 'are'} not in this export; kept "
