@@ -169,8 +169,10 @@ class _Authors:
     """The authors of one build's documents, each made once and shared by every post it
     wrote (a big hub has ten thousand posts and a handful of authors)."""
 
-    def __init__(self, config: Config, people: dict[str, Person], diagnostics: Diagnostics):
+    def __init__(self, config: Config, people: dict[str, Person], diagnostics: Diagnostics,
+                 people_known: bool = True):
         self.people = people
+        self.people_known = people_known
         self.diagnostics = diagnostics
         self.default = Author(name=config.author.name, email=config.author.email) \
             if config.author.name else None
@@ -187,7 +189,7 @@ class _Authors:
         if person is not None:
             author = self.default if person.withdrawn else \
                 Author(name=person.name, key=person.key, url=person.url)
-        elif _LOOKS_LIKE_KEY.match(ref):
+        elif _LOOKS_LIKE_KEY.match(ref) and self.people_known:
             close = difflib.get_close_matches(ref, list(self.people), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else \
                 "add this person to content/people.yaml, or write the author's full name."
@@ -225,24 +227,10 @@ def _unknown_person(key: str, people: dict[str, Person], inline: bool = True) ->
 
 
 def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetime,
-                         diagnostics: Diagnostics) -> None:
+                         diagnostics: Diagnostics, people_known: bool = True) -> None:
     path = thread.source
-    for message in thread.messages:
-        key = message.speaker.key
-        if key is not None and key not in people:
-            diagnostics.error(path, *message.positions.get("author", message.position),
-                              f"unknown person '{key}': no such key in content/people.yaml",
-                              _unknown_person(key, people))
-    if thread.moderator is not None and thread.moderator not in people:
-        diagnostics.error(path, *thread.position_of("moderator"),
-                          f"the moderator '{thread.moderator}' is not a person of "
-                          "content/people.yaml",
-                          _unknown_person(thread.moderator, people, inline=False))
-    for key in thread.consent:
-        if key not in people:
-            diagnostics.warning(path, *thread.position_of("consent"),
-                                f"consent is noted for '{key}', who is not in people.yaml",
-                                _unknown_person(key, people, inline=False))
+    if people_known:
+        _check_people_named(thread, people, diagnostics)
     for message in thread.messages:
         if not message.featured or message.removed:
             continue
@@ -261,6 +249,27 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
                             f"the thread is still marked upcoming, but its date "
                             f"{thread.date.isoformat()} has passed",
                             "set status: archived (and add its messages), or move the date.")
+
+
+def _check_people_named(thread: Thread, people: dict[str, Person],
+                        diagnostics: Diagnostics) -> None:
+    path = thread.source
+    for message in thread.messages:
+        key = message.speaker.key
+        if key is not None and key not in people:
+            diagnostics.error(path, *message.positions.get("author", message.position),
+                              f"unknown person '{key}': no such key in content/people.yaml",
+                              _unknown_person(key, people))
+    if thread.moderator is not None and thread.moderator not in people:
+        diagnostics.error(path, *thread.position_of("moderator"),
+                          f"the moderator '{thread.moderator}' is not a person of "
+                          "content/people.yaml",
+                          _unknown_person(thread.moderator, people, inline=False))
+    for key in thread.consent:
+        if key not in people:
+            diagnostics.warning(path, *thread.position_of("consent"),
+                                f"consent is noted for '{key}', who is not in people.yaml",
+                                _unknown_person(key, people, inline=False))
 
 
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
@@ -319,7 +328,8 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     pages: list[Document] = []
     drafts_skipped = future_skipped = 0
     scheduled: list[datetime] = []
-    authors = _Authors(config, sources.people, diagnostics)
+    people_known = not sources.people_unreadable
+    authors = _Authors(config, sources.people, diagnostics, people_known)
     for document in sources.documents:
         if document.draft and not include_drafts:
             drafts_skipped += 1
@@ -333,13 +343,13 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
         (posts if document.kind == "post" else pages).append(document)
 
     for index, key in enumerate(config.brand.people):
-        if key not in sources.people:
+        if key not in sources.people and people_known:
             diagnostics.warning(config.path, *config.position_of(f"brand.people[{index}]"),
                                 f"brand.people names '{key}', who is not in content/people.yaml",
                                 _unknown_person(key, sources.people, inline=False))
     threads = []
     for thread in sources.threads:
-        _check_thread_people(thread, sources.people, now, diagnostics)
+        _check_thread_people(thread, sources.people, now, diagnostics, people_known)
         if thread.draft and not include_drafts:
             drafts_skipped += 1
             continue

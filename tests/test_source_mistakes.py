@@ -192,3 +192,14 @@ def test_an_impossible_date_in_a_thread_hides_none_of_its_other_mistakes(hub):
     assert [line.split(": error: ")[1] for line in _errors(result)] == [
         "'date': '2026-02-30T12:03:00-04:00' is not a real date (day is out of range for month)",
         "unknown person 'anna': no such key in content/people.yaml"]
+
+
+def test_a_yaml_mistake_in_people_yaml_is_the_only_error(hub):
+    # Who is a person is unknown until the file reads: no one is reported unknown meanwhile.
+    root = hub("conversations")
+    _edit(root / "content/people.yaml", "raj: {name: Raj Patel}", "raj: {name: [Raj Patel}")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    [error] = _errors(result)
+    assert error.startswith("content/people.yaml:7:")
+    assert "never closed" in error or "YAML syntax error" in error

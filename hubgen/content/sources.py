@@ -33,6 +33,9 @@ class Sources:
     people_path: Path
     # Posts and pages with mistakes in their front matter, kept only to be checked.
     unfinished: tuple[UnfinishedDocument, ...] = ()
+    # people.yaml is there but could not be read at all (a YAML mistake): who is a person
+    # is unknown, so no one is reported unknown.
+    people_unreadable: bool = False
 
 
 def _is_ignored_name(name: str) -> bool:
@@ -185,10 +188,13 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
     unfinished: list[UnfinishedDocument] = []
     threads: list[Thread] = []
     people: dict[str, Person] = {}
+    people_unreadable = False
     for (kind, _, _), outcome in zip(tasks, outcomes, strict=True):
         assert outcome is not None
         parsed, found = outcome
         diagnostics.extend(found)
+        if kind == "people" and not parsed and any(d.is_error for d in found):
+            people_unreadable = True
         if parsed is None:
             continue
         if isinstance(parsed, UnfinishedDocument):
@@ -199,7 +205,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
             threads.append(parsed)
         else:
             people = parsed
-    return Sources(tuple(documents), tuple(threads), people, people_path, tuple(unfinished))
+    return Sources(tuple(documents), tuple(threads), people, people_path, tuple(unfinished),
+                   people_unreadable)
 
 
 def thread_files(folder: Path) -> Iterator[Path]:
