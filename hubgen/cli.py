@@ -264,26 +264,33 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
                                  future=future or drafts, now=build_moment(),
                                  jobs=jobs or default_jobs())
     printed: list[list[Diagnostic]] = [[]]
-    warned: set[Diagnostic] = set()
+    warned: list[set[Diagnostic]] = [set()]
     builds = [0]
+    served_at: list[str] = []
 
     def on_build(errors: list[Diagnostic], warnings: list[Diagnostic], seconds: float,
                  rendered: int, workers: int) -> None:
         builds[0] += 1
-        fresh = [w for w in warnings if w not in warned]  # each warning once, when it appears
-        warned.update(fresh)
-        print_diagnostics(fresh, root)
+        # Each warning when it appears, not at every save; one fixed and made again is new.
+        print_diagnostics([w for w in warnings if w not in warned[0]], root)
+        warned[0] = set(warnings)
         if errors:
             if errors != printed[0]:  # the same errors once, not at every save
                 print_diagnostics(errors, root)
-                click.echo(f"Build failed: {_plural(len(errors), 'error')}; still serving "
-                           "the last good site.", err=True)
+                serving = "still serving the last good site" if session.state.snapshot.built \
+                    else "nothing to serve until it is fixed"
+                click.echo(f"Build failed: {_plural(len(errors), 'error')}; {serving}.",
+                           err=True)
             printed[0] = errors
             return
         printed[0] = []
         verb = "Built" if builds[0] == 1 else "Rebuilt"
         on = f" on {_plural(workers, 'worker')}" if workers else ""
         click.echo(f"{verb} in {seconds:.2f} s ({_plural(rendered, 'file')} rendered{on})")
+        if session.server is not None:
+            if served_at and served_at[-1] != session.url:   # the url's path was edited
+                click.echo(f"Serving at {session.url} now")
+            served_at.append(session.url)
 
     try:
         session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,

@@ -76,7 +76,7 @@ def serving(root: Path, *args: str, own_group: bool = False) -> Iterator[Served]
     if not url:
         process.kill()
         raise AssertionError("serve did not start:\n" + "\n".join(lines))
-    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()
+    host, port = re.match(r"http://\[?([^/\]]+?)\]?:(\d+)/", url).groups()
     served = Served(process, url, host, int(port), lines)
 
     def drain() -> None:  # keep reading, so a chatty server never blocks on a full pipe

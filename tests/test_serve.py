@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_hubgen
 from serving import child_processes, serving, wait_until
 
 from benchmarks.corpus import write_corpus
@@ -211,8 +212,11 @@ def test_a_first_build_that_fails_still_serves_the_overlay_until_fixed(hub):
     with serving(root, "--port", "0") as site:
         assert any("content/posts/launch.md:3:7: error: 'date': cannot read" in line
                    for line in site.lines)
+        assert any("Build failed: 1 error; nothing to serve until it is fixed." in line
+                   for line in site.lines)
         status, _, body = site.get("/")
         assert status == 404 and b"hubgen-error-overlay" in body
+        assert b"Nothing has been built yet" in body and b"last good build" not in body
         post = root / "content/posts/launch.md"
         post.write_text(post.read_text().replace("May 1st 2026", "2026-05-01"))
         assert wait_until(lambda: site.get("/")[0] == 200)
@@ -291,17 +295,123 @@ def test_a_reconnecting_page_resumes_from_its_last_event(hub):
         assert f"id: {current}".encode() in stale and b"event: change" in stale
 
 
-def test_warnings_that_appear_while_serving_are_printed_once(hub):
+def test_warnings_that_appear_while_serving_are_printed_once_each_time(hub):
     root = hub("minimal")
     with serving(root, "--port", "0") as site:
         config = root / "hubgen.yaml"
-        config.write_text(config.read_text() + "paginat: 3\n")
+        text = config.read_text()
+        config.write_text(text + "paginat: 3\n")
         assert wait_until(lambda: any("unknown key 'paginat'" in line for line in site.lines))
         post = root / "content/posts/third.md"
         post.write_text(post.read_text() + "\nMore.\n")
         assert wait_until(lambda: sum("Rebuilt" in line for line in site.lines) >= 2)
+        config.write_text(text)   # fixed...
+        assert wait_until(lambda: sum("Rebuilt" in line for line in site.lines) >= 3)
+        config.write_text(text + "paginat: 3\n")   # ... and made again: said again
+        assert wait_until(lambda: sum("Rebuilt" in line for line in site.lines) >= 4)
         _, printed = site.stop()
-    assert printed.count("unknown key 'paginat'") == 1
+    assert printed.count("unknown key 'paginat'") == 2
+
+
+def test_a_restarted_server_is_ahead_of_every_page_of_the_one_before(hub):
+    root = hub("minimal")
+    with running(root) as first:
+        for number in range(3):
+            _edit_post(root, f"Edit {number}.")
+            assert wait_until(lambda n=number: f"Edit {n}.".encode() in
+                              first.state.snapshot.files["posts/the-third/index.html"])
+        old_epoch = first.state.snapshot.epoch
+    time.sleep(0.01)
+    with running(root) as second:
+        # A page of the first server reconnects to the second: it must reload at once.
+        assert second.state.snapshot.epoch > old_epoch
+
+
+def _edit_post(root: Path, line: str) -> None:
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + f"\n{line}\n")
+
+
+def test_the_url_s_path_edited_while_serving_moves_the_site(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        assert site.get("/")[0] == 200
+        config = root / "hubgen.yaml"
+        config.write_text(config.read_text().replace("url: https://minimal.example/",
+                                                     "url: https://minimal.example/café/"))
+        assert wait_until(lambda: site.get("/caf%C3%A9/")[0] == 200)
+        status, headers, _ = site.get("/")
+        assert status == 301 and headers["location"] == "/caf%C3%A9/"
+        assert site.get("/caf%C3%A9")[1]["location"] == "/caf%C3%A9/"
+        assert site.get("/caf%C3%A9/about/")[0] == 200
+        head = site.get("/caf%C3%A9/__hubgen/events", method="HEAD")
+        assert head[0] == 200 and head[1]["content-type"] == "text/event-stream"
+        assert wait_until(lambda: any(f"Serving at http://{site.host}:{site.port}/café/ now"
+                                      in line for line in site.lines))
+        site.stop()
+
+
+def test_a_theme_switched_to_while_serving_is_watched(hub):
+    root = hub("minimal")
+    theme = root / "themes/mine"
+    (theme / "templates/partials").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    footer = theme / "templates/partials/footer.html"
+    footer.write_text("<footer>MINE-1</footer>")
+    with running(root) as session:
+        config = root / "hubgen.yaml"
+        config.write_text(config.read_text() + "theme: mine\n")
+        assert wait_until(lambda: b"MINE-1" in session.state.snapshot.files["index.html"])
+        for number in (2, 3):
+            footer.write_text(f"<footer>MINE-{number}</footer>")
+            assert wait_until(lambda n=number: f"MINE-{n}".encode() in
+                              session.state.snapshot.files["index.html"])
+
+
+def test_only_the_sources_are_watched_never_the_output_or_the_cache(hub):
+    root = hub("minimal")
+    assert run_build(root)
+    with running(root) as session:
+        watched = {(Path(e.watch.path), e.watch.is_recursive)
+                   for e in session.watcher.observer.emitters}
+        assert (root.resolve() / "content", True) in watched
+        assert (root.resolve(), False) in watched, "the root alone, for folders made later"
+        for path, recursive in watched:
+            assert not (root / "public").resolve().is_relative_to(path) or not recursive, path
+            assert not path.is_relative_to((root / "public").resolve()), path
+            assert not path.is_relative_to((root / ".hubgen-cache").resolve()), path
+
+
+def run_build(root: Path) -> bool:
+    return build_site(BuildOptions(root=root)).output.is_dir()
+
+
+def test_a_source_folder_moved_away_and_back_is_watched_again_quietly(hub, tmp_path):
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        static = root / "static"
+        static.rename(tmp_path / "static-aside")
+        assert wait_until(lambda: site.get("/images/cup.svg")[0] == 404)
+        (tmp_path / "static-aside").rename(static)
+        assert wait_until(lambda: site.get("/images/cup.svg")[0] == 200)
+        (static / "images/cup.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'>"
+                                                "<title>NEW</title></svg>")
+        assert wait_until(lambda: b"NEW" in site.get("/images/cup.svg")[2])
+        _, printed = site.stop()
+    assert "Warning" not in printed and "Traceback" not in printed, printed
+
+
+def test_serve_listens_on_ipv6_and_says_at_once_when_it_cannot_listen(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0", "--bind", "::1") as site:
+        assert site.url.startswith("http://[::1]:")
+        assert site.get("/about/")[0] == 200
+        site.stop()
+    # TEST-NET-3 is no address of this machine: refused before anything is built.
+    refused = run_hubgen("serve", "--bind", "203.0.113.7", "--port", "0", cwd=root)
+    assert refused.code == 2
+    assert "cannot listen on 203.0.113.7" in refused.err
+    assert "Built" not in refused.out
 
 
 FOOTER = Path(__file__).resolve().parent.parent / "themes/default/templates/partials/footer.html"

@@ -3,6 +3,7 @@ errors show as an overlay and go away when fixed."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -80,3 +81,74 @@ def test_a_broken_front_matter_shows_an_overlay_and_the_fix_clears_it(live):
     page.wait_for_function(
         "!document.querySelector('#hubgen-error-overlay') && "
         "document.querySelector('main').innerText.includes('repaired')", timeout=3000)
+
+
+def test_many_open_tabs_leave_connections_for_the_pages_and_all_follow_edits(hub, browser):
+    # A browser keeps six connections to a server: a stream per tab would use them all.
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        context = browser.new_context()
+        tabs = [context.new_page() for _ in range(8)]
+        for tab in tabs:
+            tab.goto(site.url + "posts/the-third/")
+        started = time.monotonic()
+        extra = context.new_page()
+        extra.goto(site.url + "about/", timeout=5000)
+        assert time.monotonic() - started < 3.0
+        post = root / "content/posts/third.md"
+        post.write_text(post.read_text().replace("The third post,", "Seen by every tab,"))
+        for tab in tabs:
+            tab.wait_for_function(
+                "document.querySelector('main').innerText.includes('Seen by every tab')",
+                timeout=5000)
+        # The tab that listened goes: another takes its place.
+        tabs[0].close()
+        post.write_text(post.read_text().replace("Seen by every tab,", "Still seen,"))
+        tabs[-1].wait_for_function(
+            "document.querySelector('main').innerText.includes('Still seen')", timeout=5000)
+        context.close()
+        site.stop()
+
+
+def test_an_open_tab_reloads_when_serve_starts_again(hub, browser):
+    root = hub("minimal")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    page = browser.new_page()
+    with serving(root, "--port", port) as site:
+        page.goto(site.url + "posts/the-third/")
+        page.evaluate("window.__before = 1")
+        site.stop()
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("The third post,", "Edited while stopped,"))
+    with serving(root, "--port", port) as site:
+        # The page of the first server catches up with the second at once, no edit needed.
+        page.wait_for_function("window.__before === undefined && document.querySelector"
+                               "('main').innerText.includes('Edited while stopped')",
+                               timeout=8000)
+        site.stop()
+    page.close()
+
+
+def test_an_open_tab_follows_the_site_when_its_url_path_is_edited(live):
+    root, site, page = live
+    page.goto(site.url + "posts/the-third/?from=test#top")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("url: https://minimal.example/",
+                                                 "url: https://minimal.example/hub/"))
+    page.wait_for_url("**/hub/posts/the-third/?from=test#top", timeout=5000)
+    assert "The third post" in page.inner_text("main")
+
+
+def test_a_browser_that_cannot_share_a_connection_still_follows_edits(live):
+    # Web Locks need a secure context: a hub served over plain http to another machine.
+    root, site, page = live
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'locks', "
+                         "{get: () => undefined})")
+    page.goto(site.url + "posts/the-third/")
+    assert page.evaluate("navigator.locks") is None
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("The third post,", "Followed alone,"))
+    page.wait_for_function(
+        "document.querySelector('main').innerText.includes('Followed alone')", timeout=3000)

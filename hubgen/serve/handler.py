@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
+import socket
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from hubgen.serve.inject import inject
 from hubgen.serve.state import SiteState, Snapshot
@@ -41,8 +42,9 @@ def content_type(name: str) -> str:
 def site_file(request_path: str, base_path: str) -> str | None:
     """The output file a request path names, or None when it is outside the site.
 
-    '..' and '.' segments (percent-encoded or not), backslashes, NUL bytes and
-    absolute paths never reach a file: the site is a dictionary of its own files.
+    `base_path` is decoded ('/café/'). '..' and '.' segments (percent-encoded or
+    not), backslashes, NUL bytes and absolute paths never reach a file: the site is
+    a dictionary of its own files.
     """
     path = urlsplit(request_path).path
     decoded = unquote(path)
@@ -58,20 +60,27 @@ def site_file(request_path: str, base_path: str) -> str | None:
 
 
 class DevServer(ThreadingHTTPServer):
-    """A threading HTTP server over a SiteState."""
+    """A threading HTTP server over a SiteState; it serves the site at the base path of
+    the state's snapshot, which follows the config's url."""
 
     daemon_threads = True
     # SO_REUSEADDR: a restart right after Ctrl-C gets its port back from TIME_WAIT; on
     # Linux a port another server listens on still fails, so the next one is tried.
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], state: SiteState, base_path: str,
-                 root: Path, live_reload: bool = True):
+    def __init__(self, address: tuple[str, int], state: SiteState, root: Path,
+                 live_reload: bool = True):
         self.state = state
-        self.base_path = base_path
         self.root = root
         self.live_reload = live_reload
+        if ":" in address[0]:   # an IPv6 address (::1, ::)
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+
+def served_base(snapshot: Snapshot) -> str:
+    """The base path requests are compared with: decoded, as a request's path is."""
+    return unquote(snapshot.base_path)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -88,8 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(head=False)
 
     def _serve(self, head: bool) -> None:
-        base = self.server.base_path
-        path = urlsplit(self.path).path
+        snapshot = self.server.state.snapshot
+        base = served_base(snapshot)
+        path = unquote(urlsplit(self.path).path)
         if path == base + EVENTS_PATH:
             if head:
                 self.send_response(HTTPStatus.OK)
@@ -100,14 +110,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._events()
             return
         if base != "/" and path in ("/", base.rstrip("/")):
-            self._redirect(base)
+            self._redirect(quote(base))
             return
-        snapshot = self.server.state.snapshot
         name = site_file(self.path, base)
         if name is not None and name not in snapshot.files and \
                 f"{name}/index.html" in snapshot.files:
             query = urlsplit(self.path).query
-            self._redirect(path + "/" + (f"?{query}" if query else ""))
+            self._redirect(quote(path) + "/" + (f"?{query}" if query else ""))
             return
         if name is None or name not in snapshot.files:
             self._send(HTTPStatus.NOT_FOUND, "404.html", snapshot, head,
@@ -119,9 +128,9 @@ class _Handler(BaseHTTPRequestHandler):
               body: bytes) -> None:
         kind = content_type(name)
         if kind.startswith("text/html"):
-            body = inject(body, epoch=snapshot.epoch, base_path=self.server.base_path,
+            body = inject(body, epoch=snapshot.epoch, base_path=served_base(snapshot),
                           errors=snapshot.errors, root=self.server.root,
-                          live_reload=self.server.live_reload)
+                          live_reload=self.server.live_reload, built=snapshot.built)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -167,6 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
                     else:  # the page missed several builds: it reloads to catch up
                         payload = {"epoch": snapshot.epoch, "pages": [], "css_only": False,
                                    "errors_changed": True}
+                    payload["base"] = served_base(snapshot)
                     epoch = snapshot.epoch
                     self.wfile.write(f"id: {epoch}\nevent: change\ndata: ".encode() +
                                      json.dumps(payload).encode() + b"\n\n")

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from hubgen.errors import Diagnostic
 
-HIDDEN_TAB_TIMEOUT_MS = 30_000
-
 
 @cache
 def reload_script() -> str:
@@ -20,7 +18,7 @@ def reload_script() -> str:
     return resources.files("hubgen.serve").joinpath("livereload.js").read_text("utf-8")
 
 
-def _overlay(errors: tuple[Diagnostic, ...], root: Path) -> str:
+def _overlay(errors: tuple[Diagnostic, ...], root: Path, built: bool) -> str:
     items = []
     for problem in errors:
         excerpt = problem.excerpt()
@@ -47,19 +45,22 @@ def _overlay(errors: tuple[Diagnostic, ...], root: Path) -> str:
         f'<h2 id="hubgen-error-title" style="margin:0 0 .8em;font-size:1.15rem">'
         f'The last build failed: {count} error{"s" if count != 1 else ""}</h2>'
         f'<ul style="margin:0;padding:0">{"".join(items)}</ul>'
-        '<p style="margin:1em 0 0;color:#555">This page shows the last good build. '
+        f'<p style="margin:1em 0 0;color:#555">{_BEHIND[built]} '
         'Fix the file and save: the page updates by itself.</p></div></div>')
 
 
+_BEHIND = {True: "This page shows the last good build.",
+           False: "Nothing has been built yet, so there is no page to show."}
+
+
 def inject(html: bytes, *, epoch: int, base_path: str, errors: tuple[Diagnostic, ...],
-           root: Path, live_reload: bool) -> bytes:
+           root: Path, live_reload: bool, built: bool = True) -> bytes:
     """The page with the reload script (and the error overlay) before </body>."""
     parts = []
     if errors:
-        parts.append(_overlay(errors, root))
+        parts.append(_overlay(errors, root, built))
     if live_reload:
-        settings = escape(json.dumps({"epoch": epoch, "base": base_path,
-                                      "hiddenTimeout": HIDDEN_TAB_TIMEOUT_MS}))
+        settings = escape(json.dumps({"epoch": epoch, "base": base_path}))
         parts.append(f'<script data-hubgen="{settings}">{reload_script()}</script>')
     if not parts:
         return html

@@ -1,11 +1,19 @@
 // hubgen serve: reloads this page when a rebuild changed it, swaps stylesheets when only
-// CSS changed, keeps the scroll position, and lets hidden tabs drop their connection.
+// CSS changed, keeps the scroll position, and follows the site when its address moves.
+//
+// A browser keeps six connections to one server: one event stream per tab would leave
+// none for the pages once six tabs are open. So one tab of the hub listens, holding a
+// lock, and tells the others over a BroadcastChannel; when it closes, another takes over.
+// Where locks are missing (a page served over plain http to another machine), each tab
+// listens while it is shown, and catches up when it is shown again.
 (function () {
   var config = JSON.parse(document.currentScript.dataset.hubgen);
   var epoch = config.epoch;
   var source = null;
-  var hideTimer = null;
   var scrollKey = "hubgen-scroll:" + location.pathname;
+  var channelName = "hubgen-live-reload:" + location.host;
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel(channelName) : null;
+  var shared = channel !== null && navigator.locks && navigator.locks.request;
 
   var saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
@@ -37,37 +45,48 @@
     });
   }
 
-  function onChange(event) {
-    var change = JSON.parse(event.data);
+  function apply(change) {
+    if (change.epoch <= epoch) return;
+    var missed = change.epoch !== epoch + 1;
     epoch = change.epoch;
-    if (change.errors_changed) return reload();
+    if (change.base && change.base !== config.base) {
+      // The config's url moved the site: the same page at its new address.
+      var page = here().replace(/index\.html$/, "");
+      return location.assign(change.base + page + location.search + location.hash);
+    }
+    if (missed || change.errors_changed) return reload();
     if (change.css_only) return swapStylesheets();
     if (change.pages.indexOf(here()) !== -1) reload();
   }
 
-  function connect() {
-    if (source) return;
+  function listen(onEvent) {
     source = new EventSource(config.base + "__hubgen/events?epoch=" + epoch);
-    source.addEventListener("change", onChange);
+    source.addEventListener("change", function (event) { onEvent(JSON.parse(event.data)); });
   }
 
-  function disconnect() {
+  function stopListening() {
     if (source) { source.close(); source = null; }
   }
 
-  // A hidden tab lets go of its connection after a while; it catches up when shown again.
-  document.addEventListener("visibilitychange", function () {
-    if (document.hidden) {
-      hideTimer = setTimeout(disconnect, config.hiddenTimeout);
-    } else {
-      clearTimeout(hideTimer);
-      connect();
-    }
-  });
-  addEventListener("pagehide", disconnect);
-  if (document.hidden) {
-    // Opened in a background tab: it gets no visibilitychange until it is shown.
-    hideTimer = setTimeout(disconnect, config.hiddenTimeout);
+  if (shared) {
+    channel.addEventListener("message", function (event) { apply(event.data); });
+    // Held until the page goes: the next tab waiting for it then listens in its place.
+    navigator.locks.request(channelName, function () {
+      listen(function (change) {
+        channel.postMessage(change);
+        apply(change);
+      });
+      return new Promise(function () {});
+    });
+    addEventListener("pagehide", function () { stopListening(); channel.close(); });
+    return;
   }
-  connect();
+
+  // Each tab on its own: a hidden one lets go of its connection at once.
+  function connect() { if (!source) listen(apply); }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) stopListening(); else connect();
+  });
+  addEventListener("pagehide", stopListening);
+  if (!document.hidden) connect();
 })();

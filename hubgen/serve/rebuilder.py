@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
 from hubgen.build.workers import WorkStopped
+from hubgen.config import Config
 from hubgen.errors import Diagnostic, HubgenError, SourceErrors
 from hubgen.serve.state import Change, SiteState, Snapshot
 
@@ -39,10 +41,12 @@ class Rebuilder:
     """Runs builds one at a time; changes during a build coalesce into one follow-up."""
 
     def __init__(self, options: BuildOptions, state: SiteState,
-                 report: BuildReport | None = None, quiet_period: float = QUIET_PERIOD):
+                 report: BuildReport | None = None, quiet_period: float = QUIET_PERIOD,
+                 on_config: Callable[[Config], None] | None = None):
         self.options = options
         self.state = state
         self.report = report
+        self.on_config = on_config   # told the config of every good build (what to watch)
         self.quiet_period = quiet_period
         self.cache = BuildCache()
         self.builds = 0
@@ -71,6 +75,7 @@ class Rebuilder:
         previous = self.state.snapshot
         self.builds += 1
         workers = 0
+        config: Config | None = None
         # The cache holds the whole site as objects; a full collection in the middle of a
         # rebuild costs more than the rebuild. Collect after publishing instead.
         gc.disable()
@@ -88,7 +93,8 @@ class Rebuilder:
             errors = tuple(d for d in found if d.is_error)
             warnings = tuple(d for d in found if not d.is_error)
             change = Change(previous.epoch + 1, errors_changed=errors != previous.errors)
-            snapshot = Snapshot(previous.files, change.epoch, errors, warnings, change)
+            snapshot = dataclasses.replace(previous, epoch=change.epoch, errors=errors,
+                                           warnings=warnings, last_change=change)
         except BaseException:
             gc.enable()
             raise
@@ -97,9 +103,13 @@ class Rebuilder:
             css_only = bool(changed) and all(p.suffix == ".css" for p in changed or ()) \
                 and not previous.errors
             change = Change(previous.epoch + 1, pages, css_only, bool(previous.errors))
-            snapshot = Snapshot(result.files, change.epoch, (), tuple(result.warnings), change)
+            snapshot = Snapshot(result.files, change.epoch, (), tuple(result.warnings), change,
+                                base_path=result.config.base_path)
             workers = result.workers
+            config = result.config
         self.state.publish(snapshot)
+        if config is not None and self.on_config is not None:
+            self.on_config(config)
         gc.enable()  # a second enable() after a failed build is harmless
         if self.report is not None:
             self.report(list(snapshot.errors), list(snapshot.warnings),
@@ -124,11 +134,12 @@ class Rebuilder:
                 if not self._next_build():
                     return
             except Exception as exc:  # a bug must not end live reload: say it and go on
-                self.state.publish(Snapshot(
-                    self.state.snapshot.files, self.state.snapshot.epoch + 1,
-                    (Diagnostic(None, 0, 0, f"hubgen failed while rebuilding: {exc!r}",
-                                "this is a bug in hubgen; please report it."),),
-                    (), Change(self.state.snapshot.epoch + 1, errors_changed=True)))
+                previous = self.state.snapshot
+                self.state.publish(dataclasses.replace(
+                    previous, epoch=previous.epoch + 1,
+                    errors=(Diagnostic(None, 0, 0, f"hubgen failed while rebuilding: {exc!r}",
+                                       "this is a bug in hubgen; please report it."),),
+                    warnings=(), last_change=Change(previous.epoch + 1, errors_changed=True)))
 
     def _next_build(self) -> bool:
         """Wait for changes, debounce, build once; False when stopping."""

@@ -39,8 +39,7 @@ def bind_server(options: ServeOptions, state: SiteState, config: Config) -> DevS
     last_error: OSError | None = None
     for port in range(options.port, options.port + PORT_TRIES):
         try:
-            return DevServer((options.bind, port), state, config.base_path, config.root,
-                             options.live_reload)
+            return DevServer((options.bind, port), state, config.root, options.live_reload)
         except OSError as exc:
             if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
                 raise UsageError(f"cannot listen on {options.bind}:{port}: {exc.strerror}") \
@@ -66,9 +65,10 @@ class ServeSession:
     def __init__(self, options: ServeOptions,
                  on_build: BuildReport | None = None):
         self.options = options
-        self.state = SiteState()
         self.config, _ = load_site_config(options.build)
-        self.rebuilder = Rebuilder(options.build, self.state, on_build)
+        self.state = SiteState(self.config.base_path)
+        self.rebuilder = Rebuilder(options.build, self.state, on_build,
+                                   on_config=self._follow_config)
         self.server: DevServer | None = None
         self.watcher: SourceWatcher | None = None
         self._server_thread: threading.Thread | None = None
@@ -78,12 +78,14 @@ class ServeSession:
         """Where the site is served, base path included."""
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{self.config.base_path}"
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}{self.state.snapshot.base_path}"
 
     def start(self) -> str:
-        """Build once, then serve and watch; returns the URL."""
-        self.rebuilder.build()
+        """Listen, build once, then serve and watch; returns the URL."""
+        # Listening first: an address that cannot be had is said before a long build.
         self.server = bind_server(self.options, self.state, self.config)
+        self.rebuilder.build()
         self._server_thread = threading.Thread(target=self.server.serve_forever,
                                                kwargs={"poll_interval": 0.2},
                                                name="hubgen-http", daemon=True)
@@ -98,6 +100,14 @@ class ServeSession:
         if self.options.open_browser:
             webbrowser.open(self.url)
         return self.url
+
+    def _follow_config(self, config: Config) -> None:
+        """After a good build: watch what its config names (a theme switched to, say)."""
+        self.config = config
+        if self.watcher is not None:
+            self.watcher.follow(*watched_sources(config),
+                                excluded=[config.resolve(config.output),
+                                          config.resolve(config.cache_dir)])
 
     def stop(self) -> None:
         """Stop watching, building and serving; join every thread."""

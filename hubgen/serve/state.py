@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from hubgen.errors import Diagnostic
@@ -27,13 +28,24 @@ class Snapshot:
     errors: tuple[Diagnostic, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
     last_change: Change = field(default_factory=lambda: Change(0))
+    base_path: str = "/"          # where the site is served: the url's path, as built
+    built: bool = True            # False until a first build succeeds: nothing to show yet
+
+
+def first_epoch() -> int:
+    """Where a server's epochs start: the time in milliseconds, so that a page from an
+    earlier server (of a few hundred builds at most) is always behind, and reloads to
+    catch up with what changed while no server ran."""
+    return time.time_ns() // 1_000_000
 
 
 class SiteState:
     """Holds the current snapshot; lets readers wait for a newer epoch."""
 
-    def __init__(self) -> None:
-        self._snapshot = Snapshot(files={})
+    def __init__(self, base_path: str = "/") -> None:
+        epoch = first_epoch()
+        self._snapshot = Snapshot(files={}, epoch=epoch, last_change=Change(epoch),
+                                  base_path=base_path, built=False)
         self._condition = threading.Condition()
         self.closed = False
 

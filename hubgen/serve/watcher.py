@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import warnings
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 # Vim swap and backup files, Emacs lock and autosave files, Vim's "4913" write
@@ -31,6 +34,11 @@ class _ShutdownRaceFilter(logging.Filter):
 
 _SHUTDOWN_RACE = _ShutdownRaceFilter()
 
+# watchdog warns when a folder that left a watched tree comes back into it (git stash, a
+# branch switch): it watches it again, as it should, and says so at length.
+warnings.filterwarnings("ignore", message="Callback with id .* already exists",
+                        category=RuntimeWarning, module="watchdog")
+
 
 def is_editor_leftover(path: str | Path) -> bool:
     """True for files no one means as a change: swap, backup, lock and temp files."""
@@ -41,10 +49,8 @@ def is_editor_leftover(path: str | Path) -> bool:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, on_change: Callable[[set[Path]], None],
-                 wanted: Callable[[Path], bool]):
-        self.on_change = on_change
-        self.wanted = wanted
+    def __init__(self, watcher: SourceWatcher):
+        self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -52,11 +58,15 @@ class _Handler(FileSystemEventHandler):
         paths = {Path(str(event.src_path))}
         if getattr(event, "dest_path", ""):
             paths.add(Path(str(event.dest_path)))
-        if event.is_directory and event.event_type == "modified":
-            return
-        changed = {p for p in paths if not is_editor_leftover(p) and self.wanted(p)}
+        if event.is_directory:
+            if event.event_type == "modified":
+                return
+            # A folder came or went (a first templates/, static/ moved away and back):
+            # what is watched follows, and what it holds counts as changed.
+            self.watcher.reschedule()
+        changed = {p for p in paths if not is_editor_leftover(p) and self.watcher.wanted(p)}
         if changed:
-            self.on_change(changed)
+            self.watcher.on_change(changed)
 
 
 def make_observer(poll: bool) -> tuple[BaseObserver, bool]:
@@ -72,22 +82,34 @@ def make_observer(poll: bool) -> tuple[BaseObserver, bool]:
 class SourceWatcher:
     """Watches source folders (recursively) and single files, under a hub's root.
 
-    The root is watched as a whole, so a folder created after the start (a first
-    `templates/`) is seen; events outside the wanted folders and files are dropped.
+    Only the sources are watched, never the output or the cache (a big hub's output
+    holds thousands of folders: as many watches, or as many to poll). The folders
+    that hold a source not yet there (a first `templates/`) are watched on their
+    own, so it is seen when it comes; events for anything else are dropped.
     """
 
     def __init__(self, root: Path, folders: list[Path], files: list[Path],
                  on_change: Callable[[set[Path]], None], poll: bool = False,
                  excluded: list[Path] | None = None):
         self.root = root.resolve()
-        self.folders = [f.resolve() for f in folders]
-        self.files = {f.resolve() for f in files}
-        self.excluded = [e.resolve() for e in excluded or []]
         self.on_change = on_change
         self.observer, self.polling = make_observer(poll)
-        self._schedule()
+        self._handler = _Handler(self)
+        self._watches: dict[tuple[Path, bool], ObservedWatch] = {}
+        self._lock = threading.RLock()
+        self.follow(folders, files, excluded)
 
-    def _wanted(self, path: Path) -> bool:
+    def follow(self, folders: list[Path], files: list[Path],
+               excluded: list[Path] | None = None) -> None:
+        """Watch these folders and files from now on (the config named others)."""
+        with self._lock:
+            self.folders = [f.resolve() for f in folders]
+            self.files = {f.resolve() for f in files}
+            self.excluded = [e.resolve() for e in excluded or []]
+            self.reschedule()
+
+    def wanted(self, path: Path) -> bool:
+        """True for a path among the sources (and not in the output or the cache)."""
         try:
             path = path.resolve()
         except OSError:
@@ -96,17 +118,33 @@ class SourceWatcher:
             return False
         return path in self.files or any(path.is_relative_to(f) for f in self.folders)
 
-    def _schedule(self) -> None:
-        handler = _Handler(self.on_change, self._wanted)
-        self.observer.schedule(handler, str(self.root), recursive=True)
-        # Themes installed with hubgen live outside the hub.
-        outside = {f for f in self.folders if not f.is_relative_to(self.root) and f.is_dir()}
-        for folder in outside:
-            self.observer.schedule(handler, str(folder), recursive=True)
-        for parent in {f.parent for f in self.files}:
-            if not parent.is_relative_to(self.root) and \
-                    all(not parent.is_relative_to(f) for f in outside):
-                self.observer.schedule(handler, str(parent), recursive=False)
+    def _watch_points(self) -> set[tuple[Path, bool]]:
+        """(folder, recursive) to watch: each source folder there is, the nearest folder
+        above each one not there yet, the folders of the single files, and the root."""
+        points = {(self.root, False)}
+        for folder in self.folders:
+            if folder.is_dir():
+                points.add((folder, True))
+            else:
+                nearest = next((p for p in folder.parents if p.is_dir()), None)
+                if nearest is not None:
+                    points.add((nearest, False))
+        points |= {(f.parent, False) for f in self.files if f.parent.is_dir()}
+        covered = [p for p, recursive in points if recursive]
+        return {(p, r) for p, r in points
+                if not any(p != c and p.is_relative_to(c) for c in covered)}
+
+    def reschedule(self) -> None:
+        """Watch what is there to watch now; stop watching what went."""
+        with self._lock:
+            wanted = self._watch_points()
+            for point in [p for p in self._watches if p not in wanted]:
+                with suppress(KeyError):   # the observer dropped it with its folder
+                    self.observer.unschedule(self._watches.pop(point))
+            for point in wanted - self._watches.keys():
+                with suppress(OSError):   # gone again already
+                    self._watches[point] = self.observer.schedule(
+                        self._handler, str(point[0]), recursive=point[1])
 
     def start(self) -> None:
         """Start watching; falls back to polling where native events are unavailable."""
@@ -116,8 +154,10 @@ class SourceWatcher:
             # Native events are unavailable (inotify limits, some network drives): stop what
             # did start, then poll.
             self.observer.stop()
-            self.observer, self.polling = make_observer(poll=True)
-            self._schedule()
+            with self._lock:
+                self.observer, self.polling = make_observer(poll=True)
+                self._watches = {}
+                self.reschedule()
             self.observer.start()
 
     def stop(self) -> None:
