@@ -50,3 +50,20 @@ def test_the_comments_notice_uses_the_site_s_type_and_spacing(demo):
     page.close()
     assert looks["button"] == looks["body"]
     assert looks["gap"] >= 8, "the heading does not sit on the notice"
+
+
+def test_on_a_phone_a_participant_s_mark_wraps_flush_under_the_name(demo):
+    base, browser = demo
+    page = browser.new_page(**PHONE)
+    page.goto(f"{base}/threads/northwindchat-decaf-done-right/")
+    rows = page.eval_on_selector_all(".participant", """rows => rows.map(row => {
+        const name = row.querySelector(".voice__name").getBoundingClientRect();
+        const mark = row.querySelector(".voice__mark");
+        const box = mark && mark.getBoundingClientRect();
+        return {name: row.querySelector(".voice__name").textContent,
+                wrapped: !!box && box.top >= name.bottom - 2,
+                flush: !box || box.top < name.bottom - 2 || Math.abs(box.left - name.left) < 1};
+    })""")
+    page.close()
+    assert any(row["wrapped"] for row in rows), "the brand's mark is too long for one line"
+    assert [row["name"] for row in rows if not row["flush"]] == []

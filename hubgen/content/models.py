@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -10,6 +11,16 @@ from typing import Any, Literal
 
 # The platforms a conversation comes from.
 PLATFORMS = ("twitter", "mastodon", "bluesky", "reddit", "hackernews", "discourse", "forum")
+# How a reader knows them (and a few other networks people.yaml lists handles on).
+PLATFORM_NAMES = {"twitter": "X", "x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky",
+                  "reddit": "Reddit", "hackernews": "Hacker News", "discourse": "Discourse",
+                  "forum": "the forum", "github": "GitHub", "linkedin": "LinkedIn",
+                  "youtube": "YouTube", "tiktok": "TikTok"}
+
+
+def platform_name(platform: str) -> str:
+    """A platform's name as readers know it ('hackernews' → 'Hacker News')."""
+    return PLATFORM_NAMES.get(platform, platform[:1].upper() + platform[1:])
 
 DocumentKind = Literal["post", "page"]
 Position = tuple[int, int]
@@ -37,8 +48,12 @@ class Person:
 
 
 def initials_of(name: str) -> str:
-    """The first letters of a name's first and last words ('Ana Ruiz' → 'AR'), or '?'."""
-    words = [w for w in name.replace("@", " ").split() if w[:1].isalnum()]
+    """The first letters of a name's first and last words ('Ana Ruiz' → 'AR'); a handle's
+    words count as words ('u/ceramic_and_stubborn' → 'CS'); '?' when it has none."""
+    name = re.sub(r"^(@|[ur]/)", "", name.strip())
+    if not re.search(r"\s", name):   # a handle: its user part ('jo' of 'jo@toot.example')
+        name = re.split(r"[@.]", name)[0]
+    words = re.findall(r"[^\W_]+", re.sub("['’]", "", name))
     if not words:
         return "?"
     return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-PLATFORM_LABELS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "reddit": "Reddit",
-                   "hackernews": "Hacker News", "discourse": "Discourse"}
+from hubgen.content.models import platform_name
+
+# The platforms hubgen imports from, by the names readers know.
+PLATFORM_LABELS = {name: platform_name(name)
+                   for name in ("mastodon", "bluesky", "reddit", "hackernews", "discourse")}
 
 DELETED = "[deleted]"
 

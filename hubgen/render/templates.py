@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from hubgen.config import Config
+from hubgen.content.models import platform_name
 from hubgen.content.themes import Theme
 from hubgen.render.compiled import template_reads
 from hubgen.seo import script_safe_json
@@ -184,6 +185,7 @@ def make_environment(config: Config, themes: list[Theme],
     env.filters["date"] = _DateFilter(config.tz)
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
+    env.filters["platform_name"] = platform_name
     # A stable colour (0-5) per name for initials badges.
     env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
     return env
