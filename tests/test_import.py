@@ -42,6 +42,16 @@ def imported_and_built(hub, platform: str, fixture: str, *args: str):
     return root, parse_html(root / "public/threads/talk/index.html"), result.out
 
 
+def imported_export(hub, tmp_path: Path, platform: str, export: object, slug: str) -> Path:
+    """Copy the import hub and import an export made in the test; returns the hub."""
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export))
+    root = hub("import-hub")
+    result = import_thread(root, platform, str(path), "--slug", slug)
+    assert result.code == 0, result.err
+    return root
+
+
 def messages(page) -> dict[str, dict]:
     """Each message of a thread page: its depth, author, permalink and text."""
     found = {}
@@ -193,11 +203,7 @@ def test_bluesky_accounts_whose_handle_is_invalid_stay_apart_by_their_did(hub, t
     for author in authors(export):
         if author["handle"] in ("kim.example", "jo.example"):
             author["handle"] = "handle.invalid"
-    path = tmp_path / "thread.json"
-    path.write_text(json.dumps(export))
-    root = hub("import-hub")
-    result = import_thread(root, "bluesky", str(path), "--slug", "talk")
-    assert result.code == 0, result.err
+    root = imported_export(hub, tmp_path, "bluesky", export, "talk")
     people = yaml.safe_load((root / "content/people.yaml").read_text())
     invalid = {key: person for key, person in people.items()
                if person.get("handles", {}).get("bluesky", "").startswith("did:")}
@@ -464,11 +470,7 @@ def test_names_and_titles_keep_their_angle_brackets_and_ampersands(hub, tmp_path
     export = json.loads((FIXTURES / "mastodon/thread-2026-03-10.json").read_text())
     export["context"]["descendants"][3]["account"]["display_name"] = "Sam <they/them>"
     export["status"]["content"] = "<p>Is &lt;decaf&gt; worth it? Fish &amp;amp; chips</p>"
-    path = tmp_path / "status.json"
-    path.write_text(json.dumps(export))
-    root = hub("import-hub")
-    result = import_thread(root, "mastodon", str(path), "--slug", "decaf")
-    assert result.code == 0, result.err
+    root = imported_export(hub, tmp_path, "mastodon", export, "decaf")
     thread = yaml.safe_load((root / "content/threads/decaf.yaml").read_text())
     assert thread["title"] == "Is <decaf> worth it? Fish &amp; chips"
     people = yaml.safe_load((root / "content/people.yaml").read_text())

@@ -206,18 +206,27 @@ def test_git_publish_adds_a_commit_on_top_of_an_existing_branch(hub, tmp_path):
     assert "Kept 1 file hubgen did not publish: legacy.html" in run.out
 
 
-def test_git_publish_keeps_the_files_of_the_branch_it_did_not_write(hub, tmp_path):
+def published_and_cloned(hub, tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path, Path]:
+    """The minimal hub published to a new repository, and a clone of its gh-pages with
+    `files` committed there by someone else (not pushed): (hub, repository, clone)."""
     remote = bare_repository(tmp_path / "site.git")
     root = hub("minimal")
     with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
     assert publish(root).code == 0
-    # GitHub's "Custom domain" setting commits a CNAME; a host's check adds a file.
     clone = tmp_path / "clone"
     git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(clone), cwd=tmp_path)
-    (clone / "CNAME").write_text("hub.example.com\n")
-    (clone / "google1234.html").write_text("google-site-verification: google1234.html\n")
+    for name, text in files.items():
+        (clone / name).write_text(text)
     git("add", ".", cwd=clone)
-    git("commit", "--quiet", "-m", "Custom domain", cwd=clone)
+    git("commit", "--quiet", "-m", "Someone else's commit", cwd=clone)
+    return root, remote, clone
+
+
+def test_git_publish_keeps_the_files_of_the_branch_it_did_not_write(hub, tmp_path):
+    # GitHub's "Custom domain" setting commits a CNAME; a host's check adds a file.
+    root, remote, clone = published_and_cloned(hub, tmp_path, {
+        "CNAME": "hub.example.com\n",
+        "google1234.html": "google-site-verification: google1234.html\n"})
     git("push", "--quiet", "origin", "gh-pages", cwd=clone)
 
     (root / SECOND_POST).unlink()
@@ -285,17 +294,10 @@ def test_a_refused_push_says_why_in_the_server_s_words(hub, tmp_path):
 
 
 def test_a_branch_that_moves_during_a_publish_asks_for_another_publish(hub, tmp_path):
-    remote = bare_repository(tmp_path / "site.git")
-    root = hub("minimal")
-    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
-    assert publish(root).code == 0
     # Someone else publishes between hubgen's fetch and its push: a git that, asked to
     # push, first lets another clone push a commit.
-    other = tmp_path / "other"
-    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(other), cwd=tmp_path)
-    (other / "theirs.html").write_text("<p>theirs</p>\n")
-    git("add", ".", cwd=other)
-    git("commit", "--quiet", "-m", "Theirs", cwd=other)
+    root, remote, other = published_and_cloned(hub, tmp_path,
+                                               {"theirs.html": "<p>theirs</p>\n"})
     real = shutil.which("git")
     wrapper = tmp_path / "bin/git"
     wrapper.parent.mkdir()
