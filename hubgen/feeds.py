@@ -87,7 +87,9 @@ def _new_feed(route: Route, library: Library, urls: Urls) -> FeedGenerator:
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
     feed.register_extension("hubgen_updated", BaseExtension, _UpdatedEntry, atom=False, rss=True)
-    feed.id(html_url)
+    # A thread's feed is named by its own address: its page's is the thread's entry id in
+    # the other feeds, and an Atom id names one feed or one entry, never both.
+    feed.id(urls.absolute(route.path) if "conversation" in route.context else html_url)
     # A thread's title may come from a community post (an import): escaped as its messages.
     feed.title(_as_text(route.title, route.feed_format)
                if isinstance(route.context.get("thread"), Thread) else xml_safe(route.title))
@@ -142,7 +144,8 @@ def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
 
 def _categories(entry: FeedEntry, item: Item, library: Library, urls: Urls) -> None:
     for tag in library.tags_of(item):
-        entry.category(term=tag.name, label=tag.name, scheme=urls.absolute(urls.tag(tag.slug)))
+        name = xml_safe(tag.name)
+        entry.category(term=name, label=name, scheme=urls.absolute(urls.tag(tag.slug)))
 
 
 def _document_entry(feed: FeedGenerator, route: Route, document: Document, library: Library,
@@ -172,7 +175,7 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
     host = conversation.moderator.name if conversation.moderator else \
         (config.brand.name or config.title)
     entry = _add_entry(feed, url, _as_text(thread.title, route.feed_format), thread.date,
-                       thread.lastmod, host)
+                       thread.lastmod or thread.date, host)
     _categories(entry, thread, library, urls)
     voices = len(conversation.participants)
     count = f"{conversation.message_count} messages from {voices} voices" \

@@ -50,15 +50,23 @@ FEED_TYPES = {"rss": ("RSS", "application/rss+xml", "feed.xml"),
 
 
 def feed_links(library: Library, urls: Urls, route: Route) -> tuple[FeedLink, ...]:
-    """The site's feeds, and the tag's own feeds on a tag page."""
+    """The site's feeds, after a page's own: a tag's on its pages, a thread's on its page,
+    the conversations' on their index."""
     config = library.config
-    links = []
     tag = route.context.get("tag")
+    thread = route.context.get("thread")
+    own: tuple[str, str] | None = None   # (title, folder)
+    if isinstance(tag, Tag):
+        own = (f"{config.title}: {tag.name}", urls.tag(tag.slug))
+    elif isinstance(thread, Thread) and route.template == "thread.html":
+        own = (f"{thread.title} · {config.title}", urls.thread(thread))
+    elif route.template == "threads.html":
+        own = (f"{config.title}: conversations", urls.index("thread"))
+    links = []
     for fmt in config.feeds.formats:
         label, mime, name = FEED_TYPES[fmt]
-        if isinstance(tag, Tag):
-            links.append(FeedLink(f"{config.title}: {tag.name} ({label})", mime,
-                                  urls.url(urls.tag(tag.slug) + name)))
+        if own is not None:
+            links.append(FeedLink(f"{own[0]} ({label})", mime, urls.url(own[1] + name)))
         links.append(FeedLink(f"{config.title} ({label})", mime, urls.url("/" + name)))
     return tuple(links)
 

@@ -243,3 +243,34 @@ def test_a_page_that_names_a_provider_without_its_settings_is_an_error(hub, over
     assert result.code == 1
     name = "isso" if "isso" in override else "mastodon"
     assert f"content/posts/third.md:6:11: error: comments.{name} is missing " in result.err
+
+
+@pytest.mark.parametrize("provider, settings, host", [
+    ("bluesky", "{api: 'https://api.bsky.northwind.example/'}", "api.bsky.northwind.example"),
+    ("bluesky", "{}", "public.api.bsky.app"),
+    ("isso", SETTINGS["isso"], "comments.example.com"),
+    ("giscus", SETTINGS["giscus"], "giscus.app and github.com"),
+])
+def test_the_consent_notice_names_the_host_the_comments_load_from(hub, provider, settings,
+                                                                    host):
+    root = _with_comments(hub, f"  provider: {provider}\n  {provider}: {settings}\n")
+    post = root / "content/posts/third.md"
+    if provider == "bluesky":
+        post.write_text(post.read_text().replace("author: kim", "author: kim\ncomments: "
+                        "{bluesky: {url: 'https://bsky.app/profile/x.example/post/3kabc'}}"))
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/the-third/index.html")
+    notice = " ".join(page.xpath("string(//*[@data-comments-notice])").split())
+    assert f"Loading them connects your browser to {host}, which may set cookies." in notice
+
+
+def test_a_page_s_comment_url_is_written_as_its_canonical_url(hub):
+    root = _with_comments(hub, "  provider: remark42\n  remark42: " + SETTINGS["remark42"] + "\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("slug: the-third", "slug: コーヒー"))
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/コーヒー/index.html")
+    canonical = page.xpath('//link[@rel="canonical"]/@href')[0]
+    assert canonical == "https://minimal.example/posts/%E3%82%B3%E3%83%BC%E3%83%92%E3%83%BC/"
+    embed = (root / "public/posts/コーヒー/index.html").read_text()
+    assert f'url: "{canonical}",' in embed

@@ -6,7 +6,7 @@ import re
 
 import feedparser
 import pytest
-from conftest import all_files, run_hubgen
+from conftest import all_files, parse_html, run_hubgen
 
 
 def _parse(path):
@@ -217,3 +217,25 @@ def test_link_rewriting_follows_the_browser_s_rules(fragment, expected):
     from hubgen.content.html_links import rewrite_links
     assert rewrite_links(fragment, lambda link: "X" + link) == expected
 
+
+
+def test_a_control_character_in_a_tag_never_breaks_a_feed(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("tags: [listening]", 'tags: ["list\\x0bening"]'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    for name in ("feed.xml", "atom.xml"):
+        feed = _parse(root / "public" / name)
+        assert [t.term for t in feed.entries[0].tags] == ["listening"]
+
+
+@pytest.mark.parametrize("language, locale", [("en", None), ("pt-BR", "pt_BR"),
+                                              ("en-gb", "en_GB"), ("zh-Hant", None)])
+def test_og_locale_is_language_and_territory_or_left_out(hub, language, locale):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("language: en", f"language: {language}"))
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/index.html")
+    assert page.xpath('//meta[@property="og:locale"]/@content') == ([locale] if locale else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import feedparser
@@ -443,3 +444,39 @@ def test_a_reply_asks_when_its_plain_text_ends_with_a_question_mark_however_writ
     assert not _asks_or_opens(reply("Thanks for the refills"))
     assert _asks_or_opens(Message(id="m", speaker=Speaker(name="Ana"), date=None,
                                   text="Thanks", html=""))   # it opens a conversation
+
+
+def test_thread_feeds_are_linked_as_built_and_found_by_readers(hub):
+    root = hub("conversations")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "feeds: {formats: [atom]}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    page = parse_html(public / "threads/chat-one/index.html")
+    [follow] = page.xpath('//a[text()="Follow this conversation"]')
+    assert follow.get("href") == "/threads/chat-one/atom.xml"
+    assert follow.get("type") == "application/atom+xml"
+    assert page.xpath('//head/link[@rel="alternate"]/@href') == [
+        "/threads/chat-one/atom.xml", "/atom.xml"]
+    index = parse_html(public / "threads/index.html")
+    assert index.xpath('//head/link[@rel="alternate"]/@href') == ["/threads/atom.xml",
+                                                                 "/atom.xml"]
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 0, checked.out
+
+
+def test_an_upcoming_thread_s_date_is_no_change_in_sitemaps_and_feeds(hub):
+    root = hub("conversations")
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    sitemap = (public / "sitemap.xml").read_text()
+    assert "2099" not in sitemap, "a date to come is no page's last change"
+    feed = feedparser.parse((public / "threads/feed.xml").read_bytes())
+    assert "2099" not in feed.feed.get("updated", "")
+    # A thread's own feed is named by its feed's address, never by an entry's.
+    atom = (public / "threads/chat-one/atom.xml").read_text()
+    own_id = re.search(r"<id>([^<]+)</id>", atom)[1]
+    assert own_id == "https://talk.example/threads/chat-one/atom.xml"
+    entry_ids = {entry.id for path in public.rglob("atom.xml")
+                 for entry in feedparser.parse(path.read_bytes()).entries}
+    assert "https://talk.example/threads/chat-one/" in entry_ids and own_id not in entry_ids

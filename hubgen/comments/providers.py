@@ -220,6 +220,17 @@ def self_hosted_origin(provider: Provider, settings: dict[str, Any]) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
+def contacted_hosts(provider: Provider, settings: dict[str, Any]) -> tuple[str, ...]:
+    """The hosts a reader's browser connects to once the comments load: the provider's,
+    the server a site names (Isso, Remark42, a Mastodon post's), or Bluesky's `api`."""
+    named = settings.get("api") if provider.name == "bluesky" else \
+        settings.get("url") or settings.get("host")
+    server = urlsplit(str(named or "")).netloc
+    if provider.name == "bluesky" or not provider.hosts:
+        return (server,) if server else provider.hosts
+    return provider.hosts
+
+
 def csp_origins(provider: Provider, settings: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """The Content-Security-Policy sources a provider needs, per directive."""
     origins = {directive: tuple(values) for directive, values in provider.csp.items()}

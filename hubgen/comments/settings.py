@@ -6,13 +6,14 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from hubgen.comments.providers import PROVIDERS, Provider, SettingError
+from hubgen.comments.providers import PROVIDERS, Provider, SettingError, contacted_hosts
 from hubgen.config import Config
 from hubgen.content.models import Document, Thread
 from hubgen.errors import Diagnostics
 from hubgen.library import Library
-from hubgen.plan.urls import Urls
+from hubgen.plan.urls import PATH_SAFE, Urls
 from hubgen.yamlfile import MarkedMap
 
 LOADS = ("click", "lazy", "eager")
@@ -45,6 +46,11 @@ class PageComments:
     def name(self) -> str:
         """The provider's name, which is also its template's name."""
         return self.provider.name
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """The hosts loading the comments connects the reader to (the notice names them)."""
+        return contacted_hosts(self.provider, self.settings)
 
 
 def _suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
@@ -214,9 +220,12 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
             settings[key] = setting.default
     # The identity URL uses hubgen.yaml's own url, so a preview built with --base-url
     # does not start a second comment thread.
+    # It is written as the canonical URL is (percent-encoded): Remark42 keys a page's
+    # thread on it, and by default takes it from the address bar.
     declared = urls.config.declared_url or urls.config.url
     return PageComments(provider, site.load, settings, identifier=path,
-                        url=declared.rstrip("/") + path, title=item.title)
+                        url=declared.rstrip("/") + quote(path, safe=PATH_SAFE),
+                        title=item.title)
 
 
 def plan_comments(library: Library, site: SiteComments, urls: Urls,

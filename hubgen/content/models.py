@@ -238,7 +238,10 @@ class Thread:
 
     @cached_property   # listings, feeds, the sitemap and fingerprints all ask
     def lastmod(self) -> datetime | None:
-        """The newest of the thread's own dates and its messages' dates."""
-        dates = [d for d in (self.updated, self.date) if d is not None]
+        """The newest of the thread's own dates and its messages' dates; an upcoming
+        thread's date is when it will be held, not a change (sitemaps and feeds say when
+        a page changed)."""
+        held = self.date if self.status != "upcoming" else None
+        dates = [d for d in (self.updated, held) if d is not None]
         dates += [m.date for m in self.messages if m.date is not None]
         return max(dates) if dates else None

@@ -9,6 +9,9 @@ from hubgen.config import Config
 from hubgen.content.markdown import with_base_path
 from hubgen.content.models import Document, Person, Thread
 
+# What a site path keeps as it is when it is written in a URL (the rest is percent-encoded).
+PATH_SAFE = "/#?=&%:+@!$,;~"
+
 
 class Urls:
     """Turns site paths ('/posts/x/') into links that keep the base path, and back."""
@@ -75,7 +78,7 @@ class Urls:
         link = path
         if not ("://" in path or path.startswith(("//", "#", "mailto:", "tel:"))):
             link = quote(with_base_path(path if path.startswith("/") else "/" + path,
-                                        self.base_path), safe="/#?=&%:+@!$,;~")
+                                        self.base_path), safe=PATH_SAFE)
         self._links[path] = link
         return link
 
