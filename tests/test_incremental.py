@@ -3,6 +3,7 @@ and always gives exactly the bytes of a clean build."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Callable
@@ -68,6 +69,15 @@ CHANGES: dict[str, Callable[[Path], None]] = {
                                               "tags: [brewing]", "tags: [brewing]\ndraft: true"),
     "file added": lambda r: _add(r / "content/pages/faq.md",
                                  "---\ntitle: FAQ\n---\nQuestions and answers.\n"),
+    # Tom first speaks here, dated before his last word elsewhere: no date of a page or
+    # of the thread changes, yet his page shows the thread.
+    "a voice joins a thread": lambda r: _edit(
+        r / "content/threads/mastodon-brew.yaml", "  - {id: f,",
+        '  - {id: g, author: tom, date: 2026-03-10 11:00, text: "Welcome!"}\n  - {id: f,'),
+    "thread hashtag": lambda r: _edit(r / "content/threads/mastodon-brew.yaml",
+                                      "tags: [brewing]", 'tags: [brewing]\nhashtag: "#Ratios"'),
+    "thread platform": lambda r: _edit(r / "content/threads/mastodon-brew.yaml",
+                                       "platform: mastodon", "platform: forum"),
 }
 
 
@@ -82,6 +92,22 @@ def test_a_cached_rebuild_equals_a_clean_build_byte_for_byte(hub_with_template, 
     clean = _clean(root, drafts)
     assert incremental.keys() == clean.keys()
     assert [name for name in clean if clean[name] != incremental[name]] == []
+
+
+@pytest.mark.parametrize("change", ["a voice joins a thread", "thread hashtag",
+                                    "thread platform", "message author changed"])
+def test_a_rebuild_from_the_cache_on_disk_equals_a_clean_build(hub_with_template, change):
+    root = hub_with_template
+    options = dataclasses.replace(_options(root), cache=True)
+    build_site(options)
+    CHANGES[change](root)
+    build_site(options)
+    written = {p.relative_to(root / "public").as_posix(): p.read_bytes()
+               for p in (root / "public").rglob("*") if p.is_file()}
+    written.pop(".hubgen-manifest.json")
+    clean = _clean(root)
+    assert written.keys() == clean.keys()
+    assert [name for name in clean if clean[name] != written[name]] == []
 
 
 def test_a_post_edit_parses_one_file_and_renders_only_the_pages_that_show_it(hub_with_template):

@@ -194,6 +194,12 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
                         moment(item.lastmod), item.tags, item.draft,
                         library.is_scheduled(item), getattr(item, "status", ""),
                         getattr(item, "author", None)))
+        if isinstance(item, Thread):
+            # Who speaks where: a person's page lists what they said in each thread, so
+            # one who speaks in a thread for the first time is on a page that did not
+            # read that thread before.
+            listing.append(sorted({node.speaker.key or "" for node
+                                   in library.conversation(item).visible_nodes}))
     counts = [(slug, len(tag.items)) for slug, tag in library.tags.items()]
     return digest(listing, counts, library.people, library.drafts_skipped,
                   library.future_skipped, tuple(extra))
@@ -212,10 +218,12 @@ def list_texts(library: Library) -> dict[str, str]:
                           getattr(item, "description", ""), getattr(item, "image", ""),
                           getattr(item, "image_alt", ""), getattr(item, "word_count", 0)))
             if isinstance(item, Thread):
-                # Thread cards show these.
+                # Thread cards and the upcoming band show these.
                 conversation = library.conversation(item)
                 shown.append((conversation.message_count, len(conversation.participants),
-                              conversation.moderator.name if conversation.moderator else ""))
+                              conversation.moderator.name if conversation.moderator else "",
+                              item.platform, item.source_url, item.hashtag,
+                              item.duration_minutes, item.questions))
         return digest(shown)
     return {"posts": texts(library.posts), "pages": texts(library.pages),
             "threads": texts(library.threads)}
