@@ -194,7 +194,9 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
         memo.messages = (thread.rel_path, {})
     made = memo.messages[1]
     conversation = library.conversation(thread)
-    nodes = sorted(conversation.visible_nodes,
+    # A thread without a date is in error (the build stops): its undated messages are
+    # left out, so that the feed is still made and checked.
+    nodes = sorted((n for n in conversation.visible_nodes if n.message.date or thread.date),
                    key=lambda n: (-(n.message.date or thread.date).timestamp(), n.message.id))
     for node in nodes[: library.config.feeds.limit]:
         message = node.message

@@ -203,3 +203,14 @@ def test_a_yaml_mistake_in_people_yaml_is_the_only_error(hub):
     [error] = _errors(result)
     assert error.startswith("content/people.yaml:7:")
     assert "never closed" in error or "YAML syntax error" in error
+
+
+def test_a_thread_s_wrong_date_with_undated_messages_is_the_only_error(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    _edit(thread, "date: 2026-03-10T12:00:00-04:00", "date: 2026-03-10 noon")
+    _edit(thread, ' date: 2026-03-10T12:01:00-04:00,', "")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in _errors(result)] == [
+        "'date': cannot read '2026-03-10 noon' as a date"], result.err
