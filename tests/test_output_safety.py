@@ -223,9 +223,31 @@ def test_a_folder_of_yours_where_the_last_build_wrote_a_page_stops_the_next_clea
     before = all_files(root / "public")
     result = run_hubgen("build", *([] if cache else ["--no-cache"]), cwd=root)
     assert result.code == 1
-    assert "about/index.html is a folder, but the site has a file there" in result.err
+    assert "about/index.html is a folder holding files of yours, but the site has a file " \
+           "there" in result.err
     assert "Nothing was written" in result.err and "Traceback" not in result.err
     assert all_files(root / "public") == before
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_permalink_that_loses_its_slash_replaces_hubgen_s_own_folders(hub, cache):
+    # /{slug}/ wrote about/index.html; /{slug} writes a file named about.
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    (root / "public/images/notes.txt").write_text("mine")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {page: "/{slug}"}\n')
+    result = run_hubgen("build", *([] if cache else ["--no-cache"]), cwd=root)
+    assert result.code == 0, result.err
+    assert (root / "public/about").is_file()
+    assert (root / "public/images/notes.txt").read_text() == "mine"
+    (root / "public/about").unlink()
+    (root / "public/about").mkdir()
+    (root / "public/about/mine.txt").write_text("a file of mine")
+    refused = run_hubgen("build", *([] if cache else ["--no-cache"]), cwd=root)
+    assert refused.code == 1
+    assert "about is a folder holding files of yours" in refused.err
+    assert (root / "public/about/mine.txt").read_text() == "a file of mine"
 
 
 def test_a_file_of_yours_where_the_last_build_made_a_folder_stops_the_next_cleanly(hub):

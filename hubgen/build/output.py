@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 import signal
 import threading
@@ -204,8 +205,10 @@ class OutputConflict(HubgenError):
 def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> list[Path]:
     """Files of an earlier build that stand where this build needs a folder.
 
-    A file that is not hubgen's where the site needs a folder, or a folder where a
-    file must go, is a conflict: it is reported before anything is written.
+    A folder that holds only files an earlier build wrote, where a file must go (a
+    permalink without its closing '/'), is in the way too. A file that is not hubgen's
+    where the site needs a folder, or a folder of anything else where a file must go,
+    is a conflict: it is reported before anything is written.
     """
     in_the_way: dict[str, Path] = {}
     problems: list[str] = []
@@ -216,7 +219,11 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
     for relative in names:
         if os.path.isdir(os.path.join(root, relative)) and \
                 not os.path.islink(os.path.join(root, relative)):
-            problems.append(f"{relative} is a folder, but the site has a file there")
+            if _holds_only(output / relative, relative, previous):
+                in_the_way[relative] = output / relative
+            else:
+                problems.append(f"{relative} is a folder holding files of yours, but the "
+                                "site has a file there")
             continue
         parts = relative.split("/")
         for depth in range(1, len(parts)):
@@ -239,6 +246,17 @@ def _clear_the_way(output: Path, names: Iterable[str], previous: set[str]) -> li
                              ". Nothing was written; move those files away or choose another "
                              "output folder.")
     return list(in_the_way.values())
+
+
+def _holds_only(folder: Path, relative: str, listed: set[str]) -> bool:
+    """Whether every file in `folder` (its path `relative` in the output) is listed."""
+    for parent, subfolders, files in os.walk(folder):
+        inside = os.path.relpath(parent, folder)
+        for name in files + [d for d in subfolders if os.path.islink(os.path.join(parent, d))]:
+            path = posixpath.normpath(posixpath.join(relative, inside, name))
+            if path not in listed:
+                return False
+    return True
 
 
 def _not_written_over(output: Path, names: list[str]) -> None:
@@ -353,13 +371,18 @@ class StagedOutput:
         """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
         report = WriteReport()
         staged = written = sorted(staged)
-        _not_written_over(self.output, [name for name in staged if name not in self.previous])
+        cleared = set(self.in_the_way)   # hubgen's own, removed before the move
+        _not_written_over(self.output, [name for name in staged if name not in self.previous
+                                        and self.output / name not in cleared])
         self.in_the_way += _clear_the_way(
             self.output, [name for name in staged if name in self.previous], self.previous)
         with held_interrupts() as interrupts:
             try:
                 for stale in self.in_the_way:
-                    stale.unlink()
+                    if stale.is_dir() and not stale.is_symlink():
+                        shutil.rmtree(stale)   # only files an earlier build wrote
+                    else:
+                        stale.unlink()
                 # Listed before they are moved in: should the move stop half way (a kill,
                 # a full disk), the next build still knows every file as hubgen's own.
                 listed = self.previous | self.names
