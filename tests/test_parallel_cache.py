@@ -477,6 +477,27 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(big_hub, tmp_path, 
     assert after.parsed == 0   # and a sound cache was written again
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("damage", ["flipped byte", "changed text"])
+def test_a_damaged_compiled_template_is_compiled_afresh(big_hub, tmp_path, damage, jobs):
+    build_site(_options(big_hub, jobs=jobs, cache=True))
+    compiled = list((big_hub / ".hubgen-cache").rglob("__jinja2_*"))
+    assert compiled
+    for path in compiled:
+        data = path.read_bytes()
+        if damage == "flipped byte":   # a damaged code object can crash the interpreter
+            middle = len(data) // 2
+            data = data[:middle] + bytes([data[middle] ^ 0x5A]) + data[middle + 1:]
+        else:   # text of the same length: it would be shown as it is
+            data = data.replace(b"Skip to content", b"SKIP TO CONTENT")
+        path.write_bytes(data)
+    template = big_hub / "templates/page.html"   # every page is rendered again
+    template.write_text(template.read_text() + "\n{# edited #}\n")
+    build_site(_options(big_hub, jobs=jobs, cache=True))
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path)
+    assert b"SKIP TO CONTENT" not in (big_hub / "public/index.html").read_bytes()
+
+
 def test_paths_come_back_from_the_cache_as_they_went_in(tmp_path):
     from hubgen.build.persist import _read_sealed, _write_sealed
 

@@ -77,12 +77,20 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self._reads[key] = (checksum, reads)
 
 
+_SEAL_SIZE = 16
+
+
+def _seal(code: bytes) -> bytes:
+    return hashlib.blake2b(code, digest_size=_SEAL_SIZE).digest()
+
+
 class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept in a folder, written by whichever process compiled them.
 
-    Jinja checks each against its template's source and its own version; a file
-    that cannot be read back (cut short, damaged) is compiled again. What a template
-    reads is kept beside it, in a small JSON file, on the same terms. Each file is
+    Jinja checks each against its template's source and its own version, and
+    hubgen against a hash of its code: a file cut short or damaged is compiled
+    again. What a template reads is kept beside it, in a small JSON file, on the
+    same terms. Each file is
     written through `write_whole(path, write)` (the build cache's: see
     build/persist.py), which has `write` fill a temporary file and moves it into place.
     """
@@ -94,15 +102,26 @@ class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
         self._write_whole = write_whole
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # Jinja's checksum is of the template's source, not of the compiled code: a byte
+        # changed in the code would run as it is, or crash the interpreter. Each file is
+        # sealed with a hash of its code, and one whose seal fails is compiled afresh.
         try:
-            super().load_bytecode(bucket)
-        except Exception:  # whatever a damaged file raises: compile the template afresh
+            data = Path(self._get_cache_filename(bucket)).read_bytes()
+        except OSError:
+            return
+        seal, code = data[:_SEAL_SIZE], data[_SEAL_SIZE:]
+        if _seal(code) != seal:
+            return
+        try:
+            bucket.bytecode_from_string(code)
+        except Exception:  # whatever a file of another Jinja raises: compile afresh
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         # Not Jinja's own write: its temporary file names no process, so the cache's sweep
         # could not tell a killed build's from one being written.
-        self._keep(Path(self._get_cache_filename(bucket)), bucket.bytecode_to_string())
+        code = bucket.bytecode_to_string()
+        self._keep(Path(self._get_cache_filename(bucket)), _seal(code) + code)
 
     def load_reads(self, key: str, checksum: str) -> TemplateReads | None:
         """What the template of `key` reads, if kept for the source of `checksum` (a
