@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hubgen.build.hashing import bytes_digest
+from hubgen.build.hashing import bytes_digest, stat_stamp
 from hubgen.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 
 # A file's stat when it was hashed (size, mtime, inode, ctime), and the hash.
 FileHash = tuple[tuple[int, int, int, int], str]
-
-
-def _stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
 def hash_file(path: Path, stat: os.stat_result | None = None) -> FileHash:
@@ -39,7 +35,7 @@ def hash_file(path: Path, stat: os.stat_result | None = None) -> FileHash:
     name = str(path)
     stat = os.stat(name) if stat is None else stat
     with open(name, "rb") as file:
-        return _stamp(stat), bytes_digest(file.read())
+        return stat_stamp(stat), bytes_digest(file.read())
 
 
 @dataclass(frozen=True)
@@ -144,7 +140,7 @@ class BuildCache:
         stat = os.stat(name)
         self.seen.add(name)
         known = self.hashes.get(name)
-        if known is not None and known[0] == _stamp(stat):
+        if known is not None and known[0] == stat_stamp(stat):
             return known[1]
         return self.note_hash(path, hash_file(path, stat))
 

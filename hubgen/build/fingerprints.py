@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hubgen.build.hashing import bytes_digest
+from hubgen.build.hashing import bytes_digest, stat_stamp
 from hubgen.content.models import Document, Person, Thread
 from hubgen.conversations import Conversation, MessageNode
 from hubgen.library import Contribution, Library, Tag
@@ -169,8 +169,7 @@ def frame_key(site_signature: str, routes: Iterable[Route]) -> str:
         listed.append((route.kind, route.path, route.output, route.template, route.title,
                        route.feed_format, moment(route.lastmod), route.in_sitemap))
         if route.kind == "static" and route.source is not None:
-            stat = route.source.stat()
-            statics.append((str(route.source), stat.st_mtime_ns, stat.st_size))
+            statics.append((str(route.source), stat_stamp(route.source.stat())))
     return digest("frame", site_signature, listed, statics)
 
 

@@ -9,7 +9,15 @@ hub's 66 MB of cache files are checked on every build.
 
 from __future__ import annotations
 
+import os
+
 import xxhash
+
+
+def stat_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a file's bytes changed without reading them: its size and times, and
+    its inode (a file written anew, then given back its old time, is caught by these)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
 def bytes_digest(data: bytes | memoryview) -> str:

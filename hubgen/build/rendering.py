@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from hubgen.build.cache import BuildCache, CachedOutput
 from hubgen.build.collector import collector_paused
 from hubgen.build.fingerprints import Fingerprints, digest
+from hubgen.build.hashing import stat_stamp
 from hubgen.build.output import StagedOutput
 from hubgen.build.workers import map_unordered
 from hubgen.errors import Diagnostic, Diagnostics, RenderError
@@ -65,8 +66,7 @@ class RenderOutcome:
 
 def _static_fingerprint(route: Route) -> str:
     assert route.source is not None
-    stat = route.source.stat()
-    return digest("static", route.path, str(route.source), stat.st_mtime_ns, stat.st_size)
+    return digest("static", route.path, str(route.source), stat_stamp(route.source.stat()))
 
 
 def _file_stamp(path: str) -> tuple[int, int] | None:
