@@ -216,8 +216,11 @@ class MenuItem:
 class Config:
     """The whole of `hubgen.yaml`, checked, with defaults filled in."""
 
-    title: str = field(metadata=_check(_some_text))
-    url: str = field(metadata=_check(absolute_http_url))
+    # A wrong or missing title or url is an error; the stand-in lets the content be read
+    # and checked meanwhile (nothing is written).
+    title: str = field(metadata={**_check(_some_text), "stand_in": "Untitled hub"})
+    url: str = field(metadata={**_check(absolute_http_url),
+                               "stand_in": "https://hub.example.invalid/"})
     description: str = ""
     language: str = field(default="en", metadata=_check(_language_tag))
     timezone: str = field(default="UTC", metadata=_check(_iana_timezone))
@@ -323,7 +326,10 @@ class _SchemaReader:
                     self.diagnostics.error(self.path, *marked.position if where else (1, 1),
                                            f"missing required key '{dotted}'",
                                            f"add '{fld.name}:' to {where or 'the file'}.")
-                    failed = True
+                    if "stand_in" in fld.metadata:
+                        values[fld.name] = fld.metadata["stand_in"]
+                    else:
+                        failed = True
                 continue
             self.positions[dotted] = marked.value_at(fld.name)
             value = self.value(hints[fld.name], data[fld.name], marked.value_at(fld.name), dotted)
@@ -337,6 +343,8 @@ class _SchemaReader:
                     value = _FAILED
             if value is not _FAILED:
                 values[fld.name] = value
+            elif "stand_in" in fld.metadata:
+                values[fld.name] = fld.metadata["stand_in"]
             elif not _has_default(fld):
                 failed = True
             # else: the default stands in for the wrong value, so that the content can
@@ -435,7 +443,7 @@ def read_config(path: Path, overrides: dict[str, Any] | None = None,
 
     Returns the config and every diagnostic found. With errors among them, the
     config serves only to read and check the content, never to write a site;
-    it is None when a required key (title, url) is missing or wrong.
+    it is None when the file is no mapping of keys, or a menu item lacks its own.
     `overrides` replace top-level keys before checking (e.g. the CLI's `--base-url`).
     """
     diagnostics = Diagnostics(strict=strict)

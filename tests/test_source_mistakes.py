@@ -160,14 +160,22 @@ def test_wrong_config_values_are_reported_with_the_content_s_mistakes(hub):
     assert "unknown person 'nobody-here'" in checked.out + checked.err
 
 
-def test_a_wrong_title_stops_the_build_at_the_config(hub):
+@pytest.mark.parametrize("old, new, error", [
+    ("title: Minimal Hub", "title: ''", "hubgen.yaml:1:8: error: title must not be empty"),
+    ("url: https://minimal.example/", "url: minimal.example",
+     "hubgen.yaml:2:6: error: url must be an absolute http(s) URL, got 'minimal.example'"),
+    ("url: https://minimal.example/\n", "", "hubgen.yaml:1:1: error: missing required key 'url'"),
+])
+def test_a_wrong_title_or_url_is_reported_with_the_content_s_mistakes(hub, old, new, error):
     root = hub("minimal")
-    _edit(root / "hubgen.yaml", "title: Minimal Hub", "title: ''")
+    _edit(root / "hubgen.yaml", old, new)
     (root / "content/posts/who.md").write_text(
         "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert _errors(result) == ["hubgen.yaml:1:8: error: title must not be empty"]
+    assert _errors(result) == [
+        "content/posts/who.md:4:9: error: unknown person 'nobody-here': "
+        "no such key in content/people.yaml", error]
     assert not (root / "public").exists()
 
 
