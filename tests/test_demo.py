@@ -113,3 +113,12 @@ def test_the_demo_hub_checks_clean(tmp_path):
     assert result.code == 0, result.out
     assert "Check passed: 0 errors, 0 warnings." in result.out
     assert "is waiting for a brand reply" in result.out
+
+
+def test_a_post_page_shows_where_it_is_in_the_menu(tmp_path):
+    public = _build_demo(tmp_path)
+    nav = parse_html(public / "posts/notes-from-huila/index.html").xpath(
+        '//nav[@aria-label="Main"]')[0]
+    assert nav.xpath('.//a[@class="is-section"]/text()') == ["Posts"]
+    home = parse_html(public / "index.html").xpath('//nav[@aria-label="Main"]')[0]
+    assert home.xpath('.//a[@aria-current="page"]/text()') == ["Posts"]

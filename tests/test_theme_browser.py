@@ -67,3 +67,50 @@ def test_on_a_phone_a_participant_s_mark_wraps_flush_under_the_name(demo):
     page.close()
     assert any(row["wrapped"] for row in rows), "the brand's mark is too long for one line"
     assert [row["name"] for row in rows if not row["flush"]] == []
+
+
+PAGES = ("/", "/page/2/", "/threads/", "/people/", "/people/nw-ana/", "/tags/community/",
+         "/posts/how-we-answer-your-questions/", "/posts/notes-from-huila/",
+         *(f"/threads/{slug}/" for slug in (*THREADS, "northwindchat-holiday-brewing")))
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_page_scrolls_sideways_on_a_small_phone(demo, width):
+    # WCAG 1.4.10: content reflows at 320 CSS pixels (long handles, brand marks, dates).
+    base, browser = demo
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    wide = {}
+    for path in PAGES:
+        page.goto(f"{base}{path}")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide[path] = scroll
+    page.close()
+    assert wide == {}
+
+
+def test_footnote_links_are_underlined_and_heading_anchors_stay_out_of_the_way(demo):
+    base, browser = demo
+    page = browser.new_page()
+    page.goto(f"{base}/posts/notes-from-huila/")
+    backref = page.eval_on_selector(".footnote-backref",
+                                    "a => getComputedStyle(a).textDecorationLine")
+    assert backref == "underline", "a link in text is not told by its colour alone"
+    anchors = page.eval_on_selector_all(".heading-anchor", """anchors => anchors.map(
+        a => [a.getAttribute("aria-hidden"), a.tabIndex])""")
+    page.close()
+    assert anchors and set(map(tuple, anchors)) == {("true", -1)}
+
+
+def test_printing_a_post_keeps_its_code_whole_and_leaves_the_controls_out(demo):
+    base, browser = demo
+    page = browser.new_page()
+    page.goto(f"{base}/posts/how-we-answer-your-questions/")
+    page.emulate_media(media="print")
+    printed = page.evaluate("""() => {
+        const pre = document.querySelector(".prose pre");
+        return {comments: getComputedStyle(document.querySelector(".comments")).display,
+                overflow: pre.scrollWidth - pre.clientWidth};
+    }""")
+    page.close()
+    assert printed == {"comments": "none", "overflow": 0}

@@ -61,6 +61,17 @@ class _BasePathLinks(Treeprocessor):
         return with_base_path(url, self.base_path)
 
 
+class _QuietAnchors(Treeprocessor):
+    """A heading's '#' permalink is for the eye and the mouse: hidden from screen readers
+    and from the tab order (as GitHub does), or every heading is read as "Title, #"."""
+
+    def run(self, root: ET.Element) -> None:
+        for anchor in root.iter("a"):
+            if anchor.get("class") == "heading-anchor":
+                anchor.set("aria-hidden", "true")
+                anchor.set("tabindex", "-1")
+
+
 class BasePathExtension(Extension):
     """Embed shortcodes become placeholders; root-relative links get the base path."""
 
@@ -71,5 +82,6 @@ class BasePathExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Low priority: run after every other tree processor made its links.
         md.treeprocessors.register(_BasePathLinks(md, self.base_path), "hubgen-base-path", 1)
+        md.treeprocessors.register(_QuietAnchors(md), "hubgen-quiet-anchors", 2)
         # After fenced code (25) is stashed, so examples in code blocks stay text.
         md.preprocessors.register(_EmbedShortcodes(md), "hubgen-embeds", 15)
