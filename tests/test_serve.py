@@ -489,6 +489,8 @@ def test_parallel_rebuilds_under_requests_always_finish_and_ctrl_c_calls_one_off
             for thread in asking:
                 thread.join(timeout=30)
             stream.close()
+        # The page is served before the terminal says so.
+        assert wait_until(lambda: sum(line.startswith("Rebuilt") for line in site.lines) >= 3)
         rebuilt = [line for line in site.lines if line.startswith("Rebuilt")]
         assert len(rebuilt) == 3 and all(re.search(r"files rendered on 2 workers\)$", line)
                                          for line in rebuilt), rebuilt

@@ -30,7 +30,7 @@ _BLOCK_EDGES = re.compile(
     r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|"
     r"th|thead|tr|ul)\b[^>]*>", re.IGNORECASE)
 # A heading's permalink sign and a footnote's number are no words of the text.
-_MARKS = re.compile(r'<a class="heading-anchor"[^>]*>.*?</a>|<sup id="fnref[^>]*>.*?</sup>',
+_MARKS = re.compile(r'<a [^>]*class="heading-anchor"[^>]*>.*?</a>|<sup id="fnref[^>]*>.*?</sup>',
                     re.DOTALL)
 
 

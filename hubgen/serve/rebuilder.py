@@ -108,12 +108,12 @@ class Rebuilder:
             workers = result.workers
             config = result.config
         self.state.publish(snapshot)
-        if config is not None and self.on_config is not None:
-            self.on_config(config)
         gc.enable()  # a second enable() after a failed build is harmless
         if self.report is not None:
             self.report(list(snapshot.errors), list(snapshot.warnings),
                         time.perf_counter() - started, self.cache.rendered_count, workers)
+        if config is not None and self.on_config is not None:
+            self.on_config(config)
         return snapshot
 
     def start(self) -> None:
