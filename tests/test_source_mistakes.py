@@ -24,6 +24,16 @@ def _files(folder) -> dict:
     return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+# A post whose author is no one of people.yaml, and the error it gives.
+NOBODY_S_POST = ("content/posts/who.md:4:9: error: unknown person 'nobody-here': "
+                 "no such key in content/people.yaml")
+
+
+def _add_post_by_nobody(root) -> None:
+    (root / "content/posts/who.md").write_text(
+        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+
+
 def _edit(path, old, new):
     text = path.read_text()
     assert old in text
@@ -119,8 +129,7 @@ def test_an_unknown_theme_is_reported_with_the_content_s_mistakes(hub):
     root = hub("minimal")
     config = root / "hubgen.yaml"
     config.write_text(config.read_text() + "theme: nosuch\n")
-    (root / "content/posts/who.md").write_text(
-        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert [line.split(": error: ")[1] for line in _errors(result)] == [
@@ -138,13 +147,11 @@ def test_wrong_config_values_are_reported_with_the_content_s_mistakes(hub):
     _edit(config, "limit: 20", "limit: 0")
     config.write_text(config.read_text() + "output: [elsewhere]\ncache_dir: [nowhere]\n"
                       "menu: [{title: Home}, {url: /about/}]\n")
-    (root / "content/posts/who.md").write_text(
-        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert _errors(result) == [
-        "content/posts/who.md:4:9: error: unknown person 'nobody-here': "
-        "no such key in content/people.yaml",
+        NOBODY_S_POST,
         "hubgen.yaml:8:11: error: paginate must be a whole number, got 'five'",
         "hubgen.yaml:9:38: error: feeds.limit must be at least 1, got 0",
         "hubgen.yaml:10:9: error: output must be text, got ['elsewhere']",
@@ -169,13 +176,11 @@ def test_wrong_config_values_are_reported_with_the_content_s_mistakes(hub):
 def test_a_wrong_title_or_url_is_reported_with_the_content_s_mistakes(hub, old, new, error):
     root = hub("minimal")
     _edit(root / "hubgen.yaml", old, new)
-    (root / "content/posts/who.md").write_text(
-        "---\ntitle: Who\ndate: 2026-03-09\nauthor: nobody-here\n---\nBody\n")
+    _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert _errors(result) == [
-        "content/posts/who.md:4:9: error: unknown person 'nobody-here': "
-        "no such key in content/people.yaml", error]
+        NOBODY_S_POST, error]
     assert not (root / "public").exists()
 
 
@@ -190,14 +195,21 @@ def test_a_wrong_front_matter_value_hides_none_of_the_post_s_other_mistakes(hub)
         "content/posts/bad.md:8:1: error: the embedded thread 'nope' does not exist"]
 
 
-def test_an_impossible_date_in_a_thread_hides_none_of_its_other_mistakes(hub):
+def _chat_errors(hub, *edits: tuple[str, str]) -> list[str]:
+    """The errors (their messages) of a build of the conversations hub with its first chat
+    edited."""
     root = hub("conversations")
-    thread = root / "content/threads/chat-one.yaml"
-    _edit(thread, "date: 2026-03-10T12:03:00-04:00", "date: 2026-02-30T12:03:00-04:00")
-    _edit(thread, "author: ana, date: 2026-03-10T12:04", "author: anna, date: 2026-03-10T12:04")
+    for old, new in edits:
+        _edit(root / "content/threads/chat-one.yaml", old, new)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert [line.split(": error: ")[1] for line in _errors(result)] == [
+    return [line.split(": error: ")[1] for line in _errors(result)]
+
+
+def test_an_impossible_date_in_a_thread_hides_none_of_its_other_mistakes(hub):
+    assert _chat_errors(
+        hub, ("date: 2026-03-10T12:03:00-04:00", "date: 2026-02-30T12:03:00-04:00"),
+        ("author: ana, date: 2026-03-10T12:04", "author: anna, date: 2026-03-10T12:04")) == [
         "'date': '2026-02-30T12:03:00-04:00' is not a real date (day is out of range for month)",
         "unknown person 'anna': no such key in content/people.yaml"]
 
@@ -214,11 +226,6 @@ def test_a_yaml_mistake_in_people_yaml_is_the_only_error(hub):
 
 
 def test_a_thread_s_wrong_date_with_undated_messages_is_the_only_error(hub):
-    root = hub("conversations")
-    thread = root / "content/threads/chat-one.yaml"
-    _edit(thread, "date: 2026-03-10T12:00:00-04:00", "date: 2026-03-10 noon")
-    _edit(thread, ' date: 2026-03-10T12:01:00-04:00,', "")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert [line.split(": error: ")[1] for line in _errors(result)] == [
-        "'date': cannot read '2026-03-10 noon' as a date"], result.err
+    assert _chat_errors(hub, ("date: 2026-03-10T12:00:00-04:00", "date: 2026-03-10 noon"),
+                        (" date: 2026-03-10T12:01:00-04:00,", "")) == [
+        "'date': cannot read '2026-03-10 noon' as a date"]
