@@ -26,6 +26,7 @@ from hubgen.content.sanitize import plain
 from hubgen.errors import Diagnostic, HubgenError, SourceErrors, UsageError, display_path
 from hubgen.plan import Urls
 from hubgen.progress import BuildProgress, wants_progress
+from hubgen.wording import plural, some_of
 
 EXIT_SOURCE_ERRORS = 1
 EXIT_USAGE = 2
@@ -69,7 +70,7 @@ def build_moment() -> datetime | None:
 
 def _build_failed(exc: SourceErrors) -> str:
     errors = sum(1 for d in exc.diagnostics if d.is_error)
-    return f"Build failed: {_plural(errors, 'error')}; the previous output is untouched."
+    return f"Build failed: {plural(errors, 'error')}; the previous output is untouched."
 
 
 @contextmanager
@@ -95,38 +96,34 @@ def reporting_errors(root: Path, failed: str | Callable[[SourceErrors], str] = "
         sys.exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_SOURCE_ERRORS)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> list[str]:
     report = result.report
     library = result.library
     out = display_path(result.output, root)
     lines = [f"Built {result.config.title} in {elapsed:.2f} s → {out}/",
              f"  pages: {len(report.written)} written, {len(report.unchanged)} unchanged, "
-             f"{len(report.removed)} removed ({_plural(len(library.posts), 'post')}, "
-             f"{_plural(len(library.pages), 'page')}, {_plural(len(library.threads), 'thread')}, "
-             f"{_plural(len(library.tags), 'tag')})"]
+             f"{len(report.removed)} removed ({plural(len(library.posts), 'post')}, "
+             f"{plural(len(library.pages), 'page')}, {plural(len(library.threads), 'thread')}, "
+             f"{plural(len(library.tags), 'tag')})"]
     skipped = []
     if library.drafts_skipped:
-        skipped.append(f"{_plural(library.drafts_skipped, 'draft')} (build them with --drafts)")
+        skipped.append(f"{plural(library.drafts_skipped, 'draft')} (build them with --drafts)")
     if library.future_skipped:
         due = library.next_scheduled
         when = due.astimezone(result.config.tz).strftime("%Y-%m-%d %H:%M %Z") if due else ""
-        skipped.append(f"{_plural(library.future_skipped, 'scheduled post')}, next due {when} "
+        skipped.append(f"{plural(library.future_skipped, 'scheduled post')}, next due {when} "
                        "(build them with --future)")
     if skipped:
         lines.append("  skipped: " + "; ".join(skipped))
     waiting = sum(len(w.nodes) for w in library.listening_report())
     if waiting:
-        lines.append(f"  listening: {_plural(waiting, 'community question')} "
+        lines.append(f"  listening: {plural(waiting, 'community question')} "
                      f"{'waits' if waiting == 1 else 'wait'} for a brand reply "
                      "(hubgen build --report lists them)")
     stages = " · ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
     lines.append(f"  stages: {stages}")
     if result.parsed >= 0:
-        lines.append(f"  cache: {_plural(result.parsed, 'source file')} parsed, "
+        lines.append(f"  cache: {plural(result.parsed, 'source file')} parsed, "
                      f"{result.rendered} of {result.page_count} pages rendered")
     if verbose:
         lines += slowest_lines(result)
@@ -279,14 +276,14 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
                 print_diagnostics(errors, root)
                 serving = "still serving the last good site" if session.state.snapshot.built \
                     else "nothing to serve until it is fixed"
-                click.echo(f"Build failed: {_plural(len(errors), 'error')}; {serving}.",
+                click.echo(f"Build failed: {plural(len(errors), 'error')}; {serving}.",
                            err=True)
             printed[0] = errors
             return
         printed[0] = []
         verb = "Built" if builds[0] == 1 else "Rebuilt"
-        on = f" on {_plural(workers, 'worker')}" if workers else ""
-        click.echo(f"{verb} in {seconds:.2f} s ({_plural(rendered, 'file')} rendered{on})")
+        on = f" on {plural(workers, 'worker')}" if workers else ""
+        click.echo(f"{verb} in {seconds:.2f} s ({plural(rendered, 'file')} rendered{on})")
         if session.server is not None:
             if served_at and served_at[-1] != session.url:   # the url's path was edited
                 click.echo(f"Serving at {session.url} now")
@@ -396,7 +393,7 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
         errors = sum(f.severity == "error" for f in report.findings)
         warnings = sum(f.severity == "warning" for f in report.findings)
         click.echo(f"{'Check failed' if errors else 'Check passed'}: "
-                   f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+                   f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
     sys.exit(EXIT_SOURCE_ERRORS if report.failed else 0)
 
 
@@ -444,9 +441,8 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
         for path in paths:
             click.echo(f"  {label} {path}")
     if report.kept:
-        more = len(report.kept) - _KEPT_SHOWN
-        shown = ", ".join(report.kept[:_KEPT_SHOWN]) + (f" and {more} more" if more > 0 else "")
-        click.echo(f"Kept {_plural(len(report.kept), 'file')} hubgen did not publish: {shown}")
+        click.echo(f"Kept {plural(len(report.kept), 'file')} hubgen did not publish: "
+                   f"{some_of(report.kept, _KEPT_SHOWN)}")
     if report.detail:
         click.echo(report.detail)
 

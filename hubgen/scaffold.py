@@ -203,8 +203,10 @@ def _slug_of(path: Path, kind: str) -> str:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         text = ""
-    if kind != "thread":   # only the front matter counts
-        text = text.split("\n---", 1)[0] if text.startswith("---") else ""
+    text = text.removeprefix("\ufeff")
+    if kind != "thread":   # only the front matter counts, closed by --- or ...
+        text = re.split(r"\n(?:---|\.\.\.)[ \t]*\n", text, maxsplit=1)[0] \
+            if text.startswith("---") else ""
     declared = _SLUG_LINE.search(text)
     if declared and declared[1].strip("'\""):
         return slugify(declared[1].strip("'\""))

@@ -157,6 +157,11 @@ def test_new_refuses_a_slug_taken_in_a_subfolder_or_by_front_matter(hub):
         result = run_hubgen("new", kind, title, cwd=root)
         assert result.code == 1, (title, result.err)
         assert f"{taken} already has the slug" in result.err
+    # A file saved with a byte-order mark, its front matter closed with '...'.
+    (root / "content/posts/2025-01-04-marked.md").write_text(
+        "\ufeff---\ntitle: Marked\ndate: 2025-01-04\nslug: bom-slug\n...\nBody.\n")
+    marked = run_hubgen("new", "post", "BOM slug", cwd=root)
+    assert marked.code == 1 and "2025-01-04-marked.md already has the slug" in marked.err
     # A body line that reads like a slug is no slug.
     (root / "content/posts/2025-01-03-notes.md").write_text(
         "---\ntitle: Notes\ndate: 2025-01-03\n---\nslug: tidy\n")

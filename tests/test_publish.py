@@ -857,3 +857,16 @@ def test_git_reaches_the_remote_with_the_hubs_own_access_settings(hub, tmp_path)
     result = publish(root)
     assert result.code == 0, result.err
     assert "index.html" in tree_files(remote)
+
+
+def test_a_site_that_publishes_a_sample_hubgen_yaml_publishes_again(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = hub("minimal")
+    (root / "static/examples").mkdir(parents=True)
+    (root / "static/examples/hubgen.yaml").write_text("title: A sample hub\n")
+    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
+    assert publish(root).code == 0
+    (root / SECOND_POST).unlink()
+    again = publish(root)
+    assert again.code == 0, again.err
+    assert "examples/hubgen.yaml" in tree_files(remote)

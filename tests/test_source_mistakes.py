@@ -229,3 +229,12 @@ def test_a_thread_s_wrong_date_with_undated_messages_is_the_only_error(hub):
     assert _chat_errors(hub, ("date: 2026-03-10T12:00:00-04:00", "date: 2026-03-10 noon"),
                         (" date: 2026-03-10T12:01:00-04:00,", "")) == [
         "'date': cannot read '2026-03-10 noon' as a date"]
+
+
+def test_a_people_yaml_that_reads_but_names_no_one_hides_no_unknown_person(hub):
+    root = hub("minimal")
+    (root / "content/people.yaml").write_text('"": {name: Nobody at all}\n')
+    _add_post_by_nobody(root)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert NOBODY_S_POST in _errors(result)

@@ -197,8 +197,8 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
             # Who speaks where: a person's page lists what they said in each thread, so
             # one who speaks in a thread for the first time is on a page that did not
             # read that thread before.
-            listing.append(sorted({node.speaker.key or "" for node
-                                   in library.conversation(item).visible_nodes}))
+            listing.append(sorted(speaker.key or "" for speaker, _
+                                  in library.conversation(item).participants))
     counts = [(slug, len(tag.items)) for slug, tag in library.tags.items()]
     return digest(listing, counts, library.people, library.drafts_skipped,
                   library.future_skipped, tuple(extra))

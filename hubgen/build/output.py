@@ -21,6 +21,7 @@ from pathlib import Path
 
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.errors import HubgenError, UsageError
+from hubgen.wording import some_of
 
 try:
     import fcntl
@@ -266,9 +267,9 @@ def _not_written_over(output: Path, names: list[str]) -> None:
     foreign = [name for name in names if os.path.lexists(output / name)]
     if not foreign:
         return
-    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
     raise OutputConflict(
-        f"cannot write into {output}: {shown} {'is a file' if len(foreign) == 1 else 'are files'}"
+        f"cannot write into {output}: {some_of(foreign, 5)} "
+        f"{'is a file' if len(foreign) == 1 else 'are files'}"
         " of yours (no earlier build wrote it), where the site writes other bytes. Nothing was "
         "written; move them away or choose another output folder (if an earlier build wrote "
         f"them and its list, {MANIFEST_NAME}, was lost, empty the folder).")

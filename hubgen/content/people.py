@@ -31,8 +31,12 @@ def is_safe_link(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person]:
-    """Read people.yaml (a missing file means nobody); problems go to `diagnostics`."""
+def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person] | None:
+    """Read people.yaml (a missing file means nobody); problems go to `diagnostics`.
+
+    None when the file is there but cannot be read as a mapping of people: who is a
+    person is then unknown.
+    """
     if not path.is_file():
         return {}
     try:
@@ -42,13 +46,13 @@ def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person]:
         data = exc.data
     except SourceErrors as exc:
         diagnostics.extend(exc.diagnostics)
-        return {}
+        return None
     if data is None:
         return {}
     if not isinstance(data, MarkedMap):
         diagnostics.error(path, 1, 1, "people.yaml must be a mapping of person keys",
                           "write one person a line, e.g. ana: {name: Ana Ruiz, role: brand}.")
-        return {}
+        return None
     people: dict[str, Person] = {}
     for key, entry in data.items():
         person = _read_person(path, str(key), entry, data, diagnostics)

@@ -193,9 +193,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         assert outcome is not None
         parsed, found = outcome
         diagnostics.extend(found)
-        if kind == "people" and not parsed and any(d.is_error for d in found):
-            people_unreadable = True
         if parsed is None:
+            people_unreadable = people_unreadable or kind == "people"
             continue
         if isinstance(parsed, UnfinishedDocument):
             unfinished.append(parsed)

@@ -69,9 +69,10 @@ class PeopleBook:
     def __init__(self, path: Path):
         self.path = path
         diagnostics = Diagnostics()
-        self.people = read_people(path, diagnostics)
-        if diagnostics.errors:
+        people = read_people(path, diagnostics)
+        if diagnostics.errors or people is None:
             raise SourceErrors(diagnostics.errors)
+        self.people = people
         self.by_handle: dict[tuple[str, str], str] = {}
         for person in self.people.values():
             for platform, handle in person.handles.items():
@@ -126,7 +127,7 @@ class PeopleBook:
     def _check(self, candidate: Path) -> None:
         """The appended file must still read, with everyone old and new in it."""
         diagnostics = Diagnostics()
-        people = read_people(candidate, diagnostics)
+        people = read_people(candidate, diagnostics) or {}
         wanted = set(self.people) | {person.key for person in self.new}
         if diagnostics.errors or not wanted <= set(people):
             raise ExportError(f"{self.path.name} cannot take new people at its end (it is not "

@@ -44,6 +44,7 @@ from hubgen.importers.thread_yaml import (
     read_mark,
     replace_blocks,
 )
+from hubgen.wording import plural
 from hubgen.yamlfile import MarkedList, MarkedMap, load_yaml
 
 SLUG_LENGTH = 60
@@ -232,10 +233,6 @@ def _check(staged: StagedFile, final: Path, config: Config) -> list[Diagnostic]:
     return found
 
 
-def _plural(count: int, word: str, words: str = "") -> str:
-    return f"{count} {word if count == 1 else words or word + 's'}"
-
-
 @dataclass(frozen=True)
 class _Composed:
     """The thread file's new text, the merge behind it, and what it means for the file."""
@@ -320,11 +317,11 @@ def _write(path: Path, text: str, people: PeopleBook, platform: str,
 def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
     notes = list(thread.notes)
     if merged.moved:
-        notes.append(f"{_plural(merged.moved, 'reply', 'replies')} whose parent is not in the "
+        notes.append(f"{plural(merged.moved, 'reply', 'replies')} whose parent is not in the "
                      f"export {'was' if merged.moved == 1 else 'were'} placed under the "
                      "nearest earlier post it holds")
     if merged.kept:
-        notes.append(f"{_plural(merged.kept, 'message')} of the file "
+        notes.append(f"{plural(merged.kept, 'message')} of the file "
                      f"{'is' if merged.kept == 1 else 'are'} not in this export; kept "
                      "(set removed: true to take one down)")
     return tuple(notes)
@@ -356,8 +353,8 @@ def report_lines(report: ImportReport, root: Path) -> list[str]:
     """What the command prints after an import."""
     label = PLATFORM_LABELS[report.platform]
     where = display_path(report.thread_path, root)
-    counts = f"{_plural(report.messages, 'message')}, " \
-        f"{_plural(report.participants, 'participant')}"
+    counts = f"{plural(report.messages, 'message')}, " \
+        f"{plural(report.participants, 'participant')}"
     if report.outcome == "unchanged":
         lines = [f"{where} is up to date with this {label} export ({counts}); nothing written"]
     elif report.outcome == "updated":

@@ -19,7 +19,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hubgen.build import BuildResult
@@ -207,9 +207,10 @@ def _published_before(scratch: _Scratch, branch: dict[str, str]) -> set[str]:
 
 
 def _refuse_the_hubs_own_branch(git: str, root: Path, config_path: Path, tip: str,
-                                branch: dict[str, str], where: str) -> None:
-    """Refuse a branch that holds a hub's config (anywhere in its tree) or whose tip is in
-    the hub's own history: publishing there would replace the sources with the site."""
+                                branch: Iterable[str], where: str) -> None:
+    """Refuse a branch that holds a hub's config (anywhere in its tree, among the files
+    `branch` no publish put there) or whose tip is in the hub's own history: publishing
+    there would replace the sources with the site."""
     try:
         top = Path(run_tool([git, "-C", str(root), "rev-parse", "--show-toplevel"],
                             what="finding the hub's git repository").stdout.strip())
@@ -218,9 +219,10 @@ def _refuse_the_hubs_own_branch(git: str, root: Path, config_path: Path, tip: st
         top, own_config = None, ""
     holds_a_hub = any(name in (CONFIG_NAME, own_config) or name.endswith("/" + CONFIG_NAME)
                       for name in branch)
-    in_history = top is not None and subprocess.run(
+    # 0: an ancestor; 1: not one; 128: a commit the hub's repository does not have.
+    in_history = top is not None and run_tool(
         [git, "-C", str(top), "merge-base", "--is-ancestor", tip, "HEAD"],
-        capture_output=True, env=clean_environment(), check=False).returncode == 0
+        what="reading the hub's history", ok=(0, 1, 128)).returncode == 0
     if holds_a_hub or in_history:
         raise PublishError(
             f"{where} holds a hub's sources ({'its ' + own_config if in_history else CONFIG_NAME}"
@@ -274,8 +276,10 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         where = f"{target.branch} of {repository}"
         parent = _fetch_tip(scratch, repository, target.branch)
         branch = _branch_files(scratch, parent) if parent is not None else {}
-        if parent is not None:
-            _refuse_the_hubs_own_branch(git, root, result.config.path, parent, branch, where)
+        published = _published_before(scratch, branch)
+        if parent is not None:   # a sample hubgen.yaml the site itself publishes is no hub
+            _refuse_the_hubs_own_branch(git, root, result.config.path, parent,
+                                        set(branch) - published, where)
 
         files = site_files(result.output)
         extras = Path(temporary) / "extras"
@@ -286,7 +290,7 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
             (extras / "CNAME").write_text(target.domain + "\n", encoding="utf-8")
             files["CNAME"] = extras / "CNAME"
         (extras / MANIFEST_NAME).write_bytes(manifest_bytes(files))
-        stale = set(stale_files(_published_before(scratch, branch), files))
+        stale = set(stale_files(published, files))
         kept = {name: entry for name, entry in branch.items()
                 if name not in files and name not in stale and name != MANIFEST_NAME}
         files[MANIFEST_NAME] = extras / MANIFEST_NAME

@@ -21,6 +21,7 @@ from hubgen.config import CONFIG_NAME, Config
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import RsyncTarget
 from hubgen.publish.tools import PublishError, find_tool, run_tool
+from hubgen.wording import plural, some_of
 
 _MARK = "hubgen:"
 OUT_FORMAT = f"--out-format={_MARK}%i %n"
@@ -177,11 +178,9 @@ def delete_with_rsync(rsync: str, output: Path, destination: str, stale: list[st
 def _refuse_to_replace(foreign: list[str], destination: str) -> None:
     """Stop before a file no publish of hubgen's wrote is replaced by other bytes."""
     if foreign:
-        shown = ", ".join(foreign[:10]) + (f" and {len(foreign) - 10} more"
-                                           if len(foreign) > 10 else "")
         raise PublishError(
-            f"{destination} holds {len(foreign)} file{'s' if len(foreign) != 1 else ''} "
-            f"that no publish of hubgen's wrote and the site would replace: {shown}. "
+            f"{destination} holds {plural(len(foreign), 'file')} that no publish of "
+            f"hubgen's wrote and the site would replace: {some_of(foreign, 10)}. "
             "Nothing was copied; move them away (or, if the site's own should win, delete "
             "them) and publish again.")
 
@@ -204,10 +203,13 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
         previous = read_manifest(here) if here is not None else \
             _remote_manifest(rsync, destination, target.options, workdir)
         stale = stale_files(previous, result.outputs)
-        planned = run_tool(copy_command(rsync, output, destination, target.options, True),
-                           what=f"comparing the site with {destination}")
-        report.added, report.updated, _ = _parse(planned.stdout)
-        _refuse_to_replace(sorted(set(report.updated) - previous), destination)
+        if dry_run or set(result.outputs) - previous:
+            # Only a name no publish wrote can be a file of someone else's: a dry run
+            # first says which of those the site would replace.
+            planned = run_tool(copy_command(rsync, output, destination, target.options, True),
+                               what=f"comparing the site with {destination}")
+            report.added, report.updated, _ = _parse(planned.stdout)
+            _refuse_to_replace(sorted(set(report.updated) - previous), destination)
         if not dry_run:
             log(f"Copying {output}/ to {destination}")
             copied = run_tool(copy_command(rsync, output, destination, target.options, False),

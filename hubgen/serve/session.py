@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import threading
 import webbrowser
@@ -13,7 +14,7 @@ from hubgen.build.pipeline import load_site_config
 from hubgen.config import Config
 from hubgen.content.sources import content_root
 from hubgen.content.themes import theme_chain
-from hubgen.errors import UsageError
+from hubgen.errors import SourceErrors, UsageError
 from hubgen.serve.handler import DevServer
 from hubgen.serve.rebuilder import BuildReport, Rebuilder
 from hubgen.serve.state import SiteState
@@ -59,6 +60,11 @@ def watched_sources(config: Config) -> tuple[list[Path], list[Path]]:
     return folders, files
 
 
+def _not_watched(config: Config) -> list[Path]:
+    """The output and the cache: what a build writes is never a change to build again."""
+    return [config.resolve(config.output), config.resolve(config.cache_dir)]
+
+
 class ServeSession:
     """Runs `hubgen serve` until stopped."""
 
@@ -91,10 +97,8 @@ class ServeSession:
                                                name="hubgen-http", daemon=True)
         self._server_thread.start()
         folders, files = watched_sources(self.config)
-        output = self.config.resolve(self.config.output)
-        cache = self.config.resolve(self.config.cache_dir)
         self.watcher = SourceWatcher(self.config.root, folders, files, self.rebuilder.notify,
-                                     poll=self.options.poll, excluded=[output, cache])
+                                     poll=self.options.poll, excluded=_not_watched(self.config))
         self.watcher.start()
         self.rebuilder.start()
         if self.options.open_browser:
@@ -103,11 +107,13 @@ class ServeSession:
 
     def _follow_config(self, config: Config) -> None:
         """After a good build: watch what its config names (a theme switched to, say)."""
+        if config == self.config:
+            return
         self.config = config
         if self.watcher is not None:
-            self.watcher.follow(*watched_sources(config),
-                                excluded=[config.resolve(config.output),
-                                          config.resolve(config.cache_dir)])
+            with contextlib.suppress(SourceErrors):   # a theme.yaml broken meanwhile: the
+                self.watcher.follow(*watched_sources(config),   # next build says so
+                                    excluded=_not_watched(config))
 
     def stop(self) -> None:
         """Stop watching, building and serving; join every thread."""

@@ -1,0 +1,16 @@
+"""Small pieces of wording that hubgen's messages share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    """A count and its noun: '1 file', '2 files' ('2 replies' when `words` is given)."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def some_of(names: Sequence[str], most: int) -> str:
+    """The first `most` names, then how many more: 'a, b and 3 more'."""
+    more = len(names) - most
+    return ", ".join(names[:most]) + (f" and {more} more" if more > 0 else "")
