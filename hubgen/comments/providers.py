@@ -213,19 +213,19 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
 )}
 
 
-def self_hosted_origin(provider: Provider, settings: dict[str, Any]) -> str:
-    """The origin of a self-hosted server (Isso, Remark42) from its settings."""
-    url = settings.get("url") or settings.get("host") or ""
-    parts = urlsplit(str(url))
+def named_server(provider: Provider, settings: dict[str, Any]) -> str:
+    """The origin of the server a site's settings name (scheme and host), or '': Bluesky's
+    `api`; else a `url` or `host` (Isso's, Remark42's server, a Mastodon post's)."""
+    url = settings.get("api") if provider.name == "bluesky" else \
+        settings.get("url") or settings.get("host")
+    parts = urlsplit(str(url or ""))
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
 def contacted_hosts(provider: Provider, settings: dict[str, Any]) -> tuple[str, ...]:
     """The hosts a reader's browser connects to once the comments load: the provider's,
     the server a site names (Isso, Remark42, a Mastodon post's), or Bluesky's `api`."""
-    named = settings.get("api") if provider.name == "bluesky" else \
-        settings.get("url") or settings.get("host")
-    server = urlsplit(str(named or "")).netloc
+    server = urlsplit(named_server(provider, settings)).netloc
     if provider.name == "bluesky" or not provider.hosts:
         return (server,) if server else provider.hosts
     return provider.hosts
@@ -234,15 +234,12 @@ def contacted_hosts(provider: Provider, settings: dict[str, Any]) -> tuple[str, 
 def csp_origins(provider: Provider, settings: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """The Content-Security-Policy sources a provider needs, per directive."""
     origins = {directive: tuple(values) for directive, values in provider.csp.items()}
-    # Only Isso and Remark42 name a server of their own; Mastodon's and Bluesky's `url` is
-    # a post, read through connect-src.
-    server = self_hosted_origin(provider, settings) if provider.name in ("isso", "remark42") \
-        else ""
-    if server:
+    server = named_server(provider, settings)
+    # Only Isso and Remark42 name a server of their own; Mastodon's `url` is a post, read
+    # through connect-src, and Bluesky's `api` is the one host it connects to.
+    if server and provider.name in ("isso", "remark42"):
         for directive in ("script-src", "frame-src", "connect-src", "img-src", "style-src"):
             origins[directive] = (*origins.get(directive, ()), server)
-    if provider.name == "bluesky":
-        api = self_hosted_origin(provider, {"url": settings.get("api", "")})
-        if api:
-            origins["connect-src"] = (api,)
+    if server and provider.name == "bluesky":
+        origins["connect-src"] = (server,)
     return origins
