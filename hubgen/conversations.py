@@ -113,6 +113,11 @@ class Conversation:
         return len(self.visible_nodes)
 
     @property
+    def participant_count(self) -> int:
+        """How many people spoke."""
+        return len(self.participants)
+
+    @property
     def featured(self) -> list[MessageNode]:
         """The curator's highlights that may be shown."""
         return [node for node in self.visible_nodes if node.message.featured]

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,10 @@ from conftest import clean_env, run_hubgen
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
+from hubgen.build.fingerprints import list_texts, site_signature
+from hubgen.content.models import Author
+from hubgen.library import Library
+from hubgen.render.listed import DOCUMENT_SHOWN, THREAD_SHOWN
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -226,12 +230,26 @@ LIST_READERS = {
     "card": "{% for p in site.posts %}{{ card(p) }}{% endfor %}",
     # Read once, where the module is made, and kept for every later page.
     "imported module": '{% import "partials/latest.html" as latest %}{{ latest.box() }}',
+    # What no card shows: the listed items' own bodies, data and messages.
+    "a listed post's body": "{% for p in site.posts %}<i>{{ p.html }}</i>{% endfor %}",
+    "a listed post's extra": '{% for p in site.posts %}<i>{{ p["extra"].mood }}</i>{% endfor %}',
+    "a listed thread's messages": "{% for t in site.threads %}{% for m in t.messages %}"
+                                  "<i>{{ m.text }}</i>{% endfor %}{% endfor %}",
+    "a conversation's messages": "{% if conversation is callable %}"
+                                 "{% for t in site.recent_threads %}"
+                                 "{% for n in conversation(t).nodes %}<i>{{ n.message.text }}</i>"
+                                 "{% endfor %}{% endfor %}{% endif %}",
 }
 LIST_CHANGES = {
     **{name: CHANGES[name] for name in ("post summary", "post title", "thread message")},
     "post description": lambda r: _edit(r / "content/posts/2026-03-13-by-zoe.md",
                                         "title: A guest post",
                                         "title: A guest post\ndescription: Card text"),
+    # The same number of words, below the summary: the post's card stays the same.
+    "post body, same length": lambda r: _edit(r / "content/posts/2026-03-12-recap.md",
+                                              "And the best answer", "And the finest answer"),
+    "post extra": lambda r: _edit(r / "content/posts/2026-03-12-recap.md", "author: ana",
+                                  "author: ana\nextra: {mood: sunny}"),
     "thread title": lambda r: _edit(r / "content/threads/mastodon-brew.yaml",
                                     "title: Brewing on Mastodon", "title: Brewing, tooted"),
     # An older message than the newest: the thread's date and place in the lists stay.
@@ -250,6 +268,12 @@ SHOWN_ONLY_THROUGH_A_LIST = {
     ("cached partial", "post title"), ("card", "post summary"), ("card", "post title"),
     ("recent threads", "thread title"), ("recent threads", "thread message added"),
     ("imported module", "post title"), ("card", "post description"),
+    ("a listed post's body", "post summary"), ("a listed post's body", "post body, same length"),
+    ("a listed post's extra", "post extra"),
+    ("a listed thread's messages", "thread message"),
+    ("a listed thread's messages", "thread message added"),
+    ("a conversation's messages", "thread message"),
+    ("a conversation's messages", "thread message added"),
 }
 
 
@@ -299,3 +323,54 @@ def test_what_an_embed_reads_counts_for_every_feed_that_shows_the_post(hub_with_
     feeds = [name for name in clean if name.endswith((".xml", "atom.xml"))
              and b"Brewing, tooted" in clean[name] and b"Brewing on Mastodon" in first[name]]
     assert len(feeds) > 1
+
+
+def _other(value: object) -> object:
+    """A different value of the same kind."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        return value + "-changed"
+    if isinstance(value, datetime):
+        return value + timedelta(days=1)
+    if isinstance(value, tuple):
+        return (*value, value[0]) if value else ("added",)
+    if isinstance(value, Author):
+        return dataclasses.replace(value, name=value.name + " Jr")
+    raise AssertionError(f"no other value for {value!r}")
+
+
+# Fixed by others of them: the reading time by the word count, the source file by the path
+# under content/, the date of the last change by the date and its update, the kind by type.
+DERIVED = {"reading_minutes", "source", "lastmod", "kind"}
+
+
+@pytest.mark.parametrize("kind", ["posts", "threads"])
+def test_every_attribute_a_list_is_said_to_show_is_hashed_for_the_pages_that_list_it(
+        hub_with_template, kind):
+    # A page is tied to a listed item only when it reads more of it than render.listed
+    # says the lists show: each of those must be in the site signature or the list texts.
+    library = build_site(_options(hub_with_template), write=False).library
+    shown = DOCUMENT_SHOWN if kind == "posts" else THREAD_SHOWN
+    item = next(i for i in getattr(library, kind) if getattr(i, "moderator", "x") is not None)
+
+    def hashed(lib: Library) -> tuple[str, dict[str, str]]:
+        return site_signature(lib, ()), list_texts(lib)
+
+    before = hashed(library)
+    unchanged = []
+    for name in sorted(shown - DERIVED):
+        if not hasattr(item, name):
+            continue   # a post's field a thread has not: shown as nothing on both
+        changed = dataclasses.replace(item, **{name: _other(getattr(item, name))})
+        items = tuple(changed if i is item else i for i in getattr(library, kind))
+        conversations = dict(library.conversations)
+        if kind == "threads":
+            conversations[changed.slug] = dataclasses.replace(
+                library.conversation(item), thread=changed)
+        other = dataclasses.replace(library, **{kind: items, "conversations": conversations})
+        if hashed(other) == before:
+            unchanged.append(name)
+    assert unchanged == []

@@ -54,12 +54,12 @@ class CachedOutput:
     # The items (rel_path) the fingerprint read; None: not known, compute it again.
     items: tuple[str, ...] | None = None
     # The site's lists the page read, with the texts they showed (Fingerprints.lists_read)
-    lists: tuple[tuple[str, str], ...] = ()
+    lists: tuple[tuple[str, str | None], ...] = ()
 
     @classmethod
     def on_disk(cls, fingerprint: str, assets: tuple[tuple[str, str], ...],
                 written: tuple[int, int] | None, items: tuple[str, ...] | None,
-                lists: tuple[tuple[str, str], ...]) -> CachedOutput:
+                lists: tuple[tuple[str, str | None], ...]) -> CachedOutput:
         """An entry as a cache on disk keeps it (no bytes), made as the cache loads.
 
         The same as calling the class, several times faster: a big hub's cache holds

@@ -11,7 +11,8 @@ is rendered (see render.templates.SiteEnvironment): the cache keeps, with each
 output, the texts of the lists it read (`list_texts`), and the output is reused
 only while those are the same. A post's title or first paragraph edited then
 renders again the pages that show that post and those that read its list, never
-every page.
+every page. A page that reads more of a listed item than its card (its body, its
+messages: see render.listed) keeps that item's signature the same way.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from hubgen.conversations import Conversation, MessageNode
 from hubgen.library import Contribution, Library, Tag
 from hubgen.plan.pagination import Pager
 from hubgen.plan.routes import Route
+from hubgen.render.listed import item_read, read_item
 
 
 def digest(*parts: object) -> str:
@@ -62,6 +64,7 @@ class Fingerprints:
         self._items: dict[int, tuple[str, frozenset[str]]] = {}
         self._read: set[str] = set()   # the items the fingerprint being made has read
         self._traced = True            # False once it read something not traced to an item
+        self._by_path: dict[str, Document | Thread] | None = None   # the items, made if asked
 
     def _own(self, item: Document | Thread) -> object:
         # What an item holds is fixed by its file's bytes, the config and people.yaml (the
@@ -71,6 +74,11 @@ class Fingerprints:
 
     def item(self, item: Document | Thread) -> str:
         """The signature of one post, page or thread: everything read from its file."""
+        made, read = self._signature(item)
+        self._read |= read
+        return made
+
+    def _signature(self, item: Document | Thread) -> tuple[str, frozenset[str]]:
         key = id(item)
         if key not in self._items:
             read = {str(item.rel_path)}
@@ -81,13 +89,12 @@ class Fingerprints:
                 slugs = {embed.slug for embed in item.embeds}
                 for thread in self.library.threads if slugs else ():
                     if thread.slug in slugs:
-                        embeds.append(self.item(thread))
-                        read |= self._items[id(thread)][1]
+                        embedded, embed_read = self._signature(thread)
+                        embeds.append(embedded)
+                        read |= embed_read
                 made = digest("doc", self._own(item), embeds)
             self._items[key] = (made, frozenset(read))
-        made, read = self._items[key]
-        self._read |= read
-        return made
+        return self._items[key]
 
     def value(self, value: Any) -> Any:
         """A hashable stand-in for a context value."""
@@ -129,14 +136,32 @@ class Fingerprints:
                       moment(route.lastmod), self.site_signature, self.value(route.context))
         return made, (tuple(sorted(self._read)) if self._traced else None)
 
-    def lists_read(self, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
-        """The texts of the lists a page read, by name, as the cache keeps them with it."""
-        return tuple(sorted((name, self.lists[name]) for name in names))
+    def lists_read(self, names: Iterable[str], own: Iterable[str] | None = ()
+                   ) -> tuple[tuple[str, str | None], ...]:
+        """The texts of the lists a page read, by name, as the cache keeps them with it.
 
-    def lists_unchanged(self, read: tuple[tuple[str, str], ...]) -> bool:
+        A listed item read beyond its card (see render.listed) is a list of its own,
+        whose text is the item's signature; not the items of the page's own context
+        (`own`), which its fingerprint holds already.
+        """
+        mine = {item_read(path) for path in own or ()}
+        return tuple(sorted((name, self._list_text(name)) for name in names
+                            if name not in mine))
+
+    def lists_unchanged(self, read: tuple[tuple[str, str | None], ...]) -> bool:
         """Whether the lists a page read (`lists_read` when it was made) still show the
         same texts."""
-        return all(self.lists.get(name) == texts for name, texts in read)
+        return all(self._list_text(name) == texts for name, texts in read)
+
+    def _list_text(self, name: str) -> str | None:
+        path = read_item(name)
+        if path is None:
+            return self.lists.get(name)
+        if self._by_path is None:
+            self._by_path = {item.rel_path: item for item in (
+                *self.library.posts, *self.library.pages, *self.library.threads)}
+        item = self._by_path.get(path)
+        return None if item is None else self._signature(item)[0]
 
 
 def moment(when: datetime | None) -> tuple[Any, ...] | None:
@@ -221,7 +246,7 @@ def list_texts(library: Library) -> dict[str, str]:
                 conversation = library.conversation(item)
                 shown.append((conversation.message_count, len(conversation.participants),
                               conversation.moderator.name if conversation.moderator else "",
-                              item.platform, item.source_url, item.hashtag,
+                              item.moderator, item.platform, item.source_url, item.hashtag,
                               item.duration_minutes, item.questions))
         return digest(shown)
     return {"posts": texts(library.posts), "pages": texts(library.pages),

@@ -42,7 +42,7 @@ from hubgen.build.collector import collector_paused
 from hubgen.build.hashing import StreamDigest, bytes_digest
 from hubgen.build.output import held_interrupts
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 CACHE_FILE = "build.cache"
 SOURCE_SHARDS = 16   # sources-00.cache ... sources-15.cache
 TEMPLATES_FOLDER = "templates"

@@ -240,7 +240,7 @@ def render_routes(make_renderer: Callable[[AssetDigests], Renderer], plan: SiteP
                 fingerprint, items = prints.of(route)
                 kept[route.output] = CachedOutput(
                     fingerprint, result.assets, result.data, written=result.written,
-                    items=items, lists=prints.fingerprints.lists_read(result.lists))
+                    items=items, lists=prints.fingerprints.lists_read(result.lists, items))
     outcome.workers = len(processes - {os.getpid()})
     if stage is None:
         outcome.files = {r.output: outcome.files[r.output] for r in plan.routes

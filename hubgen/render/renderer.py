@@ -25,6 +25,7 @@ from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetDigests, AssetUrls
+from hubgen.render.listed import ITEMS_SHOWN
 from hubgen.render.templates import (
     Made,
     SiteEnvironment,
@@ -115,6 +116,7 @@ class Renderer:
         # An environment made earlier (see templates.preload) brings its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache)
         self.env.hold_lists(LISTS_HELD)
+        self.env.hold_items(ITEMS_SHOWN)
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
         self.env.globals.update(

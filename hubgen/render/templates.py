@@ -120,11 +120,21 @@ class SiteEnvironment(jinja2.Environment):
         self.lists_held: dict[type, dict[str, tuple[str, ...]]] = {}
         self.lists_read: set[str] = set()   # the lists the templates read since cleared
         self._list_attributes: frozenset[str] = frozenset()
+        # The site's items by type: the attributes a list already shows, and the list
+        # name under which reading any other counts (see hold_items).
+        self._items_shown: dict[type, tuple[frozenset[str], Callable[[Any], str]]] = {}
 
     def hold_lists(self, held: dict[type, dict[str, tuple[str, ...]]]) -> None:
         """Say which attributes of which types give out the site's lists (see lists_read)."""
         self.lists_held = held
         self._list_attributes = frozenset(name for names in held.values() for name in names)
+
+    def hold_items(self, shown: dict[type, tuple[frozenset[str], Callable[[Any], str]]]
+                   ) -> None:
+        """Say which attributes of the site's items a list's texts already show: reading
+        any other (a listed post's body, say) counts in `lists_read` as reading that item,
+        under the name the function given for its type makes of it."""
+        self._items_shown = shown
 
     def reading_apart(self, make: Callable[[], Made]) -> tuple[Made, frozenset[str]]:
         """What `make` returns, and the lists it read (which count for the page too), for
@@ -148,6 +158,9 @@ class SiteEnvironment(jinja2.Environment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in self._list_attributes:
             self._note_list(obj, attribute)
+        held = self._items_shown.get(type(obj))
+        if held is not None and attribute not in held[0]:
+            self.lists_read.add(held[1](obj))
         # Jinja's own, written out: a template's every `a.b` comes here, and a call to
         # super() would add a tenth to it.
         try:
@@ -160,8 +173,12 @@ class SiteEnvironment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if type(argument) is str and argument in self._list_attributes:
-            self._note_list(obj, argument)
+        if type(argument) is str:
+            if argument in self._list_attributes:
+                self._note_list(obj, argument)
+            held = self._items_shown.get(type(obj))
+            if held is not None and argument not in held[0]:
+                self.lists_read.add(held[1](obj))
         return super().getitem(obj, argument)
 
     def _note_list(self, obj: Any, attribute: str) -> None:
