@@ -239,3 +239,15 @@ def test_og_locale_is_language_and_territory_or_left_out(hub, language, locale):
     assert run_hubgen("build", cwd=root).code == 0
     page = parse_html(root / "public/index.html")
     assert page.xpath('//meta[@property="og:locale"]/@content') == ([locale] if locale else [])
+
+
+@pytest.mark.parametrize("tag", ['<A HREF="/about/">us</A>', "<IMG SRC='/a.png' alt=''>",
+                                 '<video Poster=/p.jpg controls></video>',
+                                 '<img srcSet="/s.png 2x" alt="">'])
+def test_a_link_written_in_capitals_is_made_absolute_in_a_long_body(tag):
+    # Raw HTML in a post may name its attributes in any case, as browsers read them.
+    from hubgen.content.html_links import rewrite_links
+    body = "<p>" + "Words that name no link at all. " * 400 + "</p>" + tag
+    rewritten = rewrite_links(body, lambda link: "https://hub.example" + link)
+    assert "https://hub.example/" in rewritten
+    assert rewritten.startswith(body[:-len(tag)])
