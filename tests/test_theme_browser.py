@@ -114,3 +114,23 @@ def test_printing_a_post_keeps_its_code_whole_and_leaves_the_controls_out(demo):
     }""")
     page.close()
     assert printed == {"comments": "none", "overflow": 0}
+
+
+@pytest.mark.parametrize(("path", "selector"), [
+    ("/posts/how-we-answer-your-questions/", ".prose pre"),
+    ("/posts/cold-brew-recipe-thread/", ".prose table")])
+def test_a_code_block_or_table_wider_than_a_phone_scrolls_from_the_keyboard(demo, path,
+                                                                            selector):
+    # Safari leaves a scrolling box out of the tab order unless the page puts it there.
+    base, browser = demo
+    page = browser.new_page(viewport={"width": 320, "height": 700})
+    page.goto(f"{base}{path}")
+    box = page.locator(selector).first
+    assert box.get_attribute("tabindex") == "0"
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the test needs a wide one"
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.querySelector({selector!r}).scrollLeft > 0")
+    outline = box.evaluate("b => getComputedStyle(b).outlineStyle")
+    page.close()
+    assert outline == "solid", "the focused box shows where the keyboard is"

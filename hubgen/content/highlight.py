@@ -3,7 +3,7 @@
 Python-Markdown's codehilite makes a new Pygments formatter for every code block,
 and each one rebuilds the same style tables from the style (about a third of a
 block's cost). This formatter builds them once per style and reuses them; the
-HTML is byte for byte Pygments' own.
+HTML is byte for byte Pygments' own, but for the block's `tabindex` (below).
 
 It also finds the lexer for a block's language through Pygments'
 `get_lexer_by_name`, which goes through the names of all of Pygments' lexers
@@ -31,6 +31,14 @@ class SharedStyleHtmlFormatter(HtmlFormatter):
         # codehilite passes lang_str to a formatter class; Pygments' own formatter,
         # got by name, never sees it, and hubgen's HTML must not change with it.
         super().__init__(**options)
+
+    def _wrap_pre(self, inner: Any) -> Any:
+        # A long line scrolls the block sideways: in the tab order, a keyboard can scroll
+        # it too (Safari does not make scrolling boxes focusable by itself), as on GitHub.
+        for kind, text in super()._wrap_pre(inner):
+            if kind == 0 and text.startswith("<pre"):
+                text = '<pre tabindex="0"' + text[len("<pre"):]
+            yield kind, text
 
     def _create_stylesheet(self) -> None:
         key = (self.style, self.classprefix)

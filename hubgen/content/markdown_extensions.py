@@ -72,6 +72,16 @@ class _QuietAnchors(Treeprocessor):
                 anchor.set("tabindex", "-1")
 
 
+class _ScrollersInTabOrder(Treeprocessor):
+    """A table wider than the page scrolls sideways (the theme makes it a scrolling box):
+    in the tab order, a keyboard can scroll it too, in Safari as elsewhere."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.tag in ("table", "pre"):
+                element.set("tabindex", "0")
+
+
 class BasePathExtension(Extension):
     """Embed shortcodes become placeholders; root-relative links get the base path."""
 
@@ -83,5 +93,6 @@ class BasePathExtension(Extension):
         # Low priority: run after every other tree processor made its links.
         md.treeprocessors.register(_BasePathLinks(md, self.base_path), "hubgen-base-path", 1)
         md.treeprocessors.register(_QuietAnchors(md), "hubgen-quiet-anchors", 2)
+        md.treeprocessors.register(_ScrollersInTabOrder(md), "hubgen-scrollers", 3)
         # After fenced code (25) is stashed, so examples in code blocks stay text.
         md.preprocessors.register(_EmbedShortcodes(md), "hubgen-embeds", 15)
