@@ -134,3 +134,40 @@ def test_a_code_block_or_table_wider_than_a_phone_scrolls_from_the_keyboard(demo
     outline = box.evaluate("b => getComputedStyle(b).outlineStyle")
     page.close()
     assert outline == "solid", "the focused box shows where the keyboard is"
+
+
+# Each part of a meta line (a date, an author, a count) and where its dot shows: a part
+# that starts a row must show none, every other part one, whatever the width.
+PARTS_AND_DOTS = """() => [...document.querySelectorAll('.parts')].filter(l => l.offsetParent)
+    .flatMap(line => {
+        const left = line.getBoundingClientRect().left;
+        const clip = parseFloat(getComputedStyle(line).clipPath.split(' ').pop());
+        let top = null;
+        return [...line.children].map(part => {
+            const dot = part.getBoundingClientRect();
+            const text = part.textContent.trim().replace(/\\s+/g, ' ');
+            const startsRow = top === null || Math.abs(dot.top - top) > 4;
+            top = dot.top;
+            const dotShown = getComputedStyle(part, '::before').content !== 'none'
+                && dot.left >= left + clip - 1;
+            return [text, startsRow, dotShown];
+        });
+    })"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1024])
+def test_no_dot_between_parts_of_a_meta_line_dangles_when_it_wraps(demo, width):
+    base, browser = demo
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    wrong, rows_started = [], 0
+    for path in ("/", "/threads/", "/tags/brewing/", "/posts/how-we-answer-your-questions/",
+                 "/people/mastodon-jo-toot-example/",
+                 "/threads/northwindchat-decaf-done-right/"):
+        page.goto(f"{base}{path}")
+        for text, starts_row, dot_shown in page.evaluate(PARTS_AND_DOTS):
+            rows_started += starts_row
+            if starts_row == dot_shown:
+                wrong.append((path, text, "a dot starts the row" if dot_shown else "no dot"))
+    page.close()
+    assert rows_started > 20
+    assert wrong == []
