@@ -12,6 +12,12 @@ from hubgen.content.models import Author, Document, Person, Thread
 from hubgen.content.sanitize import plain
 from hubgen.conversations import Conversation, MessageNode, Participant
 from hubgen.library import Library, Tag
+from hubgen.plan.planner import (
+    FEED_FILES,
+    tag_feed_title,
+    thread_feed_title,
+    threads_feed_title,
+)
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 
@@ -45,8 +51,7 @@ class PageMeta:
     noindex: bool = False
 
 
-FEED_TYPES = {"rss": ("RSS", "application/rss+xml", "feed.xml"),
-              "atom": ("Atom", "application/atom+xml", "atom.xml")}
+FEED_TYPES = {"rss": ("RSS", "application/rss+xml"), "atom": ("Atom", "application/atom+xml")}
 
 
 def feed_links(library: Library, urls: Urls, route: Route) -> tuple[FeedLink, ...]:
@@ -57,14 +62,15 @@ def feed_links(library: Library, urls: Urls, route: Route) -> tuple[FeedLink, ..
     thread = route.context.get("thread")
     own: tuple[str, str] | None = None   # (title, folder)
     if isinstance(tag, Tag):
-        own = (f"{config.title}: {tag.name}", urls.tag(tag.slug))
+        own = (tag_feed_title(config, tag.name), urls.tag(tag.slug))
     elif isinstance(thread, Thread) and route.template == "thread.html":
-        own = (f"{thread.title} · {config.title}", urls.thread(thread))
+        own = (thread_feed_title(config, thread.title), urls.thread(thread))
     elif route.template == "threads.html":
-        own = (f"{config.title}: conversations", urls.index("thread"))
+        own = (threads_feed_title(config), urls.index("thread"))
     links = []
     for fmt in config.feeds.formats:
-        label, mime, name = FEED_TYPES[fmt]
+        label, mime = FEED_TYPES[fmt]
+        name = FEED_FILES[fmt]
         if own is not None:
             links.append(FeedLink(f"{own[0]} ({label})", mime, urls.url(own[1] + name)))
         links.append(FeedLink(f"{config.title} ({label})", mime, urls.url("/" + name)))

@@ -24,6 +24,21 @@ PERSON_POSTS_PER_PAGE = 100
 _STATIC_JUNK = (".DS_Store", "Thumbs.db", "4913")
 
 
+def tag_feed_title(config: Config, tag_name: str) -> str:
+    """The title of a tag's feeds."""
+    return f"{config.title}: {tag_name}"
+
+
+def threads_feed_title(config: Config) -> str:
+    """The title of the feeds of all conversations."""
+    return f"{config.title}: conversations"
+
+
+def thread_feed_title(config: Config, thread_title: str) -> str:
+    """The title of the feeds of one conversation's messages."""
+    return f"{thread_title} · {config.title}"
+
+
 def _is_static_junk(relative: Path) -> bool:
     for part in relative.parts:
         if part in (".git", ".hg", ".svn") or part in _STATIC_JUNK:
@@ -83,8 +98,7 @@ def _thread_routes(library: Library, urls: Urls) -> list[Route]:
     config = library.config
     index = urls.index("thread")
     routes = _listing_routes(library, index, "threads.html", "Conversations", library.threads)
-    routes += _feed_routes(library, index, f"{config.title}: conversations",
-                           library.threads, index)
+    routes += _feed_routes(library, index, threads_feed_title(config), library.threads, index)
     for thread in library.threads:
         path = urls.thread(thread)
         conversation = library.conversation(thread)
@@ -95,7 +109,7 @@ def _thread_routes(library: Library, urls: Urls) -> list[Route]:
             routes.append(Route(path=path + "event.ics", kind="ics", title=thread.title,
                                 context={"thread": thread}, source=thread.source))
         routes += [Route(path=path + FEED_FILES[fmt], kind="feed", feed_format=fmt,
-                         title=f"{thread.title} · {config.title}",
+                         title=thread_feed_title(config, thread.title),
                          context={"thread": thread, "conversation": conversation,
                                   "html_path": path},
                          source=thread.source, lastmod=thread.lastmod)
@@ -172,7 +186,8 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     for tag in library.tags.values():
         first = urls.tag(tag.slug)
         routes += _listing_routes(library, first, "tag.html", tag.name, tag.items, tag=tag)
-        routes += _feed_routes(library, first, f"{config.title}: {tag.name}", tag.items, first)
+        routes += _feed_routes(library, first, tag_feed_title(config, tag.name), tag.items,
+                               first)
 
     routes += _feed_routes(library, "/", config.title, library.posts, "/")
     for document in library.documents:
