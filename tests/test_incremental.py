@@ -16,7 +16,7 @@ from conftest import clean_env, run_hubgen
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
-from hubgen.build.fingerprints import list_texts, site_signature
+from hubgen.build.fingerprints import MANY_ITEMS, list_texts, site_signature
 from hubgen.content.models import Author
 from hubgen.library import Library
 from hubgen.render.listed import DOCUMENT_SHOWN, THREAD_SHOWN
@@ -233,6 +233,9 @@ LIST_READERS = {
     # What no card shows: the listed items' own bodies, data and messages.
     "a listed post's body": "{% for p in site.posts %}<i>{{ p.html }}</i>{% endfor %}",
     "a listed post's extra": '{% for p in site.posts %}<i>{{ p["extra"].mood }}</i>{% endfor %}',
+    # A key that Jinja holds as Markup, not str.
+    "a key made as markup": "{% set k %}html{% endset %}{% for p in site.posts %}<i>{{ p[k] }}</i>"
+                            "{% endfor %}",
     "a listed thread's messages": "{% for t in site.threads %}{% for m in t.messages %}"
                                   "<i>{{ m.text }}</i>{% endfor %}{% endfor %}",
     "a conversation's messages": "{% if conversation is callable %}"
@@ -270,6 +273,7 @@ SHOWN_ONLY_THROUGH_A_LIST = {
     ("imported module", "post title"), ("card", "post description"),
     ("a listed post's body", "post summary"), ("a listed post's body", "post body, same length"),
     ("a listed post's extra", "post extra"),
+    ("a key made as markup", "post summary"), ("a key made as markup", "post body, same length"),
     ("a listed thread's messages", "thread message"),
     ("a listed thread's messages", "thread message added"),
     ("a conversation's messages", "thread message"),
@@ -327,6 +331,8 @@ def test_what_an_embed_reads_counts_for_every_feed_that_shows_the_post(hub_with_
 
 def _other(value: object) -> object:
     """A different value of the same kind."""
+    if value is None:   # a date not given
+        return NOW
     if isinstance(value, bool):
         return not value
     if isinstance(value, int):
@@ -374,3 +380,46 @@ def test_every_attribute_a_list_is_said_to_show_is_hashed_for_the_pages_that_lis
         if hashed(other) == before:
             unchanged.append(name)
     assert unchanged == []
+
+
+def test_a_page_that_asks_for_a_listed_post_s_comments_is_made_again_when_they_change(
+        hub_with_template):
+    # comments_for reads the post's own `comments:` in Python, not through the template.
+    root = hub_with_template
+    _add(root / "hubgen.yaml", (root / "hubgen.yaml").read_text() + (
+        "comments: {provider: mastodon, load: click, on: [posts], mastodon: {}}\n"))
+    _edit(root / "content/posts/2026-03-12-recap.md", "author: ana",
+          'author: ana\ncomments: {mastodon: {url: "https://social.example/@ana/1"}}')
+    (root / "templates/thread.html").write_text(
+        '{% extends "!theme/thread.html" %}{% block content %}{{ super() }}<aside>'
+        "{% for p in site.posts %}{% set c = comments_for(p) %}<i>{{ c.settings.url if c }}</i>"
+        "{% endfor %}</aside>{% endblock %}")
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False).files
+    _edit(root / "content/posts/2026-03-12-recap.md", "@ana/1", "@ana/2")
+    incremental = build_site(_options(root), cache=cache, write=False).files
+    clean = _clean(root)
+    assert [name for name in clean if clean[name] != incremental[name]] == []
+    page = "threads/next-chat/index.html"
+    assert b"@ana/2</i>" in clean[page] and b"@ana/1</i>" in first[page]
+
+
+def test_a_page_that_reads_every_post_keeps_one_text_for_them_all(hub_with_template):
+    # A sidebar of every post's body on every page: one text per page, not one per post.
+    root = hub_with_template
+    for number in range(MANY_ITEMS + 4):
+        _add(root / f"content/posts/2026-01-{number + 1:02d}-note-{number}.md",
+             f"---\ntitle: Note {number}\n---\nThe note number {number} says hello.\n")
+    (root / "templates/partials").mkdir()
+    (root / "templates/partials/footer.html").write_text(
+        "<footer>{% for p in site.posts %}<i>{{ p.html }}</i>{% endfor %}</footer>")
+    cache = BuildCache()
+    build_site(_options(root), cache=cache, write=False)
+    # 22 posts: a page that lists some of them (its own) may read the rest one by one.
+    assert "items:all" in {name for name, _ in cache.outputs["threads/next-chat/index.html"].lists}
+    assert max(len(entry.lists) for entry in cache.outputs.values()) <= MANY_ITEMS + 3
+    _edit(root / "content/posts/2026-01-07-note-6.md", "says hello", "says hi!!!")
+    incremental = build_site(_options(root), cache=cache, write=False).files
+    clean = _clean(root)
+    assert [name for name in clean if clean[name] != incremental[name]] == []
+    assert b"says hi!!!" in clean["threads/next-chat/index.html"]

@@ -32,6 +32,10 @@ from hubgen.plan.pagination import Pager
 from hubgen.plan.routes import Route
 from hubgen.render.listed import item_read, read_item
 
+# Beyond this many items read past their cards, a page keeps the text of them all.
+MANY_ITEMS = 16
+ALL_ITEMS = "items:all"
+
 
 def digest(*parts: object) -> str:
     """A stable hash of plain values (strings, numbers, tuples, dicts, datetimes, dataclasses).
@@ -65,6 +69,7 @@ class Fingerprints:
         self._read: set[str] = set()   # the items the fingerprint being made has read
         self._traced = True            # False once it read something not traced to an item
         self._by_path: dict[str, Document | Thread] | None = None   # the items, made if asked
+        self._all_items: str | None = None   # the text of ALL_ITEMS, made if asked
 
     def _own(self, item: Document | Thread) -> object:
         # What an item holds is fixed by its file's bytes, the config and people.yaml (the
@@ -142,11 +147,15 @@ class Fingerprints:
 
         A listed item read beyond its card (see render.listed) is a list of its own,
         whose text is the item's signature; not the items of the page's own context
-        (`own`), which its fingerprint holds already.
+        (`own`), which its fingerprint holds already. A page that read beyond the cards
+        of many items (a sidebar of every post's `extra`, on every page) keeps one text
+        for all the site's items instead: one per item would grow with pages × items.
         """
         mine = {item_read(path) for path in own or ()}
-        return tuple(sorted((name, self._list_text(name)) for name in names
-                            if name not in mine))
+        read = [name for name in names if name not in mine]
+        if sum(read_item(name) is not None for name in read) > MANY_ITEMS:
+            read = [name for name in read if read_item(name) is None] + [ALL_ITEMS]
+        return tuple(sorted((name, self._list_text(name)) for name in read))
 
     def lists_unchanged(self, read: tuple[tuple[str, str | None], ...]) -> bool:
         """Whether the lists a page read (`lists_read` when it was made) still show the
@@ -155,13 +164,18 @@ class Fingerprints:
 
     def _list_text(self, name: str) -> str | None:
         path = read_item(name)
-        if path is None:
+        if path is None and name != ALL_ITEMS:
             return self.lists.get(name)
         if self._by_path is None:
             self._by_path = {item.rel_path: item for item in (
                 *self.library.posts, *self.library.pages, *self.library.threads)}
-        item = self._by_path.get(path)
-        return None if item is None else self._signature(item)[0]
+        if path is not None:
+            item = self._by_path.get(path)
+            return None if item is None else self._signature(item)[0]
+        if self._all_items is None:
+            self._all_items = digest(sorted((path, self._signature(item)[0])
+                                            for path, item in self._by_path.items()))
+        return self._all_items
 
 
 def moment(when: datetime | None) -> tuple[Any, ...] | None:
@@ -215,7 +229,7 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
     listing = []
     for item in (*library.posts, *library.pages, *library.threads):
         listing.append((item.kind, item.rel_path, item.slug, moment(item.date),
-                        moment(item.lastmod), item.tags, item.draft,
+                        moment(item.updated), moment(item.lastmod), item.tags, item.draft,
                         library.is_scheduled(item), getattr(item, "status", ""),
                         getattr(item, "author", None)))
         if isinstance(item, Thread):

@@ -20,10 +20,11 @@ _ITEM_PREFIX = "item:"
 
 # The attributes the site signature and the list texts hash, for every item: reading
 # them ties a page to no single item. Each must be hashed there (a test changes each).
-_PLACE = frozenset({"kind", "rel_path", "source", "slug", "date", "lastmod", "tags",
-                    "draft", "author", "title", "summary", "summary_html", "description",
-                    "image", "image_alt", "word_count", "reading_minutes"})
-DOCUMENT_SHOWN = _PLACE
+_PLACE = frozenset({"kind", "rel_path", "source", "slug", "date", "updated", "lastmod",
+                    "tags", "draft", "author", "title", "summary", "summary_html",
+                    "description", "image", "image_alt", "word_count", "reading_minutes"})
+# A card asks a post for a thread's status and messages too: it has neither to show.
+DOCUMENT_SHOWN = _PLACE | {"status", "messages"}
 THREAD_SHOWN = _PLACE | {"status", "platform", "source_url", "hashtag", "duration_minutes",
                          "questions", "moderator"}
 CONVERSATION_SHOWN = frozenset({"thread", "message_count", "participant_count", "moderator"})

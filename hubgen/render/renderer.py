@@ -126,7 +126,7 @@ class Renderer:
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
-            comments_for=lambda item: self.comments.get(getattr(item, "source", None)),
+            comments_for=self.comments_for,
             cached_partial=self.cached_partial, card=self.card,
         )
         self._embed_cache: dict[tuple[str, str], tuple[str, Reads]] = {}
@@ -231,6 +231,11 @@ class Renderer:
     def lists_read(self) -> frozenset[str]:
         """The site's lists (posts, pages, threads) the last route rendered read."""
         return frozenset(self.env.lists_read)
+
+    def comments_for(self, item: Any) -> PageComments | None:
+        """The comments under an item's page: from the site's settings and its own."""
+        self.env.note_item(item)   # its `comments:` is no list's to show
+        return self.comments.get(getattr(item, "source", None))
 
     def avatar(self, who: Person | Participant | None) -> str:
         """The avatar URL to show, or '' for an initials badge.

@@ -173,13 +173,20 @@ class SiteEnvironment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if type(argument) is str:
+        if isinstance(argument, str):   # Markup too: a key made with {% set %}…{% endset %}
             if argument in self._list_attributes:
                 self._note_list(obj, argument)
             held = self._items_shown.get(type(obj))
             if held is not None and argument not in held[0]:
                 self.lists_read.add(held[1](obj))
         return super().getitem(obj, argument)
+
+    def note_item(self, obj: Any) -> None:
+        """Count a read of what a list does not show of `obj`, one of the site's items (a
+        function given to templates that reads it in Python: its comment settings)."""
+        held = self._items_shown.get(type(obj))
+        if held is not None:
+            self.lists_read.add(held[1](obj))
 
     def _note_list(self, obj: Any, attribute: str) -> None:
         for kind, held in self.lists_held.items():
