@@ -119,3 +119,16 @@ def test_a_post_page_shows_where_it_is_in_the_menu(tmp_path):
     assert nav.xpath('.//a[@class="is-section"]/text()') == ["Posts"]
     home = parse_html(public / "index.html").xpath('//nav[@aria-label="Main"]')[0]
     assert home.xpath('.//a[@aria-current="page"]/text()') == ["Posts"]
+
+
+def test_an_embedded_upcoming_chat_says_when_and_who_hosts_it(tmp_path):
+    public = _build_demo(tmp_path)
+    post = parse_html(public / "posts/ten-months-of-listening/index.html")
+    [chat] = [embed for embed in post.xpath('//aside[contains(@class, "embed")]')
+              if "holiday" in embed.xpath("string(.//a/@href)")]
+    text = " ".join(chat.text_content().split())
+    assert "Upcoming conversation" in text
+    assert "Moderated by Tom Martin" in text and "December 10, 2026 at 8:00 PM" in text
+    assert "0 messages" not in text
+    [quote] = post.xpath('//aside[contains(@class, "embed--message")]')
+    assert "Tom Martin" in quote.xpath('string(.//footer)')

@@ -162,7 +162,8 @@ def test_no_dot_between_parts_of_a_meta_line_dangles_when_it_wraps(demo, width):
     wrong, rows_started = [], 0
     for path in ("/", "/threads/", "/tags/brewing/", "/posts/how-we-answer-your-questions/",
                  "/people/mastodon-jo-toot-example/",
-                 "/threads/northwindchat-decaf-done-right/"):
+                 "/threads/northwindchat-decaf-done-right/", "/posts/ten-months-of-listening/",
+                 "/tags/community/"):
         page.goto(f"{base}{path}")
         for text, starts_row, dot_shown in page.evaluate(PARTS_AND_DOTS):
             rows_started += starts_row
