@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from browser import chromium
+from conftest import SITES, run_hubgen
 from serving import static_server
 from test_demo import _build_demo
 
@@ -172,3 +175,23 @@ def test_no_dot_between_parts_of_a_meta_line_dangles_when_it_wraps(demo, width):
     page.close()
     assert rows_started > 20
     assert wrong == []
+
+
+def test_a_long_code_line_in_a_message_scrolls_inside_it_on_a_phone(demo, tmp_path):
+    # Community text may hold code too; a long line must not widen the page.
+    _, browser = demo
+    root = tmp_path / "hub"
+    shutil.copytree(SITES / "conversations", root)
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text(thread.read_text().replace(
+        'text: "1:16, always."', 'text: "1:16, always.\\n\\n```\\nratio = coffee_grams / '
+        'water_grams  # a comment that runs on well past the edge of any phone\\n```"'))
+    assert run_hubgen("build", cwd=root).code == 0
+    with static_server(root / "public") as base:
+        page = browser.new_page(viewport={"width": 320, "height": 700})
+        page.goto(f"{base}/threads/mastodon-brew/")
+        widths = page.evaluate("""() => [document.documentElement.scrollWidth,
+            ...[document.querySelector('.message__text pre')]
+                .map(pre => pre.scrollWidth > pre.clientWidth)]""")
+        page.close()
+    assert widths == [320, True]
