@@ -107,13 +107,15 @@ class Rebuilder:
                                 base_path=result.config.base_path)
             workers = result.workers
             config = result.config
+        # What the config names (a theme switched to) is watched before the new site is
+        # out: an edit made as soon as it shows must not go unseen.
+        if config is not None and self.on_config is not None:
+            self.on_config(config)
         self.state.publish(snapshot)
         gc.enable()  # a second enable() after a failed build is harmless
         if self.report is not None:
             self.report(list(snapshot.errors), list(snapshot.warnings),
                         time.perf_counter() - started, self.cache.rendered_count, workers)
-        if config is not None and self.on_config is not None:
-            self.on_config(config)
         return snapshot
 
     def start(self) -> None:
