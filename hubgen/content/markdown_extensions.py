@@ -73,8 +73,9 @@ class _QuietAnchors(Treeprocessor):
 
 
 class _ScrollersInTabOrder(Treeprocessor):
-    """A table wider than the page scrolls sideways (the theme makes it a scrolling box):
-    in the tab order, a keyboard can scroll it too, in Safari as elsewhere."""
+    """A table or code block wider than the page scrolls sideways (the theme makes each a
+    scrolling box): in the tab order, a keyboard can scroll it too, in Safari as elsewhere.
+    (Highlighted code is Pygments' HTML, stashed: its formatter sets the same.)"""
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():

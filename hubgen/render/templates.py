@@ -160,7 +160,7 @@ class SiteEnvironment(jinja2.Environment):
             self._note_list(obj, attribute)
         held = self._items_shown.get(type(obj))
         if held is not None and attribute not in held[0]:
-            self.lists_read.add(held[1](obj))
+            self.note_item(obj)
         # Jinja's own, written out: a template's every `a.b` comes here, and a call to
         # super() would add a tenth to it.
         try:
@@ -178,12 +178,12 @@ class SiteEnvironment(jinja2.Environment):
                 self._note_list(obj, argument)
             held = self._items_shown.get(type(obj))
             if held is not None and argument not in held[0]:
-                self.lists_read.add(held[1](obj))
+                self.note_item(obj)
         return super().getitem(obj, argument)
 
     def note_item(self, obj: Any) -> None:
-        """Count a read of what a list does not show of `obj`, one of the site's items (a
-        function given to templates that reads it in Python: its comment settings)."""
+        """Count a read of what a list does not show of `obj`, one of the site's items
+        (through a template's `a.b`, or a function that reads it in Python)."""
         held = self._items_shown.get(type(obj))
         if held is not None:
             self.lists_read.add(held[1](obj))
