@@ -17,11 +17,12 @@ messages: see render.listed) keeps that item's signature the same way.
 
 from __future__ import annotations
 
+import copyreg
 import io
 import pickle
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePath, PurePosixPath, PureWindowsPath, WindowsPath
 from typing import Any
 
 from hubgen.build.hashing import bytes_digest, stat_stamp
@@ -37,8 +38,21 @@ MANY_ITEMS = 16
 ALL_ITEMS = "items:all"
 
 
+def _path_by_its_text(path: PurePath) -> tuple[type[PurePath], tuple[str]]:
+    return type(path), (str(path),)
+
+
+# Python 3.13 pickles a path as the pieces it was made of: Path("/hub") / "content" and
+# the same path read back from the cache would hash differently, and every page render
+# again. A path is hashed as its text.
+_HASHED_AS = {**copyreg.dispatch_table,
+              **{kind: _path_by_its_text for kind in (PurePosixPath, PureWindowsPath,
+                                                      PosixPath, WindowsPath)}}
+
+
 def digest(*parts: object) -> str:
-    """A stable hash of plain values (strings, numbers, tuples, dicts, datetimes, dataclasses).
+    """A stable hash of plain values (strings, numbers, tuples, dicts, datetimes, paths,
+    dataclasses): equal values give equal hashes, in any process.
 
     Pickle's memo would make equal values hash differently when one holds a shared
     object twice and the other two copies; "fast" mode writes every value out in full.
@@ -46,6 +60,7 @@ def digest(*parts: object) -> str:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True
+    pickler.dispatch_table = _HASHED_AS
     pickler.dump(parts)
     return bytes_digest(buffer.getbuffer())
 
