@@ -237,8 +237,8 @@ def test_a_bluesky_back_and_forth_of_a_thousand_replies_imports_and_builds(hub, 
     for number in range(1000, -1, -1):
         node = [view(number, node)]
     path = tmp_path / "chain.json"
-    with deep_nesting():   # json.dumps nests as deep as json.loads
-        path.write_text(json.dumps({"thread": node[0]}))
+    with deep_nesting():   # written by json's encoder in Python: Python 3.12's in C stops
+        path.write_text("".join(json.JSONEncoder().iterencode({"thread": node[0]})))
     root = hub("import-hub")
     result = import_thread(root, "bluesky", str(path), "--slug", "chain")
     assert result.code == 0, result.err
@@ -247,6 +247,16 @@ def test_a_bluesky_back_and_forth_of_a_thousand_replies_imports_and_builds(hub, 
     assert built.code == 0 and built.err == "", built.err
     page = parse_html(root / "public/threads/chain/index.html")
     assert len(page.xpath('//main//li[contains(@class, "message")]')) == 1001
+
+
+def test_json_nested_deeper_than_any_platform_sends_is_refused_clearly(hub, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"thread": ' + '{"replies": [' * 20_000 + "]}" * 20_000 + "}")
+    root = hub("import-hub")
+    result = import_thread(root, "bluesky", str(path), "--slug", "deep")
+    assert result.code != 0
+    assert result.err.strip().endswith(f"{path} is nested too deeply to read")
+    assert not (root / "content/threads/deep.yaml").exists()
 
 
 def test_a_bluesky_post_with_an_image_and_a_quoted_post(hub):

@@ -428,6 +428,31 @@ def test_a_reply_chain_of_any_length_shows_in_full_nested_to_a_readable_depth(hu
     assert "Is it ever answered?" not in result.out.split("Listening report")[1]
 
 
+def test_every_circle_of_replies_is_reported_once_at_its_first_message(hub):
+    root = hub("conversations")
+    # In file order: a reply into the circle b → c → d → b, the circle itself (met first
+    # at d), a message replying to itself, and a second circle e → f → e.
+    replies = {"a": "c", "d": "b", "x": None, "c": "d", "s": "s", "f": "e", "b": "c",
+               "e": "f"}
+    lines = ['title: "Circles"', "date: 2026-03-11T12:00:00-04:00",
+             'source: {platform: mastodon, url: "https://social.example/@a/1"}', "messages:"]
+    for number, (key, parent) in enumerate(replies.items()):
+        reply = f", reply_to: {parent}" if parent else ""
+        lines.append(f"  - {{id: {key}, author: ana, date: 2026-03-11T12:{number:02d}:00Z, "
+                     f"text: Hello{reply}}}")
+    (root / "content/threads/circles.yaml").write_text("\n".join(lines) + "\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    circles = [line for line in result.err.splitlines() if "in a circle" in line]
+    assert circles == [
+        "content/threads/circles.yaml:6:77: error: messages reply to each other in a circle: "
+        "d → b → c → d",
+        "content/threads/circles.yaml:9:77: error: messages reply to each other in a circle: "
+        "s → s",
+        "content/threads/circles.yaml:10:77: error: messages reply to each other in a circle: "
+        "f → e → f"]
+
+
 def test_a_reply_asks_when_its_plain_text_ends_with_a_question_mark_however_written():
     from hubgen.content.models import Message, Speaker
     from hubgen.conversations import _asks_or_opens

@@ -317,20 +317,32 @@ class _ThreadReader:
         return tuple(messages)
 
     def reply_cycles(self, messages: list[Message], by_id: dict[str, Message]) -> None:
-        """Messages that reply to each other in a circle would vanish from the page."""
-        reported: set[str] = set()
-        for message in messages:
-            seen = [message.id]
-            parent = by_id.get(message.reply_to or "")
-            while parent is not None and parent.id not in seen:
-                seen.append(parent.id)
-                parent = by_id.get(parent.reply_to or "")
-            if parent is None or parent.id != message.id or message.id in reported:
-                continue
-            reported.update(seen)
-            circle = " → ".join([*seen, message.id])
-            self.error(message.positions.get("reply_to", message.position),
-                       f"messages reply to each other in a circle: {circle}",
+        """Messages that reply to each other in a circle would vanish from the page.
+
+        Each message's chain of replies is followed up only until it meets a message an
+        earlier chain passed, so a thread of any depth is checked in one pass. A circle
+        is reported at its first message in the file.
+        """
+        order = {message.id: index for index, message in reversed(list(enumerate(messages)))}
+        chain_of: dict[str, int] = {}   # message id -> the chain that first passed it
+        circles: list[list[str]] = []
+        for chain, message in enumerate(messages):
+            passed: list[str] = []
+            current: Message | None = message
+            while current is not None and current.id not in chain_of:
+                chain_of[current.id] = chain
+                passed.append(current.id)
+                current = by_id.get(current.reply_to or "")
+            if current is None or chain_of[current.id] != chain:
+                continue   # the top of the thread, or where an earlier chain went on
+            circle = passed[passed.index(current.id):]
+            start = circle.index(min(circle, key=order.__getitem__))
+            circles.append(circle[start:] + circle[:start])
+        for circle in sorted(circles, key=lambda circle: order[circle[0]]):
+            first = by_id[circle[0]]
+            self.error(first.positions.get("reply_to", first.position),
+                       "messages reply to each other in a circle: "
+                       f"{' → '.join([*circle, circle[0]])}",
                        "one of them must reply to an earlier message, or to none.")
 
     def consent(self, data: MarkedMap) -> dict[str, str]:
