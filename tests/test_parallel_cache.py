@@ -750,11 +750,17 @@ def test_deleted_files_leave_the_cache(big_hub):
 
 def test_a_build_hands_back_to_the_collector_all_it_set_aside(big_hub):
     import gc
-    assert gc.get_freeze_count() == 0
-    build_site(_options(big_hub, jobs=2, cache=True))
+    # Python 3.12 sets a few hundred objects of its own aside as it starts; hubgen takes
+    # them for the interpreter's, not for a host program's, and sets its own aside too.
+    at_start = gc.get_freeze_count()
+    frozen_in_build = []
+    build_site(_options(big_hub, jobs=2, cache=True),
+               progress=lambda *_: frozen_in_build.append(gc.get_freeze_count()))
+    assert max(frozen_in_build) > at_start + 1000
+    assert gc.get_freeze_count() == 0   # a long-lived process (serve, tests) keeps nothing
     CHANGES["post body"](big_hub)
     build_site(_options(big_hub, jobs=2, cache=True))
-    assert gc.get_freeze_count() == 0   # a long-lived process (serve, tests) keeps nothing
+    assert gc.get_freeze_count() == 0
     build_site(_options(big_hub, jobs=2), cache=BuildCache(), write=False)
     assert gc.get_freeze_count() == 0
     (big_hub / "content/posts/broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")

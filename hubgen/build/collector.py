@@ -17,6 +17,22 @@ from contextlib import contextmanager
 
 _open_scopes = 0   # long_lived scopes open in this process
 
+# What was set aside before hubgen was loaded is the interpreter's own: Python 3.12 sets
+# aside the tuples of its built-in types as it starts. Handing back what a build set
+# aside hands these back too.
+_interpreters_set_aside = gc.get_freeze_count()
+
+
+def _others_set_aside() -> bool:
+    """True when something besides the interpreter and hubgen set objects aside."""
+    return gc.get_freeze_count() > _interpreters_set_aside
+
+
+def _hand_back() -> None:
+    global _interpreters_set_aside
+    gc.unfreeze()
+    _interpreters_set_aside = 0
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -47,7 +63,7 @@ def long_lived() -> Iterator[Callable[[], None]]:
     theirs too.
     """
     global _open_scopes
-    if gc.get_freeze_count() and not _open_scopes:
+    if _others_set_aside() and not _open_scopes:
         yield lambda: None
         return
     _open_scopes += 1
@@ -56,7 +72,7 @@ def long_lived() -> Iterator[Callable[[], None]]:
     finally:
         _open_scopes -= 1
         if not _open_scopes:
-            gc.unfreeze()
+            _hand_back()
 
 
 @contextmanager
@@ -71,11 +87,11 @@ def set_aside_for_workers() -> Iterator[None]:
         gc.freeze()
         yield
         return
-    if gc.get_freeze_count():
+    if _others_set_aside():
         yield
         return
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        _hand_back()
