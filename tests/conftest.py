@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from lxml import html as lxml_html
 
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).parent.parent
+
+# A suite started in the background by a script (`pytest &`) inherits Ctrl-C ignored, and
+# so would every hubgen it starts; the tests of what Ctrl-C does need it heard.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass
