@@ -100,10 +100,17 @@ class Library:
                  if i.lastmod is not None]
         return max(dates) if dates else None
 
+    def is_coming_up(self, thread: Thread) -> bool:
+        """True for a thread marked upcoming whose date has not passed at this build's
+        moment. One still marked upcoming after its date (the build warns) keeps its page,
+        but is no longer announced as coming up."""
+        return thread.status == "upcoming" and not (
+            self.now and thread.date and thread.date <= self.now)
+
     @property
     def upcoming(self) -> tuple[Thread, ...]:
-        """Scheduled conversations, soonest first."""
-        return tuple(sorted((t for t in self.threads if t.status == "upcoming"),
+        """Conversations coming up, soonest first."""
+        return tuple(sorted((t for t in self.threads if self.is_coming_up(t)),
                             key=lambda t: (t.date.timestamp() if t.date else 0, t.slug)))
 
     @property

@@ -125,6 +125,23 @@ def test_time_passing_takes_the_scheduled_badge_off_a_post_built_with_future(
     assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path, now=later, future=True)
 
 
+def test_time_passing_takes_a_chat_out_of_coming_up_on_a_rebuild_with_no_file_changed(
+        big_hub, tmp_path):
+    # A chat still marked upcoming once its hour has passed (the build warns) is no longer
+    # announced on the home page and beside every other page; its own page stays.
+    thread = big_hub / "content/threads/next-chat.yaml"
+    thread.write_text(thread.read_text().replace("2099-06-01", "2026-11-23"))
+    home, beside = big_hub / "public/index.html", big_hub / "public/tags/brewing/index.html"
+    build_site(_options(big_hub, cache=True))
+    assert "Coming up" in home.read_text() and "The next chat" in beside.read_text()
+    later = NOW + timedelta(days=2)
+    rebuilt = build_site(_options(big_hub, cache=True, now=later))
+    assert "Coming up" not in home.read_text() and "The next chat" not in beside.read_text()
+    assert "The next chat" in (big_hub / "public/threads/next-chat/index.html").read_text()
+    assert any("still marked upcoming" in w.message for w in rebuilt.warnings)
+    assert _tree(big_hub / "public") == _clean_tree(big_hub, tmp_path, now=later)
+
+
 def test_a_template_edit_reaches_every_page_it_renders(big_hub, tmp_path):
     template = big_hub / "templates/post.html"
     template.write_text('{% extends "!theme/post.html" %}'

@@ -240,12 +240,14 @@ def item_hashes(library: Library, source_hash: Callable[[Path], str]) -> dict[st
 
 def site_signature(library: Library, extra: Iterable[object]) -> str:
     """What every page may show: the place of all items in the lists (their dates, tags,
-    authors), people, config, templates. Titles and summaries are in `list_texts`."""
+    authors, whether they are scheduled or coming up), people, config, templates. Titles
+    and summaries are in `list_texts`."""
     listing = []
     for item in (*library.posts, *library.pages, *library.threads):
         listing.append((item.kind, item.rel_path, item.slug, moment(item.date),
                         moment(item.updated), moment(item.lastmod), item.tags, item.draft,
                         library.is_scheduled(item), getattr(item, "status", ""),
+                        isinstance(item, Thread) and library.is_coming_up(item),
                         getattr(item, "author", None)))
         if isinstance(item, Thread):
             # Who speaks where: a person's page lists what they said in each thread, so
