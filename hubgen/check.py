@@ -121,6 +121,7 @@ class _Checker:
         self.pages: dict[str, _Page] = {}
         self._placed: set[str] = set()     # the needles of findings placed in a source
         self._unplaced: list[tuple[tuple[str, ...], Finding]] = []
+        self._said: set[Finding] = set()
 
     def add(self, kind: str, severity: str, output: str, needle: str | tuple[str, ...],
             message: str, hint: str = "") -> None:
@@ -140,6 +141,9 @@ class _Checker:
                 return
         path = display_path(source, self.root) if source is not None else f"(output) {output}"
         finding = Finding(kind, severity, path, line, column, message, hint)
+        if finding in self._said:
+            return   # a link written twice, or shown again on a card: one finding tells it
+        self._said.add(finding)
         if source is None and any(needles):
             # Perhaps a post's image on a list's card: kept until the end, and dropped if
             # the post's own finding places it.

@@ -64,7 +64,8 @@ def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_an
     root = hub("minimal")
     post = root / "content/posts/third.md"
     post.write_text(post.read_text() + "\nSee [the old page](/nope/), [our team](/about/#team)\n"
-                    "and ![a photo](http://insecure.example/cup.png), [near](../gone/).\n")
+                    "and ![a photo](http://insecure.example/cup.png), [near](../gone/).\n"
+                    "Once more: [the old page](/nope/).\n")
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     out = result.out
