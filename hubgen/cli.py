@@ -19,6 +19,7 @@ import click
 
 from hubgen import __version__
 from hubgen.build import BuildOptions, BuildResult, build_site
+from hubgen.build.collector import interpreter_started
 from hubgen.build.workers import default_jobs
 from hubgen.config import CheckFailed, absolute_http_url
 from hubgen.content.markdown import shorten
@@ -512,6 +513,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Entry point of the `hubgen` command (a program embedding hubgen calls `cli`)."""
+    interpreter_started()
     code: int | str | None = 0
     try:
         cli(prog_name="hubgen")

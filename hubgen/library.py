@@ -105,7 +105,7 @@ class Library:
         moment. One still marked upcoming after its date (the build warns) keeps its page,
         but is no longer announced as coming up."""
         return thread.status == "upcoming" and not (
-            self.now and thread.date and thread.date <= self.now)
+            self.now and thread.date and thread.date < self.now)
 
     @property
     def upcoming(self) -> tuple[Thread, ...]:

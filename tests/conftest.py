@@ -13,8 +13,14 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from hubgen.build.collector import interpreter_started
+
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).parent.parent
+
+# The tests build in this process as the command does in its own: what the interpreter set
+# aside as it started (Python 3.12) is its own.
+interpreter_started()
 
 # A suite started in the background by a script (`pytest &`) inherits Ctrl-C ignored, and
 # so would every hubgen it starts; the tests of what Ctrl-C does need it heard.

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import xxhash
-from conftest import all_files, run_hubgen
+from conftest import all_files, clean_env, run_hubgen
 from serving import child_processes
 from test_incremental import CHANGES, NOW
 
@@ -784,6 +784,25 @@ def test_a_build_hands_back_to_the_collector_all_it_set_aside(big_hub):
     with pytest.raises(SourceErrors):
         build_site(_options(big_hub, jobs=2, cache=True))
     assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_alone_what_a_host_set_aside_before_it_loaded_hubgen(big_hub):
+    # A program that sets its objects aside, then loads hubgen (lazily, say): they are not
+    # the interpreter's, and a build hands none of them back.
+    program = ("import gc, sys\n"
+               "held = [[n] for n in range(5000)]\n"
+               "gc.freeze()\n"
+               "frozen = gc.get_freeze_count()\n"
+               "from hubgen.build import BuildOptions, build_site\n"
+               "from pathlib import Path\n"
+               "build_site(BuildOptions(root=Path(sys.argv[1]), jobs=2, cache=True))\n"
+               "print(frozen, gc.get_freeze_count())\n")
+    run = subprocess.run([sys.executable, "-c", program, str(big_hub)], capture_output=True,
+                         text=True, timeout=120, env=clean_env())
+    assert run.returncode == 0, run.stderr
+    before, after = map(int, run.stdout.split())
+    # (A few of those set aside are let go meanwhile: the program's, as it runs on.)
+    assert before > 5000 and before - 100 < after <= before
 
 
 def test_a_build_leaves_alone_what_its_host_program_set_aside(big_hub):

@@ -17,10 +17,18 @@ from contextlib import contextmanager
 
 _open_scopes = 0   # long_lived scopes open in this process
 
-# What was set aside before hubgen was loaded is the interpreter's own: Python 3.12 sets
-# aside the tuples of its built-in types as it starts. Handing back what a build set
-# aside hands these back too.
-_interpreters_set_aside = gc.get_freeze_count()
+# How many of the objects set aside are the interpreter's own (see interpreter_started).
+# Until told, none: anything set aside is taken for a host program's, and left so.
+_interpreters_set_aside = 0
+
+
+def interpreter_started() -> None:
+    """Take what is set aside now for the interpreter's own: Python 3.12 sets aside the
+    tuples of its built-in types as it starts. Called where nothing else can have set
+    anything aside yet (the `hubgen` command's start); a build then sets its own aside,
+    and handing them back hands these back too."""
+    global _interpreters_set_aside
+    _interpreters_set_aside = gc.get_freeze_count()
 
 
 def _others_set_aside() -> bool:

@@ -52,7 +52,8 @@ _HASHED_AS = {**copyreg.dispatch_table,
 
 def digest(*parts: object) -> str:
     """A stable hash of plain values (strings, numbers, tuples, dicts, datetimes, paths,
-    dataclasses): equal values give equal hashes, in any process.
+    dataclasses): the same values give the same hash in any process, a path by its text
+    (however it was put together).
 
     Pickle's memo would make equal values hash differently when one holds a shared
     object twice and the other two copies; "fast" mode writes every value out in full.
