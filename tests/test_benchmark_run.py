@@ -53,9 +53,9 @@ def test_hubgens_own_targets_must_hold_on_both_hubs():
                        WITH_THREADS: _figures(25.0, 2.0, 2.0, memory=410)}}
     lines = targets(results)
     assert _target(lines, "one post edited 1,000 / own cold") == \
-        "- one post edited 1,000 / own cold: 0.09, with threads 0.15 (target < 0.10) MISSED"
+        "- one post edited 1,000 / own cold: 0.090, with threads 0.150 (target < 0.100) MISSED"
     assert _target(lines, "one post edited 10,000 / own cold") == \
-        "- one post edited 10,000 / own cold: 0.05, with threads 0.08 (target < 0.10) met"
+        "- one post edited 10,000 / own cold: 0.050, with threads 0.080 (target < 0.100) met"
     assert _target(lines, "peak memory 10,000") == \
         "- peak memory 10,000: 380 MiB, with threads 410 MiB (target < 400 MiB at 10,000) MISSED"
     assert _target(lines, "cold 10,000 / own cold 1,000") == \
@@ -72,7 +72,7 @@ def test_under_a_limit_is_strictly_under_it():
     assert _target(lines, "peak memory 10,000") == \
         "- peak memory 10,000: 400 MiB (target < 400 MiB at 10,000) MISSED"
     assert _target(lines, "one post edited 10,000 / own cold") == \
-        "- one post edited 10,000 / own cold: 0.10 (target < 0.10) MISSED"
+        "- one post edited 10,000 / own cold: 0.100 (target < 0.100) MISSED"
     assert _target(lines, "cold 10,000 / Hugo") == "- cold 10,000 / Hugo: 1.50 (target ≤ 1.50) met"
 
 
