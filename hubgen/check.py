@@ -15,7 +15,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.content.html_links import srcset_candidates
+from hubgen.content.models import Document, Thread
 from hubgen.errors import Diagnostic, SourceErrors, display_path
+from hubgen.library import EMBEDDED_DRAFT_HINT, Item, Library
+from hubgen.plan.routes import Route
 
 _RESOURCE_TAGS = {"img", "script", "link", "iframe", "source", "video", "audio", "embed"}
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -122,6 +125,11 @@ class _Checker:
         self._placed: set[str] = set()     # the needles of findings placed in a source
         self._unplaced: list[tuple[tuple[str, ...], Finding]] = []
         self._said: set[Finding] = set()
+        # The pages of what a build leaves out (drafts, posts dated later): check makes them,
+        # to check their own links, but from a published page a link to one leads nowhere.
+        self.held_back = {route.output: (item, reason) for route in result.plan.routes
+                          if route.kind == "html" and (item := _item_of(route)) is not None
+                          and (reason := _held_back(result.library, item))}
 
     def add(self, kind: str, severity: str, output: str, needle: str | tuple[str, ...],
             message: str, hint: str = "") -> None:
@@ -204,6 +212,9 @@ class _Checker:
                              "base path.")
                     continue
                 target = self.target_file(path[len(base) - 1:])
+                if target in self.held_back and output not in self.held_back:
+                    self._held_back_link(output, target, link, path[len(base) - 1:])
+                    continue
                 if target is None:
                     # Found in the source as resolved (/about/) or as written (../about/).
                     self.add("link", "error", output, (path[len(base) - 1:], link),
@@ -216,6 +227,32 @@ class _Checker:
                              f"missing anchor: {link} (on {output}): {target} has no "
                              f"element with id '{unquote(parts.fragment)}'",
                              "headings get ids from their text; check the spelling.")
+
+    def _held_back_link(self, output: str, target: str, link: str, path: str) -> None:
+        """A published page's link to a page the build leaves out: an error where the page's
+        source has it (a link the theme makes, to a neighbour say, is not made then)."""
+        if _place_of(self.sources.get(output), (path, link)) == (0, 0):
+            return
+        item, reason = self.held_back[target]
+        self.add("link", "error", output, (path, link),
+                 f"link to an unpublished page: {link} (on {output}) leads to "
+                 f"'{item.title}', which is {reason}: the published site has no page there",
+                 "publish it first, or take the link out until it is published.")
+
+    def embeds(self) -> None:
+        """A published page that embeds a draft thread shows nothing in its place."""
+        library = self.result.library
+        drafts = {thread.slug for thread in library.threads if thread.draft}
+        for document in library.documents:
+            if _held_back(library, document):
+                continue
+            for embed in document.embeds:
+                if embed.slug in drafts:
+                    self.report.findings.append(Finding(
+                        "embed", "error", display_path(document.source, self.root),
+                        embed.line, embed.column,
+                        f"the embedded thread '{embed.slug}' is a draft: the published page "
+                        "shows nothing in its place", EMBEDDED_DRAFT_HINT))
 
     def feeds(self) -> None:
         for route in self.result.plan.of_kind("feed"):
@@ -294,11 +331,26 @@ class _Checker:
                 self.report.findings.append(Finding(
                     "draft", "info", display_path(item.source, self.root), 0, 0,
                     f"'{item.title}' is a draft: build leaves it out"))
-            elif library.is_scheduled(item):
+            elif item.kind == "post" and library.is_scheduled(item):
                 self.report.findings.append(Finding(
                     "scheduled", "info", display_path(item.source, self.root), 0, 0,
                     f"'{item.title}' is scheduled for {item.date.isoformat()}: build leaves it "
                     "out until then"))
+
+
+def _item_of(route: Route) -> Item | None:
+    item = route.context.get("document") or route.context.get("thread")
+    return item if isinstance(item, Document | Thread) else None
+
+
+def _held_back(library: Library, item: Item) -> str:
+    """Why a build leaves an item out ('a draft', 'scheduled for …'), or '' when it does not.
+    (A thread dated later is published: only posts wait for their date.)"""
+    if item.draft:
+        return "a draft"
+    if item.kind == "post" and library.is_scheduled(item):
+        return f"scheduled for {item.date:%Y-%m-%d %H:%M %z}"
+    return ""
 
 
 def _diagnostic_finding(diagnostic: Diagnostic, root: Path) -> Finding:
@@ -319,6 +371,7 @@ def check_site(options: BuildOptions) -> CheckReport:
     checker = _Checker(result, root)
     checker.report.findings += [_diagnostic_finding(d, root) for d in result.warnings]
     checker.links()
+    checker.embeds()
     checker.feeds()
     checker.notes()
     checker.finish()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import string
 import typing
 import zoneinfo
 from collections.abc import Callable
@@ -125,14 +126,64 @@ def _each_in(*allowed: str) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     return check
 
 
-def _permalink(value: str) -> str:
-    if not value.startswith("/"):
-        raise CheckFailed(f"must start with '/', got {value!r}",
-                          'e.g. "/posts/{slug}/"')
-    if "{slug}" not in value:
-        raise CheckFailed(f"must hold {{slug}}, got {value!r}",
-                          'e.g. "/posts/{slug}/" or "/{year}/{month}/{slug}/"')
-    return value
+def site_path_problem(path: str) -> tuple[str, str] | None:
+    """What keeps a site path (an alias, a permalink pattern) from naming a file inside the
+    output folder, as a message and a hint; None when nothing does."""
+    if not path.startswith("/"):
+        return "must start with '/'", "write the path from the site's root, e.g. /old-post/."
+    if "\\" in path:
+        return "holds '\\'", "separate folders with '/'."
+    if any(char in path for char in "?#"):
+        return ("holds '?' or '#': a static host serves a file by its path alone",
+                "write the path without its query or fragment, e.g. /old-post/.")
+    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+        return "holds a control character", "write the path with visible characters only."
+    parts = path.split("/")[1:]
+    if any(part in (".", "..") for part in parts):
+        return ("holds '.' or '..' as a folder name, which would lead out of its folder "
+                "(hubgen writes only inside the output folder)",
+                "write the path as the site shows it, e.g. /about/ rather than /posts/../about/.")
+    if "" in parts[:-1]:
+        return "holds '//'", "write each folder once, e.g. /old/post/."
+    return None
+
+
+PERMALINK_FIELDS = ("slug", "year", "month", "day")
+# A tag's and a thread's page have files beside them (their feeds, page/2/, event.ics),
+# so they must be folders.
+_FOLDER_PERMALINKS = ("tag", "thread")
+
+
+def _permalink(kind: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        problem = site_path_problem(value.replace("{", "").replace("}", ""))
+        if problem is not None:
+            raise CheckFailed(f"{problem[0]}, got {value!r}", 'e.g. "/posts/{slug}/"')
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion
+                      in string.Formatter().parse(value) if name is not None]
+        except ValueError:
+            raise CheckFailed(f"has a '{{' or '}}' without its partner, got {value!r}",
+                              "write each placeholder whole, e.g. {slug}.") from None
+        for name, spec, conversion in fields:
+            if name not in PERMALINK_FIELDS or spec or conversion:
+                written = name + (f"!{conversion}" if conversion else "") + \
+                    (f":{spec}" if spec else "")
+                raise CheckFailed(f"has an unknown placeholder {{{written}}}, got {value!r}",
+                                  f"use {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)}.")
+        if "slug" not in [name for name, _, _ in fields]:
+            raise CheckFailed(f"must hold {{slug}}, got {value!r}",
+                              'e.g. "/posts/{slug}/" or "/{year}/{month}/{slug}/"')
+        if kind in _FOLDER_PERMALINKS and not value.endswith("/"):
+            raise CheckFailed(f"must end with '/', got {value!r}",
+                              f"a {kind}'s page is a folder, which holds its feeds too: "
+                              f'e.g. "/{kind}s/{{slug}}/".')
+        if not value.endswith(("/", ".html")):
+            raise CheckFailed(f"must end with '/' or '.html', got {value!r}",
+                              "a page without either is a file browsers download instead "
+                              'of showing: e.g. "/posts/{slug}/" or "/posts/{slug}.html".')
+        return value
+    return check
 
 
 def _loadable_extensions(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -172,11 +223,11 @@ class BrandConfig:
 class PermalinksConfig:
     """URL patterns per kind of page ({slug}, and {year} {month} {day} for dated items)."""
 
-    post: str = field(default="/posts/{slug}/", metadata=_check(_permalink))
-    thread: str = field(default="/threads/{slug}/", metadata=_check(_permalink))
-    page: str = field(default="/{slug}/", metadata=_check(_permalink))
-    tag: str = field(default="/tags/{slug}/", metadata=_check(_permalink))
-    person: str = field(default="/people/{slug}/", metadata=_check(_permalink))
+    post: str = field(default="/posts/{slug}/", metadata=_check(_permalink("post")))
+    thread: str = field(default="/threads/{slug}/", metadata=_check(_permalink("thread")))
+    page: str = field(default="/{slug}/", metadata=_check(_permalink("page")))
+    tag: str = field(default="/tags/{slug}/", metadata=_check(_permalink("tag")))
+    person: str = field(default="/people/{slug}/", metadata=_check(_permalink("person")))
 
 
 @dataclass(frozen=True)

@@ -279,10 +279,19 @@ def _check_people_named(thread: Thread, people: dict[str, Person],
                                 _unknown_person(key, people, inline=False))
 
 
+# A published page embedding a draft thread: a warning in a build, an error in `hubgen check`.
+EMBEDDED_DRAFT_HINT = ("publish the thread (take out its 'draft: true'), or take the embed out "
+                       "until it is published.")
+
+
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
-                  diagnostics: Diagnostics) -> None:
+                  diagnostics: Diagnostics, drafts_left_out: bool = False) -> None:
     for embed in document.embeds:
         thread = threads.get(embed.slug)
+        if thread is not None and thread.draft and drafts_left_out:
+            diagnostics.warning(document.source, embed.line, embed.column,
+                                f"the embedded thread '{embed.slug}' is a draft: this page "
+                                "shows nothing in its place", EMBEDDED_DRAFT_HINT)
         if thread is None:
             close = difflib.get_close_matches(embed.slug, list(threads), n=1)
             diagnostics.error(document.source, embed.line, embed.column,
@@ -363,7 +372,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
         threads.append(thread)
     by_slug = {t.slug: t for t in sources.threads}
     for document in posts + pages:
-        _check_embeds(document, by_slug, diagnostics)
+        _check_embeds(document, by_slug, diagnostics, drafts_left_out=not include_drafts)
     for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
         authors.resolve(unfinished)
         _check_embeds(unfinished, by_slug, diagnostics)

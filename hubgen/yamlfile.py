@@ -9,6 +9,7 @@ constructors are used.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,10 @@ class _MarkedLoader(yaml.SafeLoader):
         result.position = position_of(node, self.line_offset)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
+            if type(key) is str:
+                # One object for every file's 'title' or 'date': the build cache (pickled)
+                # then writes and reads each once, not once per post or message.
+                key = sys.intern(key)
             try:
                 hash(key)
             except TypeError:

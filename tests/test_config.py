@@ -69,6 +69,49 @@ def test_bad_values_are_errors_with_a_place(tmp_path, text, message):
     assert problem.line >= 1 and problem.column >= 1
 
 
+@pytest.mark.parametrize("permalinks, message", [
+    # Out of the output folder: the site would write over the hub's own files, or beyond.
+    ('{post: "/../{slug}/"}', "permalinks.post holds '.' or '..' as a folder name, which would "
+     "lead out of its folder (hubgen writes only inside the output folder), got '/../{slug}/'"),
+    ('{page: "/a/./{slug}/"}', "permalinks.page holds '.' or '..' as a folder name, which would "
+     "lead out of its folder (hubgen writes only inside the output folder), got '/a/./{slug}/'"),
+    ('{post: "/p\\\\{slug}/"}', "permalinks.post holds '\\', got '/p\\\\{slug}/'"),
+    ('{post: "/p/{slug}/?x=1"}', "permalinks.post holds '?' or '#': a static host serves a file "
+     "by its path alone, got '/p/{slug}/?x=1'"),
+    # A file that is neither a folder's index.html nor an .html page: browsers download it.
+    ('{post: "/posts/{slug}"}', "permalinks.post must end with '/' or '.html', "
+     "got '/posts/{slug}'"),
+    # A tag's or a thread's feeds (and calendar file) go in its folder.
+    ('{tag: "/tags/{slug}"}', "permalinks.tag must end with '/', got '/tags/{slug}'"),
+    ('{thread: "/threads/{slug}.html"}',
+     "permalinks.thread must end with '/', got '/threads/{slug}.html'"),
+    # What Python's format() would choke on, mid-build, with a traceback.
+    ('{post: "/posts/{title}/"}', "permalinks.post has an unknown placeholder {title}, "
+     "got '/posts/{title}/'"),
+    ('{post: "/posts/{0}/{slug}/"}', "permalinks.post has an unknown placeholder {0}, "
+     "got '/posts/{0}/{slug}/'"),
+    ('{post: "/posts/{slug!r}/"}', "permalinks.post has an unknown placeholder {slug!r}, "
+     "got '/posts/{slug!r}/'"),
+    ('{post: "/posts/{slug}}/"}', "permalinks.post has a '{' or '}' without its partner, "
+     "got '/posts/{slug}}/'"),
+])
+def test_a_permalink_that_cannot_make_a_page_is_an_error_with_its_place(tmp_path, permalinks,
+                                                                         message):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, f"title: T\nurl: https://x.example/\npermalinks: {permalinks}\n")
+    [problem] = caught.value.diagnostics
+    assert problem.message == message
+    assert (problem.line, problem.column) == (3, permalinks.index(":") + 15)
+
+
+def test_permalinks_as_folders_dated_or_as_html_files_are_accepted(tmp_path):
+    config, _ = _load(tmp_path, "title: T\nurl: https://x.example/\npermalinks: "
+                      '{post: "/{year}/{month}/{day}/{slug}.html", page: "/{slug}.html", '
+                      'person: "/team/{slug}.html", tag: "/topics/{slug}/"}\n')
+    assert config.permalinks.post == "/{year}/{month}/{day}/{slug}.html"
+    assert config.permalinks.tag == "/topics/{slug}/"
+
+
 def test_unknown_keys_warn_with_did_you_mean_and_fail_when_strict(tmp_path):
     text = "title: T\nurl: https://x.example/\ntimezne: UTC\nextra: {anything: 1}\n"
     _, warnings = _load(tmp_path, text)

@@ -127,6 +127,65 @@ def test_check_reports_build_errors_drafts_scheduled_and_the_listening_report(hu
         ("content/posts/launch.md", 3, 7)
 
 
+def test_check_finds_a_published_page_s_links_to_drafts_and_scheduled_posts(hub):
+    # check builds drafts and scheduled posts, to check their links too; but from a
+    # published page, a link to one leads nowhere on the site the build publishes.
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nSee [unfinished](/posts/draft/) and "
+                    "[the future](../from-the-future/).\n")
+    draft = root / "content/posts/draft.md"
+    draft.write_text(draft.read_text() + "\nAs [the future](/posts/from-the-future/) says.\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    errors = [line for line in result.out.splitlines() if ": error: " in line]
+    assert errors == [
+        "content/posts/third.md:10:18: error: link to an unpublished page: /posts/draft/ (on "
+        "posts/the-third/index.html) leads to 'Unfinished thoughts', which is a draft: the "
+        "published site has no page there",
+        "content/posts/third.md:10:50: error: link to an unpublished page: "
+        "../from-the-future/ (on posts/the-third/index.html) leads to 'From the future', "
+        "which is scheduled for 2099-01-01 00:00 +0100: the published site has no page there",
+    ], result.out
+    assert "hint: publish it first, or take the link out until it is published." in result.out
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0
+    assert not (root / "public/posts/draft").exists()
+
+
+def test_a_published_page_embedding_a_draft_thread_warns_in_build_and_fails_check(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text().replace("tags: [", "draft: true\ntags: [", 1))
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    said = ("content/posts/2026-03-12-recap.md:{}:1: {}: the embedded thread 'chat-one' is a "
+            "draft: {} shows nothing in its place")
+    hint = ("hint: publish the thread (take out its 'draft: true'), or take the embed out "
+            "until it is published.")
+    assert said.format(8, "warning", "this page") in built.err
+    assert said.format(12, "warning", "this page") in built.err
+    assert hint in built.err
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 1
+    errors = [line for line in checked.out.splitlines() if ": error: " in line]
+    assert errors == [said.format(8, "error", "the published page"),
+                      said.format(12, "error", "the published page")], checked.out
+    assert hint in checked.out
+
+
+def test_check_says_only_of_posts_that_the_build_waits_for_their_date(hub):
+    # A thread dated later is published like any other: check does not call it held back.
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text().replace("date: 2026-03-10T12:00:00-04:00",
+                                                 "date: 2099-03-10T12:00:00-04:00", 1))
+    checked = run_hubgen("check", cwd=root)
+    assert "chat-one.yaml: info:" not in checked.out and "scheduled" not in checked.out
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/threads/chat-one/index.html").is_file()
+
+
 def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
     root = hub("minimal")
     post = run_hubgen("new", "post", "Second", cwd=root)

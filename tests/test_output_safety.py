@@ -181,19 +181,82 @@ def test_a_tampered_manifest_never_deletes_outside_the_output(hub, tmp_path):
     assert (root / "victim.txt").read_text() == "keep me too"
 
 
-# A page made as a file (/about) stands where its folder must go; a tag's file stands
-# where the tag's page and its two feeds must go (the file is removed once).
-@pytest.mark.parametrize(("permalink", "blocking", "needed"), [
-    ('{page: "/{slug}"}', "about", ["index.html"]),
-    ('{tag: "/tags/{slug}"}', "tags/community", ["index.html", "feed.xml", "atom.xml"]),
+LEAVING = "holds '.' or '..' as a folder name, which would lead out of its folder " \
+    "(hubgen writes only inside the output folder)"
+
+
+# Each path leads out of the output folder, onto a file of the hub or beyond it, or onto
+# another page of the site; the error points at it, and nothing anywhere is written.
+@pytest.mark.parametrize(("file", "old", "new", "error"), [
+    ("content/posts/third.md", "tags: [listening]\n",
+     "tags: [listening]\naliases: [/old/, /../content/pages/about.md]\n",
+     f"content/posts/third.md:7:18: error: 'aliases' '/../content/pages/about.md' {LEAVING}"),
+    ("content/posts/third.md", "tags: [listening]\n",
+     "tags: [listening]\naliases:\n  - /posts/../about/\n",
+     f"content/posts/third.md:8:5: error: 'aliases' '/posts/../about/' {LEAVING}"),
+    ("content/people.yaml", "kim: {", '"../../escaped": {name: Escaper}\nkim: {',
+     "content/people.yaml:2:1: error: the key '../../escaped' cannot name the person's page "
+     "(/people/KEY/): a key may not hold '/', '\\', '?', '#' or a control character, nor "
+     "be '.' or '..'"),
+    ("hubgen.yaml", "paginate: 2\n", 'paginate: 2\npermalinks: {page: "/../../{slug}/"}\n',
+     f"hubgen.yaml:9:20: error: permalinks.page {LEAVING}, got '/../../{{slug}}/'"),
 ])
-def test_a_file_of_ours_where_a_folder_must_go_is_replaced(hub, permalink, blocking, needed):
+@pytest.mark.parametrize("built_before", [True, False])
+def test_a_path_leading_out_of_the_output_is_an_error_and_nothing_is_written(
+        hub, tmp_path, file, old, new, error, built_before):
     root = hub("minimal")
-    config = root / "hubgen.yaml"
-    config.write_text(config.read_text() + f"permalinks: {permalink}\n")
+    if built_before:
+        assert run_hubgen("build", cwd=root).code == 0
+    path = root / file
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    def files() -> dict[str, bytes]:   # (a failed build may still keep compiled templates)
+        return {name: data for name, data in all_files(tmp_path).items()
+                if not name.startswith("minimal/.hubgen-cache/")}
+
+    before = files()
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if ": error: " in line] == [error]
+    assert "Traceback" not in result.err
+    assert files() == before
+    assert (root / "public").exists() == built_before
+
+
+def test_the_output_refuses_a_name_leading_out_of_it_or_one_not_planned(tmp_path):
+    from hubgen.build.output import StagedOutput
+    from hubgen.errors import UsageError
+
+    output = tmp_path / "hub" / "public"
+    output.mkdir(parents=True)
+    for name in ("../hubgen.yaml", "posts/../../x.html", "/etc/x", "a//b.html", "a\\b.html"):
+        with pytest.raises(UsageError, match="hubgen writes only inside the output folder"):
+            StagedOutput(output, ["index.html", name])
+    stage = StagedOutput(output, ["index.html"])
+    with pytest.raises(UsageError, match="not one of the site's files"):
+        stage.put("../hubgen.yaml", b"x")
+    stage.discard()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["hub", "public"]
+
+
+# A file of the site's static/ (about, tags/fresh) stands where, once it is gone, a page's
+# folder must go: the about page, or a new tag's page and its two feeds.
+@pytest.mark.parametrize(("blocking", "needed"), [
+    ("about", ["index.html"]),
+    ("tags/fresh", ["index.html", "feed.xml", "atom.xml"]),
+])
+def test_a_file_of_ours_where_a_folder_must_go_is_replaced(hub, blocking, needed):
+    root = hub("minimal")
+    about, post = root / "content/pages/about.md", root / "content/posts/third.md"
+    kept = about.read_bytes()
+    about.unlink()
+    (root / "static" / blocking).parent.mkdir(parents=True, exist_ok=True)
+    (root / "static" / blocking).write_text("a file the site copied")
     assert run_hubgen("build", cwd=root).code == 0
     assert (root / "public" / blocking).is_file()
-    config.write_text(config.read_text().replace(f"permalinks: {permalink}\n", ""))
+    (root / "static" / blocking).unlink()
+    about.write_bytes(kept)
+    post.write_text(post.read_text().replace("tags: [listening]", "tags: [listening, fresh]"))
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
     for name in needed:
@@ -230,16 +293,16 @@ def test_a_folder_of_yours_where_the_last_build_wrote_a_page_stops_the_next_clea
 
 
 @pytest.mark.parametrize("cache", [True, False])
-def test_a_permalink_that_loses_its_slash_replaces_hubgen_s_own_folders(hub, cache):
-    # /{slug}/ wrote about/index.html; /{slug} writes a file named about.
+def test_a_file_that_takes_the_place_of_a_page_replaces_hubgen_s_own_folder(hub, cache):
+    # The about page wrote about/index.html; the page gone, static/about is a file there.
     root = hub("minimal")
     assert run_hubgen("build", cwd=root).code == 0
     (root / "public/images/notes.txt").write_text("mine")
-    config = root / "hubgen.yaml"
-    config.write_text(config.read_text() + 'permalinks: {page: "/{slug}"}\n')
+    (root / "content/pages/about.md").unlink()
+    (root / "static/about").write_text("a file the site copied")
     result = run_hubgen("build", *([] if cache else ["--no-cache"]), cwd=root)
     assert result.code == 0, result.err
-    assert (root / "public/about").is_file()
+    assert (root / "public/about").read_text() == "a file the site copied"
     assert (root / "public/images/notes.txt").read_text() == "mine"
     (root / "public/about").unlink()
     (root / "public/about").mkdir()

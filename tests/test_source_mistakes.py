@@ -238,3 +238,49 @@ def test_a_people_yaml_that_reads_but_names_no_one_hides_no_unknown_person(hub):
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert NOBODY_S_POST in _errors(result)
+
+
+@pytest.mark.parametrize("aliases, error", [
+    ("[/about/]", "content/posts/third.md:7:11: error: the alias /about/ is the URL of "
+     "content/pages/about.md"),
+    ("[/old/, /posts/The-Third/]", "content/posts/third.md:7:18: error: the alias "
+     "/posts/The-Third/ is the page's own URL (/posts/the-third/: URLs that differ only in "
+     "case are one file on many disks)"),
+    ("[/old/, /old]", "content/posts/third.md:7:18: error: the alias /old/ is an alias of the "
+     "same page, listed twice"),
+    # Two pages' aliases: the later in the site's order is blamed.
+    ("[/2026/first.html]", "content/posts/2026-03-01-first-post.md:2:11: error: the alias "
+     "/2026/first.html is an alias of content/posts/third.md too"),
+])
+def test_an_alias_another_page_has_is_blamed_where_it_is_written(hub, aliases, error):
+    root = hub("minimal")
+    _edit(root / "content/posts/2026-03-01-first-post.md", "---\n",
+          "---\naliases: [/2026/first.html]\n")
+    _edit(root / "content/posts/third.md", "tags: [listening]\n",
+          f"tags: [listening]\naliases: {aliases}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert _errors(result) == [error]
+    assert "hint: remove it from 'aliases', or change it to the old URL it stands for." \
+        in result.err
+
+
+def test_an_update_dated_before_the_post_or_thread_is_a_warning_where_it_is_written(hub):
+    root = hub("minimal")
+    _edit(root / "content/posts/2026-03-05-second.md", "updated: 2026-03-06T10:00:00+02:00",
+          "updated: 2026-03-04 18:00")
+    conversations = hub("conversations")
+    _edit(conversations / "content/threads/mastodon-brew.yaml", "date: 2026-04-02 10:00\n",
+          "date: 2026-04-02 10:00\nupdated: 2026-04-01 10:00\n")
+    for hub_root, line, what in ((root, "content/posts/2026-03-05-second.md:4:10", "post"),
+                                 (conversations, "content/threads/mastodon-brew.yaml:3:10",
+                                  "thread")):
+        result = run_hubgen("build", cwd=hub_root)
+        assert result.code == 0, result.err
+        date, updated = ("2026-03-05 09:30", "2026-03-04 18:00") if what == "post" else \
+            ("2026-04-02 10:00", "2026-04-01 10:00")
+        assert f"{line}: warning: 'updated' ({updated}) is before the {what}'s date ({date}): " \
+               "readers and feeds would see it changed before it was published" in result.err
+        assert "hint: set 'updated:' to when it last changed, after its date." in result.err
+    # An update after the date (the subpath hub's second post) warns of nothing.
+    assert "'updated'" not in run_hubgen("build", cwd=hub("subpath")).err

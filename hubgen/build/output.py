@@ -21,6 +21,7 @@ from pathlib import Path
 
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.errors import HubgenError, UsageError
+from hubgen.plan.urls import is_plain_relative
 from hubgen.wording import some_of
 
 try:
@@ -124,7 +125,7 @@ def parse_manifest(text: str) -> set[str] | None:
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return None
     files = data.get("files", [])
-    return {f for f in files if isinstance(f, str) and _is_plain_relative(f)} \
+    return {f for f in files if isinstance(f, str) and is_plain_relative(f)} \
         if isinstance(files, list) else None
 
 
@@ -139,16 +140,10 @@ def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
     return sorted(p for p in set(previous) - set(current) if not _is_dotted(p))
 
 
-def _is_plain_relative(relative: str) -> bool:
-    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
-        return False
-    return not any(part in ("", ".", "..") for part in relative.split("/"))
-
-
 def _is_inside(root: str, relative: str) -> bool:
     """True for a relative path that stays inside the folder `root` (its real path and a
     separator): no '..', no '/x', no symlink leading out."""
-    return _is_plain_relative(relative) and os.path.realpath(root + relative).startswith(root)
+    return is_plain_relative(relative) and os.path.realpath(root + relative).startswith(root)
 
 
 def _same_bytes(path: Path | str, content: bytes) -> bool:
@@ -334,6 +329,12 @@ class StagedOutput:
     def __init__(self, output: Path, names: Iterable[str]):
         self.output = output
         self.names = set(names)
+        # The plan reports such paths where they were written; this guard holds whatever
+        # a caller passes.
+        leaving = sorted(name for name in self.names if not is_plain_relative(name))
+        if leaving:
+            raise UsageError(f"refused to write {some_of(leaving, 3)}: hubgen writes only "
+                             f"inside the output folder {output}")
         # First: another build moving its files in would make them look like the user's.
         self._lock = _BuildLock(output.parent / f".{output.name}.hubgen-lock", output)
         self.previous = read_manifest(output, resolve=False)   # checked before each deletion
@@ -357,6 +358,8 @@ class StagedOutput:
         output folder, or None (and nothing staged) when the output has these bytes."""
         # Called for every page of a build: plain strings, and a folder made only when
         # opening the file finds it missing.
+        if relative not in self.names:
+            raise UsageError(f"refused to write {relative}: it is not one of the site's files")
         if _same_bytes(os.path.join(self._output, relative), content):
             return None
         return _write_new(os.path.join(self._staging, relative), content)

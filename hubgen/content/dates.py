@@ -65,3 +65,14 @@ def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
     except ValueError:
         return None, stem
     return datetime.combine(day, time(0, 0), tzinfo=tz), match[4]
+
+
+def updated_too_early(updated: datetime | None, date: datetime | None,
+                      what: str) -> tuple[str, str] | None:
+    """The warning (message, hint) for an `updated:` earlier than the date of `what` ('post',
+    'thread'); None when there is none to give."""
+    if updated is None or date is None or updated >= date:
+        return None
+    return (f"'updated' ({updated:%Y-%m-%d %H:%M}) is before the {what}'s date "
+            f"({date:%Y-%m-%d %H:%M}): readers and feeds would see it changed before it was "
+            "published", "set 'updated:' to when it last changed, after its date.")

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hubgen.config import Config
+from hubgen.config import Config, site_path_problem
 from hubgen.content.dates import (
     FILENAME_DATE,
     BadDate,
     date_from_filename,
     parse_date,
+    updated_too_early,
 )
 from hubgen.content.frontmatter import split_front_matter
 from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
-from hubgen.content.models import Document, DocumentKind, UnfinishedDocument
+from hubgen.content.models import Document, DocumentKind, Position, UnfinishedDocument
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
-from hubgen.yamlfile import DuplicateKeys
+from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap
 
 
 class _Invalid(ValueError):
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", item: int | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.item = item   # which item of a list is wrong, when one is
 
 
 def _text(value: Any) -> str:
@@ -43,17 +46,23 @@ def _flag(value: Any) -> bool:
 
 def _text_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
-        return tuple(v.strip() for v in value.split(",") if v.strip())
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        texts = [v.strip() for v in value.split(",")]
+    elif not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
         raise _Invalid("must be a list of texts", "write it as [a, b].")
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    else:
+        texts = [str(v).strip() for v in value]
+    # A tag is shared by many posts: one object each, which the build cache writes once.
+    return tuple(sys.intern(text) for text in texts if text)
 
 
 def _site_path_list(value: Any) -> tuple[str, ...]:
     paths = _text_list(value)
+    written = [str(v).strip() for v in value] if isinstance(value, list) else []
     for path in paths:
-        if not path.startswith("/"):
-            raise _Invalid(f"{path!r} must start with '/'", "write the old path, e.g. /old-post/.")
+        problem = site_path_problem(path)
+        if problem is not None:
+            raise _Invalid(f"{path!r} {problem[0]}", problem[1],
+                           item=written.index(path) if path in written else None)
     return paths
 
 
@@ -137,7 +146,10 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         try:
             values[key] = checker(meta[key])
         except _Invalid as exc:
-            diagnostics.error(path, *meta.value_at(key), f"'{key}' {exc.message}", exc.hint)
+            value = meta[key]
+            position = value.item_at(exc.item) if exc.item is not None and \
+                isinstance(value, MarkedList) else meta.value_at(key)
+            diagnostics.error(path, *position, f"'{key}' {exc.message}", exc.hint)
 
     dates: dict[str, Any] = {}
     for key in ("date", "updated"):
@@ -162,6 +174,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     if not slug:
         diagnostics.error(path, 1, 1, f"the file name {Path(rel_path).name!r} makes an empty slug",
                           "add 'slug: my-post' to the front matter, or rename the file.")
+    too_early = updated_too_early(dates.get("updated"), date, kind)
+    if too_early is not None:
+        diagnostics.warning(path, *meta.value_at("updated"), *too_early)
     if kind == "post" and date is None and "date" not in meta:
         named = FILENAME_DATE.match(stem)
         if named:   # the name starts with a date, but no such day exists
@@ -178,6 +193,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                                   embeds=find_embeds(source.body, source.body_line),
                                   positions={str(key): meta.value_at(key) for key in meta})
 
+    positions = {str(key): meta.value_at(key) for key in meta}
+    if values.get("aliases"):   # each alias's place, for a URL another page has too
+        positions.update(_item_positions(meta, "aliases", values["aliases"]))
     rendered = renderer.render(source.body)
     summary = values.get("summary") or shorten(rendered.summary_text)
     return Document(
@@ -192,5 +210,16 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         template=values.get("template", ""), word_count=rendered.word_count,
         embeds=find_embeds(source.body, source.body_line),
         extra=values.get("extra", {}),
-        positions={str(key): meta.value_at(key) for key in meta},
+        positions=positions,
     )
+
+
+def _item_positions(meta: MarkedMap, key: str, kept: tuple[str, ...]) -> dict[str, Position]:
+    """Where each text of a list kept from the front matter was written, as 'key[N]'
+    (N counts the texts kept), for an error about one of them."""
+    written = meta.get(key)
+    if not isinstance(written, MarkedList):
+        return {}
+    texts = [str(v).strip() for v in written]
+    return {f"{key}[{index}]": written.item_at(texts.index(text))
+            for index, text in enumerate(kept) if text in texts}

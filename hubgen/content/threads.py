@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hubgen.config import Config
-from hubgen.content.dates import DATE_HINT, BadDate, parse_date
+from hubgen.content.dates import DATE_HINT, BadDate, parse_date, updated_too_early
 from hubgen.content.markdown import MarkdownRenderer, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
@@ -117,6 +117,9 @@ class _ThreadReader:
         title = self.text(data, "title", required=True)
         date = self.date(data, "date", required=True)
         updated = self.date(data, "updated")
+        too_early = updated_too_early(updated, date, "thread")
+        if too_early is not None:
+            self.diagnostics.warning(self.path, *data.value_at("updated"), *too_early)
         slug_text = self.text(data, "slug")
         slug = slugify(slug_text or self.path.stem) or self.path.stem
         if not slug:

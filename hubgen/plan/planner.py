@@ -12,7 +12,7 @@ from hubgen.errors import Diagnostics
 from hubgen.library import Item, Library
 from hubgen.plan.pagination import paginate
 from hubgen.plan.routes import Route, SitePlan
-from hubgen.plan.urls import Urls
+from hubgen.plan.urls import Urls, is_plain_relative
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
 # Publish targets whose hosts read `_headers` and `_redirects` from the deployed folder.
@@ -192,11 +192,13 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     routes += _feed_routes(library, "/", config.title, library.posts, "/")
     for document in library.documents:
         target = urls.document(document)
-        for alias in document.aliases:
+        for index, alias in enumerate(document.aliases):
             path = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] \
                 else alias + "/"
             routes.append(Route(path=path, kind="alias", title=document.title,
-                                context={"target": target}, source=document.source))
+                                context={"target": target}, source=document.source,
+                                position=document.positions.get(f"aliases[{index}]")
+                                or document.position_of("aliases")))
     routes.append(Route(path="/404.html", kind="html", template="404.html",
                         title="Page not found"))
     routes.append(Route(path="/sitemap.xml", kind="sitemap"))
@@ -238,9 +240,21 @@ def _blame(first: Route, second: Route) -> Route:
 def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics) -> None:
     seen: dict[str, Route] = {}
     for route in routes:
+        if not is_plain_relative(route.output):
+            # Reading refuses such a path where it is written (an alias, a permalink, a
+            # person's key); this is the last guard, which says it only where nothing did.
+            if not any(d.path == route.source for d in diagnostics.errors):
+                diagnostics.error(route.source, *(route.position or (0, 0)),
+                                  f"the URL {route.path} leads out of the output folder",
+                                  "write the path as the site shows it, without '.' or '..'.")
+            continue
         key = route.output.lower()
         first = seen.setdefault(key, route)
         if first is route:
+            continue
+        if route.kind == "alias" or first.kind == "alias":
+            _report_alias(*((route, first) if route.kind == "alias" else (first, route)),
+                          root, diagnostics)
             continue
         blame = _blame(first, route)
         document = blame.context.get("document")
@@ -250,3 +264,19 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
                           f"and {_describe(route, root)}",
                           "give one of them another 'slug:' in its front matter, "
                           "or rename the file.")
+
+
+def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnostics) -> None:
+    """An alias whose URL another route has: the alias is what should change."""
+    if other.kind == "alias":
+        taken = "an alias of the same page, listed twice" if other.source == alias.source \
+            else f"an alias of {_describe(other, root)} too"
+    elif other.source == alias.source:
+        taken = "the page's own URL"
+    else:
+        taken = f"the URL of {_describe(other, root)}"
+    if other.path != alias.path:
+        taken += f" ({other.path}: URLs that differ only in case are one file on many disks)"
+    diagnostics.error(alias.source, *(alias.position or (0, 0)),
+                      f"the alias {alias.path} is {taken}",
+                      "remove it from 'aliases', or change it to the old URL it stands for.")

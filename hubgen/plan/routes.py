@@ -30,6 +30,8 @@ class Route:
     lastmod: datetime | None = None
     in_sitemap: bool = False
     feed_format: str = ""
+    # Where in `source` the path was written, when it was (an alias), for an error about it.
+    position: tuple[int, int] | None = None
     # The output file, relative to the output folder, with '/' separators. Set once
     # made: a cached_property would take a lock on each of a big site's routes.
     output: str = field(init=False, repr=False, compare=False)

@@ -93,6 +93,14 @@ class Urls:
         return urljoin(base_url, link)
 
 
+def is_plain_relative(relative: str) -> bool:
+    """True for a path that names a file inside a folder and stays there: relative, with
+    '/' between non-empty names, none of them '.' or '..'."""
+    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        return False
+    return not any(part in ("", ".", "..") for part in relative.split("/"))
+
+
 def output_file(path: str) -> str:
     """The file a site path is written to: '/posts/x/' → 'posts/x/index.html'."""
     relative = path.lstrip("/")
