@@ -96,9 +96,12 @@ class Urls:
 def is_plain_relative(relative: str) -> bool:
     """True for a path that names a file inside a folder and stays there: relative, with
     '/' between non-empty names, none of them '.' or '..'."""
-    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+    # Plain substring tests, not a split: the plan and the output check every route.
+    if not relative or relative[0] == "/" or relative[-1] == "/" or "//" in relative \
+            or "\\" in relative or "\x00" in relative:
         return False
-    return not any(part in ("", ".", "..") for part in relative.split("/"))
+    padded = f"/{relative}/"
+    return "/./" not in padded and "/../" not in padded
 
 
 def output_file(path: str) -> str:
