@@ -7,6 +7,7 @@ nowhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -233,6 +234,19 @@ def _unknown_person(key: str, people: dict[str, Person], inline: bool = True) ->
     return "add this person to content/people.yaml."
 
 
+def _source_kept_of(thread: Thread, people: dict[str, Person]) -> Thread:
+    """The thread, without its source link when that is the post of someone who withdrew:
+    its address names them (a Mastodon, Bluesky or X post's carries their handle)."""
+    if not thread.source_url:
+        return thread
+    source = thread.source_url.rstrip("/")
+    for message in thread.messages:
+        key = message.speaker.key
+        if message.url.rstrip("/") == source and key in people and people[key].withdrawn:
+            return dataclasses.replace(thread, source_url="")
+    return thread
+
+
 def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetime,
                          diagnostics: Diagnostics, people_known: bool = True) -> None:
     path = thread.source
@@ -364,13 +378,14 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
                                 f"brand.people names '{key}', who is not in content/people.yaml",
                                 _unknown_person(key, sources.people, inline=False))
     threads = []
-    for thread in sources.threads:
+    source_threads = [_source_kept_of(thread, sources.people) for thread in sources.threads]
+    for thread in source_threads:
         _check_thread_people(thread, sources.people, now, diagnostics, people_known)
         if thread.draft and not include_drafts:
             drafts_skipped += 1
             continue
         threads.append(thread)
-    by_slug = {t.slug: t for t in sources.threads}
+    by_slug = {t.slug: t for t in source_threads}
     for document in posts + pages:
         _check_embeds(document, by_slug, diagnostics, drafts_left_out=not include_drafts)
     for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
@@ -383,7 +398,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     brand_keys = set(config.brand.people) | {
         p.key for p in sources.people.values() if p.role == "brand"}
     conversations = {t.slug: build_conversation(t, sources.people, brand_keys)
-                     for t in sources.threads}
+                     for t in source_threads}
     items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)
 
     return Library(config=config, posts=tuple(posts), pages=tuple(pages),

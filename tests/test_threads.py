@@ -261,6 +261,21 @@ def test_a_withdrawn_person_disappears_from_every_output_file(built):
     assert "Talk Team" in guest.text_content()
 
 
+def test_a_thread_whose_source_is_a_withdrawn_person_s_post_links_to_no_source(hub):
+    # Its address names them (x.com/zoe/...): the page keeps the hashtag's search instead.
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text().replace('url: "https://x.com/talk/status/1"',
+                                                 'url: "https://x.com/zoe/status/14/"'))
+    assert run_hubgen("build", cwd=root).code == 0
+    for relative, content in all_files(root / "public").items():
+        assert "x.com/zoe" not in content.decode("utf-8", "replace"), relative
+    page = parse_html(root / "public/threads/chat-one/index.html")
+    assert set(page.xpath('//a[@class="button"]/@href')) == \
+        {"https://x.com/search?q=%23TalkChat&f=live"}
+    assert "sameAs" not in json_ld(page)[0]
+
+
 def test_featured_message_without_consent_is_a_warning(hub):
     root = hub("conversations")
     thread = root / "content/threads/mastodon-brew.yaml"
