@@ -125,11 +125,13 @@ class _Checker:
         self._placed: set[str] = set()     # the needles of findings placed in a source
         self._unplaced: list[tuple[tuple[str, ...], Finding]] = []
         self._said: set[Finding] = set()
-        # The pages of what a build leaves out (drafts, posts dated later): check makes them,
-        # to check their own links, but from a published page a link to one leads nowhere.
-        self.held_back = {route.output: (item, reason) for route in result.plan.routes
-                          if route.kind == "html" and (item := _item_of(route)) is not None
-                          and (reason := _held_back(result.library, item))}
+        # What a build leaves out (drafts, posts dated later, and their aliases, feeds and
+        # tags): check makes it, to check its own links, but from a published page a link
+        # to it leads nowhere.
+        self.routes = {route.output: route for route in result.plan.routes}
+        self.published = result.published if result.published is not None else \
+            frozenset(self.routes)
+        self.held_back = self.routes.keys() - self.published
 
     def add(self, kind: str, severity: str, output: str, needle: str | tuple[str, ...],
             message: str, hint: str = "") -> None:
@@ -212,12 +214,13 @@ class _Checker:
                              "base path.")
                     continue
                 target = self.target_file(path[len(base) - 1:])
-                if target in self.held_back and output not in self.held_back:
-                    self._held_back_link(output, target, link, path[len(base) - 1:])
+                if target in self.held_back:
+                    if output in self.published:
+                        self._held_back_link(output, target, link, path[len(base) - 1:])
                     continue
                 if target is None:
                     # Found in the source as resolved (/about/) or as written (../about/).
-                    self.add("link", "error", output, (path[len(base) - 1:], link),
+                    self.add("link", "error", output, (link, path[len(base) - 1:]),
                              f"broken link: {link} (on {output}) leads to no page",
                              "check the path, or the slug of the page it should reach.")
                     continue
@@ -229,15 +232,31 @@ class _Checker:
                              "headings get ids from their text; check the spelling.")
 
     def _held_back_link(self, output: str, target: str, link: str, path: str) -> None:
-        """A published page's link to a page the build leaves out: an error where the page's
-        source has it (a link the theme makes, to a neighbour say, is not made then)."""
-        if _place_of(self.sources.get(output), (path, link)) == (0, 0):
+        """A published page's link to a page the build leaves out: an error where it is
+        written, in the page's source or the config (one the theme makes, to a draft that
+        check's build counts as a neighbour say, is not made by the build)."""
+        needles = (link, path)
+        if _place_of(self.sources.get(output), needles) == (0, 0) and \
+                _place_of(self.config.path, needles) == (0, 0):
             return
-        item, reason = self.held_back[target]
-        self.add("link", "error", output, (path, link),
+        self.add("link", "error", output, needles,
                  f"link to an unpublished page: {link} (on {output}) leads to "
-                 f"'{item.title}', which is {reason}: the published site has no page there",
+                 f"{self._held_back_page(target)}: the published site has no page there",
                  "publish it first, or take the link out until it is published.")
+
+    def _held_back_page(self, target: str) -> str:
+        """What a page the build leaves out is, and why it is left out."""
+        route = self.routes[target]
+        library = self.result.library
+        item = _item_of(route) or next(
+            (i for i in (*library.documents, *library.threads) if i.source == route.source
+             and route.source is not None), None)
+        reason = _held_back(library, item) if item is not None else ""
+        if item is None or not reason:
+            return "a page that only drafts and posts dated later make"
+        kind = {"alias": "an old address of ", "feed": "the feed of ",
+                "ics": "the calendar file of "}.get(route.kind, "")
+        return f"{kind}'{item.title}', which is {reason}"
 
     def embeds(self) -> None:
         """A published page that embeds a draft thread shows nothing in its place."""
@@ -364,8 +383,8 @@ def check_site(options: BuildOptions) -> CheckReport:
     so that their links are checked too, and reported as notes."""
     root = options.root
     try:
-        result = build_site(BuildOptions(**{**options.__dict__, "drafts": True, "future": True}),
-                            write=False)
+        result = build_site(BuildOptions(**{**options.__dict__, "drafts": True, "future": True,
+                                            "published": True}), write=False)
     except SourceErrors as exc:
         return CheckReport([_diagnostic_finding(d, root) for d in exc.diagnostics])
     checker = _Checker(result, root)

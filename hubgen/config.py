@@ -154,11 +154,14 @@ PERMALINK_FIELDS = ("slug", "year", "month", "day")
 _FOLDER_PERMALINKS = ("tag", "thread")
 
 
+# What a pattern's placeholders may become: a dated item's, and an undated one's (a page,
+# a tag: its date parts are empty, and the '//' they leave is closed up).
+_SAMPLE_FILLS = ({"slug": "x", "year": "2026", "month": "01", "day": "02"},
+                 {"slug": "x", "year": "", "month": "", "day": ""})
+
+
 def _permalink(kind: str) -> Callable[[str], str]:
     def check(value: str) -> str:
-        problem = site_path_problem(value.replace("{", "").replace("}", ""))
-        if problem is not None:
-            raise CheckFailed(f"{problem[0]}, got {value!r}", 'e.g. "/posts/{slug}/"')
         try:
             fields = [(name, spec, conversion) for _, name, spec, conversion
                       in string.Formatter().parse(value) if name is not None]
@@ -166,11 +169,23 @@ def _permalink(kind: str) -> Callable[[str], str]:
             raise CheckFailed(f"has a '{{' or '}}' without its partner, got {value!r}",
                               "write each placeholder whole, e.g. {slug}.") from None
         for name, spec, conversion in fields:
-            if name not in PERMALINK_FIELDS or spec or conversion:
+            if name not in PERMALINK_FIELDS:
+                raise CheckFailed(f"has an unknown placeholder {{{name}}}, got {value!r}",
+                                  f"use {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)}.")
+            if spec or conversion:
                 written = name + (f"!{conversion}" if conversion else "") + \
                     (f":{spec}" if spec else "")
-                raise CheckFailed(f"has an unknown placeholder {{{written}}}, got {value!r}",
-                                  f"use {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)}.")
+                raise CheckFailed(f"has a placeholder with a format, {{{written}}}, got "
+                                  f"{value!r}", f"write it plain, {{{name}}}: hubgen gives "
+                                  "{year} four digits, {month} and {day} two.")
+        for fill in _SAMPLE_FILLS:
+            path = re.sub("/{2,}", "/", value.format(**fill))
+            problem = site_path_problem(path)
+            if problem is not None:
+                # Said of the pattern, or of what it makes when only that shows the problem.
+                shown = f"{value!r}" if site_path_problem(value) else \
+                    f"{value!r}, which makes {path!r}"
+                raise CheckFailed(f"{problem[0]}, got {shown}", 'e.g. "/posts/{slug}/"')
         if "slug" not in [name for name, _, _ in fields]:
             raise CheckFailed(f"must hold {{slug}}, got {value!r}",
                               'e.g. "/posts/{slug}/" or "/{year}/{month}/{slug}/"')
@@ -178,7 +193,7 @@ def _permalink(kind: str) -> Callable[[str], str]:
             raise CheckFailed(f"must end with '/', got {value!r}",
                               f"a {kind}'s page is a folder, which holds its feeds too: "
                               f'e.g. "/{kind}s/{{slug}}/".')
-        if not value.endswith(("/", ".html")):
+        if not value.endswith(("/", ".html", ".htm")):
             raise CheckFailed(f"must end with '/' or '.html', got {value!r}",
                               "a page without either is a file browsers download instead "
                               'of showing: e.g. "/posts/{slug}/" or "/posts/{slug}.html".')

@@ -90,8 +90,14 @@ def test_bad_values_are_errors_with_a_place(tmp_path, text, message):
      "got '/posts/{title}/'"),
     ('{post: "/posts/{0}/{slug}/"}', "permalinks.post has an unknown placeholder {0}, "
      "got '/posts/{0}/{slug}/'"),
-    ('{post: "/posts/{slug!r}/"}', "permalinks.post has an unknown placeholder {slug!r}, "
-     "got '/posts/{slug!r}/'"),
+    ('{post: "/posts/{slug!r}/"}', "permalinks.post has a placeholder with a format, "
+     "{slug!r}, got '/posts/{slug!r}/'"),
+    ('{post: "/{year:04d}/{slug}/"}', "permalinks.post has a placeholder with a format, "
+     "{year:04d}, got '/{year:04d}/{slug}/'"),
+    # An undated page's (or a tag's) {year} is empty: what is left leads out.
+    ('{page: "/{year}../content/{slug}/"}', "permalinks.page holds '.' or '..' as a folder "
+     "name, which would lead out of its folder (hubgen writes only inside the output "
+     "folder), got '/{year}../content/{slug}/', which makes '/../content/x/'"),
     ('{post: "/posts/{slug}}/"}', "permalinks.post has a '{' or '}' without its partner, "
      "got '/posts/{slug}}/'"),
 ])
@@ -106,10 +112,11 @@ def test_a_permalink_that_cannot_make_a_page_is_an_error_with_its_place(tmp_path
 
 def test_permalinks_as_folders_dated_or_as_html_files_are_accepted(tmp_path):
     config, _ = _load(tmp_path, "title: T\nurl: https://x.example/\npermalinks: "
-                      '{post: "/{year}/{month}/{day}/{slug}.html", page: "/{slug}.html", '
+                      '{post: "/{year}/{month}/{day}/{slug}.html", page: "/{slug}.htm", '
                       'person: "/team/{slug}.html", tag: "/topics/{slug}/"}\n')
     assert config.permalinks.post == "/{year}/{month}/{day}/{slug}.html"
     assert config.permalinks.tag == "/topics/{slug}/"
+    assert config.permalinks.page == "/{slug}.htm"
 
 
 def test_unknown_keys_warn_with_did_you_mean_and_fail_when_strict(tmp_path):

@@ -133,9 +133,15 @@ def test_check_finds_a_published_page_s_links_to_drafts_and_scheduled_posts(hub)
     root = hub("minimal")
     post = root / "content/posts/third.md"
     post.write_text(post.read_text() + "\nSee [unfinished](/posts/draft/) and "
-                    "[the future](../from-the-future/).\n")
+                    "[the future](../from-the-future/).\n"
+                    "Also [secrets](/tags/secret/) at [its old address](/old/draft/).\n")
     draft = root / "content/posts/draft.md"
-    draft.write_text(draft.read_text() + "\nAs [the future](/posts/from-the-future/) says.\n")
+    # A draft's own links, and its alias's link to it, are not the published site's.
+    draft.write_text(draft.read_text().replace("draft: true\n", "draft: true\ntags: [secret]\n"
+                                               "aliases: [/old/draft/]\n")
+                     + "\nAs [the future](/posts/from-the-future/) says.\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "menu: [{title: Soon, url: /posts/draft/}]\n")
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     errors = [line for line in result.out.splitlines() if ": error: " in line]
@@ -146,6 +152,15 @@ def test_check_finds_a_published_page_s_links_to_drafts_and_scheduled_posts(hub)
         "content/posts/third.md:10:50: error: link to an unpublished page: "
         "../from-the-future/ (on posts/the-third/index.html) leads to 'From the future', "
         "which is scheduled for 2099-01-01 00:00 +0100: the published site has no page there",
+        "content/posts/third.md:11:16: error: link to an unpublished page: /tags/secret/ (on "
+        "posts/the-third/index.html) leads to a page that only drafts and posts dated later "
+        "make: the published site has no page there",
+        "content/posts/third.md:11:52: error: link to an unpublished page: /old/draft/ (on "
+        "posts/the-third/index.html) leads to an old address of 'Unfinished thoughts', which "
+        "is a draft: the published site has no page there",
+        # The menu's link, on every page: said once, where the config has it.
+        "hubgen.yaml:10:27: error: link to an unpublished page: /posts/draft/ leads to "
+        "'Unfinished thoughts', which is a draft: the published site has no page there",
     ], result.out
     assert "hint: publish it first, or take the link out until it is published." in result.out
     built = run_hubgen("build", cwd=root)

@@ -195,8 +195,8 @@ LEAVING = "holds '.' or '..' as a folder name, which would lead out of its folde
      "tags: [listening]\naliases:\n  - /posts/../about/\n",
      f"content/posts/third.md:8:5: error: 'aliases' '/posts/../about/' {LEAVING}"),
     ("content/people.yaml", "kim: {", '"../../escaped": {name: Escaper}\nkim: {',
-     "content/people.yaml:2:1: error: the key '../../escaped' cannot name the person's page "
-     "(/people/KEY/): a key may not hold '/', '\\', '?', '#' or a control character, nor "
+     "content/people.yaml:2:1: error: the key '../../escaped' cannot be part of the address "
+     "of the person's page: a key may not hold '/', '\\', '?', '#' or a control character, nor "
      "be '.' or '..'"),
     ("hubgen.yaml", "paginate: 2\n", 'paginate: 2\npermalinks: {page: "/../../{slug}/"}\n',
      f"hubgen.yaml:9:20: error: permalinks.page {LEAVING}, got '/../../{{slug}}/'"),
@@ -221,6 +221,35 @@ def test_a_path_leading_out_of_the_output_is_an_error_and_nothing_is_written(
     assert "Traceback" not in result.err
     assert files() == before
     assert (root / "public").exists() == built_before
+
+
+def test_a_static_file_named_with_a_backslash_is_an_error_naming_it(hub):
+    root = hub("minimal")
+    (root / "static/odd\\name.css").write_text("body {}")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if ": error: " in line] == [
+        "static/odd\\name.css: error: static/odd\\name.css has '\\' in its name, which "
+        "Windows and many hosts read as a folder separator"]
+    assert "hint: rename it without '\\'." in result.err
+    assert not (root / "public").exists()
+
+
+def test_the_plan_s_last_guard_blames_a_route_leading_out_once_per_file(tmp_path):
+    # Every path a user writes is refused where it is written; this guard is for the rest.
+    from hubgen.errors import Diagnostics
+    from hubgen.plan.planner import _report_collisions
+    from hubgen.plan.routes import Route
+
+    post = tmp_path / "content/posts/a.md"
+    diagnostics = Diagnostics()
+    _report_collisions([Route(path="/../x/", kind="html", source=post, position=(3, 5)),
+                        Route(path="/../x/feed.xml", kind="feed", source=post),
+                        Route(path="/posts/./y/", kind="html"),
+                        Route(path="/fine/", kind="html", source=post)], tmp_path, diagnostics)
+    assert [(d.path, d.line, d.column, d.message) for d in diagnostics.errors] == [
+        (None, 0, 0, "the URL /posts/./y/ leads out of the output folder"),
+        (post, 3, 5, "the URL /../x/ leads out of the output folder")]
 
 
 def test_the_output_refuses_a_name_leading_out_of_it_or_one_not_planned(tmp_path):
@@ -351,6 +380,33 @@ def test_a_cache_folder_among_the_sources_is_refused(hub, cache_dir):
     assert "refusing to keep the build cache" in result.err
     assert "cache_dir" in result.err
     assert all_files(root.parent) == before
+
+
+def test_a_cache_folder_of_yours_is_refused_and_its_files_kept(hub, tmp_path):
+    # The cache removes old files of its own: in a folder of yours, it must find none.
+    root = hub("minimal")
+    shared = tmp_path / "shared"
+    for name in ("templates/partials/card.html", "templates/0123456789abcdef.txt", "notes.md"):
+        (shared / name).parent.mkdir(parents=True, exist_ok=True)
+        (shared / name).write_text("mine")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "cache_dir: ../shared\n")
+    before = all_files(tmp_path)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 2
+    assert f"refusing to keep the build cache in {shared}: it holds files that are not " \
+           "hubgen's (a cache hubgen made has its CACHEDIR.TAG)" in result.err
+    assert all_files(tmp_path) == before
+    # Only names a cache of hubgen's has (an old one, untagged): kept as a cache, and of
+    # templates/, only the folders of other hubgen versions are removed.
+    (shared / "notes.md").unlink()
+    (shared / "templates/fedcba9876543210").mkdir()
+    (shared / "templates/fedcba9876543210/old.json").write_text("{}")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (shared / "templates/partials/card.html").read_text() == "mine"
+    assert (shared / "templates/0123456789abcdef.txt").read_text() == "mine"
+    assert not (shared / "templates/fedcba9876543210").exists()
+    assert (shared / "CACHEDIR.TAG").is_file()
 
 
 def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(hub):

@@ -277,10 +277,27 @@ def test_an_update_dated_before_the_post_or_thread_is_a_warning_where_it_is_writ
                                   "thread")):
         result = run_hubgen("build", cwd=hub_root)
         assert result.code == 0, result.err
-        date, updated = ("2026-03-05 09:30", "2026-03-04 18:00") if what == "post" else \
-            ("2026-04-02 10:00", "2026-04-01 10:00")
+        date, updated = ("2026-03-05 09:30+01:00", "2026-03-04 18:00+01:00") \
+            if what == "post" else ("2026-04-02 10:00-04:00", "2026-04-01 10:00-04:00")
         assert f"{line}: warning: 'updated' ({updated}) is before the {what}'s date ({date}): " \
                "readers and feeds would see it changed before it was published" in result.err
         assert "hint: set 'updated:' to when it last changed, after its date." in result.err
     # An update after the date (the subpath hub's second post) warns of nothing.
     assert "'updated'" not in run_hubgen("build", cwd=hub("subpath")).err
+
+
+def test_every_wrong_alias_is_told_at_its_own_place(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    _edit(post, "tags: [listening]\n",
+          "tags: [listening]\naliases: [/old/, /../a/, /older/, /../b/]\n")
+    leaving = "holds '.' or '..' as a folder name, which would lead out of its folder " \
+        "(hubgen writes only inside the output folder)"
+    assert _errors(run_hubgen("build", cwd=root)) == [
+        f"content/posts/third.md:7:18: error: 'aliases' '/../a/' {leaving}",
+        f"content/posts/third.md:7:35: error: 'aliases' '/../b/' {leaving}"]
+    # Written twice: the second is blamed, where it stands.
+    _edit(post, "aliases: [/old/, /../a/, /older/, /../b/]", "aliases: [/old/, /older/, /old/]")
+    assert _errors(run_hubgen("build", cwd=root)) == [
+        "content/posts/third.md:7:27: error: the alias /old/ is an alias of the same page, "
+        "listed twice"]

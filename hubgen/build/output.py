@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import shutil
 import signal
 import threading
@@ -77,6 +78,29 @@ def check_output_folder(output: Path, config: Config) -> Path:
     return output
 
 
+# Marks a folder as hubgen's cache, and as a cache to backup tools (bford.info/cachedir).
+CACHE_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+             "# This folder is a cache made by hubgen; it is safe to delete.\n")
+
+
+# The names a cache folder of hubgen's holds (persist.py), temporary files included.
+_CACHE_NAMES = re.compile(r"CACHEDIR\.TAG|build\.cache|sources-\d\d\.cache|templates|\..+\.tmp")
+
+
+def is_hubgen_cache(folder: Path) -> bool:
+    """Whether `folder` is a cache hubgen made: it has hubgen's tag, or (a cache made before
+    hubgen tagged them, or by a build that stopped early) holds only names hubgen uses."""
+    try:
+        if (folder / "CACHEDIR.TAG").read_text(encoding="utf-8") == CACHE_TAG:
+            return True
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        return all(_CACHE_NAMES.fullmatch(entry.name) for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
 def _check_cache_folder(cache: Path, root: Path) -> None:
     """Refuse a cache_dir among the hub's sources: static/ is published as it is (the
     cache holds every draft's text and local paths), and content/, templates/ and
@@ -91,6 +115,10 @@ def _check_cache_folder(cache: Path, root: Path) -> None:
                     (", which is published as it is" if name == "static" else
                      ", which hubgen reads as the hub's sources")
                 break
+    if not reason and cache.is_dir() and not is_hubgen_cache(cache):
+        # The cache replaces and removes files of its own there: never in a folder of yours.
+        reason = "it holds files that are not hubgen's (a cache hubgen made has its " \
+            "CACHEDIR.TAG)"
     if reason:
         raise UsageError(f"refusing to keep the build cache in {cache}: {reason}; nothing was "
                          "written. Set cache_dir in hubgen.yaml to a folder of its own, "

@@ -26,6 +26,7 @@ import importlib.util
 import json
 import os
 import pickle
+import re
 import select
 import shutil
 import signal
@@ -40,14 +41,13 @@ from hubgen import __version__
 from hubgen.build.cache import BuildCache, CachedOutput
 from hubgen.build.collector import collector_paused
 from hubgen.build.hashing import StreamDigest, bytes_digest
-from hubgen.build.output import held_interrupts
+from hubgen.build.output import CACHE_TAG, held_interrupts
 
 CACHE_FORMAT = 8
 CACHE_FILE = "build.cache"
 SOURCE_SHARDS = 16   # sources-00.cache ... sources-15.cache
 TEMPLATES_FOLDER = "templates"
-_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-        "# This folder is a cache made by hubgen; it is safe to delete.\n")
+_GENERATION = re.compile(r"[0-9a-f]{16}")   # the name of a generation's templates folder
 
 
 # The libraries whose output a cache holds (parsed Markdown, highlighted code, YAML).
@@ -107,7 +107,7 @@ def _templates_folder(folder: Path) -> Path:
     own = templates / generation()
     if templates.is_dir():
         for other in templates.iterdir():
-            if other != own:
+            if other != own and _GENERATION.fullmatch(other.name):   # only hubgen's own
                 shutil.rmtree(other, ignore_errors=True)
     return own
 
@@ -288,7 +288,7 @@ def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tag = folder / "CACHEDIR.TAG"   # tells backup tools to skip the folder
     if not tag.exists():
-        tag.write_text(_TAG, encoding="utf-8")
+        tag.write_text(CACHE_TAG, encoding="utf-8")
 
 
 def save_cache(cache: BuildCache, folder: Path,

@@ -33,7 +33,7 @@ from hubgen.build.rendering import render_routes, stamp_written
 from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config, read_config
-from hubgen.content.sources import read_sources
+from hubgen.content.sources import Sources, read_sources
 from hubgen.content.themes import Theme, default_theme_chain, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
@@ -64,6 +64,9 @@ class BuildOptions:
     now: datetime | None = None   # the moment that decides what is "future"; default: now
     jobs: int = 1                 # worker processes for reading and rendering
     cache: bool = False           # keep a cache on disk (in cache_dir) between builds
+    # With drafts or future posts: also work out which files a build without them makes
+    # (BuildResult.published), for `hubgen check`.
+    published: bool = False
 
 
 @dataclass
@@ -82,6 +85,8 @@ class BuildResult:
     rendered: int = 0     # routes rendered (not reused)
     workers: int = 0      # worker processes that rendered them (0: the build's own)
     costs: list[tuple[str, str, float]] = field(default_factory=list)  # (output, template, s)
+    # The files a build without drafts and future posts makes (with options.published).
+    published: frozenset[str] | None = None
 
     @property
     def page_count(self) -> int:
@@ -217,6 +222,15 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
         return _build(options, progress, cache, write, set_aside, at_end, stop)
 
 
+def _published_outputs(config: Config, sources: Sources, now: datetime, urls: Urls,
+                       themes: list[Theme]) -> frozenset[str]:
+    """The files of the site as built without drafts and future posts (its problems are
+    the build's own, already reported)."""
+    library = build_library(config, sources, now, diagnostics=Diagnostics())
+    return frozenset(route.output for route in plan_site(library, urls, themes,
+                                                         Diagnostics()).routes)
+
+
 def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCache | None,
            write: bool, set_aside: Callable[[], None], at_end: ExitStack,
            stop: threading.Event | None) -> BuildResult:
@@ -275,6 +289,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         urls = Urls(config)
         plan = plan_site(library, urls, themes, diagnostics)
         comments = plan_comments(library, site_comments, urls, diagnostics)
+        published = _published_outputs(config, sources, now, urls, themes) \
+            if options.published and (options.drafts or options.future) else None
     stage = StagedOutput(output, [r.output for r in plan.routes]) \
         if write and not diagnostics.errors else None
     try:
@@ -315,4 +331,4 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
                        timings=watch.timings,
                        files=rendered.files, parsed=cache.parsed if cache is not None else -1,
                        rendered=rendered.rendered, workers=rendered.workers,
-                       costs=rendered.costs)
+                       costs=rendered.costs, published=published)

@@ -73,6 +73,8 @@ def updated_too_early(updated: datetime | None, date: datetime | None,
     'thread'); None when there is none to give."""
     if updated is None or date is None or updated >= date:
         return None
-    return (f"'updated' ({updated:%Y-%m-%d %H:%M}) is before the {what}'s date "
-            f"({date:%Y-%m-%d %H:%M}): readers and feeds would see it changed before it was "
-            "published", "set 'updated:' to when it last changed, after its date.")
+    def shown(moment: datetime) -> str:   # with its offset: the two may differ
+        return moment.isoformat(sep=" ", timespec="minutes")
+    return (f"'updated' ({shown(updated)}) is before the {what}'s date ({shown(date)}): "
+            "readers and feeds would see it changed before it was published",
+            "set 'updated:' to when it last changed, after its date.")

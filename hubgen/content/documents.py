@@ -25,11 +25,13 @@ from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap
 
 
 class _Invalid(ValueError):
-    def __init__(self, message: str, hint: str = "", item: int | None = None):
+    def __init__(self, message: str, hint: str = "", item: int | None = None,
+                 others: tuple[_Invalid, ...] = ()):
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.item = item   # which item of a list is wrong, when one is
+        self.others = others   # the list's other wrong items
 
 
 def _text(value: Any) -> str:
@@ -57,12 +59,14 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 def _site_path_list(value: Any) -> tuple[str, ...]:
     paths = _text_list(value)
-    written = [str(v).strip() for v in value] if isinstance(value, list) else []
-    for path in paths:
-        problem = site_path_problem(path)
-        if problem is not None:
-            raise _Invalid(f"{path!r} {problem[0]}", problem[1],
-                           item=written.index(path) if path in written else None)
+    # Every wrong path is told, each at its own place in a list.
+    items: list[tuple[int | None, str]] = \
+        list(enumerate(str(v).strip() for v in value)) if isinstance(value, list) \
+        else [(None, path) for path in paths]
+    wrong = [_Invalid(f"{path!r} {problem[0]}", problem[1], item=index)
+             for index, path in items if path and (problem := site_path_problem(path))]
+    if wrong:
+        raise _Invalid(wrong[0].message, wrong[0].hint, wrong[0].item, tuple(wrong[1:]))
     return paths
 
 
@@ -147,9 +151,10 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
             values[key] = checker(meta[key])
         except _Invalid as exc:
             value = meta[key]
-            position = value.item_at(exc.item) if exc.item is not None and \
-                isinstance(value, MarkedList) else meta.value_at(key)
-            diagnostics.error(path, *position, f"'{key}' {exc.message}", exc.hint)
+            for problem in (exc, *exc.others):
+                position = value.item_at(problem.item) if problem.item is not None and \
+                    isinstance(value, MarkedList) else meta.value_at(key)
+                diagnostics.error(path, *position, f"'{key}' {problem.message}", problem.hint)
 
     dates: dict[str, Any] = {}
     for key in ("date", "updated"):
@@ -220,6 +225,7 @@ def _item_positions(meta: MarkedMap, key: str, kept: tuple[str, ...]) -> dict[st
     written = meta.get(key)
     if not isinstance(written, MarkedList):
         return {}
-    texts = [str(v).strip() for v in written]
-    return {f"{key}[{index}]": written.item_at(texts.index(text))
-            for index, text in enumerate(kept) if text in texts}
+    # The texts kept are the list's non-empty ones, in order (twice written, twice kept).
+    places = [written.item_at(index) for index, text in enumerate(written)
+              if str(text).strip()]
+    return {f"{key}[{index}]": place for index, place in enumerate(places[:len(kept)])}

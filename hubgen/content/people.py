@@ -71,8 +71,8 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
     if key in (".", "..") or any(char in key for char in "/\\?#") or \
             any(ord(char) < 32 or ord(char) == 127 for char in key):
         # The build stops on it; the person is still known, so posts naming them are fine.
-        diagnostics.error(path, *position, f"the key {key!r} cannot name the person's page "
-                          "(/people/KEY/): a key may not hold '/', '\\', '?', '#' or a "
+        diagnostics.error(path, *position, f"the key {key!r} cannot be part of the address of "
+                          "the person's page: a key may not hold '/', '\\', '?', '#' or a "
                           "control character, nor be '.' or '..'",
                           "use letters, digits and '-', e.g. ana-ruiz: {name: Ana Ruiz}.")
     if isinstance(entry, str):

@@ -239,14 +239,14 @@ def _blame(first: Route, second: Route) -> Route:
 
 def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics) -> None:
     seen: dict[str, Route] = {}
+    told = {d.path for d in diagnostics.errors}
     for route in routes:
         if not is_plain_relative(route.output):
             # Reading refuses such a path where it is written (an alias, a permalink, a
-            # person's key); this is the last guard, which says it only where nothing did.
-            if not any(d.path == route.source for d in diagnostics.errors):
-                diagnostics.error(route.source, *(route.position or (0, 0)),
-                                  f"the URL {route.path} leads out of the output folder",
-                                  "write the path as the site shows it, without '.' or '..'.")
+            # person's key); this last guard says so only of a file nothing blamed yet.
+            if route.source not in told:
+                told.add(route.source)
+                _report_unwritable(route, root, diagnostics)
             continue
         key = route.output.lower()
         first = seen.setdefault(key, route)
@@ -264,6 +264,18 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
                           f"and {_describe(route, root)}",
                           "give one of them another 'slug:' in its front matter, "
                           "or rename the file.")
+
+
+def _report_unwritable(route: Route, root: Path, diagnostics: Diagnostics) -> None:
+    """A route whose file cannot be written inside the output folder."""
+    if route.kind == "static" and "\\" in route.path:
+        diagnostics.error(route.source, 0, 0, f"{_describe(route, root)} has '\\' in its name, "
+                          "which Windows and many hosts read as a folder separator",
+                          "rename it without '\\'.")
+        return
+    diagnostics.error(route.source, *(route.position or (0, 0)),
+                      f"the URL {route.path} leads out of the output folder",
+                      "write the path as the site shows it, without '.' or '..'.")
 
 
 def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnostics) -> None:
