@@ -518,6 +518,19 @@ def read_config(path: Path, overrides: dict[str, Any] | None = None,
     except DuplicateKeys as exc:   # an error; the rest of the file is still checked
         diagnostics.extend(exc.diagnostics)
         data = exc.data
+    return _config_of(path, data, overrides, diagnostics)
+
+
+def stand_in_config(path: Path, overrides: dict[str, Any] | None = None) -> Config:
+    """Every default, with stand-ins for title and url, for the hub of the config at `path`
+    while that file cannot be read (`hubgen serve` starts with it, and says what is wrong)."""
+    config, _ = _config_of(path, MarkedMap(), overrides, Diagnostics())
+    assert config is not None   # defaults are always a config
+    return config
+
+
+def _config_of(path: Path, data: Any, overrides: dict[str, Any] | None,
+               diagnostics: Diagnostics) -> tuple[Config | None, list[Diagnostic]]:
     if data is None:
         data = MarkedMap()
     declared = data.get("url") if isinstance(data, MarkedMap) else None

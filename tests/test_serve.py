@@ -225,6 +225,47 @@ def test_a_first_build_that_fails_still_serves_the_overlay_until_fixed(hub):
         site.stop()
 
 
+def test_a_browser_dropping_its_connection_prints_nothing(hub):
+    # A tab closed mid-page resets its connection: no error of the site's, nothing to say.
+    import struct
+    root = hub("minimal")
+    with serving(root, "--port", "0") as site:
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", site.port)) as client:
+                client.sendall(b"GET /posts/the-third/ HTTP/1.1\r\nHost: x\r\n\r\n")
+                client.recv(100)
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        assert site.get("/")[0] == 200
+        code, printed = site.stop()
+    assert code == 0
+    assert "Traceback" not in printed and "Connection" not in printed, printed
+
+
+@pytest.mark.parametrize(("old", "new", "error"), [
+    ("paginate: 2", "paginate: two",
+     "hubgen.yaml:8:11: error: paginate must be a whole number, got 'two'"),
+    ("title: Minimal Hub", "title: [Minimal Hub", "hubgen.yaml:2:4: error: YAML syntax error"),
+])
+def test_a_config_in_error_at_the_start_still_serves_the_overlay_until_fixed(hub, old, new,
+                                                                              error):
+    # A typo in hubgen.yaml is the likeliest first mistake: serve stays up and shows it.
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    good = config.read_text()
+    config.write_text(good.replace(old, new))
+    with serving(root, "--port", "0") as site:
+        assert any(line.startswith(error) for line in site.lines), site.lines
+        status, _, body = site.get("/")
+        assert status == 404 and b"hubgen-error-overlay" in body
+        assert error.split(": error: ")[0].encode() in body
+        config.write_text(good)
+        assert wait_until(lambda: site.get("/")[0] == 200)
+        assert b"hubgen-error-overlay" not in site.get("/")[2]
+        assert b"Minimal Hub" in site.get("/posts/the-third/")[2]
+        code, printed = site.stop()
+    assert code == 0 and "Traceback" not in printed
+
+
 @pytest.mark.parametrize("option", ["--poll"])
 def test_polling_watches_too(hub, option):
     root = hub("minimal")

@@ -41,6 +41,22 @@ def test_an_edit_appears_in_the_open_page_without_a_manual_reload(live):
     assert time.monotonic() - started < 2.0
 
 
+def test_an_open_404_page_follows_edits_and_turns_into_the_page_once_it_is_made(live):
+    root, site, page = live
+    page.goto(site.url + "posts/coming-soon/")
+    assert "Third, with an explicit slug" in page.inner_text("main")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("title: Third, with an explicit slug",
+                                             "title: Third, renamed"))
+    page.wait_for_function(   # the 404 page lists the newest posts
+        "document.querySelector('main').innerText.includes('Third, renamed')", timeout=3000)
+    (root / "content/posts/coming-soon.md").write_text(
+        "---\ntitle: Here at last\ndate: 2026-04-02\n---\nIt came.\n")
+    page.wait_for_function(
+        "document.querySelector('h1') && document.querySelector('h1').innerText.includes("
+        "'Here at last')", timeout=3000)
+
+
 def test_a_css_edit_restyles_the_page_without_navigation(live):
     root, site, page = live
     page.goto(site.url + "posts/the-third/")

@@ -55,6 +55,21 @@ def test_base_url_option_builds_for_another_host(hub):
     assert page.xpath('//main//a[@href="/pr-7/about/"]')
 
 
+def test_a_subpath_with_a_space_or_an_accent_is_encoded_alike_in_bodies_and_templates(hub):
+    root = hub("subpath")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("url: https://x.example/hub/",
+                                                 'url: "https://x.example/our café hub/"'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    post = parse_html(root / "public/posts/first-post/index.html")
+    assert post.xpath('//main//a[@href="/our%20caf%C3%A9%20hub/about/"]')   # the body's
+    assert post.xpath('//main//img[@src="/our%20caf%C3%A9%20hub/images/cup.svg"]')
+    assert post.xpath('//header//a[@href="/our%20caf%C3%A9%20hub/"]')   # the theme's
+    assert " " not in "".join(_links(post))
+    assert run_hubgen("check", cwd=root).code == 0
+
+
 def test_thread_people_embed_and_calendar_links_keep_the_subpath(hub):
     root = hub("conversations")
     thread = root / "content/threads/mastodon-brew.yaml"

@@ -32,7 +32,7 @@ from hubgen.build.persist import (
 from hubgen.build.rendering import render_routes, stamp_written
 from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
-from hubgen.config import Config, find_config, load_config, read_config
+from hubgen.config import Config, find_config, load_config, read_config, stand_in_config
 from hubgen.content.sources import Sources, read_sources
 from hubgen.content.themes import Theme, default_theme_chain, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
@@ -119,6 +119,18 @@ def load_site_config(options: BuildOptions) -> tuple[Config, list[Diagnostic]]:
     """
     path = find_config(options.root, options.config_file)
     return load_config(path, overrides=_overrides(options), strict=options.strict)
+
+
+def config_to_start_with(options: BuildOptions) -> Config:
+    """The config a long-running command (serve) starts with: the options' config, with
+    defaults standing in for values in error, or all defaults while it cannot be read at
+    all; its first build reports what is wrong. Raises UsageError when there is none."""
+    path = find_config(options.root, options.config_file)
+    try:
+        config, _ = read_config(path, overrides=_overrides(options), strict=options.strict)
+    except SourceErrors:
+        config = None
+    return config if config is not None else stand_in_config(path, _overrides(options))
 
 
 def _read_site_config(options: BuildOptions) -> tuple[Config, list[Diagnostic]]:

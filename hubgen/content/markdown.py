@@ -6,10 +6,12 @@ Root-relative links and images (`/about/`) are given the site's base path
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from hubgen.config import Config
 from hubgen.content.models import Embed, Heading
@@ -65,10 +67,16 @@ def _toc_slug(value: str, separator: str) -> str:
 
 
 def with_base_path(url: str, base_path: str) -> str:
-    """Put the site's base path in front of a root-relative URL; leave others alone."""
+    """Put the site's base path in front of a root-relative URL, percent-encoded as a link
+    needs it ('/my hub/' → '/my%20hub/'); leave others alone."""
     if base_path == "/" or not url.startswith("/") or url.startswith("//"):
         return url
-    return base_path + url[1:]
+    return _encoded_path(base_path) + url[1:]
+
+
+@functools.lru_cache(maxsize=16)
+def _encoded_path(path: str) -> str:
+    return quote(path, safe="/%:@!$&'()*+,;=~")
 
 
 @dataclass(frozen=True)

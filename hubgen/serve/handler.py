@@ -6,6 +6,7 @@ import json
 import mimetypes
 import posixpath
 import socket
+import sys
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,8 @@ HEARTBEAT_SECONDS = 5.0
 MAX_STREAM_SECONDS = 300.0   # the browser reconnects; no connection lives forever
 
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8", ".json": "application/json",
     ".xml": "application/xml; charset=utf-8", ".ics": "text/calendar; charset=utf-8",
     ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
@@ -77,6 +79,13 @@ class DevServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that drops its connection (a tab closed, a keep-alive let go) is no
+        error of the site's: nothing is said. Anything else is told as socketserver does."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 def served_base(snapshot: Snapshot) -> str:
     """The base path requests are compared with: decoded, as a request's path is."""
@@ -130,7 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         if kind.startswith("text/html"):
             body = inject(body, epoch=snapshot.epoch, base_path=served_base(snapshot),
                           errors=snapshot.errors, root=self.server.root,
-                          live_reload=self.server.live_reload, built=snapshot.built)
+                          live_reload=self.server.live_reload, built=snapshot.built,
+                          served=name)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

@@ -54,13 +54,14 @@ _BEHIND = {True: "This page shows the last good build.",
 
 
 def inject(html: bytes, *, epoch: int, base_path: str, errors: tuple[Diagnostic, ...],
-           root: Path, live_reload: bool, built: bool = True) -> bytes:
-    """The page with the reload script (and the error overlay) before </body>."""
+           root: Path, live_reload: bool, built: bool = True, served: str = "") -> bytes:
+    """The page with the reload script (and the error overlay) before </body>; `served` is
+    the file it is (404.html for a path with no page), which reloads it when it changes."""
     parts = []
     if errors:
         parts.append(_overlay(errors, root, built))
     if live_reload:
-        settings = escape(json.dumps({"epoch": epoch, "base": base_path}))
+        settings = escape(json.dumps({"epoch": epoch, "base": base_path, "served": served}))
         parts.append(f'<script data-hubgen="{settings}">{reload_script()}</script>')
     if not parts:
         return html

@@ -56,7 +56,10 @@
     }
     if (missed || change.errors_changed) return reload();
     if (change.css_only) return swapStylesheets();
-    if (change.pages.indexOf(here()) !== -1) reload();
+    // The page asked for, or the file served for it (404.html when it has no page yet).
+    if (change.pages.indexOf(here()) !== -1 || change.pages.indexOf(config.served) !== -1) {
+      reload();
+    }
   }
 
   function listen(onEvent) {

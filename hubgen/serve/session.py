@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubgen.build import BuildOptions
-from hubgen.build.pipeline import load_site_config
+from hubgen.build.pipeline import config_to_start_with
 from hubgen.config import Config
 from hubgen.content.sources import content_root
 from hubgen.content.themes import theme_chain
@@ -71,7 +71,8 @@ class ServeSession:
     def __init__(self, options: ServeOptions,
                  on_build: BuildReport | None = None):
         self.options = options
-        self.config, _ = load_site_config(options.build)
+        # A hubgen.yaml in error still serves: the first build shows what is wrong.
+        self.config = config_to_start_with(options.build)
         self.state = SiteState(self.config.base_path)
         self.rebuilder = Rebuilder(options.build, self.state, on_build,
                                    on_config=self._follow_config)
