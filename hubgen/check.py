@@ -184,7 +184,7 @@ class _Checker:
 
     def links(self) -> None:
         origin = self.config.origin
-        base = self.config.base_path
+        base = unquote(self.config.base_path)   # as a link's path is compared: decoded
         secure = self.config.url.startswith("https://")
         for output in sorted(self.files):
             if not output.endswith(".html"):
@@ -214,9 +214,8 @@ class _Checker:
                              "base path.")
                     continue
                 target = self.target_file(path[len(base) - 1:])
-                if target in self.held_back:
-                    if output in self.published:
-                        self._held_back_link(output, target, link, path[len(base) - 1:])
+                if target in self.held_back and output in self.published:
+                    self._held_back_link(output, target, link, path[len(base) - 1:])
                     continue
                 if target is None:
                     # Found in the source as resolved (/about/) or as written (../about/).

@@ -155,9 +155,11 @@ _FOLDER_PERMALINKS = ("tag", "thread")
 
 
 # What a pattern's placeholders may become: a dated item's, and an undated one's (a page,
-# a tag: its date parts are empty, and the '//' they leave is closed up).
-_SAMPLE_FILLS = ({"slug": "x", "year": "2026", "month": "01", "day": "02"},
-                 {"slug": "x", "year": "", "month": "", "day": ""})
+# a tag: its date parts are empty, and the '//' they leave is closed up). Posts and threads
+# always have a date.
+_DATED_FILL = {"slug": "x", "year": "2026", "month": "01", "day": "02"}
+_SAMPLE_FILLS = {"post": (_DATED_FILL,), "thread": (_DATED_FILL,)}
+_UNDATED_FILLS = (_DATED_FILL, {"slug": "x", "year": "", "month": "", "day": ""})
 
 
 def _permalink(kind: str) -> Callable[[str], str]:
@@ -178,7 +180,7 @@ def _permalink(kind: str) -> Callable[[str], str]:
                 raise CheckFailed(f"has a placeholder with a format, {{{written}}}, got "
                                   f"{value!r}", f"write it plain, {{{name}}}: hubgen gives "
                                   "{year} four digits, {month} and {day} two.")
-        for fill in _SAMPLE_FILLS:
+        for fill in _SAMPLE_FILLS.get(kind, _UNDATED_FILLS):
             path = re.sub("/{2,}", "/", value.format(**fill))
             problem = site_path_problem(path)
             if problem is not None:

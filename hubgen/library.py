@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from hubgen.config import Config
 from hubgen.content.models import Author, Document, Person, Thread, UnfinishedDocument
+from hubgen.content.sanitize import mention_url
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import Sources
 from hubgen.conversations import Conversation, MessageNode, build_conversation
@@ -239,12 +241,45 @@ def _source_kept_of(thread: Thread, people: dict[str, Person]) -> Thread:
     its address names them (a Mastodon, Bluesky or X post's carries their handle)."""
     if not thread.source_url:
         return thread
-    source = thread.source_url.rstrip("/")
-    for message in thread.messages:
-        key = message.speaker.key
-        if message.url.rstrip("/") == source and key in people and people[key].withdrawn:
+    source = _loose_address(thread.source_url) + "/"
+    for person in people.values():
+        if not person.withdrawn:
+            continue
+        # One of their posts in the thread, or an address naming them as their posts' do,
+        # or as the profiles their handles lead to do.
+        posts = [m.url for m in thread.messages if m.speaker.key == person.key and m.url]
+        named = [_author_part(url) for url in posts] + \
+            [_loose_address(profile) + "/" for platform, handle in person.handles.items()
+             if (profile := mention_url(handle, platform, thread.source_url))]
+        if source in {_loose_address(url) + "/" for url in posts} or \
+                any(part and source.startswith(part) for part in named):
             return dataclasses.replace(thread, source_url="")
     return thread
+
+
+# Hosts that serve the same posts.
+_SAME_HOST = {"twitter.com": "x.com", "mobile.twitter.com": "x.com",
+              "mobile.x.com": "x.com", "old.reddit.com": "reddit.com"}
+
+
+def _loose_address(url: str) -> str:
+    """A post's or profile's address as compared: host (www. dropped, twitter.com as x.com)
+    and path, in lower case, without query, fragment or a closing '/'."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{_SAME_HOST.get(host, host)}{parts.path.rstrip('/')}".lower()
+
+
+def _author_part(url: str) -> str:
+    """The part of a post's address that names its author ('x.com/zoe/',
+    'social.example/@kim/', 'bsky.app/profile/kim.example/'); '' when it names none."""
+    host, _, path = _loose_address(url).partition("/")
+    segments = path.split("/")
+    if host == "bsky.app" and len(segments) > 1 and segments[0] == "profile":
+        return f"{host}/profile/{segments[1]}/"
+    if segments[0] and (segments[0].startswith("@") or host == "x.com"):
+        return f"{host}/{segments[0]}/"
+    return ""
 
 
 def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetime,

@@ -113,7 +113,10 @@ def test_a_permalink_that_cannot_make_a_page_is_an_error_with_its_place(tmp_path
 def test_permalinks_as_folders_dated_or_as_html_files_are_accepted(tmp_path):
     config, _ = _load(tmp_path, "title: T\nurl: https://x.example/\npermalinks: "
                       '{post: "/{year}/{month}/{day}/{slug}.html", page: "/{slug}.htm", '
-                      'person: "/team/{slug}.html", tag: "/topics/{slug}/"}\n')
+                      'person: "/team/{slug}.html", tag: "/topics/{slug}/", '
+                      'thread: "/talks/{year}.{month}.{day}/{slug}/"}\n')
+    # A thread always has a date: {year}.{month}.{day} never leaves '..'.
+    assert config.permalinks.thread == "/talks/{year}.{month}.{day}/{slug}/"
     assert config.permalinks.post == "/{year}/{month}/{day}/{slug}.html"
     assert config.permalinks.tag == "/topics/{slug}/"
     assert config.permalinks.page == "/{slug}.htm"

@@ -139,13 +139,17 @@ def test_check_finds_a_published_page_s_links_to_drafts_and_scheduled_posts(hub)
     # A draft's own links, and its alias's link to it, are not the published site's.
     draft.write_text(draft.read_text().replace("draft: true\n", "draft: true\ntags: [secret]\n"
                                                "aliases: [/old/draft/]\n")
-                     + "\nAs [the future](/posts/from-the-future/) says.\n")
+                     + "\nAs [the future](/posts/from-the-future/#nope) says.\n")
     config = root / "hubgen.yaml"
     config.write_text(config.read_text() + "menu: [{title: Soon, url: /posts/draft/}]\n")
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     errors = [line for line in result.out.splitlines() if ": error: " in line]
     assert errors == [
+        # A draft's own links are checked all the same.
+        "content/posts/draft.md:10:40: error: missing anchor: /posts/from-the-future/#nope (on "
+        "posts/draft/index.html): posts/from-the-future/index.html has no element with id "
+        "'nope'",
         "content/posts/third.md:10:18: error: link to an unpublished page: /posts/draft/ (on "
         "posts/the-third/index.html) leads to 'Unfinished thoughts', which is a draft: the "
         "published site has no page there",

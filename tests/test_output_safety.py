@@ -394,9 +394,14 @@ def test_a_cache_folder_of_yours_is_refused_and_its_files_kept(hub, tmp_path):
     before = all_files(tmp_path)
     result = run_hubgen("build", cwd=root)
     assert result.code == 2
-    assert f"refusing to keep the build cache in {shared}: it holds files that are not " \
-           "hubgen's (a cache hubgen made has its CACHEDIR.TAG)" in result.err
+    assert f"refusing to keep the build cache in {shared}: it holds notes.md, which is not " \
+           "hubgen's (a cache hubgen made has its CACHEDIR.TAG; a cache that lost it can be " \
+           "deleted)" in result.err
     assert all_files(tmp_path) == before
+    # A build that keeps no cache, and check, never touch it: nothing to refuse.
+    assert run_hubgen("build", "--no-cache", cwd=root).code == 0
+    assert run_hubgen("check", cwd=root).code == 0
+    shutil.rmtree(root / "public")
     # Only names a cache of hubgen's has (an old one, untagged): kept as a cache, and of
     # templates/, only the folders of other hubgen versions are removed.
     (shared / "notes.md").unlink()

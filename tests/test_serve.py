@@ -24,6 +24,8 @@ from benchmarks.corpus import write_corpus
 from hubgen.build import BuildOptions, build_site
 from hubgen.serve import ServeOptions, ServeSession
 
+DEFAULT_TEMPLATES = Path(__file__).parent.parent / "themes/default/templates"
+
 
 def test_serves_the_site_at_its_base_path_with_the_right_content_types(hub):
     root = hub("subpath")
@@ -230,11 +232,14 @@ def test_a_browser_dropping_its_connection_prints_nothing(hub):
     import struct
     root = hub("minimal")
     with serving(root, "--port", "0") as site:
-        for _ in range(3):
+        for path, read in [(path, read) for path in ("/posts/the-third/", "/__hubgen/events")
+                           for read in (0, 100) for _ in range(3)]:
             with socket.create_connection(("127.0.0.1", site.port)) as client:
-                client.sendall(b"GET /posts/the-third/ HTTP/1.1\r\nHost: x\r\n\r\n")
-                client.recv(100)
+                client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                if read:
+                    client.recv(read)
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.3)
         assert site.get("/")[0] == 200
         code, printed = site.stop()
     assert code == 0
@@ -264,6 +269,29 @@ def test_a_config_in_error_at_the_start_still_serves_the_overlay_until_fixed(hub
         assert b"Minimal Hub" in site.get("/posts/the-third/")[2]
         code, printed = site.stop()
     assert code == 0 and "Traceback" not in printed
+
+
+def test_a_theme_named_by_a_config_in_error_at_the_start_is_watched_once_it_reads(hub):
+    # serve starts with defaults for a config it cannot read, so with the default theme;
+    # once the config reads, its theme is watched, even while that theme is in error.
+    root = hub("minimal")
+    theme = root / "themes/mine"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    post_template = (DEFAULT_TEMPLATES / "post.html").read_text()
+    (theme / "templates/post.html").write_text("{% if %}\n" + post_template)
+    config = root / "hubgen.yaml"
+    good = config.read_text() + "theme: mine\n"
+    config.write_text(good.replace("title: Minimal Hub", "title: [Minimal Hub"))
+    with serving(root, "--port", "0") as site:
+        assert b"YAML syntax error" in site.get("/posts/the-third/")[2]
+        config.write_text(good)
+        assert wait_until(lambda: b"themes/mine/templates/post.html:1" in
+                          site.get("/posts/the-third/")[2])
+        (theme / "templates/post.html").write_text(post_template)
+        assert wait_until(lambda: site.get("/posts/the-third/")[0] == 200)
+        assert b"hubgen-error-overlay" not in site.get("/posts/the-third/")[2]
+        site.stop()
 
 
 @pytest.mark.parametrize("option", ["--poll"])

@@ -68,6 +68,14 @@ def test_a_subpath_with_a_space_or_an_accent_is_encoded_alike_in_bodies_and_temp
     assert post.xpath('//header//a[@href="/our%20caf%C3%A9%20hub/"]')   # the theme's
     assert " " not in "".join(_links(post))
     assert run_hubgen("check", cwd=root).code == 0
+    # Written already encoded: the same links, and check compares them decoded.
+    config.write_text(config.read_text().replace('"https://x.example/our café hub/"',
+                                                 "https://x.example/our%20caf%C3%A9%20hub/"))
+    assert run_hubgen("build", cwd=root).code == 0
+    again = parse_html(root / "public/posts/first-post/index.html")
+    assert again.xpath('//main//a[@href="/our%20caf%C3%A9%20hub/about/"]')
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 0, checked.out
 
 
 def test_thread_people_embed_and_calendar_links_keep_the_subpath(hub):

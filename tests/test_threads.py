@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import feedparser
 import icalendar
+import pytest
 from conftest import all_files, json_ld, parse_html, run_hubgen
 
 BROKEN_THREAD = """\
@@ -261,19 +262,30 @@ def test_a_withdrawn_person_disappears_from_every_output_file(built):
     assert "Talk Team" in guest.text_content()
 
 
-def test_a_thread_whose_source_is_a_withdrawn_person_s_post_links_to_no_source(hub):
+@pytest.mark.parametrize("source", [
+    "https://x.com/zoe/status/14/",            # her message's own post
+    "https://twitter.com/Zoe/status/14?s=20",  # the same, as a share link gives it
+    "https://x.com/zoe/status/999",            # another post of hers
+])
+def test_a_thread_whose_source_is_a_withdrawn_person_s_post_links_to_no_source(hub, source):
     # Its address names them (x.com/zoe/...): the page keeps the hashtag's search instead.
     root = hub("conversations")
     thread = root / "content/threads/chat-one.yaml"
     thread.write_text(thread.read_text().replace('url: "https://x.com/talk/status/1"',
-                                                 'url: "https://x.com/zoe/status/14/"'))
+                                                 f'url: "{source}"'))
     assert run_hubgen("build", cwd=root).code == 0
     for relative, content in all_files(root / "public").items():
-        assert "x.com/zoe" not in content.decode("utf-8", "replace"), relative
+        text = content.decode("utf-8", "replace").lower()
+        assert "x.com/zoe" not in text and "twitter.com/zoe" not in text, relative
     page = parse_html(root / "public/threads/chat-one/index.html")
     assert set(page.xpath('//a[@class="button"]/@href')) == \
         {"https://x.com/search?q=%23TalkChat&f=live"}
     assert "sameAs" not in json_ld(page)[0]
+
+
+def test_a_thread_s_source_naming_someone_else_is_kept(built):
+    page = parse_html(built("conversations") / "threads/chat-one/index.html")
+    assert json_ld(page)[0]["sameAs"] == "https://x.com/talk/status/1"
 
 
 def test_featured_message_without_consent_is_a_warning(hub):

@@ -45,17 +45,18 @@ class WriteReport:
     interrupted: bool = False   # Ctrl-C came while the new files were moved in (all were)
 
 
-def check_output_folder(output: Path, config: Config) -> Path:
+def check_output_folder(output: Path, config: Config, cache_on_disk: bool = True) -> Path:
     """Refuse, before touching anything, an output folder that would put the hub at risk.
 
     Returns the resolved folder. Raises UsageError for the hub's own folder or
     one of its ancestors, a folder inside content/, static/, templates/ or
     themes/, or a folder that holds a content/ folder or a hubgen config; and
-    for a cache folder (cache_dir) among the hub's sources or holding them.
+    for a cache folder (cache_dir) among the hub's sources or holding them, and, when the
+    build keeps its cache on disk, for one holding files of yours.
     """
     output = output.resolve()
     root = config.root.resolve()
-    _check_cache_folder(config.resolve(config.cache_dir).resolve(), root)
+    _check_cache_folder(config.resolve(config.cache_dir).resolve(), root, cache_on_disk)
     reason = ""
     if output == root:
         reason = "it is the hub's own folder"
@@ -87,21 +88,23 @@ CACHE_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _CACHE_NAMES = re.compile(r"CACHEDIR\.TAG|build\.cache|sources-\d\d\.cache|templates|\..+\.tmp")
 
 
-def is_hubgen_cache(folder: Path) -> bool:
-    """Whether `folder` is a cache hubgen made: it has hubgen's tag, or (a cache made before
-    hubgen tagged them, or by a build that stopped early) holds only names hubgen uses."""
+def _not_hubgens(folder: Path) -> str | None:
+    """The name of a file in `folder` that shows it is no cache hubgen made; None when it is
+    one (it has hubgen's tag, or holds only names hubgen uses: a cache made before hubgen
+    tagged them, or by a build that stopped early), or does not exist yet."""
     try:
         if (folder / "CACHEDIR.TAG").read_text(encoding="utf-8") == CACHE_TAG:
-            return True
+            return None
     except (OSError, UnicodeDecodeError):
         pass
     try:
-        return all(_CACHE_NAMES.fullmatch(entry.name) for entry in folder.iterdir())
+        return next((entry.name for entry in sorted(folder.iterdir())
+                     if not _CACHE_NAMES.fullmatch(entry.name)), None)
     except OSError:
-        return False
+        return None
 
 
-def _check_cache_folder(cache: Path, root: Path) -> None:
+def _check_cache_folder(cache: Path, root: Path, cache_on_disk: bool) -> None:
     """Refuse a cache_dir among the hub's sources: static/ is published as it is (the
     cache holds every draft's text and local paths), and content/, templates/ and
     themes/ are read as sources."""
@@ -115,10 +118,11 @@ def _check_cache_folder(cache: Path, root: Path) -> None:
                     (", which is published as it is" if name == "static" else
                      ", which hubgen reads as the hub's sources")
                 break
-    if not reason and cache.is_dir() and not is_hubgen_cache(cache):
+    foreign = _not_hubgens(cache) if not reason and cache_on_disk else None
+    if foreign is not None:
         # The cache replaces and removes files of its own there: never in a folder of yours.
-        reason = "it holds files that are not hubgen's (a cache hubgen made has its " \
-            "CACHEDIR.TAG)"
+        reason = f"it holds {foreign}, which is not hubgen's (a cache hubgen made has its " \
+            "CACHEDIR.TAG; a cache that lost it can be deleted)"
     if reason:
         raise UsageError(f"refusing to keep the build cache in {cache}: {reason}; nothing was "
                          "written. Set cache_dir in hubgen.yaml to a folder of its own, "

@@ -250,7 +250,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
     with watch.stage("config"):
         config, config_diagnostics = _read_site_config(options)
         output = check_output_folder(
-            Path(options.output) if options.output else config.resolve(config.output), config)
+            Path(options.output) if options.output else config.resolve(config.output), config,
+            cache_on_disk=options.cache)
         diagnostics = Diagnostics(strict=options.strict)
         diagnostics.extend(config_diagnostics)
         if diagnostics.errors:

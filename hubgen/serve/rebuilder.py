@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
+from hubgen.build.pipeline import config_to_start_with
 from hubgen.build.workers import WorkStopped
 from hubgen.config import Config
 from hubgen.errors import Diagnostic, HubgenError, SourceErrors
@@ -95,6 +96,9 @@ class Rebuilder:
             change = Change(previous.epoch + 1, errors_changed=errors != previous.errors)
             snapshot = dataclasses.replace(previous, epoch=change.epoch, errors=errors,
                                            warnings=warnings, last_change=change)
+            # What the config names is watched even so: serve may have started with
+            # defaults standing in for a config it could not read, theme and all.
+            config = _config_as_it_reads(self.options)
         except BaseException:
             gc.enable()
             raise
@@ -160,3 +164,12 @@ class Rebuilder:
             changed, self._pending = self._pending, set()
         self.build(changed)
         return True
+
+
+def _config_as_it_reads(options: BuildOptions) -> Config | None:
+    """The options' config as far as it can be read (defaults standing in for its mistakes),
+    or None when there is none to read."""
+    try:
+        return config_to_start_with(options)
+    except (HubgenError, OSError):
+        return None
