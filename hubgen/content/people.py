@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from hubgen.config import site_path_problem
 from hubgen.content.models import PLATFORMS, Person
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
@@ -68,8 +69,7 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
         diagnostics.error(path, *position, "a person's key is empty",
                           "give each person a short key, e.g. ana: {name: Ana Ruiz}.")
         return None
-    if key in (".", "..") or any(char in key for char in "/\\?#") or \
-            any(ord(char) < 32 or ord(char) == 127 for char in key):
+    if "/" in key or site_path_problem(f"/{key}/") is not None:   # a folder of its own
         # The build stops on it; the person is still known, so posts naming them are fine.
         diagnostics.error(path, *position, f"the key {key!r} cannot be part of the address of "
                           "the person's page: a key may not hold '/', '\\', '?', '#' or a "
