@@ -9,11 +9,13 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from hubgen.build import BuildOptions, BuildResult, build_site
+from hubgen.build.workers import map_unordered
 from hubgen.content.html_links import srcset_candidates
 from hubgen.content.models import Document, Thread
 from hubgen.errors import Diagnostic, SourceErrors, display_path
@@ -67,6 +69,22 @@ class CheckReport:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+@dataclass(frozen=True)
+class _PageFacts:
+    """What check needs of a built page: its ids and every URL it points at."""
+
+    ids: frozenset[str]
+    links: tuple[tuple[str, str, str], ...]      # (tag, attribute, url)
+
+
+def _facts_of(html: bytes) -> _PageFacts:
+    """The ids and links of one built page."""
+    parser = _Page()
+    parser.feed(html.decode("utf-8", "replace"))
+    parser.close()
+    return _PageFacts(frozenset(parser.ids), tuple(parser.links))
+
+
 class _Page(HTMLParser):
     """The ids of a page and every URL it points at, with the tag and attribute."""
 
@@ -98,6 +116,14 @@ class _Page(HTMLParser):
             self._in_template -= 1
 
 
+@lru_cache(maxsize=1 << 16)
+def _resolved(page_url: str, link: str) -> tuple[str, str, str]:
+    """Where `link`, on the page at `page_url`, leads: its origin, its path (decoded) and
+    its fragment (as written)."""
+    parts = urlsplit(urljoin(page_url, link))
+    return f"{parts.scheme}://{parts.netloc}", unquote(parts.path), parts.fragment
+
+
 def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
     """Where the first of `needles` found is written in `source`: (line, column), or (0, 0)."""
     if source is None:
@@ -121,7 +147,8 @@ class _Checker:
         self.files = result.files
         self.report = CheckReport()
         self.sources = {route.output: route.source for route in result.plan.routes}
-        self.pages: dict[str, _Page] = {}
+        self.pages: dict[str, _PageFacts] = {}
+        self._targets: dict[str, str | None] = {}    # site path: the output file it names
         self._placed: set[str] = set()     # the needles of findings placed in a source
         self._unplaced: list[tuple[tuple[str, ...], Finding]] = []
         self._said: set[Finding] = set()
@@ -168,19 +195,28 @@ class _Checker:
                                  if not self._placed.intersection(filter(None, needles))]
         self._unplaced = []
 
-    def page(self, output: str) -> _Page:
+    def read_pages(self, jobs: int) -> None:
+        """Read every built page's ids and links, on `jobs` workers (the parsing is most
+        of a check's time on a big hub)."""
+        files = self.files
+        outputs = [output for output in sorted(files) if output.endswith(".html")]
+        for index, facts in map_unordered(lambda output: _facts_of(files[output]), outputs,
+                                          jobs):
+            self.pages[outputs[index]] = facts
+
+    def page(self, output: str) -> _PageFacts:
         if output not in self.pages:
-            parser = _Page()
-            parser.feed(self.files[output].decode("utf-8", "replace"))
-            self.pages[output] = parser
+            self.pages[output] = _facts_of(self.files[output])
         return self.pages[output]
 
     def target_file(self, path: str) -> str | None:
         """The output file a site path names (without the base path), if it exists."""
-        relative = path.lstrip("/")
-        candidates = [relative] if relative and not relative.endswith("/") else []
-        candidates += [posixpath.join(relative, "index.html") if relative else "index.html"]
-        return next((c for c in candidates if c in self.files), None)
+        if path not in self._targets:
+            relative = path.lstrip("/")
+            candidates = [relative] if relative and not relative.endswith("/") else []
+            candidates += [posixpath.join(relative, "index.html") if relative else "index.html"]
+            self._targets[path] = next((c for c in candidates if c in self.files), None)
+        return self._targets[path]
 
     def links(self) -> None:
         origin = self.config.origin
@@ -200,11 +236,11 @@ class _Checker:
                              f"{'loads' if resource else 'links to'} {link} over plain http "
                              "on an https site",
                              "use https:// (browsers block http resources on https pages).")
-                absolute = urljoin(page_url, link)
-                parts = urlsplit(absolute)
-                if f"{parts.scheme}://{parts.netloc}" != origin:
+                # A root-relative link leads to the same place from every page.
+                link_origin, path, fragment = _resolved(
+                    origin + "/" if link[:1] == "/" and link[:2] != "//" else page_url, link)
+                if link_origin != origin:
                     continue
-                path = unquote(parts.path)
                 if path + "/" == base:
                     path = base
                 if not path.startswith(base):
@@ -223,11 +259,11 @@ class _Checker:
                              f"broken link: {link} (on {output}) leads to no page",
                              "check the path, or the slug of the page it should reach.")
                     continue
-                if parts.fragment and target.endswith(".html") and \
-                        unquote(parts.fragment) not in self.page(target).ids:
-                    self.add("anchor", "error", output, "#" + parts.fragment,
+                if fragment and target.endswith(".html") and \
+                        unquote(fragment) not in self.page(target).ids:
+                    self.add("anchor", "error", output, "#" + fragment,
                              f"missing anchor: {link} (on {output}): {target} has no "
-                             f"element with id '{unquote(parts.fragment)}'",
+                             f"element with id '{unquote(fragment)}'",
                              "headings get ids from their text; check the spelling.")
 
     def _held_back_link(self, output: str, target: str, link: str, path: str) -> None:
@@ -388,6 +424,7 @@ def check_site(options: BuildOptions) -> CheckReport:
         return CheckReport([_diagnostic_finding(d, root) for d in exc.diagnostics])
     checker = _Checker(result, root)
     checker.report.findings += [_diagnostic_finding(d, root) for d in result.warnings]
+    checker.read_pages(options.jobs)
     checker.links()
     checker.embeds()
     checker.feeds()
