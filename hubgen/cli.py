@@ -165,7 +165,7 @@ def listening_report_lines(result: BuildResult, root: Path) -> list[str]:
         for node in waiting.nodes:
             when = node.message.date.astimezone(config.tz).strftime("%Y-%m-%d %H:%M %Z") \
                 if node.message.date else "undated"
-            text = " ".join(plain(node.message.text).split())
+            text = " ".join(plain(node.message.html).split())
             lines.append(f"    {when}  {node.speaker.name}: {shorten(text, 90)}")
             lines.append(f"      {thread_url}#{node.anchor}")
     return lines

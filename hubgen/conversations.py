@@ -205,7 +205,7 @@ def _asks_or_opens(message: Message) -> bool:
     # Plain text can end with "?" only if the message holds one, or an entity of one.
     if "?" not in message.text and "&" not in message.text:
         return False
-    return plain(message.text).rstrip().endswith("?")
+    return plain(message.html).rstrip().endswith("?")
 
 
 def _depth_first(children: dict[str | None, list[Message]], start: str | None) -> list[Message]:

@@ -202,7 +202,7 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
         message = node.message
         when = message.date or thread.date
         if message.id not in made:
-            made[message.id] = (plain(message.text),
+            made[message.id] = (plain(message.html),
                                 xml_safe(absolutize_links(message.html, page_url, urls)))
         words, html = made[message.id]
         title = f"{node.speaker.name}: {shorten(words, 80)}" if words else node.speaker.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -212,6 +213,31 @@ def test_thread_feeds_new_threads_and_one_conversation(built):
     assert first.author == "Ben Okafor"
     assert first.published.endswith(("-0400", "-04:00"))
     assert 'rel="nofollow ugc noopener"' in messages.entries[-1].content[0].value
+
+
+def test_feeds_and_calendars_say_community_text_as_it_reads_not_as_written(hub):
+    root = hub("conversations")
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace(
+        '"Both are great."', '"Press <Enter>, then **really** read [the docs](https://d.example/)"'))
+    chat = root / "content/threads/next-chat.yaml"
+    chat.write_text(chat.read_text().replace(
+        '"What should we roast next?"', '"Which **burr** for a <Moka> pot? See [this](/about/)"'))
+    one = root / "content/threads/chat-one.yaml"
+    one.write_text(one.read_text().replace('"How do brands listen?"', '"How do *brands* listen?"'))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    for name in ("feed.xml", "atom.xml"):
+        first = feedparser.parse((public / "threads/mastodon-brew" / name).read_bytes()).entries[0]
+        # An RSS reader reads a title as HTML: there, it holds the text escaped.
+        as_read = html.unescape if name == "feed.xml" else str
+        assert as_read(first.title) == "Ben Okafor: Press <Enter>, then really read the docs"
+        assert as_read(first.summary) == "Press <Enter>, then really read the docs"
+    calendar = icalendar.Calendar.from_ical((public / "threads/next-chat/event.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert "Q1: Which burr for a <Moka> pot? See this\n" in str(event["description"]) + "\n"
+    page = parse_html(public / "threads/chat-one/index.html")
+    assert page.xpath('//h2[@id="q-q2"]')[0].text_content() == "Q2 How do brands listen?"
 
 
 def test_people_pages_by_role_with_posts_and_messages_in_place(built):
@@ -482,11 +508,12 @@ def test_every_circle_of_replies_is_reported_once_at_its_first_message(hub):
 
 def test_a_reply_asks_when_its_plain_text_ends_with_a_question_mark_however_written():
     from hubgen.content.models import Message, Speaker
+    from hubgen.content.sanitize import Community
     from hubgen.conversations import _asks_or_opens
 
     def reply(text: str) -> Message:
-        return Message(id="m", speaker=Speaker(name="Ana"), date=None, text=text, html="",
-                       reply_to="root")
+        return Message(id="m", speaker=Speaker(name="Ana"), date=None, text=text,
+                       html=Community().render(text), reply_to="root")
 
     assert _asks_or_opens(reply("Any news on refills?"))
     assert _asks_or_opens(reply("Any news on refills&#63;"))     # an entity of one
@@ -494,6 +521,7 @@ def test_a_reply_asks_when_its_plain_text_ends_with_a_question_mark_however_writ
     assert not _asks_or_opens(reply("Refills? Soon, they said."))
     assert not _asks_or_opens(reply("Thanks &amp; see you"))
     assert not _asks_or_opens(reply("Thanks for the refills"))
+    assert _asks_or_opens(reply("Any news on **refills?**"))       # as it reads, not as written
     assert _asks_or_opens(Message(id="m", speaker=Speaker(name="Ana"), date=None,
                                   text="Thanks", html=""))   # it opens a conversation
 

@@ -221,10 +221,9 @@ class _ThreadReader:
                            "give each question its own id.")
                 continue
             seen[identifier] = item.value_at("id")
-            text = self.text(item, "text", required=True)
-            questions.append(Question(identifier, plain(text),
-                                      self.community.render(text, platform, source_url),
-                                      position))
+            html = self.community.render(self.text(item, "text", required=True), platform,
+                                         source_url)
+            questions.append(Question(identifier, plain(html), html, position))
         return tuple(questions)
 
     def speaker(self, item: MarkedMap) -> Speaker | None:
