@@ -150,6 +150,21 @@ def test_sitemap_lists_every_public_page_with_lastmod_and_robots_points_at_it(bu
     assert "Sitemap: https://minimal.example/sitemap.xml" in robots
 
 
+def test_a_robots_txt_of_the_site_s_own_wins_and_other_generated_files_are_not_replaced(hub):
+    root = hub("minimal")
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static/robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/robots.txt").read_text() == "User-agent: *\nDisallow: /private/\n"
+    (root / "static/sitemap.xml").write_text("<urlset/>")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "static/sitemap.xml: error: two items have the URL /sitemap.xml: the generated " \
+           "sitemap page and static/sitemap.xml\n  hint: rename or move the static file: " \
+           "hubgen makes /sitemap.xml itself." in result.err
+    assert (root / "public/robots.txt").read_text() == "User-agent: *\nDisallow: /private/\n"
+
+
 def test_markdown_extensions_a_blogger_expects(built):
     public = built("minimal")
     first = parse_html(public / "posts/first-post/index.html")

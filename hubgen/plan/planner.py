@@ -202,9 +202,11 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     routes.append(Route(path="/404.html", kind="html", template="404.html",
                         title="Page not found"))
     routes.append(Route(path="/sitemap.xml", kind="sitemap"))
-    routes.append(Route(path="/robots.txt", kind="robots"))
+    statics = static_files(static_folders(themes, config.root))
+    if "/robots.txt" not in statics:   # a robots.txt of the site's (or theme's) own wins
+        routes.append(Route(path="/robots.txt", kind="robots"))
 
-    for path, file in static_files(static_folders(themes, config.root)).items():
+    for path, file in statics.items():
         routes.append(Route(path=path, kind="static", source=file))
 
     hosts = host_file_hosts(config)
@@ -259,11 +261,16 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
         blame = _blame(first, route)
         document = blame.context.get("document")
         position = document.position_of("slug") if isinstance(document, Document) else (0, 0)
+        other = first if blame is route else route
+        if blame.kind == "static":
+            hint = "rename or move the static file" + (
+                f": hubgen makes {route.path} itself." if other.source is None else
+                ", or give the other item another 'slug:'.")
+        else:
+            hint = "give one of them another 'slug:' in its front matter, or rename the file."
         diagnostics.error(blame.source, *position,
                           f"two items have the URL {route.path}: {_describe(first, root)} "
-                          f"and {_describe(route, root)}",
-                          "give one of them another 'slug:' in its front matter, "
-                          "or rename the file.")
+                          f"and {_describe(route, root)}", hint)
 
 
 def _report_unwritable(route: Route, root: Path, diagnostics: Diagnostics) -> None:
