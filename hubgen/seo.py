@@ -127,7 +127,7 @@ def _participant_ld(participant: Participant, library: Library, urls: Urls) -> d
     if person is not None and not person.withdrawn:
         data["url"] = urls.absolute(urls.person(person))
     elif participant.url:
-        data["url"] = participant.url
+        data["url"] = urls.absolute(participant.url)
     return data
 
 
@@ -148,7 +148,7 @@ def _comments_ld(nodes: tuple[MessageNode, ...], page_url: str, library: Library
         if message.date:
             comment["datePublished"] = message.date.isoformat()
         if message.url:
-            comment["sameAs"] = message.url
+            comment["sameAs"] = urls.absolute(message.url)
         if replies:
             comment["comment"] = replies
         comments.append(comment)
@@ -179,7 +179,7 @@ def thread_jsonld(thread: Thread, conversation: Conversation, library: Library, 
     if thread.lastmod:
         data["dateModified"] = thread.lastmod.isoformat()
     if thread.source_url:
-        data["sameAs"] = thread.source_url
+        data["sameAs"] = urls.absolute(thread.source_url)
     if thread.tags:
         data["keywords"] = list(thread.tags)
     comments = _comments_ld(conversation.roots, canonical, library, urls)
@@ -219,7 +219,7 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
         description = person.bio or f"{person.name} on {config.title}."
         jsonld = {"@context": "https://schema.org", "@type": "ProfilePage", "url": canonical,
                   "mainEntity": {"@type": "Person", "name": person.name,
-                                 **({"sameAs": person.url} if person.url else {}),
+                                 **({"sameAs": urls.absolute(person.url)} if person.url else {}),
                                  **({"description": person.bio} if person.bio else {})}}
         return PageMeta(title=f"{person.name}{suffix} · {config.title}",
                         page_title=person.name, description=description, canonical=canonical,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import feedparser
-from conftest import parse_html, run_hubgen
+from conftest import json_ld, parse_html, run_hubgen
 from lxml import etree
 
 
@@ -17,7 +17,7 @@ def _assert_every_link_keeps_the_subpath(pages) -> None:
         for link in _links(parse_html(path)):
             if link.startswith(("#", "mailto:", "https://x.example/hub/")):
                 continue
-            if link.startswith(("http://", "https://")):
+            if link.startswith(("http://", "https://", "//")):
                 assert "x.example" not in link, f"{path}: {link}"  # another host entirely
                 continue
             assert link.startswith("/hub/"), f"{path}: {link}"
@@ -112,3 +112,35 @@ def test_srcset_images_keep_the_subpath_in_pages_and_feeds(hub):
         [body] = [b for b in bodies if "srcset" in b]
         assert 'srcset="https://x.example/hub/images/cup.svg 1x, ' \
                'https://x.example/hub/images/cup@2x.svg 2x"' in body
+
+
+def test_community_links_written_as_site_paths_keep_the_subpath_and_are_absolute_in_json_ld(
+        hub):
+    root = hub("subpath")
+    (root / "content/threads").mkdir()
+    (root / "content/threads/forum.yaml").write_text(
+        'title: From our own forum\ndate: 2026-03-02 10:00\n'
+        'source: {platform: forum, url: "https://forum.example/t/1/"}\nmessages:\n'
+        '  - {id: a, author: kim, date: 2026-03-02 10:00, text: "Hello", url: "/forum/t/1/#1"}\n'
+        '  - {id: b, author: {name: Lou, url: "https://forum.example/u/lou/"},'
+        ' date: 2026-03-02 10:05, text: "Hi", url: "/forum/t/1/#2", reply_to: a}\n')
+    second = root / "content/posts/2026-03-05-second.md"
+    second.write_text(second.read_text().replace(
+        "summary:", "image: //cdn.example/hero.png\nimage_alt: A hero\nsummary:", 1))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    _assert_every_link_keeps_the_subpath(public.rglob("*.html"))
+    thread = parse_html(public / "threads/forum/index.html")
+    assert thread.xpath('//a[@class="message__original"]/@href') == [
+        "/hub/forum/t/1/#1", "/hub/forum/t/1/#2"]
+    [posting] = [d for d in json_ld(thread) if d["@type"] == "DiscussionForumPosting"]
+    assert [c["sameAs"] for c in posting["comment"]] == ["https://x.example/hub/forum/t/1/#1"]
+    assert posting["comment"][0]["comment"][0]["sameAs"] == "https://x.example/hub/forum/t/1/#2"
+    [profile] = json_ld(parse_html(public / "people/ana/index.html"))
+    assert profile["mainEntity"]["sameAs"] == "https://x.example/hub/about/"
+    post = parse_html(public / "posts/second/index.html")
+    assert post.xpath('//meta[@property="og:image"]/@content') == \
+        ["https://cdn.example/hero.png"]
+    [article] = [d for d in json_ld(post) if d["@type"] == "BlogPosting"]
+    assert article["image"] == "https://cdn.example/hero.png"

@@ -86,6 +86,8 @@ class Urls:
         """The absolute URL of a site path ('/about/' → 'https://x.example/hub/about/')."""
         if "://" in path:
             return path
+        if path.startswith("//"):     # another host, by this site's scheme
+            return self.origin.split("//", 1)[0] + path
         return self.origin + self.url(path)
 
     def absolute_from(self, base_url: str, link: str) -> str:
