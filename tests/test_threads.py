@@ -314,6 +314,23 @@ def test_a_thread_s_source_naming_someone_else_is_kept(built):
     assert json_ld(page)[0]["sameAs"] == "https://x.com/talk/status/1"
 
 
+def test_an_id_that_cannot_name_an_anchor_is_an_error_at_it(hub):
+    root = hub("conversations")
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace('{id: c,', '{id: "c d",').replace(
+        "reply_to: c}", 'reply_to: "c d"}'))
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace("{id: q1,", '{id: "q<1>",').replace(
+        "answers: q1", 'answers: "q<1>"'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "content/threads/mastodon-brew.yaml:8:10: error: the id 'c d' may hold only " \
+           "letters, digits and '-', '_', '.', ':' (it names the anchor in the page's address)" \
+           in result.err
+    assert "content/threads/chat-one.yaml:10:10: error: the id 'q<1>' may hold only" in result.err
+    assert "Build failed: 2 errors" in result.err     # nothing else blamed on it
+
+
 def test_featured_message_without_consent_is_a_warning(hub):
     root = hub("conversations")
     thread = root / "content/threads/mastodon-brew.yaml"

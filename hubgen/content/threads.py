@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,18 @@ def _identifier(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+# An id names its message's (or question's) anchor: #m-ID, in pages and feeds' links.
+_ID_SHAPE = re.compile(r"[\w.:-]+")
+
+
+def _id_problem(identifier: str) -> str | None:
+    """Why an id cannot name an anchor, or None."""
+    if _ID_SHAPE.fullmatch(identifier):
+        return None
+    return (f"the id {identifier!r} may hold only letters, digits and '-', '_', '.', ':' "
+            "(it names the anchor in the page's address)")
 
 
 class _ThreadReader:
@@ -215,6 +228,9 @@ class _ThreadReader:
                 continue
             _check_keys(item, ("id", "text"), "a question", self.path, self.diagnostics)
             identifier = _identifier(item.get("id")) or f"q{index + 1}"
+            if problem := _id_problem(identifier):
+                self.error(item.value_at("id"), problem, "write it without spaces or signs, "
+                           "e.g. id: q1.")
             if identifier in seen:
                 self.error(item.value_at("id"), f"the question id '{identifier}' is used twice "
                            f"(first at line {seen[identifier][0]})",
@@ -276,6 +292,9 @@ class _ThreadReader:
                 self.error(item.position, "the message has no 'id'",
                            "give each message an id, e.g. id: \"1\".")
                 continue
+            if problem := _id_problem(identifier):
+                self.error(item.value_at("id"), problem, "write it without spaces or signs, "
+                           "e.g. id: \"12\".")
             if identifier in first_seen:
                 self.error(item.value_at("id"), f"duplicate message id '{identifier}' (first "
                            f"at line {first_seen[identifier]})", "give each message its own id.")
