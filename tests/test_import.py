@@ -574,6 +574,27 @@ def test_options_on_a_reimport_change_only_their_own_lines(hub):
                             if line.startswith("title:")), "")
 
 
+def test_a_reimport_keeps_the_file_s_byte_order_mark_and_crlf_line_ends(hub):
+    root = hub("import-hub")
+    args = ["reddit", str(FIXTURES / "reddit/thread.json"), "--slug", "talk"]
+    assert import_thread(root, *args, "--title", "Kept", "--tags", "mine").code == 0
+    path = root / "content/threads/talk.yaml"
+    # Saved by an editor on Windows: a BOM, and CRLF line ends.
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    result = import_thread(root, *args)
+    assert result.code == 0, result.err      # still known as the import it is
+    assert path.read_bytes() == before
+    assert yaml.safe_load(path.read_bytes().decode("utf-8-sig"))["title"] == "Kept"
+    result = import_thread(root, *args, "--status", "live")
+    assert result.code == 0, result.err
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"\n" not in after.replace(b"\r\n", b"")
+    assert after.replace(b"status: live\r\n", b"") == \
+        before.replace(b"status: archived\r\n", b"")
+    assert run_hubgen("build", cwd=root).code == 0
+
+
 # The demo -------------------------------------------------------------------------------
 
 

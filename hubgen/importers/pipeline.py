@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 import sys
@@ -279,7 +280,8 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
         merged = merge_messages([], incoming, thread.root.id, thread.fallback_parent, config.tz)
         return _Composed(_new_file(thread, mark, options, merged.messages), merged,
                          "replaced" if path.exists() else "created")
-    old_text = path.read_text(encoding="utf-8")
+    earlier = path.read_bytes()
+    old_text = path.read_text(encoding="utf-8-sig")   # a BOM and CRLF line ends set aside
     data = load_yaml(old_text, path)
     if not isinstance(data, MarkedMap):
         raise ExportError(f"{display_path(path, config.root)} is not a mapping of keys; "
@@ -294,7 +296,16 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
         whole.update(_curated_fields(options))
         whole["messages"] = merged.messages
         text = dump_thread(mark, whole)
-    return _Composed(text, merged, "updated" if text != old_text else "unchanged")
+    return _Composed(_as_written_in(earlier, text), merged,
+                     "updated" if text != old_text else "unchanged")
+
+
+def _as_written_in(earlier: bytes, text: str) -> str:
+    """`text` with the line ends and byte order mark of the file it replaces, so that a
+    merge changes only the lines it changes."""
+    if b"\r\n" in earlier:
+        text = text.replace("\n", "\r\n")
+    return "\ufeff" + text if earlier.startswith(codecs.BOM_UTF8) else text
 
 
 def _write(path: Path, text: str, people: PeopleBook, platform: str,

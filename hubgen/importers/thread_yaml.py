@@ -68,7 +68,7 @@ def _thread_key(platform: str, thread_id: str) -> str:
 def read_mark(path: Path) -> ImportMark | None:
     """The import mark of a thread file, or None when it was not made by an import."""
     try:
-        with path.open(encoding="utf-8", errors="replace") as stream:
+        with path.open(encoding="utf-8-sig", errors="replace") as stream:
             first = stream.readline()
     except OSError:
         return None
