@@ -195,3 +195,28 @@ def test_a_long_code_line_in_a_message_scrolls_inside_it_on_a_phone(demo, tmp_pa
                 .map(pre => pre.scrollWidth > pre.clientWidth)]""")
         page.close()
     assert widths == [320, True]
+
+
+def test_a_long_handle_or_a_url_in_a_thread_title_wraps_on_a_phone(demo, tmp_path):
+    # Importers title a thread with its first words, often a link; handles run long.
+    _, browser = demo
+    root = tmp_path / "hub"
+    shutil.copytree(SITES / "conversations", root)
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text().replace(
+        '"@kim@social.example"', '"@kimberly_lee_brews@mastodon.social.example"'))
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text(thread.read_text().replace(
+        "title: Brewing on Mastodon",
+        'title: "Brewing: https://www.talk.example/guides/brewing-ratios-for-everyone"'))
+    assert run_hubgen("build", cwd=root).code == 0
+    wide = {}
+    with static_server(root / "public") as base:
+        page = browser.new_page(viewport={"width": 320, "height": 700})
+        for path in ("/people/", "/people/kim/", "/people/raj/", "/threads/", "/"):
+            page.goto(f"{base}{path}")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > 320:
+                wide[path] = scroll
+        page.close()
+    assert wide == {}
