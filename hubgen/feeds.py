@@ -20,7 +20,7 @@ from lxml import etree
 
 from hubgen import __version__
 from hubgen.content.html_links import rewrite_links
-from hubgen.content.markdown import shorten
+from hubgen.content.markdown import shorten, without_heading_anchors
 from hubgen.content.models import Document, Thread
 from hubgen.content.sanitize import plain, xml_safe
 from hubgen.library import Item, Library
@@ -75,7 +75,7 @@ def absolutize_links(html: str, page_url: str, urls: Urls) -> str:
 def _entry_content(document: Document, page_url: str, urls: Urls, full: bool,
                    body: BodyHtml) -> str:
     if full:
-        html = body(document)
+        html = without_heading_anchors(body(document))
     else:
         html = document.summary_html or f"<p>{escape(document.summary)}</p>"
     return absolutize_links(html, page_url, urls)

@@ -31,6 +31,8 @@ def test_site_feeds_rss_and_atom_list_posts_newest_first_with_absolute_urls(buil
             assert entry.author
             assert entry.published_parsed and entry.updated_parsed
         second = feed.entries[1]
+        # A heading reads as its text, without the page's permalink sign beside it.
+        assert re.search(r'<h2 id="why">Why</h2>', second.content[0].value)
         assert second.published.endswith(("+0100", "+01:00"))
         assert second.updated.endswith(("+0200", "+02:00"))
         assert [t.term for t in feed.entries[0].tags] == ["listening"]
@@ -161,7 +163,7 @@ def test_a_threads_rss_and_atom_feeds_share_its_messages_words(hub, monkeypatch)
         nodes = sorted(result.library.conversation(thread).visible_nodes,
                        key=lambda n: (-(n.message.date or thread.date).timestamp(),
                                       n.message.id))
-        shown += [node.message.text for node in nodes[: result.config.feeds.limit]]
+        shown += [node.message.html for node in nodes[: result.config.feeds.limit]]
     # Once per message, not once per format; and only the last thread's are kept.
     assert sorted(made) == sorted(shown)
     assert memo.messages[0] == routes[-1].context["thread"].rel_path

@@ -31,9 +31,15 @@ _BLOCK_EDGES = re.compile(
     r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure|"
     r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|"
     r"th|thead|tr|ul)\b[^>]*>", re.IGNORECASE)
+_HEADING_ANCHOR = r'<a [^>]*class="heading-anchor"[^>]*>.*?</a>'
 # A heading's permalink sign and a footnote's number are no words of the text.
-_MARKS = re.compile(r'<a [^>]*class="heading-anchor"[^>]*>.*?</a>|<sup id="fnref[^>]*>.*?</sup>',
-                    re.DOTALL)
+_MARKS = re.compile(_HEADING_ANCHOR + r'|<sup id="fnref[^>]*>.*?</sup>', re.DOTALL)
+_HEADING_ANCHORS = re.compile(_HEADING_ANCHOR, re.DOTALL)
+
+
+def without_heading_anchors(html: str) -> str:
+    """A body without its headings' permalink signs (a feed reader shows them as '#')."""
+    return _HEADING_ANCHORS.sub("", html) if "heading-anchor" in html else html
 
 
 # `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages.
