@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -204,3 +205,34 @@ def test_a_server_that_is_not_there(hub):
     err = _fails(root, "hackernews", "--url", "https://news.ycombinator.com/item?id=1",
                  "--api", base)
     assert err.startswith(f"Error: could not reach {base.removeprefix('http://')}: ")
+
+
+def test_a_server_that_drips_its_answer_times_out_as_a_whole():
+    # Each byte comes within the socket's timeout; the whole answer does not.
+    from hubgen.importers.fetching import Fetcher, FetchError
+
+    class Dripping(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"id": "1", "text": "x" * 40}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Dripping)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fetcher = Fetcher(f"http://127.0.0.1:{server.server_port}", timeout=1.0)
+        with pytest.raises(FetchError, match=r"did not answer within 1 seconds; try again later"):
+            fetcher.get_json("https://hacker-news.firebaseio.com", "/v0/item/1.json")
+    finally:
+        server.shutdown()
+        server.server_close()

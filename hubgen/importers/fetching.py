@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import socket
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC
@@ -102,9 +103,10 @@ class Fetcher:
         url = self.url(default_base, path)
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
                                                        "Accept": "application/json"})
+        deadline = time.monotonic() + self.timeout
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
-                raw = response.read(MAX_BYTES + 1)
+                raw = self._read_by(deadline, response)
         except urllib.error.HTTPError as exc:
             raise FetchError(http_problem(url, exc.code, exc.reason or "",
                                           exc.headers.get("Retry-After") if exc.headers
@@ -121,6 +123,22 @@ class Fetcher:
             raise FetchError(f"{url} answered with more than {MAX_BYTES // (1024 * 1024)} MB; "
                              "hubgen stops there")
         return parse_json(raw, url)
+
+    @staticmethod
+    def _read_by(deadline: float, response: Any) -> bytes:
+        """The answer's body, up to one byte more than MAX_BYTES; a server that sends it
+        too slowly (a byte now and then, each within the socket's timeout) times out too."""
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            chunk = response.read1(min(1 << 16, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
 
     def _timed_out(self, url: str) -> str:
         return f"{url} did not answer within {self.timeout:g} seconds; try again later"
