@@ -380,6 +380,23 @@ def test_a_renamed_discourse_topic_is_found_again_by_its_number(hub, tmp_path):
     assert "summary: Kept by the curator." in made.read_text()
 
 
+def test_a_discourse_post_hidden_by_flags_is_kept_without_its_words(hub, tmp_path):
+    export = json.loads((FIXTURES / "discourse/topic.json").read_text())
+    [post] = [p for p in export["post_stream"]["posts"] if p["post_number"] == 3]
+    post["hidden"] = True
+    (tmp_path / "topic.json").write_text(json.dumps(export))
+    root = hub("import-hub")
+    result = import_thread(root, "discourse", str(tmp_path / "topic.json"), "--slug", "talk",
+                           "--source-url", DISCOURSE_TOPIC)
+    assert result.code == 0, result.err
+    assert "1 post hidden by the forum's flags kept as [hidden]" in result.out
+    assert run_hubgen("build", cwd=root).code == 0
+    found = messages(parse_html(root / "public/threads/talk/index.html"))
+    assert found["3"]["author"] == "Adam Davis"
+    assert found["3"]["html"].text_content().strip() == "[hidden]"
+    assert "Adam Davis" not in (root / "content/people.yaml").read_text()
+
+
 def test_slug_never_makes_a_second_file_of_a_thread_imported_before(hub):
     root, _page, _out = imported_and_built(hub, "mastodon", "mastodon/thread-2026-03-10.json")
     again = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),

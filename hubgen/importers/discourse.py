@@ -3,7 +3,8 @@
 Accepted export: `{"id": 57, "title": ..., "slug": ..., "post_stream": {"posts": [...],
 "stream": [...]}}`, holding the topic's first post. A post replies to
 `reply_to_post_number`, or to the first post. Whispers and small actions ("closed",
-"pinned globally") are left out. The JSON does not name the forum, so a file needs
+"pinned globally") are left out; a post hidden by the forum's flags is kept as `[hidden]`,
+its author shown without a page of the hub. The JSON does not name the forum, so a file needs
 `--source-url` (the topic's address); `--url` fetches the topic and every post it lists.
 `cooked` is HTML; relative links resolve against the forum.
 """
@@ -31,6 +32,7 @@ from hubgen.importers.models import (
 PLATFORM = "discourse"
 EXPORT = "Discourse topic"
 EXPECTED = 'a topic ({"id": …, "title": …, "post_stream": {"posts": […]}})'
+HIDDEN = "[hidden]"
 KEPT_POST_TYPES = (1, 2)         # regular and moderator action; not small actions, whispers
 POSTS_PER_REQUEST = 20
 _TOPIC_PATH = re.compile(r"^(.*?)/t/(?:[^/]+/)?(\d+)(?:/\d+)?/?$")
@@ -81,7 +83,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     topic_url = f"{base}/t/{quote(slug)}/{quote(topic_id)}"
     links = LinkContext(PLATFORM, topic_url, base + "/")
     messages: list[ImportedMessage] = []
-    left_out = 0
+    left_out = hidden = 0
     for post in sorted(posts, key=lambda p: p.at("post_number").value
                        if isinstance(p.raw("post_number"), int) else 0):
         number = post.at("post_number")
@@ -95,10 +97,15 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         reply_to = None if number.value == 1 else str(reply_number) \
             if isinstance(reply_number, int) and not isinstance(reply_number, bool) else "1"
         url = topic_url if number.value == 1 else f"{topic_url}/{number.value}"
+        author = _author(post, base)
+        text = markdown_from_html(post.text("cooked", required=False), links)
+        if post.flag("hidden"):   # flagged by the forum: kept in place, its words not shown
+            hidden += 1
+            text = HIDDEN
+            author = Account(PLATFORM, "", author.name)    # and its author gets no page
         messages.append(ImportedMessage(
-            id=str(number.value), author=_author(post, base), date=post.moment("created_at"),
-            text=markdown_from_html(post.text("cooked", required=False), links),
-            url=http_address(url), reply_to=reply_to))
+            id=str(number.value), author=author, date=post.moment("created_at"),
+            text=text, url=http_address(url), reply_to=reply_to))
     notes = []
     listed = stream.raw("stream")
     missing = len(listed) - len(posts) if isinstance(listed, list) else 0
@@ -106,6 +113,9 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         notes.append(f"{missing} post{'' if missing == 1 else 's'} of the topic "
                      f"{'is' if missing == 1 else 'are'} not in this export (a topic's JSON "
                      "holds its first 20 posts; import with --url to fetch them all)")
+    if hidden:
+        notes.append(f"{hidden} post{'' if hidden == 1 else 's'} hidden by the forum's flags "
+                     f"kept as {HIDDEN}")
     if left_out:
         notes.append(f"left out {left_out} whisper{'' if left_out == 1 else 's'} or small "
                      "action" + ("" if left_out == 1 else "s"))
