@@ -40,6 +40,52 @@ def test_a_template_error_names_the_template_file_and_line(hub):
         "templates/page.html:3:1: error: template syntax error: No filter named 'nosuchfilter'.")
 
 
+def test_a_misspelt_name_printed_by_a_template_is_an_error_at_its_line(hub):
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    (root / "templates/post.html").write_text(
+        '{% extends "!theme/post.html" %}\n{% block comments %}\n'
+        "{% if document.subtitle %}<p>{{ document.subtitle }}</p>{% endif %}\n"
+        '<p id="extra">{{ document.extra.mood }}|{{ document.extra.mood|default("calm") }}</p>\n'
+        "<p>{{ document.titel }}</p>\n{% endblock %}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/post.html:5:1: error: template error: 'Document object' has no attribute "
+        "'titel'\n    <p>{{ document.titel }}</p>\n    ^\n  hint: check the spelling; for a "
+        "value that may be missing, test it with {% if ... %} or write ...|default('')")
+    # Tested, defaulted, or a missing key of free-form data: no error, as in Jinja.
+    post = root / "templates/post.html"
+    post.write_text(post.read_text().replace("<p>{{ document.titel }}</p>\n", ""))
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/second/index.html")
+    assert page.xpath('//p[@id="extra"]')[0].text == "|calm"
+
+
+def test_a_missing_include_is_blamed_where_it_is_written_and_a_loop_is_explained(hub):
+    root = hub("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/footer.html").write_text(
+        '<footer>\n{% include "partials/socials.html" %}\n{% include "partials/hedaer.html" %}'
+        "\n</footer>\n")
+    (root / "templates/partials/socials.html").write_text("<p>Follow us</p>\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/partials/footer.html:3:1: error: unknown template 'partials/hedaer.html'\n"
+        '    {% include "partials/hedaer.html" %}\n    ^\n'
+        "  hint: did you mean 'partials/header.html'? Or add partials/hedaer.html to "
+        "templates/.\n")
+    (root / "templates/partials/footer.html").unlink()
+    (root / "templates/post.html").write_text('{% extends "post.html" %}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/post.html:1:1: error: template error: a template extends or includes "
+        "itself\n")
+    assert "write {% extends \"!theme/NAME\" %}" in result.err
+
+
 def test_a_theme_of_the_site_extends_the_default(hub):
     root = hub("minimal")
     theme = root / "themes/brand"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 import traceback
 from collections import OrderedDict
@@ -381,18 +382,42 @@ class Renderer:
                               f"unknown template '{name}'",
                               f"put {name} in templates/, or remove 'template:' to use the "
                               "theme's own.")
+        frame = _template_frame()
+        if frame is not None:     # named by an {% include %}, {% import %} or {% extends %}
+            close = difflib.get_close_matches(name, self.env.list_templates(), n=1)
+            return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
+                              f"unknown template '{name}'",
+                              (f"did you mean '{close[0]}'? Or add {name} to templates/."
+                               if close else f"add {name} to templates/, or fix the name."))
         return Diagnostic(None, 0, 0, f"unknown template '{name}'",
                           f"the theme has no {name} (needed for {route.path} and pages like "
                           f"it); add it to templates/ or check 'theme:' in hubgen.yaml.")
 
     def _runtime_error(self, route: Route, exc: Exception) -> Diagnostic:
-        # Jinja rewrites tracebacks so template frames carry the template file and line.
-        frames = traceback.extract_tb(sys.exc_info()[2])
-        for frame in reversed(frames):
-            if frame.filename.endswith((".html", ".xml", ".j2", ".jinja")):
-                return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
-                                  f"template error: {exc}",
-                                  f"check the variables and filters used on this line "
-                                  f"(first seen while rendering {route.path}).")
-        return Diagnostic(None, 0, 0, f"error while rendering {route.path}: {exc!r}",
-                          "this is likely a bug in hubgen; please report it.")
+        frame = _template_frame()
+        if frame is None:
+            return Diagnostic(None, 0, 0, f"error while rendering {route.path}: {exc!r}",
+                              "this is likely a bug in hubgen; please report it.")
+        if isinstance(exc, RecursionError):
+            return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
+                              "template error: a template extends or includes itself",
+                              "to build on the theme's template of the same name, write "
+                              "{% extends \"!theme/NAME\" %}.")
+        hint = "check the variables and filters used on this line"
+        message = str(exc)
+        if isinstance(exc, jinja2.UndefinedError):
+            message = message.replace("hubgen.content.models.", "")
+            hint = "check the spelling; for a value that may be missing, test it with " \
+                "{% if ... %} or write ...|default('')"
+        return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
+                          f"template error: {message}",
+                          f"{hint} (first seen while rendering {route.path}).")
+
+
+def _template_frame() -> traceback.FrameSummary | None:
+    """The innermost template line of the exception being handled, if any."""
+    # Jinja rewrites tracebacks so template frames carry the template file and line.
+    for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
+        if frame.filename.endswith((".html", ".htm", ".xml", ".j2", ".jinja")):
+            return frame
+    return None

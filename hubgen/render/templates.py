@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -194,6 +194,23 @@ class SiteEnvironment(jinja2.Environment):
                 self.lists_read.update(held[attribute])
 
 
+class PrintedUndefined(jinja2.ChainableUndefined):
+    """What a template gets for a name or attribute that does not exist.
+
+    It may be tested (`{% if document.subtitle %}`), looped over, chained and given a
+    `default`, as in Jinja; printed, it is an error naming it, since printing nothing
+    there is almost always a misspelt name. A missing key of free-form data (`extra`,
+    a dict) prints as nothing.
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        if isinstance(self._undefined_obj, Mapping):
+            return ""
+        self._fail_with_undefined_error()
+
+
 def make_environment(config: Config, themes: list[Theme],
                      bytecode_cache: jinja2.BytecodeCache | None = None) -> SiteEnvironment:
     """A Jinja environment for one site; globals are added by the Renderer."""
@@ -204,7 +221,7 @@ def make_environment(config: Config, themes: list[Theme],
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,   # one environment per build: templates cannot change within it
-        undefined=jinja2.ChainableUndefined,
+        undefined=PrintedUndefined,
     )
     env.filters["date"] = _DateFilter(config.tz)
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
