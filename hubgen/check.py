@@ -10,9 +10,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
 
 from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.build.workers import map_unordered
@@ -77,43 +78,43 @@ class _PageFacts:
     links: tuple[tuple[str, str, str], ...]      # (tag, attribute, url)
 
 
+# libxml2 reads a page as browsers do where it matters here: the text of a <textarea> or
+# <title> holds no links, the first of two same attributes counts, "&copyb" in a value
+# stays as written. huge_tree: no depth limit on a deeply nested page.
+_HTML = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                         collect_ids=False, huge_tree=True)
+
+
 def _facts_of(html: bytes) -> _PageFacts:
-    """The ids and links of one built page."""
-    parser = _Page()
-    parser.feed(html.decode("utf-8", "replace"))
-    parser.close()
-    return _PageFacts(frozenset(parser.ids), tuple(parser.links))
-
-
-class _Page(HTMLParser):
-    """The ids of a page and every URL it points at, with the tag and attribute."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, str, str]] = []    # (tag, attribute, url)
-        self._in_template = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "template":
-            self._in_template += 1  # inert until a reader consents (comment embeds)
-        if "id" in values:
-            self.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            self.ids.add(values["name"])
-        if self._in_template:
-            return
+    """The ids of a page (or part of one) and every URL it points at, with the tag and
+    attribute; what a <template> holds is inert until a reader consents (comment
+    embeds), so its links are left out."""
+    root = etree.fromstring(html, _HTML) if html.strip() else None
+    if root is None:
+        return _PageFacts(frozenset(), ())
+    ids: set[str] = set()
+    links: list[tuple[str, str, str]] = []
+    inert = set()
+    for template in root.iter("template"):
+        inert.add(template)
+        inert.update(template.iterdescendants())
+    for element in root.iter(etree.Element):
+        attributes = element.attrib
+        if not attributes:
+            continue
+        tag = element.tag
+        if "id" in attributes:
+            ids.add(attributes["id"])
+        if tag == "a" and "name" in attributes:
+            ids.add(attributes["name"])
+        if inert and element in inert:
+            continue
         for attribute in ("href", "src", "poster"):
-            if values.get(attribute):
-                self.links.append((tag, attribute, values[attribute]))
-        if values.get("srcset"):   # <img srcset> and <picture><source srcset>
-            self.links += [(tag, "srcset", url)
-                           for url, _ in srcset_candidates(values["srcset"])]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "template" and self._in_template:
-            self._in_template -= 1
+            if attributes.get(attribute):
+                links.append((tag, attribute, attributes[attribute]))
+        if attributes.get("srcset"):   # <img srcset> and <picture><source srcset>
+            links += [(tag, "srcset", url) for url, _ in srcset_candidates(attributes["srcset"])]
+    return _PageFacts(frozenset(ids), tuple(links))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -330,9 +331,7 @@ class _Checker:
     def _content_links(self, output: str, html: str | None) -> None:
         if not html:
             return
-        parser = _Page()
-        parser.feed(html)
-        for _tag, _attribute, link in parser.links:
+        for _tag, _attribute, link in _facts_of(html.encode("utf-8")).links:
             if not link.startswith(("http://", "https://", "mailto:", "tel:", "data:")):
                 self.add("feed", "error", output, "",
                          f"{output}: a link inside an entry is not absolute: {link}")

@@ -108,6 +108,22 @@ def test_check_finds_srcset_images_and_names_a_post_s_image_once(hub):
         "posts/the-third/index.html) leads to no page"], result.out
 
 
+def test_check_reads_a_page_s_links_as_a_browser_does(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    # Markup in a textarea is its text; of two same attributes the first counts; and an
+    # entity without its ';' followed by a letter stays as written in a value.
+    post.write_text(post.read_text() + '\n<textarea aria-label="x"><a href="/nope/">'
+                    '</textarea>\n\n<a href="/about/" href="/gone/">About</a>\n\n'
+                    '<a href="/ab&copyout/">About again</a>\n')
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    errors = [line for line in result.out.splitlines() if ": error: " in line]
+    assert errors == [
+        "content/posts/third.md:14:10: error: broken link: /ab&copyout/ (on "
+        "posts/the-third/index.html) leads to no page"], result.out
+
+
 def test_check_reports_build_errors_drafts_scheduled_and_the_listening_report(hub):
     root = hub("minimal")
     result = run_hubgen("check", cwd=root)
