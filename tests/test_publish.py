@@ -388,6 +388,57 @@ def test_rsync_never_replaces_a_file_no_publish_wrote(hub, tmp_path):
 
 
 @needs_rsync
+def test_rsync_never_deletes_a_file_or_replaces_a_symlink_the_site_needs_the_place_of(
+        hub, tmp_path):
+    root = hub("minimal")
+    with_publish(root, "  mirror: {type: rsync, destination: ../www}\n")
+    destination = tmp_path / "www"
+    destination.mkdir()
+    (destination / "about").write_text("the host's own file, where the site has a folder\n")
+    (tmp_path / "shared.txt").write_text("User-agent: *\n")
+    (destination / "robots.txt").symlink_to(tmp_path / "shared.txt")
+    for args in (("--dry-run",), ()):
+        run = publish(root, *args)
+        assert run.code == 1
+        assert "holds 2 files that no publish of hubgen's wrote and the site would replace: " \
+               "about, robots.txt. Nothing was copied" in run.err
+    assert sorted(p.name for p in destination.iterdir()) == ["about", "robots.txt"]
+    assert (destination / "about").read_text().startswith("the host's own file")
+    assert (destination / "robots.txt").is_symlink()
+
+
+@needs_rsync
+def test_a_publish_stopped_after_its_copy_is_taken_up_by_the_next(hub, tmp_path):
+    root = hub("minimal")
+    with_publish(root, "  mirror: {type: rsync, destination: ../www/site}\n")
+    assert publish(root).code == 0, "the destination's missing folders are made"
+    # rsync stops with an error once it has copied the files (a dropped connection, say).
+    stopping = tmp_path / "bin"
+    stopping.mkdir()
+    (stopping / "rsync").write_text(
+        f'#!/bin/sh\n{shutil.which("rsync")} "$@" || exit $?\n'
+        'case " $* " in *" --dry-run "*) ;; *" --checksum "*) exit 23;; esac\n')
+    (stopping / "rsync").chmod(0o755)
+    post = root / "content/posts/2026-04-01-launch.md"
+    post.write_text("---\ntitle: Launch\n---\nFirst words.\n")
+    stopped = publish(root, env={"PATH": f"{stopping}:{os.environ['PATH']}"})
+    assert stopped.code == 1
+    destination = tmp_path / "www/site"
+    assert (destination / "posts/launch/index.html").exists()
+    # The page copied then is hubgen's: the next publishes update it, then delete it.
+    post.write_text("---\ntitle: Launch\n---\nBetter words.\n")
+    updated = publish(root)
+    assert updated.code == 0, updated.err
+    assert "Better words." in (destination / "posts/launch/index.html").read_text()
+    post.unlink()
+    removed = publish(root)
+    assert removed.code == 0, removed.err
+    assert not (destination / "posts/launch").exists()
+    output = all_files(root / "public")
+    assert {k: v for k, v in all_files(destination).items()} == output
+
+
+@needs_rsync
 def test_rsync_dry_run_changes_nothing(hub, tmp_path):
     destination = tmp_path / "www"
     destination.mkdir()

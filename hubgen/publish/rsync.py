@@ -11,12 +11,19 @@ exclude everything else, so nothing else can be deleted.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from hubgen.build import BuildResult
-from hubgen.build.output import MANIFEST_NAME, read_manifest, remove_empty_parents, stale_files
+from hubgen.build.output import (
+    MANIFEST_NAME,
+    manifest_bytes,
+    read_manifest,
+    remove_empty_parents,
+    stale_files,
+)
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import RsyncTarget
@@ -185,6 +192,37 @@ def _refuse_to_replace(foreign: list[str], destination: str) -> None:
             "them) and publish again.")
 
 
+def _foreign(planned: str, report: PublishReport, previous: set[str],
+             here: Path | None) -> set[str]:
+    """The files of the destination that no publish wrote and the copy would replace: one
+    it updates; and here, a file or symlink where the site has a folder or a file that
+    rsync counts as new (it deletes what is in the way)."""
+    foreign = set(report.updated) - previous
+    if here is not None:
+        foreign |= {name for name in report.added if (here / name).is_symlink()}
+        foreign |= {name for name in _folders_made(planned) if os.path.lexists(here / name)
+                    and ((here / name).is_symlink() or not (here / name).is_dir())}
+    return foreign - previous
+
+
+def _folders_made(output: str) -> list[str]:
+    """The folders a copy creates, from rsync's `%i %n` lines ('cd+++++++++ about/')."""
+    return [line[len(_MARK):].partition(" ")[2].strip().rstrip("/")
+            for line in output.splitlines()
+            if line.startswith(_MARK + "cd+")]
+
+
+def _send_manifest(rsync: str, files: set[str], destination: str, options: Iterable[str],
+                   workdir: Path) -> None:
+    """Put a manifest listing `files` at the destination."""
+    folder = workdir / "manifest"
+    folder.mkdir(exist_ok=True)
+    (folder / MANIFEST_NAME).write_bytes(manifest_bytes(files))
+    run_tool([rsync, "-a", *options, str(folder / MANIFEST_NAME),
+              inside(destination, MANIFEST_NAME)],
+             what=f"copying the manifest to {destination}")
+
+
 def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
                   log: Callable[[str], None]) -> PublishReport:
     """Copy the output folder to the destination and delete hubgen's stale files there."""
@@ -203,13 +241,22 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
         previous = read_manifest(here) if here is not None else \
             _remote_manifest(rsync, destination, target.options, workdir)
         stale = stale_files(previous, result.outputs)
-        if dry_run or set(result.outputs) - previous:
+        new = set(result.outputs) - previous
+        if dry_run or new:
             # Only a name no publish wrote can be a file of someone else's: a dry run
             # first says which of those the site would replace.
             planned = run_tool(copy_command(rsync, output, destination, target.options, True),
                                what=f"comparing the site with {destination}")
             report.added, report.updated, _ = _parse(planned.stdout)
-            _refuse_to_replace(sorted(set(report.updated) - previous), destination)
+            _refuse_to_replace(sorted(_foreign(planned.stdout, report, previous, here)),
+                               destination)
+        if not dry_run and new:
+            # Listed before they are copied: a publish stopped halfway leaves no file of
+            # hubgen's that the next one takes for someone else's, or cannot delete.
+            if here is not None:
+                here.mkdir(parents=True, exist_ok=True)
+            _send_manifest(rsync, previous | set(result.outputs), destination, target.options,
+                           workdir)
         if not dry_run:
             log(f"Copying {output}/ to {destination}")
             copied = run_tool(copy_command(rsync, output, destination, target.options, False),
@@ -224,7 +271,6 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
             run_tool([rsync, "-a", *target.options, str(output / MANIFEST_NAME),
                       inside(destination, MANIFEST_NAME)],
                      what=f"copying the manifest to {destination}")
-    verb = "would be" if dry_run else "is"
-    report.detail = f"{destination} {verb} in step with {output}/" + \
-        ("; nothing was changed" if dry_run else "")
+    report.detail = f"{destination} is in step with {output}/" if not dry_run else \
+        f"{destination} would be in step with the site as built now; nothing was changed"
     return report

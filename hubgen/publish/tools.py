@@ -46,7 +46,8 @@ def shown(args: Sequence[str]) -> str:
 
 # Lines that say why a tool failed: the server's own words (a hook's reason, a protected
 # branch) and the tool's errors. git's "hint:" lines advise git commands, not hubgen's.
-_REASONS = ("remote:", "error:", "fatal:", "!", "rsync:", "rsync error:", "ssh:")
+_REASONS = ("remote:", "error:", "fatal:", "!", "rsync:", "rsync error:", "ssh:",
+            "cannot delete", "could not make way")
 
 
 def what_it_said(text: str, most: int = 8) -> str:
