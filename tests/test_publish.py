@@ -240,6 +240,37 @@ def test_git_publish_keeps_the_files_of_the_branch_it_did_not_write(hub, tmp_pat
     assert "CNAME" not in json.loads(published[".hubgen-manifest.json"])["files"]
 
 
+def test_git_publish_refuses_a_branch_file_standing_where_the_site_has_a_folder(hub, tmp_path):
+    root, remote, clone = published_and_cloned(hub, tmp_path, {"guides": "someone's notes\n"})
+    (clone / "team").mkdir()
+    (clone / "team/list.txt").write_text("someone's list\n")
+    git("add", ".", cwd=clone)
+    git("commit", "--quiet", "-m", "More of someone else's", cwd=clone)
+    git("push", "--quiet", "origin", "gh-pages", cwd=clone)
+    before = branch_log(remote)
+    (root / "content/pages/guides.md").write_text("---\ntitle: Guides\n---\nHow to.\n")
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static/team").write_text("the site's own file\n")
+    run = publish(root)
+    assert run.code == 1
+    assert "holds files hubgen did not publish in the way of the site's: guides, team (a file " \
+           "where the site has a folder, or a folder where it has a file). Nothing was pushed" \
+           in run.err
+    assert branch_log(remote) == before
+
+
+def test_git_publish_names_a_file_whose_name_is_not_utf8(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = hub("minimal")
+    with_publish(root, f"  pages: {{type: git, repository: '{remote}'}}\n")
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / os.fsdecode(b"caf\xe9.txt")).write_text("Latin-1 named\n")
+    run = publish(root)
+    assert run.code == 1
+    assert "cannot publish 'caf\ufffd.txt': its name is not UTF-8 (an address cannot name " \
+           "it); rename it" in run.err
+
+
 def test_git_repository_defaults_to_the_hubs_origin(hub, tmp_path):
     remote = bare_repository(tmp_path / "origin.git")
     root = make_git_hub(hub, "  pages: {type: git}\n")

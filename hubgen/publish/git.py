@@ -20,7 +20,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from hubgen.build import BuildResult
 from hubgen.build.output import MANIFEST_NAME, manifest_bytes, parse_manifest, stale_files
@@ -28,6 +28,7 @@ from hubgen.config import CONFIG_NAME
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import GitTarget
 from hubgen.publish.tools import PublishError, clean_environment, find_tool, run_tool
+from hubgen.wording import some_of
 
 NO_SOURCE = "a working copy"
 _IDENT = re.compile(r"(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}")
@@ -165,8 +166,21 @@ def site_files(output: Path) -> dict[str, Path]:
             if "\n" in relative or "\r" in relative:
                 raise PublishError(f"cannot publish {relative!r}: git cannot take a file "
                                    "name with a line break here; rename it")
+            if not relative.isprintable() and not _is_utf8(relative):
+                shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise PublishError(f"cannot publish {shown!r}: its name is not UTF-8 (an "
+                                   "address cannot name it); rename it")
             files[relative] = path
     return files
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name read from the disk whose bytes are not UTF-8 (held as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _write_tree(scratch: _Scratch, files: dict[str, Path], kept: dict[str, str]) -> str:
@@ -183,6 +197,22 @@ def _write_tree(scratch: _Scratch, files: dict[str, Path], kept: dict[str, str])
     scratch.run("update-index", "--add", "-z", "--index-info", input_text="".join(entries),
                 what="listing the site's files")
     return scratch.run("write-tree", what="making the site's tree").strip()
+
+
+def _refuse_clashes(files: Iterable[str], kept: Iterable[str], where: str) -> None:
+    """Stop when a file of the branch that hubgen keeps stands where the site has a folder
+    (or lies in a folder where the site has a file): a tree cannot hold both, and git
+    would leave the site's out."""
+    folders = {str(parent) for name in files for parent in PurePosixPath(name).parents}
+    kept_folders = {str(parent) for name in kept for parent in PurePosixPath(name).parents}
+    clashes = sorted({name for name in kept if name in folders} |
+                     {name for name in files if name in kept_folders})
+    if clashes:
+        raise PublishError(
+            f"{where} holds files hubgen did not publish in the way of the site's: "
+            f"{some_of(clashes, 10)} (a file where the site has a folder, or a folder where "
+            "it has a file). Nothing was pushed; rename or remove them on the branch and "
+            "publish again.")
 
 
 def _branch_files(scratch: _Scratch, tip: str) -> dict[str, str]:
@@ -294,6 +324,7 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         kept = {name: entry for name, entry in branch.items()
                 if name not in files and name not in stale and name != MANIFEST_NAME}
         files[MANIFEST_NAME] = extras / MANIFEST_NAME
+        _refuse_clashes(files, kept, where)
         tree = _write_tree(scratch, files, kept)
         report.added, report.updated, report.removed = _changes(scratch, parent, tree)
         report.added = [name for name in report.added if name != MANIFEST_NAME]
