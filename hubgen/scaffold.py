@@ -12,6 +12,7 @@ from hubgen.config import CONFIG_NAME, Config
 from hubgen.content.dates import date_from_filename
 from hubgen.content.slugs import slugify
 from hubgen.errors import HubgenError, UsageError
+from hubgen.plan.urls import Urls
 
 SITE_CONFIG = """\
 # hubgen.yaml: the configuration of this hub. Every key is optional but title and url.
@@ -186,8 +187,10 @@ def _short_slug(slug: str) -> str:
 
 
 # Top-level paths the built site uses for its own lists (with the default permalinks).
-_GENERATED = {"page", "posts", "threads", "tags", "people", "feed.xml", "atom.xml",
-              "sitemap.xml", "robots.txt", "404.html"}
+# What the site makes itself, where a page's URL could land.
+_GENERATED_FILES = {"index.html", "404.html", "feed.xml", "atom.xml", "sitemap.xml",
+                    "robots.txt"}
+_GENERATED_FOLDERS = {"page", "posts", "threads", "tags", "people"}
 
 
 _SLUG_LINE = re.compile(r"^slug:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -214,8 +217,17 @@ def _slug_of(path: Path, kind: str) -> str:
     return slugify(date_from_filename(stem, UTC)[1] if kind == "post" else stem)
 
 
-def _refuse_taken_slug(kind: str, slug: str, content: Path) -> None:
+def _made_by_the_site(path: str) -> bool:
+    """True when a page at site `path` would take the file of a page the site makes."""
+    output = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+    top = output.split("/", 1)[0]
+    return output in _GENERATED_FILES or \
+        (output == f"{top}/index.html" and top in _GENERATED_FOLDERS)
+
+
+def _refuse_taken_slug(kind: str, slug: str, config: Config) -> None:
     """A new file whose URL another item (or a list of the site) already has is refused."""
+    content = config.root / "content"
     folder = {"post": "posts", "page": "pages", "thread": "threads"}[kind]
     suffix = ".yaml" if kind == "thread" else ".md"
     taken = next((path for path in sorted((content / folder).rglob(f"*{suffix}"))
@@ -223,8 +235,9 @@ def _refuse_taken_slug(kind: str, slug: str, content: Path) -> None:
     if taken is not None:
         raise ScaffoldRefused(f"{taken} already has the slug '{slug}'; two items cannot "
                               "share a URL. Choose another title, or pass --slug.")
-    if kind == "page" and slug in _GENERATED:
-        raise ScaffoldRefused(f"/{slug}/ is a page the site makes itself; choose another "
+    path = Urls(config).permalink(config.permalinks.page, slug)
+    if kind == "page" and _made_by_the_site(path):
+        raise ScaffoldRefused(f"{path} is a page the site makes itself; choose another "
                               "title, or pass --slug.")
 
 
@@ -241,7 +254,7 @@ def new_content(kind: str, title: str, config: Config, slug: str | None = None,
     moment = (now or datetime.now(UTC)).astimezone(config.tz).replace(second=0, microsecond=0)
     author = config.brand.people[0] if config.brand.people else config.author.name
     content = config.root / "content"
-    _refuse_taken_slug(kind, slug, content)
+    _refuse_taken_slug(kind, slug, config)
     if kind == "post":
         lines = ["---", f"title: {_yaml_text(title)}", f"date: {moment:%Y-%m-%d %H:%M}",
                  "tags: []"]

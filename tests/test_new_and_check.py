@@ -234,6 +234,15 @@ def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
     assert thread.code == 0
     again = run_hubgen("new", "thread", "Decaf debate", cwd=root)
     assert again.code == 1 and "already" in again.err
+    # Under other permalinks, other pages of the site's are in the way.
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {page: "/{slug}.html"}\n')
+    for title in ("Index", "404"):
+        refused = run_hubgen("new", "page", title, cwd=root)
+        assert refused.code == 1
+        assert f"/{title.lower()}.html is a page the site makes itself" in refused.err
+    assert run_hubgen("new", "page", "Threads", cwd=root).code == 0   # /threads.html is free
+    assert run_hubgen("build", cwd=root).code == 0
 
 
 def test_new_refuses_a_slug_taken_in_a_subfolder_or_by_front_matter(hub):
