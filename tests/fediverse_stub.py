@@ -33,6 +33,8 @@ MASTODON_EMPTY = "200200"
 MASTODON_NOT_FOUND = "404404"
 MASTODON_RATE_LIMITED = "429429"
 MASTODON_BAD_JSON = "500500"
+MASTODON_DEEP = "600600"       # a chain of replies deeper than any server sends
+DEEP_CHAIN = 2000
 
 # Bluesky: a handle, its DID, and the record keys of the posts.
 BLUESKY_HANDLE = "ana.bsky.social"
@@ -148,6 +150,12 @@ def _answer(path: str, query: dict[str, list[str]]) -> tuple[int, str]:
         sid = parts[3]
         if sid == MASTODON_POST:
             return 200, json.dumps(mastodon_context())
+        if sid == MASTODON_DEEP:
+            account = _account("deep", "Deep")
+            chain = [_status(str(n), str(n - 1) if n > 1 else MASTODON_DEEP, account,
+                             f"2026-05-01T09:{n // 60 % 60:02d}:{n % 60:02d}Z", f"<p>Reply {n}</p>")
+                     for n in range(1, DEEP_CHAIN + 1)]
+            return 200, json.dumps({"ancestors": [], "descendants": chain})
         if sid == MASTODON_EMPTY:
             return 200, json.dumps({"ancestors": [], "descendants": []})
         if sid == MASTODON_RATE_LIMITED:

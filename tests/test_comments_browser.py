@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import chromium
 from conftest import run_hubgen
-from fediverse_stub import XSS, Stub, fediverse_stub
+from fediverse_stub import DEEP_CHAIN, XSS, Stub, fediverse_stub
 from playwright.sync_api import BrowserContext, Page, Request, Route
 from serving import static_server
 
@@ -453,6 +453,19 @@ def test_mastodon_replies_nest_in_time_order_as_plain_text(replies, stub, reader
     assert views.first.get_attribute("rel") == "nofollow ugc noopener"
     assert reply_link(tab, "Mastodon") == stub.url + "/@ana/112233"
     assert_harmless(tab)
+
+
+def test_a_reply_chain_deeper_than_a_page_can_nest_follows_on_in_one_list(replies, stub,
+                                                                          reader):
+    # As on thread pages: six levels deep, then the rest one after the other.
+    tab = open_replies(reader, stub, replies + "posts/mastodon-deep/")
+    tree = reply_tree(tab)
+    assert len(tree) == DEEP_CHAIN
+    assert [depth for _, depth in tree[:7]] == [0, 1, 2, 3, 4, 5, 5]
+    assert max(depth for _, depth in tree) == 5
+    texts = tab.page.locator("[data-comments-target] .fediverse-reply__content").all_inner_texts()
+    assert texts[:2] == ["Reply 1", "Reply 2"] and texts[-1] == f"Reply {DEEP_CHAIN}"
+    assert tab.errors == []
 
 
 def test_mastodon_without_replies_says_so(replies, stub, reader):

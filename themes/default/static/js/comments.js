@@ -267,8 +267,25 @@
 
   const millis = (value) => new Date(value).getTime() || 0;
 
+  // As on thread pages: replies nest six levels deep, and the rest of a longer chain
+  // follows its reply one after the other (a chain of thousands would crash the tab).
+  const NESTING = 6;
+
+  /** A reply's replies and theirs, in order, none with children of its own. */
+  function flattened(children) {
+    const flat = [];
+    const pending = children.slice().reverse();
+    while (pending.length) {
+      const item = pending.pop();
+      flat.push(Object.assign({}, item, { children: [] }));
+      for (let i = item.children.length - 1; i >= 0; i--) pending.push(item.children[i]);
+    }
+    return flat;
+  }
+
   /** Replies (each {name, handle, date, url, content, children}) as nested lists, oldest first. */
-  function replyList(replies, label) {
+  function replyList(replies, label, depth) {
+    depth = depth || 0;
     const list = el("ol", "fediverse-list");
     replies.slice().sort((a, b) => millis(a.date) - millis(b.date)).forEach((item) => {
       const li = el("li", "fediverse-reply");
@@ -295,7 +312,10 @@
         article.appendChild(more);
       }
       li.appendChild(article);
-      if (item.children.length) li.appendChild(replyList(item.children, label));
+      if (item.children.length) {
+        li.appendChild(replyList(depth + 2 < NESTING ? item.children : flattened(item.children),
+                                 label, depth + 1));
+      }
       list.appendChild(li);
     });
     return list;
