@@ -468,11 +468,15 @@ def test_a_reply_chain_deeper_than_a_page_can_nest_follows_on_in_one_list(replie
     assert tab.errors == []
 
 
-def test_mastodon_without_replies_says_so(replies, stub, reader):
-    tab = open_replies(reader, stub, replies + "posts/mastodon-empty/")
+@pytest.mark.parametrize(("post", "path"), [("mastodon-empty", "/users/ana/statuses/200200"),
+                                           ("mastodon-gotosocial", "/@ana/statuses/200200"),
+                                           ("mastodon-akkoma", "/notice/200200")])
+def test_mastodon_without_replies_says_so(replies, stub, reader, post, path):
+    # GoToSocial and Akkoma answer Mastodon's API, for their own forms of a post's address.
+    tab = open_replies(reader, stub, replies + f"posts/{post}/")
     assert stub.requests == ["/api/v1/statuses/200200/context"]
     assert "No replies yet" in tab.page.inner_text("[data-comments-target]")
-    assert reply_link(tab, "Mastodon") == stub.url + "/users/ana/statuses/200200"
+    assert reply_link(tab, "Mastodon") == stub.url + path
     assert tab.errors == []
 
 

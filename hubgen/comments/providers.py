@@ -86,7 +86,10 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
 def _mastodon_post(value: Any) -> str:
     text = _http_url(value)
     path = urlsplit(text).path
-    if not re.fullmatch(r"/(@[^/]+|users/[^/]+/statuses)/\d+/?", path):
+    # Mastodon's two forms, GoToSocial's and Akkoma's (Pleroma's): all answer Mastodon's
+    # API for a post's replies.
+    if not re.fullmatch(r"/(@[^/]+(/statuses)?|users/[^/]+/statuses|notice)/[A-Za-z0-9]+/?",
+                        path):
         raise SettingError(f"must be the URL of a Mastodon post "
                            f"(https://HOST/@user/ID), got {text!r}")
     return text

@@ -364,8 +364,9 @@
     webUrl: httpUrl,
     async load(post, api) {
       const url = httpUrl(post) && new URL(post);
-      const match = url && (/^\/@[^/]+\/([A-Za-z0-9]+)\/?$/.exec(url.pathname) ||
-        /^\/users\/[^/]+\/statuses\/([A-Za-z0-9]+)\/?$/.exec(url.pathname));
+      // Mastodon's two forms, GoToSocial's (/@user/statuses/ID) and Akkoma's (/notice/ID).
+      const match = url && /^\/(?:@[^/]+(?:\/statuses)?|users\/[^/]+\/statuses|notice)\/([A-Za-z0-9]+)\/?$/
+        .exec(url.pathname);
       const base = httpUrl(api || (url && url.origin));
       if (!match || !base) throw new Failure("the address is not a Mastodon post");
       const id = match[1];
