@@ -210,6 +210,15 @@ def test_pages_choose_where_comments_appear_and_may_turn_them_off_or_override(hu
     assert mastodon.xpath(".//*[@data-comments-notice]")[0].get("hidden") is not None
     assert 'data-post="https://social.example/@talk/100"' in \
         (public / "posts/recap/index.html").read_text()
+    # Written `comments: true` turns them on where `on:` leaves them off.
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text("comments: true\n" + thread.read_text())
+    assert run_hubgen("build", cwd=root).code == 0
+    [giscus] = parse_html(public / "threads/chat-one/index.html").xpath(
+        "//section[@data-hubgen-comments]")
+    assert giscus.get("data-provider") == "giscus"
+    assert not parse_html(public / "threads/mastodon-brew/index.html").xpath(
+        "//section[@data-hubgen-comments]")
 
 
 def test_a_bad_override_in_front_matter_names_the_post_line(hub):

@@ -201,8 +201,9 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
             if checked is None:
                 return None
             page_settings = checked
-    elif _place_of(item) not in site.on:
-        return None
+    elif _place_of(item) not in site.on and not (override is True and
+                                                 "comments" in item.positions):
+        return None     # `comments: true`, written, turns them on where `on:` leaves them off
     if name is None:
         return None
     provider = PROVIDERS[name]
