@@ -162,6 +162,21 @@ def test_upcoming_chat_on_the_home_page_with_a_calendar_file(built):
     assert "#TalkChat" in description
 
 
+def test_a_chat_moved_earlier_is_stamped_with_its_update_and_warns_of_nothing(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/next-chat.yaml"
+    chat.write_text(chat.read_text().replace("date: 2099-06-01T19:00:00-04:00",
+                                             "date: 2099-05-20T19:00:00-04:00\n"
+                                             "updated: 2099-01-02T10:00:00Z"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and "warning" not in result.err, result.err
+    calendar = icalendar.Calendar.from_ical(
+        (root / "public/threads/next-chat/event.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstamp") == datetime(2099, 1, 2, 10, 0, tzinfo=UTC)
+    assert event.decoded("dtstart") == datetime(2099, 5, 20, 23, 0, tzinfo=UTC)
+
+
 def test_a_past_chat_still_marked_upcoming_is_a_warning(hub):
     root = hub("conversations")
     thread = root / "content/threads/next-chat.yaml"

@@ -130,7 +130,12 @@ class _ThreadReader:
         title = self.text(data, "title", required=True)
         date = self.date(data, "date", required=True)
         updated = self.date(data, "updated")
-        too_early = updated_too_early(updated, date, "thread")
+        status = self.text(data, "status") or "archived"
+        if status not in STATUSES:
+            self.error(data.value_at("status"), f"unknown status '{status}'",
+                       f"choose one of {', '.join(STATUSES)}.")
+        # A chat coming up is announced, and edited, before its date.
+        too_early = updated_too_early(updated, date, "thread") if status != "upcoming" else None
         if too_early is not None:
             self.diagnostics.warning(self.path, *data.value_at("updated"), *too_early)
         slug_text = self.text(data, "slug")
@@ -138,10 +143,6 @@ class _ThreadReader:
         if not slug:
             self.error(data.value_at("slug") if slug_text else (1, 1),
                        "the thread's slug is empty", "set 'slug: my-thread'.")
-        status = self.text(data, "status") or "archived"
-        if status not in STATUSES:
-            self.error(data.value_at("status"), f"unknown status '{status}'",
-                       f"choose one of {', '.join(STATUSES)}.")
         platform, source_url, hashtag = self.source(data)
         tags = self.tags(data)
         moderator = self.text(data, "moderator") or None
