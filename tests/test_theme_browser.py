@@ -77,19 +77,35 @@ PAGES = ("/", "/page/2/", "/threads/", "/people/", "/people/nw-ana/", "/tags/com
          *(f"/threads/{slug}/" for slug in (*THREADS, "northwindchat-holiday-brewing")))
 
 
-@pytest.mark.parametrize("width", [320, 390])
-def test_no_page_scrolls_sideways_on_a_small_phone(demo, width):
-    # WCAG 1.4.10: content reflows at 320 CSS pixels (long handles, brand marks, dates).
-    base, browser = demo
+def _wider_than(width: int, browser, base: str, paths) -> dict[str, int]:
+    """The pages among `paths` that scroll sideways at `width`: their width, by path."""
     page = browser.new_page(viewport={"width": width, "height": 800})
     wide = {}
-    for path in PAGES:
+    for path in paths:
         page.goto(f"{base}{path}")
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > width:
             wide[path] = scroll
     page.close()
-    assert wide == {}
+    return wide
+
+
+def _conversations_built(tmp_path, edits: dict[str, tuple[str, str]]):
+    """The conversations test hub, with one replacement made in each file named, built."""
+    root = tmp_path / "hub"
+    shutil.copytree(SITES / "conversations", root)
+    for name, (old, new) in edits.items():
+        path = root / name
+        path.write_text(path.read_text().replace(old, new))
+    assert run_hubgen("build", cwd=root).code == 0
+    return root / "public"
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_page_scrolls_sideways_on_a_small_phone(demo, width):
+    # WCAG 1.4.10: content reflows at 320 CSS pixels (long handles, brand marks, dates).
+    base, browser = demo
+    assert _wider_than(width, browser, base, PAGES) == {}
 
 
 def test_footnote_links_are_underlined_and_heading_anchors_stay_out_of_the_way(demo):
@@ -180,14 +196,10 @@ def test_no_dot_between_parts_of_a_meta_line_dangles_when_it_wraps(demo, width):
 def test_a_long_code_line_in_a_message_scrolls_inside_it_on_a_phone(demo, tmp_path):
     # Community text may hold code too; a long line must not widen the page.
     _, browser = demo
-    root = tmp_path / "hub"
-    shutil.copytree(SITES / "conversations", root)
-    thread = root / "content/threads/mastodon-brew.yaml"
-    thread.write_text(thread.read_text().replace(
+    public = _conversations_built(tmp_path, {"content/threads/mastodon-brew.yaml": (
         'text: "1:16, always."', 'text: "1:16, always.\\n\\n```\\nratio = coffee_grams / '
-        'water_grams  # a comment that runs on well past the edge of any phone\\n```"'))
-    assert run_hubgen("build", cwd=root).code == 0
-    with static_server(root / "public") as base:
+        'water_grams  # a comment that runs on well past the edge of any phone\\n```"')})
+    with static_server(public) as base:
         page = browser.new_page(viewport={"width": 320, "height": 700})
         page.goto(f"{base}/threads/mastodon-brew/")
         widths = page.evaluate("""() => [document.documentElement.scrollWidth,
@@ -200,23 +212,12 @@ def test_a_long_code_line_in_a_message_scrolls_inside_it_on_a_phone(demo, tmp_pa
 def test_a_long_handle_or_a_url_in_a_thread_title_wraps_on_a_phone(demo, tmp_path):
     # Importers title a thread with its first words, often a link; handles run long.
     _, browser = demo
-    root = tmp_path / "hub"
-    shutil.copytree(SITES / "conversations", root)
-    people = root / "content/people.yaml"
-    people.write_text(people.read_text().replace(
-        '"@kim@social.example"', '"@kimberly_lee_brews@mastodon.social.example"'))
-    thread = root / "content/threads/mastodon-brew.yaml"
-    thread.write_text(thread.read_text().replace(
-        "title: Brewing on Mastodon",
-        'title: "Brewing: https://www.talk.example/guides/brewing-ratios-for-everyone"'))
-    assert run_hubgen("build", cwd=root).code == 0
-    wide = {}
-    with static_server(root / "public") as base:
-        page = browser.new_page(viewport={"width": 320, "height": 700})
-        for path in ("/people/", "/people/kim/", "/people/raj/", "/threads/", "/"):
-            page.goto(f"{base}{path}")
-            scroll = page.evaluate("document.documentElement.scrollWidth")
-            if scroll > 320:
-                wide[path] = scroll
-        page.close()
-    assert wide == {}
+    public = _conversations_built(tmp_path, {
+        "content/people.yaml": ('"@kim@social.example"',
+                                '"@kimberly_lee_brews@mastodon.social.example"'),
+        "content/threads/mastodon-brew.yaml": (
+            "title: Brewing on Mastodon",
+            'title: "Brewing: https://www.talk.example/guides/brewing-ratios-for-everyone"')})
+    with static_server(public) as base:
+        assert _wider_than(320, browser, base, ("/people/", "/people/kim/", "/people/raj/",
+                                                "/threads/", "/")) == {}
