@@ -46,20 +46,24 @@ def test_a_misspelt_name_printed_by_a_template_is_an_error_at_its_line(hub):
     (root / "templates/post.html").write_text(
         '{% extends "!theme/post.html" %}\n{% block comments %}\n'
         "{% if document.subtitle %}<p>{{ document.subtitle }}</p>{% endif %}\n"
-        '<p id="extra">{{ document.extra.mood }}|{{ document.extra.mood|default("calm") }}</p>\n'
-        "<p>{{ document.titel }}</p>\n{% endblock %}\n")
+        '<p id="extra">{{ document.extra.mood }}|{{ document.extra.mood|default("calm") }}'
+        "|{{ docment.title }}|{{ person(document.author).name }}|{{ note() }}</p>\n"
+        "<p>{{ document.titel }}</p>\n{% endblock %}\n"
+        "{% macro note(text) %}{{ text }}{% endmacro %}\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert result.err.startswith(
         "templates/post.html:5:1: error: template error: 'Document object' has no attribute "
         "'titel'\n    <p>{{ document.titel }}</p>\n    ^\n  hint: check the spelling; for a "
         "value that may be missing, test it with {% if ... %} or write ...|default('')")
-    # Tested, defaulted, or a missing key of free-form data: no error, as in Jinja.
+    # Tested, defaulted, a missing key of free-form data, a name that does not exist, an
+    # attribute of nothing (a guest author is no person), a macro's argument left out:
+    # empty, as in Jinja.
     post = root / "templates/post.html"
     post.write_text(post.read_text().replace("<p>{{ document.titel }}</p>\n", ""))
     assert run_hubgen("build", cwd=root).code == 0
     page = parse_html(root / "public/posts/second/index.html")
-    assert page.xpath('//p[@id="extra"]')[0].text == "|calm"
+    assert page.xpath('//p[@id="extra"]')[0].text == "|calm|||"
 
 
 def test_a_missing_include_is_blamed_where_it_is_written_and_a_loop_is_explained(hub):
@@ -81,8 +85,8 @@ def test_a_missing_include_is_blamed_where_it_is_written_and_a_loop_is_explained
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert result.err.startswith(
-        "templates/post.html:1:1: error: template error: a template extends or includes "
-        "itself\n")
+        "templates/post.html:1:1: error: template error: templates or macros call each other "
+        "without end (a template that extends or includes itself?)\n")
     assert "write {% extends \"!theme/NAME\" %}" in result.err
 
 

@@ -400,7 +400,8 @@ class Renderer:
                               "this is likely a bug in hubgen; please report it.")
         if isinstance(exc, RecursionError):
             return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
-                              "template error: a template extends or includes itself",
+                              "template error: templates or macros call each other "
+                              "without end (a template that extends or includes itself?)",
                               "to build on the theme's template of the same name, write "
                               "{% extends \"!theme/NAME\" %}.")
         hint = "check the variables and filters used on this line"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -197,18 +198,19 @@ class SiteEnvironment(jinja2.Environment):
 class PrintedUndefined(jinja2.ChainableUndefined):
     """What a template gets for a name or attribute that does not exist.
 
-    It may be tested (`{% if document.subtitle %}`), looped over, chained and given a
-    `default`, as in Jinja; printed, it is an error naming it, since printing nothing
-    there is almost always a misspelt name. A missing key of free-form data (`extra`,
-    a dict) prints as nothing.
+    As in Jinja, it may be tested (`{% if document.subtitle %}`), looped over, chained,
+    given a `default`, and printed as nothing; but a field that hubgen's own objects
+    (a post, a thread, a person, the site) do not have, printed, is an error naming it,
+    as Hugo's unknown fields are: `{{ document.titel }}` is a typo, never meant empty.
     """
 
     __slots__ = ()
 
     def __str__(self) -> str:
-        if isinstance(self._undefined_obj, Mapping):
-            return ""
-        self._fail_with_undefined_error()
+        held = self._undefined_obj
+        if dataclasses.is_dataclass(held) and type(held).__module__.startswith("hubgen."):
+            self._fail_with_undefined_error()
+        return ""
 
 
 def make_environment(config: Config, themes: list[Theme],
