@@ -123,7 +123,8 @@ def test_community_links_written_as_site_paths_keep_the_subpath_and_are_absolute
         'source: {platform: forum, url: "https://forum.example/t/1/"}\nmessages:\n'
         '  - {id: a, author: kim, date: 2026-03-02 10:00, text: "Hello", url: "/forum/t/1/#1"}\n'
         '  - {id: b, author: {name: Lou, url: "https://forum.example/u/lou/"},'
-        ' date: 2026-03-02 10:05, text: "Hi", url: "/forum/t/1/#2", reply_to: a}\n')
+        ' date: 2026-03-02 10:05, text: "Hi", url: "/forum/t/1/?r=https://x.example/#2",'
+        ' reply_to: a}\n')
     second = root / "content/posts/2026-03-05-second.md"
     second.write_text(second.read_text().replace(
         "summary:", "image: //cdn.example/hero.png\nimage_alt: A hero\nsummary:", 1))
@@ -133,10 +134,11 @@ def test_community_links_written_as_site_paths_keep_the_subpath_and_are_absolute
     _assert_every_link_keeps_the_subpath(public.rglob("*.html"))
     thread = parse_html(public / "threads/forum/index.html")
     assert thread.xpath('//a[@class="message__original"]/@href') == [
-        "/hub/forum/t/1/#1", "/hub/forum/t/1/#2"]
+        "/hub/forum/t/1/#1", "/hub/forum/t/1/?r=https://x.example/#2"]
     [posting] = [d for d in json_ld(thread) if d["@type"] == "DiscussionForumPosting"]
     assert [c["sameAs"] for c in posting["comment"]] == ["https://x.example/hub/forum/t/1/#1"]
-    assert posting["comment"][0]["comment"][0]["sameAs"] == "https://x.example/hub/forum/t/1/#2"
+    assert posting["comment"][0]["comment"][0]["sameAs"] == \
+        "https://x.example/hub/forum/t/1/?r=https://x.example/#2"
     [profile] = json_ld(parse_html(public / "people/ana/index.html"))
     assert profile["mainEntity"]["sameAs"] == "https://x.example/hub/about/"
     post = parse_html(public / "posts/second/index.html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote, urljoin
 
@@ -11,6 +12,8 @@ from hubgen.content.models import Document, Person, Thread
 
 # What a site path keeps as it is when it is written in a URL (the rest is percent-encoded).
 PATH_SAFE = "/#?=&%:+@!$,;~"
+# An address with its scheme (`https://…`); a site path may hold '://' in its query.
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class Urls:
@@ -76,7 +79,7 @@ class Urls:
         except KeyError:
             pass
         link = path
-        if not ("://" in path or path.startswith(("//", "#", "mailto:", "tel:"))):
+        if not (_ABSOLUTE.match(path) or path.startswith(("//", "#", "mailto:", "tel:"))):
             link = quote(with_base_path(path if path.startswith("/") else "/" + path,
                                         self.base_path), safe=PATH_SAFE)
         self._links[path] = link
@@ -84,7 +87,7 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         """The absolute URL of a site path ('/about/' → 'https://x.example/hub/about/')."""
-        if "://" in path:
+        if _ABSOLUTE.match(path):
             return path
         if path.startswith("//"):     # another host, by this site's scheme
             return self.origin.split("//", 1)[0] + path
