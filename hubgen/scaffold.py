@@ -187,10 +187,9 @@ def _short_slug(slug: str) -> str:
 
 
 # Top-level paths the built site uses for its own lists (with the default permalinks).
-# What the site makes itself, where a page's URL could land.
+# What the site makes itself at fixed places, where a page's URL could land.
 _GENERATED_FILES = {"index.html", "404.html", "feed.xml", "atom.xml", "sitemap.xml",
                     "robots.txt"}
-_GENERATED_FOLDERS = {"page", "posts", "threads", "tags", "people"}
 
 
 _SLUG_LINE = re.compile(r"^slug:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -217,12 +216,13 @@ def _slug_of(path: Path, kind: str) -> str:
     return slugify(date_from_filename(stem, UTC)[1] if kind == "post" else stem)
 
 
-def _made_by_the_site(path: str) -> bool:
-    """True when a page at site `path` would take the file of a page the site makes."""
-    output = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
-    top = output.split("/", 1)[0]
-    return output in _GENERATED_FILES or \
-        (output == f"{top}/index.html" and top in _GENERATED_FOLDERS)
+def _made_by_the_site(path: str, urls: Urls) -> bool:
+    """True when a page at site `path` would take the file of a page the site makes: its
+    fixed files, or the lists of threads, tags and people where the permalinks put them."""
+    def output(site_path: str) -> str:
+        return site_path.lstrip("/") + ("index.html" if site_path.endswith("/") else "")
+    made = _GENERATED_FILES | {output(urls.index(kind)) for kind in ("thread", "tag", "person")}
+    return output(path) in made
 
 
 def _refuse_taken_slug(kind: str, slug: str, config: Config) -> None:
@@ -235,8 +235,9 @@ def _refuse_taken_slug(kind: str, slug: str, config: Config) -> None:
     if taken is not None:
         raise ScaffoldRefused(f"{taken} already has the slug '{slug}'; two items cannot "
                               "share a URL. Choose another title, or pass --slug.")
-    path = Urls(config).permalink(config.permalinks.page, slug)
-    if kind == "page" and _made_by_the_site(path):
+    urls = Urls(config)
+    path = urls.permalink(config.permalinks.page, slug)
+    if kind == "page" and _made_by_the_site(path, urls):
         raise ScaffoldRefused(f"{path} is a page the site makes itself; choose another "
                               "title, or pass --slug.")
 

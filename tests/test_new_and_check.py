@@ -243,6 +243,13 @@ def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
         assert f"/{title.lower()}.html is a page the site makes itself" in refused.err
     assert run_hubgen("new", "page", "Threads", cwd=root).code == 0   # /threads.html is free
     assert run_hubgen("build", cwd=root).code == 0
+    (root / "content/pages/threads.md").unlink()
+    config.write_text(config.read_text().replace(
+        'permalinks: {page: "/{slug}.html"}', 'permalinks: {tag: "/topics/{slug}/"}'))
+    refused = run_hubgen("new", "page", "Topics", cwd=root)
+    assert refused.code == 1 and "/topics/ is a page the site makes itself" in refused.err
+    assert run_hubgen("new", "page", "Posts", cwd=root).code == 0    # the site makes no /posts/
+    assert run_hubgen("build", cwd=root).code == 0
 
 
 def test_new_refuses_a_slug_taken_in_a_subfolder_or_by_front_matter(hub):
