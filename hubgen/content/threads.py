@@ -48,16 +48,18 @@ def _identifier(value: Any) -> str | None:
     return text or None
 
 
-# An id names its message's (or question's) anchor: #m-ID, in pages and feeds' links.
-_ID_SHAPE = re.compile(r"[\w.:-]+")
+# An id names its message's (or question's) anchor: #m-ID, in pages and feeds' links,
+# where a space, a '#' or '%', a quote or a bracket would break or change the address.
+_ID_UNFIT = re.compile(r"[\s\x00-\x1f\x7f#%\"'<>\\`{}|^\[\]]")
 
 
 def _id_problem(identifier: str) -> str | None:
     """Why an id cannot name an anchor, or None."""
-    if _ID_SHAPE.fullmatch(identifier):
+    unfit = _ID_UNFIT.search(identifier)
+    if unfit is None:
         return None
-    return (f"the id {identifier!r} may hold only letters, digits and '-', '_', '.', ':' "
-            "(it names the anchor in the page's address)")
+    return (f"the id {identifier!r} holds {unfit[0]!r}, which cannot be part of the "
+            "message's address (#m-ID)")
 
 
 class _ThreadReader:
