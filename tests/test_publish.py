@@ -470,6 +470,28 @@ def test_a_publish_stopped_after_its_copy_is_taken_up_by_the_next(hub, tmp_path)
 
 
 @needs_rsync
+def test_rsync_over_ssh_makes_the_folder_then_deletes_only_its_stale_files(hub, tmp_path):
+    # An ssh that runs rsync's server here: the remote code paths, for real.
+    ssh = tmp_path / "ssh"
+    ssh.write_text('#!/bin/sh\nshift\nexec "$@"\n')
+    ssh.chmod(0o755)
+    (tmp_path / "srv").mkdir()
+    destination = tmp_path / "srv/hub"
+    root = hub("minimal")
+    with_publish(root, f"  mirror: {{type: rsync, destination: 'host.example:{destination}/', "
+                       f"options: ['--rsh={ssh}']}}\n")
+    first = publish(root)
+    assert first.code == 0, first.err
+    assert all_files(destination) == {**all_files(root / "public")}
+    (destination / "notes.txt").write_text("the host's own\n")
+    (root / SECOND_POST).unlink()
+    second = publish(root)
+    assert second.code == 0, second.err
+    assert not (destination / "posts/second").exists()
+    assert (destination / "notes.txt").read_text() == "the host's own\n"
+
+
+@needs_rsync
 def test_rsync_dry_run_changes_nothing(hub, tmp_path):
     destination = tmp_path / "www"
     destination.mkdir()

@@ -214,12 +214,12 @@ def _folders_made(output: str) -> list[str]:
 
 def _send_manifest(rsync: str, files: set[str], destination: str, options: Iterable[str],
                    workdir: Path) -> None:
-    """Put a manifest listing `files` at the destination."""
+    """Put a manifest listing `files` at the destination, making the destination folder
+    as the site's copy would (a folder's contents, not a lone file, make it)."""
     folder = workdir / "manifest"
     folder.mkdir(exist_ok=True)
     (folder / MANIFEST_NAME).write_bytes(manifest_bytes(files))
-    run_tool([rsync, "-a", *options, str(folder / MANIFEST_NAME),
-              inside(destination, MANIFEST_NAME)],
+    run_tool([rsync, "-a", *options, f"{folder}/", destination],
              what=f"copying the manifest to {destination}")
 
 
