@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import socket
-import time
+import threading
 import urllib.error
 import urllib.request
 from datetime import UTC
@@ -103,10 +103,38 @@ class Fetcher:
         url = self.url(default_base, path)
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
                                                        "Accept": "application/json"})
-        deadline = time.monotonic() + self.timeout
+        raw = self._within_timeout(url, request)
+        if len(raw) > MAX_BYTES:
+            raise FetchError(f"{url} answered with more than {MAX_BYTES // (1024 * 1024)} MB; "
+                             "hubgen stops there")
+        return parse_json(raw, url)
+
+    def _within_timeout(self, url: str, request: urllib.request.Request) -> bytes:
+        """The answer's body, fetched on a thread that is given up after the timeout: the
+        whole request must fit in it (a server may send its headers or body a byte now
+        and then, each within the socket's own timeout)."""
+        outcome: dict[str, Any] = {}
+
+        def fetch() -> None:
+            try:
+                outcome["body"] = self._body(url, request)
+            except BaseException as exc:   # raised again on the caller's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=fetch, name="hubgen-fetch", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise FetchError(self._timed_out(url))
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["body"]
+
+    def _body(self, url: str, request: urllib.request.Request) -> bytes:
+        """GET the request: its body, up to one byte more than MAX_BYTES."""
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
-                raw = self._read_by(deadline, response)
+                return response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as exc:
             raise FetchError(http_problem(url, exc.code, exc.reason or "",
                                           exc.headers.get("Retry-After") if exc.headers
@@ -119,26 +147,6 @@ class Fetcher:
             raise FetchError(self._timed_out(url)) from None
         except OSError as exc:
             raise FetchError(f"could not read {url}: {exc}") from None
-        if len(raw) > MAX_BYTES:
-            raise FetchError(f"{url} answered with more than {MAX_BYTES // (1024 * 1024)} MB; "
-                             "hubgen stops there")
-        return parse_json(raw, url)
-
-    @staticmethod
-    def _read_by(deadline: float, response: Any) -> bytes:
-        """The answer's body, up to one byte more than MAX_BYTES; a server that sends it
-        too slowly (a byte now and then, each within the socket's timeout) times out too."""
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_BYTES:
-            if time.monotonic() > deadline:
-                raise TimeoutError
-            chunk = response.read1(min(1 << 16, MAX_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
 
     def _timed_out(self, url: str) -> str:
         return f"{url} did not answer within {self.timeout:g} seconds; try again later"
