@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import feedparser
 from conftest import parse_html, run_hubgen
 
 
@@ -57,3 +58,32 @@ def test_plain_text_leaves_out_heading_permalinks_and_footnote_marks(hub):
     renderer = MarkdownRenderer(load_config(root / "hubgen.yaml")[0])
     html = renderer.render("## Heading one\n\nText as shown[^1], it works.\n\n[^1]: A note.\n").html
     assert plain_text(html).startswith("Heading one Text as shown, it works.")
+
+
+def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    head, _, _ = post.read_text().partition("\n---\n")
+    post.write_text(head + "\n---\nIntro with a note[^1] and a [ref link][r], not `<!--more-->`."
+                    "\n\n<!--more-->\n\nThe rest.\n\n[^1]: The note.\n[r]: https://r.example/\n")
+    opens_with_code = root / "content/posts/2026-03-05-second.md"
+    head, _, _ = opens_with_code.read_text().partition("\n---\n")
+    head = head.replace("\nsummary: A post with a unicode title.", "")
+    opens_with_code.write_text(head + "\n---\n![A cup](/images/cup.svg)\n\n```html\nFirst."
+                               "\n<!--more-->\n```\n\nWhat it says.\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("full_content: true", "full_content: false"))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    page = parse_html(public / "posts/the-third/index.html")
+    assert page.xpath('//meta[@name="description"]/@content') == \
+        ["Intro with a note and a ref link, not <!--more-->."]
+    feed = feedparser.parse((public / "atom.xml").read_bytes())
+    [third] = [e for e in feed.entries if e.link.endswith("/posts/the-third/")]
+    assert third.content[0].value.startswith(
+        '<p>Intro with a note<sup id="fnref:1"><a class="footnote-ref" '
+        'href="https://minimal.example/posts/the-third/#fn:1">1</a></sup> and a '
+        '<a href="https://r.example/">ref link</a>, not <code>&lt;!--more--&gt;</code>.</p>')
+    # No marker outside code: the summary is the first paragraph with words.
+    second = parse_html(public / "posts/second/index.html")
+    assert second.xpath('//meta[@name="description"]/@content') == ["What it says."]

@@ -114,9 +114,31 @@ def _words(html: str) -> list[str]:
 
 
 def first_paragraph(html: str) -> str:
-    """The text of the first <p> of an HTML fragment (empty when there is none)."""
-    match = re.search(r"<p[^>]*>(.*?)</p>", html, re.DOTALL)
-    return plain_text(match[1]) if match else ""
+    """The text of the first <p> of an HTML fragment that has any (a lone image has
+    none); empty when there is none."""
+    for match in re.finditer(r"<p(?:\s[^>]*)?>(.*?)</p>", html, re.DOTALL):
+        text = plain_text(match[1])
+        if text:
+            return text
+    return ""
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+
+
+def _closed(html: str) -> str:
+    """A cut-off piece of well-formed HTML with the tags left open closed."""
+    open_tags: list[str] = []
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match[1], match[2].lower(), match[3]
+        if closing:
+            if name in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+        elif name not in _VOID and not self_closing:
+            open_tags.append(name)
+    return html + "".join(f"</{name}>" for name in reversed(open_tags))
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -176,12 +198,14 @@ class MarkdownRenderer:
         """Render one body; the summary is what stands above `<!--more-->`."""
         md = self._md
         md.reset()
-        html = md.convert(text).replace(MORE_MARKER, "")
+        html = md.convert(text)
         toc = _headings(getattr(md, "toc_tokens", []))
-        if MORE_MARKER in text:
-            md.reset()
-            summary_html = md.convert(text.split(MORE_MARKER, 1)[0])
+        # The marker is cut from the page as rendered: one in code is text there, not a
+        # marker, and what stands above it keeps the links and notes defined below.
+        if MORE_MARKER in html:
+            summary_html = _closed(html.split(MORE_MARKER, 1)[0]).strip()
             summary_text = plain_text(summary_html)
+            html = html.replace(MORE_MARKER, "")
         else:
             summary_text = first_paragraph(html)
             summary_html = ""
