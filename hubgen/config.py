@@ -216,6 +216,28 @@ def _loadable_extensions(names: tuple[str, ...]) -> tuple[str, ...]:
     return names
 
 
+def _extension_settings(value: Any) -> dict[str, Any]:
+    import markdown
+    if not isinstance(value, dict):
+        raise CheckFailed(f"must be a mapping of extensions to their settings, got {value!r}",
+                          "e.g. {toc: {toc_depth: 2-3}}")
+    for name, settings in value.items():
+        if not isinstance(settings, dict):
+            raise CheckFailed(f"gives {name!r} settings that are not a mapping: {settings!r}",
+                              f"e.g. {name}: {{setting: value}}")
+        try:
+            known = markdown.Markdown().build_extension(str(name), {}).getConfigs()
+        except Exception as exc:  # whatever the import or the extension raises
+            raise CheckFailed(f"names the Markdown extension {name!r}, which cannot be loaded "
+                              f"({exc})", "name one Python-Markdown knows (toc, codehilite, "
+                              "smarty…) or an importable module path.") from None
+        unknown = [key for key in settings if key not in known]
+        if unknown:
+            raise CheckFailed(f"gives {name!r} a setting it does not have: {unknown[0]!r}",
+                              f"its settings: {', '.join(sorted(known)) or 'none'}.")
+    return value
+
+
 def _check(rule: Callable[[Any], Any]) -> dict[str, Any]:
     return {"check": rule}
 
@@ -262,7 +284,8 @@ class MarkdownConfig:
     """Extra Python-Markdown extensions and their settings."""
 
     extensions: tuple[str, ...] = field(default=(), metadata=_check(_loadable_extensions))
-    extension_configs: dict[str, Any] = field(default_factory=dict)
+    extension_configs: dict[str, Any] = field(default_factory=dict,
+                                              metadata=_check(_extension_settings))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,20 @@ def test_an_unknown_extension_is_a_config_error(hub):
            "'nosuchext'" in result.err
 
 
+def test_a_setting_an_extension_does_not_have_is_a_config_error(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "markdown:\n  extensions: [smarty]\n"
+                      "  extension_configs: {toc: {toc_depth: 2-3}, smarty: {smart_dahses: 1}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "hubgen.yaml:12:22: error: markdown.extension_configs gives 'smarty' a setting it does "
+        "not have: 'smart_dahses'\n")
+    assert "hint: its settings: smart_angled_quotes, smart_dashes, smart_ellipses, " in result.err
+    assert "Traceback" not in result.err
+
+
 def test_abbreviations_attribute_lists_and_admonitions(hub):
     root = hub("minimal")
     about = root / "content/pages/about.md"
