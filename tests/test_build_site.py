@@ -262,3 +262,28 @@ def test_a_list_whose_permalink_names_a_file_pages_into_a_folder_of_its_name():
     assert [p.path for p in pages] == ["/people/ana.html", "/people/ana/page/2/",
                                        "/people/ana/page/3/"]
     assert pages[1].previous_path == "/people/ana.html" and pages[2].offset == 20
+
+
+def test_content_left_where_it_is_not_read_is_a_warning_naming_where_it_goes(hub):
+    root = hub("conversations")
+    content = root / "content"
+    (content / "blog").mkdir()
+    (content / "blog/2026-03-12-from-hugo.md").write_text("---\ntitle: Hugo's place\n---\nHi\n")
+    (content / "contact.md").write_text("---\ntitle: Contact\n---\nWrite to us.\n")
+    (content / "README.md").write_text("What this folder holds.\n")
+    (content / "threads/2025").mkdir()
+    (content / "threads/2025/old-chat.yaml").write_text(
+        (content / "threads/chat-one.yaml").read_text())
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages/faq.mdown").write_text("---\ntitle: FAQ\n---\nAsk.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    assert warnings[:3] == [
+        "content/blog/2026-03-12-from-hugo.md: warning: this Markdown file is not in "
+        "content/posts/ or content/pages/, so it is not built",
+        "content/contact.md: warning: this Markdown file is not in content/posts/ or "
+        "content/pages/, so it is not built",
+        "content/threads/2025/old-chat.yaml: warning: thread files are read from "
+        "content/threads/ itself, not its folders, so this one is not built"]
+    assert (root / "public/faq/index.html").is_file(), ".mdown is Markdown too"

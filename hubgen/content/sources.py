@@ -18,7 +18,7 @@ from hubgen.content.sanitize import Community
 from hubgen.content.threads import read_thread
 from hubgen.errors import Diagnostic, Diagnostics
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 CONTENT_DIR = "content"
 FOLDERS: dict[DocumentKind, str] = {"post": "posts", "page": "pages"}
 
@@ -141,6 +141,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
     people_path = root / "people.yaml"
     if people_path.is_file():
         tasks.append(("people", people_path, partial(read_people, people_path)))
+    for path, (message, hint) in stray_content(root):
+        diagnostics.warning(path, 0, 0, message, hint)
 
     outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
     hashes: dict[int, str] = {}
@@ -206,6 +208,32 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
             people = parsed
     return Sources(tuple(documents), tuple(threads), people, people_path, tuple(unfinished),
                    people_unreadable)
+
+
+def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
+    """Files in `content/` that look like content but are not read where they are: a
+    Markdown file outside posts/ and pages/ (a README aside), a thread file in a folder
+    of threads/, `people.yml` for `people.yaml`; each with the warning to give."""
+    if not root.is_dir():
+        return
+    for current, folders, files in os.walk(root):
+        here = Path(current)
+        folders[:] = sorted(name for name in folders if not _is_ignored_name(name)
+                            and not (here == root and name in FOLDERS.values()))
+        in_threads = here != root / "threads" and (root / "threads") in here.parents
+        for name in sorted(files):
+            path = here / name
+            if _is_ignored_name(name) or name.lower() == "readme.md":
+                continue
+            if name.lower().endswith(MARKDOWN_SUFFIXES):
+                yield path, ("this Markdown file is not in content/posts/ or content/pages/, "
+                             "so it is not built", "move it into one of them.")
+            elif in_threads and path.suffix in (".yaml", ".yml"):
+                yield path, ("thread files are read from content/threads/ itself, not its "
+                             "folders, so this one is not built", "move it up a folder.")
+            elif here == root and name == "people.yml" and not (root / "people.yaml").exists():
+                yield path, ("hubgen reads the people of the hub from content/people.yaml",
+                             "rename this file to people.yaml.")
 
 
 def thread_files(folder: Path) -> Iterator[Path]:
