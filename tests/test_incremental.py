@@ -85,6 +85,9 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "thread platform": lambda r: _edit(r / "content/threads/mastodon-brew.yaml",
                                        "platform: mastodon", "platform: forum"),
     "static file, same size and time": lambda r: _same_size_and_time(r / "static/images/tom.svg"),
+    "bundle added": lambda r: (_add(r / "content/posts/2026-03-14-trip/index.md",
+                                    "---\ntitle: A trip\n---\n![The view](view.svg)\n"),
+                               _add(r / "content/posts/2026-03-14-trip/view.svg", "<svg/>")),
 }
 
 
@@ -436,3 +439,23 @@ def test_a_page_that_reads_every_post_keeps_one_text_for_them_all(hub_with_templ
     clean = _clean(root)
     assert [name for name in clean if clean[name] != incremental[name]] == []
     assert b"says hi!!!" in clean["threads/next-chat/index.html"]
+
+
+def test_a_page_bundle_is_named_by_its_folder_and_its_files_follow_its_page(hub_with_template):
+    root = hub_with_template
+    bundle = root / "content/posts/2026-03-14-trip"
+    _add(bundle / "index.md", "---\ntitle: A trip\n---\n![The view](view.svg) and "
+                              "![the map](maps/map.svg)\n")
+    _add(bundle / "view.svg", "<svg/>")
+    _add(bundle / "maps/map.svg", "<svg><path/></svg>")
+    cache = BuildCache()
+    first = build_site(_options(root), cache=cache, write=False).files
+    assert first["posts/trip/view.svg"] == b"<svg/>"
+    assert first["posts/trip/maps/map.svg"] == b"<svg><path/></svg>"
+    assert "posts/trip/index.md" not in first
+    page = first["posts/trip/index.html"].decode()
+    assert 'src="view.svg"' in page and "2026-03-14" in page
+    (bundle / "view.svg").write_text("<svg><circle/></svg>")
+    again = build_site(_options(root), cache=cache, write=False).files
+    assert again == _clean(root)
+    assert again["posts/trip/view.svg"] == b"<svg><circle/></svg>"

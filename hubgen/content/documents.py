@@ -18,7 +18,13 @@ from hubgen.content.dates import (
 )
 from hubgen.content.frontmatter import split_front_matter
 from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
-from hubgen.content.models import Document, DocumentKind, Position, UnfinishedDocument
+from hubgen.content.models import (
+    Document,
+    DocumentKind,
+    Position,
+    UnfinishedDocument,
+    is_bundle_path,
+)
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap
@@ -172,7 +178,8 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         diagnostics.error(path, *meta.value_at("title"), "'title' is empty",
                           "give the post a title.")
 
-    stem = Path(rel_path).stem
+    # A bundle (posts/2026-03-02-trip/index.md) is named by its folder.
+    stem = Path(rel_path).parent.name if is_bundle_path(rel_path) else Path(rel_path).stem
     file_date, stem_rest = date_from_filename(stem, config.tz)
     date = dates.get("date") or file_date
     slug = values.get("slug") or slugify(stem_rest if kind == "post" else stem)

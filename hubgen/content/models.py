@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 # The platforms a conversation comes from.
@@ -89,6 +89,12 @@ class Embed:
     column: int = 1
 
 
+def is_bundle_path(rel_path: str) -> bool:
+    """True for `posts/NAME/index.md` (any Markdown suffix, any depth below the kind)."""
+    parts = PurePosixPath(rel_path).parts
+    return len(parts) >= 3 and PurePosixPath(rel_path).stem.lower() == "index"
+
+
 @dataclass(frozen=True)
 class Document:
     """A post or a page: front matter plus its rendered body."""
@@ -124,6 +130,12 @@ class Document:
     def reading_minutes(self) -> int:
         """Minutes to read the body at 220 words a minute, at least one."""
         return max(1, round(self.word_count / 220))
+
+    @property
+    def is_bundle(self) -> bool:
+        """True for a page bundle (Hugo's): `index.md` in a folder of its own below posts/
+        or pages/, named by the folder, its other files published beside its page."""
+        return is_bundle_path(self.rel_path)
 
     def position_of(self, key: str) -> Position:
         """Where a front matter key's value was written (the file's top when absent)."""

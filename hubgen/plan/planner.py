@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hubgen.config import Config
 from hubgen.content.models import Document
+from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.content.themes import Theme
 from hubgen.errors import Diagnostics
 from hubgen.library import Item, Library
@@ -64,6 +65,15 @@ def static_files(folders: list[Path]) -> dict[str, Path]:
                 continue
             found["/" + relative.as_posix()] = path
     return found
+
+
+def bundle_files(folder: Path) -> dict[str, Path]:
+    """The files of a page bundle's folder but its Markdown (each of those is a post or a
+    page of its own), by path relative to it: published beside the page, where its
+    relative links (![A photo](photo.jpg)) lead."""
+    return {path.lstrip("/"): file for path, file in static_files([folder]).items()
+            if not file.name.lower().endswith(MARKDOWN_SUFFIXES)
+            and not file.name.startswith(("_", "."))}
 
 
 def static_folders(themes: list[Theme], site_root: Path) -> list[Path]:
@@ -208,6 +218,12 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
 
     for path, file in statics.items():
         routes.append(Route(path=path, kind="static", source=file))
+    for document in library.documents:
+        if document.is_bundle:
+            url = urls.document(document)
+            folder = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+            routes += [Route(path=folder + relative, kind="static", source=file)
+                       for relative, file in bundle_files(document.source.parent).items()]
 
     hosts = host_file_hosts(config)
     taken = {route.path for route in routes}
