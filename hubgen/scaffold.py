@@ -212,7 +212,7 @@ def _slug_of(path: Path, kind: str) -> str:
     declared = _SLUG_LINE.search(text)
     if declared and declared[1].strip("'\""):
         return slugify(declared[1].strip("'\""))
-    stem = path.stem
+    stem = path.parent.name if kind != "thread" and path.stem.lower() == "index" else path.stem
     return slugify(date_from_filename(stem, UTC)[1] if kind == "post" else stem)
 
 

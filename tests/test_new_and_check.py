@@ -254,6 +254,10 @@ def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):
 
 def test_new_refuses_a_slug_taken_in_a_subfolder_or_by_front_matter(hub):
     root = hub("minimal")
+    (root / "content/posts/2025-10-01-trip").mkdir()
+    (root / "content/posts/2025-10-01-trip/index.md").write_text("---\ntitle: Trip\n---\nGo.\n")
+    bundled = run_hubgen("new", "post", "Trip", cwd=root)
+    assert bundled.code == 1 and "already has the slug 'trip'" in bundled.err
     (root / "content/posts/2025").mkdir()
     (root / "content/posts/2025/roadmap.md").write_text(
         "---\ntitle: Roadmap\ndate: 2025-01-01\n---\nThe plan.\n")
