@@ -360,8 +360,9 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}"
 
     def resolve(self, relative: str) -> Path:
-        """A path from the config, made absolute against the hub's folder."""
-        return (self.root / relative).resolve()
+        """A path from the config, made absolute against the hub's folder (`~` is the
+        home folder, as in a shell)."""
+        return (self.root / Path(relative).expanduser()).resolve()
 
 
 def schema_keys(cls: type) -> list[str]:

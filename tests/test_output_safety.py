@@ -21,6 +21,18 @@ def test_refuses_an_output_folder_that_holds_or_sits_in_the_hub(hub, output):
     assert all_files(root.parent) == before
 
 
+def test_a_tilde_in_the_config_s_output_is_the_home_folder_as_in_a_shell(hub, tmp_path):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "output: ~/site\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run_hubgen("build", cwd=root, env={"HOME": str(home)})
+    assert result.code == 0, result.err
+    assert (home / "site/index.html").is_file()
+    assert not (root / "~").exists()
+
+
 def test_refuses_a_folder_holding_another_hub(hub, tmp_path):
     root = hub("minimal")
     other = tmp_path / "other-hub"
