@@ -353,6 +353,26 @@ def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Th
                               "use the id of one of its messages.")
 
 
+def _tag_slugs(item: Item, diagnostics: Diagnostics) -> dict[str, str]:
+    """The tags of an item (and of every item with the same list) by slug; two of its own
+    sharing one, or one that makes no address, are warned of at the item's tags."""
+    slugs: dict[str, str] = {}
+    for name in item.tags:
+        slug = slugify(name)
+        if not slug:
+            diagnostics.warning(item.source, *item.position_of("tags"),
+                                f"the tag '{name}' makes an empty address, so it is left out",
+                                "give it a letter or a digit.")
+        elif slug in slugs and slugs[slug].lower() != name.lower():
+            diagnostics.warning(item.source, *item.position_of("tags"),
+                                f"the tags '{slugs[slug]}' and '{name}' share the URL of "
+                                f"'{slug}' and are shown as one",
+                                "give one of them another name.")
+        else:
+            slugs.setdefault(slug, name)
+    return slugs
+
+
 def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
     grouped: dict[str, list[Item]] = {}
     names: dict[str, str] = {}
@@ -361,10 +381,8 @@ def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
     for item in items:
         slugs = slug_maps.get(item.tags)
         if slugs is None:
-            slugs = slug_maps[item.tags] = {slugify(name): name for name in reversed(item.tags)}
+            slugs = slug_maps[item.tags] = _tag_slugs(item, diagnostics)
         for slug, name in slugs.items():
-            if not slug:
-                continue
             first = names.setdefault(slug, name)
             if first.lower() != name.lower() and (slug, name) not in warned:
                 warned.add((slug, name))

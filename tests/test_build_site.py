@@ -287,3 +287,17 @@ def test_content_left_where_it_is_not_read_is_a_warning_naming_where_it_goes(hub
         "content/threads/2025/old-chat.yaml: warning: thread files are read from "
         "content/threads/ itself, not its folders, so this one is not built"]
     assert (root / "public/faq/index.html").is_file(), ".mdown is Markdown too"
+
+
+def test_two_tags_of_one_post_sharing_a_url_or_one_making_none_are_warnings(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace(
+        "tags: [listening]", 'tags: ["C++", "C#", "🎉", listening, Listening]'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert "content/posts/third.md:6:7: warning: the tags 'C++' and 'C#' share the URL of 'c' " \
+           "and are shown as one" in result.err
+    assert "content/posts/third.md:6:7: warning: the tag '🎉' makes an empty address, so it " \
+           "is left out" in result.err
+    assert result.err.count("warning") == 2       # a tag written in two cases is one tag
