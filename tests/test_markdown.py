@@ -101,3 +101,20 @@ def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
     # No marker outside code: the summary is the first paragraph with words.
     second = parse_html(public / "posts/second/index.html")
     assert second.xpath('//meta[@name="description"]/@content') == ["What it says."]
+
+
+def test_fenced_code_in_a_list_item_or_a_quote_is_code(hub):
+    root = hub("minimal")
+    about = root / "content/pages/about.md"
+    about.write_text(about.read_text() + "\n1. Install it:\n\n    ```sh\n    pip install hubgen"
+                     "\n    ```\n\n2. Build:\n\n    ```python\n    build = True\n    ```\n\n"
+                     "> ```python\n> quoted = True\n> ```\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    main = parse_html(root / "public/about/index.html").xpath("//main")[0]
+    [first, second] = main.xpath(".//ol/li")
+    assert first.xpath('.//div[@class="highlight"]/pre/code')[0].text_content() == \
+        "pip install hubgen\n"
+    assert second.xpath('.//div[@class="highlight"]//span[@class="kc"]')[0].text == "True"
+    assert main.xpath('.//blockquote/div[@class="highlight"]//span[@class="n"]')[0].text == \
+        "quoted"
+    assert "```" not in main.text_content()

@@ -9,6 +9,10 @@ It also finds the lexer for a block's language through Pygments'
 `get_lexer_by_name`, which goes through the names of all of Pygments' lexers
 every time (about a twentieth of the conversion of a post with one code block):
 hubgen has codehilite look each language name up once (`find_lexers_once`).
+
+Fences are read by pymdown-extensions' SuperFences, which finds them inside list
+items and quotes too (Python-Markdown's own fenced_code only at the top level), and
+highlighted by codehilite exactly as fenced_code has it do (`nested_fences`).
 """
 
 from __future__ import annotations
@@ -79,3 +83,46 @@ def find_lexers_once() -> None:
     from markdown.extensions import codehilite
     if getattr(codehilite, "get_lexer_by_name", None) is get_lexer_by_name:
         codehilite.get_lexer_by_name = lexer_by_name
+
+
+# Options of a fence's header that codehilite reads as true or false, as fenced_code does.
+_FLAGS = ("linenums", "use_pygments", "guess_lang", "noclasses")
+
+
+def _fence_options(language: str, inputs: dict[str, str], options: dict[str, Any],
+                   attrs: dict[str, Any], md: Any) -> bool:
+    """A fence's header options (```python hl_lines="2"), as fenced_code reads them."""
+    from markdown.extensions.codehilite import parse_hl_lines
+    from markdown.util import parseBoolValue
+    for key, value in inputs.items():
+        if key == "hl_lines":
+            options[key] = parse_hl_lines(value)
+        elif key in _FLAGS:
+            options[key] = parseBoolValue(value, fail_on_errors=False, preserve_none=True)
+        else:
+            options[key] = value
+    return True
+
+
+def _fence_html(source: str, language: str, class_name: str, options: dict[str, Any],
+                md: Any, **kwargs: Any) -> str:
+    """One fenced block, highlighted by codehilite as fenced_code has it do."""
+    from markdown.extensions.codehilite import CodeHilite, CodeHiliteExtension
+    settings = next(ext for ext in md.registeredExtensions
+                    if isinstance(ext, CodeHiliteExtension)).getConfigs()
+    settings.update(options)
+    settings.update(kwargs.get("attrs") or {})
+    classes = kwargs.get("classes") or []
+    if classes:   # before codehilite's own class, as fenced_code puts them
+        settings["css_class"] = f"{' '.join(classes)} {settings['css_class']}"
+    style = settings.pop("pygments_style", "default")
+    return CodeHilite(source + "\n", lang=language or None, style=style,
+                      **settings).hilite(shebang=False)
+
+
+def nested_fences() -> Any:
+    """The fenced-code extension: SuperFences, every fence highlighted by codehilite."""
+    from pymdownx.superfences import SuperFencesCodeExtension
+    return SuperFencesCodeExtension(custom_fences=[
+        {"name": "*", "class": "highlight", "format": _fence_html,
+         "validator": _fence_options}])

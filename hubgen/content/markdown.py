@@ -20,8 +20,9 @@ from hubgen.content.slugs import slugify
 if TYPE_CHECKING:
     import markdown
 
+# Python-Markdown's own; fenced code comes from SuperFences (see content/highlight.py).
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
-    "tables", "fenced_code", "footnotes", "abbr", "attr_list", "def_list",
+    "tables", "footnotes", "abbr", "attr_list", "def_list",
     "admonition", "md_in_html", "sane_lists", "toc", "codehilite",
 )
 MORE_MARKER = "<!--more-->"
@@ -165,7 +166,11 @@ class MarkdownRenderer:
             import markdown
 
             from hubgen.content.block_filter import FilteredBlocksExtension
-            from hubgen.content.highlight import SharedStyleHtmlFormatter, find_lexers_once
+            from hubgen.content.highlight import (
+                SharedStyleHtmlFormatter,
+                find_lexers_once,
+                nested_fences,
+            )
             from hubgen.content.inline_filter import FilteredInlineExtension
             from hubgen.content.markdown_extensions import BasePathExtension
             find_lexers_once()
@@ -185,6 +190,7 @@ class MarkdownRenderer:
             built_in = [importlib.import_module(f"markdown.extensions.{name}")
                         .makeExtension(**extension_configs.get(name, {}))
                         for name in DEFAULT_EXTENSIONS]
+            built_in.insert(1, nested_fences())   # where fenced_code stood
             # The filters go last: they work on what every extension has registered.
             extensions: list[Any] = [*built_in, *config.markdown.extensions,
                                      BasePathExtension(self.base_path),
