@@ -51,7 +51,7 @@ _GENERATION = re.compile(r"[0-9a-f]{16}")   # the name of a generation's templat
 
 
 # The libraries whose output a cache holds (parsed Markdown, highlighted code, YAML).
-_LIBRARIES = ("markdown", "pygments", "yaml", "nh3", "jinja2")
+_LIBRARIES = ("markdown", "pymdownx", "pygments", "yaml", "nh3", "jinja2")
 
 
 def _installed(name: str) -> tuple[object, ...]:
