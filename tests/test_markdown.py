@@ -118,3 +118,11 @@ def test_fenced_code_in_a_list_item_or_a_quote_is_code(hub):
     assert main.xpath('.//blockquote/div[@class="highlight"]//span[@class="n"]')[0].text == \
         "quoted"
     assert "```" not in main.text_content()
+
+
+def test_text_without_spaces_between_words_is_read_by_its_characters():
+    from hubgen.content.markdown import word_count
+    assert word_count(["Ten", "words", "of", "English", "here"]) == 5
+    # 5,600 characters read as 2,800 words: 13 minutes, not one.
+    assert round(word_count(["日本語の文章です" * 700]) / 220) == 13
+    assert word_count(["東京タワー", "visit"]) == 4

@@ -114,6 +114,20 @@ def _words(html: str) -> list[str]:
     return html_module.unescape(_TAGS.sub("", html)).split()
 
 
+# Chinese, Japanese and Korean are written without spaces between words: about two of
+# their characters are read in the time of one word (500 a minute against 220 words).
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(words: list[str]) -> int:
+    """How many words the text reads as: a run of CJK characters counts half of each."""
+    count = 0.0
+    for word in words:
+        cjk = len(_CJK.findall(word)) if not word.isascii() else 0
+        count += cjk / 2 if cjk else 1
+    return round(count)
+
+
 def first_paragraph(html: str) -> str:
     """The text of the first <p> of an HTML fragment that has any (a lone image has
     none); empty when there is none."""
@@ -215,5 +229,5 @@ class MarkdownRenderer:
         else:
             summary_text = first_paragraph(html)
             summary_html = ""
-        words = len(_words(html))
+        words = word_count(_words(html))
         return RenderedMarkdown(html, summary_html, summary_text, toc, words)
