@@ -19,9 +19,11 @@ from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.build.workers import map_unordered
 from hubgen.content.html_links import srcset_candidates
 from hubgen.content.models import Document, Thread
+from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path
 from hubgen.library import EMBEDDED_DRAFT_HINT, Item, Library
 from hubgen.plan.routes import Route
+from hubgen.plan.urls import Urls
 
 _RESOURCE_TAGS = {"img", "script", "link", "iframe", "source", "video", "audio", "embed"}
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -258,6 +260,7 @@ class _Checker:
                     # Found in the source as resolved (/about/) or as written (../about/).
                     self.add("link", "error", output, (link, path[len(base) - 1:]),
                              f"broken link: {link} (on {output}) leads to no page",
+                             self._page_of_source(output, link) or
                              "check the path, or the slug of the page it should reach.")
                     continue
                 if fragment and target.endswith(".html") and \
@@ -266,6 +269,23 @@ class _Checker:
                              f"missing anchor: {link} (on {output}): {target} has no "
                              f"element with id '{unquote(fragment)}'",
                              "headings get ids from their text; check the spelling.")
+
+    def _page_of_source(self, output: str, link: str) -> str:
+        """For a link to a Markdown file (Hugo's ref, Pelican's {filename}), the hint naming
+        the page it is the source of; empty for any other link."""
+        written = unquote(urlsplit(link).path)
+        if not written.lower().endswith(MARKDOWN_SUFFIXES):
+            return ""
+        source = self.sources.get(output)
+        near = (source.parent / written).resolve() if source is not None else None
+        documents = self.result.library.documents
+        found = next((d for d in documents if near is not None and d.source.resolve() == near),
+                     None) or next((d for d in documents if d.source.name == Path(written).name),
+                                   None)
+        if found is None:
+            return ""
+        url = Urls(self.config).url(Urls(self.config).document(found))
+        return f"link to the page, not its source: {url} is the page of {found.rel_path}."
 
     def _held_back_link(self, output: str, target: str, link: str, path: str) -> None:
         """A published page's link to a page the build leaves out: an error where it is
