@@ -301,3 +301,21 @@ def test_every_wrong_alias_is_told_at_its_own_place(hub):
     assert _errors(run_hubgen("build", cwd=root)) == [
         "content/posts/third.md:7:27: error: the alias /old/ is an alias of the same page, "
         "listed twice"]
+
+
+def test_what_a_hugo_user_writes_is_read_or_told_in_hubgen_s_words(hub):
+    root = hub("minimal")
+    posts = root / "content/posts"
+    (posts / "2026-03-02-empty.md").write_text(
+        "---\ntitle: Empty keys\ntags:\nsummary:\nlastmod: 2026-03-03\ncategories: [a]\n"
+        "---\nBody words here.\n")
+    (posts / "2026-03-03-toml.md").write_text('+++\ntitle = "Toml"\n+++\nBody.\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "content/posts/2026-03-02-empty.md:5:1: warning: unknown front matter key " \
+           "'lastmod'\n    lastmod: 2026-03-03\n    ^\n  hint: hubgen calls it 'updated'." \
+           in result.err
+    assert "hint: hubgen calls it 'tags'." in result.err
+    assert "content/posts/2026-03-03-toml.md:1:1: error: the front matter is TOML or JSON; " \
+           "hubgen reads YAML front matter" in result.err
+    assert "Build failed: 1 error" in result.err      # empty tags: and summary: are fine

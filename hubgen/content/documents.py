@@ -41,7 +41,9 @@ class _Invalid(ValueError):
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+    if value is None:      # `summary:` left empty, as Hugo and Jekyll allow
+        return ""
+    if isinstance(value, bool | dict | list):
         raise _Invalid("must be text", "quote it if it holds special characters.")
     return str(value).strip()
 
@@ -53,6 +55,8 @@ def _flag(value: Any) -> bool:
 
 
 def _text_list(value: Any) -> tuple[str, ...]:
+    if value is None:      # `tags:` left empty
+        return ()
     if isinstance(value, str):
         texts = [v.strip() for v in value.split(",")]
     elif not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
@@ -108,7 +112,16 @@ FRONT_MATTER_KEYS: dict[str, _Checker | None] = {
 }
 
 
+# What Hugo, Pelican and Jekyll call keys hubgen has under another name.
+_OTHER_TOOLS_KEYS = {"lastmod": "updated", "modified": "updated", "categories": "tags",
+                     "category": "tags", "keywords": "tags", "url": "slug",
+                     "permalink": "slug", "excerpt": "summary", "layout": "template",
+                     "images": "image", "cover": "image", "authors": "author"}
+
+
 def _unknown_key_hint(key: str) -> str:
+    if key in _OTHER_TOOLS_KEYS:
+        return f"hubgen calls it '{_OTHER_TOOLS_KEYS[key]}'."
     close = difflib.get_close_matches(key, list(FRONT_MATTER_KEYS), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

@@ -22,6 +22,10 @@ def split_front_matter(text: str, path: Path) -> SplitSource:
     """Separate the front matter from the body; raises SourceErrors when it is malformed."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
+    if lines and lines[0].rstrip() in ("+++", "{"):   # Hugo's TOML or JSON front matter
+        raise SourceErrors([Diagnostic(
+            path, 1, 1, "the front matter is TOML or JSON; hubgen reads YAML front matter",
+            "write it as YAML between '---' lines: title = \"Hello\" becomes title: Hello.")])
     if not lines or lines[0].rstrip() != "---":
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the file has no front matter",
