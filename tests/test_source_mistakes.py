@@ -319,3 +319,18 @@ def test_what_a_hugo_user_writes_is_read_or_told_in_hubgen_s_words(hub):
     assert "content/posts/2026-03-03-toml.md:1:1: error: the front matter is TOML or JSON; " \
            "hubgen reads YAML front matter" in result.err
     assert "Build failed: 1 error" in result.err      # empty tags: and summary: are fine
+
+
+def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n{{< youtube dQw4w9WgXcQ >}}\n\n{{< threads x >}}\n"
+                    "\n```\n{{< youtube in-code >}}\n```\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    assert warnings == [
+        "content/posts/third.md:10:1: warning: {{< youtube dQw4w9WgXcQ >}} is no embed hubgen "
+        "knows; the page shows it as text",
+        "content/posts/third.md:12:1: warning: {{< threads x >}} is no embed hubgen knows; "
+        "the page shows it as text"]

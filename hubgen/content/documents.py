@@ -17,7 +17,7 @@ from hubgen.content.dates import (
     updated_too_early,
 )
 from hubgen.content.frontmatter import split_front_matter
-from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten
+from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten, unknown_shortcodes
 from hubgen.content.models import (
     Document,
     DocumentKind,
@@ -213,6 +213,10 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                               "add 'date: 2026-05-01 09:30', or start the file name with "
                               "the date (2026-05-01-my-post.md).")
 
+    for line, column, written in unknown_shortcodes(source.body, source.body_line):
+        diagnostics.warning(path, line, column, f"{written} is no embed hubgen knows; the page "
+                            "shows it as text", "hubgen embeds {{< thread SLUG >}} and "
+                            "{{< message SLUG ID >}}; for anything else, write its HTML.")
     if len(diagnostics.errors) > errors_before:
         return UnfinishedDocument(source=path, author_ref=values.get("author", ""),
                                   embeds=find_embeds(source.body, source.body_line),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -50,23 +51,40 @@ EMBED_PLACEHOLDER = re.compile(
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
-def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
-    """The embeds of a Markdown body, with their file line (fenced code is skipped)."""
-    embeds = []
+# Any shortcode-like line ({{< name … >}} or {{% name … %}}), as Hugo users write them.
+SHORTCODE = re.compile(r"^ {0,3}\{\{[<%]\s*/?\s*([\w.-]*)[^}]*[>%]\}\}\s*$")
+
+
+def _lines_outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """The lines of a Markdown body outside fenced code, with their file line."""
     fence = ""
     for offset, line in enumerate(body.splitlines()):
         marker = _FENCE.match(line)
         if marker:
             fence = "" if fence == marker[1] else (fence or marker[1])
-            continue
+        elif not fence:
+            yield first_line + offset, line
+
+
+def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
+    """The embeds of a Markdown body, with their file line (fenced code is skipped)."""
+    embeds = []
+    for number, line in _lines_outside_fences(body, first_line):
         match = EMBED.match(line)
-        if match and not fence:
+        if match:
             message = match[3] or ""
             if match[1] == "message" and not message:
                 message = "?"
-            embeds.append(Embed(match[2], message, first_line + offset,
-                                line.index("{{") + 1))
+            embeds.append(Embed(match[2], message, number, line.index("{{") + 1))
     return tuple(embeds)
+
+
+def unknown_shortcodes(body: str, first_line: int) -> list[tuple[int, int, str]]:
+    """Lines written as a shortcode that is no embed of hubgen's (`{{< youtube x >}}`,
+    `{{< threads x >}}`): (line, column, as written); they would show as text."""
+    return [(number, line.index("{{") + 1, line.strip())
+            for number, line in _lines_outside_fences(body, first_line)
+            if SHORTCODE.match(line) and not EMBED.match(line)]
 
 
 def _toc_slug(value: str, separator: str) -> str:
