@@ -100,9 +100,15 @@ def _iana_timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?00)?", value.strip())
         close = difflib.get_close_matches(value, sorted(zoneinfo.available_timezones()), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else \
-            "use an IANA name such as Europe/Paris, America/New_York or UTC."
+        if offset:   # an offset is no timezone: it would not follow summer time
+            hint = ("name the place, such as Europe/Berlin, so summer time is followed; a "
+                    f"fixed offset is Etc/GMT{'-' if offset[1] == '+' else '+'}"
+                    f"{int(offset[2])} (its sign is inverted).")
+        else:
+            hint = f"did you mean {close[0]!r}?" if close else \
+                "use an IANA name such as Europe/Paris, America/New_York or UTC."
         raise CheckFailed(f"is not a known IANA timezone: {value!r}", hint) from None
     return value
 

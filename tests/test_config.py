@@ -69,6 +69,16 @@ def test_bad_values_are_errors_with_a_place(tmp_path, text, message):
     assert problem.line >= 1 and problem.column >= 1
 
 
+@pytest.mark.parametrize(("written", "fixed"), [("UTC+2", "Etc/GMT-2"), ("GMT-05:00", "Etc/GMT+5"),
+                                                ("+1", "Etc/GMT-1")])
+def test_an_offset_for_a_timezone_is_told_to_name_the_place(tmp_path, written, fixed):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, f"title: T\nurl: https://x.example/\ntimezone: '{written}'\n")
+    [problem] = caught.value.diagnostics
+    assert problem.hint == ("name the place, such as Europe/Berlin, so summer time is followed; "
+                            f"a fixed offset is {fixed} (its sign is inverted).")
+
+
 @pytest.mark.parametrize("permalinks, message", [
     # Out of the output folder: the site would write over the hub's own files, or beyond.
     ('{post: "/../{slug}/"}', "permalinks.post holds '.' or '..' as a folder name, which would "
