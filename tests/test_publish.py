@@ -489,6 +489,14 @@ def test_rsync_over_ssh_makes_the_folder_then_deletes_only_its_stale_files(hub, 
     assert second.code == 0, second.err
     assert not (destination / "posts/second").exists()
     assert (destination / "notes.txt").read_text() == "the host's own\n"
+    # A file of the host's where a new page needs a folder: refused, as on this machine.
+    (destination / "guides").write_text("the host's guides\n")
+    (root / "content/pages/guides.md").write_text("---\ntitle: Guides\n---\nHow to.\n")
+    third = publish(root)
+    assert third.code == 1
+    assert "holds 1 file that no publish of hubgen's wrote and the site would replace: " \
+           "guides. Nothing was copied" in third.err
+    assert (destination / "guides").read_text() == "the host's guides\n"
 
 
 @needs_rsync

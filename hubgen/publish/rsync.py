@@ -11,7 +11,7 @@ exclude everything else, so nothing else can be deleted.
 
 from __future__ import annotations
 
-import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -192,16 +192,41 @@ def _refuse_to_replace(foreign: list[str], destination: str) -> None:
             "them) and publish again.")
 
 
+# What stands at a name of the destination: 'd' a folder, 'l' a symlink, '-' a file
+# (or anything else), None nothing.
+KindOf = Callable[[str], str | None]
+
+
+def _kinds_here(here: Path) -> KindOf:
+    def kind_of(name: str) -> str | None:
+        try:
+            mode = (here / name).lstat().st_mode
+        except OSError:
+            return None
+        return "d" if stat.S_ISDIR(mode) else "l" if stat.S_ISLNK(mode) else "-"
+    return kind_of
+
+
+def _kinds_there(rsync: str, destination: str, options: Iterable[str]) -> KindOf:
+    """What the destination holds, listed by rsync (an empty listing for a new folder)."""
+    listed = run_tool([rsync, "--list-only", "--recursive", *options, "-8", destination],
+                      what=f"listing {destination}", ok=(0, 23))
+    kinds: dict[str, str] = {}
+    for line in listed.stdout.splitlines():
+        fields = line.split(None, 4)
+        if len(fields) == 5 and fields[0][:1] in "dl-cbps":
+            kinds[fields[4]] = fields[0][0] if fields[0][0] in "dl" else "-"
+    return kinds.get
+
+
 def _foreign(planned: str, report: PublishReport, previous: set[str],
-             here: Path | None) -> set[str]:
+             kind_of: KindOf) -> set[str]:
     """The files of the destination that no publish wrote and the copy would replace: one
-    it updates; and here, a file or symlink where the site has a folder or a file that
-    rsync counts as new (it deletes what is in the way)."""
-    foreign = set(report.updated) - previous
-    if here is not None:
-        foreign |= {name for name in report.added if (here / name).is_symlink()}
-        foreign |= {name for name in _folders_made(planned) if os.path.lexists(here / name)
-                    and ((here / name).is_symlink() or not (here / name).is_dir())}
+    it updates; a symlink where the site has a file rsync counts as new; a file or symlink
+    where the site has a folder (rsync deletes what is in the way)."""
+    foreign = set(report.updated)
+    foreign |= {name for name in report.added if kind_of(name) == "l"}
+    foreign |= {name for name in _folders_made(planned) if kind_of(name) in ("l", "-")}
     return foreign - previous
 
 
@@ -248,7 +273,9 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
             planned = run_tool(copy_command(rsync, output, destination, target.options, True),
                                what=f"comparing the site with {destination}")
             report.added, report.updated, _ = _parse(planned.stdout)
-            _refuse_to_replace(sorted(_foreign(planned.stdout, report, previous, here)),
+            kinds = _kinds_here(here) if here is not None else \
+                _kinds_there(rsync, destination, target.options)
+            _refuse_to_replace(sorted(_foreign(planned.stdout, report, previous, kinds)),
                                destination)
         if not dry_run and new:
             # Listed before they are copied: a publish stopped halfway leaves no file of
