@@ -126,3 +126,15 @@ def test_text_without_spaces_between_words_is_read_by_its_characters():
     # 5,600 characters read as 2,800 words: 13 minutes, not one.
     assert round(word_count(["日本語の文章です" * 700]) / 220) == 13
     assert word_count(["東京タワー", "visit"]) == 4
+
+
+def test_a_heading_never_takes_an_id_the_theme_gives_a_part_of_the_page(hub):
+    root = hub("minimal")
+    about = root / "content/pages/about.md"
+    about.write_text(about.read_text() + "\n## Main\n\nText.\n\n## Comments\n\nMore.\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/about/index.html")
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids)), "every id once"
+    assert page.xpath('//h2[@id="main-section"]') and page.xpath('//main[@id="main"]')
+    assert page.xpath('//h2[@id="comments-section"]')

@@ -87,8 +87,17 @@ def unknown_shortcodes(body: str, first_line: int) -> list[tuple[int, int, str]]
             if SHORTCODE.match(line) and not EMBED.match(line)]
 
 
+# The ids the default theme gives the parts of a page: a heading "Comments" or "Main"
+# must not take one (a link to #comments, or the skip link to #main, would land on it).
+_THEME_IDS = frozenset({"main", "doc-title", "comments", "comments-title", "more", "latest",
+                        "upcoming", "posts", "agenda", "highlights", "messages", "participants",
+                        "said", "recent-conversations", "recent-title", "hero-title",
+                        "tag-title", "thread-title", "isso-thread"})
+
+
 def _toc_slug(value: str, separator: str) -> str:
-    return slugify(value) or "section"
+    slug = slugify(value) or "section"
+    return f"{slug}-section" if slug in _THEME_IDS else slug
 
 
 def with_base_path(url: str, base_path: str) -> str:
