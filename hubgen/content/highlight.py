@@ -10,9 +10,9 @@ It also finds the lexer for a block's language through Pygments'
 every time (about a twentieth of the conversion of a post with one code block):
 hubgen has codehilite look each language name up once (`find_lexers_once`).
 
-Fences are read by pymdown-extensions' SuperFences, which finds them inside list
-items and quotes too (Python-Markdown's own fenced_code only at the top level), and
-highlighted by codehilite exactly as fenced_code has it do (`nested_fences`).
+Fences inside list items and quotes, which Python-Markdown's fenced_code leaves as text,
+are read by pymdown-extensions' SuperFences and highlighted by codehilite as fenced_code
+has it do (`nested_fences`).
 """
 
 from __future__ import annotations
@@ -121,8 +121,21 @@ def _fence_html(source: str, language: str, class_name: str, options: dict[str, 
 
 
 def nested_fences() -> Any:
-    """The fenced-code extension: SuperFences, every fence highlighted by codehilite."""
+    """An extension for the fences Python-Markdown's fenced_code leaves (those in list
+    items and quotes): SuperFences, run after fenced_code, each block highlighted by
+    codehilite as fenced_code has it do. fenced_code keeps the fences at the top level:
+    SuperFences would keep a fence written against a paragraph inside it."""
+    from markdown.extensions import Extension
     from pymdownx.superfences import SuperFencesCodeExtension
-    return SuperFencesCodeExtension(custom_fences=[
-        {"name": "*", "class": "highlight", "format": _fence_html,
-         "validator": _fence_options}])
+
+    class NestedFences(Extension):
+        def extendMarkdown(self, md: Any) -> None:
+            top_level = md.preprocessors["fenced_code_block"]
+            SuperFencesCodeExtension(custom_fences=[
+                {"name": "*", "class": "highlight", "format": _fence_html,
+                 "validator": _fence_options}]).extendMarkdown(md)
+            # SuperFences keeps its name (its fences look themselves up by it); fenced_code,
+            # under another, runs just before it.
+            md.preprocessors.register(top_level, "top_level_fenced_code_block", 25.1)
+
+    return NestedFences()

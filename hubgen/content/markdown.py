@@ -21,9 +21,9 @@ from hubgen.content.slugs import slugify
 if TYPE_CHECKING:
     import markdown
 
-# Python-Markdown's own; fenced code comes from SuperFences (see content/highlight.py).
+# Python-Markdown's own; fences in lists and quotes come from SuperFences (highlight.py).
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
-    "tables", "footnotes", "abbr", "attr_list", "def_list",
+    "tables", "fenced_code", "footnotes", "abbr", "attr_list", "def_list",
     "admonition", "md_in_html", "sane_lists", "toc", "codehilite",
 )
 MORE_MARKER = "<!--more-->"
@@ -231,7 +231,7 @@ class MarkdownRenderer:
             built_in = [importlib.import_module(f"markdown.extensions.{name}")
                         .makeExtension(**extension_configs.get(name, {}))
                         for name in DEFAULT_EXTENSIONS]
-            built_in.insert(1, nested_fences())   # where fenced_code stood
+            built_in.insert(2, nested_fences())   # right after fenced_code
             # The filters go last: they work on what every extension has registered.
             extensions: list[Any] = [*built_in, *config.markdown.extensions,
                                      BasePathExtension(self.base_path),
