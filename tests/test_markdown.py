@@ -120,6 +120,15 @@ def test_fenced_code_in_a_list_item_or_a_quote_is_code(hub):
     assert "```" not in main.text_content()
 
 
+def test_a_fence_written_against_a_paragraph_stands_between_two(hub):
+    from hubgen.config import load_config
+    from hubgen.content.markdown import MarkdownRenderer
+    renderer = MarkdownRenderer(load_config(hub("minimal") / "hubgen.yaml")[0])
+    html = renderer.render("Run this:\n```sh\nmake build\n```\nThen open the page.\n").html
+    assert html.startswith("<p>Run this:</p>\n<div class=\"highlight\">")
+    assert html.endswith("</code></pre></div>\n\n<p>Then open the page.</p>")
+
+
 def test_text_without_spaces_between_words_is_read_by_its_characters():
     from hubgen.content.markdown import word_count
     assert word_count(["Ten", "words", "of", "English", "here"]) == 5
