@@ -478,8 +478,9 @@ def test_rsync_over_ssh_makes_the_folder_then_deletes_only_its_stale_files(hub, 
     (tmp_path / "srv").mkdir()
     destination = tmp_path / "srv/hub"
     root = hub("minimal")
-    with_publish(root, f"  mirror: {{type: rsync, destination: 'host.example:{destination}/', "
-                       f"options: ['--rsh={ssh}']}}\n")
+    # No '/' at its end, and options that list a symlink with its target (-a): as users write.
+    with_publish(root, f"  mirror: {{type: rsync, destination: 'host.example:{destination}', "
+                       f"options: ['--rsh={ssh}', '-a']}}\n")
     first = publish(root)
     assert first.code == 0, first.err
     assert all_files(destination) == {**all_files(root / "public")}
@@ -497,6 +498,24 @@ def test_rsync_over_ssh_makes_the_folder_then_deletes_only_its_stale_files(hub, 
     assert "holds 1 file that no publish of hubgen's wrote and the site would replace: " \
            "guides. Nothing was copied" in third.err
     assert (destination / "guides").read_text() == "the host's guides\n"
+    (destination / "guides").unlink()
+    (destination / "guides").symlink_to(tmp_path / "srv")
+    assert publish(root).code == 1
+    assert (destination / "guides").is_symlink()
+
+
+@needs_rsync
+def test_rsync_refuses_a_host_file_put_where_the_site_s_folder_was(hub, tmp_path):
+    root = hub("minimal")
+    with_publish(root, "  mirror: {type: rsync, destination: ../www}\n")
+    assert publish(root).code == 0
+    destination = tmp_path / "www"
+    shutil.rmtree(destination / "about")
+    (destination / "about").write_text("the host's own about\n")
+    again = publish(root)        # nothing new in the site: no dry run, the check still runs
+    assert again.code == 1
+    assert "the site would replace: about. Nothing was copied" in again.err
+    assert (destination / "about").read_text() == "the host's own about\n"
 
 
 @needs_rsync

@@ -209,32 +209,26 @@ def _kinds_here(here: Path) -> KindOf:
 
 def _kinds_there(rsync: str, destination: str, options: Iterable[str]) -> KindOf:
     """What the destination holds, listed by rsync (an empty listing for a new folder)."""
-    listed = run_tool([rsync, "--list-only", "--recursive", *options, "-8", destination],
+    folder = destination if destination.endswith(("/", ":")) else destination + "/"
+    listed = run_tool([rsync, "--list-only", "--recursive", *options, "-8", folder],
                       what=f"listing {destination}", ok=(0, 23))
     kinds: dict[str, str] = {}
     for line in listed.stdout.splitlines():
         fields = line.split(None, 4)
         if len(fields) == 5 and fields[0][:1] in "dl-cbps":
-            kinds[fields[4]] = fields[0][0] if fields[0][0] in "dl" else "-"
+            kind = fields[0][0] if fields[0][0] in "dl" else "-"
+            # With --links (or -a) a symlink is listed with its target: 'name -> target'.
+            name = fields[4].rsplit(" -> ", 1)[0] if kind == "l" else fields[4]
+            kinds[name] = kind
     return kinds.get
 
 
-def _foreign(planned: str, report: PublishReport, previous: set[str],
-             kind_of: KindOf) -> set[str]:
-    """The files of the destination that no publish wrote and the copy would replace: one
-    it updates; a symlink where the site has a file rsync counts as new; a file or symlink
-    where the site has a folder (rsync deletes what is in the way)."""
-    foreign = set(report.updated)
-    foreign |= {name for name in report.added if kind_of(name) == "l"}
-    foreign |= {name for name in _folders_made(planned) if kind_of(name) in ("l", "-")}
-    return foreign - previous
-
-
-def _folders_made(output: str) -> list[str]:
-    """The folders a copy creates, from rsync's `%i %n` lines ('cd+++++++++ about/')."""
-    return [line[len(_MARK):].partition(" ")[2].strip().rstrip("/")
-            for line in output.splitlines()
-            if line.startswith(_MARK + "cd+")]
+def _in_the_way(outputs: Iterable[str], previous: set[str], kind_of: KindOf) -> set[str]:
+    """What no publish wrote and rsync would delete to make way for the site: a file or
+    symlink where the site has a folder, a symlink where it has a file."""
+    outputs = list(outputs)
+    return ({name for name in _folders(outputs) if kind_of(name) in ("l", "-")} |
+            {name for name in outputs if kind_of(name) == "l"}) - previous
 
 
 def _send_manifest(rsync: str, files: set[str], destination: str, options: Iterable[str],
@@ -267,16 +261,17 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
             _remote_manifest(rsync, destination, target.options, workdir)
         stale = stale_files(previous, result.outputs)
         new = set(result.outputs) - previous
+        kinds = _kinds_here(here) if here is not None else \
+            _kinds_there(rsync, destination, target.options)
+        foreign = _in_the_way(result.outputs, previous, kinds)
         if dry_run or new:
             # Only a name no publish wrote can be a file of someone else's: a dry run
             # first says which of those the site would replace.
             planned = run_tool(copy_command(rsync, output, destination, target.options, True),
                                what=f"comparing the site with {destination}")
             report.added, report.updated, _ = _parse(planned.stdout)
-            kinds = _kinds_here(here) if here is not None else \
-                _kinds_there(rsync, destination, target.options)
-            _refuse_to_replace(sorted(_foreign(planned.stdout, report, previous, kinds)),
-                               destination)
+            foreign |= set(report.updated) - previous
+        _refuse_to_replace(sorted(foreign), destination)
         if not dry_run and new:
             # Listed before they are copied: a publish stopped halfway leaves no file of
             # hubgen's that the next one takes for someone else's, or cannot delete.
