@@ -459,3 +459,10 @@ def test_a_page_bundle_is_named_by_its_folder_and_its_files_follow_its_page(hub_
     again = build_site(_options(root), cache=cache, write=False).files
     assert again == _clean(root)
     assert again["posts/trip/view.svg"] == b"<svg><circle/></svg>"
+    # A draft bundle inside it publishes nothing, through its own page or the outer one's.
+    _add(bundle / "day-two/index.md",
+         "---\ntitle: Day two\ndate: 2026-03-15\ndraft: true\n---\nSoon.\n")
+    _add(bundle / "day-two/secret.svg", "<svg/>")
+    _add(bundle / "_notes/plan.txt", "not for readers")
+    files = build_site(_options(root), cache=cache, write=False).files
+    assert not [name for name in files if "secret" in name or "plan.txt" in name]

@@ -69,11 +69,15 @@ def static_files(folders: list[Path]) -> dict[str, Path]:
 
 def bundle_files(folder: Path) -> dict[str, Path]:
     """The files of a page bundle's folder but its Markdown (each of those is a post or a
-    page of its own), by path relative to it: published beside the page, where its
-    relative links (![A photo](photo.jpg)) lead."""
+    page of its own) and another bundle's folder in it (that one publishes its own, or,
+    a draft, none), by path relative to it: published beside the page, where its relative
+    links (![A photo](photo.jpg)) lead."""
+    nested = [path.parent for path in folder.rglob("index.*")
+              if path.parent != folder and path.name.lower().endswith(MARKDOWN_SUFFIXES)]
     return {path.lstrip("/"): file for path, file in static_files([folder]).items()
             if not file.name.lower().endswith(MARKDOWN_SUFFIXES)
-            and not file.name.startswith(("_", "."))}
+            and not any(part.startswith(("_", ".")) for part in Path(path).parts)
+            and not any(file.is_relative_to(inner) for inner in nested)}
 
 
 def static_folders(themes: list[Theme], site_root: Path) -> list[Path]:
