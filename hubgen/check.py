@@ -18,7 +18,7 @@ from lxml import etree
 from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.build.workers import map_unordered
 from hubgen.content.html_links import srcset_candidates
-from hubgen.content.models import Document, Thread
+from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path
 from hubgen.library import EMBEDDED_DRAFT_HINT, Item, Library
@@ -273,15 +273,21 @@ class _Checker:
     def _page_of_source(self, output: str, link: str) -> str:
         """For a link to a Markdown file (Hugo's ref, Pelican's {filename}), the hint naming
         the page it is the source of; empty for any other link."""
-        written = unquote(urlsplit(link).path)
+        written = unquote(urlsplit(link).path).removeprefix("{filename}")
         if not written.lower().endswith(MARKDOWN_SUFFIXES):
             return ""
         source = self.sources.get(output)
-        near = (source.parent / written).resolve() if source is not None else None
+        # '/posts/x.md' (Pelican's {filename}/posts/x.md) is in content/; 'x.md' beside the
+        # page's own source.
+        near = self.root / "content" / written.lstrip("/") if written.startswith("/") else \
+            source.parent / written if source is not None else None
         documents = self.result.library.documents
-        found = next((d for d in documents if near is not None and d.source.resolve() == near),
-                     None) or next((d for d in documents if d.source.name == Path(written).name),
-                                   None)
+        found = next((d for d in documents if near is not None
+                      and d.source.resolve() == near.resolve()), None)
+        if found is None and not is_bundle_path(written) and "/" not in written:
+            # A bare name, as Hugo's ref takes it, when one file has it.
+            named = [d for d in documents if d.source.name == written]
+            found = named[0] if len(named) == 1 else None
         if found is None:
             return ""
         url = Urls(self.config).url(Urls(self.config).document(found))

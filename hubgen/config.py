@@ -102,7 +102,8 @@ def _iana_timezone(value: str) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?00)?", value.strip())
         close = difflib.get_close_matches(value, sorted(zoneinfo.available_timezones()), n=1)
-        if offset:   # an offset is no timezone: it would not follow summer time
+        if offset and int(offset[2]) <= (14 if offset[1] == "+" else 12):
+            # An offset is no timezone: it would not follow summer time.
             hint = ("name the place, such as Europe/Berlin, so summer time is followed; a "
                     f"fixed offset is Etc/GMT{'-' if offset[1] == '+' else '+'}"
                     f"{int(offset[2])} (its sign is inverted).")

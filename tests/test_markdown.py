@@ -78,7 +78,8 @@ def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
     head, _, _ = post.read_text().partition("\n---\n")
-    post.write_text(head + "\n---\nIntro with a note[^1] and a [ref link][r], not `<!--more-->`."
+    post.write_text(head + "\n---\n<!-- <div> kept aside -->\n\n"
+                    "Intro with a note[^1] and a [ref link][r], not `<!--more-->`."
                     "\n\n<!--more-->\n\nThe rest.\n\n[^1]: The note.\n[r]: https://r.example/\n")
     opens_with_code = root / "content/posts/2026-03-05-second.md"
     head, _, _ = opens_with_code.read_text().partition("\n---\n")
@@ -94,7 +95,9 @@ def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
         ["Intro with a note and a ref link, not <!--more-->."]
     feed = feedparser.parse((public / "atom.xml").read_bytes())
     [third] = [e for e in feed.entries if e.link.endswith("/posts/the-third/")]
-    assert third.content[0].value.startswith(
+    summary = third.content[0].value
+    assert "</div>" not in summary      # a tag in a comment is not left open, nor closed
+    assert summary.endswith(
         '<p>Intro with a note<sup id="fnref:1"><a class="footnote-ref" '
         'href="https://minimal.example/posts/the-third/#fn:1">1</a></sup> and a '
         '<a href="https://r.example/">ref link</a>, not <code>&lt;!--more--&gt;</code>.</p>')

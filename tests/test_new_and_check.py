@@ -112,14 +112,14 @@ def test_a_link_to_a_markdown_source_is_told_the_page_to_link_to(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
     post.write_text(post.read_text() + "\nSee [the first](2026-03-01-first-post.md) and "
-                    "[us](../pages/about.md#team).\n")
+                    "[us](../pages/about.md#team), [us again]({filename}/pages/about.md).\n")
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     assert "content/posts/third.md:10:17: error: broken link: 2026-03-01-first-post.md (on " \
            "posts/the-third/index.html) leads to no page\n  hint: link to the page, not its " \
            "source: /posts/first-post/ is the page of posts/2026-03-01-first-post.md." in result.out
-    assert "hint: link to the page, not its source: /about/ is the page of pages/about.md." \
-        in result.out
+    assert result.out.count("hint: link to the page, not its source: /about/ is the page of "
+                            "pages/about.md.") == 2
 
 
 def test_check_reads_a_page_s_links_as_a_browser_does(hub):

@@ -325,7 +325,8 @@ def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
     post.write_text(post.read_text() + "\n{{< youtube dQw4w9WgXcQ >}}\n\n{{< threads x >}}\n"
-                    "\n```\n{{< youtube in-code >}}\n```\n")
+                    "\n```\n{{< youtube in-code >}}\n```\n"
+                    "\n````md\n```\n{{< youtube in-a-longer-fence >}}\n```\n````\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0
     warnings = [line for line in result.err.splitlines() if ": warning: " in line]

@@ -48,7 +48,7 @@ def without_heading_anchors(html: str) -> str:
 EMBED = re.compile(r"^ {0,3}\{\{<\s*(thread|message)\s+([^\s>]+)(?:\s+([^\s>]+))?\s*>\}\}\s*$")
 EMBED_PLACEHOLDER = re.compile(
     r'<div data-hubgen-embed="([^"]*)" data-message="([^"]*)"></div>')
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 # Any shortcode-like line ({{< name … >}} or {{% name … %}}), as Hugo users write them.
@@ -60,8 +60,11 @@ def _lines_outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str
     fence = ""
     for offset, line in enumerate(body.splitlines()):
         marker = _FENCE.match(line)
-        if marker:
-            fence = "" if fence == marker[1] else (fence or marker[1])
+        if marker and not fence:
+            fence = marker[1]
+        elif marker and marker[1][0] == fence[0] and len(marker[1]) >= len(fence) \
+                and not line[marker.end():].strip():
+            fence = ""      # closed by a run as long or longer, with nothing after it
         elif not fence:
             yield first_line + offset, line
 
@@ -168,12 +171,13 @@ def first_paragraph(html: str) -> str:
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _closed(html: str) -> str:
     """A cut-off piece of well-formed HTML with the tags left open closed."""
     open_tags: list[str] = []
-    for match in _TAG.finditer(html):
+    for match in _TAG.finditer(_COMMENT.sub("", html)):
         closing, name, self_closing = match[1], match[2].lower(), match[3]
         if closing:
             if name in open_tags:
