@@ -108,6 +108,8 @@ def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
 
 def test_fenced_code_in_a_list_item_or_a_quote_is_code(hub):
     root = hub("minimal")
+    config = root / "hubgen.yaml"      # named again by the site: still loaded once
+    config.write_text(config.read_text() + "markdown: {extensions: [fenced_code, toc]}\n")
     about = root / "content/pages/about.md"
     about.write_text(about.read_text() + "\n1. Install it:\n\n    ```sh\n    pip install hubgen"
                      "\n    ```\n\n2. Build:\n\n    ```python\n    build = True\n    ```\n\n"

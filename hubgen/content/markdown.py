@@ -237,7 +237,11 @@ class MarkdownRenderer:
                         for name in DEFAULT_EXTENSIONS]
             built_in.insert(2, nested_fences())   # right after fenced_code
             # The filters go last: they work on what every extension has registered.
-            extensions: list[Any] = [*built_in, *config.markdown.extensions,
+            # One the site names that hubgen loads already (fenced_code, toc…) is not loaded
+            # twice: a second fenced_code would take the place of the nested fences' reader.
+            wanted = [name for name in config.markdown.extensions
+                      if name.removeprefix("markdown.extensions.") not in DEFAULT_EXTENSIONS]
+            extensions: list[Any] = [*built_in, *wanted,
                                      BasePathExtension(self.base_path),
                                      FilteredInlineExtension(), FilteredBlocksExtension()]
             self._engine = markdown.Markdown(extensions=extensions,
