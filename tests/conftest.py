@@ -37,6 +37,12 @@ class Run:
     err: str
 
 
+def said(text: str, severity: str) -> list[str]:
+    """The lines of hubgen's output (stderr of build, stdout of check) that report a finding
+    of `severity` ('error', 'warning')."""
+    return [line for line in text.splitlines() if f": {severity}: " in line]
+
+
 def run_hubgen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `python -m hubgen ARGS` in `cwd`, as a user would run `hubgen`."""
     completed = subprocess.run([sys.executable, "-m", "hubgen", *args], cwd=cwd,

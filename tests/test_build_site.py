@@ -6,7 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import json_ld, parse_html, run_hubgen
+from conftest import json_ld, parse_html, run_hubgen, said
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -278,7 +278,7 @@ def test_content_left_where_it_is_not_read_is_a_warning_naming_where_it_goes(hub
     (content / "pages/faq.mdown").write_text("---\ntitle: FAQ\n---\nAsk.\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
-    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    warnings = said(result.err, "warning")
     assert warnings[:3] == [
         "content/blog/2026-03-12-from-hugo.md: warning: this Markdown file is not in "
         "content/posts/ or content/pages/, so it is not built",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import all_files, parse_html, run_hubgen
+from conftest import all_files, parse_html, run_hubgen, said
 
 DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 
@@ -98,7 +98,7 @@ def test_check_finds_srcset_images_and_names_a_post_s_image_once(hub):
                     'media="(min-width: 40em)"><img src="/images/cup.svg" alt=""></picture>\n')
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
-    errors = [line for line in result.out.splitlines() if ": error: " in line]
+    errors = said(result.out, "error")
     assert errors == [
         "content/posts/third.md:7:8: error: broken link: /images/nope.jpg (on "
         "posts/the-third/index.html) leads to no page",
@@ -132,7 +132,7 @@ def test_check_reads_a_page_s_links_as_a_browser_does(hub):
                     '<a href="/ab&copyout/">About again</a>\n')
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
-    errors = [line for line in result.out.splitlines() if ": error: " in line]
+    errors = said(result.out, "error")
     assert errors == [
         "content/posts/third.md:14:10: error: broken link: /ab&copyout/ (on "
         "posts/the-third/index.html) leads to no page"], result.out
@@ -174,7 +174,7 @@ def test_check_finds_a_published_page_s_links_to_drafts_and_scheduled_posts(hub)
     config.write_text(config.read_text() + "menu: [{title: Soon, url: /posts/draft/}]\n")
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
-    errors = [line for line in result.out.splitlines() if ": error: " in line]
+    errors = said(result.out, "error")
     assert errors == [
         # A draft's own links are checked all the same.
         "content/posts/draft.md:10:40: error: missing anchor: /posts/from-the-future/#nope (on "

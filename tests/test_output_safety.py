@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from conftest import all_files, run_hubgen
+from conftest import all_files, run_hubgen, said
 
 
 @pytest.mark.parametrize("output", [".", "..", "content", "content/posts/out", "static/out",
@@ -229,7 +229,7 @@ def test_a_path_leading_out_of_the_output_is_an_error_and_nothing_is_written(
     before = files()
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert [line for line in result.err.splitlines() if ": error: " in line] == [error]
+    assert said(result.err, "error") == [error]
     assert "Traceback" not in result.err
     assert files() == before
     assert (root / "public").exists() == built_before
@@ -240,7 +240,7 @@ def test_a_static_file_named_with_a_backslash_is_an_error_naming_it(hub):
     (root / "static/odd\\name.css").write_text("body {}")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert [line for line in result.err.splitlines() if ": error: " in line] == [
+    assert said(result.err, "error") == [
         "static/odd\\name.css: error: static/odd\\name.css has '\\' in its name, which "
         "Windows and many hosts read as a folder separator"]
     assert "hint: rename it without '\\'." in result.err

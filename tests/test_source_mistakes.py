@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_hubgen
-
-
-def _errors(result) -> list[str]:
-    return [line for line in result.err.splitlines() if ": error: " in line]
+from conftest import run_hubgen, said
 
 
 def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
@@ -17,7 +13,7 @@ def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
         (root / "content/posts" / name).write_text(text)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    return _errors(result), result.err
+    return said(result.err, "error"), result.err
 
 
 def _files(folder) -> dict:
@@ -53,7 +49,7 @@ def test_one_mistake_in_people_yaml_is_the_only_error(hub, old, new, error):
     _edit(root / "content/people.yaml", old, new)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert _errors(result) == [error]
+    assert said(result.err, "error") == [error]
 
 
 def test_a_misspelt_platform_in_handles_is_a_warning_with_a_suggestion(hub):
@@ -72,7 +68,8 @@ def test_a_message_without_text_is_an_error_unless_taken_down(hub):
     _edit(thread, 'text: "Agreed, @kim!"', 'txt: "Agreed, @kim!"')
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert _errors(result) == ["content/threads/chat-one.yaml:15:5: error: missing 'text'"]
+    assert said(result.err, "error") == [
+        "content/threads/chat-one.yaml:15:5: error: missing 'text'"]
     assert "did you mean 'text'?" in result.err
     _edit(thread, 'txt: "Agreed, @kim!"', "removed: true")
     assert run_hubgen("build", cwd=root).code == 0
@@ -132,7 +129,7 @@ def test_an_unknown_theme_is_reported_with_the_content_s_mistakes(hub):
     _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert [line.split(": error: ")[1] for line in _errors(result)] == [
+    assert [line.split(": error: ")[1] for line in said(result.err, "error")] == [
         "unknown person 'nobody-here': no such key in content/people.yaml",
         "unknown theme 'nosuch'"]
     assert not (root / "public").exists()
@@ -150,7 +147,7 @@ def test_wrong_config_values_are_reported_with_the_content_s_mistakes(hub):
     _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert _errors(result) == [
+    assert said(result.err, "error") == [
         NOBODY_S_POST,
         "hubgen.yaml:8:11: error: paginate must be a whole number, got 'five'",
         "hubgen.yaml:9:38: error: feeds.limit must be at least 1, got 0",
@@ -179,7 +176,7 @@ def test_a_wrong_title_or_url_is_reported_with_the_content_s_mistakes(hub, old, 
     _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert _errors(result) == [
+    assert said(result.err, "error") == [
         NOBODY_S_POST, error]
     assert not (root / "public").exists()
 
@@ -203,7 +200,7 @@ def _chat_errors(hub, *edits: tuple[str, str]) -> list[str]:
         _edit(root / "content/threads/chat-one.yaml", old, new)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    return [line.split(": error: ")[1] for line in _errors(result)]
+    return [line.split(": error: ")[1] for line in said(result.err, "error")]
 
 
 def test_an_impossible_date_in_a_thread_hides_none_of_its_other_mistakes(hub):
@@ -220,7 +217,7 @@ def test_a_yaml_mistake_in_people_yaml_is_the_only_error(hub):
     _edit(root / "content/people.yaml", "raj: {name: Raj Patel}", "raj: {name: [Raj Patel}")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    [error] = _errors(result)
+    [error] = said(result.err, "error")
     assert error.startswith("content/people.yaml:7:")
     assert "never closed" in error or "YAML syntax error" in error
 
@@ -237,7 +234,7 @@ def test_a_people_yaml_that_reads_but_names_no_one_hides_no_unknown_person(hub):
     _add_post_by_nobody(root)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert NOBODY_S_POST in _errors(result)
+    assert NOBODY_S_POST in said(result.err, "error")
 
 
 @pytest.mark.parametrize("aliases, error", [
@@ -260,7 +257,7 @@ def test_an_alias_another_page_has_is_blamed_where_it_is_written(hub, aliases, e
           f"tags: [listening]\naliases: {aliases}\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
-    assert _errors(result) == [error]
+    assert said(result.err, "error") == [error]
     assert "hint: remove it from 'aliases', or change it to the old URL it stands for." \
         in result.err
 
@@ -293,12 +290,12 @@ def test_every_wrong_alias_is_told_at_its_own_place(hub):
           "tags: [listening]\naliases: [/old/, /../a/, /older/, /../b/]\n")
     leaving = "holds '.' or '..' as a folder name, which would lead out of its folder " \
         "(hubgen writes only inside the output folder)"
-    assert _errors(run_hubgen("build", cwd=root)) == [
+    assert said(run_hubgen("build", cwd=root).err, "error") == [
         f"content/posts/third.md:7:18: error: 'aliases' '/../a/' {leaving}",
         f"content/posts/third.md:7:35: error: 'aliases' '/../b/' {leaving}"]
     # Written twice: the second is blamed, where it stands.
     _edit(post, "aliases: [/old/, /../a/, /older/, /../b/]", "aliases: [/old/, /older/, /old/]")
-    assert _errors(run_hubgen("build", cwd=root)) == [
+    assert said(run_hubgen("build", cwd=root).err, "error") == [
         "content/posts/third.md:7:27: error: the alias /old/ is an alias of the same page, "
         "listed twice"]
 
@@ -329,7 +326,7 @@ def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
                     "\n````md\n```\n{{< youtube in-a-longer-fence >}}\n```\n````\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0
-    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    warnings = said(result.err, "warning")
     assert warnings == [
         "content/posts/third.md:10:1: warning: {{< youtube dQw4w9WgXcQ >}} is no embed hubgen "
         "knows; the page shows it as text",
