@@ -290,7 +290,8 @@ class _Checker:
             found = named[0] if len(named) == 1 else None
         if found is None:
             return ""
-        url = Urls(self.config).url(Urls(self.config).document(found))
+        urls = Urls(self.config)
+        url = urls.url(urls.document(found))
         return f"link to the page, not its source: {url} is the page of {found.rel_path}."
 
     def _held_back_link(self, output: str, target: str, link: str, path: str) -> None:

@@ -186,7 +186,6 @@ def _short_slug(slug: str) -> str:
     return words.strip("-")
 
 
-# Top-level paths the built site uses for its own lists (with the default permalinks).
 # What the site makes itself at fixed places, where a page's URL could land.
 _GENERATED_FILES = {"index.html", "404.html", "feed.xml", "atom.xml", "sitemap.xml",
                     "robots.txt"}
