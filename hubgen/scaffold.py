@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.content.dates import date_from_filename
+from hubgen.content.models import is_bundle_path
 from hubgen.content.slugs import slugify
 from hubgen.errors import HubgenError, UsageError
 from hubgen.plan.urls import Urls
@@ -194,7 +195,7 @@ _GENERATED_FILES = {"index.html", "404.html", "feed.xml", "atom.xml", "sitemap.x
 _SLUG_LINE = re.compile(r"^slug:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
-def _slug_of(path: Path, kind: str) -> str:
+def _slug_of(path: Path, kind: str, content: Path) -> str:
     """The slug an item's file gives it: its `slug:` when it declares one, else its name.
 
     Read from the text, not parsed: a hub has thousands of files, and this is only a
@@ -211,7 +212,8 @@ def _slug_of(path: Path, kind: str) -> str:
     declared = _SLUG_LINE.search(text)
     if declared and declared[1].strip("'\""):
         return slugify(declared[1].strip("'\""))
-    stem = path.parent.name if kind != "thread" and path.stem.lower() == "index" else path.stem
+    bundle = kind != "thread" and is_bundle_path(path.relative_to(content).as_posix())
+    stem = path.parent.name if bundle else path.stem
     return slugify(date_from_filename(stem, UTC)[1] if kind == "post" else stem)
 
 
@@ -230,7 +232,7 @@ def _refuse_taken_slug(kind: str, slug: str, config: Config) -> None:
     folder = {"post": "posts", "page": "pages", "thread": "threads"}[kind]
     suffix = ".yaml" if kind == "thread" else ".md"
     taken = next((path for path in sorted((content / folder).rglob(f"*{suffix}"))
-                  if path.is_file() and _slug_of(path, kind) == slug), None)
+                  if path.is_file() and _slug_of(path, kind, content) == slug), None)
     if taken is not None:
         raise ScaffoldRefused(f"{taken} already has the slug '{slug}'; two items cannot "
                               "share a URL. Choose another title, or pass --slug.")
