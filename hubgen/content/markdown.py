@@ -151,10 +151,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 
 def word_count(words: list[str]) -> int:
     """How many words the text reads as: a run of CJK characters counts half of each."""
-    count = 0.0
+    count = float(len(words))
     for word in words:
-        cjk = len(_CJK.findall(word)) if not word.isascii() else 0
-        count += cjk / 2 if cjk else 1
+        if not word.isascii() and (cjk := len(_CJK.findall(word))):
+            count += cjk / 2 - 1
     return round(count)
 
 
