@@ -169,6 +169,18 @@ _SAMPLE_FILLS = {"post": (_DATED_FILL,), "thread": (_DATED_FILL,)}
 _UNDATED_FILLS = (_DATED_FILL, {"slug": "x", "year": "", "month": "", "day": ""})
 
 
+def list_index(pattern: str) -> str:
+    """The list page of a permalink pattern: the folder before its first placeholder
+    ('/tags/{slug}/' → '/tags/')."""
+    prefix = pattern.split("{", 1)[0]
+    return prefix if prefix.endswith("/") else prefix.rsplit("/", 1)[0] + "/"
+
+
+# The kinds with a list page of their own at their permalink's folder (posts are listed
+# on the home page).
+_LISTED_PERMALINKS = {"tag": "tags", "thread": "threads", "person": "people"}
+
+
 def _permalink(kind: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         try:
@@ -198,6 +210,15 @@ def _permalink(kind: str) -> Callable[[str], str]:
         if "slug" not in [name for name, _, _ in fields]:
             raise CheckFailed(f"must hold {{slug}}, got {value!r}",
                               'e.g. "/posts/{slug}/" or "/{year}/{month}/{slug}/"')
+        if kind in _LISTED_PERMALINKS and list_index(value) == "/":
+            listed = _LISTED_PERMALINKS[kind]
+            raise CheckFailed(f"puts the list of all {listed} at '/', the home page's "
+                              f"address, got {value!r}: the list goes in the folder before "
+                              "the first placeholder",
+                              f'start it with a folder of its own, e.g. "/{listed}/{{slug}}/" '
+                              f'or "/{listed}/{{year}}/{{slug}}/".'
+                              if kind == "thread" else
+                              f'start it with a folder of its own, e.g. "/{listed}/{{slug}}/".')
         if kind in _FOLDER_PERMALINKS and not value.endswith("/"):
             raise CheckFailed(f"must end with '/', got {value!r}",
                               f"a {kind}'s page is a folder, which holds its feeds too: "

@@ -301,3 +301,26 @@ def test_two_tags_of_one_post_sharing_a_url_or_one_making_none_are_warnings(hub)
     assert "content/posts/third.md:6:7: warning: the tag '🎉' makes an empty address, so it " \
            "is left out" in result.err
     assert result.err.count("warning") == 2       # a tag written in two cases is one tag
+
+
+def test_a_dated_permalink_takes_the_day_the_page_shows_in_the_site_s_timezone(tmp_path):
+    root = tmp_path / "hub"
+    (root / "content/posts").mkdir(parents=True)
+    (root / "content/threads").mkdir()
+    (root / "hubgen.yaml").write_text(
+        "title: T\nurl: https://x.example/\ntimezone: Asia/Tokyo\n"
+        "permalinks: {post: '/{year}/{month}/{day}/{slug}/', "
+        "thread: '/chats/{year}/{month}/{day}/{slug}/'}\n")
+    # 20:00 in London on April 30 is 05:00 on May 1 in Tokyo, the site's timezone.
+    (root / "content/posts/late.md").write_text(
+        "---\ntitle: Late\ndate: 2026-04-30T20:00:00Z\n---\nBody.\n")
+    (root / "content/threads/chat.yaml").write_text(
+        "title: Chat\ndate: 2026-04-30T20:00:00+00:00\nstatus: archived\n"
+        "messages:\n  - {id: '1', author: {name: Kim}, date: 2026-04-30T20:01:00Z, "
+        "text: Hello}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    post = parse_html(public / "2026/05/01/late/index.html")
+    assert post.xpath("string(//p[contains(@class, 'byline')]//time)") == "May 1, 2026"
+    assert (public / "chats/2026/05/01/chat/index.html").is_file()
+    assert not (public / "2026/04/30").exists() and not (public / "chats/2026/04/30").exists()

@@ -110,6 +110,16 @@ def test_an_offset_for_a_timezone_is_told_to_name_the_place(tmp_path, written, f
      "folder), got '/{year}../content/{slug}/', which makes '/../content/x/'"),
     ('{post: "/posts/{slug}}/"}', "permalinks.post has a '{' or '}' without its partner, "
      "got '/posts/{slug}}/'"),
+    # A tag's, a person's or a thread's list page is the folder before the first placeholder.
+    ('{person: "/@{slug}/"}', "permalinks.person puts the list of all people at '/', the "
+     "home page's address, got '/@{slug}/': the list goes in the folder before the first "
+     "placeholder"),
+    ('{tag: "/tag-{slug}/"}', "permalinks.tag puts the list of all tags at '/', the home "
+     "page's address, got '/tag-{slug}/': the list goes in the folder before the first "
+     "placeholder"),
+    ('{thread: "/{year}/{month}/{slug}/"}', "permalinks.thread puts the list of all threads "
+     "at '/', the home page's address, got '/{year}/{month}/{slug}/': the list goes in the "
+     "folder before the first placeholder"),
 ])
 def test_a_permalink_that_cannot_make_a_page_is_an_error_with_its_place(tmp_path, permalinks,
                                                                          message):
@@ -125,6 +135,9 @@ def test_permalinks_as_folders_dated_or_as_html_files_are_accepted(tmp_path):
                       '{post: "/{year}/{month}/{day}/{slug}.html", page: "/{slug}.htm", '
                       'person: "/team/{slug}.html", tag: "/topics/{slug}/", '
                       'thread: "/talks/{year}.{month}.{day}/{slug}/"}\n')
+    # A post's folder may be the root: posts are listed on the home page.
+    assert _load(tmp_path, "title: T\nurl: https://x.example/\npermalinks: "
+                 '{post: "/{year}/{slug}/"}\n')[0].permalinks.post == "/{year}/{slug}/"
     # A thread always has a date: {year}.{month}.{day} never leaves '..'.
     assert config.permalinks.thread == "/talks/{year}.{month}.{day}/{slug}/"
     assert config.permalinks.post == "/{year}/{month}/{day}/{slug}.html"

@@ -62,7 +62,7 @@ def test_a_document_with_its_author_is_a_copy_equal_to_dataclasses_replace():
     assert type(resolved) is Document and resolved.position_of("title") == (2, 8)
 
 
-def test_a_posts_date_permalink_takes_the_day_its_own_zone_shows(tmp_path):
+def test_a_posts_date_permalink_takes_the_day_the_site_shows(tmp_path):
     import dataclasses
     from datetime import UTC, datetime, timedelta, timezone
     from pathlib import Path
@@ -72,13 +72,17 @@ def test_a_posts_date_permalink_takes_the_day_its_own_zone_shows(tmp_path):
     from hubgen.plan import Urls
 
     (tmp_path / "hubgen.yaml").write_text(
-        "title: T\nurl: https://x.example/\npermalinks: {post: '/{year}/{month}/{day}/{slug}/'}\n")
+        "title: T\nurl: https://x.example/\ntimezone: Asia/Tokyo\n"
+        "permalinks: {post: '/{year}/{month}/{day}/{slug}/'}\n")
     urls = Urls(load_config(tmp_path / "hubgen.yaml")[0])
-    late_in_paris = datetime(2026, 5, 1, 0, 30, tzinfo=timezone(timedelta(hours=2)))
+    evening_in_utc = datetime(2026, 4, 30, 20, 0, tzinfo=UTC)   # 05:00 on May 1 in Tokyo
     post = Document(kind="post", source=Path("content/posts/a.md"), rel_path="posts/a.md",
-                    title="A", slug="a", date=late_in_paris, updated=None, html="",
+                    title="A", slug="a", date=evening_in_utc, updated=None, html="",
                     summary="", summary_html="")
-    same_instant_in_utc = dataclasses.replace(post, date=late_in_paris.astimezone(UTC))
+    same_instant_in_paris = dataclasses.replace(
+        post, date=evening_in_utc.astimezone(timezone(timedelta(hours=2))))
+    morning_in_utc = dataclasses.replace(post, date=datetime(2026, 4, 30, 9, 0, tzinfo=UTC))
     assert urls.document(post) == "/2026/05/01/a/"
-    assert urls.document(same_instant_in_utc) == "/2026/04/30/a/"   # asked after: not reused
+    assert urls.document(same_instant_in_paris) == "/2026/05/01/a/"
+    assert urls.document(morning_in_utc) == "/2026/04/30/a/"   # asked after: not reused
     assert urls.document(post) == "/2026/05/01/a/"

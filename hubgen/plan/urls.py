@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from urllib.parse import quote, urljoin
 
-from hubgen.config import Config
+from hubgen.config import Config, list_index
 from hubgen.content.markdown import with_base_path
 from hubgen.content.models import Document, Person, Thread
 
@@ -31,6 +31,7 @@ class Urls:
         """Fill a permalink pattern: {slug}, and {year} {month} {day} from the date."""
         values = {"slug": slug, "year": "", "month": "", "day": ""}
         if date is not None:
+            date = date.astimezone(self.config.tz)   # the day the site's pages show
             values.update(year=f"{date.year:04d}", month=f"{date.month:02d}",
                           day=f"{date.day:02d}")
         path = pattern.format(**values)
@@ -41,9 +42,11 @@ class Urls:
     def document(self, document: Document) -> str:
         """The site path of a post or page."""
         date = document.date
-        # The date's own calendar day: one instant is another day in another zone.
+        # By the day in the site's timezone, as permalink() fills it: a date written with
+        # another offset may be another day there.
+        local = date.astimezone(self.config.tz) if date is not None else None
         key = (document.kind, document.slug,
-               (date.year, date.month, date.day) if date is not None else None)
+               (local.year, local.month, local.day) if local is not None else None)
         path = self._documents.get(key)
         if path is None:
             patterns = self.config.permalinks
@@ -60,9 +63,7 @@ class Urls:
 
     def index(self, kind: str) -> str:
         """The list page of a kind: what its permalink holds before {slug} ('/tags/')."""
-        pattern = getattr(self.config.permalinks, kind)
-        prefix = pattern.split("{", 1)[0]
-        return prefix if prefix.endswith("/") else prefix.rsplit("/", 1)[0] + "/"
+        return list_index(getattr(self.config.permalinks, kind))
 
     def tag(self, slug: str) -> str:
         """The site path of a tag's page."""
