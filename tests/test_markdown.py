@@ -85,7 +85,8 @@ def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
     head, _, _ = opens_with_code.read_text().partition("\n---\n")
     head = head.replace("\nsummary: A post with a unicode title.", "")
     opens_with_code.write_text(head + "\n---\n![A cup](/images/cup.svg)\n\n```html\nFirst."
-                               "\n<!--more-->\n```\n\nWhat it says.\n")
+                               "\n<!--more-->\n```\n\n!!! warning \"Heads up\"\n\n"
+                               "    What it says.\n")
     config = root / "hubgen.yaml"
     config.write_text(config.read_text().replace("full_content: true", "full_content: false"))
     assert run_hubgen("build", cwd=root).code == 0
@@ -101,7 +102,8 @@ def test_the_summary_above_more_keeps_the_notes_and_links_defined_below(hub):
         '<p>Intro with a note<sup id="fnref:1"><a class="footnote-ref" '
         'href="https://minimal.example/posts/the-third/#fn:1">1</a></sup> and a '
         '<a href="https://r.example/">ref link</a>, not <code>&lt;!--more--&gt;</code>.</p>')
-    # No marker outside code: the summary is the first paragraph with words.
+    # No marker outside code: the summary is the first paragraph with words, an admonition's
+    # own text and not its title.
     second = parse_html(public / "posts/second/index.html")
     assert second.xpath('//meta[@name="description"]/@content') == ["What it says."]
 

@@ -160,9 +160,11 @@ def word_count(words: list[str]) -> int:
 
 def first_paragraph(html: str) -> str:
     """The text of the first <p> of an HTML fragment that has any (a lone image has
-    none); empty when there is none."""
-    for match in re.finditer(r"<p(?:\s[^>]*)?>(.*?)</p>", html, re.DOTALL):
-        text = plain_text(match[1])
+    none, an admonition's title is not one); empty when there is none."""
+    for match in re.finditer(r"<p(\s[^>]*)?>(.*?)</p>", html, re.DOTALL):
+        if match[1] and "admonition-title" in match[1]:
+            continue
+        text = plain_text(match[2])
         if text:
             return text
     return ""
