@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 from hubgen.config import Config
 from hubgen.content.models import Author, Document, Person, Thread, UnfinishedDocument
 from hubgen.content.sanitize import mention_url
-from hubgen.content.slugs import slugify
+from hubgen.content.slugs import name_order, slugify
 from hubgen.content.sources import Sources
 from hubgen.conversations import Conversation, MessageNode, build_conversation
 from hubgen.errors import Diagnostics
@@ -125,7 +126,7 @@ class Library:
     def visible_people(self) -> tuple[Person, ...]:
         """Everyone who may be shown (not withdrawn), by name."""
         return tuple(sorted((p for p in self.people.values() if not p.withdrawn),
-                            key=lambda p: p.name.lower()))
+                            key=lambda p: name_order(p.name)))
 
     @property
     def brand_keys(self) -> set[str]:
@@ -375,24 +376,37 @@ def _tag_slugs(item: Item, diagnostics: Diagnostics) -> dict[str, str]:
 
 def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
     grouped: dict[str, list[Item]] = {}
-    names: dict[str, str] = {}
-    warned: set[tuple[str, str]] = set()
+    spellings: dict[str, Counter[str]] = {}
     slug_maps: dict[tuple[str, ...], dict[str, str]] = {}   # items share their tag lists
     for item in items:
         slugs = slug_maps.get(item.tags)
         if slugs is None:
             slugs = slug_maps[item.tags] = _tag_slugs(item, diagnostics)
         for slug, name in slugs.items():
-            first = names.setdefault(slug, name)
-            if first.lower() != name.lower() and (slug, name) not in warned:
+            spellings.setdefault(slug, Counter())[name] += 1
+            grouped.setdefault(slug, []).append(item)
+    # A tag is shown as most of its items write it, and on a tie as the oldest does: a new
+    # post never renames a tag on every page by writing it its own way.
+    names = {slug: next(iter(counts)) if len(counts) == 1 else
+             max(counts, key=lambda name: (counts[name], _oldest_use(grouped[slug], name)))
+             for slug, counts in spellings.items()}
+    warned: set[tuple[str, str]] = set()
+    for item in items:
+        for slug, name in slug_maps[item.tags].items():
+            shown = names[slug]
+            if shown.lower() != name.lower() and (slug, name) not in warned:
                 warned.add((slug, name))
                 diagnostics.warning(item.source, *item.position_of("tags"),
-                                    f"the tags '{first}' and '{name}' share the URL of "
+                                    f"the tags '{shown}' and '{name}' share the URL of "
                                     f"'{slug}' and are shown as one",
-                                    f"write '{first}' here, or give one of them another name.")
-            grouped.setdefault(slug, []).append(item)
+                                    f"write '{shown}' here, or give one of them another name.")
     return {slug: Tag(names[slug], slug, tuple(grouped[slug]))
-            for slug in sorted(grouped, key=lambda s: names[s].lower())}
+            for slug in sorted(grouped, key=lambda s: name_order(names[s]))}
+
+
+def _oldest_use(items: list[Item], name: str) -> int:
+    """How far down the newest-first `items` the last one writing `name` stands."""
+    return max(index for index, item in enumerate(items) if name in item.tags)
 
 
 def _newest_first(item: Item) -> tuple[float, str]:

@@ -223,7 +223,7 @@ def test_source_date_epoch_decides_what_is_in_the_future(hub):
     assert "scheduled post" not in result.out
 
 
-def test_tags_that_share_a_url_are_a_warning(hub):
+def test_tags_that_share_a_url_are_a_warning_at_the_newer_spelling(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
     post.write_text(post.read_text().replace("tags: [listening]", "tags: [listening, C++]"))
@@ -231,8 +231,24 @@ def test_tags_that_share_a_url_are_a_warning(hub):
     other.write_text(other.read_text().replace("tags: [community]", "tags: [community, C#]"))
     result = run_hubgen("build", cwd=root)
     assert result.code == 0
-    assert "warning: the tags 'C++' and 'C#' share the URL of 'c' and are shown as one" \
-        in result.err
+    assert "content/posts/third.md:6:7: warning: the tags 'C#' and 'C++' share the URL of 'c' " \
+           "and are shown as one" in result.err
+    assert "hint: write 'C#' here" in result.err
+
+
+def test_a_tag_is_shown_as_most_posts_write_it_and_a_new_post_never_renames_it(hub):
+    root = hub("minimal")      # 'Community' on March 1, 'community' on March 5
+
+    def shown() -> str:
+        assert run_hubgen("build", cwd=root).code == 0
+        return parse_html(root / "public/tags/community/index.html").xpath("string(//h1)")
+
+    assert shown() == "Tagged: Community"      # a tie: as the oldest post writes it
+    newest = root / "content/posts/third.md"
+    newest.write_text(newest.read_text().replace("tags: [listening]", "tags: [COMMUNITY]"))
+    assert shown() == "Tagged: Community"
+    newest.write_text(newest.read_text().replace("tags: [COMMUNITY]", "tags: [community]"))
+    assert shown() == "Tagged: community"      # two posts of three write it so
 
 
 def test_aliases_leave_a_redirect_at_each_old_address(hub):
@@ -324,3 +340,19 @@ def test_a_dated_permalink_takes_the_day_the_page_shows_in_the_site_s_timezone(t
     assert post.xpath("string(//p[contains(@class, 'byline')]//time)") == "May 1, 2026"
     assert (public / "chats/2026/05/01/chat/index.html").is_file()
     assert not (public / "2026/04/30").exists() and not (public / "chats/2026/04/30").exists()
+
+
+def test_people_and_tags_are_in_a_reader_s_alphabetical_order(hub):
+    root = hub("minimal")
+    with (root / "content/people.yaml").open("a") as people:
+        people.write("zed: {name: zed lowercase}\nzoe: {name: Zoë Ü}\nemile: {name: Émile Zola}\n"
+                     "unal: {name: Ünal Y}\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("tags: [listening]", "tags: [Öl, zebra, Éclair]"))
+    assert run_hubgen("build", cwd=root).code == 0
+    people = parse_html(root / "public/people/index.html")
+    assert people.xpath('//a[@class="person-card__name"]/text()') == \
+        ["Ana Ruiz", "Émile Zola", "Kim Lee", "Ünal Y", "zed lowercase", "Zoë Ü"]
+    tags = parse_html(root / "public/tags/index.html")
+    assert tags.xpath('//span[@class="tag-cloud__name"]/text()') == \
+        ["Community", "Éclair", "listening", "Öl", "zebra"]

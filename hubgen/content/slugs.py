@@ -33,3 +33,12 @@ def slugify(text: str) -> str:
         kept.append(char)
     text = unicodedata.normalize("NFC", "".join(kept)).lower()
     return _SEPARATORS.sub("-", text).replace("_", "-").strip("-")
+
+
+@lru_cache(maxsize=65536)
+def name_order(name: str) -> tuple[str, str]:
+    """A key that sorts names as a reader expects: accents and case aside (Émile beside
+    Emma, not after Zoë), the name as written breaking ties so the order never varies."""
+    folded = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATION))
+    return ("".join(char for char in folded if not unicodedata.combining(char)).casefold(),
+            name)
