@@ -134,6 +134,16 @@ class Library:
         return set(self.config.brand.people) | {
             p.key for p in self.people.values() if p.role == "brand"}
 
+    @property
+    def brand_people(self) -> tuple[Person, ...]:
+        """Who speaks for the brand and may be shown: `brand.people` in its order, then
+        the rest of `role: brand` by name."""
+        listed = [self.people[key] for key in self.config.brand.people if key in self.people]
+        others = sorted((p for p in self.people.values()
+                         if p.role == "brand" and p.key not in self.config.brand.people),
+                        key=lambda p: name_order(p.name))
+        return tuple(p for p in [*listed, *others] if not p.withdrawn)
+
     def tags_of(self, item: Item) -> list[Tag]:
         """The Tag objects of a post, page or thread, in the order it lists them."""
         return [self.tags[slug] for slug in dict.fromkeys(slugify(t) for t in item.tags)
@@ -404,6 +414,15 @@ def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
             for slug in sorted(grouped, key=lambda s: name_order(names[s]))}
 
 
+def _with_brand_roles(people: dict[str, Person],
+                      brand_keys: tuple[str, ...]) -> dict[str, Person]:
+    """people.yaml's people, those named in `brand.people` taking the brand's role where
+    they were left the default: threads mark them as the brand's, so lists show them so."""
+    return {key: dataclasses.replace(person, role="brand")
+            if key in brand_keys and person.role == "community" else person
+            for key, person in people.items()}
+
+
 def _oldest_use(items: list[Item], name: str) -> int:
     """How far down the newest-first `items` the last one writing `name` stands."""
     return max(index for index, item in enumerate(items) if name in item.tags)
@@ -462,14 +481,15 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     posts.sort(key=_newest_first)
     pages.sort(key=lambda d: d.rel_path)
     threads.sort(key=_newest_first)
+    people = _with_brand_roles(sources.people, config.brand.people)
     brand_keys = set(config.brand.people) | {
-        p.key for p in sources.people.values() if p.role == "brand"}
-    conversations = {t.slug: build_conversation(t, sources.people, brand_keys)
+        p.key for p in people.values() if p.role == "brand"}
+    conversations = {t.slug: build_conversation(t, people, brand_keys)
                      for t in source_threads}
     items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)
 
     return Library(config=config, posts=tuple(posts), pages=tuple(pages),
-                   people=dict(sources.people), tags=_group_tags(items, diagnostics),
+                   people=people, tags=_group_tags(items, diagnostics),
                    threads=tuple(threads), conversations=conversations,
                    drafts_skipped=drafts_skipped, future_skipped=future_skipped,
                    next_scheduled=min(scheduled) if scheduled else None,

@@ -332,6 +332,7 @@ def test_a_dated_permalink_takes_the_day_the_page_shows_in_the_site_s_timezone(t
         "---\ntitle: Late\ndate: 2026-04-30T20:00:00Z\n---\nBody.\n")
     (root / "content/threads/chat.yaml").write_text(
         "title: Chat\ndate: 2026-04-30T20:00:00+00:00\nstatus: archived\n"
+        "source: {platform: mastodon, url: 'https://toot.example/@kim/1'}\n"
         "messages:\n  - {id: '1', author: {name: Kim}, date: 2026-04-30T20:01:00Z, "
         "text: Hello}\n")
     assert run_hubgen("build", cwd=root).code == 0
@@ -356,3 +357,22 @@ def test_people_and_tags_are_in_a_reader_s_alphabetical_order(hub):
     tags = parse_html(root / "public/tags/index.html")
     assert tags.xpath('//span[@class="tag-cloud__name"]/text()') == \
         ["Community", "Éclair", "listening", "Öl", "zebra"]
+
+
+def test_brand_people_are_the_brand_team_on_every_page_that_shows_them(hub):
+    root = hub("minimal")     # brand.people: [ana]; ana also has role: brand
+    with (root / "content/people.yaml").open("a") as people:
+        people.write("sam: {name: Sam Brand, role: brand}\nbo: {name: Bo Listed}\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("people: [ana]", "people: [bo, ana]"))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    people = parse_html(public / "people/index.html")
+    assert people.xpath('//section[h2[@id="brand"]]//a[@class="person-card__name"]/text()') \
+        == ["Ana Ruiz", "Bo Listed", "Sam Brand"]
+    assert people.xpath('//section[h2[@id="community"]]//a[@class="person-card__name"]/text()') \
+        == ["Kim Lee"]
+    assert "Minimal Co team" in parse_html(public / "people/bo/index.html").text_content()
+    home = parse_html(public / "index.html")
+    assert home.xpath('//a[@class="aside-person__name"]/text()') == \
+        ["Bo Listed", "Ana Ruiz", "Sam Brand"]      # brand.people's order, then by name

@@ -85,6 +85,7 @@ class SiteView:
         self.upcoming = library.upcoming
         self.recent_threads = library.recent_threads
         self.visible_people = library.visible_people
+        self.brand_people = library.brand_people
         items = config.menu or ()
         self.menu = tuple(MenuLink(item.title, urls.url(item.url), item.url) for item in items)
         self.feeds = feed_links(library, urls, Route(path="/", kind="html"))
