@@ -113,7 +113,7 @@ def document_jsonld(document: Document, library: Library, urls: Urls,
     if author:
         data["author"] = author
     if document.image:
-        data["image"] = urls.absolute(document.image)
+        data["image"] = urls.absolute(urls.image(document))
     if document.tags:
         data["keywords"] = list(document.tags)
     if document.kind == "post":
@@ -199,7 +199,7 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
             title=f"{document.title} · {config.title}", page_title=document.title,
             description=document.description or document.summary or config.description,
             canonical=canonical, og_type="article" if document.kind == "post" else "website",
-            image=urls.absolute(document.image) if document.image else "",
+            image=urls.absolute(urls.image(document)) if document.image else "",
             image_alt=document.image_alt, published=document.date, modified=document.lastmod,
             author=document.author, tags=tuple(library.tags_of(document)),
             jsonld=document_jsonld(document, library, urls, canonical), feeds=feeds)

@@ -376,3 +376,31 @@ def test_brand_people_are_the_brand_team_on_every_page_that_shows_them(hub):
     home = parse_html(public / "index.html")
     assert home.xpath('//a[@class="aside-person__name"]/text()') == \
         ["Bo Listed", "Ana Ruiz", "Sam Brand"]      # brand.people's order, then by name
+
+
+def test_a_bundle_s_relative_image_is_its_own_file_on_every_page_that_shows_it(tmp_path):
+    root = tmp_path / "hub"
+    bundle = root / "content/posts/2026-01-01-trip"
+    bundle.mkdir(parents=True)
+    (root / "static").mkdir()
+    (root / "hubgen.yaml").write_text("title: T\nurl: https://x.example/hub/\n")
+    (bundle / "index.md").write_text("---\ntitle: Trip\nimage: cover.svg\nimage_alt: The bay\n"
+                                     "---\n![The view](view.svg)\n")
+    (bundle / "cover.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (bundle / "view.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (root / "content/posts/2026-01-02-home.md").write_text(
+        "---\ntitle: Home\nimage: banner.svg\n---\nA static file's image, as before.\n")
+    (root / "static/banner.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    post = parse_html(public / "posts/trip/index.html")
+    assert post.xpath('//img[@alt="The bay"]/@src') == ["/hub/posts/trip/cover.svg"]
+    assert post.xpath('//meta[@property="og:image"]/@content') == \
+        ["https://x.example/hub/posts/trip/cover.svg"]
+    assert [block["image"] for block in json_ld(post) if "image" in block] == \
+        ["https://x.example/hub/posts/trip/cover.svg"]
+    home = parse_html(public / "index.html")
+    assert set(home.xpath('//img[@class="card__image"]/@src')) == \
+        {"/hub/posts/trip/cover.svg", "/hub/banner.svg"}
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 0 and "broken" not in checked.out + checked.err

@@ -57,6 +57,16 @@ class Urls:
             self._documents[key] = path
         return path
 
+    def image(self, document: Document) -> str:
+        """The site path (or address) of a post's or page's `image:`. One written relative
+        in a page bundle (`cover.jpg`) is the bundle's file, published beside its page;
+        elsewhere a relative one is a site path, as a file of `static/`."""
+        image = document.image
+        if (not image or not document.is_bundle or image.startswith(("/", "#"))
+                or _ABSOLUTE.match(image)):
+            return image
+        return urljoin(self.document(document), image)
+
     def thread(self, thread: Thread) -> str:
         """The site path of a thread's page."""
         return self.permalink(self.config.permalinks.thread, thread.slug, thread.date)

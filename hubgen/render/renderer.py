@@ -128,6 +128,7 @@ class Renderer:
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
+            image_url=lambda document: urls.url(urls.image(document)),
             comments_for=self.comments_for,
             cached_partial=self.cached_partial, card=self.card,
         )
