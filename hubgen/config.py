@@ -89,6 +89,12 @@ def _some_text(value: str) -> str:
 LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"
 
 
+# Languages written right to left, by their first subtag, and the scripts that are.
+_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps",
+                                      "sd", "syr", "ug", "ur", "yi"})
+_RIGHT_TO_LEFT_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
+
+
 def _language_tag(value: str) -> str:
     if not re.fullmatch(LANGUAGE_TAG, value):
         raise CheckFailed(f"must be a language tag, got {value!r}",
@@ -370,6 +376,16 @@ class Config:
     def position_of(self, dotted: str) -> tuple[int, int]:
         """Where a (dotted) key's value stands in the config file; (0, 0) when unknown."""
         return self.positions.get(dotted, (0, 0))
+
+    @property
+    def direction(self) -> str:
+        """How the site's language is written: 'rtl' (Arabic, Hebrew, Persian, Urdu…) or
+        'ltr'. A script subtag decides where there is one ('az-Arab', 'ku-Latn')."""
+        language, *subtags = self.language.lower().split("-")
+        scripts = [tag for tag in subtags if len(tag) == 4 and tag.isalpha()]
+        if scripts:
+            return "rtl" if scripts[0] in _RIGHT_TO_LEFT_SCRIPTS else "ltr"
+        return "rtl" if language in _RIGHT_TO_LEFT_LANGUAGES else "ltr"
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

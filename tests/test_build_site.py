@@ -404,3 +404,13 @@ def test_a_bundle_s_relative_image_is_its_own_file_on_every_page_that_shows_it(t
         {"/hub/posts/trip/cover.svg", "/hub/banner.svg"}
     checked = run_hubgen("check", cwd=root)
     assert checked.code == 0 and "broken" not in checked.out + checked.err
+
+
+def test_a_right_to_left_hub_lays_every_page_out_right_to_left(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("language: en", "language: ar"))
+    assert run_hubgen("build", cwd=root).code == 0
+    for page in ("index.html", "posts/the-third/index.html", "people/index.html", "404.html"):
+        html = parse_html(root / "public" / page)
+        assert (html.get("lang"), html.get("dir")) == ("ar", "rtl"), page

@@ -170,3 +170,13 @@ def test_a_quote_left_open_is_shown_where_it_opens(tmp_path):
     [problem] = caught.value.diagnostics
     assert (problem.line, problem.column) == (1, 8)
     assert problem.message == "YAML syntax error: a quoted value opened here is never closed"
+
+
+@pytest.mark.parametrize("language, direction", [
+    ("en", "ltr"), ("en-GB", "ltr"), ("ar", "rtl"), ("he", "rtl"), ("fa-IR", "rtl"),
+    ("ur", "rtl"), ("az-Arab", "rtl"), ("ku-Latn", "ltr"), ("pa-Arab-PK", "rtl"), ("ja", "ltr"),
+])
+def test_a_language_written_right_to_left_makes_the_site_right_to_left(tmp_path, language,
+                                                                       direction):
+    config, _ = _load(tmp_path, f"title: T\nurl: https://x.example/\nlanguage: {language}\n")
+    assert config.direction == direction

@@ -69,6 +69,7 @@ class SiteView:
         self.title = config.title
         self.description = config.description
         self.language = config.language
+        self.direction = config.direction
         self.url = config.url
         self.base_path = config.base_path
         self.brand = config.brand
