@@ -414,3 +414,15 @@ def test_a_right_to_left_hub_lays_every_page_out_right_to_left(hub):
     for page in ("index.html", "posts/the-third/index.html", "people/index.html", "404.html"):
         html = parse_html(root / "public" / page)
         assert (html.get("lang"), html.get("dir")) == ("ar", "rtl"), page
+
+
+def test_editors_and_downloads_leftovers_are_never_published(hub):
+    root = hub("minimal")
+    for name in ("keep.txt", "notes.txt.orig", "db.bak", "video.mp4.part", "x.crdownload",
+                 ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913"):
+        (root / "static" / name).write_text("x")
+    assert run_hubgen("build", cwd=root).code == 0
+    published = {path.name for path in (root / "public").iterdir()}
+    assert "keep.txt" in published
+    assert not published & {"notes.txt.orig", "db.bak", "video.mp4.part", "x.crdownload",
+                            ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913"}

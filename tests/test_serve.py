@@ -34,10 +34,13 @@ def test_serves_the_site_at_its_base_path_with_the_right_content_types(hub):
         status, headers, body = site.get("/hub/")
         assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
         assert b"__hubgen/events" in body, "the reload script is injected"
-        status, headers, _ = site.get("/")
-        assert status == 301 and headers["location"] == "/hub/"
+        # Redirects a browser never keeps: the base path or the folder may go at a save.
+        status, headers, _ = site.get("/?utm=x")
+        assert (status, headers["location"], headers["cache-control"]) == \
+            (302, "/hub/?utm=x", "no-store")
         status, headers, _ = site.get("/hub/posts/second")
-        assert status == 301 and headers["location"] == "/hub/posts/second/"
+        assert (status, headers["location"], headers["cache-control"]) == \
+            (302, "/hub/posts/second/", "no-store")
         for path, kind in [("/hub/feed.xml", "application/xml; charset=utf-8"),
                            ("/hub/css/hub.css", "text/css; charset=utf-8"),
                            ("/hub/images/cup.svg", "image/svg+xml"),
@@ -410,7 +413,7 @@ def test_the_url_s_path_edited_while_serving_moves_the_site(hub):
                                                      "url: https://minimal.example/café/"))
         assert wait_until(lambda: site.get("/caf%C3%A9/")[0] == 200)
         status, headers, _ = site.get("/")
-        assert status == 301 and headers["location"] == "/caf%C3%A9/"
+        assert status == 302 and headers["location"] == "/caf%C3%A9/"
         assert site.get("/caf%C3%A9")[1]["location"] == "/caf%C3%A9/"
         assert site.get("/caf%C3%A9/about/")[0] == 200
         head = site.get("/caf%C3%A9/__hubgen/events", method="HEAD")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from browser import chromium
-from serving import serving
+from serving import serving, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +168,34 @@ def test_a_browser_that_cannot_share_a_connection_still_follows_edits(live):
     post.write_text(post.read_text().replace("The third post,", "Followed alone,"))
     page.wait_for_function(
         "document.querySelector('main').innerText.includes('Followed alone')", timeout=3000)
+
+
+def test_a_replaced_image_or_an_included_stylesheet_reloads_the_page_that_shows_it(live):
+    root, site, page = live
+    (root / "static/images").mkdir(parents=True, exist_ok=True)
+    picture = root / "static/images/pic.svg"
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates/inline.css").write_text("h1 { color: rgb(1, 1, 1); }")
+    (root / "templates/base.html").write_text(
+        '{% extends "!theme/base.html" %}{% block head %}{{ super() }}'
+        '<style id="inline">{% include "inline.css" %}</style>{% endblock %}')
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n![A picture](/images/pic.svg)\n")
+    width = "document.querySelector('img[alt=\"A picture\"]').naturalWidth"
+    assert wait_until(lambda: all(part in site.get("/posts/the-third/")[2]
+                                  for part in (b"pic.svg", b'id="inline"')))
+    elsewhere = page.context.browser.new_page()    # a page that does not show it
+    elsewhere.goto(site.url + "about/")
+    elsewhere.evaluate("window.__stillHere = 42")
+    page.goto(site.url + "posts/the-third/")
+    page.wait_for_function(f"document.querySelector('img[alt=\"A picture\"]') && {width} === 10",
+                           timeout=3000)
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'/>")
+    page.wait_for_function(f"{width} === 20", timeout=3000)
+    time.sleep(0.3)
+    assert elsewhere.evaluate("window.__stillHere") == 42, "a page without it stays as it is"
+    elsewhere.close()
+    (root / "templates/inline.css").write_text("h1 { color: rgb(2, 2, 2); }")
+    page.wait_for_function("getComputedStyle(document.querySelector('h1')).color === "
+                           "'rgb(2, 2, 2)'", timeout=3000)

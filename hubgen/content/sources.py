@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -19,6 +20,19 @@ from hubgen.content.threads import read_thread
 from hubgen.errors import Diagnostic, Diagnostics
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+
+# Vim swap and backup files, Emacs lock and autosave files, Vim's "4913" write test, the
+# temporary files editors and downloaders write before a rename, and the OS's folder
+# notes: never a source, never published, never a change for serve to rebuild for.
+_LEFTOVER = re.compile(
+    r"(\.sw[a-p]|\.sw[x-z]|~|\.tmp|\.temp|\.part|\.crdownload|\.bak|\.orig|\.kate-swp)$"
+    r"|^(\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
+    r"|^\..*\.hubgen-tmp$")
+
+
+def is_leftover(name: str) -> bool:
+    """True for a file name no one means as content: swap, backup, lock and temp files."""
+    return bool(_LEFTOVER.search(name))
 CONTENT_DIR = "content"
 FOLDERS: dict[DocumentKind, str] = {"post": "posts", "page": "pages"}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hubgen.config import Config
 from hubgen.content.models import Document
-from hubgen.content.sources import MARKDOWN_SUFFIXES
+from hubgen.content.sources import MARKDOWN_SUFFIXES, is_leftover
 from hubgen.content.themes import Theme
 from hubgen.errors import Diagnostics
 from hubgen.library import Item, Library
@@ -22,9 +22,6 @@ HOST_FILES = ("/_headers", "/_redirects")
 # A person's page lists this many of their posts (the newest as cards, the rest as a
 # compact list), then goes on to /people/KEY/page/2/.
 PERSON_POSTS_PER_PAGE = 100
-_STATIC_JUNK = (".DS_Store", "Thumbs.db", "4913")
-
-
 def tag_feed_title(config: Config, tag_name: str) -> str:
     """The title of a tag's feeds."""
     return f"{config.title}: {tag_name}"
@@ -41,12 +38,7 @@ def thread_feed_title(config: Config, thread_title: str) -> str:
 
 
 def _is_static_junk(relative: Path) -> bool:
-    for part in relative.parts:
-        if part in (".git", ".hg", ".svn") or part in _STATIC_JUNK:
-            return True
-        if part.endswith(("~", ".swp", ".swx", ".tmp")) or part.startswith((".#", "#")):
-            return True
-    return False
+    return any(part in (".git", ".hg", ".svn") or is_leftover(part) for part in relative.parts)
 
 
 def static_files(folders: list[Path]) -> dict[str, Path]:

@@ -119,7 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._events()
             return
         if base != "/" and path in ("/", base.rstrip("/")):
-            self._redirect(quote(base))
+            query = urlsplit(self.path).query
+            self._redirect(quote(base) + (f"?{query}" if query else ""))
             return
         name = site_file(self.path, base)
         if name is not None and name not in snapshot.files and \
@@ -150,8 +151,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _redirect(self, location: str) -> None:
-        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        # Found, never kept: the base path or a folder may be gone at the next save, and a
+        # browser keeps a permanent redirect long after.
+        self.send_response(HTTPStatus.FOUND)
         self.send_header("Location", location)
+        self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", "0")
         self.end_headers()
 

@@ -1,5 +1,6 @@
-// hubgen serve: reloads this page when a rebuild changed it, swaps stylesheets when only
-// CSS changed, keeps the scroll position, and follows the site when its address moves.
+// hubgen serve: reloads this page when a rebuild changed it or a file it shows, swaps
+// stylesheets when only CSS changed, keeps the scroll position, and follows the site when
+// its address moves.
 //
 // A browser keeps six connections to one server: one event stream per tab would leave
 // none for the pages once six tabs are open. So one tab of the hub listens, holding a
@@ -27,6 +28,21 @@
     var path = decodeURIComponent(location.pathname);
     if (path.endsWith("/")) path += "index.html";
     return path.slice(config.base.length);
+  }
+
+  // Whether the page loaded one of these site files (an image, a script, a font…): its
+  // own HTML may not have changed when a picture it shows was replaced.
+  function uses(pages) {
+    var base = location.origin + config.base;
+    var loaded = performance.getEntriesByType("resource").map(function (entry) {
+      return entry.name;
+    });
+    document.querySelectorAll("[src]").forEach(function (element) { loaded.push(element.src); });
+    return loaded.some(function (address) {
+      if (address.indexOf(base) !== 0) return false;
+      var path = decodeURIComponent(new URL(address).pathname);
+      return pages.indexOf(path.slice(config.base.length)) !== -1;
+    });
   }
 
   function reload() {
@@ -57,7 +73,8 @@
     if (missed || change.errors_changed) return reload();
     if (change.css_only) return swapStylesheets();
     // The page asked for, or the file served for it (404.html when it has no page yet).
-    if (change.pages.indexOf(here()) !== -1 || change.pages.indexOf(config.served) !== -1) {
+    if (change.pages.indexOf(here()) !== -1 || change.pages.indexOf(config.served) !== -1 ||
+        uses(change.pages)) {
       reload();
     }
   }

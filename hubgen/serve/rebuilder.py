@@ -38,6 +38,14 @@ def _as_diagnostic(exc: HubgenError | OSError) -> Diagnostic:
     return Diagnostic(None, 0, 0, str(exc), "fix it and save: the server rebuilds by itself.")
 
 
+def _published_stylesheet(path: Path, root: Path) -> bool:
+    """A stylesheet the site serves as it is (static/, a theme's, a bundle's), which a page
+    can swap in place; not one a template includes, which changes the pages' HTML."""
+    root = root.resolve()
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else path.parts
+    return path.suffix == ".css" and "templates" not in parts
+
+
 class Rebuilder:
     """Runs builds one at a time; changes during a build coalesce into one follow-up."""
 
@@ -104,8 +112,8 @@ class Rebuilder:
             raise
         else:
             pages = changed_outputs(previous.files, result.files)
-            css_only = bool(changed) and all(p.suffix == ".css" for p in changed or ()) \
-                and not previous.errors
+            css_only = bool(changed) and not previous.errors and all(
+                _published_stylesheet(p, self.options.root) for p in changed or ())
             change = Change(previous.epoch + 1, pages, css_only, bool(previous.errors))
             snapshot = Snapshot(result.files, change.epoch, (), tuple(result.warnings), change,
                                 base_path=result.config.base_path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -15,12 +14,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-# Vim swap and backup files, Emacs lock and autosave files, Vim's "4913" write
-# test, and the temporary files editors and downloaders write before a rename.
-_EDITOR_LEFTOVER = re.compile(
-    r"(\.sw[a-p]|~|\.tmp|\.temp|\.part|\.crdownload|\.bak|\.orig|\.kate-swp)$"
-    r"|^(\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
-    r"|^\..*\.hubgen-tmp$")
+from hubgen.content.sources import is_leftover
+
 _IGNORED_FOLDERS = {".git", ".hg", ".svn", "__pycache__", "node_modules"}
 
 
@@ -45,7 +40,7 @@ def is_editor_leftover(path: str | Path) -> bool:
     path = Path(path)
     if any(part in _IGNORED_FOLDERS for part in path.parts):
         return True
-    return bool(_EDITOR_LEFTOVER.search(path.name))
+    return is_leftover(path.name)
 
 
 class _Handler(FileSystemEventHandler):
