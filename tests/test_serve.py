@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import signal
 import socket
 import threading
@@ -438,6 +439,44 @@ def test_a_theme_switched_to_while_serving_is_watched(hub):
             footer.write_text(f"<footer>MINE-{number}</footer>")
             assert wait_until(lambda n=number: f"MINE-{n}".encode() in
                               session.state.snapshot.files["index.html"])
+
+
+def test_a_theme_folder_removed_restored_or_moved_away_is_followed(hub, tmp_path):
+    root = hub("minimal")
+    theme = root / "themes/mine"
+    (theme / "templates/partials").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    (theme / "templates/partials/footer.html").write_text("<footer>MINE</footer>")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: mine\n")
+    shutil.copytree(theme, tmp_path / "backup")
+    with running(root) as session:
+        def home() -> bytes:
+            return session.state.snapshot.files["index.html"]
+        assert b"MINE" in home()
+        shutil.rmtree(theme)
+        assert wait_until(lambda: session.state.snapshot.errors)
+        shutil.copytree(tmp_path / "backup", theme)     # restored: the error goes
+        assert wait_until(lambda: not session.state.snapshot.errors)
+        theme.rename(root / "themes/mine-2")            # moved away: the error comes
+        assert wait_until(lambda: session.state.snapshot.errors)
+        assert "unknown theme 'mine'" in session.state.snapshot.errors[0].message
+        (root / "themes/mine-2").rename(theme)          # and back
+        assert wait_until(lambda: not session.state.snapshot.errors)
+        (theme / "templates/partials/footer.html").write_text("<footer>MINE-2</footer>")
+        assert wait_until(lambda: b"MINE-2" in home())
+
+
+def test_a_hub_folder_deleted_and_made_again_is_watched_again(hub, tmp_path):
+    root = hub("minimal")
+    shutil.copytree(root, tmp_path / "copy")
+    with running(root) as session:
+        shutil.rmtree(root)
+        shutil.copytree(tmp_path / "copy", root)
+        config = root / "hubgen.yaml"
+        time.sleep(0.5)     # the copy's own events have settled
+        config.write_text(config.read_text().replace("title: Minimal Hub", "title: Renamed Hub"))
+        assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
 
 
 def test_only_the_sources_are_watched_never_the_output_or_the_cache(hub):

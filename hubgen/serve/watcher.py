@@ -56,10 +56,18 @@ class _Handler(FileSystemEventHandler):
         if event.is_directory:
             if event.event_type == "modified":
                 return
-            # A folder came or went (a first templates/, static/ moved away and back):
-            # what is watched follows, and what it holds counts as changed.
+            if event.event_type in ("deleted", "moved"):
+                # A watched folder that went takes its watch with it, even if it comes back.
+                self.watcher.forget(Path(str(event.src_path)))
+            # A folder came or went (a first templates/, static/ moved away and back, a
+            # theme's folder restored): what is watched follows, and what it holds counts
+            # as changed.
             self.watcher.reschedule()
-        changed = {p for p in paths if not is_editor_leftover(p) and self.watcher.wanted(p)}
+            changed = {p for p in paths if not is_editor_leftover(p)
+                       and (self.watcher.wanted(p) or self.watcher.holds(p))}
+        else:
+            changed = {p for p in paths
+                       if not is_editor_leftover(p) and self.watcher.wanted(p)}
         if changed:
             self.watcher.on_change(changed)
 
@@ -113,14 +121,34 @@ class SourceWatcher:
             return False
         return path in self.files or any(path.is_relative_to(f) for f in self.folders)
 
+    def holds(self, path: Path) -> bool:
+        """True for a folder that holds a source folder or file (a theme's folder)."""
+        try:
+            path = path.resolve()
+        except OSError:
+            return False
+        return any(f.is_relative_to(path) for f in [*self.folders, *self.files])
+
+    def forget(self, folder: Path) -> None:
+        """Drop the watches on a folder that went and on what it held."""
+        with self._lock:
+            for point in [p for p in self._watches if p[0].is_relative_to(folder.resolve())]:
+                with suppress(KeyError):
+                    self.observer.unschedule(self._watches.pop(point))
+
     def _watch_points(self) -> set[tuple[Path, bool]]:
-        """(folder, recursive) to watch: each source folder there is, the nearest folder
-        above each one not there yet, the folders of the single files, and the root."""
+        """(folder, recursive) to watch: each source folder there is; the folders between
+        each one and the root that are there (one not there yet is seen when it comes, a
+        theme's folder moved away when it goes); outside the root, the nearest folder
+        above one not there yet; the folders of the single files; and the root."""
         points = {(self.root, False)}
         for folder in self.folders:
             if folder.is_dir():
                 points.add((folder, True))
-            else:
+            if folder.is_relative_to(self.root):
+                points |= {(parent, False) for parent in folder.parents
+                           if parent.is_relative_to(self.root) and parent.is_dir()}
+            elif not folder.is_dir():
                 nearest = next((p for p in folder.parents if p.is_dir()), None)
                 if nearest is not None:
                     points.add((nearest, False))
