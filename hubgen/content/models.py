@@ -37,6 +37,7 @@ class Person:
     avatar: str = ""
     bio: str = ""
     handles: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)   # stable account ids (a Bluesky DID)
     withdrawn: bool = False      # they asked to be taken down: they vanish from every output
     source: Path | None = None
     position: Position = (0, 0)

@@ -12,7 +12,7 @@ from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 ROLES = ("brand", "moderator", "community")
-PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "withdrawn")
+PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "ids", "withdrawn")
 # The platforms a handle may be given for: the threads' platforms, and "x" for "twitter".
 HANDLE_PLATFORMS = (*PLATFORMS, "x")
 # Names that stand for the same platform, by the one threads use.
@@ -128,6 +128,12 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
             diagnostics.warning(path, *handles.key_at(platform),
                                 f"unknown platform '{platform}' in the handles of '{key}'",
                                 f"did you mean '{close[0]}'?")
+    ids = entry.get("ids", {}) or {}
+    if not isinstance(ids, dict):
+        diagnostics.error(path, *entry.value_at("ids"),
+                          f"'ids' of '{key}' must be a mapping of platform to account id",
+                          'write e.g. ids: {bluesky: "did:plc:…"}.')
+        ids = {}
     withdrawn = entry.get("withdrawn", False)
     if not isinstance(withdrawn, bool):
         diagnostics.error(path, *entry.value_at("withdrawn"),
@@ -140,4 +146,5 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                   url=fields.get("url", ""),
                   avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),
                   handles={str(k): str(v) for k, v in handles.items()},
+                  ids={str(k): str(v) for k, v in ids.items()},
                   source=path, position=position)

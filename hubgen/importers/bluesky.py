@@ -107,7 +107,7 @@ class _Reader:
         record = post.object("record")
         identifier = self.message_id(uri.value, rkey)
         self.messages.append(ImportedMessage(
-            id=identifier, author=Account(PLATFORM, account, name, profile),
+            id=identifier, author=Account(PLATFORM, account, name, profile, author_did),
             date=record.moment("createdAt"), text=_text(record, post.get("embed")),
             url=_post_address(handle, author_did, rkey), reply_to=reply_to))
         return identifier

@@ -2,7 +2,10 @@
 
 Each message has fields that follow the platform (`author`, `date`, `url`, `reply_to`,
 `text`: an edited post gets its new text) and fields that are the curator's (`featured`,
-`removed`, `answers`, and anything else they added), which are never touched. Messages are
+`removed`, `answers`, and anything else they added), which are never touched. A post never
+changes its author: a message whose author is a people.yaml key keeps that key (the
+account may have a new handle; the person, their role, consent and withdrawal stay), unless
+the platform now hides the author (a deleted account). Messages are
 matched by id, then by permalink; a message of the file that the new export lacks (deleted
 on the platform, or left out of this export) is kept. New messages are placed by date.
 """
@@ -129,6 +132,9 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
         else:
             for field in PLATFORM_FIELDS:
                 value = update.get(field)
+                if field == "author" and isinstance(original.get("author"), str) \
+                        and isinstance(value, str):
+                    continue
                 if field == "reply_to" and value is not None:
                     value = renamed.get(value, value)
                 if value is None:

@@ -20,13 +20,15 @@ class Account:
 
     `handle` is written as the platform shows it: `@user@instance` (Mastodon),
     `@name.bsky.social` (Bluesky), `u/name` (Reddit), `name` (Hacker News),
-    `@user@forum.host` (Discourse).
+    `@user@forum.host` (Discourse). `account_id` is what names the account for good where
+    the platform has such a name (a Bluesky DID): handles change hands, it does not.
     """
 
     platform: str
     handle: str
     name: str             # the display name, untrusted: people.yaml gets it through plain()
     url: str = ""         # the profile page
+    account_id: str = ""  # the stable id (a Bluesky DID), '' where the platform has none
 
     @property
     def anonymous(self) -> bool:

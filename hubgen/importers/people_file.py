@@ -51,6 +51,7 @@ class NewPerson:
     url: str
     platform: str
     handle: str
+    account_id: str = ""
 
     def entry(self) -> str:
         """The person's line of YAML: `key: {name: ..., role: community, ...}`."""
@@ -58,6 +59,8 @@ class NewPerson:
         if self.url:
             fields["url"] = self.url
         fields["handles"] = {self.platform: self.handle}
+        if self.account_id:
+            fields["ids"] = {self.platform: self.account_id}
         flow = yaml.safe_dump(fields, default_flow_style=True, allow_unicode=True,
                               sort_keys=False, width=1_000_000).strip()
         return f"{self.key}: {flow}"
@@ -74,27 +77,61 @@ class PeopleBook:
             raise SourceErrors(diagnostics.errors)
         self.people = people
         self.by_handle: dict[tuple[str, str], str] = {}
+        # An account's stable id (a Bluesky DID) names it whatever its handle is now.
+        self.by_id: dict[tuple[str, str], str] = {}
+        self.ids: dict[tuple[str, str], str] = {}     # (key, platform) → the id recorded
         for person in self.people.values():
             for platform, handle in person.handles.items():
                 for form in handle_forms(platform, handle)[:1]:
                     self.by_handle.setdefault((same_platform(platform), form), person.key)
+            for platform, account_id in person.ids.items():
+                account_id = account_id.strip()
+                if account_id:
+                    self.by_id.setdefault((same_platform(platform), account_id), person.key)
+                    self.ids[(person.key, same_platform(platform))] = account_id
         self.new: list[NewPerson] = []
 
+    def remember(self, account: Account, key: str) -> None:
+        """`account` is the person `key`: the earlier import of this thread says so (one of
+        its messages there is by `key`). The ids people.yaml records come first."""
+        if account.account_id and (key in self.people or
+                                   any(person.key == key for person in self.new)):
+            self.by_id.setdefault((same_platform(account.platform), account.account_id), key)
+
     def author(self, account: Account) -> str | dict[str, str]:
-        """The `author:` of a message: a people.yaml key (known or new), or an inline name."""
+        """The `author:` of a message: a people.yaml key (known or new), or an inline name.
+
+        An account with a stable id is found by it first; by its handle only when the
+        person found has no other id recorded (a handle given up is someone else's later).
+        """
         handle = plain_line(account.handle)
         forms = handle_forms(account.platform, handle) if handle else [""]
         if account.anonymous or not forms[0]:
             return {"name": plain_line(account.name) or DELETED}
-        for form in forms:
-            key = self.by_handle.get((same_platform(account.platform), form))
+        platform = same_platform(account.platform)
+        if account.account_id:
+            key = self.by_id.get((platform, account.account_id))
             if key is not None:
                 return key
+        for form in forms:
+            key = self.by_handle.get((platform, form))
+            if key is None:
+                continue
+            recorded = self.ids.get((key, platform), "")
+            if account.account_id and recorded and recorded != account.account_id:
+                continue
+            if account.account_id:
+                self.by_id[(platform, account.account_id)] = key
+            return key
         wanted = re.sub(r"-{2,}", "-", slugify(f"{account.platform} {forms[0]}"))
         key = self._free_key(wanted or f"{account.platform}-person")
         name = plain_line(account.name) or handle
-        self.new.append(NewPerson(key, name, account.url, account.platform, handle))
-        self.by_handle[(account.platform, forms[0])] = key
+        self.new.append(NewPerson(key, name, account.url, account.platform, handle,
+                                  account.account_id))
+        self.by_handle.setdefault((platform, forms[0]), key)
+        if account.account_id:
+            self.by_id[(platform, account.account_id)] = key
+            self.ids[(key, platform)] = account.account_id
         return key
 
     def _free_key(self, wanted: str) -> str:

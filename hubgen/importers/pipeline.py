@@ -21,7 +21,7 @@ from hubgen.content.sanitize import Community, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import content_root
 from hubgen.content.threads import STATUSES, read_thread
-from hubgen.errors import Diagnostic, Diagnostics, UsageError, display_path
+from hubgen.errors import Diagnostic, Diagnostics, HubgenError, UsageError, display_path
 from hubgen.importers.fetching import API_BASE_VARIABLE, Fetcher
 from hubgen.importers.json_export import (
     ExportError,
@@ -166,7 +166,31 @@ def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
     return wanted
 
 
-def _message_fields(thread: ImportedThread, people: PeopleBook) -> list[dict[str, Any]]:
+def _earlier_authors(path: Path, mark: ImportMark) -> dict[str, str]:
+    """Each message of the earlier import of this thread, by id: the people.yaml key of its
+    author ({} when there is none, or it cannot be read: the merge then says why)."""
+    earlier = read_mark(path) if path.is_file() else None
+    if earlier is None or not earlier.same_thread(mark):
+        return {}
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8-sig"), path)
+    except (HubgenError, OSError, UnicodeDecodeError):
+        return {}
+    messages = data.get("messages") if isinstance(data, MarkedMap) else None
+    if not isinstance(messages, MarkedList):
+        return {}
+    return {str(m.get("id")).strip(): m["author"] for m in messages
+            if isinstance(m, MarkedMap) and isinstance(m.get("author"), str)
+            and m.get("id") is not None}
+
+
+def _message_fields(thread: ImportedThread, people: PeopleBook,
+                    earlier: dict[str, str]) -> list[dict[str, Any]]:
+    # A post never changes its author: an account whose post is in the file already is
+    # that post's author, whatever its handle has become since.
+    for message in thread.messages:
+        if message.id in earlier:
+            people.remember(message.author, earlier[message.id])
     fields = []
     for message in thread.messages:
         entry: dict[str, Any] = {"id": message.id, "author": people.author(message.author),
@@ -346,7 +370,7 @@ def import_thread(options: ImportOptions) -> ImportReport:
     people = PeopleBook(content_root(config) / "people.yaml")
     mark = ImportMark(thread.platform, thread.url, thread.thread_id)
     path = _target(options, thread, mark, content_root(config) / "threads")
-    incoming = _message_fields(thread, people)
+    incoming = _message_fields(thread, people, _earlier_authors(path, mark))
     composed = _compose(path, thread, mark, options, incoming, config)
     changed = composed.outcome != "unchanged"
     warnings = _write(path, composed.text, people, thread.platform, config) if changed else []

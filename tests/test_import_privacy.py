@@ -1,0 +1,147 @@
+"""`hubgen import` publishes only what its authors let the public see: a person who withdrew
+stays withdrawn, and what a platform keeps from logged-out readers stays out of the hub.
+
+The exports are written here from the platforms' documented shapes (Bluesky's
+`app.bsky.feed.getPostThread`, Mastodon's statuses). Every test runs the real command on a
+copy of tests/sites/import-hub, then reads the thread file and the page a reader would see.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from conftest import parse_html, run_hubgen
+from test_import import import_thread, messages, thread_yaml
+
+
+def bluesky_post(rkey: str, text: str, did: str, handle: str, minute: int,
+                 replies: list | None = None, name: str = "", labels: list | None = None,
+                 author_labels: list | None = None) -> dict:
+    """A threadViewPost, as getPostThread answers it."""
+    return {"$type": "app.bsky.feed.defs#threadViewPost",
+            "post": {"uri": f"at://{did}/app.bsky.feed.post/{rkey}", "cid": "bafy",
+                     "author": {"did": did, "handle": handle,
+                                "displayName": name or handle.split(".")[0].title(),
+                                "labels": author_labels or []},
+                     "record": {"$type": "app.bsky.feed.post", "text": text,
+                                "createdAt": f"2026-03-02T10:{minute:02d}:00.000Z"},
+                     "labels": labels or [], "indexedAt": f"2026-03-02T10:{minute:02d}:00.000Z",
+                     "replyCount": len(replies or [])},
+            "replies": replies or []}
+
+
+def write_export(tmp_path: Path, name: str, export: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(export))
+    return str(path)
+
+
+def built_page(root: Path, slug: str = "talk"):
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    return parse_html(root / f"public/threads/{slug}/index.html")
+
+
+# Bluesky: an account is its DID, whatever its handle -------------------------------------
+
+
+ALICE = "did:plc:alice0000000000000000000"
+BOB = "did:plc:bob00000000000000000000"
+
+
+def alice_thread(handle: str, later: bool = False) -> dict:
+    replies = [bluesky_post("3lbob", "Dark roast, every day", BOB, "bob.example", 1)]
+    if later:
+        replies.append(bluesky_post("3lalice2", "Alice again: medium for me now", ALICE,
+                                    handle, 5))
+    return {"thread": bluesky_post("3lroot", "Alice asks: which roast do you drink?", ALICE,
+                                   handle, 0, replies, name="Alice")}
+
+
+def test_a_withdrawn_bluesky_author_stays_withdrawn_after_changing_her_handle(hub, tmp_path):
+    root = hub("import-hub")
+    first = import_thread(root, "bluesky",
+                          write_export(tmp_path, "one.json", alice_thread("alice.example")),
+                          "--slug", "talk")
+    assert first.code == 0, first.err
+    people_path = root / "content/people.yaml"
+    # She asks to be taken down; the curator had made her a moderator and had her consent.
+    people_path.write_text(people_path.read_text().replace(
+        "bluesky-alice-example: {name: Alice, role: community,",
+        "bluesky-alice-example: {name: Alice, role: moderator, withdrawn: true,"))
+    thread_file = root / "content/threads/talk.yaml"
+    thread_file.write_text(thread_file.read_text().replace(
+        "status: archived\n", "status: archived\nconsent: {bluesky-alice-example: granted}\n"))
+    people_before = people_path.read_text()
+
+    again = import_thread(root, "bluesky", write_export(
+        tmp_path, "two.json", alice_thread("alice-new.example", later=True)))
+    assert again.code == 0, again.err
+    assert people_path.read_text() == people_before, "no new person for her new handle"
+    thread = thread_yaml(root)
+    authors = {m["id"]: m["author"] for m in thread["messages"]}
+    assert authors == {"3lroot": "bluesky-alice-example", "3lbob": "bluesky-bob-example",
+                       "3lalice2": "bluesky-alice-example"}
+    assert thread["consent"] == {"bluesky-alice-example": "granted"}
+    page = built_page(root)
+    for identifier in ("3lroot", "3lalice2"):
+        assert page.xpath(f'string(//li[@id="m-{identifier}"]/article'
+                          '//*[@class="message__removed"])') == \
+            "This message was removed at the author's request."
+    assert "medium for me now" not in page.text_content()
+    assert "alice-new" not in page.text_content()
+    said = " ".join(li.text_content() for li in page.xpath('//main//li[@id="m-3lroot"]'))
+    assert "Alice asks" not in said     # (the title the first import made of it is the
+    # curator's to change, like any title)
+    assert yaml.safe_load(people_before)["bluesky-alice-example"]["ids"] == \
+        {"bluesky": ALICE}, "the first import recorded the account's DID with the person"
+
+
+def test_a_bluesky_account_is_known_by_its_did_even_in_people_made_before_ids(hub, tmp_path):
+    root = hub("import-hub")
+    assert import_thread(root, "bluesky",
+                         write_export(tmp_path, "one.json", alice_thread("alice.example")),
+                         "--slug", "talk").code == 0
+    people_path = root / "content/people.yaml"
+    # An entry written by hand, or by an import before DIDs were recorded.
+    people_path.write_text(people_path.read_text().replace(
+        ", ids: {bluesky: 'did:plc:alice0000000000000000000'}", "").replace(
+        "bluesky-alice-example: {name: Alice, role: community,",
+        "bluesky-alice-example: {name: Alice, role: brand,"))
+    assert "did:plc:alice" not in people_path.read_text()
+    again = import_thread(root, "bluesky", write_export(
+        tmp_path, "two.json", alice_thread("alice-new.example", later=True)))
+    assert again.code == 0, again.err
+    assert "alice-new" not in people_path.read_text()
+    authors = {m["id"]: m["author"] for m in thread_yaml(root)["messages"]}
+    assert authors["3lroot"] == authors["3lalice2"] == "bluesky-alice-example"
+    found = messages(built_page(root))
+    assert found["3lalice2"]["author"] == "Alice"
+    assert "message--brand" in parse_html(root / "public/threads/talk/index.html").xpath(
+        '//li[@id="m-3lalice2"]')[0].get("class")
+
+
+def test_a_bluesky_handle_taken_over_by_another_account_is_another_person(hub, tmp_path):
+    root = hub("import-hub")
+    assert import_thread(root, "bluesky",
+                         write_export(tmp_path, "one.json", alice_thread("alice.example")),
+                         "--slug", "talk").code == 0
+    people_path = root / "content/people.yaml"
+    people_path.write_text(people_path.read_text().replace(
+        "bluesky-alice-example: {name: Alice, role: community,",
+        "bluesky-alice-example: {name: Alice, role: community, withdrawn: true,"))
+    # Alice gave up alice.example; Mallory took it and posts in another thread.
+    mallory = "did:plc:mallory00000000000000000"
+    export = {"thread": bluesky_post("3lother", "Mallory here, with Alice's old handle",
+                                     mallory, "alice.example", 0, name="Mallory")}
+    result = import_thread(root, "bluesky", write_export(tmp_path, "other.json", export),
+                           "--slug", "other")
+    assert result.code == 0, result.err
+    found = messages(built_page(root, "other"))
+    assert found["3lother"]["text"] == "Mallory here, with Alice's old handle"
+    assert found["3lother"]["author"] == "Mallory"
+    key = thread_yaml(root, "other")["messages"][0]["author"]
+    assert key != "bluesky-alice-example"
+    assert yaml.safe_load(people_path.read_text())[key]["ids"] == {"bluesky": mallory}
