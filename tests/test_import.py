@@ -113,7 +113,7 @@ def test_a_modern_mastodon_status_and_context(hub):
         "Wrote content/threads/talk.yaml from Mastodon (5 messages, 4 participants)",
         "  new people in content/people.yaml: mastodon-mika-toot-example, "
         "mastodon-kim-social-example",
-        "  note: left out 1 followers-only or direct post",
+        "  note: left out 1 post that is not public (followers-only)",
         "  note: 1 reply whose parent is not in the export was placed under the nearest "
         "earlier post it holds"]
     found = messages(page)
@@ -546,7 +546,7 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
         "Updated content/threads/talk.yaml from Mastodon: 1 new, 1 edited, 3 unchanged "
         "(6 messages, 4 participants); your edits are kept",
         "  no new people: every author is already in content/people.yaml",
-        "  note: left out 1 followers-only or direct post",
+        "  note: left out 1 post that is not public (followers-only)",
         "  note: 1 reply whose parent is not in the export was placed under the nearest "
         "earlier post it holds",
         "  note: 1 message of the file is not in this export; kept (set removed: true to "

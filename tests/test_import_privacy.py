@@ -145,3 +145,42 @@ def test_a_bluesky_handle_taken_over_by_another_account_is_another_person(hub, t
     key = thread_yaml(root, "other")["messages"][0]["author"]
     assert key != "bluesky-alice-example"
     assert yaml.safe_load(people_path.read_text())[key]["ids"] == {"bluesky": mallory}
+
+
+# Mastodon: only public and unlisted posts ---------------------------------------------
+
+
+def mastodon_status(number: int, user: str, content: str, reply_to: int | None = None,
+                    visibility: str = "public", spoiler: str = "", minute: int = 0,
+                    edited: str | None = None) -> dict:
+    """A status as `GET /api/v1/statuses/:id` answers it."""
+    host = "brew.social"
+    return {"id": str(number), "uri": f"https://{host}/users/{user}/statuses/{number}",
+            "url": f"https://{host}/@{user}/{number}",
+            "created_at": f"2026-03-10T09:{minute:02d}:00.000Z", "edited_at": edited,
+            "in_reply_to_id": None if reply_to is None else str(reply_to),
+            "sensitive": bool(spoiler), "spoiler_text": spoiler, "visibility": visibility,
+            "content": content, "media_attachments": [], "mentions": [], "tags": [],
+            "emojis": [], "poll": None, "reblog": None,
+            "account": {"id": user, "username": user, "acct": user,
+                        "display_name": user.title(), "url": f"https://{host}/@{user}"}}
+
+
+def test_mastodon_posts_for_any_audience_but_the_public_are_left_out(hub, tmp_path):
+    root = hub("import-hub")
+    audiences = ["private", "direct", "list", "local", "mutuals_only", "limited"]
+    replies = [mastodon_status(200 + n, "bob", f"<p>Only for {audience} readers</p>", 100,
+                               audience, minute=n + 1) for n, audience in enumerate(audiences)]
+    replies.append(mastodon_status(210, "kim", "<p>Unlisted, yet anyone may read it</p>",
+                                   100, "unlisted", minute=30))
+    export = {"status": mastodon_status(100, "ana", "<p>Which grind?</p>"),
+              "context": {"ancestors": [], "descendants": replies}}
+    result = import_thread(root, "mastodon", write_export(tmp_path, "m.json", export),
+                           "--slug", "talk")
+    assert result.code == 0, result.err
+    assert [m["id"] for m in thread_yaml(root)["messages"]] == ["100", "210"]
+    page = built_page(root)
+    assert list(messages(page)) == ["100", "210"]
+    assert "readers" not in page.text_content()
+    assert "  note: left out 6 posts that are not public (followers-only, direct, list, " \
+           "local, mutuals_only, limited)" in result.out.splitlines()

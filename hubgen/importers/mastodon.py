@@ -6,7 +6,9 @@ Accepted exports:
 - `CONTEXT` alone (`{"ancestors": [...], "descendants": [...]}`): the thread's first post
   must be among the ancestors; replies to the missing status go under its parent;
 - `STATUS` alone: a thread of one post.
-Followers-only and direct statuses are left out. HTML `content` becomes the Markdown
+Only public and unlisted statuses are imported: followers-only, direct, and whatever other
+audience a server names (`list`, `local`, `mutuals_only`, `limited`…) are left out, their
+replies placed under the nearest post kept above them. HTML `content` becomes the Markdown
 subset; mentions are written `@user@instance`, media attachments become links.
 """
 
@@ -33,7 +35,10 @@ PLATFORM = "mastodon"
 EXPORT = "Mastodon status and context"
 EXPECTED = ('a status and its context ({"status": …, "context": …}), a context '
             '({"ancestors": […], "descendants": […]}) or a status')
-NOT_PUBLIC = ("private", "direct")
+# What anyone may read. Servers name other audiences too (Akkoma's `list`, Pleroma's
+# `local`, GoToSocial's `mutuals_only`, `limited`): none of them is public.
+PUBLIC = ("public", "unlisted")
+AUDIENCES = {"private": "followers-only", "direct": "direct"}
 MEDIA_LABELS = {"image": "image", "gifv": "image", "video": "video", "audio": "audio"}
 _STATUS_PATH = re.compile(r"/(?:@[^/]+|users/[^/]+/statuses|web/statuses|web/@[^/]+)/(\d+)/?$")
 
@@ -152,19 +157,20 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     host = urlsplit(root_url).netloc
     messages: list[ImportedMessage] = []
     seen: set[str] = set()
-    hidden = 0
+    hidden: dict[str, int] = {}     # audience → how many posts left out
     for item in ordered:
         identifier = item.identifier("id")
         if identifier in seen:
             continue
         seen.add(identifier)
         visibility = item.text("visibility", required=False)
-        if visibility in NOT_PUBLIC:
+        if visibility not in PUBLIC:
             if item is root:
                 raise ExportError(f"{context.source_name}: the thread's first post is not "
-                                  f"public (visibility: {visibility}); hubgen imports public "
-                                  "conversations only")
-            hidden += 1
+                                  f"public (visibility: {visibility or 'not given'}); hubgen "
+                                  "imports public conversations only")
+            audience = AUDIENCES.get(visibility, visibility or "no visibility given")
+            hidden[audience] = hidden.get(audience, 0) + 1
             continue
         url = http_address(item.raw("url")) or http_address(item.raw("uri"))
         links = LinkContext(PLATFORM, root_url, url or root_url, _mentions(item, host))
@@ -174,8 +180,9 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
             reply_to=None if item is root else item.optional_identifier("in_reply_to_id")))
     notes = []
     if hidden:
-        notes.append(f"left out {hidden} followers-only or direct post"
-                     f"{'' if hidden == 1 else 's'}")
+        count = sum(hidden.values())
+        notes.append(f"left out {count} post{'' if count == 1 else 's'} that "
+                     f"{'is' if count == 1 else 'are'} not public ({', '.join(hidden)})")
     fallback = status.identifier("id") if status is not None else ancestors[-1].identifier("id")
     title = shorten(plain_text_of_html(root.text("content")), 80) or \
         f"Mastodon thread by {messages[0].author.name}"
