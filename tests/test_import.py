@@ -114,8 +114,7 @@ def test_a_modern_mastodon_status_and_context(hub):
         "  new people in content/people.yaml: mastodon-mika-toot-example, "
         "mastodon-kim-social-example",
         "  note: left out 1 post that is not public (followers-only)",
-        "  note: 1 reply whose parent is not in the export was placed under the nearest "
-        "earlier post it holds"]
+        "  note: 1 reply to a post left out was placed under the nearest post kept above it"]
     found = messages(page)
     ids = [f"11190000000000000{n}" for n in (1, 2, 3, 5, 6)]
     assert list(found) == ids
@@ -547,8 +546,7 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
         "(6 messages, 4 participants); your edits are kept",
         "  no new people: every author is already in content/people.yaml",
         "  note: left out 1 post that is not public (followers-only)",
-        "  note: 1 reply whose parent is not in the export was placed under the nearest "
-        "earlier post it holds",
+        "  note: 1 reply to a post left out was placed under the nearest post kept above it",
         "  note: 1 message of the file is not in this export; kept (set removed: true to "
         "take one down)"]
     merged = path.read_text(encoding="utf-8")

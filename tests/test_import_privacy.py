@@ -184,3 +184,24 @@ def test_mastodon_posts_for_any_audience_but_the_public_are_left_out(hub, tmp_pa
     assert "readers" not in page.text_content()
     assert "  note: left out 6 posts that are not public (followers-only, direct, list, " \
            "local, mutuals_only, limited)" in result.out.splitlines()
+
+
+def test_a_mastodon_reply_to_a_post_left_out_goes_under_the_nearest_post_kept(hub, tmp_path):
+    root = hub("import-hub")
+    replies = [mastodon_status(101, "bob", "<p>Burr or blade?</p>", 100, minute=1),
+               mastodon_status(102, "ana", "<p>Between us: blade</p>", 101, "private",
+                               minute=2),
+               mastodon_status(103, "kim", "<p>Burr, always</p>", 102, minute=3),
+               mastodon_status(104, "lena", "<p>Agreed with Kim</p>", 103, minute=4)]
+    export = {"status": mastodon_status(100, "ana", "<p>Which grinder?</p>"),
+              "context": {"ancestors": [], "descendants": replies}}
+    result = import_thread(root, "mastodon", write_export(tmp_path, "m.json", export),
+                           "--slug", "talk")
+    assert result.code == 0, result.err
+    found = messages(built_page(root))
+    assert {k: (m["depth"], m["parent"]) for k, m in found.items()} == {
+        "100": (0, ""), "101": (1, "100"), "103": (2, "101"), "104": (3, "103")}
+    assert "Between us" not in " ".join(m["text"] for m in found.values())
+    assert result.out.splitlines()[-2:] == [
+        "  note: left out 1 post that is not public (followers-only)",
+        "  note: 1 reply to a post left out was placed under the nearest post kept above it"]

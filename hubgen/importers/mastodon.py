@@ -14,6 +14,7 @@ subset; mentions are written `@user@instance`, media attachments become links.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -158,6 +159,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     messages: list[ImportedMessage] = []
     seen: set[str] = set()
     hidden: dict[str, int] = {}     # audience → how many posts left out
+    left_out: dict[str, str | None] = {}    # a post left out → the post it answers
     for item in ordered:
         identifier = item.identifier("id")
         if identifier in seen:
@@ -171,6 +173,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
                                   "imports public conversations only")
             audience = AUDIENCES.get(visibility, visibility or "no visibility given")
             hidden[audience] = hidden.get(audience, 0) + 1
+            left_out[identifier] = item.optional_identifier("in_reply_to_id")
             continue
         url = http_address(item.raw("url")) or http_address(item.raw("uri"))
         links = LinkContext(PLATFORM, root_url, url or root_url, _mentions(item, host))
@@ -183,11 +186,32 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         count = sum(hidden.values())
         notes.append(f"left out {count} post{'' if count == 1 else 's'} that "
                      f"{'is' if count == 1 else 'are'} not public ({', '.join(hidden)})")
-    fallback = status.identifier("id") if status is not None else ancestors[-1].identifier("id")
+    moved = 0
+    for index, message in enumerate(messages):
+        if message.reply_to in left_out:
+            messages[index] = dataclasses.replace(
+                message, reply_to=_kept_above(message.reply_to, left_out))
+            moved += 1
+    if moved:
+        notes.append(f"{moved} repl{'y' if moved == 1 else 'ies'} to a post left out "
+                     f"{'was' if moved == 1 else 'were'} placed under the nearest post "
+                     "kept above it")
+    fallback = _kept_above(
+        status.identifier("id") if status is not None else ancestors[-1].identifier("id"),
+        left_out)
     title = shorten(plain_text_of_html(root.text("content")), 80) or \
         f"Mastodon thread by {messages[0].author.name}"
     return ImportedThread(PLATFORM, http_address(root.raw("uri")) or root_url, root_url, title,
                           tuple(messages), fallback_parent=fallback, notes=tuple(notes))
+
+
+def _kept_above(identifier: str | None, left_out: dict[str, str | None]) -> str | None:
+    """`identifier`, or the nearest post above it that is not left out (None: none is)."""
+    seen = set()
+    while identifier in left_out and identifier not in seen:
+        seen.add(identifier)
+        identifier = left_out[identifier]
+    return None if identifier in left_out else identifier
 
 
 def fetch(url: str, fetcher: Fetcher) -> Any:
