@@ -205,3 +205,21 @@ def test_a_mastodon_reply_to_a_post_left_out_goes_under_the_nearest_post_kept(hu
     assert result.out.splitlines()[-2:] == [
         "  note: left out 1 post that is not public (followers-only)",
         "  note: 1 reply to a post left out was placed under the nearest post kept above it"]
+
+
+def test_words_behind_a_mastodon_content_warning_stay_out_of_the_title_and_address(hub,
+                                                                                  tmp_path):
+    root = hub("import-hub")
+    export = mastodon_status(100, "ana", "<p>The secret blend is chicory</p>",
+                             spoiler="Spoilers for the new blend")
+    result = import_thread(root, "mastodon", write_export(tmp_path, "cw.json", export))
+    assert result.code == 0, result.err
+    [made] = [p for p in (root / "content/threads").glob("*.yaml") if p.name != "hand-kept.yaml"]
+    assert made.name == "spoilers-for-the-new-blend.yaml"
+    page = built_page(root, made.stem)
+    assert page.xpath("string(//h1)").strip() == "Spoilers for the new blend"
+    assert "chicory" not in page.xpath("string(//title)").lower()
+    assert not any("chicory" in path.name for path in (root / "public").rglob("*"))
+    text = messages(page)["100"]["html"]
+    assert text.xpath("./p[1]/strong/text()") == ["CW: Spoilers for the new blend"], \
+        "the warning stays before the words it covers"

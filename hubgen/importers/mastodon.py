@@ -199,7 +199,10 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     fallback = _kept_above(
         status.identifier("id") if status is not None else ancestors[-1].identifier("id"),
         left_out)
-    title = shorten(plain_text_of_html(root.text("content")), 80) or \
+    # Words behind a content warning stay behind it: the title (and the file's name, made
+    # from it) is the warning itself.
+    warning = " ".join(root.text("spoiler_text", required=False).split())
+    title = shorten(warning or plain_text_of_html(root.text("content")), 80) or \
         f"Mastodon thread by {messages[0].author.name}"
     return ImportedThread(PLATFORM, http_address(root.raw("uri")) or root_url, root_url, title,
                           tuple(messages), fallback_parent=fallback, notes=tuple(notes))
