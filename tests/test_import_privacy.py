@@ -223,3 +223,72 @@ def test_words_behind_a_mastodon_content_warning_stay_out_of_the_title_and_addre
     text = messages(page)["100"]["html"]
     assert text.xpath("./p[1]/strong/text()") == ["CW: Spoilers for the new blend"], \
         "the warning stays before the words it covers"
+
+
+# Bluesky: what a logged-out reader of bsky.app does not see ------------------------------
+
+
+def label(value: str, subject: str, **more) -> dict:
+    return {"src": "did:plc:labeler", "uri": subject, "val": value,
+            "cts": "2026-01-01T00:00:00Z", **more}
+
+
+def test_bluesky_replies_hidden_by_the_author_or_kept_from_logged_out_readers_stay_out(
+        hub, tmp_path):
+    carol, dan, erin, fay = (f"did:plc:{n}000000000000000000000" for n in
+                             ("carol", "dan", "erin", "fay"))
+    spam = bluesky_post("3lspam", "SPAM reply the author hid", "did:plc:spam00", "spam.example",
+                        2, replies=[bluesky_post("3lunder", "A reply under the spam", fay,
+                                                 "fay.example", 6)])
+    shy = bluesky_post("3lshy", "Dark, obviously (not for logged-out eyes)", BOB,
+                       "bob.example", 1,
+                       author_labels=[label("!no-unauthenticated", BOB, src=BOB)])
+    moderated = bluesky_post("3lmod", "Taken down by moderation", dan, "dan.example", 3,
+                             labels=[label("!hide", f"at://{dan}/app.bsky.feed.post/3lmod")])
+    relabelled = bluesky_post("3lneg", "Hidden once, then not", erin, "erin.example", 4,
+                              labels=[label("!hide", "x"), label("!hide", "x", neg=True)])
+    graphic = bluesky_post("3lgore", "A photo of my burnt hand", carol, "carol.example", 5,
+                           labels=[label("graphic-media", "x")])
+    root_view = bluesky_post("3lroot", "What is your favourite roast?", ALICE,
+                             "alice.example", 0, [shy, spam, moderated, relabelled, graphic])
+    gate = {"uri": f"at://{ALICE}/app.bsky.feed.threadgate/3lroot", "cid": "bafy",
+            "record": {"$type": "app.bsky.feed.threadgate", "post": root_view["post"]["uri"],
+                       "createdAt": "2026-03-02T11:00:00.000Z",
+                       "hiddenReplies": ["at://did:plc:spam00/app.bsky.feed.post/3lspam"]},
+            "lists": []}
+    root_view["post"]["threadgate"] = gate
+    root = hub("import-hub")
+    result = import_thread(root, "bluesky", write_export(
+        tmp_path, "gate.json", {"thread": root_view, "threadgate": gate}), "--slug", "talk")
+    assert result.code == 0, result.err
+    page = built_page(root)
+    found = messages(page)
+    assert {k: (m["depth"], m["parent"]) for k, m in found.items()} == {
+        "3lroot": (0, ""), "3lneg": (1, "3lroot"), "3lgore": (1, "3lroot"),
+        "3lunder": (1, "3lroot")}
+    words = page.text_content()
+    for hidden in ("SPAM", "not for logged-out eyes", "Taken down", "Spam", "Bob"):
+        assert hidden not in words
+    assert found["3lgore"]["html"].xpath("./p[1]/strong/text()") == ["CW: graphic media"]
+    people = (root / "content/people.yaml").read_text()
+    assert "bob.example" not in people and "spam.example" not in people
+    assert result.out.splitlines()[-3:] == [
+        "  note: left out 1 reply the thread's author hid, 1 post by accounts that ask not "
+        "to be shown to logged-out readers, 1 post a moderation service hides (!hide)",
+        "  note: 1 reply to a post left out was placed under the nearest post kept above it",
+        "  note: 1 post labelled graphic-media is kept, opening with a content warning: "
+        "check before publishing"]
+
+
+def test_a_bluesky_thread_whose_first_post_is_not_for_logged_out_readers_is_refused(
+        hub, tmp_path):
+    export = {"thread": bluesky_post(
+        "3lroot", "Only for the logged in", ALICE, "alice.example", 0,
+        author_labels=[label("!no-unauthenticated", ALICE)])}
+    root = hub("import-hub")
+    result = import_thread(root, "bluesky", write_export(tmp_path, "shy.json", export),
+                           "--slug", "talk")
+    assert result.code == 1
+    assert "the thread's first post is not for everyone (its author asks not to be shown " \
+           "to logged-out readers)" in result.err
+    assert not (root / "content/threads/talk.yaml").exists()

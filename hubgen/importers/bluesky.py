@@ -1,10 +1,16 @@
 """Bluesky: `app.bsky.feed.getPostThread`, a `threadViewPost` with nested `replies`.
 
 Accepted export: the API's answer, `{"thread": {"$type": "app.bsky.feed.defs#threadViewPost",
-"post": ..., "parent": ..., "replies": [...]}}`. Parents above the post are climbed to the
-thread's first post; `notFoundPost` and `blockedPost` entries are skipped and counted. The
-post text is plain text with `facets` (UTF-8 byte ranges) marking links, mentions and tags;
-embedded images, links, videos and quoted posts become links.
+"post": ..., "parent": ..., "replies": [...]}, "threadgate": ...}`. Parents above the post are
+climbed to the thread's first post; `notFoundPost` and `blockedPost` entries are skipped and
+counted. Left out, and counted, as bsky.app leaves them out for a logged-out reader: replies
+the thread's author hid (its threadgate's `hiddenReplies`), posts of an account that asks
+not to be shown to logged-out readers (the `!no-unauthenticated` label), and posts a
+moderation service hides (`!hide`); their replies go under the nearest post kept above.
+A post labelled `porn`, `sexual`, `nudity`, `graphic-media` or `!warn` is kept, opening
+with its warning as a Mastodon content warning does. The post text is plain text with
+`facets` (UTF-8 byte ranges) marking links, mentions and tags; embedded images, links,
+videos and quoted posts become links.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from hubgen.content.sanitize import HASHTAG, MENTION
 from hubgen.errors import UsageError
 from hubgen.importers.fetching import Fetcher
 from hubgen.importers.html_markdown import autolinks_alone, http_address
-from hubgen.importers.json_export import JsonValue, ShapeError
+from hubgen.importers.json_export import ExportError, JsonValue, ShapeError
 from hubgen.importers.markdown_subset import MarkedText
 from hubgen.importers.models import Account, ImportedMessage, ImportedThread, ReadContext
 
@@ -54,6 +60,38 @@ def _kind(node: JsonValue) -> str:
 
 
 INVALID_HANDLE = "handle.invalid"
+NOT_FOR_EVERYONE = "!no-unauthenticated"     # the account asks not to be shown logged out
+HIDE = "!hide"                               # a moderation service hides the post
+# Labels bsky.app shows a post behind a warning for, and the warning's words.
+WARNINGS = {"porn": "adult content", "sexual": "sexually suggestive", "nudity": "nudity",
+            "graphic-media": "graphic media", "gore": "graphic media",
+            "!warn": "content warning"}
+
+
+def _labels(*holders: JsonValue | None) -> set[str]:
+    """The label values on a post or an account (a negated label takes its value away)."""
+    values: set[str] = set()
+    for holder in holders:
+        labels = holder.raw("labels") if holder is not None and holder.is_object() else None
+        for label in labels if isinstance(labels, list) else []:
+            value = label.get("val") if isinstance(label, dict) else None
+            if isinstance(value, str):
+                if label.get("neg") is True:
+                    values.discard(value)
+                else:
+                    values.add(value)
+    return values
+
+
+def _hidden_replies(*threadgates: JsonValue | None) -> set[str]:
+    """The at:// URIs of the replies a thread's author hid (a threadgate view's record)."""
+    hidden: set[str] = set()
+    for gate in threadgates:
+        record = gate.raw("record") if gate is not None and gate.is_object() else None
+        uris = record.get("hiddenReplies") if isinstance(record, dict) else None
+        if isinstance(uris, list):
+            hidden.update(uri for uri in uris if isinstance(uri, str))
+    return hidden
 
 
 def _post_address(handle: str, did: str, rkey: str) -> str:
@@ -77,6 +115,23 @@ class _Reader:
         self.skipped = {"notfound": 0, "blocked": 0}
         self.cut_short = 0
         self.root_missing = False
+        self.hidden_replies: set[str] = set()
+        self.left_out = {"hidden": 0, "unauthenticated": 0, "moderated": 0}
+        self.moved = 0          # replies to a post left out, placed under one kept above
+        self.warned: dict[str, int] = {}      # content label → posts kept with its warning
+
+    def leave_out(self, view: JsonValue) -> str:
+        """Why a post must stay out of the hub ('hidden', 'unauthenticated', 'moderated'),
+        or '' to keep it."""
+        post = view.at("post")
+        labels = _labels(post, post.get("author"))
+        if post.raw("uri") in self.hidden_replies:
+            return "hidden"
+        if NOT_FOR_EVERYONE in labels:
+            return "unauthenticated"
+        if HIDE in labels:
+            return "moderated"
+        return ""
 
     def message_id(self, uri: str, rkey: str) -> str:
         """The record key of a post, made unique in the thread."""
@@ -106,9 +161,12 @@ class _Reader:
         profile = f"{WEB}/profile/{quote(account.lstrip('@'), safe=':.')}"
         record = post.object("record")
         identifier = self.message_id(uri.value, rkey)
+        warnings = sorted({WARNINGS[label] for label in _labels(post) if label in WARNINGS})
+        for label in sorted(label for label in _labels(post) if label in WARNINGS):
+            self.warned[label] = self.warned.get(label, 0) + 1
         self.messages.append(ImportedMessage(
             id=identifier, author=Account(PLATFORM, account, name, profile, author_did),
-            date=record.moment("createdAt"), text=_text(record, post.get("embed")),
+            date=record.moment("createdAt"), text=_text(record, post.get("embed"), warnings),
             url=_post_address(handle, author_did, rkey), reply_to=reply_to))
         return identifier
 
@@ -122,6 +180,14 @@ class _Reader:
             kind = _kind(reply)
             if kind != "post":
                 self.skipped[kind] += 1
+                continue
+            reason = self.leave_out(reply)
+            if reason:
+                self.left_out[reason] += 1
+                before = len(self.messages)
+                self.replies(reply, parent)      # its replies: under the post it answers
+                self.moved += sum(1 for message in self.messages[before:]
+                                  if message.reply_to == parent)
                 continue
             self.replies(reply, self.post(reply, parent))
 
@@ -221,6 +287,8 @@ def _quoted(record: JsonValue | None, marked: MarkedText) -> list[str]:
         return []
     did, rkey = _at_uri_parts(record.at("uri"))
     author = record.get("author")
+    if _labels(record, author) & {NOT_FOR_EVERYONE, HIDE}:
+        return [marked.text("[a quoted post that is not for everyone]")]
     handle = author.text("handle", required=False) if author is not None else ""
     line = marked.link(marked.text("quoted post"), _post_address(handle, did, rkey))
     if handle and re.fullmatch(MENTION, f"@{handle}"):
@@ -230,9 +298,11 @@ def _quoted(record: JsonValue | None, marked: MarkedText) -> list[str]:
     return [line]
 
 
-def _text(record: JsonValue, embed: JsonValue | None) -> str:
+def _text(record: JsonValue, embed: JsonValue | None, warnings: list[str]) -> str:
     marked = MarkedText()
-    blocks = [marked.finish(_marked_text(record, marked))]
+    blocks = [marked.finish(marked.emphasis(marked.text(f"CW: {', '.join(warnings)}"), 2))] \
+        if warnings else []
+    blocks.append(marked.finish(_marked_text(record, marked)))
     blocks += [marked.finish(line) for line in _embed_lines(embed, marked)]
     return "\n\n".join(block for block in blocks if block.strip())
 
@@ -248,10 +318,32 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
                          + ("not found" if kind == "notfound" else "blocked"), thread.value)
     reader = _Reader()
     chain = reader.ancestors(thread)
+    first = chain[0] if chain else thread
+    reader.hidden_replies = _hidden_replies(export.get("threadgate"),
+                                            first.at("post").get("threadgate"))
+    reason = reader.leave_out(first)
+    if reason:
+        why = {"unauthenticated": "its author asks not to be shown to logged-out readers",
+               "moderated": "a moderation service hides it"}.get(reason, "the thread's "
+                                                                  "author hid it")
+        raise ExportError(f"{context.source_name}: the thread's first post is not for "
+                          f"everyone ({why}); hubgen imports public conversations only")
     parent: str | None = None
-    for ancestor in chain:
+    skipped_above = False
+    for ancestor in [*chain, thread]:
+        reason = reader.leave_out(ancestor)
+        if reason:
+            reader.left_out[reason] += 1
+            skipped_above = True
+            continue
+        reader.moved += skipped_above
+        skipped_above = False
         parent = reader.post(ancestor, parent)
-    reader.replies(thread, reader.post(thread, parent))
+    before = len(reader.messages)
+    reader.replies(thread, parent)
+    if skipped_above:          # the post itself is left out: its replies go up
+        reader.moved += sum(1 for message in reader.messages[before:]
+                            if message.reply_to == parent)
     notes = []
     skipped = reader.skipped
     missing = [text for count, text in (
@@ -259,6 +351,26 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         (skipped["blocked"], _count(skipped["blocked"], "blocked post"))) if count]
     if missing:
         notes.append(f"skipped {' and '.join(missing)}")
+    left_out = reader.left_out
+    reasons = [text for count, text in (
+        (left_out["hidden"], f"{_count(left_out['hidden'], 'reply', 'replies')} the "
+                             "thread's author hid"),
+        (left_out["unauthenticated"], f"{_count(left_out['unauthenticated'], 'post')} by "
+                                      "accounts that ask not to be shown to logged-out "
+                                      "readers"),
+        (left_out["moderated"], f"{_count(left_out['moderated'], 'post')} a moderation "
+                                "service hides (!hide)")) if count]
+    if reasons:
+        notes.append(f"left out {', '.join(reasons)}")
+    if reader.moved:
+        notes.append(f"{_count(reader.moved, 'reply', 'replies')} to a post left out "
+                     f"{'was' if reader.moved == 1 else 'were'} placed under the nearest "
+                     "post kept above it")
+    if reader.warned:
+        total = sum(reader.warned.values())
+        notes.append(f"{_count(total, 'post')} labelled {', '.join(sorted(reader.warned))} "
+                     f"{'is' if total == 1 else 'are'} kept, opening with a content "
+                     "warning: check before publishing")
     if reader.root_missing:
         notes.append("the thread's first post is not in the export: it starts at the "
                      "earliest post it holds")
@@ -274,8 +386,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
                           tuple(reader.messages), fallback_parent=root.id, notes=tuple(notes))
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
+def _count(number: int, word: str, words: str = "") -> str:
+    return f"{number} {word if number == 1 else words or word + 's'}"
 
 
 def fetch(url: str, fetcher: Fetcher) -> Any:
