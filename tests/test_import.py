@@ -640,3 +640,33 @@ def test_a_handle_listed_under_forum_or_x_finds_its_person_on_discourse_or_twitt
     assert book.author(Account("discourse", "@kim@forum.example", "Kim")) == "kim"
     assert book.author(Account("twitter", "@tom", "Tom")) == "tom"
     assert book.new == []
+
+
+# Links written against the words after them ---------------------------------------------
+
+
+def test_a_link_followed_by_words_leads_to_its_own_address(hub, tmp_path):
+    from test_import_privacy import bluesky_post
+    text = "See https://a.example/x—then more, https://b.example/y.then and https://c.example/z."
+    facets = []
+    for uri in ("https://a.example/x", "https://b.example/y", "https://c.example/z"):
+        start = text.encode().index(uri.encode())
+        facets.append({"index": {"byteStart": start, "byteEnd": start + len(uri)},
+                       "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}]})
+    view = bluesky_post("3lroot", text, "did:plc:alice", "alice.example", 0)
+    view["post"]["record"]["facets"] = facets
+    root = imported_export(hub, tmp_path, "bluesky", {"thread": view}, "talk")
+    status = json.loads((FIXTURES / "mastodon/status.json").read_text())
+    status["content"] = '<p><a href="https://d.example/w">https://d.example/w</a>.then ' \
+        '<a href="https://e.example/v">https://e.example/v</a>_x</p>'
+    (tmp_path / "status.json").write_text(json.dumps(status))
+    assert import_thread(root, "mastodon", str(tmp_path / "status.json"), "--slug",
+                         "toot").code == 0
+    assert run_hubgen("build", cwd=root).code == 0
+    post = messages(parse_html(root / "public/threads/talk/index.html"))["3lroot"]
+    assert post["text"] == text
+    assert post["html"].xpath(".//a/@href") == [
+        "https://a.example/x", "https://b.example/y", "https://c.example/z"]
+    [toot] = messages(parse_html(root / "public/threads/toot/index.html")).values()
+    assert toot["text"] == "d.example/w.then e.example/v_x"
+    assert toot["html"].xpath(".//a/@href") == ["https://d.example/w", "https://e.example/v"]

@@ -206,14 +206,17 @@ class _Reader:
         return chain
 
 
-def _facet_piece(marked: MarkedText, segment: str, features: list[JsonValue]) -> str:
+def _facet_piece(marked: MarkedText, segment: str, features: list[JsonValue],
+                 following: str) -> str:
+    """A facet's words (`following` is the text after them, which a bare URL must not
+    run into)."""
     for feature in features:
         kind = str(feature.raw("$type", ""))
         if kind.endswith("#link"):
             uri = http_address(feature.raw("uri"))
             if not uri:
                 continue
-            if segment == uri and autolinks_alone(uri):
+            if segment == uri and autolinks_alone(uri, following):
                 return marked.keep(uri)
             return marked.link(marked.text(segment), uri)
         if kind.endswith("#mention") and re.fullmatch(MENTION, segment):
@@ -240,7 +243,8 @@ def _marked_text(record: JsonValue, marked: MarkedText) -> str:
             continue          # overlapping or out of range: keep the words as text
         pieces.append(marked.text(data[position:start].decode("utf-8", "replace")))
         segment = data[start:end].decode("utf-8", "replace")
-        pieces.append(_facet_piece(marked, segment, features))
+        pieces.append(_facet_piece(marked, segment, features,
+                                   data[end:].decode("utf-8", "replace")))
         position = end
     pieces.append(marked.text(data[position:].decode("utf-8", "replace")))
     return "".join(pieces)

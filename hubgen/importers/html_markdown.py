@@ -84,9 +84,15 @@ class LinkContext:
         return ""
 
 
-def autolinks_alone(url: str) -> bool:
-    """True when the renderer turns `url`, written bare, into a link to exactly `url`."""
-    return re.fullmatch(BARE_URL, url) is not None
+def autolinks_alone(url: str, following: str = "") -> bool:
+    """True when the renderer turns `url`, written bare before the text `following`, into
+    a link to exactly `url`: not before `—then` or `.then`, where the link would run on."""
+    if re.fullmatch(BARE_URL, url) is None:
+        return False
+    if following and not re.match(r"[\s.,;:!?)\]}'\"]", following):
+        return False
+    found = re.match(BARE_URL, url + re.match(r"\S*", following).group(0))
+    return found is not None and found.group(0) == url
 
 
 class _Converter:
@@ -269,8 +275,7 @@ class _Converter:
             return self.marked.keep(handle)
         shows_address = label in (href, href.split("://", 1)[-1]) or not label
         if shows_address:
-            following = (anchor.tail or " ")[:1]
-            if autolinks_alone(href) and not re.match(r"[^\s.,;:!?)\]}'\"]", following):
+            if autolinks_alone(href, anchor.tail or " "):
                 return self.marked.keep(href)
             content = self.marked.text(href.split("://", 1)[-1])
         return self.marked.link(content, href)
