@@ -670,3 +670,22 @@ def test_a_link_followed_by_words_leads_to_its_own_address(hub, tmp_path):
     [toot] = messages(parse_html(root / "public/threads/toot/index.html")).values()
     assert toot["text"] == "d.example/w.then e.example/v_x"
     assert toot["html"].xpath(".//a/@href") == ["https://d.example/w", "https://e.example/v"]
+
+
+def test_a_reddit_crosspost_opens_with_a_link_to_the_original(hub, tmp_path):
+    original = "/r/espresso/comments/zzz/original/"
+    post = {"id": "abc", "name": "t3_abc", "title": "Worth a read", "author": "op",
+            "selftext": "", "selftext_html": None, "created_utc": 1759990000,
+            "permalink": "/r/Coffee/comments/abc/worth_a_read/", "url": original,
+            "is_self": False, "crosspost_parent": "t3_zzz",
+            "crosspost_parent_list": [{"id": "zzz", "title": "Original &amp; best",
+                                       "subreddit_name_prefixed": "r/espresso",
+                                       "permalink": original,
+                                       "url": "https://www.reddit.com" + original}]}
+    export = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": post}]}},
+              {"kind": "Listing", "data": {"children": []}}]
+    root = imported_export(hub, tmp_path, "reddit", export, "talk")
+    assert run_hubgen("build", cwd=root).code == 0
+    first = messages(parse_html(root / "public/threads/talk/index.html"))["abc"]
+    assert first["text"] == "crossposted from r/espresso: Original & best"
+    assert first["html"].xpath(".//a/@href") == ["https://www.reddit.com" + original]

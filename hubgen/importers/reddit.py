@@ -123,14 +123,44 @@ class _Reader:
                 self.comments(replies, identifier)
 
 
+def _post_link(post: JsonValue) -> str:
+    """The address a link post leads to: a crosspost's is Reddit's own path
+    (`/r/espresso/comments/…`), read against https://www.reddit.com."""
+    url = post.raw("url")
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+        url = SITE + url
+    link = http_address(url)
+    if not link:
+        for parent in post.items("crosspost_parent_list", required=False)[:1]:
+            permalink = parent.raw("permalink")
+            if isinstance(permalink, str) and permalink.startswith("/"):
+                link = http_address(SITE + permalink)
+    return link
+
+
+def _crosspost_label(post: JsonValue) -> str:
+    """'crossposted from r/espresso: Original title', or '' for a post of its own."""
+    for parent in post.items("crosspost_parent_list", required=False)[:1]:
+        place = parent.raw("subreddit_name_prefixed")
+        title = parent.raw("title")
+        words = [text for text in (place if isinstance(place, str) else "",
+                                   plain_line(html.unescape(title))
+                                   if isinstance(title, str) else "") if text]
+        return f"crossposted from {': '.join(words)}" if words else "crossposted"
+    return ""
+
+
 def _post_text(post: JsonValue, title: str, links: LinkContext) -> str:
     marked = MarkedText()
     blocks = []
-    link = http_address(post.raw("url"))
+    link = _post_link(post)
+    crosspost = _crosspost_label(post)
     if link and post.raw("is_self") is not True:
         is_image = post.raw("post_hint") == "image" or \
             urlsplit(link).path.lower().endswith(IMAGE_SUFFIXES)
-        if is_image:
+        if crosspost:
+            blocks.append(marked.finish(marked.link(marked.text(crosspost), link)))
+        elif is_image:
             blocks.append(marked.finish(marked.link(marked.text(f"image: {title}"), link)))
         elif autolinks_alone(link):
             blocks.append(marked.finish(marked.keep(link)))
