@@ -689,3 +689,35 @@ def test_a_reddit_crosspost_opens_with_a_link_to_the_original(hub, tmp_path):
     first = messages(parse_html(root / "public/threads/talk/index.html"))["abc"]
     assert first["text"] == "crossposted from r/espresso: Original & best"
     assert first["html"].xpath(".//a/@href") == ["https://www.reddit.com" + original]
+
+
+def test_spoilers_struck_words_and_superscripts_keep_their_meaning(hub, tmp_path):
+    body = ('<div class="md"><p>The ending: <span class="md-spoiler-text">the barista did '
+            'it</span>. Price was <del>5 euros</del> 4 euros, <s>sold out</s>. '
+            'E = mc<sup>2</sup>, H<sub>2</sub>O, the 1<sup>st</sup> shot, '
+            '2<sup>10</sup> beans.</p></div>')
+    comment = {"kind": "t1", "data": {
+        "id": "c1", "author": "kim", "body": "", "body_html": body, "replies": "",
+        "created_utc": 1759990100, "permalink": "/r/Coffee/comments/abc/t/c1/"}}
+    post = {"id": "abc", "title": "Spoilers", "author": "op", "selftext": "",
+            "selftext_html": None, "created_utc": 1759990000,
+            "permalink": "/r/Coffee/comments/abc/t/", "is_self": True}
+    export = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": post}]}},
+              {"kind": "Listing", "data": {"children": [comment]}}]
+    root = imported_export(hub, tmp_path, "reddit", export, "talk")
+    topic = json.loads((FIXTURES / "discourse/topic.json").read_text())
+    topic["post_stream"]["posts"][1]["cooked"] = (
+        '<p>Who wins? <span class="spoiler">Team Burr</span></p>'
+        '<div class="spoiler"><p>The whole plot, hidden.</p></div>')
+    (tmp_path / "topic.json").write_text(json.dumps(topic))
+    assert import_thread(root, "discourse", str(tmp_path / "topic.json"), "--slug", "forum",
+                         "--source-url", DISCOURSE_TOPIC).code == 0
+    assert run_hubgen("build", cwd=root).code == 0
+    said = messages(parse_html(root / "public/threads/talk/index.html"))["c1"]["text"]
+    assert said == ("The ending: [spoiler: the barista did it]. Price was ~~5 euros~~ 4 "
+                    "euros, ~~sold out~~. E = mc², H₂O, the 1^(st) shot, 2¹⁰ beans.")
+    found = messages(parse_html(root / "public/threads/forum/index.html"))
+    second = found[str(topic["post_stream"]["posts"][1]["post_number"])]
+    assert second["text"] == "Who wins? [spoiler: Team Burr] spoiler: The whole plot, hidden."
+    [quote] = second["html"].xpath("./blockquote")
+    assert quote.xpath("./p[1]/strong/text()") == ["spoiler:"]

@@ -37,6 +37,14 @@ LINK_SCHEMES = ("http", "https", "mailto")
 DECORATIVE_IMAGES = {"avatar", "site-icon", "onebox-avatar", "onebox-avatar-inline",
                      "thumbnail"}
 _SPACES = re.compile(r"[ \t\r\n\f]+")
+# Text hidden until the reader asks (Reddit's and Discourse's spoilers). The thread
+# subset cannot hide text: it is marked as a spoiler instead.
+SPOILER_CLASSES = {"md-spoiler-text", "spoiler", "spoiler-text"}
+STRUCK = {"del", "s", "strike"}
+# Superscript and subscript: as the characters Unicode has for them (mc², H₂O), else
+# written ^(…) and _(…), never run into the text before them.
+_SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
 
 def _same_address(first: str, second: str) -> bool:
@@ -130,6 +138,13 @@ class _Converter:
 
     def block(self, element: etree._Element, tag: str) -> list[str]:
         """The Markdown blocks of one block element."""
+        if _is_spoiler(element):
+            inner = "\n\n".join(self.blocks(element))
+            if not inner.strip():
+                return []
+            label = self.marked.finish(self.marked.emphasis(self.marked.text("spoiler:"), 2))
+            return ["\n".join(f"> {line}" if line else ">"
+                              for line in f"{label}\n\n{inner}".split("\n"))]
         if tag in HEADINGS:
             heading = self.marked.finish(self.marked.emphasis(self.inline_content(element), 2))
             return [heading] if heading.strip() else []
@@ -243,7 +258,30 @@ class _Converter:
             return self.marked.emphasis(self.inline_content(element), 1)
         if tag in ("code", "kbd", "samp", "tt"):
             return self.marked.code(xml_safe(_SPACES.sub(" ", element.text_content())))
+        if _is_spoiler(element):
+            content = self.inline_content(element)
+            return self.marked.text("[spoiler: ") + content + self.marked.text("]") \
+                if content.strip() else content
+        if tag in STRUCK:
+            content = self.inline_content(element)
+            return self.marked.text("~~") + content + self.marked.text("~~") \
+                if content.strip() else content
+        if tag in ("sup", "sub"):
+            return self.script(element, tag)
         return self.inline_content(element)
+
+    def script(self, element: etree._Element, tag: str) -> str:
+        """Superscript (mc², x^(n+1)) or subscript (H₂O), so that 2 never reads on."""
+        words = " ".join(element.text_content().split())
+        if not words:
+            return ""
+        table = _SUPERSCRIPT if tag == "sup" else _SUBSCRIPT
+        written = words.translate(table)
+        if all(char != original for char, original in zip(written, words, strict=True)):
+            return self.marked.text(written)
+        marker = "^" if tag == "sup" else "_"
+        return self.marked.text(f"{marker}(") + self.inline_content(element).strip() + \
+            self.marked.text(")")
 
     def image(self, image: etree._Element, href: str) -> str:
         """An image as a link to it (or to `href`); an emoji as its text."""
@@ -279,6 +317,10 @@ class _Converter:
                 return self.marked.keep(href)
             content = self.marked.text(href.split("://", 1)[-1])
         return self.marked.link(content, href)
+
+
+def _is_spoiler(element: etree._Element) -> bool:
+    return bool(set((element.get("class") or "").split()) & SPOILER_CLASSES)
 
 
 def _fragment(markup: str) -> tuple[str, lxml_html.HtmlElement | None]:
