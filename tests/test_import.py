@@ -721,3 +721,21 @@ def test_spoilers_struck_words_and_superscripts_keep_their_meaning(hub, tmp_path
     assert second["text"] == "Who wins? [spoiler: Team Burr] spoiler: The whole plot, hidden."
     [quote] = second["html"].xpath("./blockquote")
     assert quote.xpath("./p[1]/strong/text()") == ["spoiler:"]
+
+
+def test_an_older_export_never_takes_an_edited_message_back_to_its_first_words(hub):
+    root = hub("import-hub")
+    newer, older = (str(FIXTURES / f"mastodon/thread-2026-03-{day}.json") for day in (11, 10))
+    assert import_thread(root, "mastodon", newer, "--slug", "talk").code == 0
+    edited = "1:45, then press. (Edited: I timed it properly.)"
+    assert edited in thread_yaml(root)["messages"][1]["text"]
+    result = import_thread(root, "mastodon", older)
+    assert result.code == 0, result.err
+    assert run_hubgen("build", cwd=root).code == 0
+    found = messages(parse_html(root / "public/threads/talk/index.html"))
+    assert edited in found["111900000000000002"]["text"]
+    assert "  note: 1 message of the file was edited after this export was made; the newer " \
+           "text is kept" in result.out.splitlines()
+    again = import_thread(root, "mastodon", newer)
+    assert again.code == 0, again.err
+    assert again.out.startswith("content/threads/talk.yaml is up to date")

@@ -23,7 +23,7 @@ THREAD_KEYS = ("title", "date", "updated", "slug", "summary", "tags", "source", 
                "moderator", "questions", "messages", "consent", "comments", "draft",
                "duration")
 MESSAGE_KEYS = ("id", "author", "date", "text", "url", "reply_to", "answers", "featured",
-                "removed")
+                "removed", "edited")   # edited: the platform's last edit, kept by imports
 SOURCE_KEYS = ("platform", "url", "hashtag")
 SPEAKER_KEYS = ("name", "handle", "url")
 

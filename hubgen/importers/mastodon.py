@@ -180,6 +180,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         messages.append(ImportedMessage(
             id=identifier, author=_account(item, host), date=item.moment("created_at"),
             text=_text(item, links), url=url,
+            edited=item.moment("edited_at") if item.raw("edited_at") is not None else None,
             reply_to=None if item is root else item.optional_identifier("in_reply_to_id")))
     notes = []
     if hidden:

@@ -2,7 +2,9 @@
 
 Each message has fields that follow the platform (`author`, `date`, `url`, `reply_to`,
 `text`: an edited post gets its new text) and fields that are the curator's (`featured`,
-`removed`, `answers`, and anything else they added), which are never touched. A post never
+`removed`, `answers`, and anything else they added), which are never touched. An export
+older than the file's version of a post (its `edited:` time is later than the export's)
+leaves the post's text and `edited:` as they are. A post never
 changes its author: a message whose author is a people.yaml key keeps that key (the
 account may have a new handle; the person, their role, consent and withdrawal stay), unless
 the platform now hides the author (a deleted account). Messages are
@@ -19,7 +21,9 @@ from typing import Any
 from hubgen.content.dates import BadDate, parse_date
 from hubgen.importers.thread_yaml import plain_data
 
-PLATFORM_FIELDS = ("author", "date", "url", "reply_to", "text")
+PLATFORM_FIELDS = ("author", "date", "edited", "url", "reply_to", "text")
+# What an edit changes: an export older than the file's version of a post leaves them be.
+EDITED_FIELDS = ("edited", "text")
 
 
 @dataclass
@@ -31,6 +35,7 @@ class MergedMessages:
     updated: int = 0
     unchanged: int = 0
     kept: int = 0         # in the file, not in this export: left as they were
+    newer: int = 0        # edited since this export was made: the file's text kept
     moved: int = 0        # replies whose parent is missing, placed under a known post
 
 
@@ -41,7 +46,7 @@ def _identifier(value: Any) -> str:
 def _same(field: str, old: Any, new: Any, tz: tzinfo) -> bool:
     if old is None or new is None:
         return old is None and new is None
-    if field == "date":
+    if field in ("date", "edited"):
         try:
             return parse_date(old, tz) == new
         except BadDate:
@@ -51,11 +56,22 @@ def _same(field: str, old: Any, new: Any, tz: tzinfo) -> bool:
     return _identifier(old) == _identifier(new)
 
 
-def _moment(message: dict[str, Any], tz: tzinfo) -> datetime | None:
+def _moment(message: dict[str, Any], tz: tzinfo, field: str = "date") -> datetime | None:
     try:
-        return parse_date(message["date"], tz) if message.get("date") is not None else None
+        return parse_date(message[field], tz) if message.get(field) is not None else None
     except BadDate:
         return None
+
+
+def _older(update: dict[str, Any], original: dict[str, Any], tz: tzinfo) -> bool:
+    """True when the export's post is an older version than the file's: edited earlier,
+    or not edited where the file's was (a post's version is its last edit, else its
+    creation)."""
+    mine = _moment(original, tz, "edited")
+    if mine is None:
+        return False
+    theirs = update.get("edited") or update.get("date")
+    return isinstance(theirs, datetime) and theirs < mine
 
 
 def _place(messages: list[dict[str, Any]], moments: list[datetime | None],
@@ -130,8 +146,12 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
         if update is None:
             result.kept += 1
         else:
+            older = _older(update, original, tz)
+            result.newer += older
             for field in PLATFORM_FIELDS:
                 value = update.get(field)
+                if older and field in EDITED_FIELDS:
+                    continue
                 if field == "author" and isinstance(original.get("author"), str) \
                         and isinstance(value, str):
                     continue

@@ -46,6 +46,7 @@ class ImportedMessage:
     text: str
     url: str
     reply_to: str | None = None
+    edited: datetime | None = None      # when the platform says it was last edited
 
 
 @dataclass(frozen=True)

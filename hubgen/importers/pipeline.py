@@ -195,6 +195,8 @@ def _message_fields(thread: ImportedThread, people: PeopleBook,
     for message in thread.messages:
         entry: dict[str, Any] = {"id": message.id, "author": people.author(message.author),
                                  "date": message.date}
+        if message.edited is not None:
+            entry["edited"] = message.edited
         if message.url:
             entry["url"] = message.url
         if message.reply_to is not None:
@@ -355,6 +357,10 @@ def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
         notes.append(f"{plural(merged.moved, 'reply', 'replies')} whose parent is not in the "
                      f"export {'was' if merged.moved == 1 else 'were'} placed under the "
                      "nearest earlier post it holds")
+    if merged.newer:
+        notes.append(f"{plural(merged.newer, 'message')} of the file "
+                     f"{'was' if merged.newer == 1 else 'were'} edited after this export "
+                     "was made; the newer text is kept")
     if merged.kept:
         notes.append(f"{plural(merged.kept, 'message')} of the file "
                      f"{'is' if merged.kept == 1 else 'are'} not in this export; kept "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -86,6 +87,14 @@ def _html_body(data: JsonValue, html_key: str, text_key: str, links: LinkContext
     return markdown_from_text(html.unescape(data.text(text_key, required=False)))
 
 
+def _edited(data: JsonValue) -> datetime | None:
+    """When a post or comment was last edited: Reddit's `edited` is false, or seconds."""
+    value = data.raw("edited")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return data.epoch("edited")
+
+
 class _Reader:
     def __init__(self, post_url: str, links: LinkContext):
         self.post_url = post_url
@@ -117,7 +126,7 @@ class _Reader:
                 self.gone += 1
             self.messages.append(ImportedMessage(
                 id=identifier, author=author, date=data.epoch("created_utc"), text=text,
-                url=http_address(url), reply_to=parent))
+                url=http_address(url), reply_to=parent, edited=_edited(data)))
             replies = data.get("replies")
             if replies is not None and replies.value != "":
                 self.comments(replies, identifier)
@@ -191,7 +200,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     links = LinkContext(PLATFORM, post_url, SITE + "/")
     title = plain_line(html.unescape(post.text("title")))   # the API escapes & < >
     root = ImportedMessage(id=identifier, author=_author(post), date=post.epoch("created_utc"),
-                           text=_post_text(post, title, links), url=post_url)
+                           text=_post_text(post, title, links), url=post_url,
+                           edited=_edited(post))
     reader = _Reader(post_url, links)
     reader.messages.append(root)
     reader.comments(export.at(1), identifier)
