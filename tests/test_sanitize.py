@@ -38,3 +38,19 @@ def test_raw_html_shows_as_text_and_unsafe_links_lose_their_href():
     assert not page.xpath("//img")
     assert "<img src=x onerror=alert(1)>" in page.text_content()
     assert [a.get("href") for a in page.iter("a")] == [None, None]
+
+
+def test_struck_words_and_code_or_paragraphs_inside_list_items_and_quotes_read_as_written():
+    page = _render("It was ~~5 euros~~ 4, a ~ b ~c~. ~~<script>x</script>~~\n\n"
+                   "1. Grind:\n\n    ```\n    grams = 18  # <b>\n    ```\n\n    Then wait.\n\n"
+                   "2. Brew.\n\n> ```\n> quoted = True\n> ```\n\n    indented alone")
+    assert page.xpath("//del/text()") == ["5 euros", "<script>x</script>"]
+    assert "a ~ b ~c~." in page.text_content()
+    assert not page.xpath("//script") and "<script>x</script>" in page.text_content()
+    first, second = page.xpath("//ol/li")
+    assert first.xpath("./pre/code/text()") == ["grams = 18  # <b>\n"]
+    assert first.xpath("./p/text()") == ["Grind:", "Then wait."]
+    assert second.text_content().strip() == "Brew."
+    assert page.xpath("//blockquote/pre/code/text()") == ["quoted = True\n"]
+    assert not page.xpath("//pre[not(parent::li or parent::blockquote)]"), \
+        "an indented line outside a list stays a paragraph, not code"

@@ -93,7 +93,7 @@ class CommunitySubset(Extension):
         # Raw HTML is shown as text, never passed through.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        for name in ("hashheader", "setextheader", "hr", "indent", "code", "reference"):
+        for name in ("hashheader", "setextheader", "hr", "code", "reference"):
             md.parser.blockprocessors.deregister(name)
         for name in ("image_link", "image_reference", "short_image_ref", "reference",
                      "short_reference"):

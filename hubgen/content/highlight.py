@@ -12,12 +12,13 @@ hubgen has codehilite look each language name up once (`find_lexers_once`).
 
 Fences inside list items and quotes, which Python-Markdown's fenced_code leaves as text,
 are read by pymdown-extensions' SuperFences and highlighted by codehilite as fenced_code
-has it do (`nested_fences`).
+has it do (`nested_fences`); community text has them written plain.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pygments.formatters.html import HtmlFormatter
@@ -120,11 +121,19 @@ def _fence_html(source: str, language: str, class_name: str, options: dict[str, 
                       **settings).hilite(shebang=False)
 
 
-def nested_fences() -> Any:
+def plain_fence_html(source: str, language: str, class_name: str, options: dict[str, Any],
+                     md: Any, **kwargs: Any) -> str:
+    """One fenced block as fenced_code writes it without highlighting (community text)."""
+    from html import escape
+    return f"<pre><code>{escape(source, quote=False)}\n</code></pre>"
+
+
+def nested_fences(fence_html: Callable[..., str] = _fence_html) -> Any:
     """An extension for the fences Python-Markdown's fenced_code leaves (those in list
-    items and quotes): SuperFences, run after fenced_code, each block highlighted by
-    codehilite as fenced_code has it do. fenced_code keeps the fences at the top level:
-    SuperFences would keep a fence written against a paragraph inside it."""
+    items and quotes): SuperFences, run after fenced_code, each block written by
+    `fence_html`, by default highlighted by codehilite as fenced_code has it do.
+    fenced_code keeps the fences at the top level: SuperFences would keep a fence
+    written against a paragraph inside it."""
     from markdown.extensions import Extension
     from pymdownx.superfences import SuperFencesCodeExtension
 
@@ -132,7 +141,7 @@ def nested_fences() -> Any:
         def extendMarkdown(self, md: Any) -> None:
             top_level = md.preprocessors["fenced_code_block"]
             SuperFencesCodeExtension(custom_fences=[
-                {"name": "*", "class": "highlight", "format": _fence_html,
+                {"name": "*", "class": "highlight", "format": fence_html,
                  "validator": _fence_options}]).extendMarkdown(md)
             # SuperFences keeps its name (its fences look themselves up by it); fenced_code,
             # under another, runs just before it.

@@ -1,8 +1,8 @@
 """Community text: a small Markdown subset, autolinked, then sanitized with nh3.
 
 Thread messages (and anything imported from a platform) are untrusted. They
-are rendered from paragraphs, line breaks, emphasis, code, quotes, lists and
-links only; raw HTML is shown as text; bare URLs, @mentions and #hashtags
+are rendered from paragraphs, line breaks, emphasis, struck words, code, quotes,
+lists and links only; raw HTML is shown as text; bare URLs, @mentions and #hashtags
 become links; then nh3 keeps a strict allowlist: no script, style, iframe,
 form, event handler, or URL other than http, https and mailto survives.
 """
@@ -20,7 +20,8 @@ import nh3
 if TYPE_CHECKING:
     import markdown
 
-ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
+ALLOWED_TAGS = {"p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+                "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
@@ -100,10 +101,15 @@ class Community:
             import markdown
 
             from hubgen.content.community_markdown import CommunitySubset
+            from hubgen.content.highlight import nested_fences, plain_fence_html
             from hubgen.content.inline_filter import FilteredInlineExtension
-            md = markdown.Markdown(extensions=["nl2br", "sane_lists", "fenced_code",
-                                               CommunitySubset(self),
-                                               FilteredInlineExtension()])
+            md = markdown.Markdown(
+                extensions=["nl2br", "sane_lists", "fenced_code",
+                            nested_fences(plain_fence_html),
+                            # ~~struck~~ words; a single ~ is left as written.
+                            "pymdownx.tilde", CommunitySubset(self),
+                            FilteredInlineExtension()],
+                extension_configs={"pymdownx.tilde": {"subscript": False}})
             self._local.md = md
         return md
 
