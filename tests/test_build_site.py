@@ -426,3 +426,21 @@ def test_editors_and_downloads_leftovers_are_never_published(hub):
     assert "keep.txt" in published
     assert not published & {"notes.txt.orig", "db.bak", "video.mp4.part", "x.crdownload",
                             ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913"}
+
+
+def test_two_people_keys_making_one_url_are_an_error_at_the_key(hub):
+    root = hub("minimal")
+    with (root / "content/people.yaml").open("a") as people:
+        people.write("Kim: {name: Kim Again}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "content/people.yaml:3:1: error: two items have the URL /people/kim/: the person " \
+           "'Kim' of content/people.yaml and the person 'kim' of content/people.yaml" in result.err
+    assert "hint: give one of them another key in people.yaml" in result.err
+    (root / "content/people.yaml").write_text("index: {name: Index Person}\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {person: "/people/{slug}.html"}\n')
+    result = run_hubgen("build", cwd=root)
+    assert "content/people.yaml:1:1: error: two items have the URL /people/index.html: the " \
+           "generated people.html page and the person 'index' of content/people.yaml" in result.err
+    assert "hint: give the person another key in people.yaml" in result.err

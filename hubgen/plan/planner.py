@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hubgen.config import Config
-from hubgen.content.models import Document
+from hubgen.content.models import Document, Person
 from hubgen.content.sources import MARKDOWN_SUFFIXES, is_leftover
 from hubgen.content.themes import Theme
 from hubgen.errors import Diagnostics
@@ -237,13 +237,19 @@ def _describe(route: Route, root: Path) -> str:
     if route.source is None:
         return f"the generated {route.template or route.kind} page"
     try:
-        return route.source.relative_to(root).as_posix()
+        where = route.source.relative_to(root).as_posix()
     except ValueError:
-        return str(route.source)
+        where = str(route.source)
+    person = route.context.get("person")
+    return f"the person '{person.key}' of {where}" if isinstance(person, Person) else where
 
 
 def _blame(first: Route, second: Route) -> Route:
-    """The route whose file should change: one that set its slug, else one with a file."""
+    """The route whose file should change: one that set its slug, of two people the one
+    written later, else one with a file."""
+    people = [route.context.get("person") for route in (first, second)]
+    if all(isinstance(person, Person) for person in people):
+        return first if people[0].position > people[1].position else second
     for route in (second, first):
         document = route.context.get("document")
         if isinstance(document, Document) and "slug" in document.positions:
@@ -272,9 +278,16 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
             continue
         blame = _blame(first, route)
         document = blame.context.get("document")
-        position = document.position_of("slug") if isinstance(document, Document) else (0, 0)
+        person = blame.context.get("person")
+        position = document.position_of("slug") if isinstance(document, Document) else \
+            person.position if isinstance(person, Person) else (0, 0)
         other = first if blame is route else route
-        if blame.kind == "static":
+        if isinstance(person, Person):
+            whom = "one of them" if isinstance(other.context.get("person"), Person) else \
+                "the person"
+            hint = (f"give {whom} another key in people.yaml (a person's key makes their "
+                    "URL), and use the new key where they are named.")
+        elif blame.kind == "static":
             hint = "rename or move the static file" + (
                 f": hubgen makes {route.path} itself." if other.source is None else
                 ", or give the other item another 'slug:'.")
