@@ -4,6 +4,7 @@ rebuilds on every worker while the server runs."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import re
@@ -672,3 +673,28 @@ def test_watchdogs_shutdown_race_prints_nothing_once_the_watcher_stops(tmp_path,
         inotify.error("InotifyEmitter.queue_events() called when the thread is inactive")
         inotify.error("some other watchdog error")
     assert [record.getMessage() for record in caplog.records] == ["some other watchdog error"]
+
+
+def test_a_video_is_served_in_the_ranges_a_player_asks_for(hub):
+    root = hub("minimal")
+    (root / "static/clip.mp4").write_bytes(bytes(range(100)))
+    with serving(root, "--port", "0") as site:
+        def get(range_header: str) -> tuple[int, dict[str, str], bytes]:
+            connection = http.client.HTTPConnection(site.host, site.port, timeout=10)
+            connection.request("GET", "/clip.mp4", headers={"Range": range_header})
+            response = connection.getresponse()
+            answer = (response.status, {k.lower(): v for k, v in response.getheaders()},
+                      response.read())
+            connection.close()
+            return answer
+        status, headers, body = site.get("/clip.mp4")
+        assert (status, headers["accept-ranges"], len(body)) == (200, "bytes", 100)
+        status, headers, body = get("bytes=10-19")
+        assert (status, headers["content-range"], body) == (206, "bytes 10-19/100",
+                                                            bytes(range(10, 20)))
+        assert get("bytes=90-")[2] == bytes(range(90, 100))
+        assert get("bytes=-5")[1]["content-range"] == "bytes 95-99/100"
+        status, headers, _ = get("bytes=200-")
+        assert (status, headers["content-range"]) == (416, "bytes */100")
+        assert get("bytes=0-1,5-6")[0] == 200            # several ranges: the whole file
+        assert "accept-ranges" not in site.get("/")[1]    # a page is whole, reload and all

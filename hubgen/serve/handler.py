@@ -32,6 +32,22 @@ CONTENT_TYPES = {
 }
 
 
+def byte_range(header: str, size: int) -> range | None:
+    """The bytes a `Range: bytes=…` header asks of a file of `size` bytes: empty when none
+    of them is there; None for a header this server does not read (several ranges, another
+    unit), which asks for the whole file."""
+    unit, _, ranges = header.partition("=")
+    first, dash, last = (text.strip() for text in ranges.partition("-"))
+    if unit.strip() != "bytes" or "," in ranges or not dash or not (first + last).isdigit() \
+            or (first and last and int(last) < int(first)):
+        return None
+    if not first:                      # the last N bytes
+        return range(max(size - int(last), 0), size if int(last) else 0)
+    start = int(first)
+    stop = min(int(last) + 1, size) if last else size
+    return range(start, stop) if start < stop else range(0)
+
+
 def content_type(name: str) -> str:
     """The Content-Type of an output file, by its suffix."""
     suffix = posixpath.splitext(name)[1].lower()
@@ -137,15 +153,33 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: HTTPStatus, name: str, snapshot: Snapshot, head: bool,
               body: bytes) -> None:
         kind = content_type(name)
+        whole = len(body)
+        part: range | None = None
         if kind.startswith("text/html"):
             body = inject(body, epoch=snapshot.epoch, base_path=served_base(snapshot),
                           errors=snapshot.errors, root=self.server.root,
                           live_reload=self.server.live_reload, built=snapshot.built,
                           served=name)
+        elif status == HTTPStatus.OK and self.headers.get("Range"):
+            # A video or audio file is played from where the reader seeks (Safari plays
+            # none without ranges).
+            part = byte_range(self.headers["Range"], whole)
+            if part is not None and not part:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{whole}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if part is not None:
+                status, body = HTTPStatus.PARTIAL_CONTENT, body[part.start:part.stop]
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        if not kind.startswith("text/html"):
+            self.send_header("Accept-Ranges", "bytes")
+        if part is not None:
+            self.send_header("Content-Range", f"bytes {part.start}-{part.stop - 1}/{whole}")
         self.end_headers()
         if not head:
             self.wfile.write(body)
