@@ -691,6 +691,20 @@ def test_a_reddit_crosspost_opens_with_a_link_to_the_original(hub, tmp_path):
     assert first["html"].xpath(".//a/@href") == ["https://www.reddit.com" + original]
 
 
+def test_a_reddit_link_post_leads_to_its_link_as_written_not_as_the_api_escapes_it(hub,
+                                                                                  tmp_path):
+    post = {"id": "lnk", "title": "A &amp; B", "author": "op", "selftext": "",
+            "selftext_html": None, "created_utc": 1759990000,
+            "permalink": "/r/Coffee/comments/lnk/a_b/", "is_self": False,
+            "url": "https://shop.example/item?id=5&amp;ref=reddit"}
+    export = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": post}]}},
+              {"kind": "Listing", "data": {"children": []}}]
+    root = imported_export(hub, tmp_path, "reddit", export, "talk")
+    assert run_hubgen("build", cwd=root).code == 0
+    first = messages(parse_html(root / "public/threads/talk/index.html"))["lnk"]
+    assert first["html"].xpath(".//a/@href") == ["https://shop.example/item?id=5&ref=reddit"]
+
+
 def test_spoilers_struck_words_and_superscripts_keep_their_meaning(hub, tmp_path):
     body = ('<div class="md"><p>The ending: <span class="md-spoiler-text">the barista did '
             'it</span>. Price was <del>5 euros</del> 4 euros, <s>sold out</s>. '
