@@ -60,13 +60,18 @@ def alice_thread(handle: str, later: bool = False) -> dict:
                                    handle, 0, replies, name="Alice")}
 
 
-def test_a_withdrawn_bluesky_author_stays_withdrawn_after_changing_her_handle(hub, tmp_path):
+def alice_imported(hub, tmp_path: Path) -> tuple[Path, Path]:
+    """The import hub with Alice's thread imported as `talk`: (the hub, its people.yaml)."""
     root = hub("import-hub")
     first = import_thread(root, "bluesky",
                           write_export(tmp_path, "one.json", alice_thread("alice.example")),
                           "--slug", "talk")
     assert first.code == 0, first.err
-    people_path = root / "content/people.yaml"
+    return root, root / "content/people.yaml"
+
+
+def test_a_withdrawn_bluesky_author_stays_withdrawn_after_changing_her_handle(hub, tmp_path):
+    root, people_path = alice_imported(hub, tmp_path)
     # She asks to be taken down; the curator had made her a moderator and had her consent.
     people_path.write_text(people_path.read_text().replace(
         "bluesky-alice-example: {name: Alice, role: community,",
@@ -100,11 +105,7 @@ def test_a_withdrawn_bluesky_author_stays_withdrawn_after_changing_her_handle(hu
 
 
 def test_a_bluesky_account_is_known_by_its_did_even_in_people_made_before_ids(hub, tmp_path):
-    root = hub("import-hub")
-    assert import_thread(root, "bluesky",
-                         write_export(tmp_path, "one.json", alice_thread("alice.example")),
-                         "--slug", "talk").code == 0
-    people_path = root / "content/people.yaml"
+    root, people_path = alice_imported(hub, tmp_path)
     # An entry written by hand, or by an import before DIDs were recorded.
     people_path.write_text(people_path.read_text().replace(
         ", ids: {bluesky: 'did:plc:alice0000000000000000000'}", "").replace(
@@ -124,11 +125,7 @@ def test_a_bluesky_account_is_known_by_its_did_even_in_people_made_before_ids(hu
 
 
 def test_a_bluesky_handle_taken_over_by_another_account_is_another_person(hub, tmp_path):
-    root = hub("import-hub")
-    assert import_thread(root, "bluesky",
-                         write_export(tmp_path, "one.json", alice_thread("alice.example")),
-                         "--slug", "talk").code == 0
-    people_path = root / "content/people.yaml"
+    root, people_path = alice_imported(hub, tmp_path)
     people_path.write_text(people_path.read_text().replace(
         "bluesky-alice-example: {name: Alice, role: community,",
         "bluesky-alice-example: {name: Alice, role: community, withdrawn: true,"))
