@@ -14,6 +14,7 @@ from urllib.parse import quote
 from hubgen.content.models import Message, Person, Question, Speaker, Thread, initials_of
 from hubgen.content.people import same_platform
 from hubgen.content.sanitize import hashtag_url, plain
+from hubgen.content.slugs import name_order
 
 REMOVED_BY_AUTHOR = "removed at the author's request"
 REMOVED_BY_CURATOR = "removed by the hub's curators"
@@ -292,7 +293,7 @@ def build_conversation(thread: Thread, people: dict[str, Person],
                 counts[item.speaker.identity] += 1
                 first.setdefault(item.speaker.identity, item.speaker)
     participants = tuple((first[k], counts[k]) for k in sorted(
-        counts, key=lambda k: (-counts[k], first[k].name.lower())))
+        counts, key=lambda k: (-counts[k], name_order(first[k].name))))
 
     moderator = None
     if thread.moderator and thread.moderator in people \

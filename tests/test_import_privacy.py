@@ -144,6 +144,29 @@ def test_a_bluesky_handle_taken_over_by_another_account_is_another_person(hub, t
     assert yaml.safe_load(people_path.read_text())[key]["ids"] == {"bluesky": mallory}
 
 
+def test_a_handle_taken_over_is_another_person_even_for_people_made_before_ids(hub,
+                                                                              tmp_path):
+    root, people_path = alice_imported(hub, tmp_path)
+    people_path.write_text(people_path.read_text().replace(     # an entry made before ids:
+        ", ids: {bluesky: 'did:plc:alice0000000000000000000'}", "").replace(
+        "role: community,", "role: brand,"))
+    # Alice is alice-new.example now; Mallory took alice.example and replies in her thread.
+    mallory = "did:plc:mallory00000000000000000"
+    export = alice_thread("alice-new.example")
+    export["thread"]["replies"].append(bluesky_post("3lmal", "Mallory, as Alice's old name",
+                                                    mallory, "alice.example", 9,
+                                                    name="Mallory"))
+    result = import_thread(root, "bluesky", write_export(tmp_path, "two.json", export))
+    assert result.code == 0, result.err
+    authors = {m["id"]: m["author"] for m in thread_yaml(root)["messages"]}
+    assert authors["3lroot"] == "bluesky-alice-example"
+    assert authors["3lmal"] != "bluesky-alice-example"
+    page = built_page(root)
+    [reply] = page.xpath('//li[@id="m-3lmal"]')
+    assert "message--brand" not in reply.get("class")
+    assert messages(page)["3lmal"]["author"] == "Mallory"
+
+
 # Mastodon: only public and unlisted posts ---------------------------------------------
 
 
@@ -220,6 +243,21 @@ def test_words_behind_a_mastodon_content_warning_stay_out_of_the_title_and_addre
     text = messages(page)["100"]["html"]
     assert text.xpath("./p[1]/strong/text()") == ["CW: Spoilers for the new blend"], \
         "the warning stays before the words it covers"
+
+
+def test_words_behind_a_bluesky_content_label_stay_out_of_the_title_and_address(hub,
+                                                                               tmp_path):
+    root = hub("import-hub")
+    export = {"thread": bluesky_post("3lburn", "Photo of my burnt hand after the espresso "
+                                     "machine exploded", ALICE, "alice.example", 0,
+                                     labels=[label("graphic-media", "x")])}
+    result = import_thread(root, "bluesky", write_export(tmp_path, "cw.json", export))
+    assert result.code == 0, result.err
+    [made] = [p for p in (root / "content/threads").glob("*.yaml") if p.name != "hand-kept.yaml"]
+    assert made.name == "cw-graphic-media.yaml"
+    page = built_page(root, made.stem)
+    assert page.xpath("string(//h1)").strip() == "CW: graphic media"
+    assert "burnt" not in page.xpath("string(//title)").lower()
 
 
 # Bluesky: what a logged-out reader of bsky.app does not see ------------------------------

@@ -221,3 +221,25 @@ def test_a_long_handle_or_a_url_in_a_thread_title_wraps_on_a_phone(demo, tmp_pat
     with static_server(public) as base:
         assert _wider_than(320, browser, base, ("/people/", "/people/kim/", "/people/raj/",
                                                 "/threads/", "/")) == {}
+
+
+def test_on_a_right_to_left_hub_handles_read_left_to_right(demo, tmp_path):
+    _, browser = demo
+    public = _conversations_built(tmp_path, {"hubgen.yaml": ("title:", "language: he\ntitle:")})
+    with static_server(public) as base:
+        page = browser.new_page()
+        orders = {}
+        for path, selector in (("/threads/mastodon-brew/", ".message__handle"),
+                               ("/people/", ".person-card__bio bdi"),
+                               ("/people/kim/", "bdi")):
+            page.goto(base + path)
+            # Where the handle's first two characters ('@k') are drawn, left to right.
+            orders[path] = page.eval_on_selector(selector, """element => {
+                const text = [...element.childNodes].find(n => n.nodeType === 3 && n.length > 1);
+                const at = offset => { const range = document.createRange();
+                    range.setStart(text, offset); range.setEnd(text, offset + 1);
+                    return range.getBoundingClientRect().left; };
+                return [document.documentElement.dir, at(0) < at(1)];
+            }""")
+        page.close()
+    assert orders == {path: ["rtl", True] for path in orders}

@@ -25,8 +25,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 # temporary files editors and downloaders write before a rename, and the OS's folder
 # notes: never a source, never published, never a change for serve to rebuild for.
 _LEFTOVER = re.compile(
-    r"(\.sw[a-p]|\.sw[x-z]|~|\.tmp|\.temp|\.part|\.crdownload|\.bak|\.orig|\.kate-swp)$"
-    r"|^(\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
+    r"(~|\.swp|\.tmp|\.temp|\.part|\.crdownload|\.bak|\.orig|\.kate-swp)$"
+    r"|^(\..*\.sw[a-px]|\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
     r"|^\..*\.hubgen-tmp$")
 
 

@@ -27,6 +27,7 @@ from hubgen.importers.html_markdown import autolinks_alone, http_address
 from hubgen.importers.json_export import ExportError, JsonValue, ShapeError
 from hubgen.importers.markdown_subset import MarkedText
 from hubgen.importers.models import Account, ImportedMessage, ImportedThread, ReadContext
+from hubgen.wording import plural
 
 PLATFORM = "bluesky"
 EXPORT = "Bluesky getPostThread answer"
@@ -351,47 +352,47 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     notes = []
     skipped = reader.skipped
     missing = [text for count, text in (
-        (skipped["notfound"], f"{_count(skipped['notfound'], 'post')} not found"),
-        (skipped["blocked"], _count(skipped["blocked"], "blocked post"))) if count]
+        (skipped["notfound"], f"{plural(skipped['notfound'], 'post')} not found"),
+        (skipped["blocked"], plural(skipped["blocked"], "blocked post"))) if count]
     if missing:
         notes.append(f"skipped {' and '.join(missing)}")
     left_out = reader.left_out
     reasons = [text for count, text in (
-        (left_out["hidden"], f"{_count(left_out['hidden'], 'reply', 'replies')} the "
+        (left_out["hidden"], f"{plural(left_out['hidden'], 'reply', 'replies')} the "
                              "thread's author hid"),
-        (left_out["unauthenticated"], f"{_count(left_out['unauthenticated'], 'post')} by "
+        (left_out["unauthenticated"], f"{plural(left_out['unauthenticated'], 'post')} by "
                                       "accounts that ask not to be shown to logged-out "
                                       "readers"),
-        (left_out["moderated"], f"{_count(left_out['moderated'], 'post')} a moderation "
+        (left_out["moderated"], f"{plural(left_out['moderated'], 'post')} a moderation "
                                 "service hides (!hide)")) if count]
     if reasons:
         notes.append(f"left out {', '.join(reasons)}")
     if reader.moved:
-        notes.append(f"{_count(reader.moved, 'reply', 'replies')} to a post left out "
+        notes.append(f"{plural(reader.moved, 'reply', 'replies')} to a post left out "
                      f"{'was' if reader.moved == 1 else 'were'} placed under the nearest "
                      "post kept above it")
     if reader.warned:
         total = sum(reader.warned.values())
-        notes.append(f"{_count(total, 'post')} labelled {', '.join(sorted(reader.warned))} "
+        notes.append(f"{plural(total, 'post')} labelled {', '.join(sorted(reader.warned))} "
                      f"{'is' if total == 1 else 'are'} kept, opening with a content "
                      "warning: check before publishing")
     if reader.root_missing:
         notes.append("the thread's first post is not in the export: it starts at the "
                      "earliest post it holds")
     if reader.cut_short:
-        notes.append(f"{_count(reader.cut_short, 'post')} "
+        notes.append(f"{plural(reader.cut_short, 'post')} "
                      f"{'has' if reader.cut_short == 1 else 'have'} more replies than the "
                      "export holds (fetch with a greater depth)")
     root = reader.messages[0]
     root_post = (chain[0] if chain else thread).at("post")
-    title = shorten(" ".join(root_post.at("record").text("text", required=False).split()), 80) \
-        or f"Bluesky thread by {root.author.name}"
+    # Words behind a content warning stay behind it: the title (and the file's name, made
+    # from it) is the warning itself, as for a Mastodon post's.
+    warnings = sorted({WARNINGS[label] for label in _labels(root_post) if label in WARNINGS})
+    words = f"CW: {', '.join(warnings)}" if warnings else \
+        " ".join(root_post.at("record").text("text", required=False).split())
+    title = shorten(words, 80) or f"Bluesky thread by {root.author.name}"
     return ImportedThread(PLATFORM, str(root_post.raw("uri")), root.url, title,
                           tuple(reader.messages), fallback_parent=root.id, notes=tuple(notes))
-
-
-def _count(number: int, word: str, words: str = "") -> str:
-    return f"{number} {word if number == 1 else words or word + 's'}"
 
 
 def fetch(url: str, fetcher: Fetcher) -> Any:

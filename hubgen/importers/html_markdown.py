@@ -263,9 +263,7 @@ class _Converter:
             return self.marked.text("[spoiler: ") + content + self.marked.text("]") \
                 if content.strip() else content
         if tag in STRUCK:
-            content = self.inline_content(element)
-            return self.marked.text("~~") + content + self.marked.text("~~") \
-                if content.strip() else content
+            return self.marked.struck(self.inline_content(element))
         if tag in ("sup", "sub"):
             return self.script(element, tag)
         return self.inline_content(element)

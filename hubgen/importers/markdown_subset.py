@@ -57,13 +57,11 @@ class MarkedText:
 
     def emphasis(self, inner: str, stars: int) -> str:
         """`*inner*` or `**inner**`, with surrounding spaces kept outside the markers."""
-        match = re.fullmatch(r"(\s*)(.*?)(\s*)", inner, re.DOTALL)
-        assert match is not None
-        lead, core, trail = match.groups()
-        if not core:
-            return inner
-        marker = _STAR * stars
-        return f"{lead}{marker}{core}{marker}{trail}"
+        return _around(inner, _STAR * stars)
+
+    def struck(self, inner: str) -> str:
+        """`~~inner~~`, with surrounding spaces kept outside the markers."""
+        return _around(inner, self.keep("~~"))
 
     def code(self, value: str) -> str:
         """An inline code span, fenced with more backticks than it holds."""
@@ -88,6 +86,13 @@ class MarkedText:
                       lambda m: self._kept[ord(m.group(0)) - _PLACEHOLDER_BASE], text)
 
 
+def _around(inner: str, marker: str) -> str:
+    match = re.fullmatch(r"(\s*)(.*?)(\s*)", inner, re.DOTALL)
+    assert match is not None
+    lead, core, trail = match.groups()
+    return f"{lead}{marker}{core}{marker}{trail}" if core else inner
+
+
 def _escape(marked: str) -> str:
     """Escape the platform's characters; inside a link label also what would autolink."""
     out: list[str] = []
@@ -101,6 +106,8 @@ def _escape(marked: str) -> str:
             in_label = max(in_label - 1, 0)
         if char in "\\`*":
             out.append("\\" + char)
+        elif char == "~" and "~" in (previous, following):
+            out.append("\\~")       # a run of them would strike the words between
         elif char == "_":
             # Bare only between letters or digits (snake_case): next to another '_', the
             # pair could open or close emphasis (__init__).

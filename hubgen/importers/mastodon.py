@@ -31,6 +31,7 @@ from hubgen.importers.html_markdown import (
 from hubgen.importers.json_export import ExportError, JsonValue, ShapeError
 from hubgen.importers.markdown_subset import MarkedText, markdown_from_text
 from hubgen.importers.models import Account, ImportedMessage, ImportedThread, ReadContext
+from hubgen.wording import plural
 
 PLATFORM = "mastodon"
 EXPORT = "Mastodon status and context"
@@ -104,7 +105,7 @@ def _poll(status: JsonValue) -> str:
     for option in poll.items("options", required=False):
         title = option.text("title", required=False)
         votes = option.raw("votes_count")
-        count = f" ({votes} vote{'' if votes == 1 else 's'})" if isinstance(votes, int) else ""
+        count = f" ({plural(votes, 'vote')})" if isinstance(votes, int) else ""
         options.append("- " + markdown_from_text(title + count))
     return "\n".join(options)
 
@@ -185,7 +186,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     notes = []
     if hidden:
         count = sum(hidden.values())
-        notes.append(f"left out {count} post{'' if count == 1 else 's'} that "
+        notes.append(f"left out {plural(count, 'post')} that "
                      f"{'is' if count == 1 else 'are'} not public ({', '.join(hidden)})")
     moved = 0
     for index, message in enumerate(messages):
@@ -194,7 +195,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
                 message, reply_to=_kept_above(message.reply_to, left_out))
             moved += 1
     if moved:
-        notes.append(f"{moved} repl{'y' if moved == 1 else 'ies'} to a post left out "
+        notes.append(f"{plural(moved, 'reply', 'replies')} to a post left out "
                      f"{'was' if moved == 1 else 'were'} placed under the nearest post "
                      "kept above it")
     fallback = _kept_above(

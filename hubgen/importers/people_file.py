@@ -96,7 +96,10 @@ class PeopleBook:
         its messages there is by `key`). The ids people.yaml records come first."""
         if account.account_id and (key in self.people or
                                    any(person.key == key for person in self.new)):
-            self.by_id.setdefault((same_platform(account.platform), account.account_id), key)
+            platform = same_platform(account.platform)
+            self.by_id.setdefault((platform, account.account_id), key)
+            # ... and their handle, given up one day, is not someone else's way in.
+            self.ids.setdefault((key, platform), account.account_id)
 
     def author(self, account: Account) -> str | dict[str, str]:
         """The `author:` of a message: a people.yaml key (known or new), or an inline name.
