@@ -206,6 +206,38 @@ def test_mastodon_posts_for_any_audience_but_the_public_are_left_out(hub, tmp_pa
            "local, mutuals_only, limited)" in result.out.splitlines()
 
 
+def test_a_post_made_followers_only_after_its_import_is_taken_down_by_the_next(hub, tmp_path):
+    root = hub("import-hub")
+    reply = mastodon_status(200, "bob", "<p>Bob's second thoughts</p>", 100, minute=1)
+    export = {"status": mastodon_status(100, "ana", "<p>Which grind?</p>"),
+              "context": {"ancestors": [], "descendants": [reply]}}
+    assert import_thread(root, "mastodon", write_export(tmp_path, "one.json", export),
+                         "--slug", "talk").code == 0
+    assert "second thoughts" in built_page(root).text_content()
+    reply["visibility"] = "private"          # Bob made it followers-only since
+    again = import_thread(root, "mastodon", write_export(tmp_path, "two.json", export))
+    assert again.code == 0, again.err
+    assert "  note: 1 message of the file is no longer public on the platform; taken down " \
+           "(removed: true)" in again.out.splitlines()
+    [kept] = [m for m in thread_yaml(root)["messages"] if m["id"] == "200"]
+    assert kept["removed"] is True
+    assert "second thoughts" not in built_page(root).text_content()
+
+
+def test_a_bluesky_reply_its_thread_s_author_hid_after_its_import_is_taken_down(hub,
+                                                                               tmp_path):
+    root, _ = alice_imported(hub, tmp_path)
+    assert "Dark roast" in built_page(root).text_content()
+    export = alice_thread("alice.example")
+    export["threadgate"] = {"uri": f"at://{ALICE}/app.bsky.feed.threadgate/3lroot",
+                            "record": {"$type": "app.bsky.feed.threadgate",
+                                       "hiddenReplies": [f"at://{BOB}/app.bsky.feed.post/3lbob"]}}
+    again = import_thread(root, "bluesky", write_export(tmp_path, "two.json", export))
+    assert again.code == 0, again.err
+    assert "no longer public on the platform; taken down" in again.out
+    assert "Dark roast" not in built_page(root).text_content()
+
+
 def test_a_mastodon_reply_to_a_post_left_out_goes_under_the_nearest_post_kept(hub, tmp_path):
     root = hub("import-hub")
     replies = [mastodon_status(101, "bob", "<p>Burr or blade?</p>", 100, minute=1),

@@ -118,6 +118,7 @@ class _Reader:
         self.root_missing = False
         self.hidden_replies: set[str] = set()
         self.left_out = {"hidden": 0, "unauthenticated": 0, "moderated": 0}
+        self.withheld: set[str] = set()      # the record keys of the posts left out
         self.moved = 0          # replies to a post left out, placed under one kept above
         self.warned: dict[str, int] = {}      # content label → posts kept with its warning
 
@@ -126,13 +127,12 @@ class _Reader:
         or '' to keep it."""
         post = view.at("post")
         labels = _labels(post, post.get("author"))
-        if post.raw("uri") in self.hidden_replies:
-            return "hidden"
-        if NOT_FOR_EVERYONE in labels:
-            return "unauthenticated"
-        if HIDE in labels:
-            return "moderated"
-        return ""
+        reason = "hidden" if post.raw("uri") in self.hidden_replies else \
+            "unauthenticated" if NOT_FOR_EVERYONE in labels else \
+            "moderated" if HIDE in labels else ""
+        if reason:
+            self.withheld.add(_at_uri_parts(post.at("uri"))[1])
+        return reason
 
     def message_id(self, uri: str, rkey: str) -> str:
         """The record key of a post, made unique in the thread."""
@@ -392,7 +392,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         " ".join(root_post.at("record").text("text", required=False).split())
     title = shorten(words, 80) or f"Bluesky thread by {root.author.name}"
     return ImportedThread(PLATFORM, str(root_post.raw("uri")), root.url, title,
-                          tuple(reader.messages), fallback_parent=root.id, notes=tuple(notes))
+                          tuple(reader.messages), fallback_parent=root.id, notes=tuple(notes),
+                          withheld=frozenset(reader.withheld))
 
 
 def fetch(url: str, fetcher: Fetcher) -> Any:

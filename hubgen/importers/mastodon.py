@@ -207,7 +207,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     title = shorten(warning or plain_text_of_html(root.text("content")), 80) or \
         f"Mastodon thread by {messages[0].author.name}"
     return ImportedThread(PLATFORM, http_address(root.raw("uri")) or root_url, root_url, title,
-                          tuple(messages), fallback_parent=fallback, notes=tuple(notes))
+                          tuple(messages), fallback_parent=fallback, notes=tuple(notes),
+                          withheld=frozenset(left_out))
 
 
 def _kept_above(identifier: str | None, left_out: dict[str, str | None]) -> str | None:

@@ -2,7 +2,9 @@
 
 Each message has fields that follow the platform (`author`, `date`, `url`, `reply_to`,
 `text`: an edited post gets its new text) and fields that are the curator's (`featured`,
-`removed`, `answers`, and anything else they added), which are never touched. An export
+`removed`, `answers`, and anything else they added), which are never touched, but for a
+post the platform now keeps from the public (made followers-only, hidden by the thread's
+author), which is taken down with `removed: true`. An export
 older than the file's version of a post (its `edited:` time is later than the export's)
 leaves the post's text and `edited:` as they are. A post never
 changes its author: a message whose author is a people.yaml key keeps that key (the
@@ -37,6 +39,7 @@ class MergedMessages:
     kept: int = 0         # in the file, not in this export: left as they were
     newer: int = 0        # edited since this export was made: the file's text kept
     moved: int = 0        # replies whose parent is missing, placed under a known post
+    withheld: int = 0     # published before, kept from the public now: taken down
 
 
 def _identifier(value: Any) -> str:
@@ -119,8 +122,11 @@ def settle_replies(messages: list[dict[str, Any]], from_export: set[str], root_i
 
 
 def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id: str,
-                   fallback: str | None, tz: tzinfo) -> MergedMessages:
-    """The file's messages (`existing`, as read) updated by the export's (`incoming`)."""
+                   fallback: str | None, tz: tzinfo,
+                   withheld: frozenset[str] = frozenset()) -> MergedMessages:
+    """The file's messages (`existing`, as read) updated by the export's (`incoming`); one
+    of the file's that the platform now keeps from the public (`withheld`) is taken down
+    (`removed: true`)."""
     originals = [plain_data(m) for m in existing if isinstance(m, dict)]
     by_id = {_identifier(m.get("id")): m for m in originals}
     by_url = {str(m["url"]): m for m in originals if m.get("url")}
@@ -143,7 +149,11 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
         identifier = _identifier(original.get("id"))
         message = dict(original)
         update = matched.get(identifier)
-        if update is None:
+        if update is None and identifier in withheld:
+            if message.get("removed") is not True:
+                message["removed"] = True
+                result.withheld += 1
+        elif update is None:
             result.kept += 1
         else:
             older = _older(update, original, tz)

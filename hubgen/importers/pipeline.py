@@ -313,7 +313,7 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
         raise ExportError(f"{display_path(path, config.root)} is not a mapping of keys; "
                           "fix it or pass --force to import it afresh")
     merged = merge_messages(_existing_messages(data, path, config), incoming, thread.root.id,
-                            thread.fallback_parent, config.tz)
+                            thread.fallback_parent, config.tz, thread.withheld)
     blocks = {key: dump_block(key, value) for key, value in _curated_fields(options).items()}
     blocks["messages"] = dump_block("messages", merged.messages)
     text = replace_blocks(old_text, data, blocks)
@@ -361,6 +361,10 @@ def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
         notes.append(f"{plural(merged.newer, 'message')} of the file "
                      f"{'was' if merged.newer == 1 else 'were'} edited after this export "
                      "was made; the newer text is kept")
+    if merged.withheld:
+        notes.append(f"{plural(merged.withheld, 'message')} of the file "
+                     f"{'is' if merged.withheld == 1 else 'are'} no longer public on the "
+                     "platform; taken down (removed: true)")
     if merged.kept:
         notes.append(f"{plural(merged.kept, 'message')} of the file "
                      f"{'is' if merged.kept == 1 else 'are'} not in this export; kept "
