@@ -112,19 +112,22 @@ def test_files_moved_in_by_a_build_that_stopped_half_way_are_still_hubgen_s(hub,
     assert not (public / "new/a.html").exists()
 
 
-def test_a_dotfile_kept_in_the_output_is_still_hubgen_s_when_it_comes_back(hub):
+def test_a_dotfile_hubgen_published_goes_with_its_source_and_comes_back_with_it(hub):
     root = hub("minimal")
     source = root / "static/.well-known/security.txt"
     source.parent.mkdir(parents=True)
     source.write_text("Contact: mailto:x@example.com\n")
     assert run_hubgen("build", cwd=root).code == 0
+    published = root / "public/.well-known/security.txt"
+    assert published.is_file()
     source.unlink()
-    assert run_hubgen("build", cwd=root).code == 0   # kept: a dotfile is never deleted
+    assert run_hubgen("build", cwd=root).code == 0   # a stale security.txt is not kept
+    assert not published.exists() and not published.parent.exists()
+    assert ".well-known/security.txt" not in (root / "public/.hubgen-manifest.json").read_text()
     source.write_text("Contact: mailto:y@example.com\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
-    assert (root / "public/.well-known/security.txt").read_text() == \
-        "Contact: mailto:y@example.com\n"
+    assert published.read_text() == "Contact: mailto:y@example.com\n"
 
 
 def test_a_file_of_yours_with_the_page_s_very_bytes_is_taken_in_silently(hub):
@@ -143,15 +146,18 @@ def test_a_file_of_yours_with_the_page_s_very_bytes_is_taken_in_silently(hub):
     assert page.read_bytes() == copy
 
 
-def test_a_file_the_manifest_lists_as_a_dotfile_is_never_deleted(hub):
+def test_a_file_of_a_git_folder_is_never_deleted_even_if_the_manifest_lists_it(hub):
     root = hub("minimal")
-    (root / "static/.well-known").mkdir(parents=True)
-    (root / "static/.well-known/security.txt").write_text("Contact: mailto:x@example.com\n")
     assert run_hubgen("build", cwd=root).code == 0
-    assert (root / "public/.well-known/security.txt").is_file()
-    (root / "static/.well-known/security.txt").unlink()
+    public = root / "public"
+    (public / ".git").mkdir()
+    (public / ".git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    manifest = public / ".hubgen-manifest.json"
+    listed = json.loads(manifest.read_text())
+    listed["files"].append(".git/HEAD")      # a manifest edited, or from another tool
+    manifest.write_text(json.dumps(listed))
     assert run_hubgen("build", cwd=root).code == 0
-    assert (root / "public/.well-known/security.txt").is_file()
+    assert (public / ".git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
 
 
 def test_unchanged_files_are_not_rewritten(hub):

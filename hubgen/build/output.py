@@ -2,7 +2,7 @@
 
 Files are staged beside the output folder, then moved into place only when
 the whole build succeeded. A manifest lists what hubgen wrote, so a later
-build deletes only its own stale files: never the user's, never a dotfile.
+build deletes only its own stale files: never the user's, never one of a `.git` folder.
 Files whose bytes did not change are left alone.
 """
 
@@ -129,8 +129,13 @@ def _check_cache_folder(cache: Path, root: Path, cache_on_disk: bool) -> None:
                          "e.g. cache_dir: .hubgen-cache")
 
 
-def _is_dotted(relative: str) -> bool:
-    return any(part.startswith(".") for part in relative.split("/"))
+# Version control's folders: nothing in them is ever deleted, whatever a manifest lists (a
+# site published from a checkout of its own output).
+_NEVER_DELETED = frozenset({".git", ".hg", ".svn"})
+
+
+def _in_version_control(relative: str) -> bool:
+    return any(part in _NEVER_DELETED for part in relative.split("/"))
 
 
 def read_manifest(output: Path, resolve: bool = True) -> set[str]:
@@ -168,8 +173,9 @@ def manifest_bytes(files: Iterable[str]) -> bytes:
 
 
 def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
-    """What an earlier build or publish wrote and this one does not (never a dotfile)."""
-    return sorted(p for p in set(previous) - set(current) if not _is_dotted(p))
+    """What an earlier build or publish wrote and this one does not: a `.well-known/` file
+    whose source went included, never a file of a `.git` folder."""
+    return sorted(p for p in set(previous) - set(current) if not _in_version_control(p))
 
 
 def _is_inside(root: str, relative: str) -> bool:
@@ -440,7 +446,8 @@ class StagedOutput:
                 self.discard()
             report.unchanged = sorted(self.names.difference(written))
             report.removed = self._remove_stale()
-            # A stale file left in place (a dotfile) stays listed: it is still hubgen's.
+            # A stale file left in place (one that could not be removed) stays listed: it is
+            # still hubgen's.
             kept = {name for name in self.previous - self.names - set(report.removed)
                     if os.path.lexists(self.output / name)}
             self._write_manifest(self.output, self.names | kept)
