@@ -466,3 +466,25 @@ def test_a_page_bundle_is_named_by_its_folder_and_its_files_follow_its_page(hub_
     _add(bundle / "_notes/plan.txt", "not for readers")
     files = build_site(_options(root), cache=cache, write=False).files
     assert not [name for name in files if "secret" in name or "plan.txt" in name]
+
+
+def test_an_asset_linked_at_the_top_of_an_imported_template_counts_for_every_page(
+        hub_with_template):
+    root = hub_with_template
+    _add(root / "templates/partials/logo.html",
+         '{% set src = asset("images/tom.svg") %}'
+         '{% macro logo() %}<img class="logo" src="{{ src }}">{% endmacro %}')
+    _add(root / "templates/post.html",
+         '{% extends "!theme/post.html" %}{% block doc_footer_extra %}'
+         '{% from "partials/logo.html" import logo %}{{ logo() }}{% endblock %}')
+    for jobs in (1, 2):
+        cache = BuildCache()
+        build_site(dataclasses.replace(_options(root), jobs=jobs), cache=cache, write=False)
+        (root / "static/images/tom.svg").write_text(f"<svg><!-- {jobs} --></svg>")
+        incremental = build_site(dataclasses.replace(_options(root), jobs=jobs), cache=cache,
+                                 write=False).files
+        clean = _clean(root)
+        pages = [name for name in clean if name.startswith("posts/") and b'class="logo"'
+                 in clean[name]]
+        assert len(pages) > 1
+        assert [name for name in pages if clean[name] != incremental[name]] == []

@@ -122,6 +122,7 @@ class Renderer:
         self.env.hold_items(ITEMS_SHOWN)
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
+        self.env.asset_urls = self.assets
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from hubgen.config import Config
 from hubgen.content.models import platform_name
 from hubgen.content.themes import Theme
+from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
 from hubgen.seo import script_safe_json
 
@@ -83,21 +84,34 @@ Made = TypeVar("Made")   # what a function given to reading_apart makes
 
 class ListTrackingTemplate(jinja2.Template):
     """A template whose module, made once and kept (a template imported without context,
-    a card's macros), counts the lists its top level read for every page that uses it."""
+    a card's macros), counts the lists its top level read, and the assets it linked
+    (`{% set logo = asset(...) %}`), for every page that uses it."""
 
     _module_lists: frozenset[str] = frozenset()
+    _module_assets: frozenset[str] = frozenset()
 
     def _get_default_module(self, ctx: Any = None) -> Any:
         env = self.environment
         assert isinstance(env, SiteEnvironment)
         kept = self._module
-        module, read = env.reading_apart(
-            lambda: super(ListTrackingTemplate, self)._get_default_module(ctx))
+        assets = env.asset_urls
+        page_assets: set[str] = set()
+        if assets is not None:
+            page_assets, assets.used = assets.used, set()
+        try:
+            module, read = env.reading_apart(
+                lambda: super(ListTrackingTemplate, self)._get_default_module(ctx))
+        finally:
+            linked: frozenset[str] = frozenset()
+            if assets is not None:
+                linked, assets.used = frozenset(assets.used), page_assets
+                page_assets |= linked
         if module is self._module:
             if kept is None:   # made now, for this page and the later ones
-                self._module_lists = read
+                self._module_lists, self._module_assets = read, linked
             else:
                 env.lists_read |= self._module_lists
+                page_assets |= self._module_assets
         return module
 
 
@@ -120,6 +134,8 @@ class SiteEnvironment(jinja2.Environment):
         # with the lists (named as in fingerprints.list_texts) whose items they give.
         self.lists_held: dict[type, dict[str, tuple[str, ...]]] = {}
         self.lists_read: set[str] = set()   # the lists the templates read since cleared
+        # The page's `asset()`, whose links a kept module's top level made once (Renderer).
+        self.asset_urls: AssetUrls | None = None
         self._list_attributes: frozenset[str] = frozenset()
         # The site's items by type: the attributes a list already shows, and the list
         # name under which reading any other counts (see hold_items).
