@@ -54,3 +54,12 @@ def test_struck_words_and_code_or_paragraphs_inside_list_items_and_quotes_read_a
     assert page.xpath("//blockquote/pre/code/text()") == ["quoted = True\n"]
     assert not page.xpath("//pre[not(parent::li or parent::blockquote)]"), \
         "an indented line outside a list stays a paragraph, not code"
+
+
+def test_a_bare_url_is_linked_whole_whatever_marks_it_holds():
+    page = _render("Mirror: https://a.example/~~old~~/f_x_y_.zip, also https://b.example/*a*b* "
+                   "and ~~gone~~")
+    assert [(a.get("href"), a.text) for a in page.iter("a")] == [
+        ("https://a.example/~~old~~/f_x_y_.zip", "https://a.example/~~old~~/f_x_y_.zip"),
+        ("https://b.example/*a*b*", "https://b.example/*a*b*")]
+    assert page.xpath("//del/text()") == ["gone"] and not page.xpath("//em")

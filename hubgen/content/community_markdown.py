@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from hubgen.content.sanitize import BARE_URL, HASHTAG, MENTION, hashtag_url, mention_url
@@ -82,6 +83,14 @@ class _AutoLinks(Treeprocessor):
                     element.insert(position + offset, link)
 
 
+class _BareUrlAsText(InlineProcessor):
+    """A bare URL, kept as written text: ~~, * and _ in it strike or stress nothing (the
+    autolinks below make it a link)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+        return m.group(0), m.start(0), m.end(0)
+
+
 class CommunitySubset(Extension):
     """The subset of Markdown community text may use, with autolinks."""
 
@@ -98,5 +107,7 @@ class CommunitySubset(Extension):
         for name in ("image_link", "image_reference", "short_image_ref", "reference",
                      "short_reference"):
             md.inlinePatterns.deregister(name)
+        # After links and <autolinks>, before emphasis and ~~struck~~ words.
+        md.inlinePatterns.register(_BareUrlAsText(BARE_URL, md), "bare-url-as-text", 105)
         # After the inline patterns (20), before serialising (10).
         md.treeprocessors.register(_AutoLinks(md, self.community), "community-autolinks", 15)

@@ -118,7 +118,7 @@ class _Reader:
         self.root_missing = False
         self.hidden_replies: set[str] = set()
         self.left_out = {"hidden": 0, "unauthenticated": 0, "moderated": 0}
-        self.withheld: set[str] = set()      # the record keys of the posts left out
+        self.withheld: set[str] = set()      # the record keys and addresses of those left out
         self.moved = 0          # replies to a post left out, placed under one kept above
         self.warned: dict[str, int] = {}      # content label → posts kept with its warning
 
@@ -131,7 +131,10 @@ class _Reader:
             "unauthenticated" if NOT_FOR_EVERYONE in labels else \
             "moderated" if HIDE in labels else ""
         if reason:
-            self.withheld.add(_at_uri_parts(post.at("uri"))[1])
+            author_did, rkey = _at_uri_parts(post.at("uri"))
+            author = post.get("author")
+            handle = str(author.raw("handle", "")) if author is not None else ""
+            self.withheld |= {rkey, _post_address(handle, author_did, rkey)}
         return reason
 
     def message_id(self, uri: str, rkey: str) -> str:

@@ -161,6 +161,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     seen: set[str] = set()
     hidden: dict[str, int] = {}     # audience → how many posts left out
     left_out: dict[str, str | None] = {}    # a post left out → the post it answers
+    withheld: set[str] = set()              # their ids and addresses
     for item in ordered:
         identifier = item.identifier("id")
         if identifier in seen:
@@ -175,6 +176,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
             audience = AUDIENCES.get(visibility, visibility or "no visibility given")
             hidden[audience] = hidden.get(audience, 0) + 1
             left_out[identifier] = item.optional_identifier("in_reply_to_id")
+            withheld |= {identifier, http_address(item.raw("url")),
+                         http_address(item.raw("uri"))} - {""}
             continue
         url = http_address(item.raw("url")) or http_address(item.raw("uri"))
         links = LinkContext(PLATFORM, root_url, url or root_url, _mentions(item, host))
@@ -208,7 +211,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         f"Mastodon thread by {messages[0].author.name}"
     return ImportedThread(PLATFORM, http_address(root.raw("uri")) or root_url, root_url, title,
                           tuple(messages), fallback_parent=fallback, notes=tuple(notes),
-                          withheld=frozenset(left_out))
+                          withheld=frozenset(withheld))
 
 
 def _kept_above(identifier: str | None, left_out: dict[str, str | None]) -> str | None:

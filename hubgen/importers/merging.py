@@ -125,8 +125,8 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
                    fallback: str | None, tz: tzinfo,
                    withheld: frozenset[str] = frozenset()) -> MergedMessages:
     """The file's messages (`existing`, as read) updated by the export's (`incoming`); one
-    of the file's that the platform now keeps from the public (`withheld`) is taken down
-    (`removed: true`)."""
+    of the file's that the platform now keeps from the public (`withheld`: by id or
+    permalink) is taken down (`removed: true`)."""
     originals = [plain_data(m) for m in existing if isinstance(m, dict)]
     by_id = {_identifier(m.get("id")): m for m in originals}
     by_url = {str(m["url"]): m for m in originals if m.get("url")}
@@ -149,7 +149,7 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
         identifier = _identifier(original.get("id"))
         message = dict(original)
         update = matched.get(identifier)
-        if update is None and identifier in withheld:
+        if update is None and (identifier in withheld or original.get("url") in withheld):
             if message.get("removed") is not True:
                 message["removed"] = True
                 result.withheld += 1

@@ -59,8 +59,9 @@ class ImportedThread:
     title: str                   # a suggested title (plain text)
     messages: tuple[ImportedMessage, ...]
     fallback_parent: str | None = None    # where a reply whose parent is missing goes
-    # The posts kept from the public (not public, hidden by the thread's author, asking not
-    # to be shown logged out): one an earlier import published is taken down.
+    # The ids and permalinks of the posts kept from the public (not public, hidden by the
+    # thread's author, asking not to be shown logged out): one an earlier import published
+    # is taken down, found by either (another instance's API gives a post another id).
     withheld: frozenset[str] = frozenset()
     notes: tuple[str, ...] = field(default_factory=tuple)   # what was skipped or counted
 
