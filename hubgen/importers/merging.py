@@ -4,14 +4,17 @@ Each message has fields that follow the platform (`author`, `date`, `url`, `repl
 `text`: an edited post gets its new text) and fields that are the curator's (`featured`,
 `removed`, `answers`, and anything else they added), which are never touched, but for a
 post the platform now keeps from the public (made followers-only, hidden by the thread's
-author), which is taken down with `removed: true`. An export
-older than the file's version of a post (its `edited:` time is later than the export's)
-leaves the post's text and `edited:` as they are. A post never
-changes its author: a message whose author is a people.yaml key keeps that key (the
-account may have a new handle; the person, their role, consent and withdrawal stay), unless
-the platform now hides the author (a deleted account). Messages are
-matched by id, then by permalink; a message of the file that the new export lacks (deleted
-on the platform, or left out of this export) is kept. New messages are placed by date.
+author), which is taken down with `removed: true`.
+
+An export older than the file's version of a post (its `edited:` time is later than the
+export's) leaves the post's text and `edited:` as they are. A post never changes its
+author: a message whose author is a people.yaml key keeps that key (the account may have
+a new handle; the person, their role, consent and withdrawal stay), unless the platform
+now hides the author (a deleted account).
+
+Messages are matched by id, then by permalink; a message of the file that the new export
+lacks (deleted on the platform, or left out of this export) is kept. New messages are
+placed by date.
 """
 
 from __future__ import annotations

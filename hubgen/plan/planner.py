@@ -22,6 +22,8 @@ HOST_FILES = ("/_headers", "/_redirects")
 # A person's page lists this many of their posts (the newest as cards, the rest as a
 # compact list), then goes on to /people/KEY/page/2/.
 PERSON_POSTS_PER_PAGE = 100
+
+
 def tag_feed_title(config: Config, tag_name: str) -> str:
     """The title of a tag's feeds."""
     return f"{config.title}: {tag_name}"
