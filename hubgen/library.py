@@ -131,8 +131,7 @@ class Library:
     @property
     def brand_keys(self) -> set[str]:
         """The people who speak for the brand."""
-        return set(self.config.brand.people) | {
-            p.key for p in self.people.values() if p.role == "brand"}
+        return _brand_keys(self.config, self.people)
 
     @property
     def brand_people(self) -> tuple[Person, ...]:
@@ -414,6 +413,11 @@ def _group_tags(items: list[Item], diagnostics: Diagnostics) -> dict[str, Tag]:
             for slug in sorted(grouped, key=lambda s: name_order(names[s]))}
 
 
+def _brand_keys(config: Config, people: dict[str, Person]) -> set[str]:
+    """The keys of `brand.people`, and of everyone whose role is the brand's."""
+    return set(config.brand.people) | {p.key for p in people.values() if p.role == "brand"}
+
+
 def _with_brand_roles(people: dict[str, Person],
                       brand_keys: tuple[str, ...]) -> dict[str, Person]:
     """people.yaml's people, those named in `brand.people` taking the brand's role where
@@ -482,8 +486,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     pages.sort(key=lambda d: d.rel_path)
     threads.sort(key=_newest_first)
     people = _with_brand_roles(sources.people, config.brand.people)
-    brand_keys = set(config.brand.people) | {
-        p.key for p in people.values() if p.role == "brand"}
+    brand_keys = _brand_keys(config, people)
     conversations = {t.slug: build_conversation(t, people, brand_keys)
                      for t in source_threads}
     items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubgen.config import CONFIG_NAME, Config
+from hubgen.content.sources import VERSION_CONTROL
 from hubgen.errors import HubgenError, UsageError
 from hubgen.plan.urls import is_plain_relative
 from hubgen.wording import some_of
@@ -129,13 +130,10 @@ def _check_cache_folder(cache: Path, root: Path, cache_on_disk: bool) -> None:
                          "e.g. cache_dir: .hubgen-cache")
 
 
-# Version control's folders: nothing in them is ever deleted, whatever a manifest lists (a
-# site published from a checkout of its own output).
-_NEVER_DELETED = frozenset({".git", ".hg", ".svn"})
-
-
 def _in_version_control(relative: str) -> bool:
-    return any(part in _NEVER_DELETED for part in relative.split("/"))
+    # Nothing in them is ever deleted, whatever a manifest lists (a site published from a
+    # checkout of its own output).
+    return any(part in VERSION_CONTROL for part in relative.split("/"))
 
 
 def read_manifest(output: Path, resolve: bool = True) -> set[str]:

@@ -30,6 +30,10 @@ _LEFTOVER = re.compile(
     r"|^\..*\.hubgen-tmp$")
 
 
+# Version control's folders: never content, never published, never deleted from an output.
+VERSION_CONTROL = frozenset({".git", ".hg", ".svn"})
+
+
 def is_leftover(name: str) -> bool:
     """True for a file name no one means as content: swap, backup, lock and temp files."""
     return bool(_LEFTOVER.search(name))

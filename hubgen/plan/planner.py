@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hubgen.config import Config
 from hubgen.content.models import Document, Person
-from hubgen.content.sources import MARKDOWN_SUFFIXES, is_leftover
+from hubgen.content.sources import MARKDOWN_SUFFIXES, VERSION_CONTROL, is_leftover
 from hubgen.content.themes import Theme
 from hubgen.errors import Diagnostics
 from hubgen.library import Item, Library
@@ -40,7 +40,7 @@ def thread_feed_title(config: Config, thread_title: str) -> str:
 
 
 def _is_static_junk(relative: Path) -> bool:
-    return any(part in (".git", ".hg", ".svn") or is_leftover(part) for part in relative.parts)
+    return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts)
 
 
 def static_files(folders: list[Path]) -> dict[str, Path]:

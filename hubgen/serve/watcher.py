@@ -14,9 +14,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from hubgen.content.sources import is_leftover
+from hubgen.content.sources import VERSION_CONTROL, is_leftover
 
-_IGNORED_FOLDERS = {".git", ".hg", ".svn", "__pycache__", "node_modules"}
+_IGNORED_FOLDERS = VERSION_CONTROL | {"__pycache__", "node_modules"}
 
 
 class _ShutdownRaceFilter(logging.Filter):
@@ -63,11 +63,8 @@ class _Handler(FileSystemEventHandler):
             # theme's folder restored): what is watched follows, and what it holds counts
             # as changed.
             self.watcher.reschedule()
-            changed = {p for p in paths if not is_editor_leftover(p)
-                       and (self.watcher.wanted(p) or self.watcher.holds(p))}
-        else:
-            changed = {p for p in paths
-                       if not is_editor_leftover(p) and self.watcher.wanted(p)}
+        changed = {p for p in paths if not is_editor_leftover(p) and (
+            self.watcher.wanted(p) or (event.is_directory and self.watcher.holds(p)))}
         if changed:
             self.watcher.on_change(changed)
 
