@@ -754,3 +754,30 @@ def test_an_older_export_never_takes_an_edited_message_back_to_its_first_words(h
     again = import_thread(root, "mastodon", newer)
     assert again.code == 0, again.err
     assert again.out.startswith("content/threads/talk.yaml is up to date")
+
+
+def test_a_reddit_post_marked_nsfw_or_spoiler_opens_with_its_warning(hub, tmp_path):
+    post = {"id": "cw1", "title": "Season finale talk", "author": "op",
+            "selftext": "The barista did it.", "selftext_html": None,
+            "created_utc": 1759990000, "permalink": "/r/Coffee/comments/cw1/finale/",
+            "is_self": True, "spoiler": True, "over_18": True}
+    export = [{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": post}]}},
+              {"kind": "Listing", "data": {"children": []}}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export))
+    root = hub("import-hub")
+    result = import_thread(root, "reddit", str(path), "--slug", "talk")
+    assert result.code == 0, result.err
+    assert "marked NSFW and spoiler on Reddit" in result.out
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/threads/talk/index.html")
+    first = messages(page)["cw1"]
+    assert first["text"] == "CW: NSFW, spoiler The barista did it."
+    assert first["html"].xpath(".//p[1]/strong/text()") == ["CW: NSFW, spoiler"]
+    assert page.xpath("string(//h1)").strip() == "Season finale talk"
+    post.update(spoiler=False, over_18=False, id="plain", permalink="/r/Coffee/comments/p/x/")
+    path.write_text(json.dumps(export))
+    assert import_thread(root, "reddit", str(path), "--slug", "plain").code == 0
+    assert run_hubgen("build", cwd=root).code == 0
+    plain = messages(parse_html(root / "public/threads/plain/index.html"))["plain"]
+    assert plain["text"] == "The barista did it."

@@ -4,7 +4,8 @@ Accepted export: `[Listing(t3), Listing(t1…)]`, the post first, then its comme
 a comment's `replies` is another Listing or `""` when it has none. `more` stubs ("load more
 comments", "continue this thread") are counted and reported; `[deleted]` and `[removed]`
 authors and bodies are kept as Reddit shows them. `body_html` and `selftext_html` are
-entity-escaped HTML (or plain HTML with `raw_json=1`); both are read.
+entity-escaped HTML (or plain HTML with `raw_json=1`); both are read. A post Reddit blurs
+(`over_18`, `spoiler`) opens with a content warning.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ EXPECTED = ("a comment page: a list of two Listings ([Listing of the t3 post, Li
 SITE = "https://www.reddit.com"
 GONE = ("[deleted]", "[removed]")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+# A post's flags Reddit shows it blurred behind, and the warning's words.
+WARNINGS = {"over_18": "NSFW", "spoiler": "spoiler"}
 _THREAD_PATH = re.compile(r"^(/r/[^/]+)?/comments/([a-z0-9]+)(/[^/]*)?", re.IGNORECASE)
 
 
@@ -159,9 +162,18 @@ def _crosspost_label(post: JsonValue) -> str:
     return ""
 
 
+def _warnings(post: JsonValue) -> list[str]:
+    """The words of the warnings Reddit shows the post behind ('NSFW', 'spoiler')."""
+    return [words for flag, words in WARNINGS.items() if post.raw(flag) is True]
+
+
 def _post_text(post: JsonValue, title: str, links: LinkContext) -> str:
     marked = MarkedText()
-    blocks = []
+    warnings = _warnings(post)
+    # Reddit blurs the body of a post marked NSFW or spoiler (not its title): so does the
+    # thread page, by opening with the warning as a Mastodon content warning does.
+    blocks = [marked.finish(marked.emphasis(marked.text(f"CW: {', '.join(warnings)}"), 2))] \
+        if warnings else []
     link = _post_link(post)
     crosspost = _crosspost_label(post)
     if link and post.raw("is_self") is not True:
@@ -211,6 +223,9 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
                      f"stand{'s' if reader.stubs == 1 else ''} for {reader.hidden} comment"
                      f"{'' if reader.hidden == 1 else 's'} that Reddit left out of this "
                      "export")
+    if _warnings(post):
+        notes.append(f"the post is marked {' and '.join(_warnings(post))} on Reddit: it "
+                     "opens with a content warning; check before publishing")
     if reader.gone:
         notes.append(f"{reader.gone} deleted or removed comment"
                      f"{'' if reader.gone == 1 else 's'} kept as Reddit shows "
