@@ -21,7 +21,7 @@ from hubgen.content.html_links import srcset_candidates
 from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path
-from hubgen.library import EMBEDDED_DRAFT_HINT, Item, Library
+from hubgen.library import EMBEDDED_DRAFT_HINT, EMBEDDED_SCHEDULED_HINT, Item, Library
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
 
@@ -322,19 +322,23 @@ class _Checker:
         return f"{kind}'{item.title}', which is {reason}"
 
     def embeds(self) -> None:
-        """A published page that embeds a draft thread shows nothing in its place."""
+        """A published page that embeds a draft or scheduled thread shows nothing in its
+        place."""
         library = self.result.library
-        drafts = {thread.slug for thread in library.threads if thread.draft}
+        held_back = {thread.slug: (thread, _held_back(library, thread))
+                     for thread in library.threads if _held_back(library, thread)}
         for document in library.documents:
             if _held_back(library, document):
                 continue
             for embed in document.embeds:
-                if embed.slug in drafts:
+                if embed.slug in held_back:
+                    thread, reason = held_back[embed.slug]
                     self.report.findings.append(Finding(
                         "embed", "error", display_path(document.source, self.root),
                         embed.line, embed.column,
-                        f"the embedded thread '{embed.slug}' is a draft: the published page "
-                        "shows nothing in its place", EMBEDDED_DRAFT_HINT))
+                        f"the embedded thread '{embed.slug}' is {reason}: the published page "
+                        "shows nothing in its place",
+                        EMBEDDED_DRAFT_HINT if thread.draft else EMBEDDED_SCHEDULED_HINT))
 
     def feeds(self) -> None:
         for route in self.result.plan.of_kind("feed"):
@@ -411,7 +415,7 @@ class _Checker:
                 self.report.findings.append(Finding(
                     "draft", "info", display_path(item.source, self.root), 0, 0,
                     f"'{item.title}' is a draft: build leaves it out"))
-            elif item.kind == "post" and library.is_scheduled(item):
+            elif library.is_scheduled(item):
                 self.report.findings.append(Finding(
                     "scheduled", "info", display_path(item.source, self.root), 0, 0,
                     f"'{item.title}' is scheduled for {item.date.isoformat()}: build leaves it "
@@ -425,10 +429,10 @@ def _item_of(route: Route) -> Item | None:
 
 def _held_back(library: Library, item: Item) -> str:
     """Why a build leaves an item out ('a draft', 'scheduled for …'), or '' when it does not.
-    (A thread dated later is published: only posts wait for their date.)"""
+    (An upcoming or live thread is published before its date.)"""
     if item.draft:
         return "a draft"
-    if item.kind == "post" and library.is_scheduled(item):
+    if library.is_scheduled(item):
         return f"scheduled for {item.date:%Y-%m-%d %H:%M %z}"
     return ""
 

@@ -109,11 +109,13 @@ def _summary(result: BuildResult, root: Path, elapsed: float, verbose: bool) -> 
     skipped = []
     if library.drafts_skipped:
         skipped.append(f"{plural(library.drafts_skipped, 'draft')} (build them with --drafts)")
-    if library.future_skipped:
+    if library.future_skipped or library.future_threads_skipped:
         due = library.next_scheduled
         when = due.astimezone(result.config.tz).strftime("%Y-%m-%d %H:%M %Z") if due else ""
-        skipped.append(f"{plural(library.future_skipped, 'scheduled post')}, next due {when} "
-                       "(build them with --future)")
+        what = [plural(count, f"scheduled {kind}") for count, kind in
+                ((library.future_skipped, "post"), (library.future_threads_skipped, "thread"))
+                if count]
+        skipped.append(f"{' and '.join(what)}, next due {when} (build them with --future)")
     if skipped:
         lines.append("  skipped: " + "; ".join(skipped))
     waiting = sum(len(w.nodes) for w in library.listening_report())
@@ -183,7 +185,8 @@ def cli() -> None:
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False),
               help="Where to write the site (default: 'output:' of the config, public/).")
 @click.option("--drafts", is_flag=True, help="Include posts and pages marked draft: true.")
-@click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@click.option("--future", is_flag=True,
+              help="Include posts and archived threads dated in the future.")
 @click.option("--base-url", help="Build for another URL, e.g. a preview host.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")

@@ -82,15 +82,15 @@ class Library:
     threads: tuple[Thread, ...] = ()       # published threads, newest first
     conversations: dict[str, Conversation] = field(default_factory=dict)  # by thread slug
     drafts_skipped: int = 0
-    future_skipped: int = 0
+    future_skipped: int = 0                # posts dated later
+    future_threads_skipped: int = 0        # archived threads dated later
     next_scheduled: datetime | None = None
     include_drafts: bool = False
     now: datetime | None = None            # what "future" was measured against
 
     def is_scheduled(self, item: Item) -> bool:
         """True for a post or thread dated after this build's moment (shown with --future)."""
-        return bool(self.now and item.date and item.date > self.now
-                    and getattr(item, "status", "") != "upcoming")
+        return self.now is not None and waits_for_its_date(item, self.now)
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -341,16 +341,31 @@ def _check_people_named(thread: Thread, people: dict[str, Person],
 # A published page embedding a draft thread: a warning in a build, an error in `hubgen check`.
 EMBEDDED_DRAFT_HINT = ("publish the thread (take out its 'draft: true'), or take the embed out "
                        "until it is published.")
+EMBEDDED_SCHEDULED_HINT = "take the embed out until the thread's date, or give it an earlier date."
+# A thread announced or under way is published before its date; one archived is not.
+PUBLISHED_BEFORE_THEIR_DATE = ("upcoming", "live")
+
+
+def waits_for_its_date(item: Item, now: datetime) -> bool:
+    """True for a post, or a thread neither upcoming nor live, dated after `now`: a build
+    leaves it out until then (unless --future). A page is never held back by its date."""
+    if isinstance(item, Document) and item.kind != "post":
+        return False
+    if isinstance(item, Thread) and item.status in PUBLISHED_BEFORE_THEIR_DATE:
+        return False
+    return item.date is not None and item.date > now
 
 
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
-                  diagnostics: Diagnostics, drafts_left_out: bool = False) -> None:
+                  diagnostics: Diagnostics, left_out: frozenset[str] = frozenset()) -> None:
     for embed in document.embeds:
         thread = threads.get(embed.slug)
-        if thread is not None and thread.draft and drafts_left_out:
+        if thread is not None and thread.slug in left_out:
+            reason, hint = ("a draft", EMBEDDED_DRAFT_HINT) if thread.draft else \
+                (f"scheduled for {thread.date:%Y-%m-%d %H:%M %z}", EMBEDDED_SCHEDULED_HINT)
             diagnostics.warning(document.source, embed.line, embed.column,
-                                f"the embedded thread '{embed.slug}' is a draft: this page "
-                                "shows nothing in its place", EMBEDDED_DRAFT_HINT)
+                                f"the embedded thread '{embed.slug}' is {reason}: this page "
+                                "shows nothing in its place", hint)
         if thread is None:
             close = difflib.get_close_matches(embed.slug, list(threads), n=1)
             diagnostics.error(document.source, embed.line, embed.column,
@@ -439,14 +454,14 @@ def _newest_first(item: Item) -> tuple[float, str]:
 def build_library(config: Config, sources: Sources, now: datetime, *,
                   include_drafts: bool = False, include_future: bool = False,
                   diagnostics: Diagnostics, memo: dict[int, tuple] | None = None) -> Library:
-    """Assemble the Library: filter drafts and future posts, resolve people, group tags.
+    """Assemble the Library: filter drafts and what is dated later, resolve people, group tags.
 
     `memo` (kept between builds by serve) remembers documents whose author was
     resolved against the very same people, so an unchanged post is not copied again.
     """
     posts: list[Document] = []
     pages: list[Document] = []
-    drafts_skipped = future_skipped = 0
+    drafts_skipped = future_skipped = future_threads_skipped = 0
     scheduled: list[datetime] = []
     people_known = not sources.people_unreadable
     authors = _Authors(config, sources.people, diagnostics, people_known)
@@ -454,8 +469,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
         if document.draft and not include_drafts:
             drafts_skipped += 1
             continue
-        if document.kind == "post" and document.date and document.date > now \
-                and not include_future:
+        if not include_future and waits_for_its_date(document, now):
             future_skipped += 1
             scheduled.append(document.date)
             continue
@@ -474,10 +488,15 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
         if thread.draft and not include_drafts:
             drafts_skipped += 1
             continue
+        if not include_future and waits_for_its_date(thread, now):
+            future_threads_skipped += 1
+            scheduled.append(thread.date)
+            continue
         threads.append(thread)
     by_slug = {t.slug: t for t in source_threads}
+    left_out = frozenset(by_slug) - {t.slug for t in threads}
     for document in posts + pages:
-        _check_embeds(document, by_slug, diagnostics, drafts_left_out=not include_drafts)
+        _check_embeds(document, by_slug, diagnostics, left_out)
     for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
         authors.resolve(unfinished)
         _check_embeds(unfinished, by_slug, diagnostics)
@@ -495,6 +514,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
                    people=people, tags=_group_tags(items, diagnostics),
                    threads=tuple(threads), conversations=conversations,
                    drafts_skipped=drafts_skipped, future_skipped=future_skipped,
+                   future_threads_skipped=future_threads_skipped,
                    next_scheduled=min(scheduled) if scheduled else None,
                    include_drafts=include_drafts, now=now)
 

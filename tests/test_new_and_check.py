@@ -223,16 +223,20 @@ def test_a_published_page_embedding_a_draft_thread_warns_in_build_and_fails_chec
     assert hint in checked.out
 
 
-def test_check_says_only_of_posts_that_the_build_waits_for_their_date(hub):
-    # A thread dated later is published like any other: check does not call it held back.
+def test_check_says_which_threads_the_build_waits_for_their_date(hub):
+    # An archived thread dated later waits as a post does; an upcoming one is published.
     root = hub("conversations")
     thread = root / "content/threads/chat-one.yaml"
     thread.write_text(thread.read_text().replace("date: 2026-03-10T12:00:00-04:00",
                                                  "date: 2099-03-10T12:00:00-04:00", 1))
     checked = run_hubgen("check", cwd=root)
-    assert "chat-one.yaml: info:" not in checked.out and "scheduled" not in checked.out
+    assert "content/threads/chat-one.yaml: info: 'Chat one: campaigns or conversations?' is " \
+        "scheduled for 2099-03-10T12:00:00-04:00: build leaves it out until then" \
+        in checked.out, checked.out
+    assert "next-chat.yaml: info:" not in checked.out
     assert run_hubgen("build", cwd=root).code == 0
-    assert (root / "public/threads/chat-one/index.html").is_file()
+    assert not (root / "public/threads/chat-one").exists()
+    assert (root / "public/threads/next-chat/index.html").is_file()
 
 
 def test_new_refuses_a_slug_another_item_or_the_site_already_has(hub):

@@ -595,3 +595,43 @@ def test_an_upcoming_thread_s_date_is_no_change_in_sitemaps_and_feeds(hub):
     entry_ids = {entry.id for path in public.rglob("atom.xml")
                  for entry in feedparser.parse(path.read_bytes()).entries}
     assert "https://talk.example/threads/chat-one/" in entry_ids and own_id not in entry_ids
+
+
+def test_an_archived_thread_dated_later_waits_for_its_date_as_a_post_does(hub):
+    root = hub("conversations")
+    threads = root / "content/threads"
+    (threads / "recap-to-come.yaml").write_text(
+        "title: Recap to come\ndate: 2099-05-01 10:00\ntags: [laterwords]\n"
+        "source: {platform: forum, url: \"https://forum.example/t/9\"}\n"
+        "messages:\n  - {id: a, author: raj, date: 2099-05-01 10:01, text: \"SECRETWORDS\"}\n")
+    (threads / "on-air.yaml").write_text(
+        "title: On air\ndate: 2099-05-01 10:00\nstatus: live\n"
+        "source: {platform: forum, url: \"https://forum.example/t/10\"}\n"
+        "messages:\n  - {id: a, author: raj, date: 2099-05-01 10:01, text: \"LIVEWORDS\"}\n")
+    recap = root / "content/posts/2026-03-12-recap.md"
+    # Quoted, as Hugo's users write a shortcode's parameters.
+    recap.write_text(recap.read_text() + "\n{{< thread \"recap-to-come\" >}}\n\n"
+                     "{{< message 'on-air' \"a\" >}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "1 scheduled thread, next due 2099-05-01 10:00 EDT (build them with --future)" \
+        in result.out
+    assert "content/posts/2026-03-12-recap.md:" in result.err
+    assert "warning: the embedded thread 'recap-to-come' is scheduled for 2099-05-01 10:00 " \
+        "-0400: this page shows nothing in its place" in result.err
+    published = all_files(root / "public")
+    assert not [path for path, data in published.items()
+                if b"SECRETWORDS" in data or b"Recap to come" in data or b"laterwords" in data]
+    live = [path for path, data in published.items() if b"LIVEWORDS" in data]
+    assert {"posts/recap/index.html", "threads/on-air/index.html"} <= set(live), \
+        "a live thread is published before its date, its quoted embed too"
+    future = run_hubgen("build", "--future", cwd=root)
+    assert future.code == 0, future.err
+    page = parse_html(root / "public/threads/recap-to-come/index.html")
+    assert page.xpath('//span[contains(@class, "badge--scheduled")]')
+    assert [path for path, data in all_files(root / "public/posts").items()
+            if b"Recap to come" in data], "the embed shows the thread in a --future build"
+    check = run_hubgen("check", cwd=root)
+    assert "content/threads/recap-to-come.yaml: info: 'Recap to come' is scheduled" in check.out
+    assert "error: the embedded thread 'recap-to-come' is scheduled for 2099-05-01 10:00 " \
+        "-0400: the published page shows nothing in its place" in check.out

@@ -258,7 +258,7 @@ def site_signature(library: Library, extra: Iterable[object]) -> str:
                                   in library.conversation(item).participants))
     counts = [(slug, len(tag.items)) for slug, tag in library.tags.items()]
     return digest(listing, counts, library.people, library.drafts_skipped,
-                  library.future_skipped, tuple(extra))
+                  library.future_skipped, library.future_threads_skipped, tuple(extra))
 
 
 def list_texts(library: Library) -> dict[str, str]:

@@ -44,8 +44,11 @@ def without_heading_anchors(html: str) -> str:
     return _HEADING_ANCHORS.sub("", html) if "heading-anchor" in html else html
 
 
-# `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages.
-EMBED = re.compile(r"^ {0,3}\{\{<\s*(thread|message)\s+([^\s>]+)(?:\s+([^\s>]+))?\s*>\}\}\s*$")
+# `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages. Each
+# may be quoted, as Hugo's positional parameters often are (`{{< thread "slug" >}}`).
+EMBED = re.compile(r"^ {0,3}\{\{<\s*(?P<kind>thread|message)"
+                   r"\s+(?P<q>[\"']?)(?P<slug>[^\s>\"']+)(?P=q)"
+                   r"(?:\s+(?P<qm>[\"']?)(?P<message>[^\s>\"']+)(?P=qm))?\s*>\}\}\s*$")
 EMBED_PLACEHOLDER = re.compile(
     r'<div data-hubgen-embed="([^"]*)" data-message="([^"]*)"></div>')
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -75,10 +78,10 @@ def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
     for number, line in _lines_outside_fences(body, first_line):
         match = EMBED.match(line)
         if match:
-            message = match[3] or ""
-            if match[1] == "message" and not message:
+            message = match["message"] or ""
+            if match["kind"] == "message" and not message:
                 message = "?"
-            embeds.append(Embed(match[2], message, number, line.index("{{") + 1))
+            embeds.append(Embed(match["slug"], message, number, line.index("{{") + 1))
     return tuple(embeds)
 
 

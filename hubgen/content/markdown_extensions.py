@@ -30,8 +30,8 @@ class _EmbedShortcodes(Preprocessor):
             if match is None:
                 result.append(line)
                 continue
-            html = (f'<div data-hubgen-embed="{escape(match[2])}" '
-                    f'data-message="{escape(match[3] or "")}"></div>')
+            html = (f'<div data-hubgen-embed="{escape(match["slug"])}" '
+                    f'data-message="{escape(match["message"] or "")}"></div>')
             result += ["", self.md.htmlStash.store(html), ""]
         return result
 
