@@ -155,34 +155,52 @@ def _comments_ld(nodes: tuple[MessageNode, ...], page_url: str, library: Library
     return comments
 
 
+def _opening_post(conversation: Conversation) -> MessageNode | None:
+    """The message that is the posting itself: a thread's first post, shown, when the
+    curator wrote no summary and no moderator hosts it (or the moderator wrote it)."""
+    if conversation.thread.summary or not conversation.roots:
+        return None
+    first = conversation.roots[0]
+    if not first.visible or (conversation.moderator is not None
+                             and first.speaker != conversation.moderator):
+        return None
+    return first
+
+
 def thread_jsonld(thread: Thread, conversation: Conversation, library: Library, urls: Urls,
                   canonical: str) -> dict[str, Any]:
-    """DiscussionForumPosting with the replies nested as Comments (Google's forum guidance)."""
-    host = conversation.moderator
-    first = next(iter(conversation.visible_nodes), None)
-    author = host or (first.speaker if first else None)
+    """DiscussionForumPosting with the replies nested as Comments (Google's forum guidance).
+
+    The posting is the thread's opening post when it shows one (its words, its author),
+    and its replies are the comments; otherwise the posting is the curator's (the summary,
+    by the moderator or the brand) and every message shown is a comment. A reply never
+    stands in for an opening post taken down."""
+    opening = _opening_post(conversation)
+    author = conversation.moderator or (opening.speaker if opening else None)
+    replies = (*opening.children, *conversation.roots[1:]) if opening else conversation.roots
+    comments = _comments_ld(replies, canonical, library, urls)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "DiscussionForumPosting",
         "mainEntityOfPage": canonical, "url": canonical, "headline": thread.title,
-        "text": thread.summary or (plain(first.message.html) if first else thread.title),
+        "text": plain(opening.message.html) if opening else (thread.summary or thread.title),
         "inLanguage": library.config.language,
         "interactionStatistic": {"@type": "InteractionCounter",
                                  "interactionType": "https://schema.org/CommentAction",
-                                 "userInteractionCount": conversation.message_count},
+                                 "userInteractionCount":
+                                     conversation.message_count - (1 if opening else 0)},
     }
-    if author is not None:
-        data["author"] = _participant_ld(author, library, urls)
-    else:
-        data["author"] = _publisher_ld(library, urls)
+    data["author"] = _participant_ld(author, library, urls) if author is not None else \
+        _publisher_ld(library, urls)
     if thread.date:
         data["datePublished"] = thread.date.isoformat()
     if thread.lastmod:
         data["dateModified"] = thread.lastmod.isoformat()
-    if thread.source_url:
-        data["sameAs"] = urls.absolute(thread.source_url)
+    same_as = list(dict.fromkeys(urls.absolute(url) for url in (
+        thread.source_url, opening.message.url if opening else "") if url))
+    if same_as:
+        data["sameAs"] = same_as[0] if len(same_as) == 1 else same_as
     if thread.tags:
         data["keywords"] = list(thread.tags)
-    comments = _comments_ld(conversation.roots, canonical, library, urls)
     if comments:
         data["comment"] = comments
     return data

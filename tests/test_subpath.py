@@ -136,9 +136,10 @@ def test_community_links_written_as_site_paths_keep_the_subpath_and_are_absolute
     assert thread.xpath('//a[@class="message__original"]/@href') == [
         "/hub/forum/t/1/#1", "/hub/forum/t/1/?r=https://x.example/#2"]
     [posting] = [d for d in json_ld(thread) if d["@type"] == "DiscussionForumPosting"]
-    assert [c["sameAs"] for c in posting["comment"]] == ["https://x.example/hub/forum/t/1/#1"]
-    assert posting["comment"][0]["comment"][0]["sameAs"] == \
-        "https://x.example/hub/forum/t/1/?r=https://x.example/#2"
+    assert posting["sameAs"] == ["https://forum.example/t/1/",
+                                 "https://x.example/hub/forum/t/1/#1"]
+    assert [c["sameAs"] for c in posting["comment"]] == [
+        "https://x.example/hub/forum/t/1/?r=https://x.example/#2"]
     [profile] = json_ld(parse_html(public / "people/ana/index.html"))
     assert profile["mainEntity"]["sameAs"] == "https://x.example/hub/about/"
     post = parse_html(public / "posts/second/index.html")

@@ -368,18 +368,38 @@ def test_thread_pages_carry_discussion_forum_posting_json_ld(built):
     assert data["headline"] == "Brewing on Mastodon"
     assert data["url"] == "https://talk.example/threads/mastodon-brew/"
     assert data["datePublished"] == "2026-04-02T10:00:00-04:00"
-    [root_comment] = data["comment"]
-    assert root_comment["author"] == {"@type": "Person", "name": "Ana Ruiz",
-                                      "url": "https://talk.example/people/ana/"}
-    assert root_comment["text"] == "What is your ratio? #brewing"
-    deep = root_comment["comment"][0]["comment"][0]["comment"][0]
+    # The opening post is the posting; its replies are the comments, never itself again.
+    assert data["author"] == {"@type": "Person", "name": "Ana Ruiz",
+                              "url": "https://talk.example/people/ana/"}
+    assert data["text"] == "What is your ratio? #brewing"
+    assert data["interactionStatistic"]["userInteractionCount"] == 5
+    [reply] = data["comment"]
+    assert (reply["author"]["name"], reply["text"]) == ("Kim Lee", "1:16, always.")
+    deep = reply["comment"][0]["comment"][0]
     assert deep["url"] == "https://talk.example/threads/mastodon-brew/#m-d"
     assert [c["text"] for c in deep["comment"]] == ["Stronger cup.", "Both are great."]
     assert page.xpath('//meta[@property="og:type"]/@content') == ["article"]
     assert page.xpath('//meta[@property="og:title"]/@content')
     chat = json_ld(parse_html(public / "threads/chat-one/index.html"))[0]
+    assert (chat["author"]["name"], chat["text"]) == ("Tom Martin", "Our first tweetchat, moderated "
+                                                      "by Tom.")
+    assert chat["comment"][0]["text"] == "Q1: What is a conversation? #TalkChat"
     lifted = chat["comment"][0]["comment"][0]["comment"][0]["comment"]
     assert [c["text"] for c in lifted] == ["Replying to a removed voice"]
+
+
+def test_a_thread_whose_opening_post_is_taken_down_is_posted_by_the_brand(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text(thread.read_text().replace(
+        'text: "What is your ratio? #brewing",', 'text: "What is your ratio? #brewing", '
+        'removed: true,'))
+    assert run_hubgen("build", cwd=root).code == 0
+    [data] = json_ld(parse_html(root / "public/threads/mastodon-brew/index.html"))
+    assert data["author"]["name"] == "Talk Co", "a reply never stands in for the opener"
+    assert data["text"] == "Brewing on Mastodon"
+    assert [c["text"] for c in data["comment"]] == ["1:16, always."]
+    assert data["interactionStatistic"]["userInteractionCount"] == 5
 
 
 def test_posts_embed_a_thread_or_one_message_as_a_card(built):
