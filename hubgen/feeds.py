@@ -26,6 +26,7 @@ from hubgen.content.sanitize import plain, xml_safe
 from hubgen.library import Item, Library
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
+from hubgen.wording import plural
 
 # A feed with no entries still needs a date; this one is fixed, never the clock's.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,16 +94,16 @@ def _new_feed(route: Route, library: Library, urls: Urls) -> FeedGenerator:
     # A thread's title may come from a community post (an import): escaped as its messages.
     feed.title(_as_text(route.title, route.feed_format)
                if isinstance(route.context.get("thread"), Thread) else xml_safe(route.title))
-    feed.subtitle(config.description or config.title)
+    feed.subtitle(xml_safe(config.description or config.title))
     # feedgen takes the RSS <link> from the last link given: the page, not the feed.
     feed.link(href=urls.absolute(route.path), rel="self")
     feed.link(href=html_url, rel="alternate")
     feed.language(config.language)
     feed.generator("hubgen", __version__, "https://pypi.org/project/hubgen/")
     if config.author.name:
-        author = {"name": config.author.name}
+        author = {"name": xml_safe(config.author.name)}
         if config.author.email:
-            author["email"] = config.author.email
+            author["email"] = xml_safe(config.author.email)
         feed.author(author)
     feed.updated(route.lastmod or EMPTY_FEED_DATE)
     return feed
@@ -128,6 +129,7 @@ def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
                updated: datetime, author: str, email: str = "") -> FeedEntry:
     """An entry; `title` as the feed shows it (see `_as_text` for community text)."""
     entry = feed.add_entry(order="append")
+    url = xml_safe(url)   # a message id in error still makes its feed, as the build goes on
     entry.id(url)
     entry.guid(url, permalink=True)
     entry.title(title)
@@ -136,6 +138,7 @@ def _add_entry(feed: FeedGenerator, url: str, title: str, published: datetime,
     entry.updated(updated)
     entry.hubgen_updated.updated = updated
     author = xml_safe(author)
+    email = xml_safe(email)
     entry.author({"name": author, **({"email": email} if email else {})})
     if not email:
         entry.dc.dc_creator(author)
@@ -178,7 +181,7 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
                        thread.lastmod or thread.date, host)
     _categories(entry, thread, library, urls)
     voices = len(conversation.participants)
-    count = f"{conversation.message_count} messages from {voices} voices" \
+    count = f"{plural(conversation.message_count, 'message')} from {plural(voices, 'voice')}" \
         if thread.status != "upcoming" else "An upcoming conversation"
     entry.summary(_as_text(f"{thread.summary} ({count})" if thread.summary else count,
                            route.feed_format))
@@ -206,8 +209,9 @@ def _message_entries(feed: FeedGenerator, route: Route, thread: Thread,
                                 xml_safe(absolutize_links(message.html, page_url, urls)))
         words, html = made[message.id]
         title = f"{node.speaker.name}: {shorten(words, 80)}" if words else node.speaker.name
+        changed = max(when, message.edited) if message.edited else when
         entry = _add_entry(feed, f"{page_url}#{node.anchor}", _as_text(title, route.feed_format),
-                           when, when, node.speaker.name)
+                           when, changed, node.speaker.name)
         entry.summary(_as_text(shorten(words, 200), route.feed_format))
         _set_content(entry, _feed_html(html, route.feed_format), route.feed_format)
 

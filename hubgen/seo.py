@@ -147,6 +147,8 @@ def _comments_ld(nodes: tuple[MessageNode, ...], page_url: str, library: Library
         }
         if message.date:
             comment["datePublished"] = message.date.isoformat()
+        if message.edited:
+            comment["dateModified"] = message.edited.isoformat()
         if message.url:
             comment["sameAs"] = urls.absolute(message.url)
         if replies:

@@ -655,3 +655,67 @@ def test_an_archived_thread_dated_later_waits_for_its_date_as_a_post_does(hub):
     assert "content/threads/recap-to-come.yaml: info: 'Recap to come' is scheduled" in check.out
     assert "error: the embedded thread 'recap-to-come' is scheduled for 2099-05-01 10:00 " \
         "-0400: the published page shows nothing in its place" in check.out
+
+
+def test_an_edited_message_is_a_change_of_its_page_feed_entry_and_sitemap(hub):
+    root = hub("conversations")
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace(
+        'text: "1:16, always.",', 'text: "1:16, always (corrected).", '
+        'edited: 2026-06-01T09:00:00+02:00,'))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    page = parse_html(public / "threads/mastodon-brew/index.html")
+    [edited] = page.xpath('//li[@id="m-b"]//*[@class="message__edited"]')
+    assert edited.text_content().strip() == "edited Jun 1, 2026, 3:00 AM EDT"
+    assert edited.xpath(".//time/@datetime") == ["2026-06-01T09:00:00+02:00"]
+    assert not page.xpath('//li[@id="m-c"]//*[@class="message__edited"]')
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((public / "threads/mastodon-brew" / name).read_bytes())
+        entry = next(e for e in feed.entries if e.link.endswith("#m-b"))
+        assert entry.updated_parsed[:5] == (2026, 6, 1, 7, 0), name
+        assert entry.published_parsed[:5] == (2026, 4, 2, 14, 5), name
+    sitemap = (public / "sitemap.xml").read_text()
+    lastmod = re.search(r"threads/mastodon-brew/</loc>\s*<lastmod>([^<]+)<", sitemap)
+    edit = datetime(2026, 6, 1, 7, tzinfo=UTC)
+    assert datetime.fromisoformat(lastmod[1]) == edit
+    [data] = json_ld(page)
+    assert datetime.fromisoformat(data["dateModified"]) == edit
+    assert datetime.fromisoformat(data["comment"][0]["dateModified"]) == edit
+
+
+def test_one_message_from_one_voice_is_counted_in_the_singular(hub):
+    root = hub("conversations")
+    (root / "content/threads/solo.yaml").write_text(
+        "title: Solo\ndate: 2026-03-01 10:00\nsummary: Just one.\n"
+        "source: {platform: forum, url: \"https://forum.example/t/1\"}\n"
+        "messages:\n  - {id: a, author: raj, date: 2026-03-01 10:01, text: \"Alone\"}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/threads/solo/index.html")
+    assert "1 message from 1 voice" in " ".join(page.xpath("string(//main)").split())
+    feed = feedparser.parse((root / "public/threads/feed.xml").read_bytes())
+    [entry] = [e for e in feed.entries if e.title == "Solo"]
+    assert entry.summary == "Just one. (1 message from 1 voice)"
+
+
+def test_characters_xml_forbids_in_the_config_or_an_id_never_break_a_feed(hub):
+    root = hub("conversations")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace(
+        "description: Where the brand talks with its community",
+        'description: "Where the brand\\x01 talks"').replace(
+        "author: {name: Talk Team,", 'author: {name: "Talk\\x02 Team",'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    for name in ("feed.xml", "atom.xml", "threads/chat-one/feed.xml"):
+        feed = feedparser.parse((root / "public" / name).read_bytes())
+        assert not feed.bozo, (name, feed.bozo_exception)
+    assert feedparser.parse((root / "public/atom.xml").read_bytes()).feed.subtitle == \
+        "Where the brand talks"
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace('{id: f,', '{id: "f\\uFFFE",'))
+    broken = run_hubgen("build", cwd=root)
+    assert broken.code == 1
+    assert "content/threads/mastodon-brew.yaml:11:" in broken.err
+    assert "which cannot be part of the message's address (#m-ID)" in broken.err
+    assert "bug in hubgen" not in broken.err

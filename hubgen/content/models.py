@@ -199,6 +199,7 @@ class Message:
     answers: str | None = None
     featured: bool = False
     removed: bool = False        # the curator took it down; replies stay in place
+    edited: datetime | None = None   # the platform's last edit of the text
     position: Position = (0, 0)
     positions: dict[str, Position] = field(default_factory=dict)
 
@@ -251,10 +252,10 @@ class Thread:
 
     @cached_property   # listings, feeds, the sitemap and fingerprints all ask
     def lastmod(self) -> datetime | None:
-        """The newest of the thread's own dates and its messages' dates; an upcoming
+        """The newest of the thread's own dates and its messages' dates and edits; an upcoming
         thread's date is when it will be held, not a change (sitemaps and feeds say when
         a page changed)."""
         held = self.date if self.status != "upcoming" else None
         dates = [d for d in (self.updated, held) if d is not None]
-        dates += [m.date for m in self.messages if m.date is not None]
+        dates += [d for m in self.messages for d in (m.date, m.edited) if d is not None]
         return max(dates) if dates else None

@@ -49,8 +49,9 @@ def _identifier(value: Any) -> str | None:
 
 
 # An id names its message's (or question's) anchor: #m-ID, in pages and feeds' links,
-# where a space, a '#' or '%', a quote or a bracket would break or change the address.
-_ID_UNFIT = re.compile(r"[\s\x00-\x1f\x7f#%\"'<>\\`{}|^\[\]]")
+# where a space, a '#' or '%', a quote or a bracket would break or change the address
+# (and a character XML forbids, a feed's entry id).
+_ID_UNFIT = re.compile(r"[\s\x00-\x1f\x7f#%\"'<>\\`{}|^\[\]\ufffe\uffff\ud800-\udfff]")
 
 
 def _id_problem(identifier: str) -> str | None:
@@ -318,7 +319,7 @@ class _ThreadReader:
                 html=self.community.render(text, platform, source_url),
                 url=self.link(item, "url"), reply_to=_identifier(item.get("reply_to")),
                 answers=answers, featured=self.flag(item, "featured"),
-                removed=removed, position=position,
+                removed=removed, edited=self.date(item, "edited"), position=position,
                 positions={str(k): item.value_at(k) for k in item},
             ))
         by_id = {m.id: m for m in messages}
