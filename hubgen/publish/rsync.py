@@ -225,10 +225,10 @@ def _kinds_there(rsync: str, destination: str, options: Iterable[str]) -> KindOf
 
 def _in_the_way(outputs: Iterable[str], previous: set[str], kind_of: KindOf) -> set[str]:
     """What no publish wrote and rsync would delete to make way for the site: a file or
-    symlink where the site has a folder, a symlink where it has a file."""
+    symlink where the site has a folder, a folder or symlink where it has a file."""
     outputs = list(outputs)
     return ({name for name in _folders(outputs) if kind_of(name) in ("l", "-")} |
-            {name for name in outputs if kind_of(name) == "l"}) - previous
+            {name for name in outputs if kind_of(name) in ("l", "d")}) - previous
 
 
 def _send_manifest(rsync: str, files: set[str], destination: str, options: Iterable[str],
@@ -264,6 +264,8 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
         kinds = _kinds_here(here) if here is not None else \
             _kinds_there(rsync, destination, target.options)
         foreign = _in_the_way(result.outputs, previous, kinds)
+        # Before rsync compares: a folder in the way of a file fails its dry run.
+        _refuse_to_replace(sorted(foreign), destination)
         if dry_run or new:
             # Only a name no publish wrote can be a file of someone else's: a dry run
             # first says which of those the site would replace.

@@ -104,10 +104,60 @@ def _domain(value: Any) -> str:
     return text.lower()
 
 
-def _deletes(option: str) -> bool:
-    """True for the rsync options that delete files (at the destination or at the source)."""
-    name = option.split("=", 1)[0]
-    return name in ("--del", "--remove-source-files") or name.startswith("--delete")
+# The rsync options a target may add: none deletes or removes a file (at the destination or
+# in the output folder), and none changes which files are sent or where they go, which
+# hubgen decides. An allow-list, not a deny-list: rsync has grown deleting options over
+# the years (--force, --remove-sent-files, --delete-missing-args, a --read-batch that
+# replays deletions), and another version may add more.
+_ALLOWED_LONG = frozenset((
+    "verbose", "quiet", "checksum", "archive", "recursive", "update", "links",
+    "copy-links", "copy-unsafe-links", "safe-links", "munge-links", "copy-dirlinks",
+    "keep-dirlinks", "hard-links", "perms", "executability", "chmod", "acls", "xattrs",
+    "owner", "group", "devices", "specials", "times", "atimes", "open-noatime",
+    "crtimes", "omit-dir-times", "omit-link-times", "super", "fake-super", "sparse",
+    "preallocate", "whole-file", "checksum-choice", "cc", "checksum-seed", "block-size",
+    "compress", "compress-choice", "zc", "compress-level", "zl", "skip-compress",
+    "numeric-ids", "usermap", "groupmap", "chown", "copy-as", "timeout", "contimeout",
+    "modify-window", "size-only", "ignore-times", "temp-dir", "fuzzy", "partial",
+    "partial-dir", "delay-updates", "progress", "info", "debug", "stderr",
+    "msgs2stderr", "itemize-changes", "human-readable", "stats", "8-bit-output",
+    "bwlimit", "rsh", "rsync-path", "port", "password-file", "address", "sockopts",
+    "blocking-io", "outbuf", "ipv4", "ipv6", "protocol", "iconv", "mkpath", "old-args",
+    "secluded-args", "protect-args", "trust-sender", "no-motd", "log-file",
+    "log-file-format",
+))
+# Those of them that turn something off as --no-NAME (--no-perms, --no-times…).
+_NEGATABLE = frozenset((
+    "verbose", "checksum", "recursive", "links", "copy-links", "hard-links", "perms",
+    "executability", "acls", "xattrs", "owner", "group", "devices", "specials", "times",
+    "atimes", "crtimes", "omit-dir-times", "omit-link-times", "super", "sparse",
+    "whole-file", "compress", "partial", "delay-updates", "progress", "human-readable",
+    "blocking-io", "iconv", "protect-args", "secluded-args", "motd", "old-args",
+))
+# Short options without a value, and those taking one written right after them (-essh).
+_ALLOWED_SHORT = frozenset("vqcarulLkKHpEAXogDtOJSWzPihs468IUNy")
+_SHORT_WITH_VALUE = frozenset("eBT")
+# What rsync runs on the server (--rsync-path) must not carry a deleting option either.
+_DELETING = re.compile(r"^-(-del(ete[a-z-]*)?|-remove-[a-z-]+|-force[a-z-]*)(=|$)")
+
+
+def _rsync_option_allowed(option: str) -> bool:
+    """True for an rsync option hubgen passes on: one that deletes nothing and leaves which
+    files are sent, and where, to hubgen."""
+    if option.startswith("--"):
+        name, equals, value = option[2:].partition("=")
+        if name.startswith("no-") and name[3:] in _NEGATABLE and not equals:
+            return True
+        if name not in _ALLOWED_LONG:
+            return False
+        return name != "rsync-path" or not any(_DELETING.match(word) for word in value.split())
+    letters = option[1:]
+    for index, letter in enumerate(letters):
+        if letter in _SHORT_WITH_VALUE and index + 1 < len(letters):
+            return True   # the rest is its value
+        if letter not in _ALLOWED_SHORT:
+            return False
+    return bool(letters)
 
 
 def _rsync_options(value: Any) -> tuple[str, ...]:
@@ -125,10 +175,16 @@ def _rsync_options(value: Any) -> tuple[str, ...]:
                            "file to send)",
                            'write options only, each starting with "-", e.g. "--chmod=F644".',
                            index)
-        if _deletes(text):
+        if _DELETING.match(text):
             raise _Invalid(f"has {text!r}: hubgen deletes only the files it wrote itself",
                            "remove it; stale hubgen files are deleted without it, and the "
                            "destination's other files are kept.", index)
+        if not _rsync_option_allowed(text):
+            raise _Invalid(f"has {text!r}, which hubgen does not pass on to rsync",
+                           "hubgen takes the options that neither delete nor change which "
+                           "files are sent (--chmod=, --rsh=, -z, --bwlimit=…); write an "
+                           "option with its value in one item (--rsh=\"ssh -p 2222\").",
+                           index)
         options.append(text)
     return tuple(options)
 
