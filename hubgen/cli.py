@@ -449,6 +449,9 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
     if report.kept:
         click.echo(f"Kept {plural(len(report.kept), 'file')} hubgen did not publish: "
                    f"{some_of(report.kept, _KEPT_SHOWN)}")
+    if report.left_out:
+        click.echo(f"Left out {plural(len(report.left_out), 'file')} the build did not write: "
+                   f"{some_of(report.left_out, _KEPT_SHOWN)}")
     if report.detail:
         click.echo(report.detail)
 

@@ -569,9 +569,11 @@ def test_ssh_destinations_are_reached_with_rsync_commands():
     assert inside("host:", "x") == "host:x"
 
     copy = copy_command("rsync", Path("/hub/public"), "deploy@host:/srv/hub/",
-                        ["--chmod=F644", "-e", "ssh -p 2222"], dry_run=True)
-    assert copy == ["rsync", "-a", "--checksum", "--exclude=/.hubgen-manifest.json",
-                    "--exclude=.git",
+                        ["--chmod=F644", "-e", "ssh -p 2222"], dry_run=True,
+                        files_from=Path("/tmp/site-files"))
+    # Only the files the build wrote, listed: never another file of the output folder.
+    assert copy == ["rsync", "-a", "--checksum", "--files-from=/tmp/site-files", "--from0",
+                    "--exclude=/.hubgen-manifest.json", "--exclude=.git",
                     "--chmod=F644", "-e", "ssh -p 2222", "-8", "--out-format=hubgen:%i %n",
                     "--dry-run", "/hub/public/", "deploy@host:/srv/hub/"]
 

@@ -5,11 +5,12 @@ publish as it ends a build."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
-from conftest import all_files
-from test_publish import publish, with_publish
+from conftest import all_files, run_hubgen
+from test_publish import bare_repository, publish, summary, tree_files, with_publish
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 
@@ -65,3 +66,54 @@ def test_a_folder_of_the_user_s_where_the_site_has_a_file_stops_the_publish(
         assert "the site would replace: robots.txt. Nothing was copied" in run.err
     assert (destination / mine).exists()
     assert not (destination / "index.html").exists()
+
+
+# ------------------------------------------------------------- what the build wrote, only
+
+
+@needs_rsync
+def test_rsync_ships_only_what_the_build_wrote(hub, tmp_path):
+    destination = tmp_path / "www"
+    destination.mkdir()
+    (destination / "userfile.txt").write_text("the host's own, never published\n")
+    root = hub("minimal")
+    with_publish(root, "  mirror: {type: rsync, destination: ../www}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    (root / "public/userfile.txt").write_text("a stray of the output folder\n")
+    (root / "public/.DS_Store").write_bytes(b"\0\0\0\1Bud1")
+
+    dry = publish(root, "--dry-run")
+    real = publish(root)
+    assert dry.code == 0 and real.code == 0, dry.err + real.err
+    note = "Left out 2 files the build did not write: .DS_Store, userfile.txt"
+    assert note in dry.out and note in real.out
+    # The dry run said what the publish then did.
+    listed = [line for line in dry.out.splitlines() if line.startswith("  added ")]
+    assert listed == [line for line in real.out.splitlines() if line.startswith("  added ")]
+    assert summary(dry).split(": ")[1].split(" (")[0] == summary(real).split(": ")[1]
+    assert (destination / "userfile.txt").read_text() == "the host's own, never published\n"
+    assert not (destination / ".DS_Store").exists()
+    manifest = json.loads((destination / ".hubgen-manifest.json").read_text())["files"]
+    assert "userfile.txt" not in manifest and ".DS_Store" not in manifest
+    output = {k: v for k, v in all_files(root / "public").items()
+              if k not in ("userfile.txt", ".DS_Store")}
+    assert {k: v for k, v in all_files(destination).items() if k != "userfile.txt"} == output
+
+
+def test_git_commits_only_what_the_build_wrote(hub, tmp_path):
+    remote = bare_repository(tmp_path / "site.git")
+    root = hub("minimal")
+    with_publish(root, "  pages: {type: git, repository: ../site.git}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    (root / "public/notes").mkdir()
+    (root / "public/notes/draft-ideas.txt").write_text("not for the world\n")
+
+    dry = publish(root, "--dry-run")
+    real = publish(root)
+    assert dry.code == 0 and real.code == 0, dry.err + real.err
+    note = "Left out 1 file the build did not write: notes/draft-ideas.txt"
+    assert note in dry.out and note in real.out
+    assert summary(dry).split(": ")[1].split(" (")[0] == summary(real).split(": ")[1]
+    published = tree_files(remote)
+    assert "notes/draft-ideas.txt" not in published and "index.html" in published
+    assert "notes/draft-ideas.txt" not in json.loads(published[".hubgen-manifest.json"])["files"]

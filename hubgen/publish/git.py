@@ -15,7 +15,6 @@ before and no longer makes is removed, and every other file of the branch (a
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import tempfile
@@ -152,25 +151,22 @@ def _identity(git: str, root: Path, scratch: _Scratch) -> dict[str, str]:
     return found
 
 
-def site_files(output: Path) -> dict[str, Path]:
-    """The files to publish, by path in the tree: everything in the output folder except
-    hubgen's manifest and anything inside a `.git`."""
+def site_files(output: Path, outputs: Iterable[str]) -> dict[str, Path]:
+    """The files to publish, by path in the tree: those the build wrote (`outputs`, its
+    manifest), never another file of the output folder, nor anything inside a `.git`."""
     files: dict[str, Path] = {}
-    for folder, subfolders, names in os.walk(output):
-        subfolders[:] = sorted(d for d in subfolders if d != ".git")
-        for name in sorted(names):
-            path = Path(folder) / name
-            relative = path.relative_to(output).as_posix()
-            if name == ".git" or relative == MANIFEST_NAME or not path.is_file():
-                continue
-            if "\n" in relative or "\r" in relative:
-                raise PublishError(f"cannot publish {relative!r}: git cannot take a file "
-                                   "name with a line break here; rename it")
-            if not relative.isprintable() and not _is_utf8(relative):
-                shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                raise PublishError(f"cannot publish {shown!r}: its name is not UTF-8 (an "
-                                   "address cannot name it); rename it")
-            files[relative] = path
+    for relative in sorted(outputs):
+        path = output / relative
+        if ".git" in relative.split("/") or relative == MANIFEST_NAME or not path.is_file():
+            continue
+        if "\n" in relative or "\r" in relative:
+            raise PublishError(f"cannot publish {relative!r}: git cannot take a file "
+                               "name with a line break here; rename it")
+        if not relative.isprintable() and not _is_utf8(relative):
+            shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise PublishError(f"cannot publish {shown!r}: its name is not UTF-8 (an "
+                               "address cannot name it); rename it")
+        files[relative] = path
     return files
 
 
@@ -292,7 +288,7 @@ def _fetch_tip(scratch: _Scratch, repository: str, branch: str) -> str | None:
 
 def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
                 log: Callable[[str], None]) -> PublishReport:
-    """Commit the output folder onto the target branch (history kept) and push it."""
+    """Commit the files the build wrote onto the target branch (history kept) and push it."""
     git = find_tool("git", "install git to publish to a git repository.")
     root = result.config.root
     repository, push_to = resolve_repository(git, target, root)
@@ -311,7 +307,7 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
             _refuse_the_hubs_own_branch(git, root, result.config.path, parent,
                                         set(branch) - published, where)
 
-        files = site_files(result.output)
+        files = site_files(result.output, result.outputs)
         extras = Path(temporary) / "extras"
         extras.mkdir()
         (extras / ".nojekyll").write_bytes(b"")

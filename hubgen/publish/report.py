@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 @dataclass
 class PublishReport:
     """The files a publish added, updated and removed at the target, those of the target
-    it left alone because no publish of hubgen's wrote them, and where it went."""
+    it left alone because no publish of hubgen's wrote them, those of the output folder
+    it did not ship because the build did not write them, and where it went."""
 
     target: str
     kind: str
@@ -16,5 +17,6 @@ class PublishReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
     detail: str = ""
     shipped: bool = True   # False for a host that deploys the folder itself

@@ -75,16 +75,25 @@ def local_destination(target: RsyncTarget, config: Config, output: Path) -> Path
 
 
 def copy_command(rsync: str, output: Path, destination: str, options: Iterable[str],
-                 dry_run: bool) -> list[str]:
-    """The rsync run that copies the site (never the manifest, never a .git).
+                 dry_run: bool, *, files_from: Path) -> list[str]:
+    """The rsync run that copies the files `files_from` lists (the build's) from the
+    output folder: never another file of the folder, the manifest or a .git.
 
     Files are compared by checksum: rsync's usual size-and-time check compares
     whole seconds, and a page can change without changing size (a date in a
     feed) within the second of the last publish.
     """
-    return [rsync, "-a", "--checksum", f"--exclude=/{MANIFEST_NAME}", "--exclude=.git",
-            *options, "-8", OUT_FORMAT, *(["--dry-run"] if dry_run else []), f"{output}/",
-            destination]
+    return [rsync, "-a", "--checksum", f"--files-from={files_from}", "--from0",
+            f"--exclude=/{MANIFEST_NAME}", "--exclude=.git", *options, "-8", OUT_FORMAT,
+            *(["--dry-run"] if dry_run else []), f"{output}/", destination]
+
+
+def write_file_list(outputs: Iterable[str], workdir: Path) -> Path:
+    """The list `copy_command` sends: the build's files, NUL-separated as --from0 reads."""
+    listed = workdir / "site-files"
+    listed.write_bytes(b"".join(name.encode("utf-8", "surrogateescape") + b"\0"
+                                for name in sorted(outputs)))
+    return listed
 
 
 def _pattern(path: str) -> str:
@@ -244,7 +253,8 @@ def _send_manifest(rsync: str, files: set[str], destination: str, options: Itera
 
 def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
                   log: Callable[[str], None]) -> PublishReport:
-    """Copy the output folder to the destination and delete hubgen's stale files there."""
+    """Copy the files the build wrote to the destination and delete hubgen's stale files
+    there."""
     rsync = find_tool("rsync", "install it (apt-get install rsync, brew install rsync) or "
                                "choose another publish target.")
     output = result.output.resolve()
@@ -257,6 +267,7 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
     report = PublishReport(target.name, target.kind)
     with tempfile.TemporaryDirectory(prefix="hubgen-publish-") as temporary:
         workdir = Path(temporary)
+        listed = write_file_list(result.outputs, workdir)
         previous = read_manifest(here) if here is not None else \
             _remote_manifest(rsync, destination, target.options, workdir)
         stale = stale_files(previous, result.outputs)
@@ -269,7 +280,8 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
         if dry_run or new:
             # Only a name no publish wrote can be a file of someone else's: a dry run
             # first says which of those the site would replace.
-            planned = run_tool(copy_command(rsync, output, destination, target.options, True),
+            planned = run_tool(copy_command(rsync, output, destination, target.options, True,
+                                             files_from=listed),
                                what=f"comparing the site with {destination}")
             report.added, report.updated, _ = _parse(planned.stdout)
             foreign |= set(report.updated) - previous
@@ -283,7 +295,8 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
                            workdir)
         if not dry_run:
             log(f"Copying {output}/ to {destination}")
-            copied = run_tool(copy_command(rsync, output, destination, target.options, False),
+            copied = run_tool(copy_command(rsync, output, destination, target.options, False,
+                                           files_from=listed),
                               what=f"copying the site to {destination}")
             report.added, report.updated, _ = _parse(copied.stdout)
         if here is not None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from hubgen.build import BuildResult
+from hubgen.build.output import MANIFEST_NAME, read_manifest
 from hubgen.config import Config
+from hubgen.content.sources import VERSION_CONTROL
 from hubgen.errors import UsageError
 from hubgen.publish.git import publish_git
 from hubgen.publish.hosts import publish_host
@@ -20,7 +24,7 @@ from hubgen.publish.targets import (
     default_target_name,
 )
 
-__all__ = ["PublishReport", "choose_target", "publish"]
+__all__ = ["PublishReport", "choose_target", "not_built", "publish"]
 
 _EXAMPLE = ('add one to hubgen.yaml, e.g. publish: {pages: {type: git, repository: '
             '"https://github.com/org/site.git"}}')
@@ -52,14 +56,34 @@ def choose_target(targets: dict[str, Target], name: str | None, config: Config) 
 
 def publish(target: Target, result: BuildResult, *, dry_run: bool,
             log: Callable[[str], None]) -> PublishReport:
-    """Ship the built site to the target; with `dry_run`, only tell what would change.
+    """Ship the files the build wrote to the target; with `dry_run`, only tell what would
+    change. Other files of the output folder are not shipped: the report names them.
 
     Raises PublishError (a HubgenError) with a one-line message when git or rsync fail.
     """
-    if isinstance(target, GitTarget):
-        return publish_git(target, result, dry_run=dry_run, log=log)
-    if isinstance(target, RsyncTarget):
-        return publish_rsync(target, result, dry_run=dry_run, log=log)
     if isinstance(target, HostTarget):
         return publish_host(target, result, dry_run=dry_run, log=log)
-    raise TypeError(f"unknown publish target {target!r}")
+    if isinstance(target, GitTarget):
+        report = publish_git(target, result, dry_run=dry_run, log=log)
+    elif isinstance(target, RsyncTarget):
+        report = publish_rsync(target, result, dry_run=dry_run, log=log)
+    else:
+        raise TypeError(f"unknown publish target {target!r}")
+    # The output folder a publish reads, also when a dry run built elsewhere.
+    report.left_out = not_built(result.config.resolve(result.config.output), result.outputs)
+    return report
+
+
+def not_built(folder: Path, outputs: Iterable[str]) -> list[str]:
+    """The files of an output folder that no build wrote (a file put there by hand, a
+    .DS_Store): neither the site's files nor those the folder's manifest lists, which
+    the next build removes. Nothing inside a `.git` or other version control folder."""
+    known = set(outputs) | read_manifest(folder, resolve=False) | {MANIFEST_NAME}
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in VERSION_CONTROL)
+        for name in sorted(names):
+            relative = (Path(parent) / name).relative_to(folder).as_posix()
+            if relative not in known:
+                found.append(relative)
+    return sorted(found)
