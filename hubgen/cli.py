@@ -418,22 +418,30 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
     root = Path.cwd()
     options = BuildOptions(root=root, config_file=config_file, now=build_moment(),
                            jobs=default_jobs(), cache=True)
+    shipping = False
     with reporting_errors(root, "Nothing was published."):
-        config, _ = load_site_config(options)
-        diagnostics = Diagnostics()
-        targets = read_targets(config, diagnostics)
-        if diagnostics.errors:
-            raise SourceErrors(diagnostics.errors)
-        chosen = choose_target(targets, target, config)
-        if dry_run:
-            # A dry run changes nothing, the output folder included: it builds elsewhere.
-            with tempfile.TemporaryDirectory(prefix="hubgen-dry-run-") as elsewhere:
-                result = build_site(dataclasses.replace(options,
-                                                        output=Path(elsewhere) / "site"))
-                report = ship(chosen, result, dry_run=True, log=click.echo)
-        else:
-            result = build_site(options)
-            report = ship(chosen, result, dry_run=False, log=click.echo)
+        try:
+            config, _ = load_site_config(options)
+            diagnostics = Diagnostics()
+            targets = read_targets(config, diagnostics)
+            if diagnostics.errors:
+                raise SourceErrors(diagnostics.errors)
+            chosen = choose_target(targets, target, config)
+            if dry_run:
+                # A dry run changes nothing, the output folder included: it builds elsewhere.
+                with tempfile.TemporaryDirectory(prefix="hubgen-dry-run-") as elsewhere:
+                    result = build_site(dataclasses.replace(options,
+                                                            output=Path(elsewhere) / "site"))
+                    report = ship(chosen, result, dry_run=True, log=click.echo)
+            else:
+                result = build_site(options)
+                if result.report.interrupted:
+                    raise KeyboardInterrupt
+                shipping = True
+                report = ship(chosen, result, dry_run=False, log=click.echo)
+        except KeyboardInterrupt:
+            click.echo(_publish_interrupted(shipping), err=True)
+            sys.exit(EXIT_INTERRUPTED)
     counts = (f"{len(report.added)} added, {len(report.updated)} updated, "
               f"{len(report.removed)} removed")
     if dry_run:
@@ -457,6 +465,16 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
 
 
 _KEPT_SHOWN = 10
+
+
+def _publish_interrupted(shipping: bool) -> str:
+    """What Ctrl-C left: before shipping, nothing published; during it, a target the next
+    publish brings in step (its manifest went ahead of the files)."""
+    if shipping:
+        return ("Interrupted: the publish was stopped part way; the target may hold some of "
+                "the new files. Run hubgen publish again to finish it.")
+    return "Interrupted: the publish was stopped before anything was shipped; nothing was " \
+        "published."
 
 
 @cli.command()

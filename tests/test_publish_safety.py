@@ -6,11 +6,16 @@ publish as it ends a build."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
-from conftest import all_files, run_hubgen
-from test_publish import bare_repository, publish, summary, tree_files, with_publish
+from conftest import all_files, clean_env, run_hubgen
+from test_publish import GIT_ENV, bare_repository, publish, summary, tree_files, with_publish
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 
@@ -117,3 +122,37 @@ def test_git_commits_only_what_the_build_wrote(hub, tmp_path):
     published = tree_files(remote)
     assert "notes/draft-ideas.txt" not in published and "index.html" in published
     assert "notes/draft-ideas.txt" not in json.loads(published[".hubgen-manifest.json"])["files"]
+
+
+# ------------------------------------------------------------------------------- Ctrl-C
+
+
+@needs_rsync
+def test_ctrl_c_during_a_publish_exits_130_and_says_what_it_left(hub, tmp_path):
+    root = hub("minimal")
+    # A big file sent at 20 kB/s: Ctrl-C lands while rsync copies, for real.
+    (root / "static/big.bin").write_bytes(os.urandom(4_000_000))
+    with_publish(root, "  mirror: {type: rsync, destination: ../www, "
+                       "options: ['--bwlimit=20']}\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hubgen", "publish"], cwd=root, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        env={**clean_env(), **GIT_ENV})
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("Copying "):
+            break
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGINT)   # as a terminal's Ctrl-C reaches the whole group
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Aborted!" not in err and "Traceback" not in err
+    assert "Interrupted: the publish was stopped part way; the target may hold some of the " \
+           "new files. Run hubgen publish again to finish it." in err
+    assert not (tmp_path / "www/big.bin").exists()
+    # The next publish finishes it.
+    (root / "hubgen.yaml").write_text((root / "hubgen.yaml").read_text().replace(
+        "options: ['--bwlimit=20']", "options: []"))
+    again = publish(root)
+    assert again.code == 0, again.err
+    assert (tmp_path / "www/big.bin").read_bytes() == (root / "static/big.bin").read_bytes()
