@@ -448,8 +448,10 @@ def check_site(options: BuildOptions) -> CheckReport:
     so that their links are checked too, and reported as notes."""
     root = options.root
     try:
+        # Built without strict, which would stop at the first warning before the links
+        # and feeds are checked: warnings become errors at the end instead.
         result = build_site(BuildOptions(**{**options.__dict__, "drafts": True, "future": True,
-                                            "published": True}), write=False)
+                                            "published": True, "strict": False}), write=False)
     except SourceErrors as exc:
         return CheckReport([_diagnostic_finding(d, root) for d in exc.diagnostics])
     checker = _Checker(result, root)
