@@ -254,7 +254,8 @@ def new_content(kind: str, title: str, config: Config, slug: str | None = None,
     if not slug:
         raise UsageError(f"the title {title!r} makes an empty slug; pass --slug")
     moment = (now or datetime.now(UTC)).astimezone(config.tz).replace(second=0, microsecond=0)
-    author = config.brand.people[0] if config.brand.people else config.author.name
+    # A people.yaml key, or nothing: the build reads any other name as an unknown person.
+    author = config.brand.people[0] if config.brand.people else ""
     content = config.root / "content"
     _refuse_taken_slug(kind, slug, config)
     if kind == "post":

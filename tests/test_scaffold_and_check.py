@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from conftest import run_hubgen, said
 
+DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
+
 
 def test_check_strict_reports_every_problem_plain_check_does_warnings_as_errors(hub):
     root = hub("minimal")
@@ -22,3 +24,18 @@ def test_check_strict_reports_every_problem_plain_check_does_warnings_as_errors(
         line.replace(": warning: ", ": error: ") for line in
         said(plain.out, "warning") + said(plain.out, "error"))
     assert "broken link: /nope/" in strict.out and "colour" in strict.out
+
+
+def test_a_new_post_names_a_brand_voice_or_no_author_so_that_it_builds(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    # A team named in lower case, as a key is written, is no people.yaml key.
+    config.write_text(config.read_text().replace(
+        "brand: {name: Minimal Co, people: [ana]}", "brand: {name: Minimal Co}").replace(
+        "author: {name: Minimal Team,", "author: {name: team,"))
+    made = run_hubgen("new", "post", "No voice yet", cwd=root, env=DAY)
+    assert made.code == 0, made.err
+    built = run_hubgen("build", "--drafts", cwd=root, env=DAY)
+    assert built.code == 0 and built.err == "", built.err
+    assert (root / "public/posts/no-voice-yet/index.html").is_file()
+    assert "author:" not in (root / made.out.strip()).read_text()
