@@ -259,7 +259,10 @@ def new_content(kind: str, title: str, config: Config, slug: str | None = None,
     content = config.root / "content"
     _refuse_taken_slug(kind, slug, config)
     if kind == "post":
-        lines = ["---", f"title: {_yaml_text(title)}", f"date: {moment:%Y-%m-%d %H:%M}",
+        # With its offset: in the hour a clock repeats when summer time ends, a local time
+        # alone is read as the first of the two.
+        stamp = moment.isoformat(sep=" ", timespec="minutes")
+        lines = ["---", f"title: {_yaml_text(title)}", f"date: {stamp}",
                  "tags: []"]
         if author:
             lines.append(f"author: {_yaml_text(author)}")

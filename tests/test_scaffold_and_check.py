@@ -4,7 +4,7 @@ check --strict` reports everything plain `check` does, warnings as errors."""
 
 from __future__ import annotations
 
-from conftest import run_hubgen, said
+from conftest import parse_html, run_hubgen, said
 
 DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 
@@ -39,3 +39,19 @@ def test_a_new_post_names_a_brand_voice_or_no_author_so_that_it_builds(hub):
     assert built.code == 0 and built.err == "", built.err
     assert (root / "public/posts/no-voice-yet/index.html").is_file()
     assert "author:" not in (root / made.out.strip()).read_text()
+
+
+def test_a_post_made_in_the_repeated_hour_of_a_clock_change_keeps_its_moment(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("timezone: Europe/Paris",
+                                                 "timezone: America/New_York"))
+    # 2026-11-01 06:30 UTC: 01:30 in New York, the second time the clock shows it (EST).
+    moment = {"SOURCE_DATE_EPOCH": "1793514600"}
+    made = run_hubgen("new", "post", "Fall back", cwd=root, env=moment)
+    assert made.code == 0, made.err
+    built = run_hubgen("build", "--drafts", cwd=root, env=moment)
+    assert built.code == 0, built.err
+    page = parse_html(root / "public/posts/fall-back/index.html")
+    assert page.xpath("//time/@datetime")[0] == "2026-11-01T01:30:00-05:00"
+    assert "date: 2026-11-01 01:30-05:00" in (root / made.out.strip()).read_text()
