@@ -354,10 +354,12 @@ def _new_content(kind: str, title: str, slug: str | None, config_file: Path | No
     from hubgen.build.pipeline import load_site_config
     from hubgen.scaffold import new_content
 
-    with reporting_errors(Path.cwd()):
-        config, _ = load_site_config(BuildOptions(root=Path.cwd(), config_file=config_file))
+    root = Path.cwd()
+    with reporting_errors(root):
+        config, warnings = load_site_config(BuildOptions(root=root, config_file=config_file))
+        print_diagnostics(warnings, root)
         path = new_content(kind, title, config, slug=slug, now=build_moment())
-    click.echo(display_path(path, Path.cwd()))
+    click.echo(display_path(path, root))
 
 
 for _kind in ("post", "page", "thread"):

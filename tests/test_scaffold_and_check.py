@@ -55,3 +55,17 @@ def test_a_post_made_in_the_repeated_hour_of_a_clock_change_keeps_its_moment(hub
     page = parse_html(root / "public/posts/fall-back/index.html")
     assert page.xpath("//time/@datetime")[0] == "2026-11-01T01:30:00-05:00"
     assert "date: 2026-11-01 01:30-05:00" in (root / made.out.strip()).read_text()
+
+
+def test_new_shows_the_config_s_warnings_as_build_does(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "paginte: 5\n")
+    built = run_hubgen("build", cwd=root)
+    warnings = said(built.err, "warning")
+    assert len(warnings) == 1 and "paginte" in warnings[0], built.err
+    for kind in ("post", "page", "thread"):
+        made = run_hubgen("new", kind, "Hello there", cwd=root, env=DAY)
+        assert made.code == 0, made.err
+        assert said(made.err, "warning") == warnings
+        assert "did you mean 'paginate'?" in made.err
