@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-import re
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
+from hubgen.build.cache import BuildCache
+from hubgen.build.fingerprints import digest
+from hubgen.build.persist import load_cache
+from hubgen.build.workers import default_jobs, map_unordered
 from hubgen.config import CONFIG_NAME, Config
-from hubgen.content.dates import date_from_filename
-from hubgen.content.models import is_bundle_path
+from hubgen.content.models import Document, Thread
 from hubgen.content.slugs import slugify
-from hubgen.errors import HubgenError, UsageError
-from hubgen.plan.urls import Urls
+from hubgen.content.sources import read_sources
+from hubgen.content.themes import default_theme_chain, theme_chain
+from hubgen.errors import Diagnostics, HubgenError, SourceErrors, UsageError, display_path
+from hubgen.library import build_library
+from hubgen.plan import plan_site
+from hubgen.plan.routes import Route
+from hubgen.plan.urls import Urls, output_file
 
 SITE_CONFIG = """\
 # hubgen.yaml: the configuration of this hub. Every key is optional but title and url.
@@ -192,53 +201,73 @@ _GENERATED_FILES = {"index.html", "404.html", "feed.xml", "atom.xml", "sitemap.x
                     "robots.txt"}
 
 
-_SLUG_LINE = re.compile(r"^slug:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+def _made_by_the_site(output: str, urls: Urls) -> bool:
+    """True when `output` is a file the site makes itself even before it has the items that
+    fill it: its fixed files, or the lists of threads, tags and people where the
+    permalinks put them."""
+    made = _GENERATED_FILES | {output_file(urls.index(kind)) for kind in
+                               ("thread", "tag", "person")}
+    return output.lower() in made
 
 
-def _slug_of(path: Path, kind: str, content: Path) -> str:
-    """The slug an item's file gives it: its `slug:` when it declares one, else its name.
+def _cached_sources(config: Config) -> BuildCache | None:
+    """The sources the last build parsed, when it read them under this very config: what
+    a file parses into does not hang on --drafts or --future, so any of those builds
+    will do. Only read: `new` never writes the cache."""
+    cache = load_cache(config.resolve(config.cache_dir))
+    settings = dataclasses.asdict(config)
+    keys = {digest(settings, drafts, future, False) for drafts in (False, True)
+            for future in (False, True)}
+    return cache if cache.config_key in keys else None
 
-    Read from the text, not parsed: a hub has thousands of files, and this is only a
-    guard; the build checks every slug properly.
+
+def planned_routes(config: Config, now: datetime) -> dict[str, Route]:
+    """Every file the hub makes now, drafts and future items included, by its output path
+    in lower case (one file on many disks), as the build reads and plans it.
+
+    Mistakes in the hub's files are the build's to report: a file the build cannot
+    read has no URL here either.
     """
+    diagnostics = Diagnostics()
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    text = text.removeprefix("\ufeff")
-    if kind != "thread":   # only the front matter counts, closed by --- or ...
-        text = re.split(r"\n(?:---|\.\.\.)[ \t]*\n", text, maxsplit=1)[0] \
-            if text.startswith("---") else ""
-    declared = _SLUG_LINE.search(text)
-    if declared and declared[1].strip("'\""):
-        return slugify(declared[1].strip("'\""))
-    bundle = kind != "thread" and is_bundle_path(path.relative_to(content).as_posix())
-    stem = path.parent.name if bundle else path.stem
-    return slugify(date_from_filename(stem, UTC)[1] if kind == "post" else stem)
+        themes = theme_chain(config)
+    except SourceErrors:
+        themes = default_theme_chain()
+    sources = read_sources(config, diagnostics, _cached_sources(config),
+                           mapper=partial(map_unordered, jobs=default_jobs()))
+    library = build_library(config, sources, now, include_drafts=True, include_future=True,
+                            diagnostics=diagnostics)
+    routes: dict[str, Route] = {}
+    for route in plan_site(library, Urls(config), themes, diagnostics).routes:
+        routes.setdefault(route.output.lower(), route)
+    return routes
 
 
-def _made_by_the_site(path: str, urls: Urls) -> bool:
-    """True when a page at site `path` would take the file of a page the site makes: its
-    fixed files, or the lists of threads, tags and people where the permalinks put them."""
-    def output(site_path: str) -> str:
-        return site_path.lstrip("/") + ("index.html" if site_path.endswith("/") else "")
-    made = _GENERATED_FILES | {output(urls.index(kind)) for kind in ("thread", "tag", "person")}
-    return output(path) in made
+def _holder(route: Route, root: Path) -> tuple[str, str]:
+    """What holds a planned file, and the slug it has there ('' for none)."""
+    item = route.context.get("document") or route.context.get("thread")
+    where = display_path(route.source, root) if route.source is not None else ""
+    if route.kind == "alias":
+        return f"{where} (one of its aliases)", ""
+    if isinstance(item, Document | Thread):
+        return where, item.slug
+    return where, ""
 
 
-def _refuse_taken_slug(kind: str, slug: str, config: Config) -> None:
-    """A new file whose URL another item (or a list of the site) already has is refused."""
-    content = config.root / "content"
-    folder = {"post": "posts", "page": "pages", "thread": "threads"}[kind]
-    suffix = ".yaml" if kind == "thread" else ".md"
-    taken = next((path for path in sorted((content / folder).rglob(f"*{suffix}"))
-                  if path.is_file() and _slug_of(path, kind, content) == slug), None)
-    if taken is not None:
-        raise ScaffoldRefused(f"{taken} already has the slug '{slug}'; two items cannot "
-                              "share a URL. Choose another title, or pass --slug.")
+def _refuse_taken_url(kind: str, slug: str, config: Config, moment: datetime) -> None:
+    """Refuse a new item whose URL the hub already plans (a post, page, thread, alias,
+    static file or list of any kind), or one the site makes itself."""
     urls = Urls(config)
-    path = urls.permalink(config.permalinks.page, slug)
-    if kind == "page" and _made_by_the_site(path, urls):
+    pattern = getattr(config.permalinks, kind)
+    path = urls.permalink(pattern, slug, moment if kind != "page" else None)
+    output = output_file(path)
+    taken = planned_routes(config, moment).get(output.lower())
+    if taken is not None and taken.source is not None:
+        where, its_slug = _holder(taken, config.root)
+        what = f"the slug '{slug}' ({path})" if its_slug == slug else f"the URL {path}"
+        raise ScaffoldRefused(f"{where} already has {what}; two items cannot share a URL. "
+                              "Choose another title, or pass --slug.")
+    if taken is not None or _made_by_the_site(output, urls):
         raise ScaffoldRefused(f"{path} is a page the site makes itself; choose another "
                               "title, or pass --slug.")
 
@@ -257,7 +286,7 @@ def new_content(kind: str, title: str, config: Config, slug: str | None = None,
     # A people.yaml key, or nothing: the build reads any other name as an unknown person.
     author = config.brand.people[0] if config.brand.people else ""
     content = config.root / "content"
-    _refuse_taken_slug(kind, slug, config)
+    _refuse_taken_url(kind, slug, config, moment)
     if kind == "post":
         # With its offset: in the hour a clock repeats when summer time ends, a local time
         # alone is read as the first of the two.

@@ -4,6 +4,8 @@ check --strict` reports everything plain `check` does, warnings as errors."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import parse_html, run_hubgen, said
 
 DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
@@ -69,3 +71,74 @@ def test_new_shows_the_config_s_warnings_as_build_does(hub):
         assert made.code == 0, made.err
         assert said(made.err, "warning") == warnings
         assert "did you mean 'paginate'?" in made.err
+
+
+THREAD = 'date: 2025-01-01\nsource: {platform: forum, url: "https://forum.example/t/1"}\n' \
+         "messages: []\n"
+
+
+def _write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_new_finds_every_url_the_build_would_give_another_item(hub):
+    root = hub("minimal")
+    _write(root, "content/posts/roadmap.markdown",
+           "---\ntitle: Roadmap\ndate: 2025-01-01\n---\nThe plan.\n")
+    _write(root, "content/posts/2025-05-05-shout.MD", "---\ntitle: Shout\n---\nHey.\n")
+    _write(root, "content/posts/notes.md",
+           "---\ntitle: Notes\ndate: 2025-01-02\nslug: commented # the old address\n---\nText.\n")
+    _write(root, "content/posts/folded.md",
+           "---\ntitle: Folded\ndate: 2025-01-03\nslug: >-\n  folded\n  slug\n---\nText.\n")
+    _write(root, "content/threads/decaf.yml", "title: Decaf\n" + THREAD)
+    for kind, title, holder in (("post", "Roadmap", "roadmap.markdown"),
+                                ("post", "Shout", "2025-05-05-shout.MD"),
+                                ("post", "Commented", "notes.md"),
+                                ("post", "Folded slug", "folded.md"),
+                                ("thread", "Decaf", "decaf.yml")):
+        refused = run_hubgen("new", kind, title, cwd=root)
+        assert refused.code == 1, (title, refused.out)
+        assert f"{holder} already has the slug" in refused.err, refused.err
+    # Every one of them is a page the build makes, at the URL new would have taken.
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    for made in ("posts/roadmap", "posts/shout", "posts/commented", "posts/folded-slug",
+                 "threads/decaf"):
+        assert (root / "public" / made / "index.html").is_file(), made
+    # Read again where the build's cache is older than the file.
+    notes = root / "content/posts/notes.md"
+    notes.write_text(notes.read_text().replace("slug: commented", "slug: renamed"))
+    assert run_hubgen("new", "post", "Renamed", cwd=root).code == 1
+    assert run_hubgen("new", "post", "Commented", cwd=root, env=DAY).code == 0
+
+
+def test_new_finds_a_url_taken_by_another_kind_or_a_list_of_the_site(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {post: "/{slug}/"}\n')
+    _write(root, "content/posts/2026-01-01-welcome.md", "---\ntitle: Welcome\n---\nHi.\n")
+    page = run_hubgen("new", "page", "Welcome", cwd=root)
+    assert page.code == 1
+    assert "content/posts/2026-01-01-welcome.md already has the slug 'welcome' (/welcome/)" \
+        in page.err
+    post = run_hubgen("new", "post", "Threads", cwd=root, env=DAY)
+    assert post.code == 1 and "/threads/ is a page the site makes itself" in post.err
+    assert not list((root / "content/posts").glob("*threads*"))
+    assert not (root / "content/pages/welcome.md").exists()
+
+
+def test_new_takes_a_slug_only_files_the_build_ignores_have(hub):
+    root = hub("minimal")
+    _write(root, "content/posts/_template.md", "---\ntitle: Template\n---\nCopy me.\n")
+    _write(root, "content/posts/_drafts/idea.md",
+           "---\ntitle: Idea\n---\nLater.\n")
+    _write(root, "content/threads/archive/old-chat.yaml", "title: Old chat\n" + THREAD)
+    for kind, title in (("post", "Template"), ("post", "Idea"), ("thread", "Old chat")):
+        made = run_hubgen("new", kind, title, cwd=root, env=DAY)
+        assert made.code == 0, (title, made.err)
+    built = run_hubgen("build", "--drafts", cwd=root, env=DAY)
+    assert built.code == 0 and said(built.err, "error") == [], built.err
+    for made in ("posts/template", "posts/idea", "threads/old-chat"):
+        assert (root / "public" / made / "index.html").is_file(), made
