@@ -33,7 +33,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 class Finding:
     """One problem (or note) of a check, where it can be traced to a file and a line."""
 
-    kind: str           # build, link, anchor, feed, mixed-content, listening, draft, scheduled
+    kind: str           # build, link, anchor, feed, mixed-content, listening, draft, scheduled,
+                        # usage (no check could run)
     severity: str       # error, warning, info
     path: str           # the source file when known, else the output file
     line: int
@@ -263,8 +264,10 @@ class _Checker:
                              self._page_of_source(output, link) or
                              "check the path, or the slug of the page it should reach.")
                     continue
+                # "#top" needs no element: browsers scroll to the top for it (HTML spec).
                 if fragment and target.endswith(".html") and \
-                        unquote(fragment) not in self.page(target).ids:
+                        unquote(fragment) not in self.page(target).ids and \
+                        unquote(fragment).lower() != "top":
                     self.add("anchor", "error", output, "#" + fragment,
                              f"missing anchor: {link} (on {output}): {target} has no "
                              f"element with id '{unquote(fragment)}'",

@@ -383,7 +383,7 @@ for _kind in ("post", "page", "thread"):
               show_default=True, help="json: a stable machine-readable list for CI.")
 def check(config_file: Path | None, strict: bool, output_format: str) -> None:
     """Check the hub without writing it: build errors, links, anchors, feeds, mixed content."""
-    from hubgen.check import check_site
+    from hubgen.check import CheckReport, Finding, check_site
 
     root = Path.cwd()
     try:
@@ -391,6 +391,9 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
                                          now=build_moment(), jobs=default_jobs()))
     except UsageError as exc:
         click.echo(f"Error: {exc}", err=True)
+        if output_format == "json":   # CI reading stdout gets the reason too
+            click.echo(CheckReport([Finding("usage", "error", "hubgen", 0, 0, str(exc))])
+                       .as_json(), nl=False)
         sys.exit(EXIT_USAGE)
     if output_format == "json":
         click.echo(report.as_json(), nl=False)

@@ -4,6 +4,7 @@ check --strict` reports everything plain `check` does, warnings as errors."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import parse_html, run_hubgen, said
@@ -142,3 +143,23 @@ def test_new_takes_a_slug_only_files_the_build_ignores_have(hub):
     assert built.code == 0 and said(built.err, "error") == [], built.err
     for made in ("posts/template", "posts/idea", "threads/old-chat"):
         assert (root / "public" / made / "index.html").is_file(), made
+
+
+def test_check_json_tells_ci_why_no_check_could_run(tmp_path):
+    result = run_hubgen("check", "--format", "json", cwd=tmp_path)
+    assert result.code == 2
+    report = json.loads(result.out)
+    assert report["ok"] is False and report["errors"] == 1
+    [finding] = report["findings"]
+    assert finding["kind"] == "usage" and "no hubgen config found" in finding["message"]
+    assert "Error: " in result.err
+
+
+def test_a_link_to_top_is_no_missing_anchor(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n[Back up](#top), [or](/about/#TOP), [gone](#nowhere)\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    [missing] = [line for line in said(result.out, "error") if "missing anchor" in line]
+    assert "#nowhere" in missing
