@@ -70,13 +70,14 @@ def web_address(value: str) -> SplitResult:
 
 
 def absolute_http_url(value: str) -> str:
-    """Check a site URL and normalise it to end with '/'; raises CheckFailed."""
+    """Check a site URL and normalise it to end with '/', its host in lower case (an Atom
+    id's host is compared as written); raises CheckFailed."""
     parts = web_address(value)
     if parts.query or parts.fragment:
         raise CheckFailed("must not hold a query or a fragment",
                           "keep only scheme, host and path, e.g. https://x.example/hub/")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
 
 
 def _some_text(value: str) -> str:

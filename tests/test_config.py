@@ -34,6 +34,10 @@ def test_a_subpath_url_is_kept_and_normalised(tmp_path):
     assert config.url == "https://x.example/hub/"
     assert config.base_path == "/hub/"
     assert config.origin == "https://x.example"
+    # A host is one in any case (RFC 3986): feeds' ids, canonicals and the sitemap write it
+    # in lower case, the path as written.
+    config, _ = _load(tmp_path, "title: T\nurl: HTTPS://Hub.X.Example:8443/My-Hub\n")
+    assert config.url == "https://hub.x.example:8443/My-Hub/"
 
 
 @pytest.mark.parametrize("text, message", [
