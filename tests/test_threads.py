@@ -388,13 +388,18 @@ def test_thread_pages_carry_discussion_forum_posting_json_ld(built):
     assert [c["text"] for c in lifted] == ["Replying to a removed voice"]
 
 
-def test_a_thread_whose_opening_post_is_taken_down_is_posted_by_the_brand(hub):
+def _built_with_brew_edited(hub, written: str, instead: str):
+    """The conversations hub, built after one edit of its Mastodon thread."""
     root = hub("conversations")
-    thread = root / "content/threads/mastodon-brew.yaml"
-    thread.write_text(thread.read_text().replace(
-        'text: "What is your ratio? #brewing",', 'text: "What is your ratio? #brewing", '
-        'removed: true,'))
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace(written, instead))
     assert run_hubgen("build", cwd=root).code == 0
+    return root
+
+
+def test_a_thread_whose_opening_post_is_taken_down_is_posted_by_the_brand(hub):
+    root = _built_with_brew_edited(hub, 'text: "What is your ratio? #brewing",',
+                                   'text: "What is your ratio? #brewing", removed: true,')
     [data] = json_ld(parse_html(root / "public/threads/mastodon-brew/index.html"))
     assert data["author"]["name"] == "Talk Co", "a reply never stands in for the opener"
     assert data["text"] == "Brewing on Mastodon"
@@ -658,12 +663,8 @@ def test_an_archived_thread_dated_later_waits_for_its_date_as_a_post_does(hub):
 
 
 def test_an_edited_message_is_a_change_of_its_page_feed_entry_and_sitemap(hub):
-    root = hub("conversations")
-    brew = root / "content/threads/mastodon-brew.yaml"
-    brew.write_text(brew.read_text().replace(
-        'text: "1:16, always.",', 'text: "1:16, always (corrected).", '
-        'edited: 2026-06-01T09:00:00+02:00,'))
-    assert run_hubgen("build", cwd=root).code == 0
+    root = _built_with_brew_edited(hub, 'text: "1:16, always.",', 'text: "1:16, always '
+                                   '(corrected).", edited: 2026-06-01T09:00:00+02:00,')
     public = root / "public"
     page = parse_html(public / "threads/mastodon-brew/index.html")
     [edited] = page.xpath('//li[@id="m-b"]//*[@class="message__edited"]')
