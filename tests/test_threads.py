@@ -324,6 +324,29 @@ def test_a_thread_whose_source_is_a_withdrawn_person_s_post_links_to_no_source(h
     assert "sameAs" not in json_ld(page)[0]
 
 
+@pytest.mark.parametrize("platform", ["x", "twitter"])
+def test_a_source_naming_a_withdrawn_person_by_the_handle_people_yaml_gives_goes(hub, platform):
+    # Her message has no address of its own: only her handle, under either name of X,
+    # says that the thread's source is her post.
+    root = hub("conversations")
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text().replace(
+        "zoe: {name: Zoe Quartermaine, role: community, withdrawn: true}",
+        f'zoe: {{name: Zoe Quill, withdrawn: true, handles: {{{platform}: "@zoequill"}}}}'))
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text()
+                      .replace('url: "https://x.com/talk/status/1"',
+                               'url: "https://x.com/zoequill/status/1"')
+                      .replace(', url: "https://x.com/zoe/status/14"', ""))
+    assert run_hubgen("build", cwd=root).code == 0
+    for relative, content in all_files(root / "public").items():
+        assert b"zoequill" not in content.lower(), relative
+    page = parse_html(root / "public/threads/chat-one/index.html")
+    assert set(page.xpath('//a[@class="button"]/@href')) == \
+        {"https://x.com/search?q=%23TalkChat&f=live"}
+    assert "sameAs" not in json_ld(page)[0]
+
+
 def test_a_thread_s_source_naming_someone_else_is_kept(built):
     page = parse_html(built("conversations") / "threads/chat-one/index.html")
     assert json_ld(page)[0]["sameAs"] == "https://x.com/talk/status/1"

@@ -17,6 +17,8 @@ from urllib.parse import quote, urlsplit
 
 import nh3
 
+from hubgen.content.people import same_platform
+
 if TYPE_CHECKING:
     import markdown
 
@@ -47,7 +49,9 @@ def _host_of(url: str) -> str:
 
 
 def mention_url(handle: str, platform: str, source_url: str = "") -> str:
-    """Where an @mention leads on its platform ('' when the platform has no profile URL)."""
+    """Where an @mention leads on its platform ('' when the platform has no profile URL);
+    `platform` may be a thread's or a people.yaml handle's name for it ('x' is 'twitter')."""
+    platform = same_platform(platform)
     handle = handle.lstrip("@").rstrip(".")
     if "@" in handle:  # user@instance: a fediverse account
         user, host = handle.split("@", 1)
@@ -71,6 +75,7 @@ def mention_url(handle: str, platform: str, source_url: str = "") -> str:
 
 def hashtag_url(tag: str, platform: str, source_url: str = "") -> str:
     """Where a #hashtag search leads on its platform ('' when it has none)."""
+    platform = same_platform(platform)
     tag = tag.lstrip("#")
     if platform == "twitter":
         return f"https://x.com/hashtag/{quote(tag)}"
