@@ -8,6 +8,7 @@ from icalendar import Calendar, Event, vText
 
 from hubgen import __version__
 from hubgen.content.models import Thread
+from hubgen.content.sanitize import xml_safe
 from hubgen.library import Library
 from hubgen.plan.urls import Urls
 
@@ -24,13 +25,15 @@ def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
     page = urls.absolute(urls.thread(thread))
     host = urls.absolute("/").split("://", 1)[1].split("/", 1)[0]
     calendar = Calendar()
-    calendar.add("prodid", f"-//hubgen {__version__}//{config.title}//EN")
+    calendar.add("prodid", f"-//hubgen {__version__}//{xml_safe(config.title)}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"{thread.slug}@{host}")
-    event.add("summary", thread.title)
+    # RFC 5545 allows no control character in TEXT but tab and the line break (a CR
+    # icalendar writes as one): what XML forbids goes, as in the feeds.
+    event.add("summary", xml_safe(thread.title))
     assert thread.date is not None
     # Times in UTC: a fixed offset has no TZID, and every calendar converts UTC to local.
     # DTSTAMP must not come from the clock: the thread's own last change stands in.
@@ -49,7 +52,7 @@ def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
     for number, question in enumerate(thread.questions, start=1):
         lines.append(f"Q{number}: {question.text}")
     lines.append(page)
-    event.add("description", "\n".join(lines))
-    event.add("location", vText(thread.source_url or page))
+    event.add("description", xml_safe("\n".join(lines)))
+    event.add("location", vText(xml_safe(thread.source_url or page)))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -162,6 +162,28 @@ def test_upcoming_chat_on_the_home_page_with_a_calendar_file(built):
     assert "#TalkChat" in description
 
 
+def test_a_calendar_file_holds_no_control_character(hub):
+    # RFC 5545 allows none in TEXT but tab and the escaped line break; YAML's escapes let a
+    # thread file carry any.
+    root = hub("conversations")
+    chat = root / "content/threads/next-chat.yaml"
+    chat.write_text(chat.read_text()
+                    .replace("title: The next chat",
+                             'title: "The\\x01 next\\x7f chat\\x0c\\uffff\\ufffe\\x1b"\n'
+                             'summary: "Bring\\0 your\\x08 beans\\r\\nand\\tyour grinder\\x1f"')
+                    .replace('"What should we roast next?"', '"What\\x02 should we roast\\x7f?"'))
+    assert run_hubgen("build", cwd=root).code == 0
+    text = (root / "public/threads/next-chat/event.ics").read_bytes().decode("utf-8")
+    lines = text.split("\r\n")
+    forbidden = re.compile("[\x00-\x08\x0a-\x1f\x7f\ufffe\uffff]")
+    assert [line for line in lines if forbidden.search(line)] == []
+    [event] = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert str(event["summary"]) == "The next chat"
+    assert str(event["description"]).startswith(
+        "Bring your beans and your grinder\nFollow #TalkChat on X during the chat.\n")
+    assert "Q1: What should we roast?\n" in str(event["description"])
+
+
 def test_a_chat_moved_earlier_is_stamped_with_its_update_and_warns_of_nothing(hub):
     root = hub("conversations")
     chat = root / "content/threads/next-chat.yaml"
