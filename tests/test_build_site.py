@@ -126,8 +126,18 @@ def test_every_page_carries_the_head_a_brand_needs(built):
         page = parse_html(path)
         assert page.get("lang") == "en", path
         assert len(page.xpath("//title")) == 1, path
-        assert page.xpath('//link[@rel="canonical"]'), path
+        assert bool(page.xpath('//link[@rel="canonical"]')) is (path.name != "404.html"), path
         json_ld(page)  # valid JSON everywhere
+
+
+def test_the_404_page_names_no_address_of_its_own(built):
+    # A host serves it at whatever address was not found: a canonical URL or og:url there
+    # would tell search engines and share cards that the missing address is /404.html.
+    page = parse_html(built("minimal") / "404.html")
+    assert page.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+    assert page.xpath('//link[@rel="canonical"]') == []
+    assert page.xpath('//meta[@property="og:url"]') == []
+    assert page.xpath('//meta[@property="og:title"]/@content') == ["Page not found"]
 
 
 def test_sitemap_lists_every_public_page_with_lastmod_and_robots_points_at_it(built):
@@ -193,8 +203,11 @@ def test_every_page_has_description_open_graph_twitter_and_feed_links(built):
     for path in pages:
         page = parse_html(path)
         assert page.xpath('//meta[@name="description"]/@content')[0].strip(), path
-        for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
+        for prop in ("og:title", "og:description", "og:type", "og:site_name"):
             assert page.xpath(f'//meta[@property="{prop}"]/@content'), (path, prop)
+        # The 404 page is served at any address that was not found: it has none to share.
+        assert bool(page.xpath('//meta[@property="og:url"]/@content')) is \
+            (path.name != "404.html"), path
         assert page.xpath('//meta[@name="twitter:card"]/@content'), path
         assert page.xpath('//link[@rel="alternate" and @type="application/rss+xml"]'), path
         assert json_ld(page), path
