@@ -112,7 +112,16 @@ SHAPES = [
      '$.thread.post.record.createdAt should be an ISO 8601 date-time text, found "tomorrow"'),
     ("hackernews", lambda: _broken(EXPORTS["hackernews"], lambda d: d["children"][0]["children"]
                                    [0].__setitem__("id", True)),
-     "$.children[0].children[0].id should be an id (text or a whole number), found true"),
+     "$.children[0].children[0].id should be a Hacker News item id (a whole number), "
+     "found true"),
+    # Its id goes into the item's address, and that into the file's header comment.
+    ("hackernews", lambda: _broken(EXPORTS["hackernews"], lambda d: d.__setitem__(
+        "id", "1\ncomments: {kim: granted}")),
+     '$.id should be a Hacker News item id (a whole number), found "1\\ncomments: '
+     '{kim: granted}"'),
+    ("hackernews", lambda: _broken(EXPORTS["hackernews"], lambda d: d["children"][1]
+                                   .__setitem__("id", "40000003#x")),
+     '$.children[1].id should be a Hacker News item id (a whole number), found "40000003#x"'),
     ("discourse", lambda: _broken(EXPORTS["discourse"], lambda d: d["post_stream"]["posts"][2]
                                   .__setitem__("created_at", None)),
      "$.post_stream.posts[2].created_at should be an ISO 8601 date-time text, found null"),
@@ -287,3 +296,22 @@ def test_a_discourse_quote_and_link_preview_lose_their_avatar_and_icons_not_thei
         "[brew.example](https://brew.example/guide)",
         "**[The grind guide](https://brew.example/guide)**",
         "[image: The burrs](https://meta.example.org/uploads/grind.jpg)"]
+
+
+def test_an_import_header_stays_one_comment_line_whatever_the_address_holds(tmp_path):
+    # Each importer checks its thread's address, but the header must not depend on that:
+    # a line break there (YAML's U+0085 and U+2028 too) would start real YAML keys.
+    import yaml
+
+    from hubgen.importers.thread_yaml import ImportMark, find_imported
+    url = ("https://news.ycombinator.com/item?id=1\ncomments: {kim: granted}"
+           "\u2028status: live\x85moderator: kim\r x")
+    mark = ImportMark("hackernews", url, "1")
+    path = tmp_path / "talk.yaml"
+    path.write_text(mark.header() + "title: Talk\n", encoding="utf-8")
+    assert yaml.safe_load(path.read_text(encoding="utf-8")) == {"title": "Talk"}
+    assert path.read_text(encoding="utf-8").startswith(
+        "# imported by hubgen import hackernews from https://news.ycombinator.com/item?id=1"
+        "%0Acomments:%20{kim:%20granted}%E2%80%A8status:%20live%C2%85moderator:%20kim%0D%20x "
+        "(id 1)\n")
+    assert find_imported(tmp_path, mark) == path, "a re-import finds the file again"

@@ -47,8 +47,17 @@ def looks_like(data: Any) -> bool:
                             or "parent_id" in data)
 
 
-def _item_url(identifier: str) -> str:
-    return f"{SITE}/item?id={identifier}"
+def _item_id(item: JsonValue) -> int:
+    """An item's `id`: Hacker News numbers its items, so only a whole number will do."""
+    child = item.at("id")
+    value = child.value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise child.fail("a Hacker News item id (a whole number)")
+    return value
+
+
+def _item_url(identifier: int) -> str:
+    return f"{SITE}/item?id={identifier:d}"
 
 
 def _date(item: JsonValue):
@@ -68,7 +77,8 @@ class _Reader:
         """Read one item and its children, depth first."""
         if not item.is_object():
             raise item.fail("an item object")
-        identifier = item.identifier("id")
+        number = _item_id(item)
+        identifier = str(number)
         author_name = item.text("author", required=False)
         markup = item.text("text", required=False)
         deleted = item.flag("deleted") or (not author_name and not markup
@@ -89,7 +99,7 @@ class _Reader:
                 text = DEAD
                 author = Account(PLATFORM, "", author_name or DELETED)
         self.messages.append(ImportedMessage(id=identifier, author=author, date=_date(item),
-                                             text=text, url=_item_url(identifier),
+                                             text=text, url=_item_url(number),
                                              reply_to=reply_to))
         for child in item.items("children", required=False):
             self.item(child, identifier)
@@ -124,8 +134,8 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     """Read an Algolia item tree; raises ShapeError at the first value it cannot use."""
     if not export.is_object() or "children" not in export.value:
         raise export.fail(EXPECTED)
-    identifier = export.identifier("id")
-    url = _item_url(identifier)
+    number = _item_id(export)
+    identifier, url = str(number), _item_url(number)
     reader = _Reader(LinkContext(PLATFORM, url, SITE + "/"))
     reader.item(export, None)
     notes = []

@@ -40,7 +40,7 @@ class ImportMark:
 
     def header(self) -> str:
         """The comment lines that open the file."""
-        return (f"# imported by hubgen import {self.platform} from {self.url} "
+        return (f"# imported by hubgen import {self.platform} from {_one_word(self.url)} "
                 f"(id {_id_text(self.thread_id)})\n{HEADER_HELP}")
 
     def same_thread(self, other: ImportMark) -> bool:
@@ -48,6 +48,15 @@ class ImportMark:
         return self.platform == other.platform and \
             _thread_key(self.platform, self.thread_id) == \
             _thread_key(other.platform, other.thread_id)
+
+
+# What would end the header's comment line (YAML also breaks lines at U+0085, U+2028 and
+# U+2029), or end the address in it: an address holds none of these but percent-encoded.
+_NOT_IN_ADDRESS = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def _one_word(url: str) -> str:
+    return _NOT_IN_ADDRESS.sub(lambda match: quote(match[0]), url)
 
 
 def _id_text(thread_id: str) -> str:
