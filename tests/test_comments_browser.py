@@ -242,6 +242,48 @@ def test_a_provider_that_cannot_be_reached_leaves_a_note_not_a_bare_heading(site
     assert tab.errors == []
 
 
+LABELS = {"giscus": "giscus (GitHub Discussions)", "utterances": "utterances (GitHub issues)",
+          "disqus": "Disqus", "isso": "Isso", "remark42": "Remark42", "hyvor": "Hyvor Talk"}
+
+
+@pytest.mark.parametrize("provider", EMBEDS)
+def test_every_provider_blocked_leaves_a_note_whoever_adds_its_loader(site, reader, provider):
+    # giscus, utterances, Isso and Hyvor Talk are a <script src> of the embed; Disqus and
+    # Remark42 are an inline script that adds its loader to the page's <head>.
+    host = urlsplit(EMBEDS[provider].request).hostname
+    blocked: list[str] = []
+    tab = reader()
+    tab.page.route(f"https://{host}/**",
+                   lambda route: (blocked.append(route.request.url), route.abort()))
+    tab.page.goto(site(provider) + POST)
+    tab.load()
+    note = tab.page.locator("[data-comments-target] .comments__failed")
+    note.wait_for(timeout=5000)
+    assert blocked == [EMBEDS[provider].request]
+    assert note.count() == 1
+    assert note.inner_text() == (
+        "The comments could not be loaded right now: a content blocker or the network may be "
+        f"stopping {LABELS[provider]}. Try again later.")
+    assert tab.errors == []
+
+
+def test_a_failure_elsewhere_on_the_page_is_not_blamed_on_the_comments(site, reader):
+    tab = reader()
+    tab.page.route("https://analytics.example/**", lambda route: route.abort())
+    tab.page.goto(site("disqus") + POST)
+    tab.load()
+    tab.page.wait_for_function("window.__providerLoaded === 1", timeout=5000)
+    # Another script of the page, added later, fails: the comments loaded all the same.
+    assert tab.page.evaluate("""() => new Promise((done) => {
+        const script = document.createElement('script');
+        script.src = 'https://analytics.example/missing.js';
+        script.onerror = () => done('failed');
+        script.onload = () => done('loaded');
+        document.head.appendChild(script);
+    })""") == "failed"
+    assert tab.page.locator(".comments__failed").count() == 0
+
+
 def test_lazy_loads_only_when_the_comments_come_near(site, reader):
     tab = reader()
     tab.page.goto(site("giscus", "lazy") + POST)

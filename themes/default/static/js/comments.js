@@ -164,12 +164,23 @@
       const script = document.createElement("script");
       each(old.attributes, (attribute) => script.setAttribute(attribute.name, attribute.value));
       if (old.hasAttribute("src") && !old.hasAttribute("async")) script.async = false;
-      // A provider blocked (a content blocker, a company network) must not leave a bare heading.
-      if (old.hasAttribute("src")) script.addEventListener("error", () => failed(section, target));
       script.text = old.text;
       old.parentNode.replaceChild(script, old);
     });
+
+    // A provider blocked (a content blocker, a company network) must not leave a bare heading,
+    // whichever of its scripts fails: one of the embed's own or one it adds to the comments
+    // later (an error does not bubble, but its capture passes the target), or a loader that
+    // its inline script adds elsewhere as the embed starts (Disqus and Remark42 use <head>).
+    const fail = () => failed(section, target);
+    target.addEventListener("error", (event) => {
+      if (event.target && event.target.localName === "script") fail();
+    }, true);
+    const before = new Set(Array.from(document.scripts));
     target.appendChild(content);
+    each(document.scripts, (script) => {
+      if (!before.has(script) && !target.contains(script)) script.addEventListener("error", fail);
+    });
     each(target.querySelectorAll("[data-fediverse]"), showReplies);
   }
 
