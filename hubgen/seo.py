@@ -259,14 +259,19 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
     else:
         description = config.description
     page_title = route.title or config.title
+    not_found = route.template == "404.html"
+    # The 404 page is served at whatever address was not found: it has no address of its
+    # own to name as canonical, to share or to describe.
+    canonical = "" if not_found else canonical
     jsonld = {"@context": "https://schema.org",
-              "@type": "CollectionPage" if route.template != "404.html" else "WebPage",
-              "name": page_title, "url": canonical, "description": description,
+              "@type": "WebPage" if not_found else "CollectionPage",
+              "name": page_title, **({"url": canonical} if canonical else {}),
+              "description": description,
               "isPartOf": {"@type": "WebSite", "name": config.title,
                            "url": urls.absolute("/")}}
     return PageMeta(title=f"{page_title}{suffix} · {config.title}", page_title=page_title,
                     description=description, canonical=canonical, og_type="website",
-                    jsonld=jsonld, feeds=feeds, noindex=route.template == "404.html")
+                    jsonld=jsonld, feeds=feeds, noindex=not_found)
 
 
 def script_safe_json(data: Any) -> str:

@@ -138,6 +138,8 @@ def test_the_404_page_names_no_address_of_its_own(built):
     assert page.xpath('//link[@rel="canonical"]') == []
     assert page.xpath('//meta[@property="og:url"]') == []
     assert page.xpath('//meta[@property="og:title"]/@content') == ["Page not found"]
+    [data] = json_ld(page)
+    assert data["@type"] == "WebPage" and "url" not in data
 
 
 def test_sitemap_lists_every_public_page_with_lastmod_and_robots_points_at_it(built):
