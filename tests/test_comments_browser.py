@@ -239,6 +239,7 @@ def test_a_provider_that_cannot_be_reached_leaves_a_note_not_a_bare_heading(site
     assert note.inner_text() == (
         "The comments could not be loaded right now: a content blocker or the network may be "
         "stopping giscus (GitHub Discussions). Try again later.")
+    assert note.get_attribute("role") == "alert", "a screen reader is told, not left waiting"
     assert tab.errors == []
 
 
@@ -494,6 +495,10 @@ def test_mastodon_replies_nest_in_time_order_as_plain_text(replies, stub, reader
     assert views.first.get_attribute("href") == "https://remote.example/@mallory/1"
     assert views.first.get_attribute("rel") == "nofollow ugc noopener"
     assert reply_link(tab, "Mastodon") == stub.url + "/@ana/112233"
+    # What came is said in the live region the loading message was in, for screen readers.
+    status = tab.page.locator("[data-comments-target] [role=status]")
+    assert status.inner_text() == "6 replies loaded from Mastodon."
+    assert status.evaluate("e => getComputedStyle(e).position") == "absolute", "visually hidden"
     assert_harmless(tab)
 
 
@@ -518,6 +523,8 @@ def test_mastodon_without_replies_says_so(replies, stub, reader, post, path):
     tab = open_replies(reader, stub, replies + f"posts/{post}/")
     assert stub.requests == ["/api/v1/statuses/200200/context"]
     assert "No replies yet" in tab.page.inner_text("[data-comments-target]")
+    assert tab.page.locator("[data-comments-target] [role=status]").text_content() == \
+        "No replies yet on Mastodon."
     assert reply_link(tab, "Mastodon") == stub.url + path
     assert tab.errors == []
 
@@ -574,5 +581,6 @@ def test_a_failure_says_so_politely_and_links_to_the_post(replies, stub, reader,
     link = tab.page.locator(f"[data-comments-target] a:text-is('read them and reply on {label}')")
     assert link.get_attribute("href") == original.format(stub=stub.url)
     assert tab.page.locator("[data-comments-target] li.fediverse-reply").count() == 0
+    assert tab.page.locator("[data-comments-target] [role=alert]").count() == 1
     assert tab.errors == [], "no exception escapes"
     assert tab.dialogs == []

@@ -187,9 +187,11 @@
   function failed(section, target) {
     if (target.querySelector(".comments__failed")) return;
     const name = section.getAttribute("data-provider-name") || "the comment service";
-    target.prepend(el("p", "comments__failed comments__notice", "The comments could not be " +
+    const note = el("p", "comments__failed comments__notice", "The comments could not be " +
       "loaded right now: a content blocker or the network may be stopping " + name +
-      ". Try again later."));
+      ". Try again later.");
+    note.setAttribute("role", "alert");  // the reader asked for them: say they are not coming
+    target.prepend(note);
   }
 
   // ------------------------------------------------------------------ fediverse replies
@@ -216,7 +218,11 @@
     try {
       if (!platform) throw new Failure("this kind of replies is not supported");
       const result = await platform.load(post, box.getAttribute("data-api") || "");
-      status.remove();
+      // The live region stays, its words told (and hidden): a screen reader hears what came.
+      const count = flattened(result.replies).length;
+      status.textContent = count === 1 ? "1 reply loaded from " + label + "."
+        : count ? count + " replies loaded from " + label + "." : "No replies yet on " + label + ".";
+      status.className = "fediverse-replies__status visually-hidden";
       if (original) {
         const action = el("p", "fediverse-replies__action");
         action.appendChild(link(original, "Reply on " + label, "button"));
@@ -233,6 +239,7 @@
       const reason = error instanceof Failure ? error.reason : "something went wrong";
       const message = el("p", "fediverse-replies__error",
         "The replies could not be loaded right now (" + reason + ").");
+      message.setAttribute("role", "alert");
       if (original) {
         message.appendChild(document.createTextNode(" You can "));
         message.appendChild(link(original, "read them and reply on " + label));
