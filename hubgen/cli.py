@@ -248,7 +248,8 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
               help="Show drafts and scheduled posts, with a badge; --no-drafts serves "
               "exactly what build publishes.")
-@click.option("--future", is_flag=True, help="Show future posts even with --no-drafts.")
+@click.option("--future", is_flag=True,
+              help="Show posts and archived threads dated later, even with --no-drafts.")
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, containers).")
 @click.option("--no-reload", is_flag=True, help="Do not reload the browser on changes.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
