@@ -13,7 +13,7 @@ from conftest import REPO, parse_html, run_hubgen
 DEMO_DAY = str(int(datetime(2026, 11, 22, tzinfo=UTC).timestamp()))
 
 
-def _build_demo(tmp_path):
+def _build_demo(tmp_path, language: str = "en"):
     root = tmp_path / "demo"
     root.mkdir()
     for name in ("hubgen.yaml", "content", "static"):
@@ -22,6 +22,8 @@ def _build_demo(tmp_path):
             shutil.copytree(source, root / name)
         else:
             shutil.copy(source, root / name)
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("\nlanguage: en\n", f"\nlanguage: {language}\n"))
     result = run_hubgen("build", cwd=root, env={"SOURCE_DATE_EPOCH": DEMO_DAY})
     assert result.code == 0, result.err
     assert result.err == "", "the demo builds with no warning"
