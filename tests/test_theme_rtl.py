@@ -78,3 +78,36 @@ def test_hashtags_are_isolated_and_community_text_takes_its_own_direction(demos)
         blocks = page.xpath('//*[contains(@class, "message__text")] | '
                             '//*[contains(@class, "thread__summary")]')
         assert blocks and {block.get("dir") for block in blocks} == {"auto"}
+
+
+# Which way an arrow icon points on screen: where the two strokes of its head are drawn
+# (transforms included), against the middle of the icon.
+POINTS = """svg => {
+    const path = svg.querySelector("path"), matrix = path.getScreenCTM();
+    const box = path.getBBox(), middle = box.y + box.height / 2;
+    const screen = svg.getBoundingClientRect(), centre = screen.left + screen.width / 2;
+    let sum = 0, count = 0;
+    for (let length = 0; length <= path.getTotalLength(); length += .25) {
+        const point = path.getPointAtLength(length);
+        if (Math.abs(point.y - middle) > box.height / 4) {
+            sum += new DOMPoint(point.x, point.y).matrixTransform(matrix).x; count++;
+        }
+    }
+    return sum / count > centre ? "right" : "left";
+}"""
+
+
+@pytest.mark.parametrize(("direction", "newer", "older"), [("ltr", "left", "right"),
+                                                          ("rtl", "right", "left")])
+def test_newer_and_older_arrows_point_the_way_the_page_reads(demos, direction, newer, older):
+    sites, browser = demos
+    page = browser.new_page()
+    arrows = {}
+    for path, link in (("/page/2/", ".pagination__link--{}"),
+                       ("/posts/how-we-answer-your-questions/", ".post-nav__link--{}")):
+        page.goto(sites[direction][1] + path)
+        for which in ("newer", "older"):
+            arrows[path, which] = page.eval_on_selector(link.format(which) + " svg", POINTS)
+    page.close()
+    assert arrows == {(path, which): {"newer": newer, "older": older}[which]
+                      for path, which in arrows}
