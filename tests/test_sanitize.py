@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from hubgen.content.sanitize import Community
+from hubgen.content.sanitize import Community, sanitize_html
 
 SOURCE = "https://social.example/@brand/1"
 
@@ -38,6 +38,17 @@ def test_raw_html_shows_as_text_and_unsafe_links_lose_their_href():
     assert not page.xpath("//img")
     assert "<img src=x onerror=alert(1)>" in page.text_content()
     assert [a.get("href") for a in page.iter("a")] == [None, None]
+
+
+def test_a_code_block_is_in_the_tab_order_and_no_other_tabindex_survives():
+    # A long line scrolls the block sideways: a keyboard must reach it to scroll it.
+    page = _render("```\nratio = 1 / 16\n```\n\n> ```\n> quoted\n> ```")
+    assert [pre.get("tabindex") for pre in page.iter("pre")] == ["0", "0"]
+    # HTML from elsewhere (an importer's) keeps no tabindex of its own choosing.
+    clean = html.fragment_fromstring(sanitize_html(
+        '<pre tabindex="-1">a</pre><p tabindex="3">b</p><code tabindex="0">c</code>'),
+        create_parent="div")
+    assert [(e.tag, e.get("tabindex")) for e in clean.xpath("//*[@tabindex]")] == [("pre", "0")]
 
 
 def test_struck_words_and_code_or_paragraphs_inside_list_items_and_quotes_read_as_written():

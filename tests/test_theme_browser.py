@@ -205,8 +205,16 @@ def test_a_long_code_line_in_a_message_scrolls_inside_it_on_a_phone(demo, tmp_pa
         widths = page.evaluate("""() => [document.documentElement.scrollWidth,
             ...[document.querySelector('.message__text pre')]
                 .map(pre => pre.scrollWidth > pre.clientWidth)]""")
+        # ...and a keyboard scrolls it, as it does a post's code (Safari leaves a
+        # scrolling box out of the tab order unless the page puts it there).
+        pre = page.locator(".message__text pre")
+        tabindex = pre.get_attribute("tabindex")
+        pre.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.querySelector('.message__text pre').scrollLeft > 0")
         page.close()
     assert widths == [320, True]
+    assert tabindex == "0"
 
 
 def test_a_long_handle_or_a_url_in_a_thread_title_wraps_on_a_phone(demo, tmp_path):

@@ -34,6 +34,9 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags={"script", "style", "iframe", "object", "embed", "template",
                         "noscript", "textarea", "title", "svg", "math"},
     allowed_classes={"a": {"mention", "hashtag"}},
+    # A code block scrolls sideways: in the tab order, a keyboard can scroll it (as the
+    # highlighted blocks of posts). Set on every <pre>, whatever the text asked for.
+    set_tag_attribute_values={"pre": {"tabindex": "0"}},
 )
 
 BARE_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]"
