@@ -135,6 +135,26 @@ def test_printing_a_post_keeps_its_code_whole_and_leaves_the_controls_out(demo):
     assert printed == {"comments": "none", "overflow": 0}
 
 
+def test_printing_keeps_a_table_within_the_page_and_a_message_on_one_page(demo):
+    # Narrower than an A4 sheet's printable width (718 px at Chrome's default margins): a
+    # table cannot scroll on paper.
+    base, browser = demo
+    page = browser.new_page(viewport={"width": 600, "height": 800})
+    page.emulate_media(media="print")
+    page.goto(f"{base}/posts/cold-brew-recipe-thread/")
+    overflow = page.eval_on_selector(".prose table", """table => {
+        const column = table.closest(".prose").getBoundingClientRect();
+        return [table.getBoundingClientRect().right - column.right,
+                table.scrollWidth - table.clientWidth, document.documentElement.scrollWidth];
+    }""")
+    page.goto(f"{base}/threads/northwindchat-decaf-done-right/")
+    breaks = page.eval_on_selector_all(".message__body, blockquote.highlight", """cards =>
+        [...new Set(cards.map(card => getComputedStyle(card).breakInside))]""")
+    page.close()
+    assert overflow[0] <= 0.5 and overflow[1:] == [0, 600], overflow
+    assert breaks == ["avoid"]
+
+
 @pytest.mark.parametrize(("path", "selector"), [
     ("/posts/how-we-answer-your-questions/", ".prose pre"),
     ("/posts/cold-brew-recipe-thread/", ".prose table")])
