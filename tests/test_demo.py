@@ -104,6 +104,11 @@ def test_people_without_a_bio_are_shown_where_they_speak(tmp_path):
     meta = jo.xpath('//header[@class="person__header"]//p[contains(@class, "parts")]')[0]
     assert [part.text_content().strip() for part in meta] == [
         "Website", "@jo@toot.example on Mastodon"]
+    # How many of their messages the page quotes: one message, two messages.
+    headings = {path.parent.name: parse_html(path).xpath('string(//h2[@id="said"])')
+                for path in (public / "people").glob("*/index.html")}
+    assert headings["reddit-moka-max"] == "In the conversations (1 message)"
+    assert headings["nw-ana"] == "In the conversations (7 messages)"
 
 
 def test_the_demo_hub_checks_clean(tmp_path):
