@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser import chromium
+from browser import chromium, colours_at
 from conftest import SITES, run_hubgen
 from serving import static_server
 from test_demo import _build_demo
@@ -271,3 +271,23 @@ def test_on_a_right_to_left_hub_handles_read_left_to_right(demo, tmp_path):
             }""")
         page.close()
     assert orders == {path: ["rtl", True] for path in orders}
+
+
+def test_in_forced_colours_the_current_page_and_the_tag_bars_still_show(demo):
+    # Windows High Contrast drops backgrounds and box shadows, the theme's cues for both.
+    base, browser = demo
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, forced_colors="active")
+    page.goto(f"{base}/tags/")
+    looks = page.evaluate("""() => [...document.querySelectorAll(".site-nav a")].map(a => {
+        const style = getComputedStyle(a);
+        return [a.textContent.trim(), ["textDecorationLine", "borderBottomStyle",
+                "outlineStyle", "fontWeight"].map(name => style[name]).join(" ")];
+    })""")
+    item = page.locator('.tag-cloud__item[style*="--weight: 30"]').first
+    png, box = item.screenshot(), item.bounding_box()
+    page.close()
+    current = dict(looks).pop("Tags")
+    assert [name for name, look in looks if look == current] == ["Tags"]
+    width, bar = round(box["width"]), round(box["height"]) - 3
+    inside, outside = colours_at(browser, png, [(width // 5, bar), (width - width // 5, bar)])
+    assert max(abs(a - b) for a, b in zip(inside, outside, strict=True)) > 100, (inside, outside)

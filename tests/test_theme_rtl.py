@@ -3,10 +3,8 @@ browser. Handles, hashtags and arrows must read as they do on a left-to-right pa
 
 from __future__ import annotations
 
-import base64
-
 import pytest
-from browser import chromium
+from browser import chromium, colours_at
 from conftest import parse_html
 from serving import static_server
 from test_demo import _build_demo
@@ -115,23 +113,6 @@ def test_newer_and_older_arrows_point_the_way_the_page_reads(demos, direction, n
                       for path, which in arrows}
 
 
-def _colours(browser, png: bytes, points: list[tuple[int, int]]) -> list[tuple[int, ...]]:
-    """The RGB colours of a screenshot at `points` (x, y), read in a canvas."""
-    page = browser.new_page()
-    colours = page.evaluate("""async ([data, points]) => {
-        const image = new Image();
-        image.src = "data:image/png;base64," + data;
-        await image.decode();
-        const canvas = document.createElement("canvas");
-        canvas.width = image.width; canvas.height = image.height;
-        const context = canvas.getContext("2d");
-        context.drawImage(image, 0, 0);
-        return points.map(([x, y]) => [...context.getImageData(x, y, 1, 1).data.slice(0, 3)]);
-    }""", [base64.b64encode(png).decode(), points])
-    page.close()
-    return [tuple(colour) for colour in colours]
-
-
 @pytest.mark.parametrize("direction", ["ltr", "rtl"])
 def test_a_tag_s_weight_bar_grows_from_where_its_name_starts(demos, direction):
     sites, browser = demos
@@ -146,7 +127,7 @@ def test_a_tag_s_weight_bar_grows_from_where_its_name_starts(demos, direction):
     box = item.bounding_box()
     page.close()
     width, bar = round(box["width"]), round(box["height"]) - 3
-    left, right = _colours(browser, png, [(width // 5, bar), (width - width // 5, bar)])
+    left, right = colours_at(browser, png, [(width // 5, bar), (width - width // 5, bar)])
     start, end = (left, right) if direction == "ltr" else (right, left)
     assert max(abs(a - b) for a, b in zip(start, accent, strict=True)) < 30, (start, accent)
     assert max(abs(a - b) for a, b in zip(end, accent, strict=True)) > 60, (end, accent)
