@@ -111,6 +111,16 @@ def test_people_without_a_bio_are_shown_where_they_speak(tmp_path):
     assert headings["nw-ana"] == "In the conversations (7 messages)"
 
 
+def test_a_listing_that_runs_over_pages_says_page_1_of_2_alike_everywhere(tmp_path):
+    public = _build_demo(tmp_path)
+    said = {path: parse_html(public / path / "index.html").xpath(
+                'string(//*[contains(@class, "listing__sub")]/span[starts-with('
+                'translate(., "P", "p"), "page ")])')
+            for path in ("page/2", "tags/community", "tags/community/page/2")}
+    assert said == {"page/2": "Page 2 of 3", "tags/community": "Page 1 of 2",
+                    "tags/community/page/2": "Page 2 of 2"}
+
+
 def test_the_demo_hub_checks_clean(tmp_path):
     public = _build_demo(tmp_path)
     result = run_hubgen("check", cwd=public.parent, env={"SOURCE_DATE_EPOCH": DEMO_DAY})

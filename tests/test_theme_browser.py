@@ -291,3 +291,67 @@ def test_in_forced_colours_the_current_page_and_the_tag_bars_still_show(demo):
     width, bar = round(box["width"]), round(box["height"]) - 3
     inside, outside = colours_at(browser, png, [(width // 5, bar), (width - width // 5, bar)])
     assert max(abs(a - b) for a, b in zip(inside, outside, strict=True)) > 100, (inside, outside)
+
+
+def test_on_a_phone_the_menu_fits_one_row_and_a_long_brand_mark_wraps_into_a_box(demo):
+    base, browser = demo
+    page = browser.new_page(**PHONE)
+    page.goto(f"{base}/threads/northwindchat-decaf-done-right/")
+    rows = page.eval_on_selector_all(".site-nav li", """items => [...new Set(items.map(
+        item => Math.round(item.getBoundingClientRect().top / 8)))]""")
+    page.set_viewport_size({"width": 320, "height": 800})
+    # A pill's ends are half its height round; a mark on two lines with such ends is a
+    # lozenge, its words squeezed into the curves.
+    marks = page.eval_on_selector_all(".voice__mark", """marks => marks.map(mark => {
+        const box = mark.getBoundingClientRect();
+        return [box.height > 24, parseFloat(getComputedStyle(mark).borderTopLeftRadius)
+                                 <= box.height * .4];
+    }).filter(([wrapped]) => wrapped)""")
+    page.close()
+    assert len(rows) == 1, "the menu's last item drops to a row of its own"
+    assert marks and {round_ends for _, round_ends in marks} == {True}
+
+
+def test_a_person_named_in_a_meta_line_is_an_underlined_link(demo):
+    base, browser = demo
+    page = browser.new_page()
+    page.goto(f"{base}/threads/northwindchat-decaf-done-right/")
+    looks = page.eval_on_selector(".thread__header .meta a.voice__name", """a => [
+        a.textContent, getComputedStyle(a).textDecorationLine]""")
+    page.close()
+    assert looks == ["Tom Martin", "underline"]
+
+
+# Replies from Mastodon or Bluesky as comments.js writes them (its test drives the script).
+FEDIVERSE_REPLY = """<ol class="fediverse-list"><li class="fediverse-reply">
+  <article class="fediverse-reply__body"><p class="fediverse-reply__meta"><strong
+    class="fediverse-reply__name">Jo</strong> <span class="fediverse-reply__handle"
+    >@jo@toot.example</span> · <time class="fediverse-reply__time">Mar 19, 2026</time></p>
+  <div class="fediverse-reply__content"><details class="fediverse-reply__warning"><summary
+    >caffeine</summary><p>Decaf is still coffee.</p></details></div>
+  <p class="fediverse-reply__link"><a href="https://toot.example/@jo/1">View on
+    Mastodon</a></p></article></li></ol>"""
+
+
+def test_replies_from_mastodon_look_like_the_thread_s_messages(demo):
+    base, browser = demo
+    page = browser.new_page()
+    page.goto(f"{base}/threads/cold-brew-ratios-on-mastodon/")
+    looks = page.evaluate("""html => {
+        document.querySelector(".comments").insertAdjacentHTML("beforeend", html);
+        const style = selector => getComputedStyle(document.querySelector(selector));
+        const muted = style(".message__handle").color, text = style(".voice__name").color;
+        const size = selector => parseFloat(style(selector).fontSize);
+        const summary = document.querySelector(".fediverse-reply__warning summary");
+        return {
+            name: style(".fediverse-reply__name").color === text,
+            muted: [".fediverse-reply__handle", ".fediverse-reply__time",
+                    ".fediverse-reply__link a"].map(s => style(s).color === muted),
+            smaller: size(".fediverse-reply__handle") < size(".fediverse-reply__name"),
+            warning: getComputedStyle(summary, "::before").content + summary.textContent,
+            boxed: style(".fediverse-reply__warning").borderTopStyle,
+        };
+    }""", FEDIVERSE_REPLY)
+    page.close()
+    assert looks == {"name": True, "muted": [True, True, True], "smaller": True,
+                     "warning": '"Content warning: "caffeine', "boxed": "dashed"}
