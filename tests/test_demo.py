@@ -104,6 +104,11 @@ def test_people_without_a_bio_are_shown_where_they_speak(tmp_path):
     meta = jo.xpath('//header[@class="person__header"]//p[contains(@class, "parts")]')[0]
     assert [part.text_content().strip() for part in meta] == [
         "Website", "@jo@toot.example on Mastodon"]
+    # A community member's website (an import takes it from their profile) earns no ranking.
+    assert meta.xpath('.//a[text()="Website"]/@rel') == ["nofollow ugc noopener"]
+    ana = parse_html(public / "people/nw-ana/index.html")
+    assert ana.xpath('//header[@class="person__header"]//a[text()="Website"]/@rel') == [
+        "noopener"], "the brand's own people are vouched for"
     # How many of their messages the page quotes: one message, two messages.
     headings = {path.parent.name: parse_html(path).xpath('string(//h2[@id="said"])')
                 for path in (public / "people").glob("*/index.html")}
