@@ -123,9 +123,9 @@ def _facts_of(html: bytes) -> _PageFacts:
 @lru_cache(maxsize=1 << 16)
 def _resolved(page_url: str, link: str) -> tuple[str, str, str]:
     """Where `link`, on the page at `page_url`, leads: its origin, its path (decoded) and
-    its fragment (as written)."""
+    its fragment (as written). A host is one in any case: the origin is in lower case."""
     parts = urlsplit(urljoin(page_url, link))
-    return f"{parts.scheme}://{parts.netloc}", unquote(parts.path), parts.fragment
+    return f"{parts.scheme}://{parts.netloc.lower()}", unquote(parts.path), parts.fragment
 
 
 def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:

@@ -246,7 +246,7 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
 @click.option("--bind", default="127.0.0.1", show_default=True,
               help="The address to listen on (0.0.0.0 shares the preview on your network).")
 @click.option("--drafts/--no-drafts", default=True, show_default=True,
-              help="Show drafts and scheduled posts, with a badge; --no-drafts serves "
+              help="Show drafts and scheduled posts and threads, with a badge; --no-drafts serves "
               "exactly what build publishes.")
 @click.option("--future", is_flag=True,
               help="Show posts and archived threads dated later, even with --no-drafts.")

@@ -89,7 +89,8 @@ class Library:
     now: datetime | None = None            # what "future" was measured against
 
     def is_scheduled(self, item: Item) -> bool:
-        """True for a post or thread dated after this build's moment (shown with --future)."""
+        """True for a post, or a thread neither upcoming nor live, dated after this build's
+        moment (shown with --future)."""
         return self.now is not None and waits_for_its_date(item, self.now)
 
     @property

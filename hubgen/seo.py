@@ -158,9 +158,10 @@ def _comments_ld(nodes: tuple[MessageNode, ...], page_url: str, library: Library
 
 
 def _opening_post(conversation: Conversation) -> MessageNode | None:
-    """The message that is the posting itself: a thread's first post, shown, when the
-    curator wrote no summary and no moderator hosts it (or the moderator wrote it)."""
-    if conversation.thread.summary or not conversation.roots:
+    """The message that is the posting itself: a thread's one first post, shown, when the
+    curator wrote no summary and no moderator hosts it (or the moderator wrote it). A chat
+    of many first posts (a tweetchat's questions) is the curator's posting."""
+    if conversation.thread.summary or len(conversation.roots) != 1:
         return None
     first = conversation.roots[0]
     if not first.visible or (conversation.moderator is not None
@@ -179,7 +180,7 @@ def thread_jsonld(thread: Thread, conversation: Conversation, library: Library, 
     stands in for an opening post taken down."""
     opening = _opening_post(conversation)
     author = conversation.moderator or (opening.speaker if opening else None)
-    replies = (*opening.children, *conversation.roots[1:]) if opening else conversation.roots
+    replies = opening.children if opening else conversation.roots
     comments = _comments_ld(replies, canonical, library, urls)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "DiscussionForumPosting",

@@ -154,3 +154,13 @@ def test_a_heading_never_takes_an_id_the_theme_gives_a_part_of_the_page(hub):
     assert len(ids) == len(set(ids)), "every id once"
     assert page.xpath('//h2[@id="main-section"]') and page.xpath('//main[@id="main"]')
     assert page.xpath('//h2[@id="comments-section"]')
+
+
+def test_embed_parameters_may_be_quoted_as_hugo_users_write_them():
+    from hubgen.content.markdown import find_embeds
+    body = "\n".join(['{{< thread "decaf" >}}', "{{< thread 'decaf' >}}",
+                      '{{< thread "decaf >}}', "{{< message decaf' \"q1' >}}",
+                      "{{< message 'decaf' 7 >}}"])
+    assert [(e.slug, e.message, e.line) for e in find_embeds(body, 10)] == [
+        ("decaf", "", 10), ("decaf", "", 11), ("decaf", "", 12), ("decaf", "q1", 13),
+        ("decaf", "7", 14)]

@@ -163,3 +163,18 @@ def test_a_link_to_top_is_no_missing_anchor(hub):
     assert result.code == 1
     [missing] = [line for line in said(result.out, "error") if "missing anchor" in line]
     assert "#nowhere" in missing
+
+
+def test_check_reads_a_link_to_the_site_whatever_case_its_host_is_written_in(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("url: https://minimal.example/",
+                                                 "url: https://Minimal.Example/"))
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n[Gone](https://Minimal.Example/posts/nope/) and "
+                    "[gone too](https://MINIMAL.example/posts/nope-either/)\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    broken = " ".join(said(result.out, "error"))
+    assert "https://Minimal.Example/posts/nope/" in broken
+    assert "https://MINIMAL.example/posts/nope-either/" in broken

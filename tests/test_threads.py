@@ -442,6 +442,20 @@ def _built_with_brew_edited(hub, written: str, instead: str):
     return root
 
 
+def test_a_tweetchat_without_a_summary_is_its_moderator_s_posting_of_every_question(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace(
+        'summary: "Our first **tweetchat**, moderated by Tom."\n', ""))
+    assert run_hubgen("build", cwd=root).code == 0
+    [data] = json_ld(parse_html(root / "public/threads/chat-one/index.html"))
+    assert (data["author"]["name"], data["text"]) == (
+        "Tom Martin", "Chat one: campaigns or conversations?")
+    assert [c["text"] for c in data["comment"]] == [
+        "Q1: What is a conversation? #TalkChat", "Q2: How do brands listen?",
+        "Will there be a recap?"], "each question a comment, none the posting"
+
+
 def test_a_thread_whose_opening_post_is_taken_down_is_posted_by_the_brand(hub):
     root = _built_with_brew_edited(hub, 'text: "What is your ratio? #brewing",',
                                    'text: "What is your ratio? #brewing", removed: true,')
@@ -728,6 +742,19 @@ def test_an_edited_message_is_a_change_of_its_page_feed_entry_and_sitemap(hub):
     [data] = json_ld(page)
     assert datetime.fromisoformat(data["dateModified"]) == edit
     assert datetime.fromisoformat(data["comment"][0]["dateModified"]) == edit
+
+
+def test_an_edit_dated_before_its_message_is_warned_of_at_its_place(hub):
+    root = hub("conversations")
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace('text: "1:16, always.",',
+                                             'text: "1:16", edited: 2026-04-01 09:00,'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert "content/threads/mastodon-brew.yaml:7:" in result.err
+    assert "warning: 'edited' (2026-04-01 09:00-04:00) is before the message's date " \
+        "(2026-04-02 10:05-04:00)" in result.err
+    assert "set 'edited:' to when it last changed, after its date." in result.err
 
 
 def test_one_message_from_one_voice_is_counted_in_the_singular(hub):

@@ -68,13 +68,14 @@ def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
 
 
 def updated_too_early(updated: datetime | None, date: datetime | None,
-                      what: str) -> tuple[str, str] | None:
-    """The warning (message, hint) for an `updated:` earlier than the date of `what` ('post',
-    'thread'); None when there is none to give."""
+                      what: str, key: str = "updated") -> tuple[str, str] | None:
+    """The warning (message, hint) for an `updated:` (or another `key`: a message's
+    `edited:`) earlier than the date of `what` ('post', 'thread', 'message'); None when
+    there is none to give."""
     if updated is None or date is None or updated >= date:
         return None
     def shown(moment: datetime) -> str:   # with its offset: the two may differ
         return moment.isoformat(sep=" ", timespec="minutes")
-    return (f"'updated' ({shown(updated)}) is before the {what}'s date ({shown(date)}): "
+    return (f"'{key}' ({shown(updated)}) is before the {what}'s date ({shown(date)}): "
             "readers and feeds would see it changed before it was published",
-            "set 'updated:' to when it last changed, after its date.")
+            f"set '{key}:' to when it last changed, after its date.")

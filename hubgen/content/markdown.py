@@ -45,10 +45,12 @@ def without_heading_anchors(html: str) -> str:
 
 
 # `{{< thread SLUG >}}` embeds a thread; `{{< message SLUG ID >}}` one of its messages. Each
-# may be quoted, as Hugo's positional parameters often are (`{{< thread "slug" >}}`).
+# may be quoted, as Hugo's positional parameters often are (`{{< thread "slug" >}}`); a
+# quote left open or closed with the other mark is forgiven (neither a slug nor an id
+# holds one).
 EMBED = re.compile(r"^ {0,3}\{\{<\s*(?P<kind>thread|message)"
-                   r"\s+(?P<q>[\"']?)(?P<slug>[^\s>\"']+)(?P=q)"
-                   r"(?:\s+(?P<qm>[\"']?)(?P<message>[^\s>\"']+)(?P=qm))?\s*>\}\}\s*$")
+                   r"\s+[\"']?(?P<slug>[^\s>\"']+)[\"']?"
+                   r"(?:\s+[\"']?(?P<message>[^\s>\"']+)[\"']?)?\s*>\}\}\s*$")
 EMBED_PLACEHOLDER = re.compile(
     r'<div data-hubgen-embed="([^"]*)" data-message="([^"]*)"></div>')
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")

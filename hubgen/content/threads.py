@@ -313,13 +313,16 @@ class _ThreadReader:
                 known = ", ".join(sorted(question_ids)) or "none: add 'questions:'"
                 self.error(item.value_at("answers"), f"'answers: {answers}' names no question "
                            "of this thread", f"known questions: {known}.")
+            date, edited = self.date(item, "date"), self.date(item, "edited")
+            if too_early := updated_too_early(edited, date, "message", "edited"):
+                self.diagnostics.warning(self.path, *item.value_at("edited"), *too_early)
             messages.append(Message(
                 id=identifier, speaker=speaker or Speaker(name="?"),
-                date=self.date(item, "date"), text=text,
+                date=date, text=text,
                 html=self.community.render(text, platform, source_url),
                 url=self.link(item, "url"), reply_to=_identifier(item.get("reply_to")),
                 answers=answers, featured=self.flag(item, "featured"),
-                removed=removed, edited=self.date(item, "edited"), position=position,
+                removed=removed, edited=edited, position=position,
                 positions={str(k): item.value_at(k) for k in item},
             ))
         by_id = {m.id: m for m in messages}

@@ -110,7 +110,7 @@ def _domain(value: Any) -> str:
 # the years (--force, --remove-sent-files, --delete-missing-args, a --read-batch that
 # replays deletions), and another version may add more.
 _ALLOWED_LONG = frozenset((
-    "verbose", "quiet", "checksum", "archive", "recursive", "update", "links",
+    "verbose", "quiet", "checksum", "archive", "recursive", "links",
     "copy-links", "copy-unsafe-links", "safe-links", "munge-links", "copy-dirlinks",
     "keep-dirlinks", "hard-links", "perms", "executability", "chmod", "acls", "xattrs",
     "owner", "group", "devices", "specials", "times", "atimes", "open-noatime",
@@ -118,7 +118,8 @@ _ALLOWED_LONG = frozenset((
     "preallocate", "whole-file", "checksum-choice", "cc", "checksum-seed", "block-size",
     "compress", "compress-choice", "zc", "compress-level", "zl", "skip-compress",
     "numeric-ids", "usermap", "groupmap", "chown", "copy-as", "timeout", "contimeout",
-    "modify-window", "size-only", "ignore-times", "temp-dir", "fuzzy", "partial",
+    "backup", "backup-dir", "suffix",
+    "ignore-times", "temp-dir", "fuzzy", "partial",
     "partial-dir", "delay-updates", "progress", "info", "debug", "stderr",
     "msgs2stderr", "itemize-changes", "human-readable", "stats", "8-bit-output",
     "bwlimit", "rsh", "rsync-path", "port", "password-file", "address", "sockopts",
@@ -133,9 +134,10 @@ _NEGATABLE = frozenset((
     "atimes", "crtimes", "omit-dir-times", "omit-link-times", "super", "sparse",
     "whole-file", "compress", "partial", "delay-updates", "progress", "human-readable",
     "blocking-io", "iconv", "protect-args", "secluded-args", "motd", "old-args",
+    "o", "g", "p", "D",
 ))
 # Short options without a value, and those taking one written right after them (-essh).
-_ALLOWED_SHORT = frozenset("vqcarulLkKHpEAXogDtOJSWzPihs468IUNy")
+_ALLOWED_SHORT = frozenset("vqcarlLkKHpEAXogDtOJSWzPihs468IUNyb")
 _SHORT_WITH_VALUE = frozenset("eBT")
 # What rsync runs on the server (--rsync-path) must not carry a deleting option either.
 _DELETING = re.compile(r"^-(-del(ete[a-z-]*)?|-remove-[a-z-]+|-force[a-z-]*)(=|$)")
@@ -182,8 +184,10 @@ def _rsync_options(value: Any) -> tuple[str, ...]:
         if not _rsync_option_allowed(text):
             raise _Invalid(f"has {text!r}, which hubgen does not pass on to rsync",
                            "hubgen takes the options that neither delete nor change which "
-                           "files are sent (--chmod=, --rsh=, -z, --bwlimit=…); write an "
-                           "option with its value in one item (--rsh=\"ssh -p 2222\").",
+                           "files are sent (--chmod=, --rsh=, -z, --bwlimit=…): it sends "
+                           "exactly what the build wrote, and `hubgen publish --dry-run` "
+                           "shows it; write an option with its value in one item "
+                           "(--rsh=\"ssh -p 2222\").",
                            index)
         options.append(text)
     return tuple(options)
