@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -10,10 +10,11 @@ from functools import partial
 from pathlib import Path
 
 from hubgen.build.cache import BuildCache
-from hubgen.build.fingerprints import digest
 from hubgen.build.persist import load_cache
+from hubgen.build.pipeline import cache_key
 from hubgen.build.workers import default_jobs, map_unordered
 from hubgen.config import CONFIG_NAME, Config
+from hubgen.content.documents import named_by
 from hubgen.content.models import Document, Thread
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import read_sources
@@ -212,21 +213,19 @@ def _made_by_the_site(output: str, urls: Urls) -> bool:
 
 def _cached_sources(config: Config) -> BuildCache | None:
     """The sources the last build parsed, when it read them under this very config: what
-    a file parses into does not hang on --drafts or --future, so any of those builds
-    will do. Only read: `new` never writes the cache."""
+    a file parses into does not hang on --drafts, --future or --strict, so any of those
+    builds will do. Only read: `new` never writes the cache."""
     cache = load_cache(config.resolve(config.cache_dir))
-    settings = dataclasses.asdict(config)
-    keys = {digest(settings, drafts, future, False) for drafts in (False, True)
-            for future in (False, True)}
+    keys = {cache_key(config, *flags) for flags in itertools.product((False, True), repeat=3)}
     return cache if cache.config_key in keys else None
 
 
-def planned_routes(config: Config, now: datetime) -> dict[str, Route]:
+def planned_routes(config: Config, now: datetime) -> tuple[dict[str, Route], tuple[Path, ...]]:
     """Every file the hub makes now, drafts and future items included, by its output path
-    in lower case (one file on many disks), as the build reads and plans it.
+    in lower case (one file on many disks), as the build reads and plans it; and the posts
+    and pages whose front matter the build cannot read (they have no URL yet).
 
-    Mistakes in the hub's files are the build's to report: a file the build cannot
-    read has no URL here either.
+    Mistakes in the hub's files are the build's to report.
     """
     diagnostics = Diagnostics()
     try:
@@ -240,7 +239,7 @@ def planned_routes(config: Config, now: datetime) -> dict[str, Route]:
     routes: dict[str, Route] = {}
     for route in plan_site(library, Urls(config), themes, diagnostics).routes:
         routes.setdefault(route.output.lower(), route)
-    return routes
+    return routes, tuple(document.source for document in sources.unfinished)
 
 
 def _holder(route: Route, root: Path) -> tuple[str, str]:
@@ -261,7 +260,17 @@ def _refuse_taken_url(kind: str, slug: str, config: Config, moment: datetime) ->
     pattern = getattr(config.permalinks, kind)
     path = urls.permalink(pattern, slug, moment if kind != "page" else None)
     output = output_file(path)
-    taken = planned_routes(config, moment).get(output.lower())
+    routes, unreadable = planned_routes(config, moment)
+    content = config.root / "content"
+    for source in unreadable:   # named by its file until the build can read its slug
+        rel_path = source.relative_to(content).as_posix()
+        its_kind = "post" if rel_path.startswith("posts/") else "page"
+        if its_kind == kind and named_by(rel_path, kind, config.tz)[1] == slug:
+            raise ScaffoldRefused(f"{display_path(source, config.root)} (whose front matter "
+                                  f"has mistakes: build shows them) is named '{slug}' too; two "
+                                  "items cannot share a URL. Choose another title, or pass "
+                                  "--slug.")
+    taken = routes.get(output.lower())
     if taken is not None and taken.source is not None:
         where, its_slug = _holder(taken, config.root)
         what = f"the slug '{slug}' ({path})" if its_slug == slug else f"the URL {path}"

@@ -178,3 +178,15 @@ def test_check_reads_a_link_to_the_site_whatever_case_its_host_is_written_in(hub
     broken = " ".join(said(result.out, "error"))
     assert "https://Minimal.Example/posts/nope/" in broken
     assert "https://MINIMAL.example/posts/nope-either/" in broken
+
+
+def test_new_sees_the_name_of_a_post_the_build_cannot_read_yet(hub):
+    root = hub("minimal")
+    broken = root / "content/posts/fresh-idea.md"
+    broken.write_text("---\ntitle: Fresh idea\ndate: 2026-02-30 10:00\n---\nSoon.\n")
+    refused = run_hubgen("new", "post", "Fresh idea", cwd=root)
+    assert refused.code == 1
+    assert "content/posts/fresh-idea.md (whose front matter has mistakes: build shows them) " \
+        "is named 'fresh-idea' too" in refused.err
+    assert not list((root / "content/posts").glob("*-fresh-idea.md"))
+    assert run_hubgen("new", "page", "Fresh idea", cwd=root).code == 0, "a page is elsewhere"

@@ -213,6 +213,12 @@ class _TemplatesMadeEarly:
         preload(self.environment)
 
 
+def cache_key(config: Config, drafts: bool, future: bool, strict: bool) -> str:
+    """What a cache was made under: the config and the build's flags. A cache made under
+    another is begun anew."""
+    return digest(dataclasses.asdict(config), drafts, future, strict)
+
+
 def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int], None] | None:
     if progress is None:
         return None
@@ -273,8 +279,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         persist = cache is not None and options.cache
     site_comments = read_site_comments(config, diagnostics)
     if cache is not None:
-        cache.begin(digest(dataclasses.asdict(config), options.drafts, options.future,
-                           options.strict))
+        cache.begin(cache_key(config, options.drafts, options.future, options.strict))
     # Hashed before anything compiles them (see _TemplatesMadeEarly): a template edited
     # during the build then leaves the cache too old, never pages from the old template
     # under the new one's hash.

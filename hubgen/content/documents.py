@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,20 @@ def _mapping(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Invalid("must be a mapping", "write it as {key: value}.")
     return value
+
+
+def _name_of(rel_path: str) -> str:
+    """A post's or page's name: a bundle (`posts/2026-03-02-trip/index.md`) is named by
+    its folder."""
+    return Path(rel_path).parent.name if is_bundle_path(rel_path) else Path(rel_path).stem
+
+
+def named_by(rel_path: str, kind: str, tz: tzinfo) -> tuple[datetime | None, str]:
+    """The date and the slug the file's name gives a post or page (a post's name may open
+    with its date)."""
+    stem = _name_of(rel_path)
+    file_date, rest = date_from_filename(stem, tz)
+    return file_date, slugify(rest if kind == "post" else stem)
 
 
 def _slug(value: Any) -> str:
@@ -191,11 +206,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         diagnostics.error(path, *meta.value_at("title"), "'title' is empty",
                           "give the post a title.")
 
-    # A bundle (posts/2026-03-02-trip/index.md) is named by its folder.
-    stem = Path(rel_path).parent.name if is_bundle_path(rel_path) else Path(rel_path).stem
-    file_date, stem_rest = date_from_filename(stem, config.tz)
+    file_date, file_slug = named_by(rel_path, kind, config.tz)
     date = dates.get("date") or file_date
-    slug = values.get("slug") or slugify(stem_rest if kind == "post" else stem)
+    slug = values.get("slug") or file_slug
     if not slug:
         diagnostics.error(path, 1, 1, f"the file name {Path(rel_path).name!r} makes an empty slug",
                           "add 'slug: my-post' to the front matter, or rename the file.")
@@ -203,6 +216,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     if too_early is not None:
         diagnostics.warning(path, *meta.value_at("updated"), *too_early)
     if kind == "post" and date is None and "date" not in meta:
+        stem = _name_of(rel_path)
         named = FILENAME_DATE.match(stem)
         if named:   # the name starts with a date, but no such day exists
             diagnostics.error(path, 1, 1, f"the file name starts with {stem[:10]!r}, which is "
