@@ -15,7 +15,15 @@ import time
 
 import pytest
 from conftest import all_files, clean_env, run_hubgen
-from test_publish import GIT_ENV, bare_repository, publish, summary, tree_files, with_publish
+from test_publish import (
+    GIT_ENV,
+    bare_repository,
+    git,
+    publish,
+    summary,
+    tree_files,
+    with_publish,
+)
 
 needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 
@@ -127,6 +135,42 @@ def test_git_commits_only_what_the_build_wrote(hub, tmp_path):
     published = tree_files(remote)
     assert "notes/draft-ideas.txt" not in published and "index.html" in published
     assert "notes/draft-ideas.txt" not in json.loads(published[".hubgen-manifest.json"])["files"]
+
+
+def test_a_file_an_earlier_hubgen_published_from_the_folder_stays_until_taken_out(hub,
+                                                                                 tmp_path):
+    # hubgen once committed every file of the output folder, and listed it in its manifest:
+    # a file put there by hand (a host's verification file) stays on the branch while it
+    # is still in the folder, and goes when it is taken out, as a page of the site would.
+    remote = bare_repository(tmp_path / "site.git")
+    root = hub("minimal")
+    with_publish(root, "  pages: {type: git, repository: ../site.git}\n")
+    assert publish(root).code == 0
+    clone = tmp_path / "clone"
+    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(clone), cwd=tmp_path)
+    (clone / "google123.html").write_text("google-site-verification: google123.html\n")
+    manifest = json.loads((clone / ".hubgen-manifest.json").read_text())
+    manifest["files"] = sorted([*manifest["files"], "google123.html"])
+    (clone / ".hubgen-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    git("add", "-A", cwd=clone)
+    git("commit", "--quiet", "-m", "as an earlier hubgen published it", cwd=clone)
+    git("push", "--quiet", "origin", "gh-pages", cwd=clone)
+    (root / "public/google123.html").write_text("google-site-verification: google123.html\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nOne more line.\n")
+
+    again = publish(root)
+    assert again.code == 0, again.err
+    assert "Left out 1 file the build did not write: google123.html" in again.out
+    assert "google123.html" not in summary(again)
+    published = tree_files(remote)
+    assert published["google123.html"] == "google-site-verification: google123.html"
+    assert "google123.html" in json.loads(published[".hubgen-manifest.json"])["files"]
+
+    (root / "public/google123.html").unlink()
+    taken_down = publish(root)
+    assert taken_down.code == 0, taken_down.err
+    assert "google123.html" not in tree_files(remote)
 
 
 # ------------------------------------------------------------------------------- Ctrl-C

@@ -170,6 +170,21 @@ def manifest_bytes(files: Iterable[str]) -> bytes:
     return (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
 
 
+def not_built(folder: Path, outputs: Iterable[str]) -> list[str]:
+    """The files of an output folder that no build wrote (a file put there by hand, a
+    .DS_Store): neither the site's files nor those the folder's manifest lists, which
+    the next build removes. Nothing inside a `.git` or other version control folder."""
+    known = set(outputs) | read_manifest(folder, resolve=False) | {MANIFEST_NAME}
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in VERSION_CONTROL)
+        for name in sorted(names):
+            relative = (Path(parent) / name).relative_to(folder).as_posix()
+            if relative not in known:
+                found.append(relative)
+    return sorted(found)
+
+
 def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
     """What an earlier build or publish wrote and this one does not: a `.well-known/` file
     whose source went included, never a file of a `.git` folder."""

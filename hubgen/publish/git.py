@@ -22,7 +22,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from hubgen.build import BuildResult
-from hubgen.build.output import MANIFEST_NAME, manifest_bytes, parse_manifest, stale_files
+from hubgen.build.output import (
+    MANIFEST_NAME,
+    manifest_bytes,
+    not_built,
+    parse_manifest,
+    stale_files,
+)
 from hubgen.config import CONFIG_NAME
 from hubgen.publish.report import PublishReport
 from hubgen.publish.targets import GitTarget
@@ -315,8 +321,14 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         if target.domain:
             (extras / "CNAME").write_text(target.domain + "\n", encoding="utf-8")
             files["CNAME"] = extras / "CNAME"
-        (extras / MANIFEST_NAME).write_bytes(manifest_bytes(files))
         stale = set(stale_files(published, files))
+        # An earlier hubgen published every file of the output folder: one put there by
+        # hand, and still there, stays on the branch as that publish left it (and in the
+        # manifest: taking it out of the folder takes it down), never deleted unasked.
+        carried = stale & set(not_built(result.config.resolve(result.config.output),
+                                        result.outputs))
+        stale -= carried
+        (extras / MANIFEST_NAME).write_bytes(manifest_bytes([*files, *carried]))
         kept = {name: entry for name, entry in branch.items()
                 if name not in files and name not in stale and name != MANIFEST_NAME}
         files[MANIFEST_NAME] = extras / MANIFEST_NAME
@@ -325,7 +337,7 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         report.added, report.updated, report.removed = _changes(scratch, parent, tree)
         report.added = [name for name in report.added if name != MANIFEST_NAME]
         report.updated = [name for name in report.updated if name != MANIFEST_NAME]
-        report.kept = sorted(kept)
+        report.kept = sorted(set(kept) - carried)
 
         if parent is not None and not (report.added or report.updated or report.removed):
             report.detail = f"{where} already holds this site (at {parent[:7]}); nothing to push"

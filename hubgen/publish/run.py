@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import os
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable
 
 from hubgen.build import BuildResult
-from hubgen.build.output import MANIFEST_NAME, read_manifest
+from hubgen.build.output import not_built
 from hubgen.config import Config
-from hubgen.content.sources import VERSION_CONTROL
 from hubgen.errors import UsageError
 from hubgen.publish.git import publish_git
 from hubgen.publish.hosts import publish_host
@@ -72,18 +69,3 @@ def publish(target: Target, result: BuildResult, *, dry_run: bool,
     # The output folder a publish reads, also when a dry run built elsewhere.
     report.left_out = not_built(result.config.resolve(result.config.output), result.outputs)
     return report
-
-
-def not_built(folder: Path, outputs: Iterable[str]) -> list[str]:
-    """The files of an output folder that no build wrote (a file put there by hand, a
-    .DS_Store): neither the site's files nor those the folder's manifest lists, which
-    the next build removes. Nothing inside a `.git` or other version control folder."""
-    known = set(outputs) | read_manifest(folder, resolve=False) | {MANIFEST_NAME}
-    found = []
-    for parent, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if name not in VERSION_CONTROL)
-        for name in sorted(names):
-            relative = (Path(parent) / name).relative_to(folder).as_posix()
-            if relative not in known:
-                found.append(relative)
-    return sorted(found)
