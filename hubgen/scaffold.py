@@ -233,7 +233,7 @@ def planned_routes(config: Config, now: datetime) -> tuple[dict[str, Route], tup
     except SourceErrors:
         themes = default_theme_chain()
     sources = read_sources(config, diagnostics, _cached_sources(config),
-                           mapper=partial(map_unordered, jobs=default_jobs()))
+                           mapper=partial(map_unordered, jobs=default_jobs()), bodies=False)
     library = build_library(config, sources, now, include_drafts=True, include_future=True,
                             diagnostics=diagnostics)
     routes: dict[str, Route] = {}

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from hubgen.config import Config
 from hubgen.content.documents import read_document
-from hubgen.content.markdown import MarkdownRenderer
+from hubgen.content.markdown import MarkdownRenderer, RenderedMarkdown
 from hubgen.content.models import Document, DocumentKind, Person, Thread, UnfinishedDocument
 from hubgen.content.people import read_people
 from hubgen.content.sanitize import Community
@@ -138,16 +138,37 @@ def _hash_and_parse(memo: SourceMemo, path: Path, parse: Callable[[Diagnostics],
     return _parse(parse), file_hash
 
 
+class _NoBody:
+    """Renders no Markdown and no community text: what a file is and where it goes come
+    from its front matter and its name, not from its words."""
+
+    def render(self, text: str, *context: str) -> RenderedMarkdown:
+        """Nothing, at once."""
+        return _NOTHING
+
+
+class _NoText:
+    def render(self, text: str, *context: str) -> str:
+        """Nothing, at once."""
+        return ""
+
+
+_NOTHING = RenderedMarkdown("", "", "", (), 0)
+
+
 def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | None = None,
-                 mapper: Mapper = serial_map, progress: ReadProgress | None = None) -> Sources:
+                 mapper: Mapper = serial_map, progress: ReadProgress | None = None,
+                 bodies: bool = True) -> Sources:
     """Read every post, page, thread and person of the hub; problems go to `diagnostics`.
 
     Files whose bytes the memo knows are not parsed again; the others are parsed
-    through `mapper`, possibly on other processes.
+    through `mapper`, possibly on other processes. With `bodies` false, the words of
+    posts, pages and messages are not rendered (their HTML is empty): enough to know
+    what the hub holds and where it goes, for `hubgen new`, in a fraction of the time.
     """
     root = content_root(config)
-    renderer = MarkdownRenderer(config)
-    community = Community(config.base_path)
+    renderer: Any = MarkdownRenderer(config) if bodies else _NoBody()
+    community: Any = Community(config.base_path) if bodies else _NoText()
     tasks: list[tuple[str, Path, Callable[[Diagnostics], Any]]] = []
     for kind, folder_name in FOLDERS.items():
         for path, relative in markdown_files(root / folder_name):
