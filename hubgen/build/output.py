@@ -130,9 +130,10 @@ def _check_cache_folder(cache: Path, root: Path, cache_on_disk: bool) -> None:
                          "e.g. cache_dir: .hubgen-cache")
 
 
-def _in_version_control(relative: str) -> bool:
-    # Nothing in them is ever deleted, whatever a manifest lists (a site published from a
-    # checkout of its own output).
+def in_version_control(relative: str) -> bool:
+    """True for a path inside a `.git` (`.hg`, `.svn`) folder: nothing in one is ever
+    deleted or published, whatever a manifest lists (a site published from a checkout of
+    its own output)."""
     return any(part in VERSION_CONTROL for part in relative.split("/"))
 
 
@@ -188,7 +189,7 @@ def not_built(folder: Path, outputs: Iterable[str]) -> list[str]:
 def stale_files(previous: Iterable[str], current: Iterable[str]) -> list[str]:
     """What an earlier build or publish wrote and this one does not: a `.well-known/` file
     whose source went included, never a file of a `.git` folder."""
-    return sorted(p for p in set(previous) - set(current) if not _in_version_control(p))
+    return sorted(p for p in set(previous) - set(current) if not in_version_control(p))
 
 
 def _is_inside(root: str, relative: str) -> bool:

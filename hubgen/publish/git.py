@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from hubgen.build import BuildResult
 from hubgen.build.output import (
     MANIFEST_NAME,
+    in_version_control,
     manifest_bytes,
     not_built,
     parse_manifest,
@@ -159,11 +160,12 @@ def _identity(git: str, root: Path, scratch: _Scratch) -> dict[str, str]:
 
 def site_files(output: Path, outputs: Iterable[str]) -> dict[str, Path]:
     """The files to publish, by path in the tree: those the build wrote (`outputs`, its
-    manifest), never another file of the output folder, nor anything inside a `.git`."""
+    manifest), never another file of the output folder, nor anything inside a `.git` (or
+    `.hg`, `.svn`)."""
     files: dict[str, Path] = {}
     for relative in sorted(outputs):
         path = output / relative
-        if ".git" in relative.split("/") or relative == MANIFEST_NAME or not path.is_file():
+        if in_version_control(relative) or relative == MANIFEST_NAME or not path.is_file():
             continue
         if "\n" in relative or "\r" in relative:
             raise PublishError(f"cannot publish {relative!r}: git cannot take a file "
