@@ -394,13 +394,19 @@ def test_an_id_that_cannot_name_an_anchor_is_an_error_at_it(hub):
     assert run_hubgen("build", cwd=root).code == 0
 
 
-def test_featured_message_without_consent_is_a_warning(hub):
+def _brew_edited_and_built(hub, written: str, instead: str):
+    """The conversations hub built after one edit of its Mastodon thread: (hub, the run)."""
     root = hub("conversations")
-    thread = root / "content/threads/mastodon-brew.yaml"
-    thread.write_text(thread.read_text().replace('text: "Stronger cup."',
-                                                 'text: "Stronger cup.", featured: true'))
+    brew = root / "content/threads/mastodon-brew.yaml"
+    brew.write_text(brew.read_text().replace(written, instead))
     result = run_hubgen("build", cwd=root)
-    assert result.code == 0
+    assert result.code == 0, result.err
+    return root, result
+
+
+def test_featured_message_without_consent_is_a_warning(hub):
+    _, result = _brew_edited_and_built(hub, 'text: "Stronger cup."',
+                                       'text: "Stronger cup.", featured: true')
     assert "content/threads/mastodon-brew.yaml:10:83: warning: message 'e' is featured, but " \
            "its author 'raj' has not granted consent" in result.err
 
@@ -433,15 +439,6 @@ def test_thread_pages_carry_discussion_forum_posting_json_ld(built):
     assert [c["text"] for c in lifted] == ["Replying to a removed voice"]
 
 
-def _built_with_brew_edited(hub, written: str, instead: str):
-    """The conversations hub, built after one edit of its Mastodon thread."""
-    root = hub("conversations")
-    brew = root / "content/threads/mastodon-brew.yaml"
-    brew.write_text(brew.read_text().replace(written, instead))
-    assert run_hubgen("build", cwd=root).code == 0
-    return root
-
-
 def test_a_tweetchat_without_a_summary_is_its_moderator_s_posting_of_every_question(hub):
     root = hub("conversations")
     chat = root / "content/threads/chat-one.yaml"
@@ -457,8 +454,8 @@ def test_a_tweetchat_without_a_summary_is_its_moderator_s_posting_of_every_quest
 
 
 def test_a_thread_whose_opening_post_is_taken_down_is_posted_by_the_brand(hub):
-    root = _built_with_brew_edited(hub, 'text: "What is your ratio? #brewing",',
-                                   'text: "What is your ratio? #brewing", removed: true,')
+    root, _ = _brew_edited_and_built(hub, 'text: "What is your ratio? #brewing",',
+                                     'text: "What is your ratio? #brewing", removed: true,')
     [data] = json_ld(parse_html(root / "public/threads/mastodon-brew/index.html"))
     assert data["author"]["name"] == "Talk Co", "a reply never stands in for the opener"
     assert data["text"] == "Brewing on Mastodon"
@@ -722,8 +719,8 @@ def test_an_archived_thread_dated_later_waits_for_its_date_as_a_post_does(hub):
 
 
 def test_an_edited_message_is_a_change_of_its_page_feed_entry_and_sitemap(hub):
-    root = _built_with_brew_edited(hub, 'text: "1:16, always.",', 'text: "1:16, always '
-                                   '(corrected).", edited: 2026-06-01T09:00:00+02:00,')
+    root, _ = _brew_edited_and_built(hub, 'text: "1:16, always.",', 'text: "1:16, always '
+                                     '(corrected).", edited: 2026-06-01T09:00:00+02:00,')
     public = root / "public"
     page = parse_html(public / "threads/mastodon-brew/index.html")
     [edited] = page.xpath('//li[@id="m-b"]//*[@class="message__edited"]')
@@ -745,12 +742,8 @@ def test_an_edited_message_is_a_change_of_its_page_feed_entry_and_sitemap(hub):
 
 
 def test_an_edit_dated_before_its_message_is_warned_of_at_its_place(hub):
-    root = hub("conversations")
-    brew = root / "content/threads/mastodon-brew.yaml"
-    brew.write_text(brew.read_text().replace('text: "1:16, always.",',
-                                             'text: "1:16", edited: 2026-04-01 09:00,'))
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 0
+    _, result = _brew_edited_and_built(hub, 'text: "1:16, always.",',
+                                       'text: "1:16", edited: 2026-04-01 09:00,')
     assert "content/threads/mastodon-brew.yaml:7:" in result.err
     assert "warning: 'edited' (2026-04-01 09:00-04:00) is before the message's date " \
         "(2026-04-02 10:05-04:00)" in result.err
