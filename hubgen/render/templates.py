@@ -19,6 +19,7 @@ from hubgen.content.themes import Theme
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
 from hubgen.seo import script_safe_json
+from hubgen.wording import plural
 
 THEME_PREFIX = "!theme"
 
@@ -245,6 +246,7 @@ def make_environment(config: Config, themes: list[Theme],
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
     env.filters["platform_name"] = platform_name
+    env.filters["plural"] = plural   # {{ n|plural("message") }}: '1 message', '2 messages'
     # A stable colour (0-5) per name for initials badges.
     env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
     return env
