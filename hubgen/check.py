@@ -21,7 +21,7 @@ from hubgen.content.html_links import srcset_candidates
 from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path
-from hubgen.library import EMBEDDED_DRAFT_HINT, EMBEDDED_SCHEDULED_HINT, Item, Library
+from hubgen.library import Item, Library, embedded_hint, why_left_out
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
 
@@ -328,8 +328,8 @@ class _Checker:
         """A published page that embeds a draft or scheduled thread shows nothing in its
         place."""
         library = self.result.library
-        held_back = {thread.slug: (thread, _held_back(library, thread))
-                     for thread in library.threads if _held_back(library, thread)}
+        held_back = {thread.slug: (thread, reason) for thread in library.threads
+                     if (reason := _held_back(library, thread))}
         for document in library.documents:
             if _held_back(library, document):
                 continue
@@ -340,8 +340,7 @@ class _Checker:
                         "embed", "error", display_path(document.source, self.root),
                         embed.line, embed.column,
                         f"the embedded thread '{embed.slug}' is {reason}: the published page "
-                        "shows nothing in its place",
-                        EMBEDDED_DRAFT_HINT if thread.draft else EMBEDDED_SCHEDULED_HINT))
+                        "shows nothing in its place", embedded_hint(thread)))
 
     def feeds(self) -> None:
         for route in self.result.plan.of_kind("feed"):
@@ -433,11 +432,7 @@ def _item_of(route: Route) -> Item | None:
 def _held_back(library: Library, item: Item) -> str:
     """Why a build leaves an item out ('a draft', 'scheduled for …'), or '' when it does not.
     (An upcoming or live thread is published before its date.)"""
-    if item.draft:
-        return "a draft"
-    if library.is_scheduled(item):
-        return f"scheduled for {item.date:%Y-%m-%d %H:%M %z}"
-    return ""
+    return why_left_out(item) if item.draft or library.is_scheduled(item) else ""
 
 
 def _diagnostic_finding(diagnostic: Diagnostic, root: Path) -> Finding:

@@ -347,6 +347,16 @@ EMBEDDED_SCHEDULED_HINT = "take the embed out until the thread's date, or give i
 PUBLISHED_BEFORE_THEIR_DATE = ("upcoming", "live")
 
 
+def why_left_out(item: Item) -> str:
+    """Why a build leaves out an item it leaves out: 'a draft', or 'scheduled for' its date."""
+    return "a draft" if item.draft else f"scheduled for {item.date:%Y-%m-%d %H:%M %z}"
+
+
+def embedded_hint(thread: Thread) -> str:
+    """What to do about a page embedding a thread the build leaves out."""
+    return EMBEDDED_DRAFT_HINT if thread.draft else EMBEDDED_SCHEDULED_HINT
+
+
 def waits_for_its_date(item: Item, now: datetime) -> bool:
     """True for a post, or a thread neither upcoming nor live, dated after `now`: a build
     leaves it out until then (unless --future). A page is never held back by its date."""
@@ -362,11 +372,9 @@ def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Th
     for embed in document.embeds:
         thread = threads.get(embed.slug)
         if thread is not None and thread.slug in left_out:
-            reason, hint = ("a draft", EMBEDDED_DRAFT_HINT) if thread.draft else \
-                (f"scheduled for {thread.date:%Y-%m-%d %H:%M %z}", EMBEDDED_SCHEDULED_HINT)
             diagnostics.warning(document.source, embed.line, embed.column,
-                                f"the embedded thread '{embed.slug}' is {reason}: this page "
-                                "shows nothing in its place", hint)
+                                f"the embedded thread '{embed.slug}' is {why_left_out(thread)}: "
+                                "this page shows nothing in its place", embedded_hint(thread))
         if thread is None:
             close = difflib.get_close_matches(embed.slug, list(threads), n=1)
             diagnostics.error(document.source, embed.line, embed.column,
