@@ -17,7 +17,7 @@ from hubgen.config import CONFIG_NAME, Config
 from hubgen.content.documents import named_by
 from hubgen.content.models import Document, Thread
 from hubgen.content.slugs import slugify
-from hubgen.content.sources import read_sources
+from hubgen.content.sources import FOLDERS, read_sources
 from hubgen.content.themes import default_theme_chain, theme_chain
 from hubgen.errors import Diagnostics, HubgenError, SourceErrors, UsageError, display_path
 from hubgen.library import build_library
@@ -264,8 +264,8 @@ def _refuse_taken_url(kind: str, slug: str, config: Config, moment: datetime) ->
     content = config.root / "content"
     for source in unreadable:   # named by its file until the build can read its slug
         rel_path = source.relative_to(content).as_posix()
-        its_kind = "post" if rel_path.startswith("posts/") else "page"
-        if its_kind == kind and named_by(rel_path, kind, config.tz)[1] == slug:
+        if kind in FOLDERS and rel_path.startswith(f"{FOLDERS[kind]}/") and \
+                named_by(rel_path, kind, config.tz)[1] == slug:
             raise ScaffoldRefused(f"{display_path(source, config.root)} (whose front matter "
                                   f"has mistakes: build shows them) is named '{slug}' too; two "
                                   "items cannot share a URL. Choose another title, or pass "

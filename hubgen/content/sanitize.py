@@ -135,12 +135,12 @@ class Community:
 
 # Characters XML 1.0 cannot hold: a message carrying one (even as &#1;) must not break
 # a feed or a calendar file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def xml_safe(text: str) -> str:
     """Drop the characters that XML 1.0 forbids."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 def sanitize_html(html: str) -> str:

@@ -139,8 +139,8 @@ def _hash_and_parse(memo: SourceMemo, path: Path, parse: Callable[[Diagnostics],
 
 
 class _NoBody:
-    """Renders no Markdown and no community text: what a file is and where it goes come
-    from its front matter and its name, not from its words."""
+    """Renders no Markdown (in place of MarkdownRenderer): what a file is and where it goes
+    come from its front matter and its name, not from its words."""
 
     def render(self, text: str, *context: str) -> RenderedMarkdown:
         """Nothing, at once."""
@@ -148,6 +148,8 @@ class _NoBody:
 
 
 class _NoText:
+    """Renders no community text (in place of Community), as `_NoBody`."""
+
     def render(self, text: str, *context: str) -> str:
         """Nothing, at once."""
         return ""

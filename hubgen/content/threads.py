@@ -12,7 +12,7 @@ from hubgen.content.dates import DATE_HINT, BadDate, parse_date, updated_too_ear
 from hubgen.content.markdown import MarkdownRenderer, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
-from hubgen.content.sanitize import Community, plain, plain_line
+from hubgen.content.sanitize import NOT_XML, Community, plain, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file
@@ -49,14 +49,14 @@ def _identifier(value: Any) -> str | None:
 
 
 # An id names its message's (or question's) anchor: #m-ID, in pages and feeds' links,
-# where a space, a '#' or '%', a quote or a bracket would break or change the address
-# (and a character XML forbids, a feed's entry id).
-_ID_UNFIT = re.compile(r"[\s\x00-\x1f\x7f#%\"'<>\\`{}|^\[\]\ufffe\uffff\ud800-\udfff]")
+# where a space, a '#' or '%', a quote or a bracket would break or change the address;
+# nor may it hold a character XML forbids (NOT_XML): a feed's entry id holds it.
+_ID_UNFIT = re.compile(r"[\s\x00-\x1f\x7f#%\"'<>\\`{}|^\[\]]")
 
 
 def _id_problem(identifier: str) -> str | None:
     """Why an id cannot name an anchor, or None."""
-    unfit = _ID_UNFIT.search(identifier)
+    unfit = _ID_UNFIT.search(identifier) or NOT_XML.search(identifier)
     if unfit is None:
         return None
     return (f"the id {identifier!r} holds {unfit[0]!r}, which cannot be part of the "
