@@ -26,7 +26,6 @@ from hubgen.build.output import (
     MANIFEST_NAME,
     in_version_control,
     manifest_bytes,
-    not_built,
     parse_manifest,
     stale_files,
 )
@@ -295,8 +294,9 @@ def _fetch_tip(scratch: _Scratch, repository: str, branch: str) -> str | None:
 
 
 def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
-                log: Callable[[str], None]) -> PublishReport:
-    """Commit the files the build wrote onto the target branch (history kept) and push it."""
+                log: Callable[[str], None], left_out: Iterable[str]) -> PublishReport:
+    """Commit the files the build wrote onto the target branch (history kept) and push it.
+    `left_out`: the files of the output folder no build wrote (see `not_built`)."""
     git = find_tool("git", "install git to publish to a git repository.")
     root = result.config.root
     repository, push_to = resolve_repository(git, target, root)
@@ -327,8 +327,7 @@ def publish_git(target: GitTarget, result: BuildResult, *, dry_run: bool,
         # An earlier hubgen published every file of the output folder: one put there by
         # hand, and still there, stays on the branch as that publish left it (and in the
         # manifest: taking it out of the folder takes it down), never deleted unasked.
-        carried = stale & set(not_built(result.config.resolve(result.config.output),
-                                        result.outputs))
+        carried = stale & set(left_out)
         stale -= carried
         (extras / MANIFEST_NAME).write_bytes(manifest_bytes([*files, *carried]))
         kept = {name: entry for name, entry in branch.items()

@@ -60,12 +60,13 @@ def publish(target: Target, result: BuildResult, *, dry_run: bool,
     """
     if isinstance(target, HostTarget):
         return publish_host(target, result, dry_run=dry_run, log=log)
+    # The output folder a publish reads, also when a dry run built elsewhere.
+    left_out = not_built(result.config.resolve(result.config.output), result.outputs)
     if isinstance(target, GitTarget):
-        report = publish_git(target, result, dry_run=dry_run, log=log)
+        report = publish_git(target, result, dry_run=dry_run, log=log, left_out=left_out)
     elif isinstance(target, RsyncTarget):
         report = publish_rsync(target, result, dry_run=dry_run, log=log)
     else:
         raise TypeError(f"unknown publish target {target!r}")
-    # The output folder a publish reads, also when a dry run built elsewhere.
-    report.left_out = not_built(result.config.resolve(result.config.output), result.outputs)
+    report.left_out = left_out
     return report
