@@ -205,3 +205,73 @@ def test_ctrl_c_during_a_publish_exits_130_and_says_what_it_left(hub, tmp_path):
     again = publish(root)
     assert again.code == 0, again.err
     assert (tmp_path / "www/big.bin").read_bytes() == (root / "static/big.bin").read_bytes()
+
+
+# ------------------------------------------------------- a folder of the site's, now a file
+
+
+def _ssh_here(tmp_path) -> list[str]:
+    """rsync options whose ssh runs rsync's server on this machine: the remote code paths."""
+    ssh = tmp_path / "ssh"
+    ssh.write_text('#!/bin/sh\nshift\nexec "$@"\n')
+    ssh.chmod(0o755)
+    return [f"--rsh={ssh}"]
+
+
+@needs_rsync
+@pytest.mark.parametrize("over_ssh", [False, True], ids=["folder", "ssh"])
+def test_a_folder_the_site_had_becomes_a_file_and_back(hub, tmp_path, over_ssh):
+    destination = tmp_path / "www"
+    destination.mkdir()
+    root = hub("minimal")
+    where = f"host.example:{destination}" if over_ssh else "../www"
+    options = _ssh_here(tmp_path) if over_ssh else []
+    with_publish(root, f"  mirror: {{type: rsync, destination: '{where}', "
+                       f"options: {json.dumps(options)}}}\n")
+    kit = root / "static/press"
+    (kit / "logos").mkdir(parents=True)
+    (kit / "logos/mark.svg").write_text("<svg/>\n")
+    (kit / "about.txt").write_text("Acme press kit\n")
+    first = publish(root)
+    assert first.code == 0, first.err
+    assert (destination / "press/logos/mark.svg").is_file()
+
+    # The kit becomes one file of the same name: the folder hubgen published makes way.
+    shutil.rmtree(kit)
+    kit.write_text("the press kit moved to press.acme.example\n")
+    for args in (("--dry-run",), ()):
+        run = publish(root, *args)
+        assert run.code == 0, run.err
+        assert "removed press/logos/mark.svg" in run.out
+        assert "removed press/about.txt" in run.out
+    assert (destination / "press").read_text().startswith("the press kit moved")
+    assert all_files(destination) == all_files(root / "public")
+
+    # And back: the file hubgen published makes way for a folder again.
+    kit.unlink()
+    kit.mkdir()
+    (kit / "about.txt").write_text("Acme press kit, again\n")
+    back = publish(root)
+    assert back.code == 0, back.err
+    assert (destination / "press/about.txt").read_text() == "Acme press kit, again\n"
+    assert all_files(destination) == all_files(root / "public")
+
+
+@needs_rsync
+def test_a_folder_the_site_had_that_now_holds_a_host_file_still_stops_the_publish(
+        hub, tmp_path):
+    destination = tmp_path / "www"
+    root = hub("minimal")
+    with_publish(root, "  mirror: {type: rsync, destination: ../www}\n")
+    kit = root / "static/press"
+    kit.mkdir()
+    (kit / "about.txt").write_text("Acme press kit\n")
+    assert publish(root).code == 0
+    (destination / "press/notes.txt").write_text("the host's own notes\n")
+    shutil.rmtree(kit)
+    kit.write_text("moved\n")
+    run = publish(root)
+    assert run.code == 1
+    assert "the site would replace: press. Nothing was copied" in run.err
+    assert (destination / "press/notes.txt").read_text() == "the host's own notes\n"
+    assert (destination / "press/about.txt").exists()

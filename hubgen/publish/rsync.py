@@ -11,10 +11,12 @@ exclude everything else, so nothing else can be deleted.
 
 from __future__ import annotations
 
+import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from hubgen.build import BuildResult
 from hubgen.build.output import (
@@ -75,17 +77,20 @@ def local_destination(target: RsyncTarget, config: Config, output: Path) -> Path
 
 
 def copy_command(rsync: str, output: Path, destination: str, options: Iterable[str],
-                 dry_run: bool, *, files_from: Path) -> list[str]:
+                 dry_run: bool, *, files_from: Path, making_way: bool = False) -> list[str]:
     """The rsync run that copies the files `files_from` lists (the build's) from the
     output folder: never another file of the folder, the manifest or a .git.
 
     Files are compared by checksum: rsync's usual size-and-time check compares
     whole seconds, and a page can change without changing size (a date in a
-    feed) within the second of the last publish.
+    feed) within the second of the last publish. `making_way` lets a dry run
+    say what it would copy where a folder of stale files still stands in a
+    file's way (a real publish deletes them first).
     """
+    force = ["--force"] if dry_run and making_way else []
     return [rsync, "-a", "--checksum", f"--files-from={files_from}", "--from0",
-            f"--exclude=/{MANIFEST_NAME}", "--exclude=.git", *options, "-8", OUT_FORMAT,
-            *(["--dry-run"] if dry_run else []), f"{output}/", destination]
+            f"--exclude=/{MANIFEST_NAME}", "--exclude=.git", *options, *force, "-8",
+            OUT_FORMAT, *(["--dry-run"] if dry_run else []), f"{output}/", destination]
 
 
 def write_file_list(outputs: Iterable[str], workdir: Path) -> Path:
@@ -179,12 +184,11 @@ def delete_with_rsync(rsync: str, output: Path, destination: str, stale: list[st
     """Delete the stale files at any destination rsync reaches; returns those it deleted."""
     if not stale:
         return []
-    skeleton = workdir / "skeleton"
-    skeleton.mkdir()
+    skeleton = Path(tempfile.mkdtemp(prefix="skeleton-", dir=workdir))
     for folder in _folders(stale):
         if (output / folder).is_dir():
             (skeleton / folder).mkdir(parents=True, exist_ok=True)
-    rules_file = workdir / "delete-rules"
+    rules_file = skeleton.with_suffix(".rules")
     rules_file.write_text("\n".join(deletion_rules(stale)) + "\n", encoding="utf-8")
     ran = run_tool(deletion_command(rsync, skeleton, destination, rules_file, options, dry_run),
                    what=f"deleting stale files at {destination}")
@@ -201,22 +205,31 @@ def _refuse_to_replace(foreign: list[str], destination: str) -> None:
             "them) and publish again.")
 
 
-# What stands at a name of the destination: 'd' a folder, 'l' a symlink, '-' a file
-# (or anything else), None nothing.
-KindOf = Callable[[str], str | None]
+class Standing(NamedTuple):
+    """What the destination holds: a kind for each name ('d' a folder, 'l' a symlink,
+    '-' a file or anything else), read from this machine's disk or rsync's listing."""
+
+    kind_of: Callable[[str], str | None]                 # None: nothing there
+    within: Callable[[str], Iterable[tuple[str, str]]]   # (name, kind) under a folder
 
 
-def _kinds_here(here: Path) -> KindOf:
+def _standing_here(here: Path) -> Standing:
     def kind_of(name: str) -> str | None:
         try:
             mode = (here / name).lstat().st_mode
         except OSError:
             return None
         return "d" if stat.S_ISDIR(mode) else "l" if stat.S_ISLNK(mode) else "-"
-    return kind_of
+
+    def within(folder: str) -> Iterator[tuple[str, str]]:
+        for parent, folders, files in os.walk(here / folder):
+            for name in folders + files:
+                relative = (Path(parent) / name).relative_to(here).as_posix()
+                yield relative, kind_of(relative) or "-"
+    return Standing(kind_of, within)
 
 
-def _kinds_there(rsync: str, destination: str, options: Iterable[str]) -> KindOf:
+def _standing_there(rsync: str, destination: str, options: Iterable[str]) -> Standing:
     """What the destination holds, listed by rsync (an empty listing for a new folder)."""
     folder = destination if destination.endswith(("/", ":")) else destination + "/"
     listed = run_tool([rsync, "--list-only", "--recursive", *options, "-8", folder],
@@ -229,13 +242,29 @@ def _kinds_there(rsync: str, destination: str, options: Iterable[str]) -> KindOf
             # With --links (or -a) a symlink is listed with its target: 'name -> target'.
             name = fields[4].rsplit(" -> ", 1)[0] if kind == "l" else fields[4]
             kinds[name] = kind
-    return kinds.get
+
+    def within(folder: str) -> Iterator[tuple[str, str]]:
+        return ((name, kind) for name, kind in kinds.items()
+                if name.startswith(folder + "/"))
+    return Standing(kinds.get, within)
 
 
-def _in_the_way(outputs: Iterable[str], previous: set[str], kind_of: KindOf) -> set[str]:
+def _making_way(outputs: Iterable[str], stale: Iterable[str], standing: Standing) -> set[str]:
+    """The folders standing where the site now has a file that hold nothing but stale files
+    (an earlier publish's, as when `static/kit/` became `static/kit`): deleting those
+    files, as every publish does, makes way for the site's file."""
+    stale = set(stale)
+    return {name for name in outputs if standing.kind_of(name) == "d" and
+            any(file.startswith(name + "/") for file in stale) and   # a publish made it
+            all(kind == "d" or (kind == "-" and inner in stale)
+                for inner, kind in standing.within(name))}
+
+
+def _in_the_way(outputs: Iterable[str], previous: set[str], standing: Standing) -> set[str]:
     """What no publish wrote and rsync would delete to make way for the site: a file or
     symlink where the site has a folder, a folder or symlink where it has a file."""
     outputs = list(outputs)
+    kind_of = standing.kind_of
     return ({name for name in _folders(outputs) if kind_of(name) in ("l", "-")} |
             {name for name in outputs if kind_of(name) in ("l", "d")}) - previous
 
@@ -272,20 +301,33 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
             _remote_manifest(rsync, destination, target.options, workdir)
         stale = stale_files(previous, result.outputs)
         new = set(result.outputs) - previous
-        kinds = _kinds_here(here) if here is not None else \
-            _kinds_there(rsync, destination, target.options)
-        foreign = _in_the_way(result.outputs, previous, kinds)
+        standing = _standing_here(here) if here is not None else \
+            _standing_there(rsync, destination, target.options)
+        making_way = _making_way(result.outputs, stale, standing)
+        foreign = _in_the_way(result.outputs, previous, standing) - making_way
         # Before rsync compares: a folder in the way of a file fails its dry run.
         _refuse_to_replace(sorted(foreign), destination)
+
+        def delete(files: list[str]) -> list[str]:
+            if here is not None:
+                return _delete_here(here, files, dry_run)
+            return delete_with_rsync(rsync, output, destination, files, target.options,
+                                     dry_run, workdir)
+
         if dry_run or new:
             # Only a name no publish wrote can be a file of someone else's: a dry run
             # first says which of those the site would replace.
             planned = run_tool(copy_command(rsync, output, destination, target.options, True,
-                                             files_from=listed),
+                                            files_from=listed, making_way=bool(making_way)),
                                what=f"comparing the site with {destination}")
             report.added, report.updated, _ = _parse(planned.stdout)
             foreign |= set(report.updated) - previous
         _refuse_to_replace(sorted(foreign), destination)
+        cleared: list[str] = []
+        if not dry_run and making_way:
+            cleared = delete(sorted(name for name in stale
+                                    if any(name.startswith(folder + "/")
+                                           for folder in making_way)))
         if not dry_run and new:
             # Listed before they are copied: a publish stopped halfway leaves no file of
             # hubgen's that the next one takes for someone else's, or cannot delete.
@@ -299,11 +341,7 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
                                            files_from=listed),
                               what=f"copying the site to {destination}")
             report.added, report.updated, _ = _parse(copied.stdout)
-        if here is not None:
-            report.removed = _delete_here(here, stale, dry_run)
-        else:
-            report.removed = delete_with_rsync(rsync, output, destination, stale,
-                                               target.options, dry_run, workdir)
+        report.removed = cleared + delete(sorted(set(stale) - set(cleared)))
         if not dry_run:
             run_tool([rsync, "-a", *target.options, str(output / MANIFEST_NAME),
                       inside(destination, MANIFEST_NAME)],
