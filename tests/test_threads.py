@@ -477,6 +477,28 @@ def test_posts_embed_a_thread_or_one_message_as_a_card(built):
     assert "https://talk.example/threads/chat-one/#m-2" in feed
 
 
+def test_relative_links_in_a_message_lead_where_they_do_on_its_thread_page(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace(
+        'text: "A1: one where both sides *listen*."',
+        'text: "A1: one where both sides *listen*. See [the notes](notes/), [the question]'
+        '(#m-1) and [the guide](/guide/)."'))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    wanted = {"the notes": "/threads/chat-one/notes/", "the question": "/threads/chat-one/#m-1",
+              "the guide": "/guide/"}
+    thread = parse_html(public / "threads/chat-one/index.html")
+    in_place = {a.text_content(): a.get("href") for a in thread.xpath('//*[@id="m-2"]//a')}
+    assert {k: v for k, v in in_place.items() if k in wanted} == \
+        {"the notes": "notes/", "the question": "#m-1", "the guide": "/guide/"}
+    for page, where in ((public / "posts/recap/index.html", '//aside[contains(@class, "embed")]'),
+                        (public / "people/kim/index.html", '//li[@class="contribution"]')):
+        links = {a.text_content(): a.get("href")
+                 for a in parse_html(page).xpath(f"{where}//a")}
+        assert {k: v for k, v in links.items() if k in wanted} == wanted, page
+
+
 def test_an_embed_of_an_unknown_thread_or_message_names_the_post_line(hub):
     root = hub("conversations")
     post = root / "content/posts/2026-03-12-recap.md"

@@ -9,13 +9,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup
 
 from hubgen.config import Config
-from hubgen.content.models import platform_name
+from hubgen.content.html_links import rewrite_links
+from hubgen.content.models import Thread, platform_name
 from hubgen.content.themes import Theme
+from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
 from hubgen.seo import script_safe_json
@@ -249,7 +252,21 @@ def make_environment(config: Config, themes: list[Theme],
     env.filters["plural"] = plural   # {{ n|plural("message") }}: '1 message', '2 messages'
     # A stable colour (0-5) per name for initials badges.
     env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
+    env.filters["linked_from"] = _LinkedFrom(Urls(config))
     return env
+
+
+class _LinkedFrom:
+    """`{{ node.message.html|linked_from(thread) }}`: community text shown away from its
+    thread's page (an embed, a person's page), its relative links ('notes/', '#m-2')
+    resolved as they are on that page."""
+
+    def __init__(self, urls: Urls):
+        self.urls = urls
+
+    def __call__(self, html: str, thread: Thread) -> Markup:
+        page = self.urls.url(self.urls.thread(thread))
+        return Markup(rewrite_links(str(html), lambda link: urljoin(page, link)))
 
 
 def reads_only_globals(env: jinja2.Environment, name: str) -> bool:
