@@ -558,6 +558,17 @@ def test_rsync_refuses_a_destination_that_holds_the_hub(hub):
     assert not (root / "index.html").exists()
 
 
+@needs_rsync
+@pytest.mark.parametrize("destination", ["public/sub", "public"])
+def test_rsync_refuses_a_destination_in_the_output_folder_in_a_dry_run_too(hub, destination):
+    root = hub("minimal")
+    with_publish(root, f"  mirror: {{type: rsync, destination: {destination}}}\n")
+    for args in (("--dry-run",), ()):
+        run = publish(root, *args)
+        assert run.code == 1, run.out
+        assert "it is the output folder, or lies inside it; nothing was copied" in run.err
+
+
 def test_ssh_destinations_are_reached_with_rsync_commands():
     assert is_remote("deploy@host.example.com:/srv/hub/")
     assert is_remote("host:site/") and is_remote("host::module/hub")
@@ -930,6 +941,14 @@ def test_an_unknown_target_on_the_command_line(hub):
     assert run.code == 2
     assert "unknown publish target 'pagse'; did you mean 'pages'?" in run.err
     assert not (root / "public").exists()
+
+    # Named as the user named their config file.
+    (root / "hubgen.yaml").rename(root / "site.yaml")
+    with (root / "site.yaml").open("a") as config:   # publish: is its last section
+        config.write("  mirror: {type: rsync, destination: ../www}\n")
+    several = publish(root, "--config", "site.yaml")
+    assert several.code == 2
+    assert "site.yaml has several publish targets (pages, mirror) and no default" in several.err
 
 
 def test_git_refuses_to_publish_over_the_hubs_own_sources(hub, tmp_path):

@@ -288,7 +288,10 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
                                "choose another publish target.")
     output = result.output.resolve()
     remote = is_remote(target.destination)
-    here = None if remote else local_destination(target, result.config, output)
+    # A dry run builds into a folder of its own: the destination is checked against the
+    # output folder the publish it stands for builds into.
+    here = None if remote else local_destination(
+        target, result.config, result.config.resolve(result.config.output))
     destination = target.destination if here is None else f"{here}/"
     if any(set(p) & {"\n", "\r"} for p in result.outputs):
         raise PublishError("cannot publish a file whose name holds a line break with rsync; "
@@ -346,6 +349,7 @@ def publish_rsync(target: RsyncTarget, result: BuildResult, *, dry_run: bool,
             run_tool([rsync, "-a", *target.options, str(output / MANIFEST_NAME),
                       inside(destination, MANIFEST_NAME)],
                      what=f"copying the manifest to {destination}")
-    report.detail = f"{destination} is in step with {output}/" if not dry_run else \
-        f"{destination} would be in step with the site as built now; nothing was changed"
+    report.detail = f"{destination} is in step with {output}/" if not dry_run else (
+        f"publishing would bring {destination} in step with the site as built now; nothing "
+        "was changed there")
     return report

@@ -23,8 +23,8 @@ from hubgen.publish.targets import (
 
 __all__ = ["PublishReport", "choose_target", "not_built", "publish"]
 
-_EXAMPLE = ('add one to hubgen.yaml, e.g. publish: {pages: {type: git, repository: '
-            '"https://github.com/org/site.git"}}')
+_EXAMPLE = ('add one to {file}, e.g. publish: {{pages: {{type: git, repository: '
+            '"https://github.com/org/site.git"}}}}')
 
 
 def choose_target(targets: dict[str, Target], name: str | None, config: Config) -> Target:
@@ -33,21 +33,22 @@ def choose_target(targets: dict[str, Target], name: str | None, config: Config) 
     Raises UsageError when there is no target, the name is unknown, or there
     are several targets and no default.
     """
+    file = config.path.name   # hubgen.yaml, or the file --config named
     if not targets:
-        raise UsageError(f"hubgen.yaml has no publish targets; {_EXAMPLE}")
+        raise UsageError(f"{file} has no publish targets; {_EXAMPLE.format(file=file)}")
     names = ", ".join(targets)
     if name is not None:
         if name in targets:
             return targets[name]
         close = difflib.get_close_matches(name, list(targets), n=1, cutoff=0.6)
         guess = f"did you mean '{close[0]}'? " if close else ""
-        raise UsageError(f"unknown publish target '{name}'; {guess}hubgen.yaml has: {names}")
+        raise UsageError(f"unknown publish target '{name}'; {guess}{file} has: {names}")
     default = default_target_name(config)
     if default in targets:
         return targets[default]
     if len(targets) == 1:
         return next(iter(targets.values()))
-    raise UsageError(f"hubgen.yaml has several publish targets ({names}) and no default; "
+    raise UsageError(f"{file} has several publish targets ({names}) and no default; "
                      f"name one (hubgen publish {next(iter(targets))}) or set publish.default")
 
 
