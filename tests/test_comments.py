@@ -4,7 +4,7 @@ identity, the embed markup behind consent, and the Content-Security-Policy each 
 from __future__ import annotations
 
 import pytest
-from conftest import parse_html, run_hubgen
+from conftest import REPO, parse_html, run_hubgen
 
 from hubgen.comments.providers import PROVIDERS, csp_origins
 
@@ -283,3 +283,20 @@ def test_a_page_s_comment_url_is_written_as_its_canonical_url(hub):
     assert canonical == "https://minimal.example/posts/%E3%82%B3%E3%83%BC%E3%83%92%E3%83%BC/"
     embed = (root / "public/posts/コーヒー/index.html").read_text()
     assert f'url: "{canonical}",' in embed
+
+
+# The example servers the README's table names for the providers that need one.
+_README_SERVERS = {"isso": {"url": "https://comments.example.com/"},
+                   "remark42": {"host": "https://remark.example.com"}}
+
+
+def _csp_cell(origins: dict[str, tuple[str, ...]]) -> str:
+    return "; ".join(f"`{directive}` {' '.join(values)}" for directive, values in origins.items())
+
+
+@pytest.mark.parametrize("name", sorted(PROVIDERS))
+def test_the_readme_names_the_content_security_policy_each_provider_gets(name):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}` |"))
+    assert row.rstrip(" |").endswith(
+        _csp_cell(csp_origins(PROVIDERS[name], _README_SERVERS.get(name, {}))))
