@@ -281,3 +281,22 @@ def test_control_characters_in_community_text_keep_the_feeds_valid(hub):
     feed = root / "public/threads/second-wave/feed.xml"
     etree.fromstring(feed.read_bytes())
     assert _has_word("MARKER-99", feed.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("suffix", ["njk", "j2", "jinja", "svg", "txt", "html"])
+def test_a_site_partial_of_any_file_name_escapes_what_it_prints(hub, suffix):
+    root = hub("hostile")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / f"templates/partials/who.{suffix}").write_text(
+        '<ul id="who">{% for p, _ in conversation.participants %}<li>{{ p.name }}</li>'
+        "{% endfor %}</ul>\n")
+    (root / "templates/thread.html").write_text(
+        '{% extends "!theme/thread.html" %}'
+        f'{{% block body_extra %}}{{% include "partials/who.{suffix}" %}}{{% endblock %}}')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    who = parse_html(root / "public/threads/hostile-chat/index.html").xpath('//ul[@id="who"]')[0]
+    assert [item.tag for item in who.iter()] == ["ul"] + ["li"] * len(who), "no markup of a name"
+    names = [item.text for item in who]
+    assert any("<img src=x onerror=alert('name')>" in name for name in names), names
+    assert any("<script>alert('person')</script>" in name for name in names), names

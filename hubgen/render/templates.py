@@ -240,7 +240,9 @@ def make_environment(config: Config, themes: list[Theme],
         bytecode_cache=bytecode_cache,
         cache_size=-1,   # a dict, without the LRU's lock: one environment serves one build
         loader=make_loader(config.root / "templates", themes),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
+        # Whatever a template is named (a partial.njk, an icon.svg), what it prints lands
+        # in an HTML page: a name chosen by a file's suffix would print community text raw.
+        autoescape=True,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,   # one environment per build: templates cannot change within it
         undefined=PrintedUndefined,
