@@ -164,3 +164,28 @@ def test_the_date_filter_formats_each_instant_in_the_site_zone_whatever_came_fir
     assert seen == ["01:30 EDT November 1, 2026", "01:30 EST November 1, 2026",
                     "01:30 EDT November 1, 2026", "01:30 EST November 1, 2026",
                     "22:00 EST March 4, 2026"]
+
+
+def test_a_misspelt_field_of_the_site_or_its_menu_printed_is_an_error_at_its_line(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "menu: [{title: About, url: /about/}]\n")
+    (root / "templates").mkdir()
+    page = root / "templates/page.html"
+    page.write_text('{% extends "base.html" %}\n{% block content %}\n'
+                    '<p id="site">{{ site.title }}|{{ site.extra.mood }}</p>\n'
+                    "<p>{{ site.titel }}</p>\n{% endblock %}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith("templates/page.html:4:1: error: template error: ")
+    assert "has no attribute 'titel'" in result.err.splitlines()[0]
+    page.write_text(page.read_text().replace(
+        "{{ site.titel }}", "{% for item in site.menu %}{{ item.titel }}{% endfor %}"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith("templates/page.html:4:1: error: template error: ")
+    assert "has no attribute 'titel'" in result.err.splitlines()[0]
+    page.write_text(page.read_text().replace("<p>{% for", "{#").replace("endfor %}</p>", "#}"))
+    assert run_hubgen("build", cwd=root).code == 0
+    assert parse_html(root / "public/about/index.html").xpath(
+        '//p[@id="site"]')[0].text == "Minimal Hub|"

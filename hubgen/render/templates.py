@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -220,17 +219,25 @@ class PrintedUndefined(jinja2.ChainableUndefined):
 
     As in Jinja, it may be tested (`{% if document.subtitle %}`), looped over, chained,
     given a `default`, and printed as nothing; but a field that hubgen's own objects
-    (a post, a thread, a person, the site) do not have, printed, is an error naming it,
-    as Hugo's unknown fields are: `{{ document.titel }}` is a typo, never meant empty.
+    (a post, a thread, a person, the site, a menu link…) do not have, printed, is an
+    error naming it, as Hugo's unknown fields are: `{{ document.titel }}` is a typo,
+    never meant empty. Free-form data (`extra`, a mapping) stays free-form.
     """
 
     __slots__ = ()
 
     def __str__(self) -> str:
         held = self._undefined_obj
-        if dataclasses.is_dataclass(held) and type(held).__module__.startswith("hubgen."):
+        if is_hubgen_object(held):
             self._fail_with_undefined_error()
         return ""
+
+
+def is_hubgen_object(value: Any) -> bool:
+    """Whether `value` is one of hubgen's own objects with fixed fields (a Document, the
+    `site`, a menu link), not free-form data such as `extra`."""
+    return (type(value).__module__.startswith("hubgen.")
+            and not isinstance(value, Mapping | list | tuple | str))
 
 
 def make_environment(config: Config, themes: list[Theme],
