@@ -189,3 +189,18 @@ def test_a_misspelt_field_of_the_site_or_its_menu_printed_is_an_error_at_its_lin
     assert run_hubgen("build", cwd=root).code == 0
     assert parse_html(root / "public/about/index.html").xpath(
         '//p[@id="site"]')[0].text == "Minimal Hub|"
+
+
+def test_an_error_in_an_included_template_of_any_file_name_is_blamed_at_its_own_line(hub):
+    root = hub("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/page.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{% include "partials/lede.njk" %}\n'
+        "{% endblock %}\n")
+    (root / "templates/partials/lede.njk").write_text(
+        "<p>{{ document.title }}</p>\n<p>{{ document.titel }}</p>\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/partials/lede.njk:2:1: error: template error: ")
+    assert "    <p>{{ document.titel }}</p>\n    ^\n" in result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 import traceback
 from collections import OrderedDict
@@ -32,6 +33,7 @@ from hubgen.render.templates import (
     SiteEnvironment,
     make_environment,
     reads_only_globals,
+    template_folders,
 )
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
 
@@ -119,6 +121,7 @@ class Renderer:
         # An environment made earlier (see templates.preload) brings its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache)
         self.env.hold_lists(LISTS_HELD)
+        self._template_folders = template_folders(self.env.loader)
         self.env.hold_items(ITEMS_SHOWN)
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
@@ -386,7 +389,7 @@ class Renderer:
                               f"unknown template '{name}'",
                               f"put {name} in templates/, or remove 'template:' to use the "
                               "theme's own.")
-        frame = _template_frame()
+        frame = _template_frame(self._template_folders)
         if frame is not None:     # named by an {% include %}, {% import %} or {% extends %}
             close = difflib.get_close_matches(name, self.env.list_templates(), n=1)
             return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
@@ -398,7 +401,7 @@ class Renderer:
                           f"it); add it to templates/ or check 'theme:' in hubgen.yaml.")
 
     def _runtime_error(self, route: Route, exc: Exception) -> Diagnostic:
-        frame = _template_frame()
+        frame = _template_frame(self._template_folders)
         if frame is None:
             return Diagnostic(None, 0, 0, f"error while rendering {route.path}: {exc!r}",
                               "this is likely a bug in hubgen; please report it.")
@@ -419,10 +422,12 @@ class Renderer:
                           f"{hint} (first seen while rendering {route.path}).")
 
 
-def _template_frame() -> traceback.FrameSummary | None:
-    """The innermost template line of the exception being handled, if any."""
+def _template_frame(folders: tuple[str, ...]) -> traceback.FrameSummary | None:
+    """The innermost template line of the exception being handled, if any: a frame of
+    a file under one of the template `folders`, whatever its name ends in."""
     # Jinja rewrites tracebacks so template frames carry the template file and line.
     for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
-        if frame.filename.endswith((".html", ".htm", ".xml", ".j2", ".jinja")):
+        filename = os.path.normpath(frame.filename)
+        if any(filename.startswith(folder + os.sep) for folder in folders):
             return frame
     return None

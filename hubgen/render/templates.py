@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -45,6 +46,18 @@ def make_loader(site_templates: Path, themes: list[Theme]) -> jinja2.BaseLoader:
         *theme_loaders,
         jinja2.PrefixLoader(prefixes, delimiter="/"),
     ])
+
+
+def template_folders(loader: jinja2.BaseLoader | None) -> tuple[str, ...]:
+    """Every folder a loader serves templates from (the site's, each theme's)."""
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return tuple(os.path.normpath(folder) for folder in loader.searchpath)
+    inner: list[jinja2.BaseLoader] = []
+    if isinstance(loader, jinja2.ChoiceLoader):
+        inner = list(loader.loaders)
+    elif isinstance(loader, jinja2.PrefixLoader):
+        inner = list(loader.mapping.values())
+    return tuple(dict.fromkeys(f for each in inner for f in template_folders(each)))
 
 
 def format_date(value: datetime | None, fmt: str = "%B %-d, %Y", tz: Any = None) -> str:
