@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import parse_html, run_hubgen
+from conftest import parse_html, run_hubgen, said
 
 
 def test_a_site_template_replaces_the_theme_one(hub):
@@ -204,3 +204,16 @@ def test_an_error_in_an_included_template_of_any_file_name_is_blamed_at_its_own_
     assert result.err.startswith(
         "templates/partials/lede.njk:2:1: error: template error: ")
     assert "    <p>{{ document.titel }}</p>\n    ^\n" in result.err
+
+
+def test_a_card_template_without_its_macro_is_one_error_at_that_template(hub):
+    root = hub("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/post-card.html").write_text("<article>{{ doc.title }}</article>\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "templates/partials/post-card.html:1:1: error: partials/post-card.html has no "
+        "post_card macro, which listings call through card()"]
+    assert "  hint: define {% macro post_card(doc, heading=2, show_image=true) %} … " \
+        "{% endmacro %} in it" in result.err

@@ -182,9 +182,9 @@ class Renderer:
         as the page would import it, with the page's context, every time.
         """
         if not self._card_is_site_wide():
-            module = context.environment.get_template(CARD_TEMPLATE).make_module(
-                context.get_all(), True)
-            return Markup(module.post_card(item, **arguments))  # type: ignore[attr-defined]
+            template = context.environment.get_template(CARD_TEMPLATE)
+            module = template.make_module(context.get_all(), True)
+            return Markup(_post_card(template, module)(item, **arguments))
         try:
             key = (id(item), *sorted((name, type(value), value)
                                      for name, value in arguments.items()))
@@ -204,8 +204,8 @@ class Renderer:
         return html
 
     def _render_card(self, item: Any, arguments: dict[str, Any]) -> Markup:
-        macro = self.env.get_template(CARD_TEMPLATE).module.post_card  # type: ignore[attr-defined]
-        return Markup(macro(item, **arguments))
+        template = self.env.get_template(CARD_TEMPLATE)
+        return Markup(_post_card(template, template.module)(item, **arguments))
 
     def _card_is_site_wide(self) -> bool:
         """Whether the card template, and every template it imports or includes, reads
@@ -295,6 +295,8 @@ class Renderer:
                 Path(exc.filename) if exc.filename else None, exc.lineno or 0, 1,
                 f"template syntax error: {exc.message}",
                 "check the {% %} and {{ }} tags around this line.")) from None
+        except RenderError:   # a problem said already where it lies
+            raise
         except Exception as exc:  # a template's own runtime error
             raise RenderError(self._runtime_error(route, exc)) from None
 
@@ -420,6 +422,19 @@ class Renderer:
         return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
                           f"template error: {message}",
                           f"{hint} (first seen while rendering {route.path}).")
+
+
+def _post_card(template: jinja2.Template, module: Any) -> Callable[..., Any]:
+    """The `post_card` macro of the card template's module; a RenderError at that
+    template when it has none (a site's own post-card.html written as a plain partial)."""
+    macro = getattr(module, "post_card", None)
+    if macro is None:
+        raise RenderError(Diagnostic(
+            Path(template.filename) if template.filename else None, 1, 1,
+            f"{CARD_TEMPLATE} has no post_card macro, which listings call through card()",
+            "define {% macro post_card(doc, heading=2, show_image=true) %} … {% endmacro %} "
+            "in it: listings call it for each post (the theme's own post-card.html shows one)."))
+    return macro  # type: ignore[no-any-return]
 
 
 def _template_frame(folders: tuple[str, ...]) -> traceback.FrameSummary | None:
