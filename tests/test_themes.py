@@ -217,3 +217,32 @@ def test_a_card_template_without_its_macro_is_one_error_at_that_template(hub):
         "post_card macro, which listings call through card()"]
     assert "  hint: define {% macro post_card(doc, heading=2, show_image=true) %} … " \
         "{% endmacro %} in it" in result.err
+
+
+def test_the_date_filter_shows_a_plain_date_and_reads_text_as_front_matter_dates(hub):
+    root = hub("minimal")
+    post = root / "content/posts/2026-03-05-second.md"
+    post.write_text(post.read_text().replace(
+        "summary:", 'extra: {launch: 2026-06-01, doors: "2026-06-01 23:30", '
+        'live: "2026-06-01T23:30:00Z", later: next week}\nsummary:', 1))
+    (root / "templates").mkdir()
+    template = root / "templates/post.html"
+    template.write_text(
+        '{% extends "!theme/post.html" %}\n{% block comments %}\n'
+        '{% set extra = document.extra %}<p id="launch">{{ extra.launch|date }}|'
+        "{{ extra.launch|isodate }}|{{ extra.doors|date('%B %-d, %H:%M') }}|"
+        "{{ extra.live|date('%B %-d, %H:%M') }}|{{ extra.live|isodate }}</p>\n"
+        "<p>{{ extra.later|date }}</p>\n{% endblock %}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/post.html:4:1: error: template error: 'next week' is text, not a date: "
+        "cannot read 'next week' as a date; write a date such as 2026-05-01")
+    template.write_text(template.read_text().replace("<p>{{ extra.later|date }}</p>\n", ""))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    shown = parse_html(root / "public/posts/second/index.html").xpath('//p[@id="launch"]')[0]
+    # A day is that day; text without an offset is the site's time (Paris), with one is
+    # shown in the site's timezone (isodate keeps the offset written).
+    assert shown.text == ("June 1, 2026|2026-06-01|June 1, 23:30|June 2, 01:30|"
+                          "2026-06-01T23:30:00+00:00")

@@ -6,7 +6,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin
@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from hubgen.config import Config
+from hubgen.content.dates import BadDate, parse_date
 from hubgen.content.html_links import rewrite_links
 from hubgen.content.models import Thread, platform_name
 from hubgen.content.themes import Theme
@@ -60,16 +61,33 @@ def template_folders(loader: jinja2.BaseLoader | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for each in inner for f in template_folders(each)))
 
 
-def format_date(value: datetime | None, fmt: str = "%B %-d, %Y", tz: Any = None) -> str:
-    """A date shown in the site's timezone (strftime codes; %-d is the day without zero)."""
-    if value is None:
+def format_date(value: date | None, fmt: str = "%B %-d, %Y", tz: Any = None) -> str:
+    """A date shown in the site's timezone (strftime codes; %-d is the day without zero).
+
+    A plain date (`launch: 2026-06-01` in `extra:`) is shown as it is, in no timezone.
+    """
+    if value is None or isinstance(value, jinja2.Undefined):
         return ""
-    if tz is not None:
+    if tz is not None and isinstance(value, datetime):
         value = value.astimezone(tz)
     # %-d, %-I... (no leading zero) are not portable; do them here so themes can rely on them.
     unpadded = re.sub(r"%-([dHIMmSjy])",
                       lambda m: value.strftime("%" + m[1]).lstrip("0") or "0", fmt)
     return value.strftime(unpadded)
+
+
+def read_date(value: Any, tz: Any) -> Any:
+    """A value a template gives the `date` or `isodate` filter, as a date: text is read
+    as front matter's dates are (`"2026-06-01"`, `"2026-06-01 09:30"`, in the site's
+    timezone without an offset), as Hugo's time.Format reads a string; anything else is
+    given back as it is. Raises ValueError for text that is no date."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = parse_date(value, tz or UTC)
+    except BadDate as exc:
+        raise ValueError(f"{value!r} is text, not a date: {exc}; {exc.hint}") from None
+    return moment.date() if len(value.strip()) == 10 else moment
 
 
 class _DateFilter:
@@ -83,9 +101,9 @@ class _DateFilter:
         self.tz = tz
         self.known: dict[tuple[Any, ...], str] = {}
 
-    def __call__(self, value: datetime | None, fmt: str = "%B %-d, %Y") -> str:
+    def __call__(self, value: Any, fmt: str = "%B %-d, %Y") -> str:
         if self.tz is None or not isinstance(value, datetime):
-            return format_date(value, fmt, self.tz)
+            return format_date(read_date(value, self.tz), fmt, self.tz)
         # With the offset and fold: Python holds two times of one zone equal by their
         # wall time, even the two 01:30 of the night the clocks go back.
         key = (value, value.utcoffset(), value.fold, fmt)
@@ -268,7 +286,8 @@ def make_environment(config: Config, themes: list[Theme],
         undefined=PrintedUndefined,
     )
     env.filters["date"] = _DateFilter(config.tz)
-    env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    env.filters["isodate"] = lambda value: read_date(value, config.tz).isoformat() \
+        if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
     env.filters["platform_name"] = platform_name
     env.filters["plural"] = plural   # {{ n|plural("message") }}: '1 message', '2 messages'
