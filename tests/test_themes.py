@@ -246,3 +246,21 @@ def test_the_date_filter_shows_a_plain_date_and_reads_text_as_front_matter_dates
     # shown in the site's timezone (isodate keeps the offset written).
     assert shown.text == ("June 1, 2026|2026-06-01|June 1, 23:30|June 2, 01:30|"
                           "2026-06-01T23:30:00+00:00")
+
+
+def test_an_unknown_key_of_a_theme_yaml_is_a_warning_with_a_did_you_mean(hub):
+    root = hub("minimal")
+    theme = root / "themes/brand"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: Brand\nextend: default\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: brand\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "themes/brand/theme.yaml:2:1: warning: unknown key 'extend' in theme.yaml"]
+    assert "  hint: did you mean 'extends'?" in result.err
+    result = run_hubgen("build", "--strict", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "themes/brand/theme.yaml:2:1: error: unknown key 'extend' in theme.yaml"]

@@ -266,7 +266,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             cache = None
             options = dataclasses.replace(options, cache=False)
         try:
-            themes = theme_chain(config)
+            themes = theme_chain(config, diagnostics)
         except SourceErrors as exc:
             # Reported with every other mistake of the build; the default theme stands in
             # meanwhile, so that the content is still read and checked.

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 from hubgen.config import Config
-from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.errors import Diagnostic, Diagnostics, SourceErrors
 from hubgen.yamlfile import MarkedMap, read_yaml_file
 
 BUILTIN_THEME = "default"
+# What theme.yaml may hold: `extends:`, and keys that describe the theme to people
+# (hubgen reads none of them), as Hugo's theme.toml does.
+THEME_KEYS = ("extends",)
+DESCRIPTIVE_KEYS = ("name", "description", "author", "license", "homepage", "version")
 
 
 def builtin_themes_dir() -> Path:
@@ -46,10 +51,11 @@ def _find_theme(name: str, site_root: Path) -> Path | None:
     return None
 
 
-def theme_chain(config: Config) -> list[Theme]:
+def theme_chain(config: Config, diagnostics: Diagnostics | None = None) -> list[Theme]:
     """The theme in use, then its parents (`extends:` in theme.yaml), ending with the default.
 
-    Raises SourceErrors for an unknown theme or a loop of parents.
+    Raises SourceErrors for an unknown theme or a loop of parents; an unknown key of a
+    theme.yaml is a warning in `diagnostics`, when given.
     """
     chain: list[Theme] = []
     name = config.theme
@@ -70,6 +76,8 @@ def theme_chain(config: Config) -> list[Theme]:
         if settings_path.is_file():
             settings = read_yaml_file(settings_path)
             if isinstance(settings, MarkedMap):
+                if diagnostics is not None:
+                    _warn_unknown_keys(settings, settings_path, diagnostics)
                 parent = str(settings.get("extends") or "")
                 asked_by = (settings_path, settings.value_at("extends"))
         name = parent
@@ -82,3 +90,16 @@ def theme_chain(config: Config) -> list[Theme]:
 def default_theme_chain() -> list[Theme]:
     """The chain of the built-in theme alone."""
     return [Theme(BUILTIN_THEME, builtin_themes_dir() / BUILTIN_THEME)]
+
+
+def _warn_unknown_keys(settings: MarkedMap, path: Path, diagnostics: Diagnostics) -> None:
+    known = [*THEME_KEYS, *DESCRIPTIVE_KEYS]
+    for key in settings:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else \
+            f"theme.yaml knows 'extends' (and {', '.join(DESCRIPTIVE_KEYS)}, which " \
+            "describe the theme)."
+        diagnostics.warning(path, *settings.key_at(key),
+                            f"unknown key '{key}' in theme.yaml", hint)
