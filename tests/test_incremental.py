@@ -488,3 +488,37 @@ def test_an_asset_linked_at_the_top_of_an_imported_template_counts_for_every_pag
                  in clean[name]]
         assert len(pages) > 1
         assert [name for name in pages if clean[name] != incremental[name]] == []
+
+
+def test_an_edit_behind_a_symlinked_templates_folder_or_the_link_removed_builds_anew(
+        hub, tmp_path):
+    root = hub("minimal")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    footer = shared / "footer.html"
+    footer.write_text("<footer>SHARED-1</footer>\n")
+    (root / "templates").mkdir()
+    (root / "templates/partials").symlink_to(shared, target_is_directory=True)
+    (shared / "back").symlink_to(root / "templates", target_is_directory=True)   # a loop
+
+    def built_alike(mark: str | None) -> None:
+        assert run_hubgen("build", "--quiet", cwd=root).code == 0
+        clean = run_hubgen("build", "--quiet", "--no-cache", "--jobs", "1", "--output",
+                           str(tmp_path / "clean"), cwd=root)
+        assert clean.code == 0, clean.err
+        written = {p.relative_to(root / "public").as_posix(): p.read_bytes()
+                   for p in (root / "public").rglob("*") if p.is_file()}
+        written.pop(".hubgen-manifest.json")
+        expected = {p.relative_to(tmp_path / "clean").as_posix(): p.read_bytes()
+                    for p in (tmp_path / "clean").rglob("*") if p.is_file()}
+        expected.pop(".hubgen-manifest.json")
+        assert written.keys() == expected.keys()
+        assert [name for name in expected if expected[name] != written[name]] == []
+        home = written["index.html"]
+        assert (f"<footer>{mark}</footer>".encode() in home) if mark else b"SHARED" not in home
+
+    built_alike("SHARED-1")
+    footer.write_text("<footer>SHARED-2</footer>\n")
+    built_alike("SHARED-2")
+    (root / "templates/partials").unlink()
+    built_alike(None)

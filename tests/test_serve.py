@@ -698,3 +698,26 @@ def test_a_video_is_served_in_the_ranges_a_player_asks_for(hub):
         assert (status, headers["content-range"]) == (416, "bytes */100")
         assert get("bytes=0-1,5-6")[0] == 200            # several ranges: the whole file
         assert "accept-ranges" not in site.get("/")[1]    # a page is whole, reload and all
+
+
+def test_an_edit_behind_a_symlinked_templates_folder_is_served(hub, tmp_path):
+    root = hub("minimal")
+    shared, other = tmp_path / "shared", tmp_path / "other"
+    for folder, mark in ((shared, "SHARED-1"), (other, "OTHER-1")):
+        folder.mkdir()
+        (folder / "footer.html").write_text(f"<footer>{mark}</footer>\n")
+    (root / "templates").mkdir()
+    link = root / "templates/partials"
+    link.symlink_to(shared, target_is_directory=True)
+    with running(root) as session:
+        def home() -> bytes:
+            return session.state.snapshot.files["index.html"]
+        assert b"SHARED-1" in home()
+        (shared / "footer.html").write_text("<footer>SHARED-2</footer>\n")
+        assert wait_until(lambda: b"SHARED-2" in home())
+        link.unlink()                   # the link removed: the theme's footer
+        assert wait_until(lambda: b"SHARED" not in home())
+        link.symlink_to(other, target_is_directory=True)   # a link made while serving
+        assert wait_until(lambda: b"OTHER-1" in home())
+        (other / "footer.html").write_text("<footer>OTHER-2</footer>\n")
+        assert wait_until(lambda: b"OTHER-2" in home())

@@ -34,7 +34,7 @@ from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config, read_config, stand_in_config
 from hubgen.content.sources import Sources, read_sources
-from hubgen.content.themes import Theme, default_theme_chain, theme_chain
+from hubgen.content.themes import Theme, default_theme_chain, template_tree, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
@@ -152,10 +152,11 @@ def _templates_version(config: Config, themes: list[Theme]) -> str:
     folders = [config.root / "templates", *(t.templates for t in themes)]
     entries = []
     for folder in folders:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    entries.append((str(path), path.read_bytes()))
+        # Through symlinked folders too, as the loader reads them: an edit behind a link
+        # (templates/partials -> a shared folder), or the link removed, is a change.
+        for path in template_tree(folder).files:
+            if path.is_file():
+                entries.append((str(path), path.read_bytes()))
     return digest(entries)
 
 

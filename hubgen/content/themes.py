@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +104,38 @@ def _warn_unknown_keys(settings: MarkedMap, path: Path, diagnostics: Diagnostics
             "describe the theme)."
         diagnostics.warning(path, *settings.key_at(key),
                             f"unknown key '{key}' in theme.yaml", hint)
+
+
+@dataclass(frozen=True)
+class TemplateTree:
+    """What a templates folder holds as Jinja's loader sees it."""
+
+    files: tuple[Path, ...]    # every file, by its path through the folder (links kept)
+    linked: tuple[Path, ...]   # the real folders that symlinked folders in it lead to
+
+
+def template_tree(folder: Path) -> TemplateTree:
+    """The files of a templates folder, through symlinked folders too (Jinja's loader
+    opens `partials/x.html` through a `partials -> /shared` link), and where those
+    links lead. A link back to a folder it is in is not entered again."""
+    files: list[Path] = []
+    linked: list[Path] = []
+    if not folder.is_dir():
+        return TemplateTree((), ())
+    top = str(folder)
+    above: dict[str, frozenset[str]] = {top: frozenset({os.path.realpath(top)})}
+    for current, subfolders, names in os.walk(top, followlinks=True):
+        seen = above.pop(current, frozenset())
+        entered = []
+        for name in sorted(subfolders):
+            path = os.path.join(current, name)
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            if os.path.islink(path):
+                linked.append(Path(real))
+            above[path] = seen | {real}
+            entered.append(name)
+        subfolders[:] = entered
+        files += (Path(current, name) for name in sorted(names))
+    return TemplateTree(tuple(files), tuple(linked))

@@ -13,7 +13,7 @@ from hubgen.build import BuildOptions
 from hubgen.build.pipeline import config_to_start_with
 from hubgen.config import Config
 from hubgen.content.sources import content_root
-from hubgen.content.themes import theme_chain
+from hubgen.content.themes import template_tree, theme_chain
 from hubgen.errors import SourceErrors, UsageError
 from hubgen.serve.handler import DevServer
 from hubgen.serve.rebuilder import BuildReport, Rebuilder
@@ -53,10 +53,14 @@ def bind_server(options: ServeOptions, state: SiteState, config: Config) -> DevS
 
 def watched_sources(config: Config) -> tuple[list[Path], list[Path]]:
     """Folders and files whose changes rebuild the site (never the output or the cache)."""
+    themes = theme_chain(config)
     folders = [content_root(config), config.root / "templates", config.root / "static"]
-    folders += [folder for theme in theme_chain(config)
-                for folder in (theme.templates, theme.static)]
-    files = [config.path] + [theme.folder / "theme.yaml" for theme in theme_chain(config)]
+    folders += [folder for theme in themes for folder in (theme.templates, theme.static)]
+    templates = [config.root / "templates", *(theme.templates for theme in themes)]
+    # A symlinked folder of templates is read through the link; the watch on the templates
+    # folder does not see edits behind it, so where it leads is watched too.
+    folders += [linked for folder in templates for linked in template_tree(folder).linked]
+    files = [config.path] + [theme.folder / "theme.yaml" for theme in themes]
     return folders, files
 
 
@@ -107,14 +111,15 @@ class ServeSession:
         return self.url
 
     def _follow_config(self, config: Config) -> None:
-        """After a good build: watch what its config names (a theme switched to, say)."""
-        if config == self.config:
-            return
+        """After a good build: watch what its config names (a theme switched to, say),
+        and where symlinked folders of templates lead now (a link made or changed)."""
         self.config = config
         if self.watcher is not None:
             with contextlib.suppress(SourceErrors):   # a theme.yaml broken meanwhile: the
-                self.watcher.follow(*watched_sources(config),   # next build says so
-                                    excluded=_not_watched(config))
+                folders, files = watched_sources(config)   # next build says so
+                excluded = _not_watched(config)
+                if not self.watcher.follows(folders, files, excluded):
+                    self.watcher.follow(folders, files, excluded)
 
     def stop(self) -> None:
         """Stop watching, building and serving; join every thread."""

@@ -108,15 +108,26 @@ class SourceWatcher:
             self.excluded = [e.resolve() for e in excluded or []]
             self.reschedule()
 
+    def follows(self, folders: list[Path], files: list[Path],
+                excluded: list[Path] | None = None) -> bool:
+        """Whether these are the folders and files watched already."""
+        with self._lock:
+            return (self.folders == [f.resolve() for f in folders]
+                    and self.files == {f.resolve() for f in files}
+                    and self.excluded == [e.resolve() for e in excluded or []])
+
     def wanted(self, path: Path) -> bool:
         """True for a path among the sources (and not in the output or the cache)."""
         try:
-            path = path.resolve()
+            # The entry itself (a symlink made in templates/ is a change there) and where
+            # it leads.
+            places = {path.parent.resolve() / path.name, path.resolve()}
         except OSError:
             return False
-        if any(path.is_relative_to(e) for e in self.excluded):
+        if any(p.is_relative_to(e) for p in places for e in self.excluded):
             return False
-        return path in self.files or any(path.is_relative_to(f) for f in self.folders)
+        return any(p in self.files or any(p.is_relative_to(f) for f in self.folders)
+                   for p in places)
 
     def holds(self, path: Path) -> bool:
         """True for a folder that holds a source folder or file (a theme's folder)."""
