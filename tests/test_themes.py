@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import parse_html, run_hubgen, said
 
 
@@ -54,7 +56,7 @@ def test_a_misspelt_name_printed_by_a_template_is_an_error_at_its_line(hub):
     assert result.code == 1
     assert result.err.startswith(
         "templates/post.html:5:1: error: template error: 'Document object' has no attribute "
-        "'titel'\n    <p>{{ document.titel }}</p>\n    ^\n  hint: check the spelling; for a "
+        "'titel'\n    <p>{{ document.titel }}</p>\n    ^\n  hint: did you mean 'title'? Or, for a "
         "value that may be missing, test it with {% if ... %} or write ...|default('')")
     # Tested, defaulted, a missing key of free-form data, a name that does not exist, an
     # attribute of nothing (a guest author is no person), a macro's argument left out:
@@ -175,17 +177,20 @@ def test_a_misspelt_field_of_the_site_or_its_menu_printed_is_an_error_at_its_lin
     page.write_text('{% extends "base.html" %}\n{% block content %}\n'
                     '<p id="site">{{ site.title }}|{{ site.extra.mood }}</p>\n'
                     "<p>{{ site.titel }}</p>\n{% endblock %}\n")
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert result.err.startswith("templates/page.html:4:1: error: template error: ")
-    assert "has no attribute 'titel'" in result.err.splitlines()[0]
-    page.write_text(page.read_text().replace(
-        "{{ site.titel }}", "{% for item in site.menu %}{{ item.titel }}{% endfor %}"))
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert result.err.startswith("templates/page.html:4:1: error: template error: ")
-    assert "has no attribute 'titel'" in result.err.splitlines()[0]
-    page.write_text(page.read_text().replace("<p>{% for", "{#").replace("endfor %}</p>", "#}"))
+    for printed, said_as, meant in [
+            ("{{ site.titel }}", "'site' has no attribute 'titel'", "title"),
+            ("{% for item in site.menu %}{{ item.titel }}{% endfor %}",
+             "'a link of site.menu' has no attribute 'titel'", "title"),
+            ("{{ site.brand.nme }}", "'site.brand' has no attribute 'nme'", "name")]:
+        page.write_text(re.sub(r"<p>.*</p>\n\{% endblock", f"<p>{printed}</p>\n{{% endblock",
+                               page.read_text()))
+        result = run_hubgen("build", cwd=root)
+        assert result.code == 1
+        assert result.err.startswith(
+            f"templates/page.html:4:1: error: template error: {said_as}\n"), result.err
+        assert f"  hint: did you mean '{meant}'? Or, for a value that may be missing" \
+            in result.err
+    page.write_text(re.sub(r"<p>.*</p>\n\{% endblock", "{% endblock", page.read_text()))
     assert run_hubgen("build", cwd=root).code == 0
     assert parse_html(root / "public/about/index.html").xpath(
         '//p[@id="site"]')[0].text == "Minimal Hub|"

@@ -31,6 +31,7 @@ from hubgen.render.listed import ITEMS_SHOWN
 from hubgen.render.templates import (
     Made,
     SiteEnvironment,
+    UnknownField,
     make_environment,
     reads_only_globals,
     template_folders,
@@ -417,8 +418,11 @@ class Renderer:
         message = str(exc)
         if isinstance(exc, jinja2.UndefinedError):
             message = message.replace("hubgen.content.models.", "")
-            hint = "check the spelling; for a value that may be missing, test it with " \
-                "{% if ... %} or write ...|default('')"
+            missing = "for a value that may be missing, test it with {% if ... %} or " \
+                "write ...|default('')"
+            hint = f"did you mean '{exc.suggestion}'? Or, {missing}" \
+                if isinstance(exc, UnknownField) and exc.suggestion \
+                else f"check the spelling; {missing}"
         return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
                           f"template error: {message}",
                           f"{hint} (first seen while rendering {route.path}).")

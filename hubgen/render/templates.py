@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -245,6 +246,22 @@ class SiteEnvironment(jinja2.Environment):
                 self.lists_read.update(held[attribute])
 
 
+# What a template calls the objects it reads that are not named after their class
+# (messages name the others "Document object", "Person object"…).
+OBJECT_WORDS = {"SiteView": "site", "MenuLink": "a link of site.menu",
+                "BrandConfig": "site.brand", "AuthorConfig": "site.author",
+                "FeedLink": "a feed of site.feeds", "PageMeta": "meta", "Route": "route",
+                "Pager": "pager"}
+
+
+class UnknownField(jinja2.UndefinedError):
+    """A field printed that one of hubgen's objects does not have, with the nearest it has."""
+
+    def __init__(self, message: str, suggestion: str | None):
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
 class PrintedUndefined(jinja2.ChainableUndefined):
     """What a template gets for a name or attribute that does not exist.
 
@@ -260,8 +277,18 @@ class PrintedUndefined(jinja2.ChainableUndefined):
     def __str__(self) -> str:
         held = self._undefined_obj
         if is_hubgen_object(held):
-            self._fail_with_undefined_error()
+            name = str(self._undefined_name)
+            close = difflib.get_close_matches(name, fields_of(held), n=1, cutoff=0.6)
+            raise UnknownField(self._undefined_message, close[0] if close else None)
         return ""
+
+    @property
+    def _undefined_message(self) -> str:
+        held = self._undefined_obj
+        if not self._undefined_hint and is_hubgen_object(held):
+            what = OBJECT_WORDS.get(type(held).__name__, f"{type(held).__name__} object")
+            return f"{what!r} has no attribute {self._undefined_name!r}"
+        return super()._undefined_message
 
 
 def is_hubgen_object(value: Any) -> bool:
@@ -269,6 +296,13 @@ def is_hubgen_object(value: Any) -> bool:
     `site`, a menu link), not free-form data such as `extra`."""
     return (type(value).__module__.startswith("hubgen.")
             and not isinstance(value, Mapping | list | tuple | str))
+
+
+def fields_of(value: Any) -> list[str]:
+    """The fields a template may read of one of hubgen's objects (not its methods)."""
+    kind = type(value)
+    return [name for name in dir(value)
+            if not name.startswith("_") and not callable(getattr(kind, name, None))]
 
 
 def make_environment(config: Config, themes: list[Theme],
