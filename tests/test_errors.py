@@ -169,3 +169,23 @@ def test_usage_errors_exit_2_without_traceback(hub, tmp_path):
     assert "no hubgen config found" in no_config.err
     for result in (bad_option, bad_url, no_config):
         assert "Traceback" not in result.err
+
+
+def test_a_template_named_without_its_suffix_hints_its_whole_name(hub):
+    root = hub("unknown-template")
+    page = root / "content/pages/landing.md"
+    page.write_text(page.read_text().replace("template: fancy.html", "template: landing"))
+    (root / "templates").mkdir()
+    (root / "templates/landing.html").write_text(
+        '{% extends "page.html" %}{% block content %}<p>LANDING</p>{% endblock %}')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "content/pages/landing.md:3:11: error: unknown template 'landing'\n"
+        "    template: landing\n              ^\n"
+        "  hint: write template: landing.html (a template's whole file name).\n")
+    page.write_text(page.read_text().replace("template: landing", "template: landng.html"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "  hint: did you mean 'template: landing.html'? Or put landng.html in templates/.\n" \
+        in result.err

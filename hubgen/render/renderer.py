@@ -389,9 +389,7 @@ class Renderer:
         name = exc.name
         if isinstance(document, Document) and document.template and name == document.template:
             return Diagnostic(document.source, *document.position_of("template"),
-                              f"unknown template '{name}'",
-                              f"put {name} in templates/, or remove 'template:' to use the "
-                              "theme's own.")
+                              f"unknown template '{name}'", self._template_hint(name))
         frame = _template_frame(self._template_folders)
         if frame is not None:     # named by an {% include %}, {% import %} or {% extends %}
             close = difflib.get_close_matches(name, self.env.list_templates(), n=1)
@@ -402,6 +400,16 @@ class Renderer:
         return Diagnostic(None, 0, 0, f"unknown template '{name}'",
                           f"the theme has no {name} (needed for {route.path} and pages like "
                           f"it); add it to templates/ or check 'theme:' in hubgen.yaml.")
+
+    def _template_hint(self, name: str) -> str:
+        """What to do about front matter's `template:` naming no template."""
+        known = [t for t in self.env.list_templates() if not t.startswith("!")]
+        if f"{name}.html" in known:   # `template: landing` for templates/landing.html
+            return f"write template: {name}.html (a template's whole file name)."
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        if close:
+            return f"did you mean 'template: {close[0]}'? Or put {name} in templates/."
+        return f"put {name} in templates/, or remove 'template:' to use the theme's own."
 
     def _runtime_error(self, route: Route, exc: Exception) -> Diagnostic:
         frame = _template_frame(self._template_folders)
