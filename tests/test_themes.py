@@ -269,3 +269,17 @@ def test_an_unknown_key_of_a_theme_yaml_is_a_warning_with_a_did_you_mean(hub):
     assert result.code == 1
     assert said(result.err, "error") == [
         "themes/brand/theme.yaml:2:1: error: unknown key 'extend' in theme.yaml"]
+
+
+def test_image_url_of_a_post_without_an_image_is_empty(hub):
+    root = hub("minimal")
+    post = root / "content/posts/2026-03-01-first-post.md"
+    post.write_text(post.read_text().replace("---\n", "---\nimage: /images/cup.svg\n", 1))
+    (root / "templates").mkdir()
+    (root / "templates/post.html").write_text(
+        '{% extends "!theme/post.html" %}'
+        '{% block comments %}<p id="image">[{{ image_url(document) }}]</p>{% endblock %}')
+    assert run_hubgen("build", cwd=root).code == 0
+    shown = {slug: parse_html(root / f"public/posts/{slug}/index.html").xpath(
+        '//p[@id="image"]')[0].text for slug in ("first-post", "second")}
+    assert shown == {"first-post": "[/images/cup.svg]", "second": "[]"}

@@ -134,7 +134,7 @@ class Renderer:
             tags_of=library.tags_of, person=library.people.get, join_link=join_link,
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
-            image_url=lambda document: urls.url(urls.image(document)),
+            image_url=self.image_url,
             comments_for=self.comments_for,
             cached_partial=self.cached_partial, card=self.card,
         )
@@ -257,6 +257,13 @@ class Renderer:
         if who.avatar.startswith("/") and not who.avatar.startswith("//"):
             return self.urls.url(who.avatar)
         return who.avatar if self.library.config.avatars.remote else ""
+
+    def image_url(self, document: Any) -> str:
+        """The URL of a post's or page's `image:`, or '' when it has none (never the
+        site's root, which an `<img src>` would fetch as a page)."""
+        if not getattr(document, "image", ""):
+            return ""
+        return self.urls.url(self.urls.image(document))
 
     def link(self, target: Any) -> str:
         """The URL of a Document, Tag or Person, or of a site path."""
