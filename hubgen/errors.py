@@ -6,10 +6,22 @@ column, a message and a hint, until the CLI (or serve's overlay) prints it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+# The line breaks editors count. str.splitlines() also breaks at U+2028, U+2029, U+0085,
+# \x0b, \x0c and \x1c-\x1e, which would shift every line number below one of them.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def editor_lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines of `text` as an editor numbers them: broken at \\n, \\r\\n and \\r only."""
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
 
 
 class Severity(StrEnum):

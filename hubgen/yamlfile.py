@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,13 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.resolver import Resolver
 
-from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.errors import LINE_BREAK, Diagnostic, SourceErrors
 
 Position = tuple[int, int]  # 1-based line, 1-based column
+
+# How deeply lists and mappings may nest. No hub file needs more than a few levels; a
+# value nested hundreds deep would exhaust Python's recursion while it is read.
+MAX_DEPTH = 100
 
 
 class MarkedMap(dict):
@@ -61,11 +66,41 @@ def position_of(node: yaml.Node, line_offset: int = 0) -> Position:
     return (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    """A list or mapping nested deeper than MAX_DEPTH."""
+
+
 class _MarkedLoader(yaml.SafeLoader):
     """SafeLoader whose containers remember positions and which refuses duplicate keys."""
 
     line_offset = 0
+    depth = 0
     duplicate_keys: list[tuple[Any, Position, Position]]
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # The pure-Python composer recurses too (libyaml's is checked in _parse).
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(problem="the value is nested too deeply",
+                               problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not isinstance(node, MappingNode | SequenceNode):
+            return super().construct_object(node, deep)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(problem="the value is nested too deeply",
+                               problem_mark=node.start_mark)
+            return super().construct_object(node, deep)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> MarkedMap:
         if not isinstance(node, MappingNode):
@@ -192,6 +227,10 @@ class DuplicateKeys(SourceErrors):
         self.data = data
 
 
+class _NestedTooDeep(SourceErrors):
+    """Values nested deeper than MAX_DEPTH."""
+
+
 def load_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
     """Parse YAML text from `path`, keeping positions.
 
@@ -199,6 +238,8 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
     Raises `SourceErrors` with the file, line and column of a syntax error, or
     `DuplicateKeys` for keys written twice.
     """
+    if _too_deep_for_libyaml(text):   # the pure-Python parser says where, safely
+        return _parse(_PARSERS[-1], text, path, line_offset)
     try:
         return _parse(_PARSERS[0], text, path, line_offset)
     except DuplicateKeys:
@@ -214,9 +255,29 @@ def load_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
             # Both refuse the file. The two differ on some details (libyaml takes a tab
             # after "key:"): a mistake found before the place where the other parser
             # stopped is one that parser let pass, so the later one is the real one.
-            if _place(first) > _place(second):
+            # Only the pure-Python parser's composer counts the depth as it goes.
+            if _place(first) > _place(second) and not isinstance(second, _NestedTooDeep):
                 raise first from None
             raise
+
+
+# libyaml composes nested values by recursion in C: some thousands of levels crash the
+# process (Python's recursion limit does not stop it).
+_LIBYAML_DEPTH = 2000
+_DEEPLY_INDENTED = re.compile(rf"^[ \t?:-]{{{_LIBYAML_DEPTH}}}", re.MULTILINE)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _too_deep_for_libyaml(text: str) -> bool:
+    """Whether `text` may nest values deeper than libyaml can safely read: a nested block
+    is indented further, a nested flow value opens one more bracket. Cheap: most files have
+    neither long indentation nor thousands of brackets."""
+    if _DEEPLY_INDENTED.search(text):
+        return True
+    if text.count("[") + text.count("{") < _LIBYAML_DEPTH:
+        return False
+    brackets = _NOT_A_BRACKET.sub("", text)
+    return max(accumulate(1 if char in "[{" else -1 for char in brackets)) >= _LIBYAML_DEPTH
 
 
 def _place(error: SourceErrors) -> tuple[int, int]:
@@ -225,11 +286,24 @@ def _place(error: SourceErrors) -> tuple[int, int]:
 
 
 def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int) -> Any:
-    loader = parser(text)
-    loader.line_offset = line_offset
-    loader.duplicate_keys = []
+    loader: _MarkedLoader | None = None
     try:
+        # The pure-Python reader checks every character as it is made.
+        loader = parser(text)
+        loader.line_offset = line_offset
+        loader.duplicate_keys = []
         data = loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_and_column(text, exc.position)
+        raise SourceErrors([Diagnostic(path, line + line_offset, column,
+                                       *_unreadable_character(exc.character))]) from None
+    except _TooDeep as exc:
+        assert exc.problem_mark is not None
+        line, column = exc.problem_mark.line + 1, exc.problem_mark.column + 1
+        raise _NestedTooDeep([Diagnostic(
+            path, line + line_offset, column, "the value is nested too deeply",
+            f"hubgen reads lists and mappings nested up to {MAX_DEPTH} levels; check for "
+            "brackets opened and never closed.")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -253,7 +327,8 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         raise SourceErrors([Diagnostic(path, 0, 0, f"YAML error: {exc}",
                                        "check the YAML syntax.")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if loader.duplicate_keys:
         raise DuplicateKeys([
             Diagnostic(path, second[0], second[1],
@@ -262,6 +337,24 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
             for key, first, second in loader.duplicate_keys
         ], data)
     return data
+
+
+def _line_and_column(text: str, index: int) -> Position:
+    """The 1-based line and column of the character at `index`, lines counted as editors
+    count them."""
+    before = text[:index]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return len(LINE_BREAK.findall(before)) + 1, index - line_start + 1
+
+
+def _unreadable_character(code: int) -> tuple[str, str]:
+    """The message and hint for a character YAML does not allow."""
+    if code < 0x20 or 0x7f <= code < 0xa0:
+        return (f"an invisible control character U+{code:04X}",
+                "delete it (text pasted from a word processor can carry one: U+000B is "
+                "Word's line break).")
+    return (f"a character YAML does not allow, U+{code:04X}",
+            "delete it, or write the text it belongs to in a quoted value with \\u escapes.")
 
 
 def read_yaml_file(path: Path) -> Any:

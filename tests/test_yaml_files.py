@@ -1,0 +1,58 @@
+"""What any YAML file of a hub may hold (hubgen.yaml, front matter, threads, people.yaml):
+each mistake is told at its place, in the user's words, never as a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_hubgen, said
+
+RECAP = "content/posts/2026-03-12-recap.md"
+THREAD = "content/threads/next-chat.yaml"
+PEOPLE = "content/people.yaml"
+
+
+def _build_with(hub, path: str, old: str, new: str):
+    """Build the conversations hub with `old` replaced by `new` in one of its files."""
+    root = hub("conversations")
+    file = root / path
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1))
+    return run_hubgen("build", cwd=root)
+
+
+DEEP = "[" * 150 + "]" * 150
+
+
+@pytest.mark.parametrize("path, old, new, place", [
+    ("hubgen.yaml", "paginate: 10", f"paginate: 10\nextra: {{deep: {DEEP}}}", "8:113"),
+    (RECAP, "author: ana", f"author: ana\nextra: {DEEP}", "5:107"),
+    (THREAD, "status: upcoming", f"status: upcoming\nconsent: {DEEP}", "6:109"),
+    (PEOPLE, "raj: {name: Raj Patel}", f"raj: {{name: Raj Patel, bio: {DEEP}}}", "7:127"),
+], ids=["config", "front matter", "thread", "people"])
+def test_a_value_nested_hundreds_deep_is_an_error_at_its_place(hub, path, old, new, place):
+    result = _build_with(hub, path, old, new)
+    assert result.code == 1
+    assert said(result.err, "error") == [f"{path}:{place}: error: the value is nested too deeply"]
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("path, old, new, place, code", [
+    ("hubgen.yaml", "Conversation Hub", "Conversation\x0bHub", "1:20", "000B"),
+    (RECAP, "Recap of chat", "Recap\x07of chat", "2:13", "0007"),
+    (THREAD, "next chat", "next\x0cchat", "1:16", "000C"),
+    (PEOPLE, "Kim Lee", "Kim\x1bLee", "5:16", "001B"),
+], ids=["config", "front matter", "thread", "people"])
+def test_an_invisible_control_character_is_told_where_it_stands(hub, path, old, new, place,
+                                                                code):
+    result = _build_with(hub, path, old, new)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        f"{path}:{place}: error: an invisible control character U+{code}"]
+    assert "hint: delete it" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_control_character_in_a_post_s_text_is_harmless(hub):
+    result = _build_with(hub, RECAP, "What we heard:", "What we\x0b heard\x07:")
+    assert result.code == 0, result.err
