@@ -241,8 +241,16 @@ class _Checker:
                              "on an https site",
                              "use https:// (browsers block http resources on https pages).")
                 # A root-relative link leads to the same place from every page.
-                link_origin, path, fragment = _resolved(
-                    origin + "/" if link[:1] == "/" and link[:2] != "//" else page_url, link)
+                try:
+                    link_origin, path, fragment = _resolved(
+                        origin + "/" if link[:1] == "/" and link[:2] != "//" else page_url,
+                        link)
+                except ValueError:   # Python's urlsplit refuses it: so would a browser
+                    self.add("link", "error", output, link,
+                             f"broken link: {link} (on {output}) is no valid address",
+                             "a host in '[ ]' must be an IPv6 address, e.g. http://[::1]/; "
+                             "check the link.")
+                    continue
                 if link_origin != origin:
                     continue
                 if path + "/" == base:

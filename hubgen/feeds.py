@@ -69,7 +69,10 @@ def absolutize_links(html: str, page_url: str, urls: Urls) -> str:
     def absolute(link: str) -> str:
         if link.startswith(("mailto:", "tel:", "data:")):
             return link
-        return urls.absolute_from(page_url, link)
+        try:
+            return urls.absolute_from(page_url, link)
+        except ValueError:   # no address at all (https://[x): left as written
+            return link
     return rewrite_links(html, absolute)
 
 

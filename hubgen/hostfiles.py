@@ -53,7 +53,10 @@ _EMBEDDED = re.compile(
 
 def _origin(address: str) -> str:
     """'https://cdn.example/x.png' → 'https://cdn.example'; '' for anything else."""
-    parts = urlsplit(address)
+    try:
+        parts = urlsplit(address)
+    except ValueError:   # no address (https://[x): nothing a browser would load
+        return ""
     scheme = parts.scheme.lower() or "https"
     if scheme not in ("http", "https") or not parts.hostname:
         return ""

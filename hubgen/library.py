@@ -276,7 +276,10 @@ _SAME_HOST = {"twitter.com": "x.com", "mobile.twitter.com": "x.com",
 def _loose_address(url: str) -> str:
     """A post's or profile's address as compared: host (www. dropped, twitter.com as x.com)
     and path, in lower case, without query, fragment or a closing '/'."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:   # no address Python can split (https://[x): compared as written
+        return url.strip().rstrip("/").lower()
     host = (parts.hostname or "").removeprefix("www.")
     return f"{_SAME_HOST.get(host, host)}{parts.path.rstrip('/')}".lower()
 

@@ -43,6 +43,12 @@ def _edit(path, old, new):
     # A key written twice: no one of the file goes missing.
     ("raj: {name: Raj Patel}", "raj: {name: Raj Patel, name: Raj P.}",
      "content/people.yaml:7:24: error: the key 'name' is written twice (first at line 7)"),
+    # A handle that is no text (of a withdrawn person, whose handles are compared with
+    # the threads' addresses).
+    ("withdrawn: true}", "withdrawn: true, handles: {twitter: ['@zed']}}",
+     "content/people.yaml:6:84: error: the twitter handle of 'zoe' must be text"),
+    ("raj: {name: Raj Patel}", "raj: {name: Raj Patel, ids: {bluesky: {did: x}}}",
+     "content/people.yaml:7:39: error: the bluesky account id of 'raj' must be text"),
 ])
 def test_one_mistake_in_people_yaml_is_the_only_error(hub, old, new, error):
     root = hub("conversations")
@@ -50,6 +56,44 @@ def test_one_mistake_in_people_yaml_is_the_only_error(hub, old, new, error):
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert said(result.err, "error") == [error]
+
+
+def test_an_address_python_cannot_split_is_told_never_a_traceback(hub):
+    # '[' opens an IPv6 address in a host; anything else after it is no address at all.
+    root = hub("conversations")
+    _edit(root / "content/people.yaml", "withdrawn: true}",
+          'withdrawn: true, handles: {mastodon: "@zoe@[social"}}')
+    _edit(root / "content/threads/chat-one.yaml", 'url: "https://x.com/talk/status/1"',
+          'url: "https://[x.com/talk/status/1"')
+    _edit(root / "content/threads/mastodon-brew.yaml", 'url: "https://social.example/@raj/102"',
+          'url: "https://[social.example/@raj/102"')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "content/threads/chat-one.yaml:5:34: error: the source 'url' must be an http(s) URL, "
+        "got 'https://[x.com/talk/status/1'",
+        "content/threads/mastodon-brew.yaml:8:74: error: 'url' must be an http(s) URL or a "
+        "site path, got 'https://[social.example/@raj/102'"]
+    assert "Traceback" not in result.err
+
+
+def test_a_link_python_cannot_split_in_a_post_builds_and_check_tells_it(hub):
+    root = hub("minimal")
+    (root / "content/posts/bad-link.md").write_text(
+        "---\ntitle: Bad link\ndate: 2026-03-09\n---\nSee [x](https://[bad/) and "
+        "![y](https://[cdn/y.png).\n")
+    (root / "hubgen.yaml").write_text((root / "hubgen.yaml").read_text() +
+                                      "publish: {netlify: {type: netlify}}\n")
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 1
+    assert said(checked.out, "error") == [
+        "content/posts/bad-link.md:5:9: error: broken link: https://[bad/ (on "
+        "posts/bad-link/index.html) is no valid address",
+        "content/posts/bad-link.md:5:33: error: broken link: https://[cdn/y.png (on "
+        "posts/bad-link/index.html) is no valid address"]
+    assert "Traceback" not in checked.out + checked.err
 
 
 def test_a_misspelt_platform_in_handles_is_a_warning_with_a_suggestion(hub):

@@ -28,7 +28,10 @@ def is_safe_link(value: str) -> bool:
     """True for an absolute http(s) URL or a site-relative path."""
     if value.startswith("/") and not value.startswith("//"):
         return True
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:   # a bracketed host that is no IPv6 address
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
@@ -134,6 +137,10 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
                           f"'ids' of '{key}' must be a mapping of platform to account id",
                           'write e.g. ids: {bluesky: "did:plc:…"}.')
         ids = {}
+    handles = _texts_by_platform(path, key, "handle", handles, diagnostics,
+                                 f'handles: {{twitter: "@{key}"}}')
+    ids = _texts_by_platform(path, key, "account id", ids, diagnostics,
+                             'ids: {bluesky: "did:plc:…"}')
     withdrawn = entry.get("withdrawn", False)
     if not isinstance(withdrawn, bool):
         diagnostics.error(path, *entry.value_at("withdrawn"),
@@ -145,6 +152,20 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
     return Person(withdrawn=bool(withdrawn), key=key, name=fields.get("name") or key, role=role,
                   url=fields.get("url", ""),
                   avatar=fields.get("avatar", ""), bio=fields.get("bio", ""),
-                  handles={str(k): str(v) for k, v in handles.items()},
-                  ids={str(k): str(v) for k, v in ids.items()},
+                  handles=handles, ids=ids,
                   source=path, position=position)
+
+
+def _texts_by_platform(path: Path, key: str, what: str, values: dict,
+                       diagnostics: Diagnostics, example: str) -> dict[str, str]:
+    """A person's `handles` or `ids`, each a text; one that is not is an error at its place
+    (a list would become the text "['@zed']", an address no one has)."""
+    texts: dict[str, str] = {}
+    for platform, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            place = values.value_at(platform) if isinstance(values, MarkedMap) else (0, 0)
+            diagnostics.error(path, *place, f"the {platform} {what} of '{key}' must be text",
+                              f"write one {what} for each platform, e.g. {example}.")
+            continue
+        texts[str(platform)] = str(value)
+    return texts

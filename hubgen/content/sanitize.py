@@ -48,7 +48,10 @@ _SITE_LINK = re.compile(r'href="/(?!/)')
 
 
 def _host_of(url: str) -> str:
-    return urlsplit(url).netloc if url.startswith(("http://", "https://")) else ""
+    try:
+        return urlsplit(url).netloc if url.startswith(("http://", "https://")) else ""
+    except ValueError:   # a bracketed host that is no IPv6 address
+        return ""
 
 
 def mention_url(handle: str, platform: str, source_url: str = "") -> str:

@@ -195,7 +195,7 @@ class _ThreadReader:
             self.error(source.value_at("platform"), f"unknown platform '{platform}'",
                        f"{hint}known platforms: {', '.join(PLATFORMS)}.")
         url = self.text(source, "url")
-        if url and not url.startswith(("https://", "http://")):
+        if url and not (url.startswith(("https://", "http://")) and is_safe_link(url)):
             self.error(source.value_at("url"), f"the source 'url' must be an http(s) URL, "
                        f"got {url!r}", "link the original thread, e.g. https://...")
             url = ""
@@ -264,7 +264,7 @@ class _ThreadReader:
                            "'handle'", "write author: {name: Kim Lee, handle: \"@kim\"}.")
                 return None
             url = self.text(value, "url")
-            if url and not url.startswith(("https://", "http://")):
+            if url and not (url.startswith(("https://", "http://")) and is_safe_link(url)):
                 self.error(value.value_at("url"), f"the author's 'url' must be an http(s) URL, "
                            f"got {url!r}", "link the author's profile, e.g. https://...")
                 url = ""
