@@ -28,12 +28,14 @@ CONFIG_NAME = "hubgen.yaml"
 
 
 class CheckFailed(ValueError):
-    """A value broke a field's rule; carries the message and a hint."""
+    """A value broke a field's rule; carries the message, a hint, and the place of the part
+    of the value at fault when it is not the value's own."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", position: tuple[int, int] | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.position = position
 
 
 def web_address(value: str) -> SplitResult:
@@ -268,9 +270,42 @@ def _extension_settings(value: Any) -> dict[str, Any]:
                               "smarty…) or an importable module path.") from None
         unknown = [key for key in settings if key not in known]
         if unknown:
+            close = difflib.get_close_matches(str(unknown[0]), list(known), n=1)
             raise CheckFailed(f"gives {name!r} a setting it does not have: {unknown[0]!r}",
-                              f"its settings: {', '.join(sorted(known)) or 'none'}.")
+                              f"did you mean {close[0]!r}?" if close else
+                              f"its settings: {', '.join(sorted(known)) or 'none'}.",
+                              _key_place(settings, unknown[0]))
+        _try_settings(str(name), settings)
     return value
+
+
+# Text that sets most extensions to work: a heading, quotes and dashes, a footnote, code.
+_SAMPLE_MARKDOWN = ('# A heading\n\nSome "quoted" text -- and a note[^1], `code`.\n\n'
+                    "[^1]: The note.\n\n    indented code\n\n```\nfenced code\n```\n")
+
+
+def _try_settings(name: str, settings: dict[str, Any]) -> None:
+    """Use each setting once, on a short sample: Python-Markdown checks a setting's type
+    only when it uses it, which would otherwise be in the middle of the build."""
+    import markdown
+    for key, setting in settings.items():
+        try:
+            markdown.Markdown(extensions=[name], extension_configs={name: {key: setting}}) \
+                .convert(_SAMPLE_MARKDOWN)
+        except Exception as exc:  # whatever the extension raises on a value it cannot use
+            extension = markdown.Markdown().build_extension(name, {})
+            meaning = dict(extension.getConfigInfo()).get(key) or \
+                "see the extension's documentation."
+            if "default" not in meaning.lower():
+                meaning = f"{meaning.rstrip('.')}. Default: {extension.getConfig(key)!r}."
+            raise CheckFailed(
+                f"gives {name!r} a {key} it cannot use, {setting!r} ({exc})",
+                f"{key}: {meaning}",
+                settings.value_at(key) if isinstance(settings, MarkedMap) else None) from None
+
+
+def _key_place(data: dict[str, Any], key: Any) -> tuple[int, int] | None:
+    return data.key_at(key) if isinstance(data, MarkedMap) else None
 
 
 def _check(rule: Callable[[Any], Any]) -> dict[str, Any]:
@@ -475,7 +510,7 @@ class _SchemaReader:
                 try:
                     value = rule(value)
                 except CheckFailed as exc:
-                    self.diagnostics.error(self.path, *marked.value_at(fld.name),
+                    self.diagnostics.error(self.path, *(exc.position or marked.value_at(fld.name)),
                                            f"{dotted} {exc.message}", exc.hint)
                     value = _FAILED
             if value is not _FAILED:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import feedparser
-from conftest import parse_html, run_hubgen
+import pytest
+from conftest import parse_html, run_hubgen, said
 
 
 def test_extensions_from_the_config_are_used(hub):
@@ -38,9 +39,35 @@ def test_a_setting_an_extension_does_not_have_is_a_config_error(hub):
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert result.err.startswith(
-        "hubgen.yaml:12:22: error: markdown.extension_configs gives 'smarty' a setting it does "
+        "hubgen.yaml:12:55: error: markdown.extension_configs gives 'smarty' a setting it does "
         "not have: 'smart_dahses'\n")
-    assert "hint: its settings: smart_angled_quotes, smart_dashes, smart_ellipses, " in result.err
+    assert "hint: did you mean 'smart_dashes'?" in result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("settings, error, hint", [
+    ("toc: {toc_depth: deep}",
+     "hubgen.yaml:12:22: error: markdown.extension_configs gives 'toc' a toc_depth it cannot "
+     "use, 'deep' (invalid literal for int() with base 10: 'deep')",
+     "hint: toc_depth: Define the range of section levels"),
+    ("smarty: {smart_quotes: maybe}",
+     "hubgen.yaml:12:28: error: markdown.extension_configs gives 'smarty' a smart_quotes it "
+     "cannot use, 'maybe' (Cannot parse bool value: 'maybe')",
+     "hint: smart_quotes: Educate quotes. Default: True."),
+    ("footnotes: {BACKLINK_TITLE: Back, BACKLINK_TEXT: 5}",
+     "hubgen.yaml:12:54: error: markdown.extension_configs gives 'footnotes' a BACKLINK_TEXT "
+     "it cannot use, 5 (replace() argument 2 must be str, not int)",
+     "hint: BACKLINK_TEXT: The text string that links from the footnote"),
+])
+def test_a_setting_of_the_wrong_kind_is_a_config_error_at_the_setting(hub, settings, error,
+                                                                      hint):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + f"markdown:\n  extension_configs:\n    {settings}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [error]
+    assert hint in result.err
     assert "Traceback" not in result.err
 
 
