@@ -376,3 +376,19 @@ def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
         "knows; the page shows it as text",
         "content/posts/third.md:12:1: warning: {{< threads x >}} is no embed hubgen knows; "
         "the page shows it as text"]
+
+
+@pytest.mark.parametrize("written, error, hint", [
+    # Near the ends of the calendar: shown in UTC or the site's timezone, it would leave it.
+    ("9999-12-31T23:59:00-12:00", "'9999-12-31 23:59:00-12:00' is a date out of range",
+     "write a date from 0001-01-03 to 9999-12-29"),
+    ('"0001-01-01T00:00:00+14:00"', "'0001-01-01T00:00:00+14:00' is a date out of range",
+     "write a date from 0001-01-03 to 9999-12-29"),
+])
+def test_a_date_hubgen_cannot_use_is_told_at_its_place(hub, written, error, hint):
+    errors, printed = _post_errors(
+        hub, {"dated.md": f"---\ntitle: Dated\ndate: {written}\n---\nBody\n"})
+    assert errors == [f"content/posts/dated.md:3:7: error: 'date': {error}"]
+    assert f"hint: {hint}" in printed
+    assert "Traceback" not in printed
+

@@ -7,7 +7,7 @@ timezone; a date-only value is local midnight.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 DATE_HINT = ("write a date such as 2026-05-01, 2026-05-01 09:30, "
              "or with an offset 2026-05-01T09:30:00-04:00.")
@@ -31,8 +31,35 @@ def localize(moment: datetime, tz: tzinfo) -> datetime:
     return moment.replace(tzinfo=tz)
 
 
+# What hubgen may add to a date (a chat's duration, a timezone's offset) must keep it a date.
+_MARGIN = timedelta(days=2)
+
+
 def parse_date(value: object, tz: tzinfo) -> datetime:
     """Read a front-matter or thread date as an aware datetime; raises BadDate."""
+    moment = _read_date(value, tz)
+    if out_of_range(moment, tz):
+        written = value if isinstance(value, str) else moment.isoformat(sep=" ")
+        raise BadDate(f"{written!r} is a date out of range", RANGE_HINT)
+    return moment
+
+
+RANGE_HINT = ("write a date from 0001-01-03 to 9999-12-29: hubgen shows each date in UTC "
+              "and in the site's timezone, which may move it a day.")
+
+
+def out_of_range(moment: datetime, tz: tzinfo) -> bool:
+    """Whether `moment` is too near the ends of the calendar (year 1, year 9999) to be
+    shown in UTC and in the site's timezone, and have a chat's hours added."""
+    try:
+        for shown_in in (UTC, tz):
+            moment.astimezone(shown_in) + _MARGIN - _MARGIN * 2
+    except OverflowError:
+        return True
+    return False
+
+
+def _read_date(value: object, tz: tzinfo) -> datetime:
     if isinstance(value, datetime):
         return localize(value, tz)
     if isinstance(value, date):
