@@ -34,7 +34,10 @@ def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
     # RFC 5545 allows no control character in TEXT but tab and the line break (a CR
     # icalendar writes as one): what XML forbids goes, as in the feeds.
     event.add("summary", xml_safe(thread.title))
-    assert thread.date is not None
+    if thread.date is None:
+        # Only a thread whose date is in error has none: the build fails on that error,
+        # and this file is never written.
+        return calendar.to_ical()
     # Times in UTC: a fixed offset has no TZID, and every calendar converts UTC to local.
     # DTSTAMP must not come from the clock: the thread's own last change stands in.
     start = thread.date.astimezone(UTC)

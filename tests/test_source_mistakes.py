@@ -392,3 +392,37 @@ def test_a_date_hubgen_cannot_use_is_told_at_its_place(hub, written, error, hint
     assert f"hint: {hint}" in printed
     assert "Traceback" not in printed
 
+
+@pytest.mark.parametrize("path, old, new, errors", [
+    # A title or a message's text left empty, as one missing is.
+    ("content/threads/mastodon-brew.yaml", "title: Brewing on Mastodon", 'title: ""',
+     ["content/threads/mastodon-brew.yaml:1:8: error: 'title' is empty"]),
+    ("content/threads/mastodon-brew.yaml", "title: Brewing on Mastodon", "title:",
+     ["content/threads/mastodon-brew.yaml:1:7: error: 'title' is empty"]),
+    ("content/threads/mastodon-brew.yaml", 'text: "1:16, always."', "text:",
+     ["content/threads/mastodon-brew.yaml:7:55: error: 'text' is empty"]),
+    # A chat coming up whose date is no date: told there, and its calendar file is no
+    # error of its own.
+    ("content/threads/next-chat.yaml", "date: 2099-06-01T19:00:00-04:00",
+     "date: 2026-02-30 18:00",
+     ["content/threads/next-chat.yaml:2:7: error: 'date': '2026-02-30 18:00' is not a real "
+      "date (day is out of range for month)"]),
+])
+def test_an_empty_or_wrong_value_of_a_thread_is_the_only_error(hub, path, old, new, errors):
+    root = hub("conversations")
+    _edit(root / path, old, new)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == errors
+    assert "likely a bug" not in result.err
+
+
+def test_a_chat_dated_at_the_end_of_the_calendar_is_told_at_its_date(hub):
+    root = hub("conversations")
+    _edit(root / "content/threads/next-chat.yaml", "date: 2099-06-01T19:00:00-04:00",
+          "date: 9999-12-31T23:00:00+00:00")
+    result = run_hubgen("build", "--future", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "content/threads/next-chat.yaml:2:7: error: 'date': '9999-12-31 23:00:00+00:00' is a "
+        "date out of range"]

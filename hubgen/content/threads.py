@@ -28,6 +28,13 @@ SOURCE_KEYS = ("platform", "url", "hashtag")
 SPEAKER_KEYS = ("name", "handle", "url")
 
 
+# What to write in a required value left empty.
+_FILL_IN = {"title": "give the thread a title.",
+            "text": 'write the message\'s words (text: "" if it has none), or mark it taken '
+                    "down with removed: true.",
+            "platform": f"name where the conversation took place: {', '.join(PLATFORMS)}."}
+
+
 def _suggest(key: str, known: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}."
@@ -77,9 +84,12 @@ class _ThreadReader:
     def error(self, position: tuple[int, int], message: str, hint: str = "") -> None:
         self.diagnostics.error(self.path, *position, message, hint)
 
-    def text(self, data: MarkedMap, key: str, required: bool = False) -> str:
+    def text(self, data: MarkedMap, key: str, required: bool = False,
+             blank: bool = False) -> str:
+        """The text of `key`; with `required`, one missing or left empty (`key:`) is an
+        error, and so is a blank one ("") unless `blank` allows it."""
         value = data.get(key)
-        if value is None:
+        if value is None and key not in data:
             if required:
                 self.error(data.position, f"missing '{key}'", f"add '{key}:' here.")
             return ""
@@ -87,7 +97,11 @@ class _ThreadReader:
             self.error(data.value_at(key), f"'{key}' must be text",
                        "quote it if it holds special characters.")
             return ""
-        return str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if required and not text and (value is None or not blank):
+            self.error(data.value_at(key), f"'{key}' is empty",
+                       _FILL_IN.get(key, f"write its value after '{key}:'."))
+        return text
 
     def flag(self, data: MarkedMap, key: str, default: bool = False) -> bool:
         value = data.get(key, default)
@@ -131,6 +145,9 @@ class _ThreadReader:
             return None
         _check_keys(data, THREAD_KEYS, "the thread", self.path, self.diagnostics)
         title = self.text(data, "title", required=True)
+        # A title stands in while the build goes on to find every mistake (a feed needs
+        # one); the error keeps anything from being written.
+        title = title or self.path.stem
         date = self.date(data, "date", required=True)
         updated = self.date(data, "updated")
         status = self.text(data, "status") or "archived"
@@ -306,8 +323,10 @@ class _ThreadReader:
             first_seen[identifier] = item.value_at("id")[0]
             speaker = self.speaker(item)
             removed = self.flag(item, "removed")
-            # A message taken down may have lost its words; any other must have some.
-            text = self.text(item, "text", required=not removed)
+            # A message taken down may have lost its words; any other must have some, or
+            # say it has none: an import writes text: "" for a post whose words are its
+            # thread's title.
+            text = self.text(item, "text", required=not removed, blank=True)
             answers = _identifier(item.get("answers"))
             if answers is not None and answers not in question_ids:
                 known = ", ".join(sorted(question_ids)) or "none: add 'questions:'"
