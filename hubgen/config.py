@@ -486,7 +486,7 @@ class _SchemaReader:
         known = schema_keys(cls)
         for key in data:
             if key not in known:
-                self._unknown_key(key, known, marked.key_at(key), where)
+                self._unknown_key(marked.name_of(key), known, marked.key_at(key), where)
         values: dict[str, Any] = {}
         failed = False   # a required key is missing or wrong: no section can be made
         for fld in dataclasses.fields(cls):
@@ -570,13 +570,13 @@ class _SchemaReader:
                                _type_hint(kind))
         return _FAILED
 
-    def _unknown_key(self, key: Any, known: list[str], position: tuple[int, int],
+    def _unknown_key(self, written: str, known: list[str], position: tuple[int, int],
                      where: str) -> None:
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
         place = f"in '{where}'" if where else "in the config"
         hint = f"did you mean '{close[0]}'?" if close else \
             f"known keys {place}: {', '.join(known)}; free-form data goes under 'extra:'."
-        self.diagnostics.warning(self.path, *position, f"unknown key '{key}' {place}", hint)
+        self.diagnostics.warning(self.path, *position, f"unknown key '{written}' {place}", hint)
 
 
 def _has_default(fld: dataclasses.Field) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from itertools import accumulate
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -31,11 +33,19 @@ MAX_DEPTH = 100
 class MarkedMap(dict):
     """A dict that remembers where each key and each value stood."""
 
+    # How each key that is no text was written (`~`, `1`, `true`); shared and empty until
+    # a map has one.
+    written_keys: Mapping[Any, str] = MappingProxyType({})
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.position: Position = (0, 0)
         self.key_positions: dict[Any, Position] = {}
         self.value_positions: dict[Any, Position] = {}
+
+    def name_of(self, key: Any) -> str:
+        """`key` as the file writes it: `~` rather than None, `true` rather than True."""
+        return self.written_keys.get(key, str(key))
 
     def key_at(self, key: Any) -> Position:
         """Where `key` was written (the mapping's own place when unknown)."""
@@ -75,7 +85,17 @@ class _MarkedLoader(yaml.SafeLoader):
 
     line_offset = 0
     depth = 0
-    duplicate_keys: list[tuple[Any, Position, Position]]
+    # (the key as first written, where; as written again, where)
+    duplicate_keys: list[tuple[str, Position, str, Position]]
+    merged_keys: dict[int, set[int]]   # a mapping node's id → its merged key nodes' ids
+
+    def flatten_mapping(self, node: MappingNode) -> None:
+        # Which keys a merge (`<<: *member`) brought in: the mapping's own may override them.
+        before = {id(key_node) for key_node, _ in node.value}
+        super().flatten_mapping(node)
+        merged = {id(key_node) for key_node, _ in node.value} - before
+        if merged:
+            self.merged_keys.setdefault(id(node), set()).update(merged)
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         # The pure-Python composer recurses too (libyaml's is checked in _parse).
@@ -106,8 +126,11 @@ class _MarkedLoader(yaml.SafeLoader):
         if not isinstance(node, MappingNode):
             raise ConstructorError(None, None, "expected a mapping", node.start_mark)
         self.flatten_mapping(node)
+        merged = self.merged_keys.get(id(node), set())
         result = MarkedMap()
         result.position = position_of(node, self.line_offset)
+        written: dict[Any, tuple[str, Position]] = {}   # the keys the mapping writes itself
+        names: dict[Any, str] = {}   # the keys that are no text, as written
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if type(key) is str:
@@ -121,11 +144,18 @@ class _MarkedLoader(yaml.SafeLoader):
                                        "found a key that cannot be used as a name",
                                        key_node.start_mark) from None
             key_pos = position_of(key_node, self.line_offset)
-            if key in result.key_positions:
-                self.duplicate_keys.append((key, result.key_positions[key], key_pos))
+            as_written = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+            if type(key) is not str:
+                names[key] = as_written
+            if id(key_node) not in merged:
+                if key in written:
+                    self.duplicate_keys.append((*written[key], as_written, key_pos))
+                written[key] = (as_written, key_pos)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_positions[key] = key_pos
             result.value_positions[key] = position_of(value_node, self.line_offset)
+        if names:
+            result.written_keys = names
         return result
 
     def construct_sequence(self, node: SequenceNode, deep: bool = False) -> MarkedList:
@@ -292,6 +322,7 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         loader = parser(text)
         loader.line_offset = line_offset
         loader.duplicate_keys = []
+        loader.merged_keys = {}
         data = loader.get_single_data()
     except yaml.reader.ReaderError as exc:
         line, column = _line_and_column(text, exc.position)
@@ -330,13 +361,21 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         if loader is not None:
             loader.dispose()
     if loader.duplicate_keys:
-        raise DuplicateKeys([
-            Diagnostic(path, second[0], second[1],
-                       f"the key '{key}' is written twice (first at line {first[0]})",
-                       "remove one of the two; YAML would silently keep only the last.")
-            for key, first, second in loader.duplicate_keys
-        ], data)
+        raise DuplicateKeys([_duplicate(path, *twice) for twice in loader.duplicate_keys], data)
     return data
+
+
+def _duplicate(path: Path, first: str, first_place: Position, second: str,
+               second_place: Position) -> Diagnostic:
+    """The error for a key a mapping writes twice, or two keys YAML reads as one (1, true)."""
+    if first == second:
+        return Diagnostic(path, *second_place, f"the key '{second}' is written twice (first at "
+                          f"line {first_place[0]})",
+                          "remove one of the two; YAML would silently keep only the last.")
+    return Diagnostic(path, *second_place, f"the key '{second}' is read as the same key as "
+                      f"'{first}' (line {first_place[0]}): only the last would be kept",
+                      f"quote both to keep them apart, e.g. '{first}': and '{second}':, or "
+                      "remove one.")
 
 
 def _line_and_column(text: str, index: int) -> Position:

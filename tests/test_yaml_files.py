@@ -56,3 +56,36 @@ def test_an_invisible_control_character_is_told_where_it_stands(hub, path, old, 
 def test_a_control_character_in_a_post_s_text_is_harmless(hub):
     result = _build_with(hub, RECAP, "What we heard:", "What we\x0b heard\x07:")
     assert result.code == 0, result.err
+
+
+def test_a_key_a_merge_brings_in_may_be_overridden_but_not_written_twice(hub):
+    root = hub("conversations")
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text() +
+                      'member: &member {name: Member, role: community, bio: "A member."}\n'
+                      'yan: {<<: *member, name: Yan Li, bio: "Roasts at home."}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "Roasts at home." in (root / "public/people/yan/index.html").read_text()
+    people.write_text(people.read_text().replace('bio: "Roasts at home."}',
+                                                 'bio: "Roasts at home.", bio: "Twice."}'))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [
+        "content/people.yaml:9:58: error: the key 'bio' is written twice (first at line 9)"]
+
+
+@pytest.mark.parametrize("path, old, new, said_as", [
+    # YAML reads 1 and true as one key (Python's 1 == True): named as written.
+    ("hubgen.yaml", "paginate: 10", "paginate: 10\nextra: {1: one, true: yes}",
+     "hubgen.yaml:8:17: error: the key 'true' is read as the same key as '1' (line 8): only "
+     "the last would be kept"),
+    (RECAP, "author: ana", "author: ana\n~: nothing",
+     "content/posts/2026-03-12-recap.md:5:1: warning: unknown front matter key '~'"),
+    (THREAD, "status: upcoming", "status: upcoming\nnull: nothing",
+     "content/threads/next-chat.yaml:6:1: warning: unknown key 'null' in the thread"),
+    ("hubgen.yaml", "paginate: 10", "paginate: 10\nTrue: x",
+     "hubgen.yaml:8:1: warning: unknown key 'True' in the config"),
+], ids=["one and true", "tilde", "null", "True"])
+def test_a_key_that_is_no_text_is_named_as_written(hub, path, old, new, said_as):
+    result = _build_with(hub, path, old, new)
+    assert said_as in result.err.splitlines()

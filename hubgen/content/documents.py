@@ -175,8 +175,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     values: dict[str, Any] = {}
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
-            diagnostics.warning(path, *meta.key_at(key), f"unknown front matter key '{key}'",
-                                _unknown_key_hint(str(key)))
+            diagnostics.warning(path, *meta.key_at(key),
+                                f"unknown front matter key '{meta.name_of(key)}'",
+                                _unknown_key_hint(meta.name_of(key)))
             continue
         checker = FRONT_MATTER_KEYS[key]
         if checker is None:

@@ -59,15 +59,16 @@ def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person] | Non
         return None
     people: dict[str, Person] = {}
     for key, entry in data.items():
-        person = _read_person(path, str(key), entry, data, diagnostics)
+        person = _read_person(path, key, entry, data, diagnostics)
         if person is not None:
             people[person.key] = person
     return people
 
 
-def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
+def _read_person(path: Path, written_key: object, entry: object, data: MarkedMap,
                  diagnostics: Diagnostics) -> Person | None:
-    position = data.key_at(key)
+    position, value_position = data.key_at(written_key), data.value_at(written_key)
+    key = data.name_of(written_key)   # `1:` is the person '1', `~:` the person '~'
     if not key.strip():
         diagnostics.error(path, *position, "a person's key is empty",
                           "give each person a short key, e.g. ana: {name: Ana Ruiz}.")
@@ -81,7 +82,7 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
     if isinstance(entry, str):
         return Person(key=key, name=entry.strip(), source=path, position=position)
     if not isinstance(entry, MarkedMap):
-        diagnostics.error(path, *data.value_at(key), f"person '{key}' must be a mapping",
+        diagnostics.error(path, *value_position, f"person '{key}' must be a mapping",
                           f"write e.g. {key}: {{name: Full Name, role: community}}.")
         return Person(key=key, name=key, source=path, position=position)   # still known
     for field_name in entry:
@@ -90,7 +91,8 @@ def _read_person(path: Path, key: str, entry: object, data: MarkedMap,
             hint = (f"did you mean '{close[0]}'?" if close
                     else f"known keys: {', '.join(PERSON_KEYS)}.")
             diagnostics.warning(path, *entry.key_at(field_name),
-                                f"unknown key '{field_name}' for person '{key}'", hint)
+                                f"unknown key '{entry.name_of(field_name)}' for person "
+                                f"'{key}'", hint)
     fields: dict[str, str] = {}
     for name in ("name", "role", "url", "avatar", "bio"):
         value = entry.get(name)

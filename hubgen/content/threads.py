@@ -44,8 +44,9 @@ def _check_keys(data: MarkedMap, known: tuple[str, ...], where: str, path: Path,
                 diagnostics: Diagnostics) -> None:
     for key in data:
         if key not in known:
-            diagnostics.warning(path, *data.key_at(key), f"unknown key '{key}' in {where}",
-                                _suggest(str(key), known))
+            diagnostics.warning(path, *data.key_at(key),
+                                f"unknown key '{data.name_of(key)}' in {where}",
+                                _suggest(data.name_of(key), known))
 
 
 def _identifier(value: Any) -> str | None:
