@@ -567,7 +567,7 @@ class _SchemaReader:
         shown = "nothing" if value is None else repr(value)
         self.diagnostics.error(self.path, *position,
                                f"{dotted} must be {_type_name(kind)}, got {shown}",
-                               _type_hint(kind))
+                               _number_hint(value) if kind is int else _type_hint(kind))
         return _FAILED
 
     def _unknown_key(self, written: str, known: list[str], position: tuple[int, int],
@@ -594,6 +594,19 @@ def _type_hint(kind: Any) -> str:
     if dataclasses.is_dataclass(kind) or typing.get_origin(kind) is dict:
         return "write it as a mapping, e.g. {key: value}."
     return "quote the value if it holds special characters."
+
+
+def _number_hint(value: Any) -> str:
+    """How to write a whole number for what was written instead."""
+    written = str(value).strip()
+    if isinstance(value, float) or re.fullmatch(r"[-+]?[0-9_]*\.?[0-9_]*[eE][-+]?[0-9]+",
+                                                written):
+        return "write a whole number in digits alone, e.g. 10 (no point or exponent)."
+    if isinstance(value, str) and re.fullmatch(r"[-+]?[0-9][0-9_]*", written):
+        if "_" in written:
+            return f"write it without '_': {written.replace('_', '')}."
+        return f"write the number without quotes: {written}."
+    return "write a number without quotes, e.g. 10."
 
 
 _FAILED = object()

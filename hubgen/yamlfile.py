@@ -112,7 +112,12 @@ class _MarkedLoader(yaml.SafeLoader):
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if not isinstance(node, MappingNode | SequenceNode):
-            return super().construct_object(node, deep)
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, TypeError, KeyError):   # a value tagged by hand: !!int abc
+                raise ConstructorError(None, None, f"{node.value!r} cannot be read as "
+                                       f"!!{node.tag.rsplit(':', 1)[-1]}",
+                                       node.start_mark) from None
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -176,21 +181,39 @@ def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
         return node.value
 
 
-def _yaml12_booleans() -> None:
-    """Only true and false are booleans (YAML 1.2): `on:`, `yes` and `no` stay words.
+_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 
-    YAML 1.1 reads `on: [posts]` as `True: [posts]` and the country code `no` as False.
+
+def _construct_int(loader: _MarkedLoader, node: yaml.ScalarNode) -> int:
+    """A YAML 1.2 whole number: 010 is ten, 0o10 eight, 0x10 sixteen."""
+    text = str(loader.construct_scalar(node))
+    if not _YAML12_INT.match(text):   # tagged !!int by hand
+        raise ValueError(text)
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text)
+
+
+def _yaml12_scalars() -> None:
+    """Booleans and whole numbers as YAML 1.2 reads them.
+
+    Only true and false are booleans: YAML 1.1 reads `on: [posts]` as `True: [posts]` and
+    the country code `no` as False. A number with a leading zero is decimal (1.1 reads
+    `paginate: 010` as 8), and `1:16` a ratio, not the sexagesimal 76; `1_000` is text.
     """
-    resolvers = {first: [(tag, regexp) for tag, regexp in entries
-                         if tag != "tag:yaml.org,2002:bool"]
+    dropped = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
+    resolvers = {first: [(tag, regexp) for tag, regexp in entries if tag not in dropped]
                  for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     _MarkedLoader.yaml_implicit_resolvers = resolvers
     _MarkedLoader.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
         list("tTfF"))
+    _MarkedLoader.add_implicit_resolver("tag:yaml.org,2002:int", _YAML12_INT,
+                                        list("-+0123456789"))
+    _MarkedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
-_yaml12_booleans()
+_yaml12_scalars()
 _MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_mapping)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _MarkedLoader.construct_sequence)

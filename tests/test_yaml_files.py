@@ -89,3 +89,34 @@ def test_a_key_a_merge_brings_in_may_be_overridden_but_not_written_twice(hub):
 def test_a_key_that_is_no_text_is_named_as_written(hub, path, old, new, said_as):
     result = _build_with(hub, path, old, new)
     assert said_as in result.err.splitlines()
+
+
+def test_a_number_with_a_leading_zero_is_decimal_as_in_yaml_1_2(hub):
+    root = hub("minimal")
+    for day in range(10, 16):   # nine posts in all
+        (root / f"content/posts/2026-03-{day}-more-{day}.md").write_text(
+            f"---\ntitle: More {day}\n---\nBody\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("paginate: 2", "paginate: 010"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert not (root / "public/page/2").exists()   # ten a page, not eight (YAML 1.1's octal)
+    config.write_text(config.read_text().replace("paginate: 010", "paginate: 0o4"))
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/page/3").exists() and not (root / "public/page/4").exists()
+
+
+@pytest.mark.parametrize("written, shown, hint", [
+    ("1e3", "'1e3'", "write a whole number in digits alone, e.g. 10 (no point or exponent)."),
+    ("10.0", "10.0", "write a whole number in digits alone, e.g. 10 (no point or exponent)."),
+    ("1_000", "'1_000'", "write it without '_': 1000."),
+    ('"12"', "'12'", "write the number without quotes: 12."),
+])
+def test_a_number_that_is_not_whole_gets_a_hint_that_fits_it(hub, written, shown, hint):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("paginate: 2", f"paginate: {written}"))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [
+        f"hubgen.yaml:8:11: error: paginate must be a whole number, got {shown}"]
+    assert f"hint: {hint}" in result.err
