@@ -20,7 +20,7 @@ from hubgen.build.workers import map_unordered
 from hubgen.content.html_links import srcset_candidates
 from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
-from hubgen.errors import Diagnostic, SourceErrors, display_path
+from hubgen.errors import Diagnostic, SourceErrors, display_path, editor_lines
 from hubgen.library import Item, Library, embedded_hint, why_left_out
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
@@ -133,7 +133,7 @@ def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
     if source is None:
         return (0, 0)
     try:
-        lines = source.read_text(encoding="utf-8").splitlines()
+        lines = editor_lines(source.read_text(encoding="utf-8"))
     except OSError:
         return (0, 0)
     for needle in filter(None, needles):

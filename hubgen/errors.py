@@ -7,6 +7,7 @@ column, a message and a hint, until the CLI (or serve's overlay) prints it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,15 @@ def editor_lines(text: str, keepends: bool = False) -> list[str]:
     """The lines of `text` as an editor numbers them: broken at \\n, \\r\\n and \\r only."""
     lines = _LINE.findall(text)
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
+def caret_padding(text: str) -> str:
+    """Blank space as wide on a terminal as `text`: tabs kept, wide (CJK, emoji)
+    characters two cells, combining marks none."""
+    return "".join("\t" if char == "\t" else
+                   "  " if unicodedata.east_asian_width(char) in ("W", "F") else
+                   "" if unicodedata.combining(char) else " "
+                   for char in text)
 
 
 class Severity(StrEnum):
@@ -75,7 +85,7 @@ class Diagnostic:
             return None
         try:
             with open(self.path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
+                lines = editor_lines(handle.read())
         except OSError:
             return None
         if self.line > len(lines):
@@ -83,7 +93,7 @@ class Diagnostic:
         text = lines[self.line - 1]
         column = min(max(self.column, 1), len(text) + 1)
         # Keep tabs in the caret line so the caret stands under the right character.
-        padding = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
+        padding = caret_padding(text[: column - 1])
         return text.replace("\t", "    "), padding.replace("\t", "    ") + "^"
 
     def sort_key(self) -> tuple[str, int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Mapping
 from itertools import accumulate
 from pathlib import Path
@@ -21,7 +22,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.resolver import Resolver
 
-from hubgen.errors import LINE_BREAK, Diagnostic, SourceErrors
+from hubgen.errors import LINE_BREAK, Diagnostic, SourceErrors, editor_lines
 
 Position = tuple[int, int]  # 1-based line, 1-based column
 
@@ -71,9 +72,26 @@ class MarkedList(list):
         return self.position
 
 
-def position_of(node: yaml.Node, line_offset: int = 0) -> Position:
-    """The 1-based position of a node's start."""
-    return (node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+class _Lines:
+    """Where a mark of YAML's parser stands as an editor numbers lines.
+
+    YAML 1.1 (PyYAML, libyaml) also breaks lines at U+0085, U+2028 and U+2029, which
+    editors show within a line; in a text holding one, lines are counted from the mark's
+    character index.
+    """
+
+    def __init__(self, text: str, line_offset: int = 0):
+        self.line_offset = line_offset
+        self.starts: list[int] | None = None
+        if any(char in text for char in "\x85\u2028\u2029"):
+            self.starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+    def at(self, mark: yaml.Mark) -> Position:
+        """The 1-based line (below the offset) and column of `mark`."""
+        if self.starts is None:
+            return (mark.line + 1 + self.line_offset, mark.column + 1)
+        line = bisect_right(self.starts, mark.index) - 1
+        return (line + 1 + self.line_offset, mark.index - self.starts[line] + 1)
 
 
 class _TooDeep(yaml.MarkedYAMLError):
@@ -83,7 +101,7 @@ class _TooDeep(yaml.MarkedYAMLError):
 class _MarkedLoader(yaml.SafeLoader):
     """SafeLoader whose containers remember positions and which refuses duplicate keys."""
 
-    line_offset = 0
+    lines = _Lines("")
     depth = 0
     # (the key as first written, where; as written again, where)
     duplicate_keys: list[tuple[str, Position, str, Position]]
@@ -133,7 +151,7 @@ class _MarkedLoader(yaml.SafeLoader):
         self.flatten_mapping(node)
         merged = self.merged_keys.get(id(node), set())
         result = MarkedMap()
-        result.position = position_of(node, self.line_offset)
+        result.position = self.lines.at(node.start_mark)
         written: dict[Any, tuple[str, Position]] = {}   # the keys the mapping writes itself
         names: dict[Any, str] = {}   # the keys that are no text, as written
         for key_node, value_node in node.value:
@@ -148,7 +166,7 @@ class _MarkedLoader(yaml.SafeLoader):
                 raise ConstructorError("while reading a mapping", node.start_mark,
                                        "found a key that cannot be used as a name",
                                        key_node.start_mark) from None
-            key_pos = position_of(key_node, self.line_offset)
+            key_pos = self.lines.at(key_node.start_mark)
             as_written = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
             if type(key) is not str:
                 names[key] = as_written
@@ -158,7 +176,7 @@ class _MarkedLoader(yaml.SafeLoader):
                 written[key] = (as_written, key_pos)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_positions[key] = key_pos
-            result.value_positions[key] = position_of(value_node, self.line_offset)
+            result.value_positions[key] = self.lines.at(value_node.start_mark)
         if names:
             result.written_keys = names
         return result
@@ -167,8 +185,8 @@ class _MarkedLoader(yaml.SafeLoader):
         if not isinstance(node, SequenceNode):
             raise ConstructorError(None, None, "expected a sequence", node.start_mark)
         result = MarkedList(self.construct_object(child, deep=True) for child in node.value)
-        result.position = position_of(node, self.line_offset)
-        result.item_positions = [position_of(child, self.line_offset) for child in node.value]
+        result.position = self.lines.at(node.start_mark)
+        result.item_positions = [self.lines.at(child.start_mark) for child in node.value]
         return result
 
 
@@ -246,7 +264,7 @@ _OPENED = {"a quoted scalar": "a quoted value", "a flow sequence": "a list in [ 
 
 def _syntax_hint(problem: str, text: str, line: int) -> str:
     """A hint for the YAML mistakes people make most."""
-    lines = text.splitlines()
+    lines = editor_lines(text)
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "never closed" in problem:
         return "close it: a quote with the same quote, '[' with ']', '{' with '}'."
@@ -340,10 +358,11 @@ def _place(error: SourceErrors) -> tuple[int, int]:
 
 def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int) -> Any:
     loader: _MarkedLoader | None = None
+    lines = _Lines(text, line_offset)
     try:
         # The pure-Python reader checks every character as it is made.
         loader = parser(text)
-        loader.line_offset = line_offset
+        loader.lines = lines
         loader.duplicate_keys = []
         loader.merged_keys = {}
         data = loader.get_single_data()
@@ -353,16 +372,15 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
                                        *_unreadable_character(exc.character))]) from None
     except _TooDeep as exc:
         assert exc.problem_mark is not None
-        line, column = exc.problem_mark.line + 1, exc.problem_mark.column + 1
         raise _NestedTooDeep([Diagnostic(
-            path, line + line_offset, column, "the value is nested too deeply",
+            path, *lines.at(exc.problem_mark), "the value is nested too deeply",
             f"hubgen reads lists and mappings nested up to {MAX_DEPTH} levels; check for "
             "brackets opened and never closed.")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         at_the_end = exc.problem_mark is not None and \
-            exc.problem_mark.line >= len(text.rstrip().splitlines())
+            lines.at(exc.problem_mark)[0] - line_offset > len(editor_lines(text.rstrip()))
         opened = (exc.context or "").strip().removeprefix("while scanning ")
         opened = opened.removeprefix("while parsing ")
         if (at_the_end or "end of stream" in problem) and exc.context_mark is not None \
@@ -372,8 +390,7 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
             problem = f"{_OPENED[opened]} opened here is never closed"
         elif exc.context_mark is not None and opened == "a simple key":
             mark = exc.context_mark   # the line without its colon, not the one after it
-        line = (mark.line + 1 + line_offset) if mark else 0
-        column = (mark.column + 1) if mark else 0
+        line, column = lines.at(mark) if mark else (0, 0)
         hint = _syntax_hint(problem, text, line - line_offset)
         raise SourceErrors([Diagnostic(path, line, column, f"YAML syntax error: {problem}",
                                        hint)]) from None

@@ -120,3 +120,37 @@ def test_a_number_that_is_not_whole_gets_a_hint_that_fits_it(hub, written, shown
     assert said(result.err, "error") == [
         f"hubgen.yaml:8:11: error: paginate must be a whole number, got {shown}"]
     assert f"hint: {hint}" in result.err
+
+
+def test_lines_are_counted_as_an_editor_counts_them(hub):
+    # U+2028, U+2029 and U+0085 (pasted from the web or Word) are no line breaks in an
+    # editor; YAML 1.1 and str.splitlines() count them as such.
+    root = hub("conversations")
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text(thread.read_text()
+                      .replace('text: "1:16, always."', 'text: "1:16,\u2028always.\u2029 Yes\x85"')
+                      .replace("date: 2026-04-02 10:07", "date: 2026-04-32 10:07"))
+    recap = root / RECAP
+    recap.write_text(recap.read_text()
+                     .replace("title: Recap of chat one", 'title: "Recap\u2028of chat one"\n'
+                              "date: someday")
+                     .replace("What we heard:", "What\u2028we heard:\n{{< nosuch >}}"))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") + said(result.err, "warning") == [
+        f"{RECAP}:3:7: error: 'date': cannot read 'someday' as a date",
+        "content/threads/mastodon-brew.yaml:8:32: error: 'date': '2026-04-32 10:07' is not a "
+        "real date (day is out of range for month)",
+        f"{RECAP}:8:1: warning: {{{{< nosuch >}}}} is no embed hubgen knows; the page shows "
+        "it as text"]
+
+
+def test_the_caret_stands_under_the_mistake_after_wide_characters(hub):
+    result = _build_with(hub, "content/threads/mastodon-brew.yaml",
+                         "{id: c, author: raj, date: 2026-04-02 10:07",
+                         "{id: c, author: {name: 日本語 🙂}, date: 2026-04-32 10:07")
+    lines = result.err.splitlines()
+    at = lines.index("      - {id: c, author: {name: 日本語 🙂}, date: 2026-04-32 10:07, "
+                     'text: "1:15 here", url: "https://social.example/@raj/102", reply_to: b}')
+    # Each of the four wide characters takes two cells of the terminal.
+    assert lines[at + 1] == " " * (4 + len("  - {id: c, author: {name: ") + 2 * 3 + 1 + 2 +
+                                   len("}, date: ")) + "^"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubgen.errors import Diagnostic, SourceErrors
+from hubgen.errors import Diagnostic, SourceErrors, editor_lines
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, load_yaml
 
 
@@ -21,7 +21,7 @@ class SplitSource:
 def split_front_matter(text: str, path: Path) -> SplitSource:
     """Separate the front matter from the body; raises SourceErrors when it is malformed."""
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
+    lines = editor_lines(text, keepends=True)
     if lines and lines[0].rstrip() in ("+++", "{"):   # Hugo's TOML or JSON front matter
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the front matter is TOML or JSON; hubgen reads YAML front matter",

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from hubgen.config import Config
 from hubgen.content.models import Embed, Heading
 from hubgen.content.slugs import slugify
+from hubgen.errors import editor_lines
 
 if TYPE_CHECKING:
     import markdown
@@ -63,7 +64,7 @@ SHORTCODE = re.compile(r"^ {0,3}\{\{[<%]\s*/?\s*([\w.-]*)[^}]*[>%]\}\}\s*$")
 def _lines_outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     """The lines of a Markdown body outside fenced code, with their file line."""
     fence = ""
-    for offset, line in enumerate(body.splitlines()):
+    for offset, line in enumerate(editor_lines(body)):
         marker = _FENCE.match(line)
         if marker and not fence:
             fence = marker[1]
