@@ -392,6 +392,10 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
             mark = exc.context_mark   # the line without its colon, not the one after it
         line, column = lines.at(mark) if mark else (0, 0)
         hint = _syntax_hint(problem, text, line - line_offset)
+        quoted_from = _quote_running_on(text, lines, mark) if mark else None
+        if quoted_from is not None and "never closed" not in problem:
+            hint = (f"a quoted value may run on from line {quoted_from}: check for a missing "
+                    "closing quote.")
         raise SourceErrors([Diagnostic(path, line, column, f"YAML syntax error: {problem}",
                                        hint)]) from None
     except yaml.YAMLError as exc:
@@ -403,6 +407,25 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
     if loader.duplicate_keys:
         raise DuplicateKeys([_duplicate(path, *twice) for twice in loader.duplicate_keys], data)
     return data
+
+
+def _quote_running_on(text: str, lines: _Lines, mark: yaml.Mark) -> int | None:
+    """The line where a quoted value opens that runs over several lines up to the mistake
+    at `mark`: a missing closing quote makes the value end at the next quote, lines later,
+    and the mistake shows only after it. None when there is no such value."""
+    last: yaml.ScalarToken | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                last = token
+    except yaml.YAMLError:
+        pass   # the scanner stops at the mistake, or before it
+    if last is None:
+        return None
+    opened, closed = lines.at(last.start_mark)[0], lines.at(last.end_mark)[0]
+    return opened if opened < closed and closed >= lines.at(mark)[0] - 1 else None
 
 
 def _duplicate(path: Path, first: str, first_place: Position, second: str,

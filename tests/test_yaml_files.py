@@ -154,3 +154,21 @@ def test_the_caret_stands_under_the_mistake_after_wide_characters(hub):
     # Each of the four wide characters takes two cells of the terminal.
     assert lines[at + 1] == " " * (4 + len("  - {id: c, author: {name: ") + 2 * 3 + 1 + 2 +
                                    len("}, date: ")) + "^"
+
+
+@pytest.mark.parametrize("written, error, opened", [
+    ('yan: {name: Yan, bio: "unclosed}\nzed: {name: "Zed"}\n',
+     "content/people.yaml:9:14: error: YAML syntax error: expected ',' or '}', but got "
+     "'<scalar>'", 8),
+    ('yan:\n  bio: "unclosed\nzed: {name: "Zed"}\n',
+     "content/people.yaml:10:14: error: YAML syntax error: expected <block end>, but found "
+     "'<scalar>'", 9),
+], ids=["flow", "block"])
+def test_a_quote_left_open_is_named_where_it_opens(hub, written, error, opened):
+    root = hub("conversations")
+    people = root / PEOPLE
+    people.write_text(people.read_text() + written)
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [error]
+    assert (f"hint: a quoted value may run on from line {opened}: check for a missing "
+            "closing quote.") in result.err
