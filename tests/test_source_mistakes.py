@@ -401,6 +401,13 @@ def test_a_date_hubgen_cannot_use_is_told_at_its_place(hub, written, error, hint
      ["content/threads/mastodon-brew.yaml:1:7: error: 'title' is empty"]),
     ("content/threads/mastodon-brew.yaml", 'text: "1:16, always."', "text:",
      ["content/threads/mastodon-brew.yaml:7:55: error: 'text' is empty"]),
+    # A message replies to one message and answers one question.
+    ("content/threads/mastodon-brew.yaml", "reply_to: a}", 'reply_to: ["a"]}',
+     ["content/threads/mastodon-brew.yaml:7:123: error: 'reply_to' must be one message id"]),
+    ("content/threads/chat-one.yaml", "answers: q1}", "answers: [q1, q2]}",
+     ["content/threads/chat-one.yaml:13:153: error: 'answers' must be one question id"]),
+    ("content/threads/chat-one.yaml", "answers: q2}", "answers: true}",
+     ["content/threads/chat-one.yaml:18:141: error: 'answers' must be one question id"]),
     # A chat coming up whose date is no date: told there, and its calendar file is no
     # error of its own.
     ("content/threads/next-chat.yaml", "date: 2099-06-01T19:00:00-04:00",

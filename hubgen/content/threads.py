@@ -123,6 +123,18 @@ class _ThreadReader:
             self.error(data.value_at(key), f"'{key}': {exc}", exc.hint)
             return None
 
+    def one_id(self, item: MarkedMap, key: str, what: str) -> str | None:
+        """The id of the one message (or question) `key` names; a list, a mapping or a
+        boolean is an error, where it would otherwise be ignored."""
+        value = item.get(key)
+        if isinstance(value, bool | dict | list):
+            example = '"1"' if what == "message" else "q1"
+            self.error(item.value_at(key), f"'{key}' must be one {what} id",
+                       f"a message {'replies to' if what == 'message' else 'answers'} one "
+                       f"{what}: write e.g. {key}: {example}.")
+            return None
+        return _identifier(value)
+
     def link(self, data: MarkedMap, key: str) -> str:
         value = self.text(data, key)
         if value and not is_safe_link(value):
@@ -328,7 +340,7 @@ class _ThreadReader:
             # say it has none: an import writes text: "" for a post whose words are its
             # thread's title.
             text = self.text(item, "text", required=not removed, blank=True)
-            answers = _identifier(item.get("answers"))
+            answers = self.one_id(item, "answers", "question")
             if answers is not None and answers not in question_ids:
                 known = ", ".join(sorted(question_ids)) or "none: add 'questions:'"
                 self.error(item.value_at("answers"), f"'answers: {answers}' names no question "
@@ -340,7 +352,7 @@ class _ThreadReader:
                 id=identifier, speaker=speaker or Speaker(name="?"),
                 date=date, text=text,
                 html=self.community.render(text, platform, source_url),
-                url=self.link(item, "url"), reply_to=_identifier(item.get("reply_to")),
+                url=self.link(item, "url"), reply_to=self.one_id(item, "reply_to", "message"),
                 answers=answers, featured=self.flag(item, "featured"),
                 removed=removed, edited=edited, position=position,
                 positions={str(k): item.value_at(k) for k in item},
