@@ -100,12 +100,27 @@ _RIGHT_TO_LEFT_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syr
 
 def _language_tag(value: str) -> str:
     if not re.fullmatch(LANGUAGE_TAG, value):
+        dashed = value.replace("_", "-")
         raise CheckFailed(f"must be a language tag, got {value!r}",
+                          f"did you mean {dashed!r}? A language tag joins its parts with '-'."
+                          if re.fullmatch(LANGUAGE_TAG, dashed) else
                           "e.g. language: en, or en-GB, pt-BR, de")
     return value
 
 
+# Names the timezone database answers to that are no place's time: the machine's own
+# (localtime), an artefact of the database (Factory, posixrules), or leap-second variants
+# (right/…, posix/…) that differ from one machine to another.
+_NO_PLACE = re.compile(r"(?i)localtime|factory|posixrules|(right|posix)/.*")
+
+
 def _iana_timezone(value: str) -> str:
+    if _NO_PLACE.fullmatch(value):
+        plain = value.split("/", 1)[1] if "/" in value else ""
+        raise CheckFailed(f"is no timezone of a place, got {value!r}: what it means depends on "
+                          "the machine that builds",
+                          f"did you mean {plain!r}?" if plain else
+                          "name the place, e.g. Europe/Paris, America/New_York or UTC.")
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -176,6 +191,7 @@ _FOLDER_PERMALINKS = ("tag", "thread")
 _DATED_FILL = {"slug": "x", "year": "2026", "month": "01", "day": "02"}
 _SAMPLE_FILLS = {"post": (_DATED_FILL,), "thread": (_DATED_FILL,)}
 _UNDATED_FILLS = (_DATED_FILL, {"slug": "x", "year": "", "month": "", "day": ""})
+_UNDATED_EXAMPLES = {"page": "/{slug}/", "tag": "/tags/{slug}/", "person": "/people/{slug}/"}
 
 
 def list_index(pattern: str) -> str:
@@ -208,6 +224,11 @@ def _permalink(kind: str) -> Callable[[str], str]:
                 raise CheckFailed(f"has a placeholder with a format, {{{written}}}, got "
                                   f"{value!r}", f"write it plain, {{{name}}}: hubgen gives "
                                   "{year} four digits, {month} and {day} two.")
+        dated = [name for name, _, _ in fields if name in ("year", "month", "day")]
+        if dated and kind not in _SAMPLE_FILLS:
+            raise CheckFailed(f"has {{{dated[0]}}}, got {value!r}: only posts and threads have "
+                              f"a date; {{{dated[0]}}} is for them",
+                              f'write it without, e.g. "{_UNDATED_EXAMPLES.get(kind, "/{slug}/")}"')
         for fill in _SAMPLE_FILLS.get(kind, _UNDATED_FILLS):
             path = re.sub("/{2,}", "/", value.format(**fill))
             problem = site_path_problem(path)

@@ -83,6 +83,32 @@ def test_an_offset_for_a_timezone_is_told_to_name_the_place(tmp_path, written, f
                             f"a fixed offset is {fixed} (its sign is inverted).")
 
 
+@pytest.mark.parametrize("key, written, message, hint", [
+    # Names the timezone database knows that are no place's time: what they mean depends on
+    # the machine that builds.
+    ("timezone", "localtime", "timezone is no timezone of a place, got 'localtime': what it "
+     "means depends on the machine that builds",
+     "name the place, e.g. Europe/Paris, America/New_York or UTC."),
+    ("timezone", "Factory", "timezone is no timezone of a place, got 'Factory': what it means "
+     "depends on the machine that builds",
+     "name the place, e.g. Europe/Paris, America/New_York or UTC."),
+    ("timezone", "posixrules", "timezone is no timezone of a place, got 'posixrules': what it "
+     "means depends on the machine that builds",
+     "name the place, e.g. Europe/Paris, America/New_York or UTC."),
+    ("timezone", "right/UTC", "timezone is no timezone of a place, got 'right/UTC': what it "
+     "means depends on the machine that builds", "did you mean 'UTC'?"),
+    # A locale's underscore for a language tag's hyphen.
+    ("language", "en_US", "language must be a language tag, got 'en_US'",
+     "did you mean 'en-US'? A language tag joins its parts with '-'."),
+])
+def test_a_near_miss_gets_the_value_it_meant(tmp_path, key, written, message, hint):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, f"title: T\nurl: https://x.example/\n{key}: {written}\n")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column, problem.message, problem.hint) == (3, len(key) + 3,
+                                                                             message, hint)
+
+
 @pytest.mark.parametrize("permalinks, message", [
     # Out of the output folder: the site would write over the hub's own files, or beyond.
     ('{post: "/../{slug}/"}', "permalinks.post holds '.' or '..' as a folder name, which would "
@@ -108,10 +134,11 @@ def test_an_offset_for_a_timezone_is_told_to_name_the_place(tmp_path, written, f
      "{slug!r}, got '/posts/{slug!r}/'"),
     ('{post: "/{year:04d}/{slug}/"}', "permalinks.post has a placeholder with a format, "
      "{year:04d}, got '/{year:04d}/{slug}/'"),
-    # An undated page's (or a tag's) {year} is empty: what is left leads out.
-    ('{page: "/{year}../content/{slug}/"}', "permalinks.page holds '.' or '..' as a folder "
-     "name, which would lead out of its folder (hubgen writes only inside the output "
-     "folder), got '/{year}../content/{slug}/', which makes '/../content/x/'"),
+    # A page, a tag or a person has no date.
+    ('{page: "/{year}/{slug}/"}', "permalinks.page has {year}, got '/{year}/{slug}/': only "
+     "posts and threads have a date; {year} is for them"),
+    ('{tag: "/tags/{month}/{slug}/"}', "permalinks.tag has {month}, got "
+     "'/tags/{month}/{slug}/': only posts and threads have a date; {month} is for them"),
     ('{post: "/posts/{slug}}/"}', "permalinks.post has a '{' or '}' without its partner, "
      "got '/posts/{slug}}/'"),
     # A tag's, a person's or a thread's list page is the folder before the first placeholder.
