@@ -25,6 +25,24 @@ def editor_lines(text: str, keepends: bool = False) -> list[str]:
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
 
 
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at `index`, lines counted as editors
+    count them."""
+    before = text[:index]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return len(LINE_BREAK.findall(before)) + 1, index - line_start + 1
+
+
+def undecodable(path: Path, exc: UnicodeDecodeError) -> Diagnostic:
+    """The error for a file that is not UTF-8, at its first byte that is not."""
+    before = exc.object[:exc.start].decode("utf-8", errors="replace")
+    line, column = line_and_column(before, len(before))
+    byte = exc.object[exc.start]
+    return Diagnostic(path, line, column, f"the file is not UTF-8 text: byte 0x{byte:02X} "
+                      f"here ({exc.reason})", "save the file as UTF-8 (an editor's "
+                      "'Save with encoding' or 'Reopen with encoding' does it).")
+
+
 def caret_padding(text: str) -> str:
     """Blank space as wide on a terminal as `text`: tabs kept, wide (CJK, emoji)
     characters two cells, combining marks none."""

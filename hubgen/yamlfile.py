@@ -22,7 +22,14 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.resolver import Resolver
 
-from hubgen.errors import LINE_BREAK, Diagnostic, SourceErrors, editor_lines
+from hubgen.errors import (
+    LINE_BREAK,
+    Diagnostic,
+    SourceErrors,
+    editor_lines,
+    line_and_column,
+    undecodable,
+)
 
 Position = tuple[int, int]  # 1-based line, 1-based column
 
@@ -367,7 +374,7 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         loader.merged_keys = {}
         data = loader.get_single_data()
     except yaml.reader.ReaderError as exc:
-        line, column = _line_and_column(text, exc.position)
+        line, column = line_and_column(text, exc.position)
         raise SourceErrors([Diagnostic(path, line + line_offset, column,
                                        *_unreadable_character(exc.character))]) from None
     except _TooDeep as exc:
@@ -441,14 +448,6 @@ def _duplicate(path: Path, first: str, first_place: Position, second: str,
                       "remove one.")
 
 
-def _line_and_column(text: str, index: int) -> Position:
-    """The 1-based line and column of the character at `index`, lines counted as editors
-    count them."""
-    before = text[:index]
-    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
-    return len(LINE_BREAK.findall(before)) + 1, index - line_start + 1
-
-
 def _unreadable_character(code: int) -> tuple[str, str]:
     """The message and hint for a character YAML does not allow."""
     if code < 0x20 or 0x7f <= code < 0xa0:
@@ -464,8 +463,7 @@ def read_yaml_file(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise SourceErrors([Diagnostic(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})",
-                                       "save the file as UTF-8.")]) from None
+        raise SourceErrors([undecodable(path, exc)]) from None
     except OSError as exc:
         raise SourceErrors([Diagnostic(path, 0, 0, f"cannot read the file: {exc.strerror}")]) \
             from None

@@ -433,3 +433,41 @@ def test_a_chat_dated_at_the_end_of_the_calendar_is_told_at_its_date(hub):
     assert said(result.err, "error") == [
         "content/threads/next-chat.yaml:2:7: error: 'date': '9999-12-31 23:00:00+00:00' is a "
         "date out of range"]
+
+
+@pytest.mark.parametrize("name, text, error, hint", [
+    ("blank.md", "\n\n---\ntitle: Blank\ndate: 2026-03-09\n---\nBody\n",
+     "content/posts/blank.md:3:1: error: the front matter's '---' must be the file's first line",
+     "delete the blank lines above it"),
+    ("dashes.md", "---\ntitle: Dashes\ndate: 2026-03-09\n----\nBody\n",
+     "content/posts/dashes.md:4:1: error: the front matter is never closed: '----' is not '---'",
+     "a line holding exactly three dashes"),
+    ("latin.md", "---\ntitle: Café\ndate: 2026-03-09\n---\nBody\n",
+     "content/posts/latin.md:2:11: error: the file is not UTF-8 text: byte 0xE9 here (invalid "
+     "continuation byte)", "save the file as UTF-8"),
+])
+def test_a_file_s_frame_mistake_is_told_at_its_line(hub, name, text, error, hint):
+    root = hub("minimal")
+    data = text.encode("latin-1" if name == "latin.md" else "utf-8")
+    (root / "content/posts" / name).write_bytes(data)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [error]
+    assert hint in result.err
+
+
+def test_a_people_yaml_that_is_not_utf_8_is_told_at_the_byte(hub):
+    root = hub("minimal")
+    (root / "content/people.yaml").write_bytes(b"ana: {name: Ana Ruiz}\nkim: {name: K\xefm}\n")
+    result = run_hubgen("build", cwd=root)
+    assert "content/people.yaml:2:14: error: the file is not UTF-8 text: byte 0xEF here " \
+           "(invalid continuation byte)" in said(result.err, "error")
+
+
+def test_a_page_with_an_empty_title_is_told_to_have_one(hub):
+    root = hub("minimal")
+    (root / "content/pages/empty.md").write_text('---\ntitle: ""\n---\nBody\n')
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [
+        "content/pages/empty.md:2:8: error: 'title' is empty"]
+    assert "hint: give the page a title." in result.err

@@ -27,7 +27,7 @@ from hubgen.content.models import (
     is_bundle_path,
 )
 from hubgen.content.slugs import slugify
-from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.errors import Diagnostics, SourceErrors, undecodable
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap
 
 
@@ -155,8 +155,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        diagnostics.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})",
-                          "save the file as UTF-8.")
+        diagnostics.add(undecodable(path, exc))
         return None
     except OSError as exc:
         diagnostics.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
@@ -205,7 +204,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                           "add a line such as 'title: Listening first'.")
     elif not title and "title" in meta and not isinstance(meta["title"], dict | list | bool):
         diagnostics.error(path, *meta.value_at("title"), "'title' is empty",
-                          "give the post a title.")
+                          f"give the {kind} a title.")
 
     file_date, file_slug = named_by(rel_path, kind, config.tz)
     date = dates.get("date") or file_date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def split_front_matter(text: str, path: Path) -> SplitSource:
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the front matter is TOML or JSON; hubgen reads YAML front matter",
             "write it as YAML between '---' lines: title = \"Hello\" becomes title: Hello.")])
+    blank = next((index for index, line in enumerate(lines) if line.strip()), 0)
+    if blank and lines[blank].rstrip() == "---":
+        raise SourceErrors([Diagnostic(
+            path, blank + 1, 1, "the front matter's '---' must be the file's first line",
+            f"delete the blank line{'s' if blank > 1 else ''} above it: with "
+            f"{'them' if blank > 1 else 'it'}, the '---' is Markdown, not front matter.")])
     if not lines or lines[0].rstrip() != "---":
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the file has no front matter",
@@ -36,6 +43,13 @@ def split_front_matter(text: str, path: Path) -> SplitSource:
             body = "".join(lines[index + 1:])
             break
     else:
+        dashes = next((index for index in range(1, len(lines))
+                       if re.fullmatch(r"-{4,}|-{3}\S.*|\.{4,}", lines[index].strip())), None)
+        if dashes is not None:   # meant as the end, written otherwise
+            raise SourceErrors([Diagnostic(
+                path, dashes + 1, 1, f"the front matter is never closed: "
+                f"{lines[dashes].strip()!r} is not '---'",
+                "end the front matter with a line holding exactly three dashes, '---'.")])
         raise SourceErrors([Diagnostic(
             path, 1, 1, "the front matter is never closed",
             "end the front matter with a line holding only '---'.")])
