@@ -384,6 +384,13 @@ def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
      "write a date from 0001-01-03 to 9999-12-29"),
     ('"0001-01-01T00:00:00+14:00"', "'0001-01-01T00:00:00+14:00' is a date out of range",
      "write a date from 0001-01-03 to 9999-12-29"),
+    # A wrong time is no wrong month or day.
+    ("2026-05-01 24:00", "'2026-05-01 24:00' is not a real time (hour must be in 0..23)",
+     "check the time: hours run from 00 to 23"),
+    ("2026-05-01T09:30:00+25:00", "'2026-05-01T09:30:00+25:00' has an offset no place has",
+     "an offset runs from -12:00 to +14:00"),
+    ('"2026-05-01 9:30"', "cannot read '2026-05-01 9:30' as a date",
+     "write the hour with two digits: 2026-05-01 09:30."),
 ])
 def test_a_date_hubgen_cannot_use_is_told_at_its_place(hub, written, error, hint):
     errors, printed = _post_errors(

@@ -71,15 +71,34 @@ def _read_date(value: object, tz: tzinfo) -> datetime:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError as exc:
-            if "isoformat" in str(exc):   # not written as a date at all
-                raise BadDate(f"cannot read {value!r} as a date") from None
-            # Written as one, but no such day or time (2026-02-30, 25:00).
-            raise BadDate(f"{value!r} is not a real date ({exc})",
-                          "check the month and day, e.g. 2026-02-28.") from None
+            raise _unreal(value, text, str(exc)) from None
         if len(text) == 10:  # a date alone
             return datetime.combine(parsed.date(), time(0, 0), tzinfo=tz)
         return localize(parsed, tz)
     raise BadDate(f"cannot read {value!r} as a date")
+
+
+_ONE_DIGIT_HOUR = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d:\d{2}")
+
+
+def _unreal(value: str, text: str, problem: str) -> BadDate:
+    """What is wrong with a text Python does not read as a date, in the user's words."""
+    if _ONE_DIGIT_HOUR.match(text):
+        fixed = re.sub(r"([T ])(\d:)", r"\g<1>0\2", text, count=1)
+        return BadDate(f"cannot read {value!r} as a date",
+                       f"write the hour with two digits: {fixed}.")
+    if "isoformat" in problem:   # not written as a date at all
+        return BadDate(f"cannot read {value!r} as a date")
+    if "offset" in problem:   # +25:00: Python's message speaks of timedeltas
+        return BadDate(f"{value!r} has an offset no place has",
+                       "an offset runs from -12:00 to +14:00, e.g. 2026-05-01T09:30:00-04:00.")
+    if problem.startswith(("hour", "minute", "second")):
+        return BadDate(f"{value!r} is not a real time ({problem})",
+                       "check the time: hours run from 00 to 23 (midnight is 00:00 of the next "
+                       "day), minutes from 00 to 59.")
+    # Written as a date, but no such day (2026-02-30).
+    return BadDate(f"{value!r} is not a real date ({problem})",
+                   "check the month and day, e.g. 2026-02-28.")
 
 
 def date_from_filename(stem: str, tz: tzinfo) -> tuple[datetime | None, str]:
