@@ -394,14 +394,16 @@ def _tag_slugs(item: Item, diagnostics: Diagnostics) -> dict[str, str]:
     """The tags of an item (and of every item with the same list) by slug; two of its own
     sharing one, or one that makes no address, are warned of at the item's tags."""
     slugs: dict[str, str] = {}
-    for name in item.tags:
+    for index, name in enumerate(item.tags):
         slug = slugify(name)
+        # At the tag itself where the list was written one item a line (else at the list).
+        place = item.positions.get(f"tags[{index}]") or item.position_of("tags")
         if not slug:
-            diagnostics.warning(item.source, *item.position_of("tags"),
+            diagnostics.warning(item.source, *place,
                                 f"the tag '{name}' makes an empty address, so it is left out",
                                 "give it a letter or a digit.")
         elif slug in slugs and slugs[slug].lower() != name.lower():
-            diagnostics.warning(item.source, *item.position_of("tags"),
+            diagnostics.warning(item.source, *place,
                                 f"the tags '{slugs[slug]}' and '{name}' share the URL of "
                                 f"'{slug}' and are shown as one",
                                 "give one of them another name.")

@@ -478,3 +478,37 @@ def test_a_page_with_an_empty_title_is_told_to_have_one(hub):
     assert said(result.err, "error") == [
         "content/pages/empty.md:2:8: error: 'title' is empty"]
     assert "hint: give the page a title." in result.err
+
+
+def test_a_wrong_item_of_a_list_is_told_at_the_item(hub):
+    errors, _ = _post_errors(hub, {"listed.md": (
+        "---\ntitle: Listed\ndate: 2026-03-09\ntags:\n  - coffee\n  - [nested]\n"
+        "  - {a: b}\n---\nBody\n")})
+    assert errors == [
+        "content/posts/listed.md:6:5: error: 'tags' must be a list of texts: this item is no text",
+        "content/posts/listed.md:7:5: error: 'tags' must be a list of texts: this item is no text"]
+
+
+def test_a_tag_warning_and_a_wrong_comments_place_are_told_at_the_item(hub):
+    root = hub("minimal")
+    (root / "content/posts/tagged.md").write_text(
+        "---\ntitle: Tagged\ndate: 2026-03-09\ntags:\n  - coffee\n  - Coffee Talk\n"
+        "  - coffee-talk\n  - '!!!'\n---\nBody\n")
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    assert said(built.err, "warning") == [
+        "content/posts/tagged.md:7:5: warning: the tags 'Coffee Talk' and 'coffee-talk' share "
+        "the URL of 'coffee-talk' and are shown as one",
+        "content/posts/tagged.md:8:5: warning: the tag '!!!' makes an empty address, so it is "
+        "left out"]
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "comments:\n  provider: giscus\n"
+                      "  on: [posts, thread]\n  giscus: {repo: a/b, repo_id: R, category: C, "
+                      "category_id: D}\n")
+    line = config.read_text().splitlines().index("  on: [posts, thread]") + 1
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        f"hubgen.yaml:{line}:15: error: comments.on names 'thread', which is none of posts, "
+        "threads, pages"]
+    assert "hint: did you mean 'threads'? e.g. on: [posts, threads]" in result.err

@@ -14,7 +14,7 @@ from hubgen.content.models import Document, Thread
 from hubgen.errors import Diagnostics
 from hubgen.library import Library
 from hubgen.plan.urls import PATH_SAFE, Urls
-from hubgen.yamlfile import MarkedMap
+from hubgen.yamlfile import MarkedList, MarkedMap
 
 LOADS = ("click", "lazy", "eager")
 PLACES = ("posts", "threads", "pages")
@@ -137,10 +137,20 @@ def read_site_comments(config: Config, diagnostics: Diagnostics) -> SiteComments
     places = data.get("on", ["posts", "threads"])
     if isinstance(places, str):
         places = [places]
-    if not isinstance(places, list) or any(p not in PLACES for p in places):
+    if not isinstance(places, list):
         diagnostics.error(config.path, *marked.value_at("on"),
                           f"comments.on must be a list of {', '.join(PLACES)}",
                           "e.g. on: [posts, threads]")
+        places = ["posts", "threads"]
+    wrong = [index for index, place in enumerate(places) if place not in PLACES]
+    for index in wrong:   # each told at its own place in the list
+        where = places.item_at(index) if isinstance(places, MarkedList) else \
+            marked.value_at("on")
+        diagnostics.error(config.path, *where,
+                          f"comments.on names {places[index]!r}, which is none of "
+                          f"{', '.join(PLACES)}",
+                          f"{_suggest(str(places[index]), PLACES)}e.g. on: [posts, threads]")
+    if wrong:
         places = ["posts", "threads"]
     settings: dict[str, dict[str, Any]] = {}
     for name, kind in PROVIDERS.items():

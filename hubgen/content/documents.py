@@ -60,8 +60,16 @@ def _text_list(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         texts = [v.strip() for v in value.split(",")]
-    elif not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+    elif not isinstance(value, list):
         raise _Invalid("must be a list of texts", "write it as [a, b].")
+    elif wrong := [index for index, v in enumerate(value)
+                   if isinstance(v, bool) or not isinstance(v, str | int)]:
+        # Each told at its own place: `- [nested]` or `- {a: b}` in a list of texts.
+        problems = [_Invalid("must be a list of texts: this item is no text",
+                             "write each item as plain text; quote one holding [ ] { } or :",
+                             item=index) for index in wrong]
+        raise _Invalid(problems[0].message, problems[0].hint, problems[0].item,
+                       tuple(problems[1:]))
     else:
         texts = [str(v).strip() for v in value]
     # A tag is shared by many posts: one object each, which the build cache writes once.
@@ -237,8 +245,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                                   positions={str(key): meta.value_at(key) for key in meta})
 
     positions = {str(key): meta.value_at(key) for key in meta}
-    if values.get("aliases"):   # each alias's place, for a URL another page has too
-        positions.update(_item_positions(meta, "aliases", values["aliases"]))
+    for listed in ("aliases", "tags"):   # each item's place, for a warning about one
+        if values.get(listed):
+            positions.update(_item_positions(meta, listed, values[listed]))
     rendered = renderer.render(source.body)
     summary = values.get("summary") or shorten(rendered.summary_text)
     return Document(
