@@ -588,6 +588,8 @@ class _SchemaReader:
         shown = "nothing" if value is None else repr(value)
         self.diagnostics.error(self.path, *position,
                                f"{dotted} must be {_type_name(kind)}, got {shown}",
+                               "write a value after the colon, or remove the line for the "
+                               "default." if value is None else
                                _number_hint(value) if kind is int else _type_hint(kind))
         return _FAILED
 

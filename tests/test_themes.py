@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import parse_html, run_hubgen, said
 
 
@@ -120,6 +121,33 @@ def test_an_unknown_theme_is_an_error(hub):
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert "hubgen.yaml:10:8: error: unknown theme 'nosuch'" in result.err
+
+
+@pytest.mark.parametrize("written", ["../../outside", "..", "brand/sub"])
+def test_a_theme_named_by_a_path_is_an_error_never_a_folder_outside_themes(hub, written):
+    root = hub("minimal")
+    outside = root.parent / "outside"     # a folder that ../../outside would reach from
+    (outside / "templates").mkdir(parents=True)   # themes/brand/
+    (outside / "templates/base.html").write_text("not the hub's\n")
+    (root / "themes/brand/sub").mkdir(parents=True)
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + f"theme: {written}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert f"hubgen.yaml:10:8: error: a theme is named by its folder, not a path: " \
+        f"'{written}'" in result.err
+    assert not (root / "public").exists()
+
+
+def test_a_key_left_empty_says_to_write_its_value_or_remove_it(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("paginate: 2", "paginate:"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "error: paginate must be a whole number, got nothing" in result.err
+    assert "hint: write a value after the colon, or remove the line for the default." \
+        in result.err
 
 
 def test_templates_compiled_before_the_globals_are_set_see_them(hub):

@@ -62,6 +62,12 @@ def theme_chain(config: Config, diagnostics: Diagnostics | None = None) -> list[
     name = config.theme
     asked_by: tuple[Path, tuple[int, int]] = (config.path, config.position_of("theme"))
     while name:
+        if "/" in name or "\\" in name or name in (".", ".."):
+            # Only a folder of themes/ (or a built-in theme): `../../etc` would lead out.
+            raise SourceErrors([Diagnostic(
+                asked_by[0], *asked_by[1], f"a theme is named by its folder, not a path: "
+                f"'{name}'", "put the theme in themes/NAME/ beside hubgen.yaml and write "
+                "its folder's name, e.g. theme: brand for themes/brand/.")])
         folder = _find_theme(name, config.root)
         if folder is None:
             raise SourceErrors([Diagnostic(asked_by[0], *asked_by[1], f"unknown theme '{name}'",
