@@ -622,6 +622,8 @@ def _type_hint(kind: Any) -> str:
 def _number_hint(value: Any) -> str:
     """How to write a whole number for what was written instead."""
     written = str(value).strip()
+    if isinstance(value, str) and re.fullmatch(r"[-+]?0[0-9]+", written):
+        return f"write it without the leading zero: {int(written)}."
     if isinstance(value, float) or re.fullmatch(r"[-+]?[0-9_]*\.?[0-9_]*[eE][-+]?[0-9]+",
                                                 written):
         return "write a whole number in digits alone, e.g. 10 (no point or exponent)."

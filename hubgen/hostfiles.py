@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from hubgen.comments import PageComments
 from hubgen.comments.providers import csp_origins
+from hubgen.content.html_links import split_address
 from hubgen.library import Library
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
@@ -53,9 +53,8 @@ _EMBEDDED = re.compile(
 
 def _origin(address: str) -> str:
     """'https://cdn.example/x.png' → 'https://cdn.example'; '' for anything else."""
-    try:
-        parts = urlsplit(address)
-    except ValueError:   # no address (https://[x): nothing a browser would load
+    parts = split_address(address)
+    if parts is None:   # no address (https://[x): nothing a browser would load
         return ""
     scheme = parts.scheme.lower() or "https"
     if scheme not in ("http", "https") or not parts.hostname:

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from urllib.parse import urlsplit
 
 from hubgen.config import Config
+from hubgen.content.html_links import split_address
 from hubgen.content.models import Author, Document, Person, Thread, UnfinishedDocument
 from hubgen.content.sanitize import mention_url
 from hubgen.content.slugs import name_order, slugify
@@ -276,9 +276,8 @@ _SAME_HOST = {"twitter.com": "x.com", "mobile.twitter.com": "x.com",
 def _loose_address(url: str) -> str:
     """A post's or profile's address as compared: host (www. dropped, twitter.com as x.com)
     and path, in lower case, without query, fragment or a closing '/'."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:   # no address Python can split (https://[x): compared as written
+    parts = split_address(url.strip())
+    if parts is None:   # no address Python can split (https://[x): compared as written
         return url.strip().rstrip("/").lower()
     host = (parts.hostname or "").removeprefix("www.")
     return f"{_SAME_HOST.get(host, host)}{parts.path.rstrip('/')}".lower()

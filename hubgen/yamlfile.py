@@ -8,10 +8,11 @@ constructors are used.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
@@ -122,18 +123,23 @@ class _MarkedLoader(yaml.SafeLoader):
         if merged:
             self.merged_keys.setdefault(id(node), set()).update(merged)
 
+    @contextlib.contextmanager
+    def _one_level_deeper(self, mark: yaml.Mark) -> Iterator[None]:
+        """Count a list or mapping entered at `mark`; _TooDeep past MAX_DEPTH."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(problem="the value is nested too deeply", problem_mark=mark)
+            yield
+        finally:
+            self.depth -= 1
+
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         # The pure-Python composer recurses too (libyaml's is checked in _parse).
         if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
             return super().compose_node(parent, index)
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _TooDeep(problem="the value is nested too deeply",
-                               problem_mark=self.peek_event().start_mark)
+        with self._one_level_deeper(self.peek_event().start_mark):
             return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if not isinstance(node, MappingNode | SequenceNode):
@@ -143,14 +149,8 @@ class _MarkedLoader(yaml.SafeLoader):
                 raise ConstructorError(None, None, f"{node.value!r} cannot be read as "
                                        f"!!{node.tag.rsplit(':', 1)[-1]}",
                                        node.start_mark) from None
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _TooDeep(problem="the value is nested too deeply",
-                               problem_mark=node.start_mark)
+        with self._one_level_deeper(node.start_mark):
             return super().construct_object(node, deep)
-        finally:
-            self.depth -= 1
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> MarkedMap:
         if not isinstance(node, MappingNode):
@@ -206,7 +206,14 @@ def _construct_timestamp(loader: _MarkedLoader, node: yaml.ScalarNode) -> Any:
         return node.value
 
 
-_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+# No leading zero: `08540` or `0800123456` (a postcode, a phone number, an id) stays the
+# text written, where YAML 1.1 read octal and 1.2 drops the zeros.
+_YAML12_INT = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$")
+# YAML 1.1's floats without the sexagesimal ones (`1:30.5` is text, as `1:16` is).
+_FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", re.X)
 
 
 def _construct_int(loader: _MarkedLoader, node: yaml.ScalarNode) -> int:
@@ -223,10 +230,11 @@ def _yaml12_scalars() -> None:
     """Booleans and whole numbers as YAML 1.2 reads them.
 
     Only true and false are booleans: YAML 1.1 reads `on: [posts]` as `True: [posts]` and
-    the country code `no` as False. A number with a leading zero is decimal (1.1 reads
-    `paginate: 010` as 8), and `1:16` a ratio, not the sexagesimal 76; `1_000` is text.
+    the country code `no` as False. Digits with a leading zero are the text written (1.1
+    reads `paginate: 010` as 8), `1:16` and `1:30.5` are text, not sexagesimal numbers,
+    and `1_000` is text.
     """
-    dropped = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
+    dropped = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
     resolvers = {first: [(tag, regexp) for tag, regexp in entries if tag not in dropped]
                  for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     _MarkedLoader.yaml_implicit_resolvers = resolvers
@@ -236,6 +244,8 @@ def _yaml12_scalars() -> None:
     _MarkedLoader.add_implicit_resolver("tag:yaml.org,2002:int", _YAML12_INT,
                                         list("-+0123456789"))
     _MarkedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _MarkedLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT,
+                                        list("-+0123456789."))
 
 
 _yaml12_scalars()
@@ -374,7 +384,10 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         loader.merged_keys = {}
         data = loader.get_single_data()
     except yaml.reader.ReaderError as exc:
-        line, column = line_and_column(text, exc.position)
+        index = exc.position
+        if exc.encoding != "unicode":   # libyaml counts the bytes of the UTF-8 text
+            index = len(text.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
+        line, column = line_and_column(text, index)
         raise SourceErrors([Diagnostic(path, line + line_offset, column,
                                        *_unreadable_character(exc.character))]) from None
     except _TooDeep as exc:

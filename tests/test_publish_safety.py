@@ -258,8 +258,9 @@ def test_a_folder_the_site_had_becomes_a_file_and_back(hub, tmp_path, over_ssh):
 
 
 @needs_rsync
+@pytest.mark.parametrize("theirs", ["notes.txt", "empty/"])
 def test_a_folder_the_site_had_that_now_holds_a_host_file_still_stops_the_publish(
-        hub, tmp_path):
+        hub, tmp_path, theirs):
     destination = tmp_path / "www"
     root = hub("minimal")
     with_publish(root, "  mirror: {type: rsync, destination: ../www}\n")
@@ -267,11 +268,17 @@ def test_a_folder_the_site_had_that_now_holds_a_host_file_still_stops_the_publis
     kit.mkdir()
     (kit / "about.txt").write_text("Acme press kit\n")
     assert publish(root).code == 0
-    (destination / "press/notes.txt").write_text("the host's own notes\n")
+    # A file of the host's, or a folder no publish made (deleting the stale files would
+    # not empty the kit's folder: rsync would fail halfway).
+    if theirs.endswith("/"):
+        (destination / "press" / theirs).mkdir()
+    else:
+        (destination / "press" / theirs).write_text("the host's own notes\n")
     shutil.rmtree(kit)
     kit.write_text("moved\n")
-    run = publish(root)
-    assert run.code == 1
-    assert "the site would replace: press. Nothing was copied" in run.err
-    assert (destination / "press/notes.txt").read_text() == "the host's own notes\n"
+    for args in (("--dry-run",), ()):
+        run = publish(root, *args)
+        assert run.code == 1
+        assert "the site would replace: press. Nothing was copied" in run.err
+    assert (destination / "press" / theirs).exists()
     assert (destination / "press/about.txt").exists()

@@ -4,7 +4,7 @@ each mistake is told at its place, in the user's words, never as a traceback."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_hubgen, said
+from conftest import parse_html, run_hubgen, said
 
 RECAP = "content/posts/2026-03-12-recap.md"
 THREAD = "content/threads/next-chat.yaml"
@@ -42,7 +42,9 @@ def test_a_value_nested_hundreds_deep_is_an_error_at_its_place(hub, path, old, n
     (RECAP, "Recap of chat", "Recap\x07of chat", "2:13", "0007"),
     (THREAD, "next chat", "next\x0cchat", "1:16", "000C"),
     (PEOPLE, "Kim Lee", "Kim\x1bLee", "5:16", "001B"),
-], ids=["config", "front matter", "thread", "people"])
+    # After letters that take more than one byte in UTF-8: still counted in characters.
+    (PEOPLE, "Kim Lee", "Kim Lée Café 日本語 \x1bLee", "5:30", "001B"),
+], ids=["config", "front matter", "thread", "people", "people after accents"])
 def test_an_invisible_control_character_is_told_where_it_stands(hub, path, old, new, place,
                                                                 code):
     result = _build_with(hub, path, old, new)
@@ -91,19 +93,35 @@ def test_a_key_that_is_no_text_is_named_as_written(hub, path, old, new, said_as)
     assert said_as in result.err.splitlines()
 
 
-def test_a_number_with_a_leading_zero_is_decimal_as_in_yaml_1_2(hub):
-    root = hub("minimal")
-    for day in range(10, 16):   # nine posts in all
-        (root / f"content/posts/2026-03-{day}-more-{day}.md").write_text(
-            f"---\ntitle: More {day}\n---\nBody\n")
+def test_digits_with_a_leading_zero_stay_the_text_written(hub):
+    root = hub("conversations")
+    # A phone number and a postcode keep their zeros; a message id and the reply naming it
+    # stay the same id (YAML 1.1 read 010 as 8, YAML 1.2 as 10).
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace('{id: "2",', "{id: 010,")
+                    .replace('reply_to: "2"}', "reply_to: 010}"))
+    recap = root / "content/posts/2026-03-12-recap.md"
+    recap.write_text(recap.read_text().replace("{{< message chat-one 2 >}}",
+                                               "{{< message chat-one 010 >}}"))
+    (root / "templates").mkdir()
+    (root / "templates/post.html").write_text(
+        '{% extends "!theme/post.html" %}{% block content %}<p id="call">'
+        "{{ site.extra.phone }} {{ site.extra.zip }}</p>{{ super() }}{% endblock %}")
     config = root / "hubgen.yaml"
-    config.write_text(config.read_text().replace("paginate: 2", "paginate: 010"))
+    config.write_text(config.read_text() + "extra: {phone: 0800123456, zip: 08540}\n")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
-    assert not (root / "public/page/2").exists()   # ten a page, not eight (YAML 1.1's octal)
+    post = parse_html(root / "public/posts/recap/index.html")
+    assert post.xpath('//p[@id="call"]')[0].text == "0800123456 08540"
+    thread = parse_html(root / "public/threads/chat-one/index.html")
+    assert thread.xpath('//*[@id="m-010"]//*[@id="m-3"]')   # the reply under its message
+    config.write_text(config.read_text().replace("paginate: 10", "paginate: 010"))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [
+        "hubgen.yaml:7:11: error: paginate must be a whole number, got '010'"]
+    assert "hint: write it without the leading zero: 10." in result.err
     config.write_text(config.read_text().replace("paginate: 010", "paginate: 0o4"))
     assert run_hubgen("build", cwd=root).code == 0
-    assert (root / "public/page/3").exists() and not (root / "public/page/4").exists()
 
 
 @pytest.mark.parametrize("written, shown, hint", [

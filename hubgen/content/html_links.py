@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape, unescape
+from urllib.parse import SplitResult, urlsplit
 
 # The attributes that hold a link a reader follows or loads (srcset: several).
 LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "srcset"})
@@ -124,3 +125,12 @@ def rewrite_links(html: str, rewrite: Callable[[str], str]) -> str:
             position = stop
     parts.append(html[position:])
     return "".join(parts)
+
+
+def split_address(address: str) -> SplitResult | None:
+    """`urlsplit(address)`, or None for what Python cannot split (a bracketed host that is
+    no IPv6 address, `https://[x`): community text and configs may hold anything."""
+    try:
+        return urlsplit(address)
+    except ValueError:
+        return None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from hubgen.config import site_path_problem
+from hubgen.content.html_links import split_address
 from hubgen.content.models import PLATFORMS, Person
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
@@ -28,11 +28,8 @@ def is_safe_link(value: str) -> bool:
     """True for an absolute http(s) URL or a site-relative path."""
     if value.startswith("/") and not value.startswith("//"):
         return True
-    try:
-        parts = urlsplit(value)
-    except ValueError:   # a bracketed host that is no IPv6 address
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    parts = split_address(value)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def read_people(path: Path, diagnostics: Diagnostics) -> dict[str, Person] | None:

@@ -13,10 +13,11 @@ import html as html_module
 import re
 import threading
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import nh3
 
+from hubgen.content.html_links import split_address
 from hubgen.content.people import same_platform
 
 if TYPE_CHECKING:
@@ -48,10 +49,8 @@ _SITE_LINK = re.compile(r'href="/(?!/)')
 
 
 def _host_of(url: str) -> str:
-    try:
-        return urlsplit(url).netloc if url.startswith(("http://", "https://")) else ""
-    except ValueError:   # a bracketed host that is no IPv6 address
-        return ""
+    parts = split_address(url) if url.startswith(("http://", "https://")) else None
+    return parts.netloc if parts else ""
 
 
 def mention_url(handle: str, platform: str, source_url: str = "") -> str:

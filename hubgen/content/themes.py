@@ -104,12 +104,13 @@ def _warn_unknown_keys(settings: MarkedMap, path: Path, diagnostics: Diagnostics
     for key in settings:
         if key in known:
             continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        written = settings.name_of(key)
+        close = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else \
             f"theme.yaml knows 'extends' (and {', '.join(DESCRIPTIVE_KEYS)}, which " \
             "describe the theme)."
         diagnostics.warning(path, *settings.key_at(key),
-                            f"unknown key '{key}' in theme.yaml", hint)
+                            f"unknown key '{written}' in theme.yaml", hint)
 
 
 @dataclass(frozen=True)

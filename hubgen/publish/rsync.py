@@ -254,10 +254,18 @@ def _making_way(outputs: Iterable[str], stale: Iterable[str], standing: Standing
     (an earlier publish's, as when `static/kit/` became `static/kit`): deleting those
     files, as every publish does, makes way for the site's file."""
     stale = set(stale)
-    return {name for name in outputs if standing.kind_of(name) == "d" and
-            any(file.startswith(name + "/") for file in stale) and   # a publish made it
-            all(kind == "d" or (kind == "-" and inner in stale)
-                for inner, kind in standing.within(name))}
+
+    def emptied_by_deleting(folder: str) -> bool:
+        entries = list(standing.within(folder))
+        files = [inner for inner, kind in entries if kind != "d"]
+        # Every file a stale one, and every folder holding one: deleting them leaves
+        # nothing (an empty folder a publish never made would stay, in the file's way).
+        return bool(files) and all(inner in stale and kind == "-" for inner, kind in entries
+                                   if kind != "d") and \
+            all(any(file.startswith(inner + "/") for file in files)
+                for inner, kind in entries if kind == "d")
+    return {name for name in outputs
+            if standing.kind_of(name) == "d" and emptied_by_deleting(name)}
 
 
 def _in_the_way(outputs: Iterable[str], previous: set[str], standing: Standing) -> set[str]:
