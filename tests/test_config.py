@@ -211,3 +211,12 @@ def test_a_language_written_right_to_left_makes_the_site_right_to_left(tmp_path,
                                                                        direction):
     config, _ = _load(tmp_path, f"title: T\nurl: https://x.example/\nlanguage: {language}\n")
     assert config.direction == direction
+
+
+def test_a_key_left_empty_says_to_write_its_value_or_remove_it(tmp_path):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, "title: T\nurl: https://x.example/\npaginate:\n")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == (3, 10)
+    assert problem.message == "paginate must be a whole number, got nothing"
+    assert problem.hint == "write a value after the colon, or remove the line for the default."

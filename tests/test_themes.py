@@ -139,17 +139,6 @@ def test_a_theme_named_by_a_path_is_an_error_never_a_folder_outside_themes(hub, 
     assert not (root / "public").exists()
 
 
-def test_a_key_left_empty_says_to_write_its_value_or_remove_it(hub):
-    root = hub("minimal")
-    config = root / "hubgen.yaml"
-    config.write_text(config.read_text().replace("paginate: 2", "paginate:"))
-    result = run_hubgen("build", cwd=root)
-    assert result.code == 1
-    assert "error: paginate must be a whole number, got nothing" in result.err
-    assert "hint: write a value after the colon, or remove the line for the default." \
-        in result.err
-
-
 def test_templates_compiled_before_the_globals_are_set_see_them(hub):
     from hubgen.config import load_config
     from hubgen.content.themes import theme_chain
