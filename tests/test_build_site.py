@@ -327,9 +327,10 @@ def test_two_tags_of_one_post_sharing_a_url_or_one_making_none_are_warnings(hub)
         "tags: [listening]", 'tags: ["C++", "C#", "🎉", listening, Listening]'))
     result = run_hubgen("build", cwd=root)
     assert result.code == 0
-    assert "content/posts/third.md:6:7: warning: the tags 'C++' and 'C#' share the URL of 'c' " \
-           "and are shown as one" in result.err
-    assert "content/posts/third.md:6:7: warning: the tag '🎉' makes an empty address, so it " \
+    # Each told at the tag itself.
+    assert "content/posts/third.md:6:15: warning: the tags 'C++' and 'C#' share the URL of " \
+           "'c' and are shown as one" in result.err
+    assert "content/posts/third.md:6:21: warning: the tag '🎉' makes an empty address, so it " \
            "is left out" in result.err
     assert result.err.count("warning") == 2       # a tag written in two cases is one tag
 
