@@ -403,8 +403,14 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
             lines.at(exc.problem_mark)[0] - line_offset > len(editor_lines(text.rstrip()))
         opened = (exc.context or "").strip().removeprefix("while scanning ")
         opened = opened.removeprefix("while parsing ")
-        if (at_the_end or "end of stream" in problem) and exc.context_mark is not None \
-                and opened in _OPENED:
+        # A bracket left open runs on into a later line's key (one indented no deeper than
+        # the line it opened on): its opening is the place.
+        ran_on = exc.problem_mark is not None and exc.context_mark is not None and \
+            "expected ','" in problem and \
+            exc.problem_mark.line > exc.context_mark.line and \
+            _indentation(text, exc.problem_mark) <= _indentation(text, exc.context_mark)
+        if (at_the_end or ran_on or "end of stream" in problem) and \
+                exc.context_mark is not None and opened in _OPENED:
             # The file ended inside a quote or a bracket: where it was opened is the place.
             mark = exc.context_mark
             problem = f"{_OPENED[opened]} opened here is never closed"
@@ -427,6 +433,13 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
     if loader.duplicate_keys:
         raise DuplicateKeys([_duplicate(path, *twice) for twice in loader.duplicate_keys], data)
     return data
+
+
+def _indentation(text: str, mark: yaml.Mark) -> int:
+    """How far the line holding `mark` is indented."""
+    start = text.rfind("\n", 0, mark.index) + 1
+    line = text[start:mark.index]
+    return len(line) - len(line.lstrip(" "))
 
 
 def _quote_running_on(text: str, lines: _Lines, mark: yaml.Mark) -> int | None:

@@ -220,3 +220,26 @@ def test_a_key_left_empty_says_to_write_its_value_or_remove_it(tmp_path):
     assert (problem.line, problem.column) == (3, 10)
     assert problem.message == "paginate must be a whole number, got nothing"
     assert problem.hint == "write a value after the colon, or remove the line for the default."
+
+
+@pytest.mark.parametrize("written, place, message", [
+    ("menu: [{title: A, url: /a/}\ncopyright: x\n", (3, 7), "a list in [ ] opened here"),
+    ("author: {name: A, email: a@b.example\ncopyright: x\n", (3, 9),
+     "a mapping in { } opened here"),
+])
+def test_a_bracket_left_open_before_the_next_key_is_told_where_it_opened(tmp_path, written,
+                                                                       place, message):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, "title: T\nurl: https://x.example/\n" + written)
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == place
+    assert problem.message == f"YAML syntax error: {message} is never closed"
+
+
+def test_a_missing_comma_inside_a_list_of_several_lines_is_told_where_it_is(tmp_path):
+    with pytest.raises(SourceErrors) as caught:
+        _load(tmp_path, "title: T\nurl: https://x.example/\nmenu: [{title: A, url: /a/},\n"
+                        "  {title: B url: /b/} {x: 1}]\n")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == (4, 16)
+    assert problem.message == "YAML syntax error: expected ',' or '}', but got ':'"
