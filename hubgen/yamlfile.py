@@ -405,10 +405,12 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         opened = opened.removeprefix("while parsing ")
         # A bracket left open runs on into a later line's key (one indented no deeper than
         # the line it opened on): its opening is the place.
+        # (A quote left open inside it is the likelier mistake: see below.)
         ran_on = exc.problem_mark is not None and exc.context_mark is not None and \
             "expected ','" in problem and \
             exc.problem_mark.line > exc.context_mark.line and \
-            _indentation(text, exc.problem_mark) <= _indentation(text, exc.context_mark)
+            _indentation(text, exc.problem_mark) <= _indentation(text, exc.context_mark) and \
+            _quote_running_on(text, lines, exc.problem_mark) is None
         if (at_the_end or ran_on or "end of stream" in problem) and \
                 exc.context_mark is not None and opened in _OPENED:
             # The file ended inside a quote or a bracket: where it was opened is the place.
