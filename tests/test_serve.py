@@ -254,7 +254,8 @@ def test_a_browser_dropping_its_connection_prints_nothing(hub):
 @pytest.mark.parametrize(("old", "new", "error"), [
     ("paginate: 2", "paginate: two",
      "hubgen.yaml:8:11: error: paginate must be a whole number, got 'two'"),
-    ("title: Minimal Hub", "title: [Minimal Hub", "hubgen.yaml:2:4: error: YAML syntax error"),
+    ("title: Minimal Hub", "title: [Minimal Hub",
+     "hubgen.yaml:1:8: error: YAML syntax error: a list in [ ] opened here is never closed"),
 ])
 def test_a_config_in_error_at_the_start_still_serves_the_overlay_until_fixed(hub, old, new,
                                                                               error):

@@ -91,8 +91,9 @@ def test_a_broken_front_matter_shows_an_overlay_and_the_fix_clears_it(live):
     post.write_text(good.replace("title: Third, with an explicit slug", "title: [unclosed"))
     overlay = page.wait_for_selector("#hubgen-error-overlay", timeout=3000)
     text = overlay.inner_text()
-    assert "content/posts/third.md:3:5: YAML syntax error: expected ',' or ']'" in text
-    assert "slug: the-third" in text, "the offending line is shown"
+    assert "content/posts/third.md:2:8: YAML syntax error: a list in [ ] opened here is " \
+        "never closed" in text
+    assert "title: [unclosed" in text, "the offending line is shown"
     post.write_text(good.replace("The third post,", "The repaired post,"))
     page.wait_for_function(
         "!document.querySelector('#hubgen-error-overlay') && "
