@@ -19,8 +19,16 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
+# What str.splitlines() breaks at besides \n, \r\n and \r.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def editor_lines(text: str, keepends: bool = False) -> list[str]:
     """The lines of `text` as an editor numbers them: broken at \\n, \\r\\n and \\r only."""
+    # Nearly every file holds none: splitlines is then the same, and several times faster
+    # (a `char in text` search per character is faster still than one regex search).
+    if not any(char in text for char in _OTHER_BREAKS):
+        return text.splitlines(keepends)
     lines = _LINE.findall(text)
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
 

@@ -65,11 +65,10 @@ def _text_list(value: Any) -> tuple[str, ...]:
     elif wrong := [index for index, v in enumerate(value)
                    if isinstance(v, bool) or not isinstance(v, str | int)]:
         # Each told at its own place: `- [nested]` or `- {a: b}` in a list of texts.
-        problems = [_Invalid("must be a list of texts: this item is no text",
-                             "write each item as plain text; quote one holding [ ] { } or :",
-                             item=index) for index in wrong]
-        raise _Invalid(problems[0].message, problems[0].hint, problems[0].item,
-                       tuple(problems[1:]))
+        said = ("must be a list of texts: this item is no text",
+                "write each item as plain text; quote one holding [ ] { } or :")
+        raise _Invalid(*said, item=wrong[0],
+                       others=tuple(_Invalid(*said, item=index) for index in wrong[1:]))
     else:
         texts = [str(v).strip() for v in value]
     # A tag is shared by many posts: one object each, which the build cache writes once.
