@@ -42,10 +42,15 @@ class Finding:
     message: str
     hint: str = ""
 
-    def text(self) -> str:
-        """`path:line:col: severity: message`, then the hint."""
+    def text(self, root: Path | None = None) -> str:
+        """`path:line:col: severity: message`, then (given the hub's folder `root`) the line
+        with a caret under the spot, as a build shows it, then the hint."""
         where = self.path if self.line <= 0 else f"{self.path}:{self.line}:{max(self.column, 1)}"
         lines = [f"{where}: {self.severity}: {self.message}"]
+        excerpt = Diagnostic(root / self.path, self.line, self.column, self.message).excerpt() \
+            if root is not None and self.line > 0 else None
+        if excerpt is not None:
+            lines += [f"    {excerpt[0]}", f"    {excerpt[1]}"]
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)

@@ -401,7 +401,7 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
     else:
         order = {"error": 0, "warning": 1, "info": 2}
         for finding in sorted(report.findings, key=lambda f: (order[f.severity], f.path, f.line)):
-            click.echo(finding.text())
+            click.echo(finding.text(root))
         errors = sum(f.severity == "error" for f in report.findings)
         warnings = sum(f.severity == "warning" for f in report.findings)
         click.echo(f"{'Check failed' if errors else 'Check passed'}: "

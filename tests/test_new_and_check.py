@@ -70,7 +70,9 @@ def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_an
     assert result.code == 1
     out = result.out
     assert "content/posts/third.md:10:20: error: broken link: /nope/ (on posts/the-third/" \
-           "index.html) leads to no page" in out
+           "index.html) leads to no page\n" \
+           "    See [the old page](/nope/), [our team](/about/#team)\n" \
+           "                       ^\n" in out, "the line, a caret under the link, as in build"
     assert "content/posts/third.md:10:47: error: missing anchor: /about/#team (on " \
            "posts/the-third/index.html): about/index.html has no element with id 'team'" in out
     # A relative link is found in the post as it is written, not as it resolves.
@@ -116,8 +118,12 @@ def test_a_link_to_a_markdown_source_is_told_the_page_to_link_to(hub):
     result = run_hubgen("check", cwd=root)
     assert result.code == 1
     assert "content/posts/third.md:10:17: error: broken link: 2026-03-01-first-post.md (on " \
-           "posts/the-third/index.html) leads to no page\n  hint: link to the page, not its " \
-           "source: /posts/first-post/ is the page of posts/2026-03-01-first-post.md." in result.out
+           "posts/the-third/index.html) leads to no page\n" \
+           "    See [the first](2026-03-01-first-post.md) and [us](../pages/about.md#team), " \
+           "[us again]({filename}/pages/about.md).\n" \
+           "                    ^\n" \
+           "  hint: link to the page, not its source: /posts/first-post/ is the page of " \
+           "posts/2026-03-01-first-post.md." in result.out
     assert result.out.count("hint: link to the page, not its source: /about/ is the page of "
                             "pages/about.md.") == 2
 
