@@ -64,6 +64,18 @@ class MarkedMap(dict):
         """Where the value of `key` was written (its key's place when unknown)."""
         return self.value_positions.get(key, self.key_at(key))
 
+    def text_item_positions(self, key: str, kept: int) -> dict[str, Position]:
+        """Where each of the first `kept` non-empty items of the list under `key` was
+        written, as 'key[N]' (N counting those items), for a message about one of them;
+        empty when `key` holds no list (a comma-separated text, say)."""
+        written = self.get(key)
+        if not isinstance(written, MarkedList):
+            return {}
+        # The texts kept are the list's non-empty ones, in order (twice written, twice kept).
+        places = [written.item_at(index) for index, text in enumerate(written)
+                  if str(text).strip()]
+        return {f"{key}[{index}]": place for index, place in enumerate(places[:kept])}
+
 
 class MarkedList(list):
     """A list that remembers where each item stood."""

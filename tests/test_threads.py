@@ -199,6 +199,19 @@ def test_a_chat_moved_earlier_is_stamped_with_its_update_and_warns_of_nothing(hu
     assert event.decoded("dtstart") == datetime(2099, 5, 20, 23, 0, tzinfo=UTC)
 
 
+def test_a_thread_s_tag_warning_is_told_at_the_tag_itself(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text().replace(
+        "tags: [tweetchat, community]", 'tags: [tweetchat, "C++", "C#", "🎉"]'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "content/threads/chat-one.yaml:4:26: warning: the tags 'C++' and 'C#' share the " \
+           "URL of 'c' and are shown as one" in result.err
+    assert "content/threads/chat-one.yaml:4:32: warning: the tag '🎉' makes an empty " \
+           "address, so it is left out" in result.err
+
+
 def test_a_past_chat_still_marked_upcoming_is_a_warning(hub):
     root = hub("conversations")
     thread = root / "content/threads/next-chat.yaml"

@@ -22,13 +22,12 @@ from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten, unkn
 from hubgen.content.models import (
     Document,
     DocumentKind,
-    Position,
     UnfinishedDocument,
     is_bundle_path,
 )
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors, undecodable
-from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap
+from hubgen.yamlfile import DuplicateKeys, MarkedList
 
 
 class _Invalid(ValueError):
@@ -246,7 +245,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     positions = {str(key): meta.value_at(key) for key in meta}
     for listed in ("aliases", "tags"):   # each item's place, for a warning about one
         if values.get(listed):
-            positions.update(_item_positions(meta, listed, values[listed]))
+            positions.update(meta.text_item_positions(listed, len(values[listed])))
     rendered = renderer.render(source.body)
     summary = values.get("summary") or shorten(rendered.summary_text)
     return Document(
@@ -263,15 +262,3 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         extra=values.get("extra", {}),
         positions=positions,
     )
-
-
-def _item_positions(meta: MarkedMap, key: str, kept: tuple[str, ...]) -> dict[str, Position]:
-    """Where each text of a list kept from the front matter was written, as 'key[N]'
-    (N counts the texts kept), for an error about one of them."""
-    written = meta.get(key)
-    if not isinstance(written, MarkedList):
-        return {}
-    # The texts kept are the list's non-empty ones, in order (twice written, twice kept).
-    places = [written.item_at(index) for index, text in enumerate(written)
-              if str(text).strip()]
-    return {f"{key}[{index}]": place for index, place in enumerate(places[:len(kept)])}

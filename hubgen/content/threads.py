@@ -204,7 +204,8 @@ class _ThreadReader:
             status=status, moderator=moderator, questions=questions, messages=messages,
             consent=consent, comments=comments if isinstance(comments, bool | dict) else True,
             draft=self.flag(data, "draft"), duration_minutes=duration,
-            positions={str(k): data.value_at(k) for k in data},
+            positions={**{str(k): data.value_at(k) for k in data},
+                       **data.text_item_positions("tags", len(tags))},
         )
 
     def source(self, data: MarkedMap) -> tuple[str, str, str]:
