@@ -9,7 +9,6 @@ and validated in one place.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import string
 import typing
@@ -22,6 +21,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from hubgen.errors import Diagnostic, Diagnostics, SourceErrors, UsageError
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 CONFIG_NAME = "hubgen.yaml"
@@ -125,15 +125,15 @@ def _iana_timezone(value: str) -> str:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         offset = re.fullmatch(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?00)?", value.strip())
-        close = difflib.get_close_matches(value, sorted(zoneinfo.available_timezones()), n=1)
         if offset and int(offset[2]) <= (14 if offset[1] == "+" else 12):
             # An offset is no timezone: it would not follow summer time.
             hint = ("name the place, such as Europe/Berlin, so summer time is followed; a "
                     f"fixed offset is Etc/GMT{'-' if offset[1] == '+' else '+'}"
                     f"{int(offset[2])} (its sign is inverted).")
         else:
-            hint = f"did you mean {close[0]!r}?" if close else \
-                "use an IANA name such as Europe/Paris, America/New_York or UTC."
+            hint = did_you_mean(value, sorted(zoneinfo.available_timezones()),
+                                "use an IANA name such as Europe/Paris, America/New_York "
+                                "or UTC.")
         raise CheckFailed(f"is not a known IANA timezone: {value!r}", hint) from None
     return value
 
@@ -291,10 +291,9 @@ def _extension_settings(value: Any) -> dict[str, Any]:
                               "smarty…) or an importable module path.") from None
         unknown = [key for key in settings if key not in known]
         if unknown:
-            close = difflib.get_close_matches(str(unknown[0]), list(known), n=1)
             raise CheckFailed(f"gives {name!r} a setting it does not have: {unknown[0]!r}",
-                              f"did you mean {close[0]!r}?" if close else
-                              f"its settings: {', '.join(sorted(known)) or 'none'}.",
+                              did_you_mean(str(unknown[0]), known, f"its settings: "
+                                           f"{', '.join(sorted(known)) or 'none'}."),
                               _key_place(settings, unknown[0]))
         _try_settings(str(name), settings)
     return value
@@ -595,10 +594,9 @@ class _SchemaReader:
 
     def _unknown_key(self, written: str, known: list[str], position: tuple[int, int],
                      where: str) -> None:
-        close = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
         place = f"in '{where}'" if where else "in the config"
-        hint = f"did you mean '{close[0]}'?" if close else \
-            f"known keys {place}: {', '.join(known)}; free-form data goes under 'extra:'."
+        hint = did_you_mean(written, known, f"known keys {place}: {', '.join(known)}; "
+                            "free-form data goes under 'extra:'.")
         self.diagnostics.warning(self.path, *position, f"unknown key '{written}' {place}", hint)
 
 

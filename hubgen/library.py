@@ -8,7 +8,6 @@ nowhere else.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from hubgen.content.slugs import name_order, slugify
 from hubgen.content.sources import Sources
 from hubgen.conversations import Conversation, MessageNode, build_conversation
 from hubgen.errors import Diagnostics
+from hubgen.wording import did_you_mean
 
 # An author written like a key (lowercase, no spaces) must be a people.yaml key:
 # that is how a typo in a key is caught instead of printed as a strange name.
@@ -211,9 +211,8 @@ class _Authors:
             author = self.default if person.withdrawn else \
                 Author(name=person.name, key=person.key, url=person.url)
         elif _LOOKS_LIKE_KEY.match(ref) and self.people_known:
-            close = difflib.get_close_matches(ref, list(self.people), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else \
-                "add this person to content/people.yaml, or write the author's full name."
+            hint = did_you_mean(ref, self.people, "add this person to content/people.yaml, "
+                                "or write the author's full name.")
             self.diagnostics.error(document.source, *document.position_of("author"),
                                    f"unknown person '{ref}': no such key in "
                                    "content/people.yaml", hint)
@@ -238,9 +237,8 @@ class _Authors:
 
 
 def _unknown_person(key: str, people: dict[str, Person], inline: bool = True) -> str:
-    close = difflib.get_close_matches(key, list(people), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
+    if close := did_you_mean(key, people):
+        return close
     if inline:
         return "add this person to content/people.yaml, or write the author inline as " \
                "{name: ..., handle: ..., url: ...}."
@@ -378,11 +376,10 @@ def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Th
                                 f"the embedded thread '{embed.slug}' is {why_left_out(thread)}: "
                                 "this page shows nothing in its place", embedded_hint(thread))
         if thread is None:
-            close = difflib.get_close_matches(embed.slug, list(threads), n=1)
             diagnostics.error(document.source, embed.line, embed.column,
                               f"the embedded thread '{embed.slug}' does not exist",
-                              f"did you mean '{close[0]}'?" if close else
-                              "use the slug of a file in content/threads/.")
+                              did_you_mean(embed.slug, threads,
+                                           "use the slug of a file in content/threads/."))
         elif embed.message and embed.message not in {m.id for m in thread.messages}:
             diagnostics.error(document.source, embed.line, embed.column,
                               f"the thread '{embed.slug}' has no message '{embed.message}'",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 
 
 def plural(count: int, word: str, words: str = "") -> str:
@@ -14,3 +15,10 @@ def some_of(names: Sequence[str], most: int) -> str:
     """The first `most` names, then how many more: 'a, b and 3 more'."""
     more = len(names) - most
     return ", ".join(names[:most]) + (f" and {more} more" if more > 0 else "")
+
+
+def did_you_mean(written: str, known: Iterable[str], otherwise: str = "",
+                 cutoff: float = 0.6) -> str:
+    """"did you mean 'x'?" for the known name most like `written`, else `otherwise`."""
+    close = difflib.get_close_matches(written, list(known), n=1, cutoff=cutoff)
+    return f"did you mean '{close[0]}'?" if close else otherwise

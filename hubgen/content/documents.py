@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Callable
 from datetime import datetime, tzinfo
@@ -27,6 +26,7 @@ from hubgen.content.models import (
 )
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors, undecodable
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedList
 
 
@@ -143,10 +143,7 @@ _OTHER_TOOLS_KEYS = {"lastmod": "updated", "modified": "updated", "categories": 
 def _unknown_key_hint(key: str) -> str:
     if key in _OTHER_TOOLS_KEYS:
         return f"hubgen calls it '{_OTHER_TOOLS_KEYS[key]}'."
-    close = difflib.get_close_matches(key, list(FRONT_MATTER_KEYS), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "free-form data goes under 'extra:'."
+    return did_you_mean(key, FRONT_MATTER_KEYS, "free-form data goes under 'extra:'.")
 
 
 def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,

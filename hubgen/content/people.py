@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from hubgen.config import site_path_problem
 from hubgen.content.html_links import split_address
 from hubgen.content.models import PLATFORMS, Person
 from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
 
 ROLES = ("brand", "moderator", "community")
@@ -84,9 +84,8 @@ def _read_person(path: Path, written_key: object, entry: object, data: MarkedMap
         return Person(key=key, name=key, source=path, position=position)   # still known
     for field_name in entry:
         if field_name not in PERSON_KEYS:
-            close = difflib.get_close_matches(str(field_name), PERSON_KEYS, n=1)
-            hint = (f"did you mean '{close[0]}'?" if close
-                    else f"known keys: {', '.join(PERSON_KEYS)}.")
+            hint = did_you_mean(str(field_name), PERSON_KEYS,
+                                f"known keys: {', '.join(PERSON_KEYS)}.")
             diagnostics.warning(path, *entry.key_at(field_name),
                                 f"unknown key '{entry.name_of(field_name)}' for person "
                                 f"'{key}'", hint)
@@ -123,13 +122,13 @@ def _read_person(path: Path, written_key: object, entry: object, data: MarkedMap
                           'write e.g. handles: {mastodon: "@ana@social.example"}.')
         handles = {}
     for platform in handles:
-        close = difflib.get_close_matches(str(platform), HANDLE_PLATFORMS, n=1, cutoff=0.75)
+        close = did_you_mean(str(platform), HANDLE_PLATFORMS, cutoff=0.75)
         if str(platform) not in HANDLE_PLATFORMS and close:
             # A misspelt platform's handle is never shown, and imports miss the person;
             # another network (github, linkedin) is the person's own business.
             diagnostics.warning(path, *handles.key_at(platform),
                                 f"unknown platform '{platform}' in the handles of '{key}'",
-                                f"did you mean '{close[0]}'?")
+                                close)
     ids = entry.get("ids", {}) or {}
     if not isinstance(ids, dict):
         diagnostics.error(path, *entry.value_at("ids"),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from hubgen.config import Config
 from hubgen.errors import Diagnostic, Diagnostics, SourceErrors
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import MarkedMap, read_yaml_file
 
 BUILTIN_THEME = "default"
@@ -105,10 +105,8 @@ def _warn_unknown_keys(settings: MarkedMap, path: Path, diagnostics: Diagnostics
         if key in known:
             continue
         written = settings.name_of(key)
-        close = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else \
-            f"theme.yaml knows 'extends' (and {', '.join(DESCRIPTIVE_KEYS)}, which " \
-            "describe the theme)."
+        hint = did_you_mean(written, known, f"theme.yaml knows 'extends' (and "
+                            f"{', '.join(DESCRIPTIVE_KEYS)}, which describe the theme).")
         diagnostics.warning(path, *settings.key_at(key),
                             f"unknown key '{written}' in theme.yaml", hint)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from hubgen.content.people import is_safe_link
 from hubgen.content.sanitize import NOT_XML, Community, plain, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file
 
 STATUSES = ("upcoming", "live", "archived")
@@ -35,18 +35,14 @@ _FILL_IN = {"title": "give the thread a title.",
             "platform": f"name where the conversation took place: {', '.join(PLATFORMS)}."}
 
 
-def _suggest(key: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}."
-
-
 def _check_keys(data: MarkedMap, known: tuple[str, ...], where: str, path: Path,
                 diagnostics: Diagnostics) -> None:
     for key in data:
         if key not in known:
             diagnostics.warning(path, *data.key_at(key),
                                 f"unknown key '{data.name_of(key)}' in {where}",
-                                _suggest(data.name_of(key), known))
+                                did_you_mean(data.name_of(key), known,
+                                             f"known keys: {', '.join(known)}."))
 
 
 def _identifier(value: Any) -> str | None:
@@ -221,10 +217,9 @@ class _ThreadReader:
         _check_keys(source, SOURCE_KEYS, "'source'", self.path, self.diagnostics)
         platform = self.text(source, "platform", required=True)
         if platform and platform not in PLATFORMS:
-            close = difflib.get_close_matches(platform, PLATFORMS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            close = did_you_mean(platform, PLATFORMS)
             self.error(source.value_at("platform"), f"unknown platform '{platform}'",
-                       f"{hint}known platforms: {', '.join(PLATFORMS)}.")
+                       f"{close} known platforms: {', '.join(PLATFORMS)}.".lstrip())
         url = self.text(source, "url")
         if url and not (url.startswith(("https://", "http://")) and is_safe_link(url)):
             self.error(source.value_at("url"), f"the source 'url' must be an http(s) URL, "
