@@ -481,6 +481,20 @@ def test_a_hub_folder_deleted_and_made_again_is_watched_again(hub, tmp_path):
         assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
 
 
+def test_a_hub_folder_made_again_after_serve_saw_it_gone_is_watched_again(hub, tmp_path):
+    root = hub("minimal")
+    shutil.copytree(root, tmp_path / "copy")
+    with running(root) as session:
+        shutil.rmtree(root)
+        assert wait_until(lambda: session.state.snapshot.errors)   # it saw the hub go
+        time.sleep(0.5)          # and has nothing of it left to watch
+        shutil.copytree(tmp_path / "copy", root)
+        assert wait_until(lambda: not session.state.snapshot.errors)
+        config = root / "hubgen.yaml"
+        config.write_text(config.read_text().replace("title: Minimal Hub", "title: Renamed Hub"))
+        assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
+
+
 def test_only_the_sources_are_watched_never_the_output_or_the_cache(hub):
     root = hub("minimal")
     assert run_build(root)

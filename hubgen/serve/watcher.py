@@ -148,8 +148,12 @@ class SourceWatcher:
         """(folder, recursive) to watch: each source folder there is; the folders between
         each one and the root that are there (one not there yet is seen when it comes, a
         theme's folder moved away when it goes); outside the root, the nearest folder
-        above one not there yet; the folders of the single files; and the root."""
-        points = {(self.root, False)}
+        above one not there yet; the folders of the single files; and the root (or, while
+        it is not there, the nearest folder above it)."""
+        # The root itself gone (deleted, or a checkout moved away): the nearest folder
+        # above it is watched, so its return is seen.
+        points = {(next((p for p in [self.root, *self.root.parents] if p.is_dir()),
+                        self.root), False)}
         for folder in self.folders:
             if folder.is_dir():
                 points.add((folder, True))
