@@ -435,13 +435,15 @@ def test_a_right_to_left_hub_lays_every_page_out_right_to_left(hub):
 def test_editors_and_downloads_leftovers_are_never_published(hub):
     root = hub("minimal")
     for name in ("keep.txt", "movie.swf", "notes.txt.orig", "db.bak", "video.mp4.part",
-                 "x.crdownload", ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913"):
+                 "x.crdownload", ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913",
+                 "site.css___jb_old___", "site.css___jb_tmp___", "sed8Hk2Qa"):
         (root / "static" / name).write_text("x")
     assert run_hubgen("build", cwd=root).code == 0
     published = {path.name for path in (root / "public").iterdir()}
     assert {"keep.txt", "movie.swf"} <= published
     assert not published & {"notes.txt.orig", "db.bak", "video.mp4.part", "x.crdownload",
-                            ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913"}
+                            ".notes.txt.swp", "draft.txt~", ".DS_Store", "4913",
+                            "site.css___jb_old___", "site.css___jb_tmp___", "sed8Hk2Qa"}
 
 
 def test_two_people_keys_making_one_url_are_an_error_at_the_key(hub):

@@ -205,6 +205,17 @@ def test_a_static_file_is_copied_alone_and_a_config_change_rebuilds_everything(
     assert cache.parsed == len(list((root / "content").rglob("*.*")))
 
 
+def test_an_editor_s_swap_file_or_backup_beside_the_templates_re_renders_nothing(
+        hub_with_template):
+    root = hub_with_template
+    cache = BuildCache()
+    build_site(_options(root), cache=cache, write=False)
+    for name in (".post.html.swp", "post.html~", "#post.html#", "post.html___jb_old___"):
+        _add(root / "templates" / name, "{{ not a template")
+        build_site(_options(root), cache=cache, write=False)
+        assert cache.rendered_count == 0, name
+
+
 def _rendered(result) -> set[str]:
     return {output for output, _, _ in result.costs}
 

@@ -125,11 +125,34 @@ def test_twenty_quick_saves_lead_to_at_most_two_rebuilds(hub):
         assert 1 <= session.rebuilder.builds - before <= 2
 
 
+def test_a_file_read_half_saved_shows_no_error_when_the_rest_of_the_save_follows(hub):
+    root = hub("minimal")
+    with running(root) as session:
+        published = []
+        publish = session.state.publish
+        session.state.publish = lambda snapshot: (published.append(snapshot),
+                                                  publish(snapshot))[-1]
+        post = root / "content/posts/third.md"
+        text = post.read_text()
+        for number in range(3):
+            before = session.rebuilder.builds
+            post.write_text("")       # an editor that saves in place: truncate...
+            assert wait_until(lambda b=before: session.rebuilder.builds > b, step=0.002)
+            time.sleep(0.03)          # ...a build reads the empty file...
+            post.write_text(text.replace("The third post,", f"Saved whole {number},"))
+            saved = f"Saved whole {number}".encode()
+            assert wait_until(lambda saved=saved: saved in
+                              session.state.snapshot.files["posts/the-third/index.html"])
+        assert not [s.errors for s in published if s.errors], \
+            "the half-saved file's error reached the browser"
+
+
 def test_an_atomic_save_is_seen_and_editor_temp_files_are_not(hub):
     root = hub("minimal")
     with running(root) as session:
         before = session.rebuilder.builds
-        for name in (".third.md.swp", "third.md~", ".#third.md", "4913", "third.md.tmp"):
+        for name in (".third.md.swp", "third.md~", ".#third.md", "4913", "third.md.tmp",
+                     "third.md___jb_tmp___", "third.md___jb_old___", "sedAb12Cd"):
             (root / "content/posts" / name).write_text("junk")
         time.sleep(0.6)
         assert session.rebuilder.builds == before, "editor leftovers trigger nothing"

@@ -33,7 +33,7 @@ from hubgen.build.rendering import render_routes, stamp_written
 from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config, read_config, stand_in_config
-from hubgen.content.sources import Sources, read_sources
+from hubgen.content.sources import Sources, is_leftover, read_sources
 from hubgen.content.themes import Theme, default_theme_chain, template_tree, theme_chain
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
@@ -155,7 +155,9 @@ def _templates_version(config: Config, themes: list[Theme]) -> str:
         # Through symlinked folders too, as the loader reads them: an edit behind a link
         # (templates/partials -> a shared folder), or the link removed, is a change.
         for path in template_tree(folder).files:
-            if path.is_file():
+            # An editor's swap file or backup beside a template is never one: it must not
+            # make every save (vim rewrites its .swp as you type) re-render the site.
+            if path.is_file() and not is_leftover(path.name):
                 entries.append((str(path), path.read_bytes()))
     return digest(entries)
 

@@ -27,7 +27,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 _LEFTOVER = re.compile(
     r"(~|\.swp|\.tmp|\.temp|\.part|\.crdownload|\.bak|\.orig|\.kate-swp)$"
     r"|^(\..*\.sw[a-px]|\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
-    r"|^\..*\.hubgen-tmp$")
+    r"|^\..*\.hubgen-tmp$"
+    r"|___jb_(tmp|old)___$"        # JetBrains' safe write
+    r"|^sed[A-Za-z0-9]{6}$")       # sed -i's file, before it is renamed over the old one
 
 
 # Version control's folders: never content, never published, never deleted from an output.

@@ -81,6 +81,7 @@ class Rebuilder:
         hubgen.build.workers). A build that `stop()` calls off publishes nothing.
         """
         started = time.perf_counter()
+        begun = time.monotonic()
         previous = self.state.snapshot
         self.builds += 1
         workers = 0
@@ -98,6 +99,11 @@ class Rebuilder:
             # Whatever goes wrong, the server keeps the last good site and says why; a
             # config moved away for a moment (a git checkout) must not end the rebuilds.
             gc.enable()
+            if self._changed_since(begun):
+                # A file changed while it was read, most likely half-saved (an editor that
+                # truncates, then writes): the next build reads it whole. Showing this
+                # failure would reload every tab into an error that is already gone.
+                return previous
             found = exc.diagnostics if isinstance(exc, SourceErrors) else [_as_diagnostic(exc)]
             errors = tuple(d for d in found if d.is_error)
             warnings = tuple(d for d in found if not d.is_error)
@@ -129,6 +135,14 @@ class Rebuilder:
             self.report(list(snapshot.errors), list(snapshot.warnings),
                         time.perf_counter() - started, self.cache.rendered_count, workers)
         return snapshot
+
+    def _changed_since(self, moment: float) -> bool:
+        """Whether a change came after `moment`, or comes within the quiet period (the
+        rest of a save whose first part a build has just read)."""
+        with self._condition:
+            return self._condition.wait_for(
+                lambda: self._last_event > moment or self._stopping, self.quiet_period) \
+                and not self._stopping
 
     def start(self) -> None:
         """Start the rebuild loop in its own thread."""
