@@ -294,10 +294,20 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
                 click.echo(f"Serving at {session.url} now")
             served_at.append(session.url)
 
+    # A service manager's SIGTERM stops it as cleanly as Ctrl-C, during the first build too
+    # (its workers are called off, not left running on their own).
+    signal.signal(signal.SIGTERM, _interrupt)
+    session: ServeSession | None = None
     try:
         session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,
                                             open_browser), on_build)
         url = session.start()
+    except KeyboardInterrupt:
+        click.echo("\nStopping…")
+        if session is not None:
+            session.stop()
+        click.echo("Stopped.")
+        return
     except SourceErrors as exc:
         print_diagnostics(exc.diagnostics, root)
         sys.exit(EXIT_SOURCE_ERRORS)
@@ -311,8 +321,6 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
                "Ctrl-C stops)")
     if not served_at:   # a first build that failed: its fix may move the site
         served_at.append(url)
-    # A service manager's SIGTERM stops it as cleanly as Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         # Waits a moment at a time: a Ctrl-C that the system hands to another thread (the
         # server's, the watcher's) is only acted on when this thread wakes.

@@ -11,6 +11,8 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -662,6 +664,32 @@ def test_parallel_rebuilds_under_requests_always_finish_and_ctrl_c_calls_one_off
     with pytest.raises(ProcessLookupError):
         os.killpg(site.process.pid, 0)   # nobody of the server's group is left
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_serve_during_its_first_build_leaves_no_worker_behind(tmp_path, stop):
+    root = write_corpus(tmp_path / "hub", posts=600, threads=20)
+    process = subprocess.Popen([sys.executable, "-m", "hubgen", "serve", "--port", "0",
+                                "--jobs", "2"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while len(child_processes(process.pid)) < 2:
+            assert time.monotonic() < deadline and process.poll() is None, \
+                "no first build on workers to stop"
+            time.sleep(0.005)
+        workers = child_processes(process.pid)
+        process.send_signal(stop)      # a service manager's SIGTERM, or a Ctrl-C
+        printed, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, printed
+    assert printed.strip().endswith("Stopping…\nStopped."), printed
+    assert "Traceback" not in printed and "Aborted" not in printed, printed
+    assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers)), \
+        "a worker of the first build runs on"
 
 
 def _interrupt_thread(pid: int, thread: int) -> None:

@@ -154,7 +154,8 @@ class Rebuilder:
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():   # stopped during the first build, it never started
+            self._thread.join(timeout=10)
 
     def _loop(self) -> None:
         while True:

@@ -128,7 +128,8 @@ class ServeSession:
         self.rebuilder.stop()
         self.state.close()
         if self.server is not None:
-            self.server.shutdown()
+            if self._server_thread is not None:   # shutdown() waits for serve_forever()
+                self.server.shutdown()
             self.server.server_close()
         if self._server_thread is not None:
             self._server_thread.join(timeout=5)
