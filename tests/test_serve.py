@@ -506,6 +506,20 @@ def test_a_hub_folder_deleted_and_made_again_is_watched_again(hub, tmp_path):
         assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
 
 
+def test_a_hub_folder_replaced_before_serve_looks_is_watched_again(hub, tmp_path):
+    root = hub("minimal")
+    shutil.copytree(root, tmp_path / "copy")
+    with running(root) as session:
+        assert session.watcher is not None
+        with session.watcher._lock:   # its events wait until the new folder is in place
+            shutil.rmtree(root)
+            os.rename(tmp_path / "copy", root)
+        time.sleep(0.5)
+        config = root / "hubgen.yaml"
+        config.write_text(config.read_text().replace("title: Minimal Hub", "title: Renamed Hub"))
+        assert wait_until(lambda: b"Renamed Hub" in session.state.snapshot.files["index.html"])
+
+
 def test_a_hub_folder_made_again_after_serve_saw_it_gone_is_watched_again(hub, tmp_path):
     root = hub("minimal")
     shutil.copytree(root, tmp_path / "copy")

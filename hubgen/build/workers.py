@@ -50,23 +50,28 @@ def default_jobs() -> int:
 
 
 @contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """Fork the workers in this scope: they are born deaf to Ctrl-C; this process hears it.
+def _interrupts_held() -> Iterator[list[int]]:
+    """Fork the workers in this scope: they never take a Ctrl-C for their own (each
+    ignores it once set up, _worker_started); this process hears it once they are made.
 
-    Only the main thread may set a signal's handler. Another thread blocks Ctrl-C
-    and SIGTERM instead (the system then hands them to a thread that does not), and
-    its workers, which inherit its mask, unblock them once set up (_worker_started).
+    In the main thread, a Ctrl-C that comes meanwhile is noted in the list yielded, for
+    the caller to hand on (signal.raise_signal) where it can end the workers: ignored,
+    it would be lost. Only the main thread may set a signal's handler. Another thread
+    blocks Ctrl-C and SIGTERM instead (the system then hands them to a thread that does
+    not), and its workers, which inherit its mask, unblock them once set up.
     """
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
         try:
-            yield
+            yield received
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return
-    previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous_handler = signal.signal(signal.SIGINT,
+                                     lambda number, frame: received.append(number))
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGINT, previous_handler)
 
@@ -74,10 +79,11 @@ def _interrupts_ignored() -> Iterator[None]:
 def _worker_started() -> None:
     """Set a forked worker up: deaf to Ctrl-C, ended by the pool's SIGTERM, own streams.
 
-    A worker forked from the main thread is born ignoring Ctrl-C; one forked from
-    another thread (serve's rebuilds) could not be, since only the main thread may
-    set signal handlers. A handler for SIGTERM (serve's, which stops it cleanly)
-    would turn the pool's terminate into a traceback. And another thread (serve's)
+    A worker forked from the main thread is born noting a Ctrl-C in its own copy of
+    a list, which nobody reads; one forked from another thread (serve's rebuilds) is
+    born with it blocked, since only the main thread may set signal handlers. A
+    handler for SIGTERM (serve's, which stops it cleanly) would turn the pool's
+    terminate into a traceback. And another thread (serve's)
     may have been writing to stdout or stderr at the moment of the fork, leaving the
     stream's lock held in this copy for good: the worker writes, and flushes as it
     ends, through streams of its own on the same files.
@@ -205,9 +211,11 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
     try:
         # What exists now is shared with the workers until written to.
         with set_aside_for_workers():
-            with _interrupts_ignored():   # workers are born ignoring Ctrl-C; this one hears it
+            with _interrupts_held() as interrupted:
                 pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_started)
             try:
+                if interrupted:   # a Ctrl-C while the workers were made: now it ends them
+                    signal.raise_signal(signal.SIGINT)
                 results = _results(pool, _chunks(items, jobs, spread), stop)
                 if meanwhile is not None:
                     meanwhile()
