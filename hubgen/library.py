@@ -485,6 +485,11 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
             continue
         document = authors.of(document, memo)
         (posts if document.kind == "post" else pages).append(document)
+    if memo is not None:
+        # Only this build's documents are remembered: a post saved again is a new object,
+        # and its old one (its whole HTML) would be kept for as long as serve runs.
+        for stale in memo.keys() - {id(document) for document in sources.documents}:
+            del memo[stale]
 
     for index, key in enumerate(config.brand.people):
         if key not in sources.people and people_known:

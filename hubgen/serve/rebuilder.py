@@ -18,6 +18,8 @@ from hubgen.errors import Diagnostic, HubgenError, SourceErrors
 from hubgen.serve.state import Change, SiteState, Snapshot
 
 QUIET_PERIOD = 0.1  # seconds without a new event before a rebuild starts
+IDLE_BEFORE_COLLECTING = 1.0   # seconds without a change before builds' garbage goes
+COLLECT_AT_LEAST_EVERY = 20    # builds, for saves that never leave a second's pause
 
 # Called with (errors, warnings, seconds, files rendered, worker processes that rendered
 # them) after every build.
@@ -59,6 +61,8 @@ class Rebuilder:
         self.quiet_period = quiet_period
         self.cache = BuildCache()
         self.builds = 0
+        self.collections = 0   # full collections of builds' garbage (see _next_build)
+        self._uncollected = 0   # builds since the last full collection
         self._pending: set[Path] = set()
         self._last_event = 0.0
         self._condition = threading.Condition()
@@ -131,6 +135,7 @@ class Rebuilder:
             self.on_config(config)
         self.state.publish(snapshot)
         gc.enable()  # a second enable() after a failed build is harmless
+        self._uncollected += 1
         if self.report is not None:
             self.report(list(snapshot.errors), list(snapshot.warnings),
                         time.perf_counter() - started, self.cache.rendered_count, workers)
@@ -171,7 +176,22 @@ class Rebuilder:
                     warnings=(), last_change=Change(previous.epoch + 1, errors_changed=True)))
 
     def _next_build(self) -> bool:
-        """Wait for changes, debounce, build once; False when stopping."""
+        """Wait for changes, debounce, build once; False when stopping. Once idle for a
+        second after a build (or every 20 builds), collect builds' garbage instead."""
+        with self._condition:
+            collect = self._uncollected >= COLLECT_AT_LEAST_EVERY or (
+                self._uncollected > 0 and not self._condition.wait_for(
+                    lambda: self._pending or self._stopping, IDLE_BEFORE_COLLECTING))
+        if collect:
+            # A build hands every object it set aside from the collector back at its end
+            # (hubgen.build.collector), into the oldest generation, garbage cycles
+            # included; on a big heap Python seldom walks it by itself, and a long
+            # session's memory grew by every save. Collected once the browsers have
+            # reloaded, not while they ask for the new pages.
+            self._uncollected = 0
+            gc.collect()
+            self.collections += 1
+            return True
         with self._condition:
             self._condition.wait_for(lambda: self._pending or self._stopping)
             if self._stopping:
