@@ -15,6 +15,7 @@ from hubgen.content.models import Message, Person, Question, Speaker, Thread, in
 from hubgen.content.people import same_platform
 from hubgen.content.sanitize import hashtag_url, plain
 from hubgen.content.slugs import name_order
+from hubgen.content.words import Words, english_words
 
 REMOVED_BY_AUTHOR = "removed at the author's request"
 REMOVED_BY_CURATOR = "removed by the hub's curators"
@@ -131,14 +132,16 @@ class Conversation:
         return None
 
 
+# The words (see content/words.py) of a link to a conversation's own page, and of one to
+# a search for its hashtag, by platform.
 JOIN_WORDING = {
-    "twitter": ("Join the conversation on X", "Follow {hashtag} on X"),
-    "mastodon": ("Reply on Mastodon", "Follow {hashtag} on Mastodon"),
-    "bluesky": ("Reply on Bluesky", "Follow {hashtag} on Bluesky"),
-    "reddit": ("Join the discussion on Reddit", "Search {hashtag} on Reddit"),
-    "hackernews": ("Discuss on Hacker News", "Search {hashtag} on Hacker News"),
-    "discourse": ("Continue the discussion on the forum", "Follow {hashtag} on the forum"),
-    "forum": ("Continue the discussion on the forum", "Follow {hashtag} on the forum"),
+    "twitter": ("join_on_twitter", "follow_on_twitter"),
+    "mastodon": ("join_on_mastodon", "follow_on_mastodon"),
+    "bluesky": ("join_on_bluesky", "follow_on_bluesky"),
+    "reddit": ("join_on_reddit", "search_on_reddit"),
+    "hackernews": ("join_on_hackernews", "search_on_hackernews"),
+    "discourse": ("join_on_forum", "follow_on_forum"),
+    "forum": ("join_on_forum", "follow_on_forum"),
 }
 
 
@@ -150,18 +153,19 @@ class JoinLink:
     url: str
 
 
-def join_link(thread: Thread) -> JoinLink | None:
-    """The thread's own URL, else a search for its hashtag; None when there is neither."""
-    by_url, by_hashtag = JOIN_WORDING.get(thread.platform, ("Join the conversation",
-                                                            "Follow {hashtag}"))
+def join_link(thread: Thread, words: Words | None = None) -> JoinLink | None:
+    """The thread's own URL, else a search for its hashtag; None when there is neither.
+    Worded in `words` (English without)."""
+    words = words if words is not None else english_words()
+    by_url, by_hashtag = JOIN_WORDING.get(thread.platform, ("join_elsewhere", "follow_hashtag"))
     if thread.source_url and thread.status != "upcoming":
-        return JoinLink(by_url, thread.source_url)
+        return JoinLink(words(by_url), thread.source_url)
     if thread.hashtag:
         search = hashtag_search_url(thread.hashtag, thread.platform, thread.source_url)
         if search:
-            return JoinLink(by_hashtag.format(hashtag=thread.hashtag), search)
+            return JoinLink(words(by_hashtag, hashtag=thread.hashtag), search)
     if thread.source_url:
-        return JoinLink(by_url, thread.source_url)
+        return JoinLink(words(by_url), thread.source_url)
     return None
 
 
@@ -237,9 +241,11 @@ def _waiting(roots: tuple[MessageNode, ...], answered: set[str]) -> tuple[Messag
                         if n.message.date else float("inf")))
 
 
-def build_conversation(thread: Thread, people: dict[str, Person],
-                       brand_keys: set[str]) -> Conversation:
-    """Arrange a thread's messages into reply trees and question groups."""
+def build_conversation(thread: Thread, people: dict[str, Person], brand_keys: set[str],
+                       notes: tuple[str, str] = (REMOVED_BY_AUTHOR, REMOVED_BY_CURATOR)
+                       ) -> Conversation:
+    """Arrange a thread's messages into reply trees and question groups; `notes` say why
+    a message is not shown (its author withdrew, the curators removed it)."""
     voices: dict[Speaker, Participant] = {}   # a voice speaks many times in a thread
     speakers = {}
     for m in thread.messages:
@@ -256,8 +262,7 @@ def build_conversation(thread: Thread, people: dict[str, Person],
 
     def node(message: Message, depth: int) -> MessageNode:
         speaker = speakers[message.id]
-        note = REMOVED_BY_AUTHOR if speaker.withdrawn else \
-            REMOVED_BY_CURATOR if message.removed else ""
+        note = notes[0] if speaker.withdrawn else notes[1] if message.removed else ""
         if speaker.withdrawn:
             speaker = Participant(name="", withdrawn=True)
         if depth < MAX_REPLY_DEPTH:

@@ -12,10 +12,11 @@ from hubgen.content.sanitize import xml_safe
 from hubgen.library import Library
 from hubgen.plan.urls import Urls
 
+# The words (content/words.py) that say where to follow a chat, by platform.
 JOIN_HINT = {
-    "twitter": "Follow {hashtag} on X during the chat",
-    "mastodon": "Follow {hashtag} on Mastodon during the chat",
-    "bluesky": "Follow {hashtag} on Bluesky during the chat",
+    "twitter": "calendar_follow_on_twitter",
+    "mastodon": "calendar_follow_on_mastodon",
+    "bluesky": "calendar_follow_on_bluesky",
 }
 
 
@@ -48,10 +49,10 @@ def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
     lines = [thread.summary] if thread.summary else []
     conversation = library.conversation(thread)
     if thread.hashtag:
-        lines.append(JOIN_HINT.get(thread.platform, "Join with {hashtag}")
-                     .format(hashtag=thread.hashtag) + ".")
+        lines.append(library.words(JOIN_HINT.get(thread.platform, "calendar_join_with"),
+                                   hashtag=thread.hashtag) + ".")
     if conversation.moderator:
-        lines.append(f"Moderator: {conversation.moderator.name}.")
+        lines.append(library.words("calendar_moderator", name=conversation.moderator.name))
     for number, question in enumerate(thread.questions, start=1):
         lines.append(f"Q{number}: {question.text}")
     lines.append(page)

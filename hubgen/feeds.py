@@ -26,7 +26,6 @@ from hubgen.content.sanitize import plain, xml_safe
 from hubgen.library import Item, Library
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
-from hubgen.wording import plural
 
 # A feed with no entries still needs a date; this one is fixed, never the clock's.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -184,8 +183,11 @@ def _thread_entry(feed: FeedGenerator, route: Route, thread: Thread, library: Li
                        thread.lastmod or thread.date, host)
     _categories(entry, thread, library, urls)
     voices = len(conversation.participants)
-    count = f"{plural(conversation.message_count, 'message')} from {plural(voices, 'voice')}" \
-        if thread.status != "upcoming" else "An upcoming conversation"
+    words = library.words
+    count = words("messages_from_voices",
+                  messages=words("messages_count", count=conversation.message_count),
+                  voices=words("voices_count", count=voices)) \
+        if thread.status != "upcoming" else words("an_upcoming_conversation")
     entry.summary(_as_text(f"{thread.summary} ({count})" if thread.summary else count,
                            route.feed_format))
     html = absolutize_links(thread.summary_html + f"<p>{escape(count)}.</p>", url, urls)

@@ -20,6 +20,7 @@ from hubgen.content.models import Author, Document, Person, Thread, UnfinishedDo
 from hubgen.content.sanitize import mention_url
 from hubgen.content.slugs import name_order, slugify
 from hubgen.content.sources import Sources
+from hubgen.content.words import Words, english_words
 from hubgen.conversations import Conversation, MessageNode, build_conversation
 from hubgen.errors import Diagnostics
 from hubgen.wording import did_you_mean
@@ -87,6 +88,7 @@ class Library:
     next_scheduled: datetime | None = None
     include_drafts: bool = False
     now: datetime | None = None            # what "future" was measured against
+    words: Words = field(default_factory=english_words)   # the theme's words, in the language
 
     def is_scheduled(self, item: Item) -> bool:
         """True for a post, or a thread neither upcoming nor live, dated after this build's
@@ -463,7 +465,8 @@ def _newest_first(item: Item) -> tuple[float, str]:
 
 def build_library(config: Config, sources: Sources, now: datetime, *,
                   include_drafts: bool = False, include_future: bool = False,
-                  diagnostics: Diagnostics, memo: dict[int, tuple] | None = None) -> Library:
+                  diagnostics: Diagnostics, memo: dict[int, tuple] | None = None,
+                  words: Words | None = None) -> Library:
     """Assemble the Library: filter drafts and what is dated later, resolve people, group tags.
 
     `memo` (kept between builds by serve) remembers documents whose author was
@@ -521,7 +524,9 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     threads.sort(key=_newest_first)
     people = _with_brand_roles(sources.people, config.brand.people)
     brand_keys = _brand_keys(config, people)
-    conversations = {t.slug: build_conversation(t, people, brand_keys)
+    words = words if words is not None else english_words()
+    notes = (words("removed_by_author"), words("removed_by_curators"))
+    conversations = {t.slug: build_conversation(t, people, brand_keys, notes)
                      for t in source_threads}
     items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)
 
@@ -531,5 +536,5 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
                    drafts_skipped=drafts_skipped, future_skipped=future_skipped,
                    future_threads_skipped=future_threads_skipped,
                    next_scheduled=min(scheduled) if scheduled else None,
-                   include_drafts=include_drafts, now=now)
+                   include_drafts=include_drafts, now=now, words=words)
 

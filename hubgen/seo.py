@@ -66,7 +66,7 @@ def feed_links(library: Library, urls: Urls, route: Route) -> tuple[FeedLink, ..
     elif isinstance(thread, Thread) and route.template == "thread.html":
         own = (thread_feed_title(config, thread.title), urls.thread(thread))
     elif route.template == "threads.html":
-        own = (threads_feed_title(config), urls.index("thread"))
+        own = (threads_feed_title(config, library.words), urls.index("thread"))
     links = []
     for fmt in config.feeds.formats:
         label, mime = FEED_TYPES[fmt]
@@ -233,30 +233,36 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
             og_type="article", published=thread.date, modified=thread.lastmod,
             tags=tuple(library.tags_of(thread)),
             jsonld=thread_jsonld(thread, conversation, library, urls, canonical), feeds=feeds)
+    words = library.words
     pager = route.context.get("pager")
-    suffix = f" (page {pager.number} of {pager.total})" if pager and pager.number > 1 else ""
+
+    def paged(title: str) -> str:
+        return words("title_page_of", title=title, number=pager.number, total=pager.total) \
+            if pager and pager.number > 1 else title
+
     person = route.context.get("person")
     if isinstance(person, Person):
-        description = person.bio or f"{person.name} on {config.title}."
+        description = person.bio or words("person_description", name=person.name,
+                                                         site=config.title)
         jsonld = {"@context": "https://schema.org", "@type": "ProfilePage", "url": canonical,
                   "mainEntity": {"@type": "Person", "name": person.name,
                                  **({"sameAs": urls.absolute(person.url)} if person.url else {}),
                                  **({"description": person.bio} if person.bio else {})}}
-        return PageMeta(title=f"{person.name}{suffix} · {config.title}",
+        return PageMeta(title=f"{paged(person.name)} · {config.title}",
                         page_title=person.name, description=description, canonical=canonical,
                         og_type="profile", jsonld=jsonld, feeds=feeds)
     if route.template == "index.html":
         jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
                   "url": urls.absolute("/"), "description": config.description,
                   "inLanguage": config.language, "publisher": _publisher_ld(library, urls)}
-        return PageMeta(title=config.title + suffix, page_title=config.title,
+        return PageMeta(title=paged(config.title), page_title=config.title,
                         description=config.description, canonical=canonical, og_type="website",
                         jsonld=jsonld, feeds=feeds)
     tag = route.context.get("tag")
     if isinstance(tag, Tag):
-        description = f"Posts and conversations tagged {tag.name} on {config.title}."
+        description = words("tag_description", tag=tag.name, site=config.title)
     elif route.template == "404.html":
-        description = f"This page does not exist on {config.title}."
+        description = words("not_found_description", site=config.title)
     else:
         description = config.description
     page_title = route.title or config.title
@@ -270,7 +276,7 @@ def page_meta(route: Route, library: Library, urls: Urls) -> PageMeta:
               "description": description,
               "isPartOf": {"@type": "WebSite", "name": config.title,
                            "url": urls.absolute("/")}}
-    return PageMeta(title=f"{page_title}{suffix} · {config.title}", page_title=page_title,
+    return PageMeta(title=f"{paged(page_title)} · {config.title}", page_title=page_title,
                     description=description, canonical=canonical, og_type="website",
                     jsonld=jsonld, feeds=feeds, noindex=not_found)
 

@@ -35,6 +35,7 @@ from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config, read_config, stand_in_config
 from hubgen.content.sources import Sources, is_leftover, read_sources
 from hubgen.content.themes import Theme, default_theme_chain, template_tree, theme_chain
+from hubgen.content.words import Words, read_words
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
@@ -244,10 +245,10 @@ def build_site(options: BuildOptions, progress: ProgressHook | None = None,
 
 
 def _published_outputs(config: Config, sources: Sources, now: datetime, urls: Urls,
-                       themes: list[Theme]) -> frozenset[str]:
+                       themes: list[Theme], words: Words) -> frozenset[str]:
     """The files of the site as built without drafts and future posts (its problems are
     the build's own, already reported)."""
-    library = build_library(config, sources, now, diagnostics=Diagnostics())
+    library = build_library(config, sources, now, diagnostics=Diagnostics(), words=words)
     return frozenset(route.output for route in plan_site(library, urls, themes,
                                                          Diagnostics()).routes)
 
@@ -275,6 +276,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             # meanwhile, so that the content is still read and checked.
             diagnostics.extend(exc.diagnostics)
             themes = default_theme_chain()
+        words = read_words(config, themes, diagnostics)
         cache_folder = config.resolve(config.cache_dir)
         if cache is None and options.cache:
             with _made_to_last(set_aside):
@@ -305,12 +307,13 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         now = options.now or datetime.now(UTC)
         library = build_library(config, sources, now, include_drafts=options.drafts,
                                 include_future=options.future, diagnostics=diagnostics,
-                                memo=cache.authors if cache is not None else None)
+                                memo=cache.authors if cache is not None else None,
+                                words=words)
     with watch.stage("plan"), _made_to_last(set_aside):
         urls = Urls(config)
         plan = plan_site(library, urls, themes, diagnostics)
         comments = plan_comments(library, site_comments, urls, diagnostics)
-        published = _published_outputs(config, sources, now, urls, themes) \
+        published = _published_outputs(config, sources, now, urls, themes, words) \
             if options.published and (options.drafts or options.future) else None
     stage = StagedOutput(output, [r.output for r in plan.routes]) \
         if write and not diagnostics.errors else None
@@ -323,8 +326,9 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             fingerprints = None
             frame, hashes = "", None
             if cache is not None:
+                # Every page says the theme's words: a word changed renders them again.
                 signature = site_signature(library, [dataclasses.asdict(config),
-                                                     templates_version])
+                                                     templates_version, dict(words.table)])
                 fingerprints = Fingerprints(library, signature, cache.source_hash)
                 frame = frame_key(signature, plan.routes)
                 hashes = item_hashes(library, cache.source_hash)

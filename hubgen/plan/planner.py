@@ -9,6 +9,7 @@ from hubgen.config import Config
 from hubgen.content.models import Document, Person
 from hubgen.content.sources import MARKDOWN_SUFFIXES, VERSION_CONTROL, is_leftover
 from hubgen.content.themes import Theme
+from hubgen.content.words import Words, english_words
 from hubgen.errors import Diagnostics
 from hubgen.library import Item, Library
 from hubgen.plan.pagination import paginate
@@ -29,9 +30,9 @@ def tag_feed_title(config: Config, tag_name: str) -> str:
     return f"{config.title}: {tag_name}"
 
 
-def threads_feed_title(config: Config) -> str:
+def threads_feed_title(config: Config, words: Words | None = None) -> str:
     """The title of the feeds of all conversations."""
-    return f"{config.title}: conversations"
+    return (words or english_words())("conversations_feed", site=config.title)
 
 
 def thread_feed_title(config: Config, thread_title: str) -> str:
@@ -105,8 +106,10 @@ def _listing_routes(library: Library, first_path: str, template: str, title: str
 def _thread_routes(library: Library, urls: Urls) -> list[Route]:
     config = library.config
     index = urls.index("thread")
-    routes = _listing_routes(library, index, "threads.html", "Conversations", library.threads)
-    routes += _feed_routes(library, index, threads_feed_title(config), library.threads, index)
+    routes = _listing_routes(library, index, "threads.html", library.words("conversations"),
+                             library.threads)
+    routes += _feed_routes(library, index, threads_feed_title(config, library.words),
+                           library.threads, index)
     for thread in library.threads:
         path = urls.thread(thread)
         conversation = library.conversation(thread)
@@ -145,7 +148,7 @@ def _people_routes(library: Library, urls: Urls) -> list[Route]:
     people = library.visible_people
     newest = [r.lastmod for r in routes if r.lastmod is not None]
     routes.insert(0, Route(path=urls.index("person"), kind="html", template="people.html",
-                           title="People", context={"people": people},
+                           title=library.words("people"), context={"people": people},
                            lastmod=max(newest) if newest else None, in_sitemap=bool(people)))
     return routes
 
@@ -188,7 +191,8 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     routes += _thread_routes(library, urls)
     routes += _people_routes(library, urls)
 
-    routes.append(Route(path=urls.index("tag"), kind="html", template="tags.html", title="Tags",
+    routes.append(Route(path=urls.index("tag"), kind="html", template="tags.html",
+                         title=library.words("tags"),
                         context={"tags": tuple(library.tags.values())},
                         lastmod=library.newest_date, in_sitemap=bool(library.tags)))
     for tag in library.tags.values():
@@ -208,7 +212,7 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
                                 position=document.positions.get(f"aliases[{index}]")
                                 or document.position_of("aliases")))
     routes.append(Route(path="/404.html", kind="html", template="404.html",
-                        title="Page not found"))
+                        title=library.words("page_not_found")))
     routes.append(Route(path="/sitemap.xml", kind="sitemap"))
     statics = static_files(static_folders(themes, config.root))
     if "/robots.txt" not in statics:   # a robots.txt of the site's (or theme's) own wins

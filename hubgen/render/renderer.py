@@ -28,6 +28,7 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetDigests, AssetUrls
 from hubgen.render.listed import ITEMS_SHOWN
+from hubgen.render.saying import Say, script_words
 from hubgen.render.templates import (
     Made,
     SiteEnvironment,
@@ -131,12 +132,13 @@ class Renderer:
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,
             hubgen={"version": __version__}, conversation=library.conversation,
-            tags_of=library.tags_of, person=library.people.get, join_link=join_link,
+            tags_of=library.tags_of, person=library.people.get, join_link=lambda thread: join_link(thread, library.words),
             avatar=self.avatar, scheduled=library.is_scheduled,
             index_url=lambda kind: urls.url(urls.index(kind)),
             image_url=self.image_url,
             comments_for=self.comments_for,
             cached_partial=self.cached_partial, card=self.card,
+            i18n=Say(library.words), comments_words=script_words(library.words),
         )
         self._embed_cache: dict[tuple[str, str], tuple[str, Reads]] = {}
         self._links: dict[int, tuple[Any, str]] = {}

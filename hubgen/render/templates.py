@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from hubgen.content.themes import Theme
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
+from hubgen.render.datestyles import format_in
 from hubgen.seo import script_safe_json
 from hubgen.wording import plural
 
@@ -62,8 +62,11 @@ def template_folders(loader: jinja2.BaseLoader | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for each in inner for f in template_folders(each)))
 
 
-def format_date(value: date | None, fmt: str = "%B %-d, %Y", tz: Any = None) -> str:
-    """A date shown in the site's timezone (strftime codes; %-d is the day without zero).
+def format_date(value: date | None, fmt: str = "%B %-d, %Y", tz: Any = None,
+                language: str = "en") -> str:
+    """A date shown in the site's timezone and language: `fmt` is a style ("long",
+    "medium", "full_time"…: see render/datestyles.py) or strftime codes (%-d is the day
+    without zero; %B, %A… say their names in the language).
 
     A plain date (`launch: 2026-06-01` in `extra:`) is shown as it is, in no timezone.
     """
@@ -71,10 +74,7 @@ def format_date(value: date | None, fmt: str = "%B %-d, %Y", tz: Any = None) -> 
         return ""
     if tz is not None and isinstance(value, datetime):
         value = value.astimezone(tz)
-    # %-d, %-I... (no leading zero) are not portable; do them here so themes can rely on them.
-    unpadded = re.sub(r"%-([dHIMmSjy])",
-                      lambda m: value.strftime("%" + m[1]).lstrip("0") or "0", fmt)
-    return value.strftime(unpadded)
+    return format_in(value, fmt, language)
 
 
 def read_date(value: Any, tz: Any) -> Any:
@@ -98,19 +98,20 @@ class _DateFilter:
     depends only on the instant (turned into the site's timezone) and the format.
     """
 
-    def __init__(self, tz: Any):
+    def __init__(self, tz: Any, language: str = "en"):
         self.tz = tz
+        self.language = language
         self.known: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, value: Any, fmt: str = "%B %-d, %Y") -> str:
         if self.tz is None or not isinstance(value, datetime):
-            return format_date(read_date(value, self.tz), fmt, self.tz)
+            return format_date(read_date(value, self.tz), fmt, self.tz, self.language)
         # With the offset and fold: Python holds two times of one zone equal by their
         # wall time, even the two 01:30 of the night the clocks go back.
         key = (value, value.utcoffset(), value.fold, fmt)
         text = self.known.get(key)
         if text is None:
-            text = self.known[key] = format_date(value, fmt, self.tz)
+            text = self.known[key] = format_date(value, fmt, self.tz, self.language)
         return text
 
 
@@ -319,7 +320,7 @@ def make_environment(config: Config, themes: list[Theme],
         auto_reload=False,   # one environment per build: templates cannot change within it
         undefined=PrintedUndefined,
     )
-    env.filters["date"] = _DateFilter(config.tz)
+    env.filters["date"] = _DateFilter(config.tz, config.language)
     env.filters["isodate"] = lambda value: read_date(value, config.tz).isoformat() \
         if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))

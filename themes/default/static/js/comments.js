@@ -17,11 +17,76 @@
 
   const REL = "nofollow ugc noopener";
   const TIMEOUT_MS = 15000;
-  const REASONS = {
-    400: "bad request", 401: "not authorized", 403: "forbidden", 404: "not found",
-    410: "gone", 429: "too many requests", 500: "internal error", 502: "bad gateway",
-    503: "unavailable", 504: "gateway timeout"
-  };
+  const REASONS = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504];
+
+  // ------------------------------------------------------------------ words
+
+  // What the script says, in English; a page in another language (or with words of its
+  // own) gives its words in <script type="application/json" data-comments-words>.
+  const WORDS = Object.assign({
+    forgotten: "Done: next time, this site will ask before loading {name}.",
+    failed: "The comments could not be loaded right now: a content blocker or the network may be stopping {name}. Try again later.",
+    loading_replies: "Loading replies from {label}…",
+    replies_loaded: {"one": "{count} reply loaded from {label}.", "other": "{count} replies loaded from {label}."},
+    no_replies_on: "No replies yet on {label}.",
+    reply_on: "Reply on {label}",
+    no_replies: "No replies yet.",
+    replies_hidden: {"one": "{count} reply is not shown: it was deleted, or a block hides it.", "other": "{count} replies are not shown: they were deleted, or a block hides them."},
+    could_not_load: "The replies could not be loaded right now ({reason}).",
+    you_can: " You can ",
+    read_and_reply: "read them and reply on {label}",
+    view_on: "View on {label}",
+    someone: "Someone",
+    the_comments: "the comments",
+    the_comment_service: "the comment service",
+    the_source: "the source",
+    not_supported: "this kind of replies is not supported",
+    went_wrong: "something went wrong",
+    too_long: "the server took too long to answer",
+    unreachable: "the server could not be reached",
+    server_said: "the server said: {reason}",
+    not_understood: "the server's answer was not understood",
+    post_gone: "the post was deleted or is not visible",
+    not_a_post: "the address is not a {label} post",
+    error_status: "error {status}",
+    status_400: "bad request",
+    status_401: "not authorized",
+    status_403: "forbidden",
+    status_404: "not found",
+    status_410: "gone",
+    status_429: "too many requests",
+    status_500: "internal error",
+    status_502: "bad gateway",
+    status_503: "unavailable",
+    status_504: "gateway timeout"
+  }, pageWords());
+
+  function pageWords() {
+    const blob = document.querySelector("script[data-comments-words]");
+    if (!blob) return {};
+    try {
+      const data = JSON.parse(blob.textContent);
+      return data && typeof data === "object" && !Array.isArray(data) ? data : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  /** The word `key` with its {names} filled in; `count` picks its plural form. */
+  function say(key, values, count) {
+    let word = Object.prototype.hasOwnProperty.call(WORDS, key) ? WORDS[key] : key;
+    if (word && typeof word === "object") {
+      let form = "other";
+      try {
+        form = new Intl.PluralRules(document.documentElement.lang || undefined).select(count);
+      } catch (error) { /* an unknown language: "other" */ }
+      word = Object.prototype.hasOwnProperty.call(word, form) ? word[form] : word.other;
+    }
+    values = Object.assign({ count: count }, values);
+    return String(word === undefined ? key : word).replace(/\{(\w+)\}/g, (whole, name) =>
+      Object.prototype.hasOwnProperty.call(values, name) && values[name] !== undefined
+        ? String(values[name]) : whole);
+  }
 
   // ------------------------------------------------------------------ small DOM helpers
 
@@ -59,7 +124,7 @@
   function timeElement(value) {
     const date = new Date(value);
     if (!value || isNaN(date.getTime())) return null;
-    const time = el("time", "fediverse-reply__time", date.toLocaleString(undefined, {
+    const time = el("time", "fediverse-reply__time", date.toLocaleString(document.documentElement.lang || undefined, {
       year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit"
     }));
     time.setAttribute("datetime", date.toISOString());
@@ -100,9 +165,8 @@
     if (forgetButton) {
       forgetButton.addEventListener("click", () => {
         store(key, null);
-        const name = section.getAttribute("data-provider-name") || "the comments";
-        const done = el("span", "comments__forgotten",
-          "Done: next time, this site will ask before loading " + name + ".");
+        const name = section.getAttribute("data-provider-name") || say("the_comments");
+        const done = el("span", "comments__forgotten", say("forgotten", { name: name }));
         done.setAttribute("role", "status");
         done.setAttribute("tabindex", "-1");
         forgetButton.hidden = true;  // and gone: a theme's .button style may outrank [hidden]
@@ -186,10 +250,8 @@
 
   function failed(section, target) {
     if (target.querySelector(".comments__failed")) return;
-    const name = section.getAttribute("data-provider-name") || "the comment service";
-    const note = el("p", "comments__failed comments__notice", "The comments could not be " +
-      "loaded right now: a content blocker or the network may be stopping " + name +
-      ". Try again later.");
+    const name = section.getAttribute("data-provider-name") || say("the_comment_service");
+    const note = el("p", "comments__failed comments__notice", say("failed", { name: name }));
     note.setAttribute("role", "alert");  // the reader asked for them: say they are not coming
     target.prepend(note);
   }
@@ -206,43 +268,41 @@
   async function showReplies(box) {
     const kind = box.getAttribute("data-fediverse");
     const platform = Object.prototype.hasOwnProperty.call(PLATFORMS, kind) ? PLATFORMS[kind] : null;
-    const label = box.getAttribute("data-label") || (platform ? platform.label : "the source");
+    const label = box.getAttribute("data-label") || (platform ? platform.label : say("the_source"));
     const post = box.getAttribute("data-post") || "";
     const original = platform ? platform.webUrl(post) : httpUrl(post);
 
     while (box.firstChild) box.removeChild(box.firstChild);
-    const status = el("p", "fediverse-replies__status", "Loading replies from " + label + "…");
+    const status = el("p", "fediverse-replies__status", say("loading_replies", { label: label }));
     status.setAttribute("role", "status");
     box.appendChild(status);
     box.setAttribute("aria-busy", "true");
     try {
-      if (!platform) throw new Failure("this kind of replies is not supported");
+      if (!platform) throw new Failure(say("not_supported"));
       const result = await platform.load(post, box.getAttribute("data-api") || "");
       // The live region stays, its words told (and hidden): a screen reader hears what came.
       const count = flattened(result.replies).length;
-      status.textContent = count === 1 ? "1 reply loaded from " + label + "."
-        : count ? count + " replies loaded from " + label + "." : "No replies yet on " + label + ".";
+      status.textContent = count ? say("replies_loaded", { label: label }, count)
+        : say("no_replies_on", { label: label });
       status.className = "fediverse-replies__status visually-hidden";
       if (original) {
         const action = el("p", "fediverse-replies__action");
-        action.appendChild(link(original, "Reply on " + label, "button"));
+        action.appendChild(link(original, say("reply_on", { label: label }), "button"));
         box.appendChild(action);
       }
       if (result.replies.length) box.appendChild(replyList(result.replies, label));
-      else box.appendChild(el("p", "fediverse-replies__empty", "No replies yet."));
+      else box.appendChild(el("p", "fediverse-replies__empty", say("no_replies")));
       if (result.hidden) {
-        box.appendChild(el("p", "fediverse-replies__note", result.hidden === 1
-          ? "1 reply is not shown: it was deleted, or a block hides it."
-          : result.hidden + " replies are not shown: they were deleted, or a block hides them."));
+        box.appendChild(el("p", "fediverse-replies__note",
+          say("replies_hidden", {}, result.hidden)));
       }
     } catch (error) {
-      const reason = error instanceof Failure ? error.reason : "something went wrong";
-      const message = el("p", "fediverse-replies__error",
-        "The replies could not be loaded right now (" + reason + ").");
+      const reason = error instanceof Failure ? error.reason : say("went_wrong");
+      const message = el("p", "fediverse-replies__error", say("could_not_load", { reason: reason }));
       message.setAttribute("role", "alert");
       if (original) {
-        message.appendChild(document.createTextNode(" You can "));
-        message.appendChild(link(original, "read them and reply on " + label));
+        message.appendChild(document.createTextNode(say("you_can")));
+        message.appendChild(link(original, say("read_and_reply", { label: label })));
         message.appendChild(document.createTextNode("."));
       }
       status.remove();
@@ -264,18 +324,20 @@
         });
       } catch (error) {
         throw new Failure(error && error.name === "AbortError"
-          ? "the server took too long to answer" : "the server could not be reached");
+          ? say("too_long") : say("unreachable"));
       }
       const data = await response.json().catch(() => undefined);
       if (response.status === 400 && data && data.error === "NotFound") {
-        throw new Failure("the server said: not found");  // Bluesky's answer for a gone post
+        throw new Failure(say("server_said", { reason: say("status_404") }));  // Bluesky's answer for a gone post
       }
       if (!response.ok) {
-        throw new Failure("the server said: " +
-          (REASONS[response.status] || "error " + response.status));
+        throw new Failure(say("server_said", {
+          reason: REASONS.indexOf(response.status) >= 0 ? say("status_" + response.status)
+            : say("error_status", { status: response.status })
+        }));
       }
       if (!data || typeof data !== "object") {
-        throw new Failure("the server's answer was not understood");
+        throw new Failure(say("not_understood"));
       }
       return data;
     } finally {
@@ -326,7 +388,7 @@
       const url = httpUrl(item.url);
       if (url) {
         const more = el("p", "fediverse-reply__link");
-        more.appendChild(link(url, "View on " + label, null, REL));
+        more.appendChild(link(url, say("view_on", { label: label }), null, REL));
         article.appendChild(more);
       }
       li.appendChild(article);
@@ -386,12 +448,12 @@
       const match = url && /^\/(?:@[^/]+(?:\/statuses)?|users\/[^/]+\/statuses|notice)\/([A-Za-z0-9]+)\/?$/
         .exec(url.pathname);
       const base = httpUrl(api || (url && url.origin));
-      if (!match || !base) throw new Failure("the address is not a Mastodon post");
+      if (!match || !base) throw new Failure(say("not_a_post", { label: "Mastodon" }));
       const id = match[1];
       const data = await getJson(base.replace(/\/+$/, "") + "/api/v1/statuses/" + id +
         "/context");
       if (!Array.isArray(data.descendants)) {
-        throw new Failure("the server's answer was not understood");
+        throw new Failure(say("not_understood"));
       }
       return { replies: mastodonTree(id, data.descendants), hidden: 0 };
     }
@@ -404,7 +466,7 @@
       const account = status.account || {};
       nodes.set(String(status.id), {
         parent: status.in_reply_to_id == null ? null : String(status.in_reply_to_id),
-        name: account.display_name || account.username || account.acct || "Someone",
+        name: account.display_name || account.username || account.acct || say("someone"),
         handle: account.acct || account.username || "",
         date: status.created_at,
         url: status.url || status.uri,
@@ -473,14 +535,14 @@
     async load(post, api) {
       const parts = blueskyPost(post);
       const base = httpUrl(api || "https://public.api.bsky.app");
-      if (!parts || !base) throw new Failure("the address is not a Bluesky post");
+      if (!parts || !base) throw new Failure(say("not_a_post", { label: "Bluesky" }));
       const xrpc = base.replace(/\/+$/, "") + "/xrpc/";
       let did = parts.authority;
       if (did.indexOf("did:") !== 0) {
         const found = await getJson(xrpc + "com.atproto.identity.resolveHandle?handle=" +
           encodeURIComponent(did));
         if (typeof found.did !== "string" || found.did.indexOf("did:") !== 0) {
-          throw new Failure("the server's answer was not understood");
+          throw new Failure(say("not_understood"));
         }
         did = found.did;
       }
@@ -490,7 +552,7 @@
       const thread = data.thread;
       if (!thread || thread.$type !== VIEW) {
         throw new Failure(thread && GONE.indexOf(thread.$type) >= 0
-          ? "the post was deleted or is not visible" : "the server's answer was not understood");
+          ? say("post_gone") : say("not_understood"));
       }
       const count = { hidden: 0 };
       return { replies: blueskyReplies(thread.replies, count, 0), hidden: count.hidden };
@@ -511,7 +573,7 @@
       const who = author.handle && author.handle !== "handle.invalid" ? author.handle
         : author.did;
       replies.push({
-        name: author.displayName || author.handle || "Someone",
+        name: author.displayName || author.handle || say("someone"),
         handle: author.handle || "",
         date: record.createdAt || post.indexedAt,
         url: who && rkey ? profileUrl(who, rkey) : null,
