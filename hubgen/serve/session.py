@@ -14,6 +14,7 @@ from hubgen.build.pipeline import config_to_start_with
 from hubgen.config import Config
 from hubgen.content.sources import content_root
 from hubgen.content.themes import template_tree, theme_chain
+from hubgen.content.words import words_folders
 from hubgen.errors import SourceErrors, UsageError
 from hubgen.serve.handler import DevServer
 from hubgen.serve.rebuilder import BuildReport, Rebuilder
@@ -56,6 +57,7 @@ def watched_sources(config: Config) -> tuple[list[Path], list[Path]]:
     themes = theme_chain(config)
     folders = [content_root(config), config.root / "templates", config.root / "static"]
     folders += [folder for theme in themes for folder in (theme.templates, theme.static)]
+    folders += words_folders(config, themes)   # i18n/: the site's and each theme's words
     templates = [config.root / "templates", *(theme.templates for theme in themes)]
     # A symlinked folder of templates is read through the link; the watch on the templates
     # folder does not see edits behind it, so where it leads is watched too.

@@ -1,0 +1,248 @@
+"""The theme in the site's language: words from i18n/LANG.yaml, plural forms, dates."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+import yaml
+from conftest import REPO, parse_html, run_hubgen, said
+
+from hubgen.build import BuildOptions, build_site
+from hubgen.build.cache import BuildCache
+
+WORDS = REPO / "themes/default/i18n"
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def _words(language: str) -> dict:
+    return yaml.safe_load((WORDS / f"{language}.yaml").read_text())
+
+
+def _forms(word) -> list[str]:
+    return list(word.values()) if isinstance(word, dict) else [word]
+
+
+def _english_phrases(language: str) -> set[str]:
+    """The English words the language says otherwise, cut at their placeholders."""
+    english, other = _words("en"), _words(language)
+    phrases = set()
+    for key, word in english.items():
+        if key.startswith("js_"):
+            continue
+        for form in _forms(word):
+            if form in _forms(other[key]):
+                continue
+            for part in re.split(r"\{\w+\}", form):
+                part = part.strip(" .:()")
+                if len(part) >= 4:
+                    phrases.add(part)
+    return phrases
+
+
+def _shown(path: Path) -> str:
+    """What a reader (or a screen reader) gets of a page: its text and labels."""
+    page = parse_html(path)
+    for script in page.xpath("//script|//style"):
+        script.drop_tree()
+    labels = page.xpath("//@aria-label|//@title|//@alt|//@placeholder|"
+                        "//meta[contains(@name, 'description') or contains(@name, 'title') or "
+                        "contains(@property, 'description') or contains(@property, 'title')]"
+                        "/@content")
+    return page.text_content() + "\n" + "\n".join(labels)
+
+
+def _set_language(root: Path, language: str) -> None:
+    config = root / "hubgen.yaml"
+    config.write_text(re.sub(r"\nlanguage: \S+\n", f"\nlanguage: {language}\n",
+                             config.read_text()))
+
+
+def test_a_german_hub_has_no_english_theme_word_on_any_page(built):
+    public = built("german-hub")
+    phrases = _english_phrases("de")
+    assert {"Newer posts", "Moderated by", "min read", "Skip to content"} <= phrases
+    pages = sorted(public.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = _shown(page)
+        found = sorted(p for p in phrases if re.search(rf"\b{re.escape(p)}\b", text))
+        assert not found, f"{page.relative_to(public)} says {found}"
+    post = (public / "posts/rueckblick/index.html").read_text()
+    blob = parse_html(public / "posts/rueckblick/index.html").xpath(
+        "//script[@data-comments-words]")
+    assert len(blob) == 1, "the comments script is handed its German words"
+    said_by_script = json.loads(blob[0].text)
+    german = _words("de")
+    assert said_by_script == {k[3:]: v for k, v in german.items() if k.startswith("js_")}
+    assert "</script" not in blob[0].text.lower()
+    assert "Kommentare laden" in post
+
+
+def test_a_german_hub_counts_dates_and_feeds_in_german(built):
+    public = built("german-hub")
+    threads = _shown(public / "index.html")
+    assert "1 Nachricht" in threads and "1 Nachrichten" not in threads
+    assert "3 Nachrichten" in threads
+    thread = _shown(public / "threads/erster-chat/index.html")
+    assert "3 Nachrichten von 3 Stimmen" in thread
+    assert "Moderiert von Tom Becker" in thread
+    assert "10.03.2026, 12:01 MEZ" in thread, "a message's time, German style"
+    assert "auf Wunsch der verfassenden Person entfernt" in thread
+    post = _shown(public / "posts/rueckblick/index.html")
+    assert "12. März 2026" in post and "Aktualisiert am 20. März 2026" in post
+    assert "Von Anna Weber" in post
+    upcoming = _shown(public / "threads/naechster-chat/index.html")
+    assert "Mittwoch, 1. Dezember 2027" in upcoming
+    assert "Seien Sie dabei am Mittwoch, 1. Dezember, 18:00 MEZ mit #KaffeeChat." in upcoming
+    assert parse_html(public / "index.html").xpath("//nav[@class='pagination']/@aria-label") \
+        == ["Seitennavigation"]
+    feed = feedparser.parse((public / "threads/feed.xml").read_bytes())
+    assert feed.feed.title == "Kaffeegespräche: Gespräche"
+    summaries = {entry.title: entry.summary for entry in feed.entries}
+    assert summaries["Der nächste Chat"].endswith("(Ein geplantes Gespräch)")
+    assert "3 Nachrichten von 3 Stimmen" in summaries["Erster Chat: Kampagne oder Gespräch?"]
+    index = parse_html(public / "page/2/index.html")
+    assert index.xpath("//title/text()") == ["Kaffeegespräche (Seite 2 von 2)"]
+
+
+@pytest.mark.parametrize("language, newer, date", [
+    ("fr", "Articles plus récents", "12 mars 2026"),
+    ("es", "Artículos más recientes", "12 de marzo de 2026"),
+])
+def test_french_and_spanish_hubs(hub, language, newer, date):
+    root = hub("german-hub")
+    _set_language(root, language)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and said(result.err, "warning") == [], result.err
+    assert newer in _shown(root / "public/page/2/index.html")
+    assert date in _shown(root / "public/posts/rueckblick/index.html")
+
+
+def test_a_regional_language_falls_back_to_its_language(hub):
+    root = hub("german-hub")
+    _set_language(root, "de-AT")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and said(result.err, "warning") == [], result.err
+    assert "Neuere Beiträge" in _shown(root / "public/page/2/index.html")
+
+
+def test_a_site_file_changes_one_word_and_keeps_the_others(hub):
+    root = hub("german-hub")
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text("newer_posts: Jüngere Beiträge\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = _shown(root / "public/page/2/index.html")
+    assert "Jüngere Beiträge" in page and "Ältere Beiträge" in page
+
+
+def test_a_polish_site_file_says_each_plural_form(hub):
+    root = hub("german-hub")
+    _set_language(root, "pl")
+    (root / "i18n").mkdir()
+    (root / "i18n/pl.yaml").write_text(
+        'messages_count: {one: "{count} komentarz", few: "{count} komentarze", '
+        'many: "{count} komentarzy", other: "{count} komentarza"}\n')
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "!theme/page.html" %}{% block body %}'
+        '{% for n in [1, 3, 5, 22] %}<p class="count">{{ i18n("messages_count", count=n) }}'
+        '</p>{% endfor %}{% endblock %}')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/ueber/index.html")
+    assert page.xpath("//p[@class='count']/text()") == [
+        "1 komentarz", "3 komentarze", "5 komentarzy", "22 komentarze"]
+
+
+def test_a_language_without_words_warns_once_and_speaks_english(hub):
+    root = hub("german-hub")
+    _set_language(root, "sv")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    warnings = said(result.err, "warning")
+    assert len(warnings) == 1 and "'sv'" in warnings[0], result.err
+    assert "i18n/sv.yaml" in result.err
+    assert "Newer posts" in _shown(root / "public/page/2/index.html")
+    strict = run_hubgen("build", "--strict", cwd=root)
+    assert strict.code != 0 and len(said(strict.err, "error")) == 1, strict.err
+
+
+def test_mistakes_in_a_word_file_are_told_where_they_are(hub):
+    root = hub("german-hub")
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text(
+        "newr_posts: Jüngere Beiträge\n"
+        "older_posts: [Ältere, Beiträge]\n"
+        'messages_count: {one: "{count} Nachricht", several: "{count} Nachrichten"}\n'
+        "moderated_by: Moderiert von {nmae}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code != 0
+    errors = said(result.err, "error")
+    assert any(line.startswith("i18n/de.yaml:2:14: error:") for line in errors), result.err
+    assert any(line.startswith("i18n/de.yaml:3:") and "'several'" in line
+               for line in errors), result.err
+    assert any(line.startswith("i18n/de.yaml:3:") and "'other'" in line
+               for line in errors), result.err
+    assert any(line.startswith("i18n/de.yaml:4:") and "{nmae}" in line
+               for line in errors), result.err
+    warning = [line for line in said(result.err, "warning") if "newr_posts" in line]
+    assert warning and warning[0].startswith("i18n/de.yaml:1:1:"), result.err
+    assert "did you mean 'newer_posts'?" in result.err
+
+
+def test_a_word_file_that_is_no_yaml_is_told_with_its_place(hub):
+    root = hub("german-hub")
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text("newer_posts: Jüngere Beiträge\nolder_posts: [oops\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code != 0
+    assert re.search(r"^i18n/de\.yaml:\d+:\d+: error:", result.err, re.M), result.err
+
+
+def test_a_word_edited_under_the_cache_equals_a_clean_build(hub):
+    root = hub("german-hub")
+    (root / "i18n").mkdir()
+    words = root / "i18n/de.yaml"
+    words.write_text("newer_posts: Jüngere Beiträge\n")
+    options = BuildOptions(root=root, now=NOW, output=root / "public")
+    cache = BuildCache()
+    build_site(options, cache=cache, write=False)
+    words.write_text("newer_posts: Frischere Beiträge\n")
+    incremental = build_site(options, cache=cache, write=False).files
+    clean = build_site(options, write=False).files
+    assert incremental == clean
+    assert "Frischere Beiträge" in incremental["page/2/index.html"].decode()
+
+
+def test_an_english_hub_keeps_its_words_and_dates(built):
+    public = built("conversations")
+    home = _shown(public / "index.html")
+    assert "Latest posts" in home and "Skip to content" in home
+    assert re.search(r"\b(January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December) \d{1,2}, \d{4}\b", home)
+    assert not parse_html(public / "index.html").xpath("//script[@data-comments-words]")
+
+
+def test_the_comments_script_says_its_notices_in_german(hub):
+    from browser import chromium
+    from serving import static_server
+    root = hub("german-hub")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    with static_server(root / "public") as base, chromium() as browser:
+        page = browser.new_page()
+        page.route("https://giscus.app/**", lambda route: route.abort())
+        page.goto(base + "/posts/rueckblick/")
+        page.click("[data-comments-load]")
+        note = page.locator("[data-comments-target] .comments__failed")
+        note.wait_for(timeout=5000)
+        assert note.inner_text() == (
+            "Die Kommentare konnten gerade nicht geladen werden: Ein Inhaltsblocker oder das "
+            "Netzwerk hält giscus (GitHub Discussions) womöglich auf. Versuchen Sie es später "
+            "noch einmal.")
