@@ -10,6 +10,7 @@ from typing import Any
 
 from hubgen.content.models import Author, Document, Person, Thread
 from hubgen.content.sanitize import plain
+from hubgen.content.words import Words, english_words, fill
 from hubgen.conversations import Conversation, MessageNode, Participant
 from hubgen.library import Library, Tag
 from hubgen.plan.planner import (
@@ -304,18 +305,21 @@ def render_sitemap(plan: SitePlan, urls: Urls) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_redirect(route: Route, urls: Urls, language: str) -> bytes:
+def render_redirect(route: Route, urls: Urls, language: str, words: Words | None = None
+                    ) -> bytes:
     """An old address (an alias) that sends readers and search engines to the new one."""
     target = html_escape(urls.url(route.context["target"]))
     canonical = html_escape(urls.absolute(route.context["target"]))
     title = html_escape(route.title)
     language = html_escape(language)
+    moved = fill(html_escape((words or english_words()).form("page_moved")),
+                 {"link": f'<a href="{target}">{title}</a>'})
     return (f'<!doctype html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{title}</title>\n"
             f'<link rel="canonical" href="{canonical}">\n'
             f'<meta name="robots" content="noindex">\n'
             f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
-            f'<p>This page has moved to <a href="{target}">{title}</a>.</p>\n'
+            f"<p>{moved}</p>\n"
             f"</body>\n</html>\n").encode()
 
 

@@ -106,6 +106,8 @@ def test_a_german_hub_counts_dates_and_feeds_in_german(built):
     summaries = {entry.title: entry.summary for entry in feed.entries}
     assert summaries["Der nächste Chat"].endswith("(Ein geplantes Gespräch)")
     assert "3 Nachrichten von 3 Stimmen" in summaries["Erster Chat: Kampagne oder Gespräch?"]
+    assert "Diese Seite ist umgezogen nach" in _shown(public / "alt/rueckblick/index.html")
+    assert "kimlange auf dem Forum" in _shown(public / "people/kim/index.html")
     index = parse_html(public / "page/2/index.html")
     assert index.xpath("//title/text()") == ["Kaffeegespräche (Seite 2 von 2)"]
 

@@ -31,6 +31,7 @@ from hubgen.render.listed import ITEMS_SHOWN
 from hubgen.render.saying import Say, script_words
 from hubgen.render.templates import (
     Made,
+    PlatformNames,
     SiteEnvironment,
     UnknownField,
     make_environment,
@@ -125,6 +126,9 @@ class Renderer:
         self.env.hold_lists(LISTS_HELD)
         self._template_folders = template_folders(self.env.loader)
         self.env.hold_items(ITEMS_SHOWN)
+        platforms = self.env.filters["platform_name"]
+        if isinstance(platforms, PlatformNames):
+            platforms.words = library.words
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
         self.env.asset_urls = self.assets
@@ -336,7 +340,8 @@ class Renderer:
             self._read_bodies(route.context.get("items"))
             return render_feed(route, self.library, self.urls, self.body_html, self._feed_memo)
         if route.kind == "alias":
-            return render_redirect(route, self.urls, self.library.config.language)
+            return render_redirect(route, self.urls, self.library.config.language,
+                                   self.library.words)
         if route.kind == "ics":
             from hubgen.events import render_event  # icalendar loads only for an event
             return render_event(route.context["thread"], self.library, self.urls)

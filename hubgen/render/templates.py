@@ -19,6 +19,7 @@ from hubgen.content.dates import BadDate, parse_date
 from hubgen.content.html_links import rewrite_links
 from hubgen.content.models import Thread, platform_name
 from hubgen.content.themes import Theme
+from hubgen.content.words import Words
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
@@ -324,12 +325,25 @@ def make_environment(config: Config, themes: list[Theme],
     env.filters["isodate"] = lambda value: read_date(value, config.tz).isoformat() \
         if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
-    env.filters["platform_name"] = platform_name
+    env.filters["platform_name"] = PlatformNames()
     env.filters["plural"] = plural   # {{ n|plural("message") }}: '1 message', '2 messages'
     # A stable colour (0-5) per name for initials badges.
     env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
     env.filters["linked_from"] = _LinkedFrom(Urls(config))
     return env
+
+
+class PlatformNames:
+    """The `platform_name` filter: 'hackernews' → 'Hacker News'; the one name that is a
+    word, the forum's, in the site's language (the Renderer gives it the site's words)."""
+
+    def __init__(self, words: Words | None = None):
+        self.words = words
+
+    def __call__(self, platform: str) -> str:
+        if platform == "forum" and self.words is not None:
+            return self.words("platform_the_forum")
+        return platform_name(platform)
 
 
 class _LinkedFrom:
