@@ -36,7 +36,7 @@ title: {quoted_title}
 url: https://hub.example.com/
 # One sentence about the hub, for the home page, feeds and search engines.
 description: Where we talk with the people who use what we make
-# The language of the pages (the lang attribute).
+# The language of the pages (the lang attribute, the theme's words and dates: en, de, fr, es…).
 language: en
 # Dates written without an offset are read in this IANA timezone.
 timezone: UTC

@@ -20,7 +20,8 @@ DESCRIPTIONS = {
     "title": "The hub's name.",
     "url": "Absolute http(s) URL of the published hub; may hold a subpath that every link keeps.",
     "description": "One sentence for the home page, feeds and meta tags.",
-    "language": "The lang of every page and feed, e.g. en or en-GB.",
+    "language": "The lang of every page and feed, e.g. en or en-GB, and the language of the "
+                "theme's words and dates (i18n/LANG.yaml).",
     "timezone": "IANA timezone name; dates without an offset are read in it.",
     "author": "Default author of posts and feeds.",
     "brand": "The brand, and the people.yaml keys who speak for it.",

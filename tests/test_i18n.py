@@ -248,3 +248,20 @@ def test_the_comments_script_says_its_notices_in_german(hub):
             "Die Kommentare konnten gerade nicht geladen werden: Ein Inhaltsblocker oder das "
             "Netzwerk hält giscus (GitHub Discussions) womöglich auf. Versuchen Sie es später "
             "noch einmal.")
+
+
+def test_a_word_file_made_while_serving_is_watched(hub):
+    from serving import wait_until
+
+    from hubgen.serve import ServeOptions, ServeSession
+    root = hub("german-hub")
+    session = ServeSession(ServeOptions(BuildOptions(root=root), port=0))
+    session.start()
+    try:
+        assert "Neuere Beiträge" in session.state.snapshot.files["page/2/index.html"].decode()
+        (root / "i18n").mkdir()
+        (root / "i18n/de.yaml").write_text("newer_posts: Jüngere Beiträge\n")
+        assert wait_until(lambda: "Jüngere Beiträge" in
+                          session.state.snapshot.files["page/2/index.html"].decode())
+    finally:
+        session.stop()
