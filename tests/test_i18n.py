@@ -237,17 +237,26 @@ def test_the_comments_script_says_its_notices_in_german(hub):
     root = hub("german-hub")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
-    with static_server(root / "public") as base, chromium() as browser:
+    # The words come in a JSON block the browser never runs: the site's policy, which
+    # allows no inline script, lets the page read them.
+    policy = ("Content-Security-Policy: default-src 'self'; script-src 'self' "
+              "https://giscus.app; frame-src https://giscus.app")
+    with static_server(root / "public", [policy]) as base, chromium() as browser:
         page = browser.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
         page.route("https://giscus.app/**", lambda route: route.abort())
-        page.goto(base + "/posts/rueckblick/")
-        page.click("[data-comments-load]")
+        page.goto(base + "posts/rueckblick/")
+        button = page.locator("[data-comments-load]")
+        assert button.inner_text() == "Kommentare laden"
+        button.click()
         note = page.locator("[data-comments-target] .comments__failed")
         note.wait_for(timeout=5000)
         assert note.inner_text() == (
             "Die Kommentare konnten gerade nicht geladen werden: Ein Inhaltsblocker oder das "
             "Netzwerk hält giscus (GitHub Discussions) womöglich auf. Versuchen Sie es später "
             "noch einmal.")
+        assert not [line for line in console if "Content Security Policy" in line], console
 
 
 def test_a_word_file_made_while_serving_is_watched(hub):
