@@ -162,6 +162,22 @@ def test_a_polish_site_file_says_each_plural_form(hub):
         "1 komentarz", "3 komentarze", "5 komentarzy", "22 komentarze"]
 
 
+def test_a_site_template_s_dates_are_in_the_language(hub):
+    root = hub("german-hub")
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "!theme/page.html" %}{% block body %}'
+        '<p class="d">{{ "2026-03-12"|date }}</p>'
+        '<p class="d">{{ "2026-03-12"|date("%A, %-d. %B %Y") }}</p>'
+        '<p class="d">{{ "2026-03-12"|date("%a %b") }}</p>'
+        '<p class="d">{{ "2026-03-12 15:00"|date("medium_time") }}</p>{% endblock %}')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/ueber/index.html")
+    assert page.xpath("//p[@class='d']/text()") == [
+        "12. März 2026", "Donnerstag, 12. März 2026", "Do. März", "12.03.2026, 15:00 MEZ"]
+
+
 def test_a_language_without_words_warns_once_and_speaks_english(hub):
     root = hub("german-hub")
     _set_language(root, "sv")

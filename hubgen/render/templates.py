@@ -104,7 +104,7 @@ class _DateFilter:
         self.language = language
         self.known: dict[tuple[Any, ...], str] = {}
 
-    def __call__(self, value: Any, fmt: str = "%B %-d, %Y") -> str:
+    def __call__(self, value: Any, fmt: str = "long") -> str:
         if self.tz is None or not isinstance(value, datetime):
             return format_date(read_date(value, self.tz), fmt, self.tz, self.language)
         # With the offset and fold: Python holds two times of one zone equal by their
