@@ -86,7 +86,7 @@ class Words:
         word = self.table.get(key)
         if word is None:
             word = self.english.get(key, key)
-        if isinstance(word, Mapping):
+        if isinstance(word, dict):
             category = plural_category(self.language, count if count is not None else 1)
             text = word.get(category)
             if text is None:   # a form a partial file left out: English's, then 'other'
@@ -129,7 +129,7 @@ def english_words() -> Words:
 def _builtin_english() -> Mapping[str, Word]:
     path = default_theme_chain()[0].folder / WORDS_FOLDER / f"{ENGLISH}.yaml"
     data = read_yaml_file(path) if path.is_file() else {}
-    return {str(k): (dict(v) if isinstance(v, Mapping) else str(v))
+    return {str(k): (dict(v) if isinstance(v, dict) else str(v))
             for k, v in (data or {}).items()}
 
 
@@ -159,7 +159,8 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
     read = {path: _read_file(path, diagnostics) for paths in files.values() for path in paths}
     english: dict[str, Word] = {}
     for path in files[ENGLISH]:
-        english.update(read[path] or {})
+        english.update((key, dict(value) if isinstance(value, dict) else value)
+                       for key, value in (read[path] or {}).items())
     for path in (p for paths in files.values() for p in paths):
         _check(read[path], path, english, diagnostics)
     table: dict[str, Word] = {}
@@ -167,7 +168,7 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
         for path in files[step]:
             for key, value in (read[path] or {}).items():
                 if key in english and _usable(value, english[key]):
-                    table[key] = value
+                    table[key] = dict(value) if isinstance(value, dict) else value
     if not is_english(config.language) and not any(files[s] for s in steps if s != ENGLISH):
         diagnostics.warning(
             config.path, *config.position_of("language"),
@@ -178,9 +179,26 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
     return Words(config.language, table, english)
 
 
+# Word files read, by path, with the stamp (size, modification time) they had: serve
+# rebuilds often, and parsing a language's files with their marks takes ~10 ms.
+_READ: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
 def _read_file(path: Path, diagnostics: Diagnostics) -> MarkedMap | None:
     try:
-        data = read_yaml_file(path)
+        status = path.stat()
+        stamp = (status.st_size, status.st_mtime_ns)
+        known = _READ.get(path)
+        if known is not None and known[0] == stamp:
+            data = known[1]
+        else:
+            data = read_yaml_file(path)
+            if len(_READ) > 64:
+                _READ.clear()
+            _READ[path] = (stamp, data)
+    except OSError as exc:
+        diagnostics.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+        return None
     except SourceErrors as exc:
         diagnostics.extend(exc.diagnostics)
         return None
@@ -196,14 +214,14 @@ def _read_file(path: Path, diagnostics: Diagnostics) -> MarkedMap | None:
 def _usable(value: Any, english: Word) -> bool:
     if isinstance(value, str):
         return True
-    return isinstance(value, Mapping) and "other" in value and \
+    return isinstance(value, dict) and "other" in value and \
         all(isinstance(v, str) and k in PLURAL_CATEGORIES for k, v in value.items())
 
 
 def _allowed(english: Word) -> set[str]:
-    forms = english.values() if isinstance(english, Mapping) else [english]
+    forms = english.values() if isinstance(english, dict) else [english]
     names = set().union(*(placeholders(form) for form in forms))
-    return names | ({"count"} if isinstance(english, Mapping) else set())
+    return names | ({"count"} if isinstance(english, dict) else set())
 
 
 def _check(data: MarkedMap | None, path: Path, english: Mapping[str, Word],
