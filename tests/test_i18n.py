@@ -143,6 +143,28 @@ def test_a_site_file_changes_one_word_and_keeps_the_others(hub):
     assert "Jüngere Beiträge" in page and "Ältere Beiträge" in page
 
 
+def test_the_site_s_words_win_over_its_theme_s_and_those_over_the_default(hub):
+    root = hub("german-hub")
+    theme = root / "themes/brand"
+    (theme / "i18n").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    (theme / "i18n/de.yaml").write_text(
+        "newer_posts: Neuere Texte\nolder_posts: Ältere Texte\n")
+    (theme / "i18n/en.yaml").write_text("pagination: Pages\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: brand\n")
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text("older_posts: Frühere Texte\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and said(result.err, "warning") == [], result.err
+    page = parse_html(root / "public/page/2/index.html")
+    shown = _shown(root / "public/page/2/index.html")
+    assert "Neuere Texte" in shown and "Frühere Texte" in shown
+    assert "Ältere Texte" not in shown
+    assert page.xpath("//nav[@class='pagination']/@aria-label") == ["Seitennavigation"], \
+        "the default theme's German comes before any English"
+
+
 def test_a_polish_site_file_says_each_plural_form(hub):
     root = hub("german-hub")
     _set_language(root, "pl")
