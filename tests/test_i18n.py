@@ -312,3 +312,31 @@ def test_a_word_file_made_while_serving_is_watched(hub):
                           session.state.snapshot.files["page/2/index.html"].decode())
     finally:
         session.stop()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_german_demo_fits_a_small_phone(tmp_path, width):
+    """German words are long: no page scrolls sideways, and no button, menu or meta line
+    runs out of its box."""
+    from browser import chromium
+    from serving import static_server
+    from test_demo import _build_demo
+    from test_theme_browser import PAGES
+    public = _build_demo(tmp_path, language="de")
+    spilled = """() => [...document.querySelectorAll(
+        '.button, .pagination__link, .post-nav__link, .site-nav a, .meta, .card__kind, '
+        + '.comments__remember, .eyebrow')]
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.className + ': ' + e.textContent.trim().slice(0, 40))"""
+    with static_server(public) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        wrong, german = {}, 0
+        for path in PAGES:
+            page.goto(base + path.lstrip("/"))
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            found = page.evaluate(spilled)
+            if scroll > width or found:
+                wrong[path] = (scroll, found)
+            german += "Zum Inhalt springen" in page.content()
+    assert german == len(PAGES), "the pages are in German"
+    assert wrong == {}
