@@ -89,7 +89,7 @@ class Words:
         if isinstance(word, dict):
             category = plural_category(self.language, count if count is not None else 1)
             text = word.get(category)
-            if text is None:   # a form a partial file left out: English's, then 'other'
+            if text is None:   # a form the file left out: its 'other'
                 text = word.get("other") or next(iter(word.values()), key)
             return text
         return word
@@ -138,13 +138,6 @@ def words_folders(config: Config, themes: list[Theme]) -> list[Path]:
     return [config.root / WORDS_FOLDER, *(theme.folder / WORDS_FOLDER for theme in themes)]
 
 
-def word_files(config: Config, themes: list[Theme]) -> list[Path]:
-    """Every word file the site's language reads, the one that wins first."""
-    folders = words_folders(config, themes)
-    return [folder / f"{step}.yaml" for step in language_steps(config.language)
-            for folder in folders if (folder / f"{step}.yaml").is_file()]
-
-
 def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) -> Words:
     """The site's words; mistakes in its files are added to `diagnostics`.
 
@@ -167,7 +160,7 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
     for step in reversed(steps):
         for path in files[step]:
             for key, value in (read[path] or {}).items():
-                if key in english and _usable(value, english[key]):
+                if key in english and _usable(value):
                     table[key] = dict(value) if isinstance(value, dict) else value
     if not is_english(config.language) and not any(files[s] for s in steps if s != ENGLISH):
         diagnostics.warning(
@@ -211,7 +204,7 @@ def _read_file(path: Path, diagnostics: Diagnostics) -> MarkedMap | None:
     return data
 
 
-def _usable(value: Any, english: Word) -> bool:
+def _usable(value: Any) -> bool:
     if isinstance(value, str):
         return True
     return isinstance(value, dict) and "other" in value and \
