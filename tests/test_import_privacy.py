@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import parse_html, run_hubgen
-from test_import import import_thread, messages, thread_yaml
+from test_import import FIXTURES, import_thread, messages, thread_yaml
+
+from hubgen.importers.models import PLATFORM_LABELS
 
 
 def bluesky_post(rkey: str, text: str, did: str, handle: str, minute: int,
@@ -361,3 +364,36 @@ def test_a_bluesky_thread_whose_first_post_is_not_for_logged_out_readers_is_refu
     assert "the thread's first post is not for everyone (its author asks not to be shown " \
            "to logged-out readers)" in result.err
     assert not (root / "content/threads/talk.yaml").exists()
+
+
+# A withdrawn person's words name nothing: not the thread, its file, nor its address ------
+
+
+@pytest.mark.parametrize(("platform", "fixture", "person", "words"), [
+    ("bluesky", "bluesky/thread_with_replies.json",
+     'gone: {name: Gone, withdrawn: true, ids: {bluesky: "did:plc:lena4bsky0000000000000"}}',
+     "Cold brew question"),
+    ("reddit", "reddit/thread.json",
+     'gone: {name: Gone, withdrawn: true, handles: {reddit: "u/hglkgkjd"}}',
+     "post-it note"),
+])
+def test_a_thread_opened_by_a_withdrawn_person_is_not_named_by_her_words(
+        hub, platform, fixture, person, words):
+    root = hub("import-hub")
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text() + "\n" + person + "\n")
+    result = import_thread(root, platform, str(FIXTURES / fixture))
+    assert result.code == 0, result.err
+    written = sorted(p.name for p in (root / "content/threads").glob("*.yaml")
+                     if p.name != "hand-kept.yaml")
+    assert len(written) == 1 and written[0].startswith(f"{platform}-thread-of-20"), written
+    assert "withdrawn" in result.out and "--title" in result.out
+    title = thread_yaml(root, written[0][:-5])["title"]
+    assert title.startswith(f"{PLATFORM_LABELS[platform]} thread of 20")
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = parse_html(root / f"public/threads/{written[0][:-5]}/index.html")
+    assert page.xpath("string(//h1)").strip() == title
+    for output in (root / "public").rglob("*"):
+        if output.is_file() and output.suffix in (".html", ".xml", ".json", ".txt"):
+            assert words.lower() not in output.read_text(errors="replace").lower(), output

@@ -184,6 +184,22 @@ def _earlier_authors(path: Path, mark: ImportMark) -> dict[str, str]:
             and m.get("id") is not None}
 
 
+def _withdrawn_title(thread: ImportedThread, author: Any, people: PeopleBook,
+                     untitled: bool) -> ImportedThread:
+    """`thread` with a neutral title when its first post is by someone who withdrew: their
+    words name neither the thread, nor its file, nor its address."""
+    person = people.people.get(author) if isinstance(author, str) else None
+    if person is None or not person.withdrawn:
+        return thread
+    label = PLATFORM_LABELS[thread.platform]
+    title = f"{label} thread of {thread.root.date:%Y-%m-%d}"
+    note = (f"the first post is by {author}, who has withdrawn (people.yaml): the title and "
+            f"file name are not made from their words ({title!r})")
+    if untitled:
+        note += "; pass --title to name the thread"
+    return dataclasses.replace(thread, title=title, notes=(*thread.notes, note))
+
+
 def _message_fields(thread: ImportedThread, people: PeopleBook,
                     earlier: dict[str, str]) -> list[dict[str, Any]]:
     # A post never changes its author: an account whose post is in the file already is
@@ -379,8 +395,13 @@ def import_thread(options: ImportOptions) -> ImportReport:
     thread = read_export(options, _export(options))
     people = PeopleBook(content_root(config) / "people.yaml")
     mark = ImportMark(thread.platform, thread.url, thread.thread_id)
-    path = _target(options, thread, mark, content_root(config) / "threads")
-    incoming = _message_fields(thread, people, _earlier_authors(path, mark))
+    folder = content_root(config) / "threads"
+    earlier = find_imported(folder, mark)
+    incoming = _message_fields(
+        thread, people, _earlier_authors(earlier, mark) if earlier is not None else {})
+    thread = _withdrawn_title(thread, incoming[0]["author"], people,
+                              options.title is None and earlier is None)
+    path = _target(options, thread, mark, folder)
     composed = _compose(path, thread, mark, options, incoming, config)
     changed = composed.outcome != "unchanged"
     warnings = _write(path, composed.text, people, thread.platform, config) if changed else []
