@@ -543,10 +543,13 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
         "Updated content/threads/talk.yaml from Mastodon: 1 new, 1 edited, 3 unchanged "
-        "(6 messages, 4 participants); your edits are kept",
+        "(6 messages, 4 participants); your edits are kept, but for the text of 1 message "
+        "edited on the platform (note below)",
         "  no new people: every author is already in content/people.yaml",
         "  note: left out 1 post that is not public (followers-only)",
         "  note: 1 reply to a post left out was placed under the nearest post kept above it",
+        "  note: 1 message edited on the platform since the file was written has its new "
+        "text; an edit of yours to it is replaced (redo it): 111900000000000002",
         "  note: 1 message of the file is not in this export; kept (set removed: true to "
         "take one down)"]
     merged = path.read_text(encoding="utf-8")
@@ -573,6 +576,65 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
     assert again.out.startswith("content/threads/talk.yaml is up to date with this Mastodon "
                                 "export (6 messages, 4 participants); nothing written")
     assert path.read_text(encoding="utf-8") == merged
+
+
+def test_a_reimport_keeps_the_curators_words_where_the_platform_did_not_edit_them(hub):
+    root = hub("import-hub")
+    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                          "--slug", "talk")
+    assert first.code == 0, first.err
+    path = root / "content/threads/talk.yaml"
+    # The curator softens message 3 (not edited on the platform) and 2 (edited there later).
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("we go a touch coarser & steep 2:30 &lt;3'", "[curator: blend named "
+                        "on request]'")
+    text = text.replace("Anything coarser tastes **thin** with light roasts.'",
+                        "[curator: shortened]'")
+    path.write_text(text, encoding="utf-8")
+
+    result = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-11.json"))
+    assert result.code == 0, result.err
+    by_id = {m["id"]: m for m in thread_yaml(root)["messages"]}
+    assert by_id["111900000000000003"]["text"].endswith("[curator: blend named on request]")
+    assert "[curator" not in by_id["111900000000000002"]["text"], "edited on the platform"
+    assert "  note: kept your text of 1 message the platform did not edit since: " \
+        "111900000000000003" in result.out.splitlines()
+    assert "redo it): 111900000000000002" in result.out
+    assert "your edits are kept, but for the text of 1 message edited on the platform" \
+        in result.out.splitlines()[0]
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = messages(parse_html(root / "public/threads/talk/index.html"))
+    assert page["111900000000000003"]["text"].endswith("[curator: blend named on request]")
+
+
+def test_a_comment_deleted_on_reddit_loses_its_words_on_reimport(hub, tmp_path):
+    root = hub("import-hub")
+    export = json.loads((FIXTURES / "reddit/thread.json").read_text())
+    first = import_thread(root, "reddit", str(FIXTURES / "reddit/thread.json"), "--slug",
+                          "talk")
+    assert first.code == 0, first.err
+    comment = export[1]["data"]["children"][0]["data"]
+    words = next(m["text"] for m in thread_yaml(root)["messages"] if m["id"] == comment["id"])
+    # Edited on Reddit after the first import (the file records it), then deleted: Reddit
+    # answers `edited: false` for a deleted comment.
+    path = root / "content/threads/talk.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        f"  - id: {comment['id']}\n", f"  - id: {comment['id']}\n    edited: 2030-01-01T00:00:00"
+        "+00:00\n", 1), encoding="utf-8")
+    assert "edited: 2030" in path.read_text(encoding="utf-8")
+    comment.update(author="[deleted]", body="[deleted]", edited=False,
+                   body_html="&lt;div class=\"md\"&gt;&lt;p&gt;[deleted]&lt;/p&gt;&lt;/div&gt;")
+    deleted = tmp_path / "deleted.json"
+    deleted.write_text(json.dumps(export))
+    again = import_thread(root, "reddit", str(deleted))
+    assert again.code == 0, again.err
+    message = next(m for m in thread_yaml(root)["messages"] if m["id"] == comment["id"])
+    assert message["text"] == "[deleted]"
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = parse_html(root / "public/threads/talk/index.html")
+    assert words[:30] not in page.xpath("string(//main)")
 
 
 def test_options_on_a_reimport_change_only_their_own_lines(hub):

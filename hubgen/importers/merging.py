@@ -7,7 +7,11 @@ post the platform now keeps from the public (made followers-only, hidden by the 
 author), which is taken down with `removed: true`.
 
 An export older than the file's version of a post (its `edited:` time is later than the
-export's) leaves the post's text and `edited:` as they are. A post never changes its
+export's) leaves the post's text and `edited:` as they are. The same version of a post (the
+same `edited:` time, or none on either side) whose text in the file differs from the
+export's keeps the file's: the curator changed it, the platform did not. A post deleted or
+removed on the platform (`[deleted]`, `[removed]`, `[dead]`, `[hidden]`) always takes its
+new text: a takedown wins over any older or curated words. A post never changes its
 author: a message whose author is a people.yaml key keeps that key (the account may have
 a new handle; the person, their role, consent and withdrawal stay), unless the platform
 now hides the author (a deleted account).
@@ -19,6 +23,7 @@ placed by date.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -29,6 +34,8 @@ from hubgen.importers.thread_yaml import plain_data
 PLATFORM_FIELDS = ("author", "date", "edited", "url", "reply_to", "text")
 # What an edit changes: an export older than the file's version of a post leaves them be.
 EDITED_FIELDS = ("edited", "text")
+# What a platform shows of a post deleted, removed or hidden: it replaces any earlier words.
+GONE_TEXTS = frozenset({"[deleted]", "[removed]", "[dead]", "[hidden]"})
 
 
 @dataclass
@@ -43,6 +50,11 @@ class MergedMessages:
     newer: int = 0        # edited since this export was made: the file's text kept
     moved: int = 0        # replies whose parent is missing, placed under a known post
     withheld: int = 0     # published before, kept from the public now: taken down
+    # ids whose text the curator changed and the platform did not: the file's text kept
+    curated: list[str] = dataclasses.field(default_factory=list)
+    # ids whose text in the file differed and that the platform edited since: its new
+    # text replaced the file's (any edit of the curator's to them is gone)
+    replaced: list[str] = dataclasses.field(default_factory=list)
 
 
 def _identifier(value: Any) -> str:
@@ -159,11 +171,20 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
         elif update is None:
             result.kept += 1
         else:
-            older = _older(update, original, tz)
+            gone = _identifier(update.get("text")) in GONE_TEXTS
+            older = _older(update, original, tz) and not gone
             result.newer += older
+            rewritten = not older and not _same("text", original.get("text"),
+                                                update.get("text"), tz)
+            curated = rewritten and not gone and \
+                _same("edited", original.get("edited"), update.get("edited"), tz)
+            if curated:
+                result.curated.append(identifier)
+            elif rewritten and not gone and original.get("text") is not None:
+                result.replaced.append(identifier)
             for field in PLATFORM_FIELDS:
                 value = update.get(field)
-                if older and field in EDITED_FIELDS:
+                if (older or curated) and field in EDITED_FIELDS:
                     continue
                 if field == "author" and isinstance(original.get("author"), str) \
                         and isinstance(value, str):

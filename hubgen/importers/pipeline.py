@@ -84,6 +84,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     kept: int = 0
+    replaced: tuple[str, ...] = ()     # ids whose platform edit replaced the file's text
     new_people: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
@@ -377,6 +378,15 @@ def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
         notes.append(f"{plural(merged.newer, 'message')} of the file "
                      f"{'was' if merged.newer == 1 else 'were'} edited after this export "
                      "was made; the newer text is kept")
+    if merged.curated:
+        notes.append(f"kept your text of {plural(len(merged.curated), 'message')} the "
+                     f"platform did not edit since: {', '.join(merged.curated)}")
+    if merged.replaced:
+        one = len(merged.replaced) == 1
+        notes.append(f"{plural(len(merged.replaced), 'message')} edited on the platform since "
+                     f"the file was written {'has' if one else 'have'} its new text; an edit "
+                     f"of yours to {'it' if one else 'them'} is replaced (redo it): "
+                     f"{', '.join(merged.replaced)}")
     if merged.withheld:
         notes.append(f"{plural(merged.withheld, 'message')} of the file "
                      f"{'is' if merged.withheld == 1 else 'are'} no longer public on the "
@@ -411,6 +421,7 @@ def import_thread(options: ImportOptions) -> ImportReport:
         outcome=composed.outcome, messages=len(merged.messages),
         participants=len({str(m["author"]) for m in merged.messages}), added=merged.added,
         updated=merged.updated, unchanged=merged.unchanged, kept=merged.kept,
+        replaced=tuple(merged.replaced) if changed else (),
         new_people=tuple(p.key for p in people.new) if changed else (),
         notes=_notes(thread, merged), warnings=tuple(warnings))
 
@@ -424,8 +435,11 @@ def report_lines(report: ImportReport, root: Path) -> list[str]:
     if report.outcome == "unchanged":
         lines = [f"{where} is up to date with this {label} export ({counts}); nothing written"]
     elif report.outcome == "updated":
+        kept = "your edits are kept" if not report.replaced else \
+            "your edits are kept, but for the text of " + \
+            plural(len(report.replaced), "message") + " edited on the platform (note below)"
         lines = [f"Updated {where} from {label}: {report.added} new, {report.updated} edited, "
-                 f"{report.unchanged} unchanged ({counts}); your edits are kept"]
+                 f"{report.unchanged} unchanged ({counts}); {kept}"]
     else:
         verb = "Replaced" if report.outcome == "replaced" else "Wrote"
         lines = [f"{verb} {where} from {label} ({counts})"]
