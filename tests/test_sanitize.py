@@ -74,3 +74,15 @@ def test_a_bare_url_is_linked_whole_whatever_marks_it_holds():
         ("https://a.example/~~old~~/f_x_y_.zip", "https://a.example/~~old~~/f_x_y_.zip"),
         ("https://b.example/*a*b*", "https://b.example/*a*b*")]
     assert page.xpath("//del/text()") == ["gone"] and not page.xpath("//em")
+
+
+def test_an_escaped_character_in_a_bare_url_stays_that_character():
+    page = _render(r"See https://example.com/foo\_\_bar and https://en.wikipedia.org/wiki/"
+                   "Cold_brew_(coffee) (or https://x.example/a_b).")
+    assert [(a.get("href"), a.text) for a in page.iter("a")] == [
+        ("https://example.com/foo__bar", "https://example.com/foo__bar"),
+        ("https://en.wikipedia.org/wiki/Cold_brew_(coffee)",
+         "https://en.wikipedia.org/wiki/Cold_brew_(coffee)"),
+        ("https://x.example/a_b", "https://x.example/a_b")]
+    assert "klzzwxh" not in page.text_content()
+    assert page.text_content().endswith("(or https://x.example/a_b).")

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 _AUTOLINK = re.compile(f"(?P<url>{BARE_URL})|(?P<mention>{MENTION})|(?P<hashtag>{HASHTAG})")
 _NO_AUTOLINKS_IN = {"a", "code", "pre"}
+_ESCAPED = re.compile(f"{markdown.util.STX}([0-9]+){markdown.util.ETX}")
+_PLACEHOLDER = re.compile(markdown.util.INLINE_PLACEHOLDER % "([0-9]+)")
 
 
 class _AutoLinks(Treeprocessor):
@@ -88,7 +90,16 @@ class _BareUrlAsText(InlineProcessor):
     autolinks below make it a link)."""
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
-        return m.group(0), m.start(0), m.end(0)
+        # A backslash escape in it (`foo\_\_bar`) is a placeholder by now: the URL holds
+        # the character it escaped, never the placeholder.
+        stashed = self.md.treeprocessors["inline"].stashed_nodes
+
+        def escaped(placeholder: re.Match[str]) -> str:
+            node = stashed.get(placeholder[1])
+            found = _ESCAPED.fullmatch(node) if isinstance(node, str) else None
+            return chr(int(found[1])) if found else placeholder[0]
+
+        return _PLACEHOLDER.sub(escaped, m.group(0)), m.start(0), m.end(0)
 
 
 class CommunitySubset(Extension):

@@ -40,7 +40,11 @@ _CLEANER = nh3.Cleaner(
     set_tag_attribute_values={"pre": {"tabindex": "0"}},
 )
 
-BARE_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]"
+# A bare URL: it may hold balanced parentheses (https://en.wikipedia.org/wiki/Cold_brew_(coffee));
+# the ')' of words around it ("(see https://…)") and a closing '.' or ',' stay outside.
+_URL_CHAR = r"[^\s<>\"'`()]"
+BARE_URL = (rf"https?://(?:{_URL_CHAR}|\({_URL_CHAR}*\))*"
+            rf"(?:[^\s<>\"'`.,;:!?()\]}}]|\({_URL_CHAR}*\))")
 MENTION = r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
 HASHTAG = r"(?<![\w&#/])#([^\W\d_][\w]*|\d+[^\W\d][\w]*)"
 
