@@ -843,3 +843,61 @@ def test_a_reddit_post_marked_nsfw_or_spoiler_opens_with_its_warning(hub, tmp_pa
     assert run_hubgen("build", cwd=root).code == 0
     plain = messages(parse_html(root / "public/threads/plain/index.html"))["plain"]
     assert plain["text"] == "The barista did it."
+
+
+# What the platform showed as text stays text --------------------------------------------
+
+
+def test_an_at_or_hash_word_the_platform_showed_as_text_is_no_link(hub, tmp_path):
+    status = {"id": "3301", "uri": "https://social.example/users/ana/statuses/3301",
+              "url": "https://social.example/@ana/3301", "created_at": "2026-03-10T09:00:00Z",
+              "edited_at": None, "in_reply_to_id": None, "visibility": "public",
+              "spoiler_text": "",
+              "content": '<p>I am @home today, #1 fan of <a href="https://social.example/'
+                         'tags/coffee" class="mention hashtag" rel="tag">#<span>coffee</span>'
+                         '</a> with <span class="h-card"><a href="https://toot.example/@kim" '
+                         'class="u-url mention">@<span>kim</span></a></span> #notatag</p>',
+              "account": {"id": "1", "username": "ana", "acct": "ana", "display_name": "Ana",
+                          "url": "https://social.example/@ana"},
+              "media_attachments": [], "tags": [{"name": "coffee"}],
+              "mentions": [{"acct": "kim@toot.example", "url": "https://toot.example/@kim"}]}
+    root = imported_export(hub, tmp_path, "mastodon", status, "talk")
+    reddit = json.loads((FIXTURES / "reddit/thread.json").read_text())
+    comment = reddit[1]["data"]["children"][0]["data"]
+    comment["body_html"] = '&lt;div class="md"&gt;&lt;p&gt;As @elonmusk tweeted, ' \
+        'ask &lt;a href="/u/northwind_ben"&gt;u/northwind_ben&lt;/a&gt;&lt;/p&gt;&lt;/div&gt;'
+    comment["replies"] = ""
+    reddit[1]["data"]["children"] = reddit[1]["data"]["children"][:1]
+    (tmp_path / "reddit.json").write_text(json.dumps(reddit))
+    result = import_thread(root, "reddit", str(tmp_path / "reddit.json"), "--slug", "at")
+    assert result.code == 0, result.err
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+
+    message = messages(parse_html(root / "public/threads/talk/index.html"))["3301"]
+    assert message["text"] == "I am @home today, #1 fan of #coffee with @kim@toot.example " \
+        "#notatag"
+    links = {a.text_content(): a.get("href") for a in message["html"].iter("a")}
+    assert links == {"#coffee": "https://social.example/tags/coffee",
+                     "@kim@toot.example": "https://toot.example/@kim"}
+    answer = messages(parse_html(root / "public/threads/at/index.html"))[comment["id"]]
+    assert answer["text"] == "As @elonmusk tweeted, ask u/northwind_ben"
+    assert [a.get("href") for a in answer["html"].iter("a")] == [
+        "https://www.reddit.com/u/northwind_ben"]
+
+
+def test_a_bare_url_of_the_platform_s_text_leads_to_its_address(hub, tmp_path):
+    export = json.loads((FIXTURES / "bluesky/thread_with_replies.json").read_text())
+    post = export["thread"]["post"]
+    post["record"].update(text="Read https://en.wikipedia.org/wiki/Cold_brew_(coffee) and "
+                               "https://example.com/__init__.py, not __init__", facets=[])
+    post.pop("embed", None)
+    export["thread"]["replies"] = []
+    root = imported_export(hub, tmp_path, "bluesky", export, "talk")
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    message = next(iter(messages(parse_html(root / "public/threads/talk/index.html")).values()))
+    assert message["text"] == "Read https://en.wikipedia.org/wiki/Cold_brew_(coffee) and " \
+        "https://example.com/__init__.py, not __init__"
+    assert [a.get("href") for a in message["html"].iter("a")] == [
+        "https://en.wikipedia.org/wiki/Cold_brew_(coffee)", "https://example.com/__init__.py"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from hubgen.content.sanitize import xml_safe
+from hubgen.content.sanitize import BARE_URL, xml_safe
 
 _STAR = "\ue000"          # a '*' of emphasis the importer writes
 _LINK_OPEN = "\ue001"     # the '[' opening a link label
@@ -30,6 +30,9 @@ _LINE_STARTS = (
     (re.compile(r"^([ \t]*)~~~", re.MULTILINE), r"\1&#126;~~"),              # a fence
 )
 _URL_UNSAFE = re.compile(r"[\s()<>\"\\`\x00-\x1f\x7f]")
+# A bare URL of the platform's text, as the renderer finds one (never across the
+# importer's own markup or kept pieces): written as it is, its '_' and '*' unescaped.
+_BARE_URL = re.compile(BARE_URL.replace("[^", "[^\ue000-\ue00f\U000f0000-\U000ffffd"))
 
 
 def _is_word(char: str) -> bool:
@@ -97,6 +100,9 @@ def _escape(marked: str) -> str:
     """Escape the platform's characters; inside a link label also what would autolink."""
     out: list[str] = []
     in_label = 0
+    in_url = bytearray(len(marked))
+    for match in _BARE_URL.finditer(marked):
+        in_url[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     for index, char in enumerate(marked):
         previous = marked[index - 1] if index else ""
         following = marked[index + 1] if index + 1 < len(marked) else ""
@@ -104,7 +110,9 @@ def _escape(marked: str) -> str:
             in_label += 1
         elif char == _LINK_CLOSE:
             in_label = max(in_label - 1, 0)
-        if char in "\\`*":
+        if in_url[index] and not in_label and char in "_*~":
+            out.append(char)        # the renderer keeps a bare URL's characters as written
+        elif char in "\\`*":
             out.append("\\" + char)
         elif char == "~" and "~" in (previous, following):
             out.append("\\~")       # a run of them would strike the words between
@@ -120,12 +128,14 @@ def _escape(marked: str) -> str:
             out.append("\\]" if in_label or following == "(" else "]")
         elif char == "[" and in_label:
             out.append("\\[")
-        elif in_label and char == "@" and not (_is_word(previous) or previous in "@/") \
+        elif char == "@" and not (_is_word(previous) or previous in "@/") \
                 and _is_word(following):
-            out.append("&#64;")      # the renderer would make a second link of an @mention
-        elif in_label and char == "#" and not (_is_word(previous) or previous in "&#/") \
+            # Words the platform showed as text stay text: the renderer would make an
+            # @mention of them (a mention the platform marked is a kept piece, a link).
+            out.append("&#64;")
+        elif char == "#" and not (_is_word(previous) or previous in "&#/") \
                 and _is_word(following):
-            out.append("\\#")        # ... and of a #hashtag
+            out.append("\\#")        # ... and a #hashtag
         elif in_label and char == ":" and marked.startswith("//", index + 1) \
                 and marked[:index].lower().endswith(("http", "https")):
             out.append("&#58;")      # ... and of a bare URL
