@@ -901,3 +901,33 @@ def test_a_bare_url_of_the_platform_s_text_leads_to_its_address(hub, tmp_path):
         "https://example.com/__init__.py, not __init__"
     assert [a.get("href") for a in message["html"].iter("a")] == [
         "https://en.wikipedia.org/wiki/Cold_brew_(coffee)", "https://example.com/__init__.py"]
+
+
+def test_a_mastodon_boost_imports_the_post_it_shares(hub, tmp_path):
+    shared = {"id": "9002", "uri": "https://social.example/users/bo/statuses/9002",
+              "url": "https://social.example/@bo/9002", "created_at": "2026-03-10T09:00:00Z",
+              "edited_at": None, "in_reply_to_id": None, "visibility": "public",
+              "spoiler_text": "", "content": "<p>The original words</p>",
+              "account": {"id": "2", "username": "bo", "acct": "bo", "display_name": "Bo",
+                          "url": "https://social.example/@bo"},
+              "media_attachments": [], "mentions": []}
+    boost = {"id": "9100", "uri": "https://social.example/users/cat/statuses/9100/activity",
+             "url": None, "created_at": "2026-03-12T10:00:00Z", "in_reply_to_id": None,
+             "visibility": "public", "spoiler_text": "", "content": "",
+             "account": {"id": "7", "username": "cat", "acct": "cat", "display_name": "Cat",
+                         "url": "https://social.example/@cat"},
+             "media_attachments": [], "mentions": [], "reblog": shared}
+    (tmp_path / "boost.json").write_text(json.dumps(boost))
+    root = hub("import-hub")
+    result = import_thread(root, "mastodon", str(tmp_path / "boost.json"), "--slug", "talk")
+    assert result.code == 0, result.err
+    assert "a boost by @cat: imported the post it shares, by @bo " \
+        "(https://social.example/@bo/9002)" in result.out
+    assert "cat" not in (root / "content/people.yaml").read_text()
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = parse_html(root / "public/threads/talk/index.html")
+    assert messages(page) == {"9002": {**messages(page)["9002"], "author": "Bo",
+                                       "url": "https://social.example/@bo/9002",
+                                       "text": "The original words"}}
+    assert page.xpath("string(//h1)").strip() == "The original words"

@@ -148,9 +148,24 @@ def _statuses(export: JsonValue) -> tuple[JsonValue | None, list[JsonValue], lis
     raise export.fail(EXPECTED)
 
 
+def _boosted(status: JsonValue | None) -> tuple[JsonValue | None, str]:
+    """The post a boost shares (its author, words and address), with a note saying so; any
+    other status as it is. A boost has no words of its own: it would be an empty message
+    credited to whoever boosted it."""
+    if status is None or status.get("reblog") is None:
+        return status, ""
+    booster = status.object("account").text("acct", required=False)
+    boosted = status.object("reblog")
+    author = boosted.object("account").text("acct", required=False)
+    url = http_address(boosted.raw("url")) or http_address(boosted.raw("uri"))
+    return boosted, (f"the status is a boost by @{booster.lstrip('@')}: imported the post it "
+                     f"shares, by @{author.lstrip('@')} ({url or 'no address given'})")
+
+
 def read(export: JsonValue, context: ReadContext) -> ImportedThread:
     """Read a Mastodon export; raises ShapeError at the first value it cannot use."""
     status, ancestors, descendants = _statuses(export)
+    status, boost_note = _boosted(status)
     ordered = [*ancestors, *([status] if status is not None else []), *descendants]
     root = ordered[0]
     root_url = http_address(root.raw("url")) or http_address(root.raw("uri"))
@@ -186,7 +201,7 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
             text=_text(item, links), url=url,
             edited=item.moment("edited_at") if item.raw("edited_at") is not None else None,
             reply_to=None if item is root else item.optional_identifier("in_reply_to_id")))
-    notes = []
+    notes = [boost_note] if boost_note else []
     if hidden:
         count = sum(hidden.values())
         notes.append(f"left out {plural(count, 'post')} that "
