@@ -931,3 +931,30 @@ def test_a_mastodon_boost_imports_the_post_it_shares(hub, tmp_path):
                                        "url": "https://social.example/@bo/9002",
                                        "text": "The original words"}}
     assert page.xpath("string(//h1)").strip() == "The original words"
+
+
+def test_an_import_never_takes_the_address_another_thread_s_slug_gives_it(hub):
+    root = hub("import-hub")
+    hand = root / "content/threads/hand-kept.yaml"
+    hand.write_text(hand.read_text().replace(
+        "title: A thread kept by hand\n",
+        "title: A thread kept by hand\nslug: show-hn-we-measured-40-home-grinders\n"))
+    story = str(FIXTURES / "hackernews/item.json")
+    refused = import_thread(root, "hackernews", story, "--slug",
+                            "show-hn-we-measured-40-home-grinders")
+    assert refused.code == 2
+    assert "content/threads/hand-kept.yaml already has the address " \
+        "/threads/show-hn-we-measured-40-home-grinders/" in refused.err
+    assert sorted(p.name for p in (root / "content/threads").iterdir()) == ["hand-kept.yaml"]
+
+    result = import_thread(root, "hackernews", story)
+    assert result.code == 0, result.err
+    assert result.out.startswith(
+        "Wrote content/threads/show-hn-we-measured-40-home-grinders-2.yaml")
+    assert "note: content/threads/hand-kept.yaml already has the address " \
+        "/threads/show-hn-we-measured-40-home-grinders/; wrote " \
+        "show-hn-we-measured-40-home-grinders-2.yaml instead" in result.out
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = parse_html(root / "public/threads/show-hn-we-measured-40-home-grinders-2/index.html")
+    assert page.xpath("string(//h1)").strip() == "Show HN: We measured 40 home grinders"

@@ -19,7 +19,7 @@ from hubgen.config import Config, find_config, load_config
 from hubgen.content.markdown import MarkdownRenderer
 from hubgen.content.sanitize import Community, plain_line
 from hubgen.content.slugs import slugify
-from hubgen.content.sources import content_root
+from hubgen.content.sources import content_root, thread_files
 from hubgen.content.threads import STATUSES, read_thread
 from hubgen.errors import Diagnostic, Diagnostics, HubgenError, UsageError, display_path
 from hubgen.importers.fetching import API_BASE_VARIABLE, Fetcher
@@ -149,11 +149,47 @@ def _default_slug(thread: ImportedThread) -> str:
     return slug or f"{thread.platform}-{slugify(thread.root.id) or 'thread'}"
 
 
+def _addresses(folder: Path, own: Path | None) -> dict[str, Path]:
+    """The thread files of the hub by the slug of their address (`slug:`, else the file's
+    name), as the build gives it; `own` (the file being written) left out."""
+    found: dict[str, Path] = {}
+    for path in thread_files(folder):
+        if own is not None and path.with_suffix("") == own.with_suffix(""):
+            continue
+        slug = ""
+        try:
+            data = load_yaml(path.read_text(encoding="utf-8-sig"), path)
+        except (HubgenError, OSError, UnicodeDecodeError):
+            data = None
+        if isinstance(data, MarkedMap) and isinstance(data.get("slug"), str):
+            slug = slugify(data["slug"])
+        found.setdefault(slug or slugify(path.stem) or path.stem, path)
+    return found
+
+
 def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
-            folder: Path) -> Path:
+            folder: Path, root: Path) -> tuple[Path, str]:
+    """The thread file to write, and a note when its name had to change."""
     earlier = find_imported(folder, mark)
     if options.slug is None:
-        return earlier if earlier is not None else folder / f"{_default_slug(thread)}.yaml"
+        if earlier is not None:
+            return earlier, ""
+        wanted = _default_slug(thread)
+        # A file of that name is replaced only with --force (see _may_merge); another
+        # thread whose `slug:` gives it the address takes the name.
+        taken = _addresses(folder, folder / f"{wanted}.yaml")
+        slug, number = wanted, 2
+        while slug in taken:
+            slug = f"{wanted}-{number}"
+            number += 1
+            if (folder / f"{slug}.yaml").exists() or (folder / f"{slug}.yml").exists():
+                taken[slug] = folder / f"{slug}.yaml"
+        if slug == wanted:
+            return folder / f"{slug}.yaml", ""
+        other = taken[wanted]
+        return folder / f"{slug}.yaml", (
+            f"{display_path(other, root)} already has the address /threads/{wanted}/; "
+            f"wrote {slug}.yaml instead (--slug names it)")
     if not options.slug or slugify(options.slug) != options.slug:
         raise UsageError(f"--slug must be lowercase words joined by hyphens, e.g. "
                          f"{slugify(options.slug) or 'brew-thread'!r}; got "
@@ -164,7 +200,12 @@ def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
         raise UsageError(f"this thread was imported before, into {earlier.name}; import "
                          "again without --slug to update that file, or rename the file "
                          f"to {wanted.name} first")
-    return wanted
+    other = _addresses(folder, wanted).get(options.slug)
+    if other is not None:
+        raise UsageError(f"{display_path(other, root)} already has the address "
+                         f"/threads/{options.slug}/ (its slug: or file name); choose "
+                         "another --slug")
+    return wanted, ""
 
 
 def _earlier_authors(path: Path, mark: ImportMark) -> dict[str, str]:
@@ -411,7 +452,9 @@ def import_thread(options: ImportOptions) -> ImportReport:
         thread, people, _earlier_authors(earlier, mark) if earlier is not None else {})
     thread = _withdrawn_title(thread, incoming[0]["author"], people,
                               options.title is None and earlier is None)
-    path = _target(options, thread, mark, folder)
+    path, renamed = _target(options, thread, mark, folder, config.root)
+    if renamed:
+        thread = dataclasses.replace(thread, notes=(*thread.notes, renamed))
     composed = _compose(path, thread, mark, options, incoming, config)
     changed = composed.outcome != "unchanged"
     warnings = _write(path, composed.text, people, thread.platform, config) if changed else []
