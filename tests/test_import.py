@@ -958,3 +958,61 @@ def test_an_import_never_takes_the_address_another_thread_s_slug_gives_it(hub):
     assert built.code == 0, built.err
     page = parse_html(root / "public/threads/show-hn-we-measured-40-home-grinders-2/index.html")
     assert page.xpath("string(//h1)").strip() == "Show HN: We measured 40 home grinders"
+
+
+# Files: imports at once, and links ------------------------------------------------------
+
+
+def _one_status(number: int, user: str) -> dict:
+    return {"id": str(number), "uri": f"https://social.example/users/{user}/statuses/{number}",
+            "url": f"https://social.example/@{user}/{number}",
+            "created_at": "2026-03-10T09:00:00Z", "edited_at": None, "in_reply_to_id": None,
+            "visibility": "public", "spoiler_text": "", "content": f"<p>parallel {number}</p>",
+            "account": {"id": user, "username": user, "acct": user,
+                        "display_name": user.title(), "url": f"https://social.example/@{user}"},
+            "media_attachments": [], "mentions": []}
+
+
+def test_imports_run_at_once_keep_every_new_person(hub, tmp_path):
+    import subprocess
+    import sys
+    root = hub("import-hub")
+    running = []
+    for number in range(8):
+        export = tmp_path / f"p{number}.json"
+        export.write_text(json.dumps(_one_status(9900 + number, f"p{number}")))
+        running.append(subprocess.Popen(
+            [sys.executable, "-m", "hubgen", "import", "mastodon", str(export)], cwd=root,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for process in running:
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    people = yaml.safe_load((root / "content/people.yaml").read_text())
+    assert {f"mastodon-p{n}-social-example" for n in range(8)} <= set(people)
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    assert len([p for p in (root / "public/people").iterdir()
+                if p.name.startswith("mastodon-p")]) == 8
+
+
+def test_a_symlinked_people_yaml_or_thread_file_stays_a_link(hub, tmp_path):
+    root = hub("import-hub")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (root / "content/people.yaml").rename(shared / "people.yaml")
+    (root / "content/people.yaml").symlink_to(shared / "people.yaml")
+    story = str(FIXTURES / "hackernews/item.json")
+    first = import_thread(root, "hackernews", story, "--slug", "talk")
+    assert first.code == 0, first.err
+    assert (root / "content/people.yaml").is_symlink()
+    assert "hackernews-" in (shared / "people.yaml").read_text()
+    thread = root / "content/threads/talk.yaml"
+    thread.rename(shared / "talk.yaml")
+    thread.symlink_to(shared / "talk.yaml")
+    (shared / "talk.yaml").write_text((shared / "talk.yaml").read_text().replace(
+        "status: archived", "status: open"))
+    again = import_thread(root, "hackernews", story, "--status", "archived")
+    assert again.code == 0, again.err
+    assert thread.is_symlink() and "status: archived" in (shared / "talk.yaml").read_text()
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err

@@ -34,7 +34,7 @@ from hubgen.importers.merging import MergedMessages, merge_messages
 from hubgen.importers.models import PLATFORM_LABELS, ImportedThread, ReadContext
 from hubgen.importers.people_file import PeopleBook
 from hubgen.importers.platforms import PLATFORM_NAMES, READERS, platform_of
-from hubgen.importers.staged_file import StagedFile
+from hubgen.importers.staged_file import StagedFile, locked
 from hubgen.importers.thread_yaml import (
     Flow,
     ImportMark,
@@ -444,6 +444,13 @@ def import_thread(options: ImportOptions) -> ImportReport:
     _check_options(options)
     config, _warnings = load_config(find_config(options.root, options.config_file))
     thread = read_export(options, _export(options))
+    # people.yaml and the thread file are read, merged and written by one import at a time.
+    with locked(content_root(config), "people.yaml"):
+        return _import_locked(options, config, thread)
+
+
+def _import_locked(options: ImportOptions, config: Config,
+                   thread: ImportedThread) -> ImportReport:
     people = PeopleBook(content_root(config) / "people.yaml")
     mark = ImportMark(thread.platform, thread.url, thread.thread_id)
     folder = content_root(config) / "threads"

@@ -1,6 +1,10 @@
 """Writing a file atomically: the new bytes go to a hidden temporary file beside it, are
 checked, then take its place with one `os.replace`. An interrupted import leaves the old
-file whole and no temporary file behind.
+file whole and no temporary file behind. A symbolic link is written through: the file it
+leads to gets the new bytes, the link stays.
+
+`locked` keeps two imports from reading and rewriting the same files at once (each would
+lose what the other added).
 """
 
 from __future__ import annotations
@@ -8,13 +12,21 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:        # not on this system (Windows): imports there are not locked
+    fcntl = None  # type: ignore[assignment]
 
 
 class StagedFile:
     """New bytes for `path`, waiting beside it until `commit()` (or gone after `discard()`)."""
 
     def __init__(self, path: Path, data: bytes):
+        # Through a symbolic link: the file it leads to is replaced, the link stays.
+        path = Path(os.path.realpath(path)) if path.is_symlink() else path
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         # A leading dot and a .tmp suffix: the build and the watcher ignore the file.
@@ -62,3 +74,19 @@ def _umask() -> int:
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step."""
     StagedFile(path, data).commit()
+
+
+@contextlib.contextmanager
+def locked(folder: Path, name: str) -> Iterator[None]:
+    """Hold the exclusive lock `folder/.NAME.lock` (made when missing, and left there: a
+    hidden file the build ignores) until the block ends; another process waits for it."""
+    if fcntl is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)        # closing it lets the lock go
