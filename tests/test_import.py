@@ -1016,3 +1016,42 @@ def test_a_symlinked_people_yaml_or_thread_file_stays_a_link(hub, tmp_path):
     assert thread.is_symlink() and "status: archived" in (shared / "talk.yaml").read_text()
     built = run_hubgen("build", cwd=root)
     assert built.code == 0, built.err
+
+
+def test_a_handle_given_to_a_second_person_leaves_the_account_one_person(hub):
+    root = hub("import-hub")
+    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                          "--slug", "talk")
+    assert first.code == 0, first.err
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text().replace(
+        "sam: {name: Sam Saffron, handles: {discourse: samsaffron}}",
+        'sam: {name: Sam Saffron, handles: {discourse: samsaffron, '
+        'mastodon: "@mika@toot.example"}}'))
+    again = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-11.json"))
+    assert again.code == 0, again.err
+    assert "@mika@toot.example is the Mastodon handle of 2 people of people.yaml (sam, " \
+        "mastodon-mika-toot-example); its messages here are mastodon-mika-toot-example's" \
+        in again.out
+    authors = {m["author"] for m in thread_yaml(root)["messages"]}
+    assert "sam" not in authors and "mastodon-mika-toot-example" in authors
+
+
+def test_a_person_the_curator_removed_is_not_added_again(hub):
+    root = hub("import-hub")
+    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                          "--slug", "talk")
+    assert first.code == 0, first.err
+    thread = root / "content/threads/talk.yaml"
+    thread.write_text(thread.read_text().replace("author: mastodon-mika-toot-example",
+                                                 "author: roastery"))
+    people = root / "content/people.yaml"
+    people.write_text("".join(line for line in people.read_text().splitlines(keepends=True)
+                              if not line.startswith("mastodon-mika-toot-example:")))
+    again = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-11.json"))
+    assert again.code == 0, again.err
+    assert "mastodon-mika" not in people.read_text()
+    assert "mastodon-mika" not in again.out
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    assert not (root / "public/people/mastodon-mika-toot-example").exists()

@@ -77,6 +77,13 @@ class PeopleBook:
             raise SourceErrors(diagnostics.errors)
         self.people = people
         self.by_handle: dict[tuple[str, str], str] = {}
+        # Everyone of people.yaml with a handle, by the handle: more than one is a mistake.
+        self.holders: dict[tuple[str, str], list[str]] = {}
+        # The author of an account's messages in the earlier import of this thread, where
+        # the platform has no stable id: their new posts are theirs too.
+        self.earlier: dict[tuple[str, str], str] = {}
+        # (platform, handle) → the keys sharing it, the key its messages were given
+        self.shared: dict[tuple[str, str], tuple[list[str], str]] = {}
         # An account's stable id (a Bluesky DID) names it whatever its handle is now.
         self.by_id: dict[tuple[str, str], str] = {}
         self.ids: dict[tuple[str, str], str] = {}     # (key, platform) → the id recorded
@@ -84,6 +91,9 @@ class PeopleBook:
             for platform, handle in person.handles.items():
                 for form in handle_forms(platform, handle)[:1]:
                     self.by_handle.setdefault((same_platform(platform), form), person.key)
+                    keys = self.holders.setdefault((same_platform(platform), form), [])
+                    if person.key not in keys:
+                        keys.append(person.key)
             for platform, account_id in person.ids.items():
                 account_id = account_id.strip()
                 if account_id:
@@ -94,8 +104,12 @@ class PeopleBook:
     def remember(self, account: Account, key: str) -> None:
         """`account` is the person `key`: the earlier import of this thread says so (one of
         its messages there is by `key`). The ids people.yaml records come first."""
-        if account.account_id and (key in self.people or
-                                   any(person.key == key for person in self.new)):
+        known = key in self.people or any(person.key == key for person in self.new)
+        handle = plain_line(account.handle)
+        if known and not account.account_id and handle and not account.anonymous:
+            form = handle_forms(account.platform, handle)[0]
+            self.earlier.setdefault((same_platform(account.platform), form), key)
+        if account.account_id and known:
             platform = same_platform(account.platform)
             self.by_id.setdefault((platform, account.account_id), key)
             # ... and their handle, given up one day, is not someone else's way in.
@@ -117,9 +131,12 @@ class PeopleBook:
             if key is not None:
                 return key
         for form in forms:
-            key = self.by_handle.get((platform, form))
+            key = self.earlier.get((platform, form)) or self.by_handle.get((platform, form))
             if key is None:
                 continue
+            holders = self.holders.get((platform, form), [])
+            if len(holders) > 1:
+                self.shared[(platform, handle)] = (holders, key)
             recorded = self.ids.get((key, platform), "")
             if account.account_id and recorded and recorded != account.account_id:
                 continue
@@ -144,6 +161,11 @@ class PeopleBook:
             key = f"{wanted}-{number}"
             number += 1
         return key
+
+    def keep_only(self, used: set[str]) -> None:
+        """Forget the new people no message written uses (their messages kept the author
+        the curator gave them): people.yaml gets no one nobody speaks as."""
+        self.new = [person for person in self.new if person.key in used]
 
     def stage(self, note: str) -> StagedFile | None:
         """people.yaml with the new people appended, staged beside it (None: nobody new)."""

@@ -463,6 +463,14 @@ def _import_locked(options: ImportOptions, config: Config,
     if renamed:
         thread = dataclasses.replace(thread, notes=(*thread.notes, renamed))
     composed = _compose(path, thread, mark, options, incoming, config)
+    people.keep_only({m["author"] for m in composed.merged.messages
+                      if isinstance(m.get("author"), str)})
+    for (platform, handle), (keys, key) in people.shared.items():
+        thread = dataclasses.replace(thread, notes=(*thread.notes, (
+            f"{handle} is the {PLATFORM_LABELS.get(platform, platform)} handle of "
+            f"{len(keys)} people of people.yaml ({', '.join(keys)}); its messages here are "
+            f"{key}'s, as before: give the handle to one person only, and set the author: "
+            "of its messages to that person")))
     changed = composed.outcome != "unchanged"
     warnings = _write(path, composed.text, people, thread.platform, config) if changed else []
     merged = composed.merged
