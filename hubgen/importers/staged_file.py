@@ -77,14 +77,15 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def locked(folder: Path, name: str) -> Iterator[None]:
-    """Hold the exclusive lock `folder/.NAME.lock` (made when missing, and left there: a
-    hidden file the build ignores) until the block ends; another process waits for it."""
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` itself until the block ends; another process
+    asking for it waits. The folder is never replaced (its files are), and no lock file
+    is left behind."""
     if fcntl is None:
         yield
         return
     folder.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(folder / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
