@@ -1055,3 +1055,37 @@ def test_a_person_the_curator_removed_is_not_added_again(hub):
     built = run_hubgen("build", cwd=root)
     assert built.code == 0, built.err
     assert not (root / "public/people/mastodon-mika-toot-example").exists()
+
+
+def test_a_reimport_keeps_the_curators_comments_among_the_messages(hub):
+    root = hub("import-hub")
+    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                          "--slug", "talk")
+    assert first.code == 0, first.err
+    path = root / "content/threads/talk.yaml"
+    text = path.read_text(encoding="utf-8")
+    comments = ["# asked Lena for consent 2026-03-12", "  # Roastery's answer: keep it",
+                "# she agreed", "    # the edited one", "    # kim's hot take"]
+    text = text.replace("    reply_to: '111900000000000001'\n",
+                        f"    reply_to: '111900000000000001'   {comments[0]}\n", 1)
+    text = text.replace("  - id: '111900000000000003'\n",
+                        f"{comments[1]}\n  - id: '111900000000000003'\n")
+    text = text.replace("    author: lena\n", f"    author: lena  {comments[2]}\n"
+                        f"{comments[3]}\n")
+    text = text.replace("    author: mastodon-kim-social-example\n",
+                        f"    author: mastodon-kim-social-example\n{comments[4]}\n")
+    path.write_text(text, encoding="utf-8")
+
+    result = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-11.json"))
+    assert result.code == 0, result.err
+    assert "comments" not in result.out
+    merged = path.read_text(encoding="utf-8")
+    for comment in comments:
+        assert comment in merged
+    assert f"    author: lena  {comments[2]}\n{comments[3]}\n" in merged
+    assert f"{comments[1]}\n  - id: '111900000000000003'\n" in merged
+    by_id = {m["id"]: m for m in thread_yaml(root)["messages"]}
+    assert "(Edited: I timed it properly.)" in by_id["111900000000000002"]["text"]
+    assert "111900000000000007" in by_id
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err

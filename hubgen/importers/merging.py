@@ -55,6 +55,7 @@ class MergedMessages:
     # ids whose text in the file differed and that the platform edited since: its new
     # text replaced the file's (any edit of the curator's to them is gone)
     replaced: list[str] = dataclasses.field(default_factory=list)
+    comments_lost: bool = False   # a comment of the file's could not be written back
 
 
 def _identifier(value: Any) -> str:

@@ -41,6 +41,7 @@ from hubgen.importers.thread_yaml import (
     dump_block,
     dump_thread,
     find_imported,
+    messages_block,
     plain_data,
     read_mark,
     replace_blocks,
@@ -373,9 +374,13 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
     merged = merge_messages(_existing_messages(data, path, config), incoming, thread.root.id,
                             thread.fallback_parent, config.tz, thread.withheld)
     blocks = {key: dump_block(key, value) for key, value in _curated_fields(options).items()}
-    blocks["messages"] = dump_block("messages", merged.messages)
+    blocks["messages"], comments_kept = messages_block(old_text, data, merged.messages)
+    merged.comments_lost = not comments_kept
     text = replace_blocks(old_text, data, blocks)
     if text is None:           # a layout that cannot be edited in place: written afresh
+        merged.comments_lost = bool(
+            {line.strip() for line in old_text.splitlines() if line.strip().startswith("#")}
+            - {line.strip() for line in text.splitlines()})
         whole = {key: plain_data(value) for key, value in data.items() if key != "messages"}
         whole.update(_curated_fields(options))
         whole["messages"] = merged.messages
@@ -428,6 +433,10 @@ def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
                      f"the file was written {'has' if one else 'have'} its new text; an edit "
                      f"of yours to {'it' if one else 'them'} is replaced (redo it): "
                      f"{', '.join(merged.replaced)}")
+    if merged.comments_lost:
+        notes.append("some comments of yours in the file could not be kept where the "
+                     "import rewrote it (a comment at the end of a text block, or in a "
+                     "layout it cannot edit line by line): see your version control")
     if merged.withheld:
         notes.append(f"{plural(merged.withheld, 'message')} of the file "
                      f"{'is' if merged.withheld == 1 else 'are'} no longer public on the "
@@ -445,7 +454,7 @@ def import_thread(options: ImportOptions) -> ImportReport:
     config, _warnings = load_config(find_config(options.root, options.config_file))
     thread = read_export(options, _export(options))
     # people.yaml and the thread file are read, merged and written by one import at a time.
-    with locked(content_root(config), "people.yaml"):
+    with locked(content_root(config)):
         return _import_locked(options, config, thread)
 
 

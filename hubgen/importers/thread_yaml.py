@@ -225,3 +225,110 @@ def replace_blocks(text: str, data: MarkedMap, blocks: dict[str, str],
         lines[start:end] = [block]
     return "".join(lines)
 
+
+
+def _identifier(value: Any) -> str:
+    return "" if value is None or isinstance(value, bool) else str(value).strip()
+
+
+_KEY_LINE = re.compile(r"^(?P<indent>\s*(?:- )?)(?P<key>[A-Za-z_][\w-]*):(?P<value>[ \t].*|)$")
+_BLOCK_SCALAR = re.compile(r"\s*[|>][-+0-9]*\s*(?:#.*)?$")
+_DUMPED_COLUMN = 5          # `  - id: …`: where dump_block puts a message's first key
+
+
+def _trailing_comment(value: str) -> str:
+    """The `  # comment` ending a line's value ('' when it has none)."""
+    for found in re.finditer(r"[ \t]+#", value):
+        try:
+            yaml.safe_load(f"k:{value[:found.start()]}")
+        except yaml.YAMLError:
+            continue
+        return value[found.start():].rstrip("\n")
+    return ""
+
+
+def _carry_comments(old: list[str], new: list[str]) -> tuple[list[str], bool]:
+    """`new` (a message's lines as dumped) with the comments of `old` (its lines in the
+    file): a comment line goes before the key it stood before, a comment at a line's end
+    to the same key's line. False when one found no place (it is then left out)."""
+    new = list(new)
+    pending: list[str] = []
+    kept = True
+    block_indent = -1            # inside a block scalar's text: '#' there is text
+    for line in old:
+        body = line.rstrip("\n")
+        indent = len(body) - len(body.lstrip())
+        if block_indent >= 0 and (not body.strip() or indent > block_indent):
+            continue
+        block_indent = -1
+        if body.strip().startswith("#"):
+            pending.append(body + "\n")       # as the curator indented it
+            continue
+        match = _KEY_LINE.match(body)
+        if match is None:
+            continue
+        value = match["value"]
+        if _BLOCK_SCALAR.match(value):
+            block_indent = len(match["indent"])
+        comment = _trailing_comment(value)
+        key = match["key"]
+        at = next((i for i, other in enumerate(new)
+                   if re.match(rf"\s*(?:- )?{re.escape(key)}:", other)), None)
+        if at is None:
+            kept = kept and not (comment or pending)
+            pending = []
+            continue
+        if comment and not (_BLOCK_SCALAR.match(new[at].split(":", 1)[1]) or
+                            new[at].rstrip("\n").endswith(":")):
+            new[at] = new[at].rstrip("\n") + comment + "\n"
+        elif comment:
+            kept = False
+        new[at:at] = pending
+        pending = []
+    return new + pending, kept
+
+
+def messages_block(text: str, data: MarkedMap, messages: list[dict[str, Any]]
+                   ) -> tuple[str, bool]:
+    """The `messages:` block of `text` with `messages` in it: a message the merge left as
+    it was keeps its lines byte for byte, comments included; a changed one is written
+    anew with the comments of its lines carried over. The flag is False when a comment of
+    the file's messages could not be kept."""
+    block = dump_block("messages", messages)
+    items = data.get("messages")
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    spans = _spans(lines, data)
+    if not isinstance(items, MarkedList) or not items or spans is None \
+            or "messages" not in spans:
+        return block, True
+    start, end = spans["messages"]
+    has_comments = any(line.lstrip().startswith("#") or " #" in line
+                       for line in lines[start + 1:end])
+    places = [items.item_at(index) for index in range(len(items))]
+    starts = [line - 1 for line, _ in places]
+    identifiers = [_identifier(item.get("id")) if isinstance(item, MarkedMap) else ""
+                   for item in items]
+    if any(column != _DUMPED_COLUMN for _, column in places) \
+            or any(not start < first < end for first in starts) \
+            or starts != sorted(set(starts)) or "" in identifiers \
+            or len(set(identifiers)) != len(identifiers):
+        return block, not has_comments
+    originals = {}
+    for index, identifier in enumerate(identifiers):
+        stop = starts[index + 1] if index + 1 < len(starts) else end
+        originals[identifier] = (plain_data(items[index]), lines[starts[index]:stop])
+    out = lines[start:starts[0]]           # `messages:` and any comment under it
+    kept = True
+    for message in messages:
+        original = originals.get(_identifier(message.get("id")))
+        if original is not None and original[0] == message:
+            out += original[1]
+            continue
+        dumped = dump_block("messages", [message]).splitlines(keepends=True)[1:]
+        if original is not None:
+            dumped, carried = _carry_comments(original[1], dumped)
+            kept = kept and carried
+        out += dumped
+    return "".join(out), kept
