@@ -86,3 +86,13 @@ def test_an_escaped_character_in_a_bare_url_stays_that_character():
         ("https://x.example/a_b", "https://x.example/a_b")]
     assert "klzzwxh" not in page.text_content()
     assert page.text_content().endswith("(or https://x.example/a_b).")
+
+
+def test_a_numbered_list_keeps_its_first_number_and_nothing_else_of_its_start():
+    page = _render("2. second\n3. third\n\ntext\n\n7. seventh")
+    assert [ol.get("start") for ol in page.iter("ol")] == ["2", "7"]
+    assert [li.text for li in page.iter("li")] == ["second", "third", "seventh"]
+    cleaned = sanitize_html('<ol start="2x"><li>a</li></ol><ol start="-1"><li>b</li></ol>'
+                            '<ul start="3"><li>c</li></ul><ol start=" 4 "><li>d</li></ol>')
+    assert cleaned == '<ol><li>a</li></ol><ol><li>b</li></ol><ul><li>c</li></ul>' \
+        '<ol start="4"><li>d</li></ol>'

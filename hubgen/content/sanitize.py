@@ -25,13 +25,21 @@ if TYPE_CHECKING:
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
                 "a"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """An allowed attribute's value as kept: a list's `start` is a number (a list from 2
+    shows 2), or goes."""
+    if tag == "ol" and name == "start":
+        return value.strip() if re.fullmatch(r"\s*[0-9]{1,9}\s*", value) else None
+    return value
+
+
 _CLEANER = nh3.Cleaner(
     tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
-    link_rel=LINK_REL, strip_comments=True,
+    link_rel=LINK_REL, strip_comments=True, attribute_filter=_attribute,
     clean_content_tags={"script", "style", "iframe", "object", "embed", "template",
                         "noscript", "textarea", "title", "svg", "math"},
     allowed_classes={"a": {"mention", "hashtag"}},
