@@ -1089,3 +1089,21 @@ def test_a_reimport_keeps_the_curators_comments_among_the_messages(hub):
     assert "111900000000000007" in by_id
     built = run_hubgen("build", cwd=root)
     assert built.code == 0, built.err
+
+
+def test_a_list_from_two_and_an_item_of_paragraphs_and_a_quote_read_as_posted(hub, tmp_path):
+    status = _one_status(3302, "ana")
+    status["content"] = ('<ol start="2"><li>second</li><li>third</li></ol><ul><li><p>para '
+                         'one</p><p>para two</p><blockquote><p>a quote</p></blockquote></li>'
+                         '<li>next</li></ul>')
+    root = imported_export(hub, tmp_path, "mastodon", status, "talk")
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    text = messages(parse_html(root / "public/threads/talk/index.html"))["3302"]["html"]
+    assert text.xpath("./ol/@start") == ["2"]
+    assert [li.text_content() for li in text.xpath("./ol/li")] == ["second", "third"]
+    first, second = text.xpath("./ul/li")
+    assert [p.text_content() for p in first.xpath("./p")] == ["para one", "para two"]
+    assert first.xpath("string(./blockquote)").strip() == "a quote"
+    assert second.text_content().strip() == "next"
+    assert "&gt;" not in text.text_content() and ">" not in text.text_content()

@@ -103,6 +103,9 @@ def autolinks_alone(url: str, following: str = "") -> bool:
     return found is not None and found.group(0) == url
 
 
+_LIST_LINE = re.compile(r"(?:- |[0-9]{1,9}\. )")
+
+
 class _Converter:
     def __init__(self, links: LinkContext):
         self.links = links
@@ -192,7 +195,11 @@ class _Converter:
                 blocks = self.block(item, tag)
             else:
                 blocks = [self.marked.finish(self.inline(item, tag))]
-            content = "\n".join(blocks)
+            # Paragraphs and quotes of one item stay apart (a blank line between them); a
+            # nested list follows its line.
+            content = "".join(
+                ("\n" if _LIST_LINE.match(block) else "\n\n") + block if index else block
+                for index, block in enumerate(blocks))
             if not content.strip():
                 continue
             marker = f"{number}. " if ordered else "- "
@@ -200,7 +207,9 @@ class _Converter:
             first, *rest = content.split("\n")
             lines.append(marker + first + "".join(f"\n    {line}" if line else "\n"
                                                   for line in rest))
-        return "\n".join(lines)
+        # An item of more than one block ends with a blank line: the next one's marker
+        # would be read as more of its quote or paragraph.
+        return ("\n\n" if any("\n\n" in line for line in lines) else "\n").join(lines)
 
     def fenced(self, element: etree._Element) -> str:
         """A <pre> as a fenced code block, its text as it is."""
