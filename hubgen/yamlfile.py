@@ -261,6 +261,14 @@ def _yaml12_scalars() -> None:
 
 
 _yaml12_scalars()
+
+
+def reads_as_text(value: str) -> bool:
+    """True when `value`, written plain (unquoted), reads back as this very text here
+    (not `0o17` or `.inf`, numbers to this reader, nor `true`, `null`, a date)."""
+    resolvers = _MarkedLoader.yaml_implicit_resolvers
+    candidates = resolvers.get(value[:1] if value else "", []) + resolvers.get(None, [])
+    return not any(regexp.match(value) for _tag, regexp in candidates)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_mapping)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _MarkedLoader.construct_sequence)

@@ -1107,3 +1107,32 @@ def test_a_list_from_two_and_an_item_of_paragraphs_and_a_quote_read_as_posted(hu
     assert first.xpath("string(./blockquote)").strip() == "a quote"
     assert second.text_content().strip() == "next"
     assert "&gt;" not in text.text_content() and ">" not in text.text_content()
+
+
+TRICKY = ["0o17", "0x1F", "1_000", "010", ".inf", "-.inf", ".nan", "~", "null", "true",
+          "on", "no", "12:30", "1e3", "1.5", "+1", "2026-03-10", "0"]
+
+
+def test_words_a_yaml_reader_could_take_for_numbers_stay_words(hub, tmp_path):
+    from hubgen.yamlfile import load_yaml
+    statuses = []
+    for number, word in enumerate(TRICKY):
+        status = _one_status(8800 + number, f"user{number}")
+        status["content"] = f"<p>{word}</p>"
+        status["account"]["display_name"] = word
+        status["in_reply_to_id"] = None if number == 0 else "8800"
+        status["created_at"] = f"2026-03-10T09:{number:02d}:00Z"
+        statuses.append(status)
+    export = {"status": statuses[0], "context": {"ancestors": [], "descendants": statuses[1:]}}
+    root = imported_export(hub, tmp_path, "mastodon", export, "talk")
+    thread = load_yaml((root / "content/threads/talk.yaml").read_text(), Path("talk.yaml"))
+    assert [m["text"] for m in thread["messages"]] == TRICKY
+    assert thread["title"] == "0o17"
+    people = load_yaml((root / "content/people.yaml").read_text(), Path("people.yaml"))
+    assert [people[f"mastodon-user{n}-social-example"]["name"] for n in range(len(TRICKY))] \
+        == TRICKY
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = messages(parse_html(root / "public/threads/talk/index.html"))
+    assert [page[str(8800 + n)]["text"] for n in range(len(TRICKY))] == TRICKY
+    assert [page[str(8800 + n)]["author"] for n in range(len(TRICKY))] == TRICKY

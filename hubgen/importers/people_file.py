@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hubgen.content.people import read_people, same_platform
 from hubgen.content.sanitize import plain_line
 from hubgen.content.slugs import slugify
@@ -21,6 +19,7 @@ from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.importers.json_export import ExportError
 from hubgen.importers.models import DELETED, Account
 from hubgen.importers.staged_file import StagedFile
+from hubgen.importers.thread_yaml import dump_flow
 
 NEW_FILE_HEADER = ("# The people of this hub, keyed by the name threads and posts use.\n"
                    "# role is brand, moderator or community (the default).\n")
@@ -61,9 +60,7 @@ class NewPerson:
         fields["handles"] = {self.platform: self.handle}
         if self.account_id:
             fields["ids"] = {self.platform: self.account_id}
-        flow = yaml.safe_dump(fields, default_flow_style=True, allow_unicode=True,
-                              sort_keys=False, width=1_000_000).strip()
-        return f"{self.key}: {flow}"
+        return f"{self.key}: {dump_flow(fields)}"
 
 
 class PeopleBook:

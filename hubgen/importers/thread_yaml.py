@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import yaml
 
-from hubgen.yamlfile import MarkedList, MarkedMap
+from hubgen.yamlfile import MarkedList, MarkedMap, reads_as_text
 
 MARKER = re.compile(r"^# imported by hubgen import (?P<platform>[a-z]+) from (?P<url>\S+) "
                     r"\(id (?P<id>[^)\s]*)\)\s*$")
@@ -125,8 +125,16 @@ def format_moment(moment: datetime) -> str:
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    # Quoted where hubgen's YAML 1.2 reader would read the plain word as something else
+    # (`0o17` a number, where PyYAML's YAML 1.1 writes it bare).
+    style = "|" if "\n" in value else None if reads_as_text(value) else "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def dump_flow(fields: dict[str, Any]) -> str:
+    """`fields` as one line of YAML: `{name: ..., role: ...}`, quoted as hubgen reads it."""
+    return yaml.dump(fields, Dumper=_ThreadDumper, default_flow_style=True,
+                     allow_unicode=True, sort_keys=False, width=1_000_000).strip()
 
 
 def _moment(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
