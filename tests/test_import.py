@@ -1136,3 +1136,22 @@ def test_words_a_yaml_reader_could_take_for_numbers_stay_words(hub, tmp_path):
     page = messages(parse_html(root / "public/threads/talk/index.html"))
     assert [page[str(8800 + n)]["text"] for n in range(len(TRICKY))] == TRICKY
     assert [page[str(8800 + n)]["author"] for n in range(len(TRICKY))] == TRICKY
+
+
+def test_an_overlong_slug_is_a_usage_error_and_a_long_title_a_short_file_name(hub, tmp_path):
+    root = hub("import-hub")
+    story = str(FIXTURES / "hackernews/item.json")
+    refused = import_thread(root, "hackernews", story, "--slug", "-".join(["word"] * 60))
+    assert refused.code == 2
+    assert refused.err.startswith("Error: --slug is too long for a file name (299 bytes; "
+                                  "at most 120)")
+    assert "Traceback" not in refused.err
+    status = _one_status(7700, "ana")
+    status["content"] = "<p>" + "\U00010348" * 70 + "</p>"     # Gothic letters, 4 bytes each
+    (tmp_path / "long.json").write_text(json.dumps(status))
+    result = import_thread(root, "mastodon", str(tmp_path / "long.json"))
+    assert result.code == 0, result.err
+    written = [p for p in (root / "content/threads").iterdir() if p.name != "hand-kept.yaml"]
+    assert len(written) == 1 and len(written[0].name.encode()) <= 125
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err

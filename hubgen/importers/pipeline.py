@@ -50,6 +50,7 @@ from hubgen.wording import plural
 from hubgen.yamlfile import MarkedList, MarkedMap, load_yaml
 
 SLUG_LENGTH = 60
+SLUG_BYTES = 120
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,20 @@ def read_export(options: ImportOptions, data: Any) -> ImportedThread:
     return dataclasses.replace(thread, title=title)
 
 
+def _shortened(slug: str) -> str:
+    """`slug` cut at a hyphen to at most SLUG_LENGTH characters and SLUG_BYTES bytes (a
+    file name holds 255 bytes, and a letter of some scripts takes 4)."""
+    if len(slug) <= SLUG_LENGTH and len(slug.encode()) <= SLUG_BYTES:
+        return slug
+    cut = slug[:SLUG_LENGTH]
+    while len(cut.encode()) > SLUG_BYTES:
+        cut = cut[:-1]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
+
+
 def _default_slug(thread: ImportedThread) -> str:
-    slug = slugify(thread.title)
-    if len(slug) > SLUG_LENGTH:
-        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
-    return slug or f"{thread.platform}-{slugify(thread.root.id) or 'thread'}"
+    slug = _shortened(slugify(thread.title))
+    return slug or _shortened(f"{thread.platform}-{slugify(thread.root.id) or 'thread'}")
 
 
 def _addresses(folder: Path, own: Path | None) -> dict[str, Path]:
@@ -195,6 +205,10 @@ def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
         raise UsageError(f"--slug must be lowercase words joined by hyphens, e.g. "
                          f"{slugify(options.slug) or 'brew-thread'!r}; got "
                          f"{options.slug!r}")
+    if len(options.slug.encode()) > SLUG_BYTES:
+        raise UsageError(f"--slug is too long for a file name ({len(options.slug.encode())} "
+                         f"bytes; at most {SLUG_BYTES}): e.g. "
+                         f"{_shortened(options.slug)!r}")
     wanted = folder / f"{options.slug}.yaml"
     if earlier is not None and earlier != wanted:
         # Two files of one thread would publish it twice, the curator's work in one only.

@@ -30,7 +30,9 @@ class StagedFile:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         # A leading dot and a .tmp suffix: the build and the watcher ignore the file.
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # The name's first 60 bytes: the temporary name must fit where the file's did.
+        short = path.name.encode()[:60].decode(errors="ignore")
+        handle, name = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=path.parent)
         self.temporary = Path(name)
         try:
             with os.fdopen(handle, "wb") as stream:
