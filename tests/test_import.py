@@ -1155,3 +1155,26 @@ def test_an_overlong_slug_is_a_usage_error_and_a_long_title_a_short_file_name(hu
     assert len(written) == 1 and len(written[0].name.encode()) <= 125
     built = run_hubgen("build", cwd=root)
     assert built.code == 0, built.err
+
+
+def test_a_reply_imported_alone_says_so_and_the_whole_thread_later_names_its_file(hub,
+                                                                                   tmp_path):
+    root = hub("import-hub")
+    export = json.loads((FIXTURES / "bluesky/thread_with_replies.json").read_text())
+    (tmp_path / "reply.json").write_text(json.dumps({"thread": export["thread"]["replies"][0]}))
+    alone = import_thread(root, "bluesky", str(tmp_path / "reply.json"), "--slug", "reply")
+    assert alone.code == 0, alone.err
+    assert "note: the first post is a reply: the thread above it is not in the export; " \
+        "import the whole thread from its first post instead: https://bsky.app/profile/" \
+        "did:plc:lena4bsky0000000000000/post/3lroot00000a2" in alone.out
+    whole = import_thread(root, "bluesky", str(FIXTURES / "bluesky/thread_with_replies.json"),
+                          "--slug", "talk")
+    assert whole.code == 0, whole.err
+    assert "note: content/threads/reply.yaml already holds 3 messages of this thread" \
+        in whole.out
+    status = _one_status(5100, "ana")
+    status["in_reply_to_id"] = "5000"
+    (tmp_path / "status.json").write_text(json.dumps(status))
+    answer = import_thread(root, "mastodon", str(tmp_path / "status.json"))
+    assert answer.code == 0, answer.err
+    assert "note: the first post is a reply (to post 5000 on social.example)" in answer.out

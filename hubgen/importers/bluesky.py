@@ -100,6 +100,21 @@ def _post_address(handle: str, did: str, rkey: str) -> str:
     return f"{WEB}/profile/{quote(actor, safe=':.')}/post/{quote(rkey, safe='')}"
 
 
+def _reply_root(post: JsonValue) -> str:
+    """The bsky.app address of the thread's first post when `post` answers another ('' for
+    a post of its own)."""
+    record = post.get("record")
+    reply = record.get("reply") if record is not None and record.is_object() else None
+    root = reply.get("root") if reply is not None and reply.is_object() else None
+    if root is None or not root.is_object() or root.get("uri") is None:
+        return ""
+    try:
+        did, rkey = _at_uri_parts(root.at("uri"))
+    except ShapeError:
+        return ""
+    return _post_address("", did, rkey)
+
+
 def _at_uri_parts(uri: JsonValue) -> tuple[str, str]:
     """(authority, record key) of an `at://` post URI."""
     text = uri.value if isinstance(uri.value, str) else ""
@@ -379,7 +394,11 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
         notes.append(f"{plural(total, 'post')} labelled {', '.join(sorted(reader.warned))} "
                      f"{'is' if total == 1 else 'are'} kept, opening with a content "
                      "warning: check before publishing")
-    if reader.root_missing:
+    root_of = _reply_root(first.at("post"))
+    if root_of:
+        notes.append(f"the first post is a reply: the thread above it is not in the export; "
+                     f"import the whole thread from its first post instead: {root_of}")
+    elif reader.root_missing:
         notes.append("the thread's first post is not in the export: it starts at the "
                      "earliest post it holds")
     if reader.cut_short:

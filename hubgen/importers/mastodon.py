@@ -202,6 +202,11 @@ def read(export: JsonValue, context: ReadContext) -> ImportedThread:
             edited=item.moment("edited_at") if item.raw("edited_at") is not None else None,
             reply_to=None if item is root else item.optional_identifier("in_reply_to_id")))
     notes = [boost_note] if boost_note else []
+    above = root.optional_identifier("in_reply_to_id")
+    if above is not None:
+        notes.append(f"the first post is a reply (to post {above} on {host}): the thread "
+                     "above it is not in the export; import the whole thread from its "
+                     "first post instead")
     if hidden:
         count = sum(hidden.values())
         notes.append(f"left out {plural(count, 'post')} that "

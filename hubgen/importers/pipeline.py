@@ -178,6 +178,35 @@ def _addresses(folder: Path, own: Path | None) -> dict[str, Path]:
     return found
 
 
+def _holding_others(folder: Path, own: Path, thread: ImportedThread,
+                    root: Path) -> list[str]:
+    """A note for each other thread file of the platform that holds messages of `thread`
+    already (an earlier import of one of its replies): they would be published twice."""
+    ids = {message.id for message in thread.messages}
+    urls = {message.url for message in thread.messages if message.url}
+    notes = []
+    for path in thread_files(folder):
+        if path.with_suffix("") == own.with_suffix(""):
+            continue
+        try:
+            data = load_yaml(path.read_text(encoding="utf-8-sig"), path)
+        except (HubgenError, OSError, UnicodeDecodeError):
+            continue
+        source = data.get("source") if isinstance(data, MarkedMap) else None
+        messages = data.get("messages") if isinstance(data, MarkedMap) else None
+        if not isinstance(source, MarkedMap) or source.get("platform") != thread.platform \
+                or not isinstance(messages, MarkedList):
+            continue
+        shared = sum(1 for message in messages if isinstance(message, MarkedMap) and (
+            str(message.get("id", "")).strip() in ids or message.get("url") in urls))
+        if shared:
+            notes.append(f"{display_path(path, root)} already holds "
+                         f"{plural(shared, 'message')} of this thread (an import of one of "
+                         "its replies?): the hub publishes them twice; remove that file, or "
+                         "those messages from it")
+    return notes
+
+
 def _target(options: ImportOptions, thread: ImportedThread, mark: ImportMark,
             folder: Path, root: Path) -> tuple[Path, str]:
     """The thread file to write, and a note when its name had to change."""
@@ -485,6 +514,8 @@ def _import_locked(options: ImportOptions, config: Config,
     path, renamed = _target(options, thread, mark, folder, config.root)
     if renamed:
         thread = dataclasses.replace(thread, notes=(*thread.notes, renamed))
+    thread = dataclasses.replace(thread, notes=(
+        *thread.notes, *_holding_others(folder, path, thread, config.root)))
     composed = _compose(path, thread, mark, options, incoming, config)
     people.keep_only({m["author"] for m in composed.merged.messages
                       if isinstance(m.get("author"), str)})
