@@ -198,8 +198,14 @@ def test_a_people_file_that_cannot_take_lines_at_its_end(hub):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["mastodon"], "Error: give either a saved export (a file, or - for standard input) or "
-                   "--url, not both\n"),
+    (["mastodon"], "Error: give a file (the saved export, or - for standard input) or "
+                   "--url\n"),
+    (["hackernews", str(FIXTURES / EXPORTS["hackernews"]), "--title", ""],
+     "Error: --title must not be empty: give the thread's title, or leave --title out\n"),
+    (["discourse", str(FIXTURES / EXPORTS["discourse"]), "--source-url",
+      "http://forum.example.com/t/x/57"],
+     "Error: --source-url must be the topic's https address (https://FORUM/t/SLUG/ID); got "
+     "'http://forum.example.com/t/x/57'\n"),
     (["mastodon", "x.json", "--url", "https://brew.social/@a/1"],
      "Error: give either a saved export (a file, or - for standard input) or --url, not both\n"),
     (["hackernews", str(FIXTURES / EXPORTS["hackernews"]), "--slug", "Not A Slug"],
@@ -315,3 +321,50 @@ def test_an_import_header_stays_one_comment_line_whatever_the_address_holds(tmp_
         "%0Acomments:%20{kim:%20granted}%E2%80%A8status:%20live%C2%85moderator:%20kim%0D%20x "
         "(id 1)\n")
     assert find_imported(tmp_path, mark) == path, "a re-import finds the file again"
+
+
+def test_a_reimport_names_the_file_and_line_of_a_curators_mistake_and_refuses_an_empty_title(
+        hub):
+    root = hub("import-hub")
+    first = run_hubgen("import", "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                       "--slug", "talk", cwd=root)
+    assert first.code == 0, first.err
+    path = root / "content/threads/talk.yaml"
+    path.write_text(path.read_text().replace("status: archived", "status: closed"))
+    line = path.read_text().splitlines().index("status: closed") + 1
+    newer = str(FIXTURES / "mastodon/thread-2026-03-11.json")
+    err = _fails_and_writes_nothing(root, "mastodon", newer)
+    assert err.startswith(f"Error: the imported thread would not build: "
+                          f"content/threads/talk.yaml:{line}: unknown status 'closed'")
+    assert "(a line of yours, kept from the file)" in err
+    assert _fails_and_writes_nothing(root, "mastodon", newer, "--title", " ", code=2) == \
+        "Error: --title must not be empty: give the thread's title, or leave --title out\n"
+
+
+def test_a_cut_file_and_a_saved_html_page_are_told_apart(hub):
+    root = hub("import-hub")
+    cut = _saved(root, "cut.json", (FIXTURES / EXPORTS["reddit"]).read_text()[:3000])
+    err = _fails_and_writes_nothing(root, "reddit", cut)
+    assert err.startswith("Error: cut.json is not JSON: Unterminated string starting at line ")
+    page = _saved(root, "page.json", "<!DOCTYPE html>\n<html><head><title>Log in</title>"
+                                     "</head><body>Log in to continue</body></html>")
+    assert _fails_and_writes_nothing(root, "reddit", page) == (
+        "Error: page.json is not JSON: this looks like an HTML page (a login or error page?), "
+        "not the platform's JSON: save the API response\n")
+
+
+def test_a_reply_dated_in_year_one_is_skipped_and_named(hub):
+    root = hub("import-hub")
+    export = _fixture("bluesky/thread_with_replies.json")
+    reply = export["thread"]["replies"][0]["post"]
+    reply["record"]["createdAt"] = "0001-01-01T00:00:00Z"
+    result = run_hubgen("import", "bluesky", _saved(root, "y1.json", export), "--slug", "talk",
+                        cwd=root)
+    assert result.code == 0, result.err
+    rkey = reply["uri"].rsplit("/", 1)[1]
+    assert f"note: skipped message {rkey} (" in result.out
+    assert "0001-01-01T00:00:00+00:00 is not a real time" in result.out
+    built = run_hubgen("build", cwd=root)
+    assert built.code == 0, built.err
+    page = (root / "public/threads/talk/index.html").read_text()
+    assert f'id="m-{rkey}"' not in page and 'id="m-' in page

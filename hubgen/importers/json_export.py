@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import json.scanner
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,7 +68,13 @@ def parse_json(raw: bytes, source_name: str) -> Any:
             except RecursionError:
                 return _loads_in_python(text)
     except json.JSONDecodeError as exc:
-        raise ExportError(f"{source_name} is not JSON: {exc.msg} at line {exc.lineno}, "
+        if re.match(r"\s*<(?:!doctype|html|head|body|\?xml)", text, re.IGNORECASE):
+            raise ExportError(f"{source_name} is not JSON: this looks like an HTML page (a "
+                              "login or error page?), not the platform's JSON: save the "
+                              "API response") from None
+        # "Unterminated string starting at: line 1 column 5 (char 4)" is cut at its colon.
+        what = exc.msg.removesuffix(" at").rstrip(":")
+        raise ExportError(f"{source_name} is not JSON: {what} at line {exc.lineno}, "
                           f"column {exc.colno}") from None
     except RecursionError:
         raise ExportError(f"{source_name} is nested too deeply to read") from None

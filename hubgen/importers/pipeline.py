@@ -12,16 +12,19 @@ import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from hubgen.config import Config, find_config, load_config
+from hubgen.content.dates import out_of_range
 from hubgen.content.markdown import MarkdownRenderer
 from hubgen.content.sanitize import Community, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import content_root, thread_files
 from hubgen.content.threads import STATUSES, read_thread
 from hubgen.errors import Diagnostic, Diagnostics, HubgenError, UsageError, display_path
+from hubgen.importers.discourse import forum_of
 from hubgen.importers.fetching import API_BASE_VARIABLE, Fetcher
 from hubgen.importers.json_export import (
     ExportError,
@@ -31,7 +34,12 @@ from hubgen.importers.json_export import (
     parse_json,
 )
 from hubgen.importers.merging import MergedMessages, merge_messages
-from hubgen.importers.models import PLATFORM_LABELS, ImportedThread, ReadContext
+from hubgen.importers.models import (
+    PLATFORM_LABELS,
+    ImportedMessage,
+    ImportedThread,
+    ReadContext,
+)
 from hubgen.importers.people_file import PeopleBook
 from hubgen.importers.platforms import PLATFORM_NAMES, READERS, platform_of
 from hubgen.importers.staged_file import StagedFile, locked
@@ -121,7 +129,30 @@ def _export(options: ImportOptions) -> Any:
     return parse_json(raw, name)
 
 
-def read_export(options: ImportOptions, data: Any) -> ImportedThread:
+def _possible_dates(thread: ImportedThread, name: str, tz: tzinfo) -> ImportedThread:
+    """`thread` without the replies dated where no calendar reaches (a Bluesky client's
+    `0001-01-01T00:00:00Z`), which would stop the whole thread from building: each is
+    skipped with a note naming it, and an impossible `edited` time is dropped."""
+    kept: list[ImportedMessage] = []
+    notes = list(thread.notes)
+    for index, message in enumerate(thread.messages):
+        if out_of_range(message.date, tz):
+            if index == 0:
+                raise ExportError(f"{name}: the thread's first post ({message.id}) is dated "
+                                  f"{message.date.isoformat()}, which no calendar shows")
+            notes.append(f"skipped message {message.id} ({message.url or 'no address'}): its "
+                         f"date {message.date.isoformat()} is not a real time; its replies "
+                         "go under the post above it")
+            continue
+        if message.edited is not None and out_of_range(message.edited, tz):
+            message = dataclasses.replace(message, edited=None)
+        kept.append(message)
+    if len(kept) == len(thread.messages):
+        return thread
+    return dataclasses.replace(thread, messages=tuple(kept), notes=tuple(notes))
+
+
+def read_export(options: ImportOptions, data: Any, tz: tzinfo = UTC) -> ImportedThread:
     """The conversation in `data`, read as the platform the command names."""
     reader = READERS[options.platform]
     name = _source_name(options)
@@ -140,6 +171,7 @@ def read_export(options: ImportOptions, data: Any) -> ImportedThread:
         raise ExportError(f"{name}: its replies are nested too deeply to read") from None
     if not thread.messages:
         raise ExportError(f"{name}: the export holds no message hubgen can import")
+    thread = _possible_dates(thread, name, tz)
     title = plain_line(thread.title) or f"{PLATFORM_LABELS[thread.platform]} thread"
     return dataclasses.replace(thread, title=title)
 
@@ -349,16 +381,28 @@ def _existing_messages(data: MarkedMap, path: Path, config: Config) -> list[Any]
     return list(messages)
 
 
-def _check(staged: StagedFile, final: Path, config: Config) -> list[Diagnostic]:
-    """Read the staged file as the build would; errors stop the import, warnings return."""
+def _check(staged: StagedFile, final: Path, config: Config, text: str,
+           earlier: str) -> list[Diagnostic]:
+    """Read the staged file as the build would; errors stop the import, warnings return.
+    An error on a line the file held before (`earlier`) is the curator's: it says so."""
     diagnostics = Diagnostics()
     read_thread(staged.temporary, config, MarkdownRenderer(config), Community(config.base_path),
                 diagnostics)
     found = [dataclasses.replace(d, path=final) for d in diagnostics]
     errors = [d for d in found if d.is_error]
     if errors:
+        lines = text.lstrip("\ufeff").splitlines()
+        kept = set(earlier.lstrip("\ufeff").splitlines())
+        where = display_path(final, config.root)
+
+        def told(d: Diagnostic) -> str:
+            line = lines[d.line - 1] if 0 < d.line <= len(lines) else None
+            mine = " (a line of yours, kept from the file)" \
+                if line is not None and line.strip() and line in kept else ""
+            return f"{where}:{d.line}: {d.message}{mine}"
+
         raise ExportError("the imported thread would not build: " + "; ".join(
-            f"line {d.line}: {d.message}" for d in errors))
+            told(d) for d in errors))
     return found
 
 
@@ -377,9 +421,18 @@ def _check_options(options: ImportOptions) -> None:
                          f"{', '.join(PLATFORM_NAMES)}")
     if options.status is not None and options.status not in STATUSES:
         raise UsageError(f"--status must be one of {', '.join(STATUSES)}")
-    if (options.source is None) == (options.url is None):
+    if options.source is None and options.url is None:
+        raise UsageError("give a file (the saved export, or - for standard input) or --url")
+    if options.source is not None and options.url is not None:
         raise UsageError("give either a saved export (a file, or - for standard input) "
                          "or --url, not both")
+    if options.title is not None and not plain_line(options.title):
+        raise UsageError("--title must not be empty: give the thread's title, or leave "
+                         "--title out")
+    if options.source_url is not None and options.platform == "discourse" \
+            and forum_of(options.source_url) is None:
+        raise UsageError("--source-url must be the topic's https address "
+                         f"(https://FORUM/t/SLUG/ID); got {options.source_url!r}")
 
 
 def _may_merge(path: Path, mark: ImportMark, options: ImportOptions, config: Config) -> bool:
@@ -443,9 +496,13 @@ def _as_written_in(earlier: bytes, text: str) -> str:
 def _write(path: Path, text: str, people: PeopleBook, platform: str,
            config: Config) -> list[Diagnostic]:
     """Check the thread as the build reads it, then write people.yaml and the thread."""
+    try:
+        earlier = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        earlier = ""
     staged = StagedFile(path, text.encode("utf-8"))
     try:
-        warnings = _check(staged, path, config)
+        warnings = _check(staged, path, config, text, earlier)
         rel = display_path(path, config.root)
         staged_people = people.stage(f"added by hubgen import {platform} for {rel}")
         if staged_people is not None:
@@ -495,7 +552,7 @@ def import_thread(options: ImportOptions) -> ImportReport:
     """Import one conversation into the hub; raises HubgenError subclasses on failure."""
     _check_options(options)
     config, _warnings = load_config(find_config(options.root, options.config_file))
-    thread = read_export(options, _export(options))
+    thread = read_export(options, _export(options), config.tz)
     # people.yaml and the thread file are read, merged and written by one import at a time.
     with locked(content_root(config)):
         return _import_locked(options, config, thread)
