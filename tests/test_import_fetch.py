@@ -194,8 +194,8 @@ def test_an_answer_that_is_not_json(hub, api):
     root = hub("import-hub")
     err = _fails(root, "hackernews", "--url", "https://news.ycombinator.com/item?id=7",
                  "--api", api.base)
-    assert err == f"Error: {api.base}/api/v1/items/7 is not JSON: Expecting value at line 1, " \
-        "column 1\n"
+    assert err == f"Error: {api.base}/api/v1/items/7 is not JSON: this looks like an HTML " \
+        "page (a login or error page?), not the platform's JSON\n"
 
 
 def test_a_server_that_is_not_there(hub):

@@ -107,7 +107,7 @@ class Fetcher:
         if len(raw) > MAX_BYTES:
             raise FetchError(f"{url} answered with more than {MAX_BYTES // (1024 * 1024)} MB; "
                              "hubgen stops there")
-        return parse_json(raw, url)
+        return parse_json(raw, url, fetched=True)
 
     def _within_timeout(self, url: str, request: urllib.request.Request) -> bytes:
         """The answer's body, fetched on a thread that is given up after the timeout: the

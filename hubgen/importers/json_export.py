@@ -52,8 +52,9 @@ def describe(value: Any) -> str:
     return json.dumps(value)
 
 
-def parse_json(raw: bytes, source_name: str) -> Any:
-    """Decode and parse an export; raises ExportError naming the source and the spot."""
+def parse_json(raw: bytes, source_name: str, fetched: bool = False) -> Any:
+    """Decode and parse an export (`fetched` from the platform's API, else saved); raises
+    ExportError naming the source and the spot."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -69,9 +70,10 @@ def parse_json(raw: bytes, source_name: str) -> Any:
                 return _loads_in_python(text)
     except json.JSONDecodeError as exc:
         if re.match(r"\s*<(?:!doctype|html|head|body|\?xml)", text, re.IGNORECASE):
+            advice = "" if fetched else ": save the API response"
             raise ExportError(f"{source_name} is not JSON: this looks like an HTML page (a "
-                              "login or error page?), not the platform's JSON: save the "
-                              "API response") from None
+                              f"login or error page?), not the platform's JSON{advice}"
+                              ) from None
         # "Unterminated string starting at: line 1 column 5 (char 4)" is cut at its colon.
         what = exc.msg.removesuffix(" at").rstrip(":")
         raise ExportError(f"{source_name} is not JSON: {what} at line {exc.lineno}, "
