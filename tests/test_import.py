@@ -544,7 +544,7 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
     assert result.out.splitlines() == [
         "Updated content/threads/talk.yaml from Mastodon: 1 new, 1 edited, 3 unchanged "
         "(6 messages, 4 participants); your edits are kept, but for the text of 1 message "
-        "edited on the platform (note below)",
+        "taken from the platform (note below)",
         "  no new people: every author is already in content/people.yaml",
         "  note: left out 1 post that is not public (followers-only)",
         "  note: 1 reply to a post left out was placed under the nearest post kept above it",
@@ -600,7 +600,7 @@ def test_a_reimport_keeps_the_curators_words_where_the_platform_did_not_edit_the
     assert "  note: kept your text of 1 message the platform did not edit since: " \
         "111900000000000003" in result.out.splitlines()
     assert "redo it): 111900000000000002" in result.out
-    assert "your edits are kept, but for the text of 1 message edited on the platform" \
+    assert "your edits are kept, but for the text of 1 message taken from the platform" \
         in result.out.splitlines()[0]
     built = run_hubgen("build", cwd=root)
     assert built.code == 0, built.err
@@ -1178,3 +1178,22 @@ def test_a_reply_imported_alone_says_so_and_the_whole_thread_later_names_its_fil
     answer = import_thread(root, "mastodon", str(tmp_path / "status.json"))
     assert answer.code == 0, answer.err
     assert "note: the first post is a reply (to post 5000 on social.example)" in answer.out
+
+
+def test_a_discourse_reimport_says_which_texts_of_the_file_it_replaced(hub):
+    root = hub("import-hub")
+    args = ["discourse", str(FIXTURES / "discourse/topic.json"), "--source-url",
+            DISCOURSE_TOPIC]
+    first = import_thread(root, *args, "--slug", "talk")
+    assert first.code == 0, first.err
+    path = root / "content/threads/talk.yaml"
+    words = "This topic is now pinned. It will appear at the top of its category."
+    assert f"    text: {words}\n" in path.read_text()
+    path.write_text(path.read_text().replace(f"    text: {words}\n", "    text: mine\n"))
+    again = import_thread(root, *args)
+    assert again.code == 0, again.err
+    assert "your edits are kept, but for the text of 1 message taken from the platform" \
+        in again.out
+    assert "(Discourse does not say which posts were edited); an edit of yours to it is " \
+        "gone (redo it): 2" in again.out
+    assert next(m for m in thread_yaml(root)["messages"] if m["id"] == "2")["text"] == words

@@ -9,7 +9,8 @@ author), which is taken down with `removed: true`.
 An export older than the file's version of a post (its `edited:` time is later than the
 export's) leaves the post's text and `edited:` as they are. The same version of a post (the
 same `edited:` time, or none on either side) whose text in the file differs from the
-export's keeps the file's: the curator changed it, the platform did not. A post deleted or
+export's keeps the file's: the curator changed it, the platform did not (on a platform
+whose export tells edits: not Discourse, whose posts take the export's text). A post deleted or
 removed on the platform (`[deleted]`, `[removed]`, `[dead]`, `[hidden]`) always takes its
 new text: a takedown wins over any older or curated words. A post never changes its
 author: a message whose author is a people.yaml key keeps that key (the account may have
@@ -55,6 +56,9 @@ class MergedMessages:
     # ids whose text in the file differed and that the platform edited since: its new
     # text replaced the file's (any edit of the curator's to them is gone)
     replaced: list[str] = dataclasses.field(default_factory=list)
+    # ids whose text in the file differed, on a platform that does not say whether the post
+    # was edited: the export's text replaced the file's
+    differed: list[str] = dataclasses.field(default_factory=list)
     comments_lost: bool = False   # a comment of the file's could not be written back
 
 
@@ -139,10 +143,13 @@ def settle_replies(messages: list[dict[str, Any]], from_export: set[str], root_i
 
 def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id: str,
                    fallback: str | None, tz: tzinfo,
-                   withheld: frozenset[str] = frozenset()) -> MergedMessages:
+                   withheld: frozenset[str] = frozenset(),
+                   edits_known: bool = True) -> MergedMessages:
     """The file's messages (`existing`, as read) updated by the export's (`incoming`); one
     of the file's that the platform now keeps from the public (`withheld`: by id or
-    permalink) is taken down (`removed: true`)."""
+    permalink) is taken down (`removed: true`). `edits_known` is False for a platform
+    whose export does not say when a post was edited: a text that differs from the file's
+    then replaces it (it may be the platform's edit)."""
     originals = [plain_data(m) for m in existing if isinstance(m, dict)]
     by_id = {_identifier(m.get("id")): m for m in originals}
     by_url = {str(m["url"]): m for m in originals if m.get("url")}
@@ -177,12 +184,12 @@ def merge_messages(existing: list[Any], incoming: list[dict[str, Any]], root_id:
             result.newer += older
             rewritten = not older and not _same("text", original.get("text"),
                                                 update.get("text"), tz)
-            curated = rewritten and not gone and \
-                _same("edited", original.get("edited"), update.get("edited"), tz)
+            same_version = _same("edited", original.get("edited"), update.get("edited"), tz)
+            curated = rewritten and not gone and same_version and edits_known
             if curated:
                 result.curated.append(identifier)
             elif rewritten and not gone and original.get("text") is not None:
-                result.replaced.append(identifier)
+                (result.differed if same_version else result.replaced).append(identifier)
             for field in PLATFORM_FIELDS:
                 value = update.get(field)
                 if (older or curated) and field in EDITED_FIELDS:

@@ -59,6 +59,10 @@ from hubgen.yamlfile import MarkedList, MarkedMap, load_yaml
 
 SLUG_LENGTH = 60
 SLUG_BYTES = 120
+# Platforms whose export does not say when a post was edited (a Discourse post may be
+# edited at any time). Mastodon and Reddit record an edit's time, a Bluesky post is never
+# edited, a Hacker News comment only in its first two hours.
+EDITS_UNKNOWN = frozenset({"discourse"})
 
 
 @dataclass(frozen=True)
@@ -468,7 +472,8 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
         raise ExportError(f"{display_path(path, config.root)} is not a mapping of keys; "
                           "fix it or pass --force to import it afresh")
     merged = merge_messages(_existing_messages(data, path, config), incoming, thread.root.id,
-                            thread.fallback_parent, config.tz, thread.withheld)
+                            thread.fallback_parent, config.tz, thread.withheld,
+                            edits_known=thread.platform not in EDITS_UNKNOWN)
     blocks = {key: dump_block(key, value) for key, value in _curated_fields(options).items()}
     blocks["messages"], comments_kept = messages_block(old_text, data, merged.messages)
     merged.comments_lost = not comments_kept
@@ -533,6 +538,13 @@ def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
                      f"the file was written {'has' if one else 'have'} its new text; an edit "
                      f"of yours to {'it' if one else 'them'} is replaced (redo it): "
                      f"{', '.join(merged.replaced)}")
+    if merged.differed:
+        one = len(merged.differed) == 1
+        notes.append(f"the text of {plural(len(merged.differed), 'message')} in the file "
+                     f"differed from the export's and {'was' if one else 'were'} replaced by "
+                     f"it ({PLATFORM_LABELS[thread.platform]} does not say which posts were "
+                     f"edited); an edit of yours to {'it' if one else 'them'} is gone (redo "
+                     f"it): {', '.join(merged.differed)}")
     if merged.comments_lost:
         notes.append("some comments of yours in the file could not be kept where the "
                      "import rewrote it (a comment at the end of a text block, or in a "
@@ -590,7 +602,7 @@ def _import_locked(options: ImportOptions, config: Config,
         outcome=composed.outcome, messages=len(merged.messages),
         participants=len({str(m["author"]) for m in merged.messages}), added=merged.added,
         updated=merged.updated, unchanged=merged.unchanged, kept=merged.kept,
-        replaced=tuple(merged.replaced) if changed else (),
+        replaced=tuple(merged.replaced + merged.differed) if changed else (),
         new_people=tuple(p.key for p in people.new) if changed else (),
         notes=_notes(thread, merged), warnings=tuple(warnings))
 
@@ -606,7 +618,7 @@ def report_lines(report: ImportReport, root: Path) -> list[str]:
     elif report.outcome == "updated":
         kept = "your edits are kept" if not report.replaced else \
             "your edits are kept, but for the text of " + \
-            plural(len(report.replaced), "message") + " edited on the platform (note below)"
+            plural(len(report.replaced), "message") + " taken from the platform (note below)"
         lines = [f"Updated {where} from {label}: {report.added} new, {report.updated} edited, "
                  f"{report.unchanged} unchanged ({counts}); {kept}"]
     else:
