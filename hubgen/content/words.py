@@ -9,7 +9,6 @@ theme's last. A file need hold only the words it changes.
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from hubgen.config import Config
 from hubgen.content.themes import Theme, default_theme_chain
 from hubgen.errors import Diagnostics, SourceErrors
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import MarkedMap, read_yaml_file
 
 ENGLISH = "en"
@@ -226,11 +226,10 @@ def _check(data: MarkedMap | None, path: Path, english: Mapping[str, Word],
     for key, value in data.items():
         written = data.name_of(key)
         if key not in english:
-            close = difflib.get_close_matches(written, list(english), n=1, cutoff=0.6)
             diagnostics.warning(
                 path, *data.key_at(key), f"unknown word '{written}': English has no such key",
-                f"did you mean '{close[0]}'?" if close else
-                "a word of your own templates needs an English one too, in i18n/en.yaml.")
+                did_you_mean(written, english, "a word of your own templates needs an "
+                             "English one too, in i18n/en.yaml."))
             continue
         allowed = _allowed(english[key])
         if isinstance(value, MarkedMap):
