@@ -54,7 +54,7 @@ def render_event(thread: Thread, library: Library, urls: Urls) -> bytes:
     if conversation.moderator:
         lines.append(library.words("calendar_moderator", name=conversation.moderator.name))
     for number, question in enumerate(thread.questions, start=1):
-        lines.append(f"Q{number}: {question.text}")
+        lines.append(f"{library.words('question_label', number=number)}: {question.text}")
     lines.append(page)
     event.add("description", xml_safe("\n".join(lines)))
     event.add("location", vText(xml_safe(thread.source_url or page)))

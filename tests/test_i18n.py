@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
+import icalendar
 import pytest
 import yaml
 from conftest import REPO, parse_html, run_hubgen, said
@@ -110,6 +112,10 @@ def test_a_german_hub_counts_dates_and_feeds_in_german(built):
     assert "kimlange auf dem Forum" in _shown(public / "people/kim/index.html")
     index = parse_html(public / "page/2/index.html")
     assert index.xpath("//title/text()") == ["Kaffeegespräche (Seite 2 von 2)"]
+    [event] = icalendar.Calendar.from_ical(
+        (public / "threads/naechster-chat/event.ics").read_bytes()).walk("VEVENT")
+    description = str(event["DESCRIPTION"])
+    assert "\nF1: " in description and "Q1" not in description, description
 
 
 @pytest.mark.parametrize("language, newer, date", [
@@ -192,12 +198,14 @@ def test_a_site_template_s_dates_are_in_the_language(hub):
         '<p class="d">{{ "2026-03-12"|date }}</p>'
         '<p class="d">{{ "2026-03-12"|date("%A, %-d. %B %Y") }}</p>'
         '<p class="d">{{ "2026-03-12"|date("%a %b") }}</p>'
-        '<p class="d">{{ "2026-03-12 15:00"|date("medium_time") }}</p>{% endblock %}')
+        '<p class="d">{{ "2026-03-12 15:00"|date("medium_time") }}</p>'
+        '<p class="d">{{ "2026-03-12"|date("%%B %%-d: %B") }}</p>{% endblock %}')
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
     page = parse_html(root / "public/ueber/index.html")
     assert page.xpath("//p[@class='d']/text()") == [
-        "12. März 2026", "Donnerstag, 12. März 2026", "Do. März", "12.03.2026, 15:00 MEZ"]
+        "12. März 2026", "Donnerstag, 12. März 2026", "Do. März", "12.03.2026, 15:00 MEZ",
+        "%B %-d: März"]   # '%%' is a percent sign, never the start of a name
 
 
 def test_a_language_without_words_warns_once_and_speaks_english(hub):
@@ -236,6 +244,19 @@ def test_mistakes_in_a_word_file_are_told_where_they_are(hub):
     assert "did you mean 'newer_posts'?" in result.err
 
 
+def test_a_placeholder_with_a_format_is_told_in_the_word_file_alone(hub):
+    root = hub("german-hub")
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text(
+        'messages_count: {one: "{count:>5} Nachricht", other: "{count!r} Nachrichten"}\n'
+        'newer_posts: "{count.__class__} Beiträge"\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    errors = said(result.err, "error")
+    assert [line.split(": error:")[0] for line in errors] == [
+        "i18n/de.yaml:1:23", "i18n/de.yaml:1:54", "i18n/de.yaml:2:14"], result.err
+
+
 def test_a_word_file_that_is_no_yaml_is_told_with_its_place(hub):
     root = hub("german-hub")
     (root / "i18n").mkdir()
@@ -258,6 +279,23 @@ def test_a_word_edited_under_the_cache_equals_a_clean_build(hub):
     clean = build_site(options, write=False).files
     assert incremental == clean
     assert "Frischere Beiträge" in incremental["page/2/index.html"].decode()
+
+
+def test_a_word_file_replaced_by_one_of_the_same_size_and_time_is_read_again(hub):
+    root = hub("german-hub")
+    (root / "i18n").mkdir()
+    words = root / "i18n/de.yaml"
+    words.write_text("newer_posts: Jüngere Beiträge\n")
+    options = BuildOptions(root=root, now=NOW, output=root / "public")
+    build_site(options, write=False)
+    stamp = words.stat()
+    replacement = root / "i18n/.de.yaml.new"   # as a checkout or a copy keeping times does
+    replacement.write_text("newer_posts: Neuere Geschichten\n")
+    assert replacement.stat().st_size == stamp.st_size
+    os.utime(replacement, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    os.replace(replacement, words)
+    page = build_site(options, write=False).files["page/2/index.html"].decode()
+    assert "Neuere Geschichten" in page
 
 
 def test_an_english_hub_keeps_its_words_and_dates(built):

@@ -578,6 +578,24 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
     assert path.read_text(encoding="utf-8") == merged
 
 
+def test_a_thread_file_rewritten_in_flow_style_is_written_afresh_on_reimport(hub):
+    root = hub("import-hub")
+    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                          "--slug", "talk")
+    assert first.code == 0, first.err
+    path = root / "content/threads/talk.yaml"
+    marker, _, body = path.read_text(encoding="utf-8").partition("\n")
+    # Valid YAML the importer cannot edit in place: one JSON mapping.
+    path.write_text(marker + "\n" + json.dumps(yaml.safe_load(body), default=str) + "\n",
+                    encoding="utf-8")
+    assert run_hubgen("build", cwd=root).code == 0
+    result = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-11.json"))
+    assert result.code == 0, result.err
+    assert result.out.startswith("Updated content/threads/talk.yaml from Mastodon")
+    assert "111900000000000007" in path.read_text(encoding="utf-8")
+    assert run_hubgen("build", cwd=root).code == 0
+
+
 def test_a_reimport_keeps_the_curators_words_where_the_platform_did_not_edit_them(hub):
     root = hub("import-hub")
     first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),

@@ -154,13 +154,19 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
     for path in files[ENGLISH]:
         english.update((key, dict(value) if isinstance(value, dict) else value)
                        for key, value in (read[path] or {}).items())
+    wrong: set[tuple[Path, str]] = set()   # words told as mistakes: not used as well
     for path in (p for paths in files.values() for p in paths):
-        _check(read[path], path, english, diagnostics)
+        before = len(diagnostics.errors)
+        for key in (read[path] or {}):
+            _check_word(read[path], key, path, english, diagnostics)
+            if len(diagnostics.errors) > before:
+                wrong.add((path, key))
+                before = len(diagnostics.errors)
     table: dict[str, Word] = {}
     for step in reversed(steps):
         for path in files[step]:
             for key, value in (read[path] or {}).items():
-                if key in english and _usable(value):
+                if key in english and _usable(value) and (path, key) not in wrong:
                     table[key] = dict(value) if isinstance(value, dict) else value
     if not is_english(config.language) and not any(files[s] for s in steps if s != ENGLISH):
         diagnostics.warning(
@@ -174,13 +180,15 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
 
 # Word files read, by path, with the stamp (size, modification time) they had: serve
 # rebuilds often, and parsing a language's files with their marks takes ~10 ms.
-_READ: dict[Path, tuple[tuple[int, int], Any]] = {}
+_READ: dict[Path, tuple[tuple[int, int, int, int], Any]] = {}
 
 
 def _read_file(path: Path, diagnostics: Diagnostics) -> MarkedMap | None:
     try:
         status = path.stat()
-        stamp = (status.st_size, status.st_mtime_ns)
+        # The inode and change time too: a file replaced by one of the same size and
+        # modification time (a checkout, a copy keeping times) is read again.
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns)
         known = _READ.get(path)
         if known is not None and known[0] == stamp:
             data = known[1]
@@ -217,45 +225,43 @@ def _allowed(english: Word) -> set[str]:
     return names | ({"count"} if isinstance(english, dict) else set())
 
 
-def _check(data: MarkedMap | None, path: Path, english: Mapping[str, Word],
-           diagnostics: Diagnostics) -> None:
-    """Tell what is wrong in one file: keys English does not know (a warning), values that
-    are neither text nor plural forms, unknown forms and placeholders (errors)."""
-    if not data:
+def _check_word(data: MarkedMap, key: Any, path: Path, english: Mapping[str, Word],
+                diagnostics: Diagnostics) -> None:
+    """Tell what is wrong with one word of a file: a key English does not know (a warning),
+    a value that is neither text nor plural forms, an unknown form or placeholder (errors)."""
+    value = data[key]
+    written = data.name_of(key)
+    if key not in english:
+        diagnostics.warning(
+            path, *data.key_at(key), f"unknown word '{written}': English has no such key",
+            did_you_mean(written, english, "a word of your own templates needs an "
+                         "English one too, in i18n/en.yaml."))
         return
-    for key, value in data.items():
-        written = data.name_of(key)
-        if key not in english:
-            diagnostics.warning(
-                path, *data.key_at(key), f"unknown word '{written}': English has no such key",
-                did_you_mean(written, english, "a word of your own templates needs an "
-                             "English one too, in i18n/en.yaml."))
-            continue
-        allowed = _allowed(english[key])
-        if isinstance(value, MarkedMap):
-            if "other" not in value:
-                diagnostics.error(path, *data.value_at(key),
-                                  f"the plural forms of '{written}' have no 'other'",
-                                  "every language has the form 'other': add it.")
-            for category, form in value.items():
-                where = value.value_at(category)
-                if category not in PLURAL_CATEGORIES:
-                    diagnostics.error(
-                        path, *value.key_at(category),
-                        f"unknown plural form '{value.name_of(category)}' of '{written}'",
-                        "the plural forms are " + ", ".join(PLURAL_CATEGORIES) + ".")
-                elif not isinstance(form, str):
-                    diagnostics.error(path, *where, f"the form '{category}' of '{written}' "
-                                      "is not text", "write the word in quotes.")
-                else:
-                    _check_placeholders(form, allowed, path, where, written, diagnostics)
-        elif isinstance(value, str):
-            _check_placeholders(value, allowed, path, data.value_at(key), written, diagnostics)
-        else:
-            diagnostics.error(
-                path, *data.value_at(key), f"the word '{written}' is neither text nor plural "
-                "forms", "write text (in quotes when it looks like a number or yes/no), or "
-                "a mapping of plural forms: {one: ..., other: ...}.")
+    allowed = _allowed(english[key])
+    if isinstance(value, MarkedMap):
+        if "other" not in value:
+            diagnostics.error(path, *data.value_at(key),
+                              f"the plural forms of '{written}' have no 'other'",
+                              "every language has the form 'other': add it.")
+        for category, form in value.items():
+            where = value.value_at(category)
+            if category not in PLURAL_CATEGORIES:
+                diagnostics.error(
+                    path, *value.key_at(category),
+                    f"unknown plural form '{value.name_of(category)}' of '{written}'",
+                    "the plural forms are " + ", ".join(PLURAL_CATEGORIES) + ".")
+            elif not isinstance(form, str):
+                diagnostics.error(path, *where, f"the form '{category}' of '{written}' "
+                                  "is not text", "write the word in quotes.")
+            else:
+                _check_placeholders(form, allowed, path, where, written, diagnostics)
+    elif isinstance(value, str):
+        _check_placeholders(value, allowed, path, data.value_at(key), written, diagnostics)
+    else:
+        diagnostics.error(
+            path, *data.value_at(key), f"the word '{written}' is neither text nor plural "
+            "forms", "write text (in quotes when it looks like a number or yes/no), or "
+            "a mapping of plural forms: {one: ..., other: ...}.")
 
 
 def _check_placeholders(text: str, allowed: set[str], path: Path, where: tuple[int, int],
@@ -266,6 +272,11 @@ def _check_placeholders(text: str, allowed: set[str], path: Path, where: tuple[i
         diagnostics.error(path, *where, f"a brace of '{key}' is left open",
                           "a placeholder is written {name}; a brace of the text itself is "
                           "written twice: {{ or }}.")
+        return
+    if any(spec or conversion for _, name, spec, conversion in string.Formatter().parse(text)
+           if name is not None):
+        diagnostics.error(path, *where, f"a placeholder of '{key}' has a format or conversion",
+                          "write a placeholder as the name alone, e.g. {count}.")
         return
     for name in names:
         if name not in allowed:

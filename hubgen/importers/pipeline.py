@@ -479,13 +479,13 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
     merged.comments_lost = not comments_kept
     text = replace_blocks(old_text, data, blocks)
     if text is None:           # a layout that cannot be edited in place: written afresh
-        merged.comments_lost = bool(
-            {line.strip() for line in old_text.splitlines() if line.strip().startswith("#")}
-            - {line.strip() for line in text.splitlines()})
         whole = {key: plain_data(value) for key, value in data.items() if key != "messages"}
         whole.update(_curated_fields(options))
         whole["messages"] = merged.messages
         text = dump_thread(mark, whole)
+        merged.comments_lost = bool(
+            {line.strip() for line in old_text.splitlines() if line.strip().startswith("#")}
+            - {line.strip() for line in text.splitlines()})
     return _Composed(_as_written_in(earlier, text), merged,
                      "updated" if text != old_text else "unchanged")
 

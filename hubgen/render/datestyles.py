@@ -35,7 +35,7 @@ _CLDR_STYLES: dict[str, tuple[str | None, bool, str]] = {
     "time": (None, True, ""), "medium_time": ("medium", True, "medium"),
     "full_time": ("full", True, "full"), "time_day_month": ("day_month", True, "full"),
 }
-_NAMED = re.compile(r"%-?[BbAap]")
+_NAMED = re.compile(r"%%|%-?[BbAap]")   # '%%' is a percent sign, never a name
 
 
 def format_in(value: date, fmt: str, language: str) -> str:
@@ -48,14 +48,15 @@ def format_in(value: date, fmt: str, language: str) -> str:
     if not is_english(language) and _NAMED.search(fmt):
         locale = _locale(language)
         if locale is not None:
-            fmt = _NAMED.sub(lambda m: _name(value, m[0][-1], locale).replace("%", "%%"), fmt)
+            fmt = _NAMED.sub(lambda m: m[0] if m[0] == "%%" else
+                             _name(value, m[0][-1], locale).replace("%", "%%"), fmt)
     return strftime(value, fmt)
 
 
 def strftime(value: date, fmt: str) -> str:
     """strftime, with %-d, %-I… (no leading zero) on every platform."""
-    unpadded = re.sub(r"%-([dHIMmSjy])",
-                      lambda m: value.strftime("%" + m[1]).lstrip("0") or "0", fmt)
+    unpadded = re.sub(r"%%|%-([dHIMmSjy])", lambda m: m[0] if m[0] == "%%" else
+                      value.strftime("%" + m[1]).lstrip("0") or "0", fmt)
     return value.strftime(unpadded)
 
 

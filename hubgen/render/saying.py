@@ -23,6 +23,8 @@ class Say:
 
     def __call__(self, key: str, count: float | None = None, **values: Any) -> Markup:
         form = self.words.form(str(key), count)
+        if "{" not in form:   # most words fill nothing in: no formatting on every page
+            return Markup(escape(form))
         if count is not None:
             values.setdefault("count", count)
         return Markup(escape(form)).format_map(_Kept(values))
