@@ -108,7 +108,11 @@ class Words:
 
 def fill(form: str, values: Mapping[str, Any]) -> str:
     """A text with its `{names}` replaced; a name without a value stays as written."""
-    return string.Formatter().vformat(form, (), _Lenient(values))
+    if "{" not in form:
+        return form
+    # str.format_map, in C: the placeholders were checked to be bare names when the file
+    # was read (a format or an attribute is an error there).
+    return form.format_map(_Lenient(values))
 
 
 class _Lenient(dict):
