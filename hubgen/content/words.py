@@ -45,22 +45,24 @@ def is_english(language: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _plural_rule(language: str) -> Any:
-    from babel import Locale, UnknownLocaleError  # only a site not in English pays for it
-    try:
-        return Locale.parse(language, sep="-").plural_form
-    except (UnknownLocaleError, ValueError):
+def babel_locale(language: str) -> Any:
+    """Babel's locale for a language tag, else for its language alone ('de' for 'de-XX');
+    None when Babel knows neither. Only a site not in English pays for importing Babel."""
+    from babel import Locale, UnknownLocaleError
+    for tag in (language, language.split("-")[0]):
         try:
-            return Locale.parse(language.split("-")[0]).plural_form
+            return Locale.parse(tag, sep="-")
         except (UnknownLocaleError, ValueError):
-            return None
+            continue
+    return None
 
 
 def plural_category(language: str, count: float) -> str:
     """The CLDR plural category of `count` in `language` ('one', 'few', 'other'…)."""
     if is_english(language):
         return "one" if count == 1 else "other"
-    rule = _plural_rule(language)
+    locale = babel_locale(language)
+    rule = locale.plural_form if locale is not None else None
     return rule(count) if rule is not None else ("one" if count == 1 else "other")
 
 
@@ -116,9 +118,6 @@ def fill(form: str, values: Mapping[str, Any]) -> str:
 
 
 class _Lenient(dict):
-    def __init__(self, values: Mapping[str, Any]):
-        super().__init__(values)
-
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from hubgen.content.words import is_english
+from hubgen.content.words import babel_locale, is_english
 
 # Each style as English shows it: the theme's dates come out as they always have.
 ENGLISH_STYLES = {
@@ -44,9 +44,9 @@ def format_in(value: date, fmt: str, language: str) -> str:
     if fmt in ENGLISH_STYLES:
         if is_english(language):
             return strftime(value, ENGLISH_STYLES[fmt])
-        return _cldr(value, fmt, _locale(language))
+        return _cldr(value, fmt, babel_locale(language))
     if not is_english(language) and _NAMED.search(fmt):
-        locale = _locale(language)
+        locale = babel_locale(language)
         if locale is not None:
             fmt = _NAMED.sub(lambda m: m[0] if m[0] == "%%" else
                              _name(value, m[0][-1], locale).replace("%", "%%"), fmt)
@@ -58,17 +58,6 @@ def strftime(value: date, fmt: str) -> str:
     unpadded = re.sub(r"%%|%-([dHIMmSjy])", lambda m: m[0] if m[0] == "%%" else
                       value.strftime("%" + m[1]).lstrip("0") or "0", fmt)
     return value.strftime(unpadded)
-
-
-@lru_cache(maxsize=16)
-def _locale(language: str) -> Any:
-    from babel import Locale, UnknownLocaleError
-    for tag in (language, language.split("-")[0]):
-        try:
-            return Locale.parse(tag, sep="-")
-        except (UnknownLocaleError, ValueError):
-            continue
-    return None
 
 
 def _name(value: date, code: str, locale: Any) -> str:
