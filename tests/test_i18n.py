@@ -149,6 +149,28 @@ def test_a_site_file_changes_one_word_and_keeps_the_others(hub):
     assert "Jüngere Beiträge" in page and "Ältere Beiträge" in page
 
 
+def test_a_site_template_that_makes_its_own_i18n_says_its_own_words(hub):
+    # A template's i18n("key") is compiled to the word; one that sets i18n itself is not.
+    root = hub("german-hub")
+    (root / "templates/partials").mkdir(parents=True, exist_ok=True)
+    (root / "templates/partials/footer.html").write_text(
+        '{% set i18n = {"tags": "Etiketten"}.get %}\n'
+        '<footer class="site-footer"><p>{{ i18n("tags") }}</p></footer>\n')
+    (root / "templates/partials/badge.html").write_text(
+        '{% macro badge(i18n) %}<b class="badge">{{ i18n("posts") }}</b>{% endmacro %}\n')
+    (root / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% from "partials/badge.html" import badge %}\n'
+        '{% block content %}{{ badge({"posts": "Texte"}.get) }}'
+        '<p class="said">{{ i18n("tags") }}</p>{% endblock %}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/404.html")
+    assert page.xpath("//footer/p/text()") == ["Etiketten"]
+    assert page.xpath("//b[@class='badge']/text()") == ["Texte"]
+    assert page.xpath("//p[@class='said']/text()") == ["Schlagwörter"]
+    assert "Schlagwörter" in page.xpath("string(//nav[@class='site-nav'])")
+
+
 def test_the_site_s_words_win_over_its_theme_s_and_those_over_the_default(hub):
     root = hub("german-hub")
     theme = root / "themes/brand"

@@ -196,9 +196,11 @@ class _TemplatesMadeEarly:
     leaves all of it to the render stage, which may not need it.
     """
 
-    def __init__(self, config: Config, themes: list[Theme], cache: BuildCache | None):
+    def __init__(self, config: Config, themes: list[Theme], words: Words,
+                 cache: BuildCache | None):
         self.config = config
         self.themes = themes
+        self.words = words
         self.cache = cache
         self.environment: jinja2.Environment | None = None
 
@@ -213,7 +215,8 @@ class _TemplatesMadeEarly:
         from hubgen.render.templates import make_environment, preload
         if self.config.feeds.formats:
             import hubgen.feeds  # noqa: F401  (feedgen and lxml, loaded once for all workers)
-        self.environment = make_environment(self.config, self.themes, self.bytecode_cache)
+        self.environment = make_environment(self.config, self.themes, self.bytecode_cache,
+                                            self.words)
         preload(self.environment)
 
 
@@ -289,7 +292,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
     # during the build then leaves the cache too old, never pages from the old template
     # under the new one's hash.
     templates_version = _templates_version(config, themes) if cache is not None else ""
-    templates = _TemplatesMadeEarly(config, themes, cache)
+    templates = _TemplatesMadeEarly(config, themes, words, cache)
 
     with watch.stage("read"):
         # While workers read, this process compiles the templates the render needs.

@@ -52,7 +52,17 @@ def template_reads(env: jinja2.Environment, name: str) -> TemplateReads:
     return reads
 
 
-class MemoryBytecodeCache(jinja2.BytecodeCache):
+class _OfTheWords(jinja2.BytecodeCache):
+    """Compiled code kept for a template's source and the words compiled into it (see
+    saying.SaidWords): a template compiled with other words is compiled again."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        said = getattr(environment, "words_digest", "")
+        return super().get_bucket(environment, name, filename, f"{source}\0{said}")
+
+
+class MemoryBytecodeCache(_OfTheWords):
     """Compiled templates kept between builds (Jinja checks each against its source)."""
 
     def __init__(self) -> None:
@@ -84,7 +94,7 @@ def _seal(code: bytes) -> bytes:
     return hashlib.blake2b(code, digest_size=_SEAL_SIZE).digest()
 
 
-class FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
+class FolderBytecodeCache(_OfTheWords, jinja2.FileSystemBytecodeCache):
     """Compiled templates kept in a folder, written by whichever process compiled them.
 
     Jinja checks each against its template's source and its own version, and

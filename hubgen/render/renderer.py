@@ -122,7 +122,8 @@ class Renderer:
         self.comments = comments or {}
         config = library.config
         # An environment made earlier (see templates.preload) brings its compiled templates.
-        self.env = environment or make_environment(config, themes, bytecode_cache)
+        self.env = environment or make_environment(config, themes, bytecode_cache,
+                                                   library.words)
         self.env.hold_lists(LISTS_HELD)
         self._template_folders = template_folders(self.env.loader)
         self.env.hold_items(ITEMS_SHOWN)
@@ -143,8 +144,9 @@ class Renderer:
             image_url=self.image_url,
             comments_for=self.comments_for,
             cached_partial=self.cached_partial, card=self.card,
-            i18n=Say(library.words), comments_words=script_words(library.words),
+            comments_words=script_words(library.words),
         )
+        self.env.globals["i18n"] = Say(library.words)
         self._embed_cache: dict[tuple[str, str], tuple[str, Reads]] = {}
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, Reads]] = {}

@@ -3,15 +3,20 @@ js/comments.js says in the reader's browser."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from hubgen.content.words import Words, english_words
 from hubgen.seo import script_safe_json
 
 SCRIPT_WORDS = "js_"   # the keys of the words js/comments.js says
+SAID = "_said"   # the filter a template's `i18n("key")` is compiled to (see SaidWords)
 
 
 class Say:
@@ -23,11 +28,78 @@ class Say:
 
     def __call__(self, key: str, count: float | None = None, **values: Any) -> Markup:
         form = self.words.form(str(key), count)
-        if "{" not in form:   # most words fill nothing in: no formatting on every page
+        if "{" not in form:   # most words fill nothing in: no formatting
             return Markup(escape(form))
         if count is not None:
             values.setdefault("count", count)
         return Markup(escape(form)).format_map(_Kept(values))
+
+
+def said_filter(words: Words) -> Callable[[str], Markup]:
+    """The `_said` filter of `i18n("key")` (see SaidWords): the word of `key` as the
+    template global `i18n` says it when given nothing else.
+
+    Jinja calls it when compiling, and the template holds the word as text: a
+    compiled template is of one site's words (see words_digest)."""
+    return Say(words)
+
+
+def words_digest(words: Words) -> str:
+    """A digest of what `said_filter` says: templates compiled with other words are
+    compiled again."""
+    said = json.dumps([words.language, words.english, words.table], sort_keys=True)
+    return hashlib.blake2b(said.encode(), digest_size=16).hexdigest()
+
+
+class SaidWords(Extension):
+    """Compiles a template's `i18n("key")` (a word and nothing else) as `("key"|_said)`,
+    which Jinja works out when compiling (see said_filter): the page holds the word as
+    text, where calling `i18n` costs about twenty Python calls, twenty times a page. A
+    template that names `i18n` otherwise (sets it, imports it, takes it as a macro's
+    argument, calls it with `{% call %}`) is left as written.
+
+    The environment's `_said` filter must be set before a template is compiled."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        tokens = list(stream)
+        if not _only_called(tokens):
+            yield from tokens
+            return
+        at = 0
+        while at < len(tokens):
+            token = tokens[at]
+            if _says_one_word(tokens, at):
+                line = token.lineno
+                yield Token(line, "lparen", "(")
+                yield tokens[at + 2]
+                yield Token(line, "pipe", "|")
+                yield Token(line, "name", SAID)
+                yield Token(line, "rparen", ")")
+                at += 4
+                continue
+            yield token
+            at += 1
+
+
+def _only_called(tokens: list[Token]) -> bool:
+    """Whether every `i18n` of a template is the global's call (not `{% macro i18n(…) %}`,
+    `{% call i18n(…) %}`, which must stay calls, nor a name set or taken otherwise)."""
+    for at, token in enumerate(tokens):
+        if token.type == "name" and token.value == "i18n":
+            before = tokens[at - 1] if at else None
+            if at + 1 >= len(tokens) or tokens[at + 1].type != "lparen" \
+                    or (before is not None and before.type == "name"
+                        and before.value in ("macro", "call")):
+                return False
+    return True
+
+
+def _says_one_word(tokens: list[Token], at: int) -> bool:
+    token = tokens[at]
+    return (token.type == "name" and token.value == "i18n" and at + 3 < len(tokens)
+            and tokens[at + 1].type == "lparen" and tokens[at + 2].type == "string"
+            and tokens[at + 3].type == "rparen"
+            and (at == 0 or tokens[at - 1].type != "dot"))
 
 
 class _Kept(dict):

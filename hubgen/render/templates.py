@@ -19,11 +19,12 @@ from hubgen.content.dates import BadDate, parse_date
 from hubgen.content.html_links import rewrite_links
 from hubgen.content.models import Thread, platform_name
 from hubgen.content.themes import Theme
-from hubgen.content.words import Words
+from hubgen.content.words import Words, english_words
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
 from hubgen.render.datestyles import format_in
+from hubgen.render.saying import SAID, SaidWords, said_filter, words_digest
 from hubgen.seo import script_safe_json
 from hubgen.wording import plural
 
@@ -165,8 +166,10 @@ class SiteEnvironment(jinja2.Environment):
 
     template_class = ListTrackingTemplate
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, words: Words, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.words = words   # what its templates say, compiled in (see saying.SaidWords)
+        self.words_digest = words_digest(words)
         # The attributes that give out one of the site's lists, by the type that has them,
         # with the lists (named as in fingerprints.list_texts) whose items they give.
         self.lists_held: dict[type, dict[str, tuple[str, ...]]] = {}
@@ -308,9 +311,13 @@ def fields_of(value: Any) -> list[str]:
 
 
 def make_environment(config: Config, themes: list[Theme],
-                     bytecode_cache: jinja2.BytecodeCache | None = None) -> SiteEnvironment:
-    """A Jinja environment for one site; globals are added by the Renderer."""
+                     bytecode_cache: jinja2.BytecodeCache | None = None,
+                     words: Words | None = None) -> SiteEnvironment:
+    """A Jinja environment for one site, whose templates say `words` (English when none
+    are given); globals are added by the Renderer."""
+    words = words if words is not None else english_words()
     env = SiteEnvironment(
+        words,
         bytecode_cache=bytecode_cache,
         cache_size=-1,   # a dict, without the LRU's lock: one environment serves one build
         loader=make_loader(config.root / "templates", themes),
@@ -320,7 +327,9 @@ def make_environment(config: Config, themes: list[Theme],
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,   # one environment per build: templates cannot change within it
         undefined=PrintedUndefined,
+        extensions=[SaidWords],
     )
+    env.filters[SAID] = said_filter(words)
     env.filters["date"] = _DateFilter(config.tz, config.language)
     env.filters["isodate"] = lambda value: read_date(value, config.tz).isoformat() \
         if value else ""
