@@ -319,6 +319,8 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     watching = "polling" if session.watcher and session.watcher.polling else "watching"
     click.echo(f"Serving {session.config.title} at {url} ({watching} for changes; "
                "Ctrl-C stops)")
+    if session.network_url:
+        click.echo(f"On your network: {session.network_url}")
     if not served_at:   # a first build that failed: its fix may move the site
         served_at.append(url)
     try:

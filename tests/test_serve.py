@@ -604,6 +604,22 @@ def test_serve_listens_on_ipv6_and_says_at_once_when_it_cannot_listen(hub):
     assert "Built" not in refused.out
 
 
+def test_serve_on_every_address_says_where_to_open_it_here_and_on_the_network(hub):
+    root = hub("minimal")
+    with serving(root, "--port", "0", "--bind", "0.0.0.0") as site:
+        assert site.url.startswith("http://127.0.0.1:"), "0.0.0.0 is no address to open"
+        assert site.get("/about/")[0] == 200
+        assert wait_until(lambda: any("On your network:" in line for line in site.lines))
+        network = next(line for line in site.lines if "On your network:" in line).split()[-1]
+        host, port = re.match(r"http://([^/:]+):(\d+)/$", network).groups()
+        assert host not in ("0.0.0.0", "127.0.0.1") and int(port) == site.port
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", "/about/")
+        assert connection.getresponse().status == 200, "the network address serves the site"
+        connection.close()
+        site.stop()
+
+
 FOOTER = Path(__file__).resolve().parent.parent / "themes/default/templates/partials/footer.html"
 
 

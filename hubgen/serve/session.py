@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import socket
 import threading
 import webbrowser
 from dataclasses import dataclass
@@ -22,6 +23,21 @@ from hubgen.serve.state import SiteState
 from hubgen.serve.watcher import SourceWatcher
 
 PORT_TRIES = 20
+# The addresses that listen on every interface, and this machine's own for each.
+_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+
+
+def _network_address(family: socket.AddressFamily) -> str | None:
+    """This machine's address on its network: the one a datagram to a documentation-range
+    address would leave from (connecting a UDP socket sends nothing)."""
+    target = ("2001:db8::1", 9) if family == socket.AF_INET6 else ("192.0.2.1", 9)
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect(target)
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address in ("127.0.0.1", "::1", "0.0.0.0", "::") else address
 
 
 @dataclass(frozen=True)
@@ -88,9 +104,24 @@ class ServeSession:
 
     @property
     def url(self) -> str:
-        """Where the site is served, base path included."""
+        """Where the site is served, base path included: on this machine, for an address
+        that listens on all of them (0.0.0.0 is no address a browser can open)."""
         assert self.server is not None
         host, port = self.server.server_address[:2]
+        return self._url_at(_LOOPBACK.get(host, host), port)
+
+    @property
+    def network_url(self) -> str | None:
+        """Where others on the network reach the site, when it listens on all addresses
+        (None when it does not, or this machine has no address beyond itself)."""
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        if host not in _LOOPBACK:
+            return None
+        address = _network_address(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        return self._url_at(address, port) if address else None
+
+    def _url_at(self, host: str, port: int) -> str:
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}{self.state.snapshot.base_path}"
 
