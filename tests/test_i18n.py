@@ -400,3 +400,42 @@ def test_the_german_demo_fits_a_small_phone(tmp_path, width):
             german += "Zum Inhalt springen" in page.content()
     assert german == len(PAGES), "the pages are in German"
     assert wrong == {}
+
+
+def _replies_notice(page_path: Path) -> dict[str, str]:
+    """What the replies section of a page tells its reader of the provider."""
+    [section] = parse_html(page_path).xpath("//section[@data-hubgen-comments]")
+
+    def shown(xpath: str) -> str:
+        return " ".join(section.xpath(xpath)[0].text_content().split())
+    return {"name": section.get("data-provider-name"),
+            "remember": shown(".//label[@class='comments__remember']"),
+            "forget": shown(".//button[@data-comments-forget]")}
+
+
+def test_mastodon_and_bluesky_replies_are_named_in_the_site_s_language(hub):
+    root = hub("comments-fediverse")
+    _set_language(root, "de")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    posts = root / "public/posts"
+    assert _replies_notice(posts / "mastodon-replies/index.html") == {
+        "name": "Antworten von Mastodon",
+        "remember": "Meine Wahl für Antworten von Mastodon auf dieser Website merken",
+        "forget": "Antworten von Mastodon nicht mehr automatisch laden"}
+    assert _replies_notice(posts / "bluesky-replies/index.html")["name"] == \
+        "Antworten von Bluesky"
+    # The site's own word wins over the theme's.
+    (root / "i18n").mkdir()
+    (root / "i18n/de.yaml").write_text("mastodon_replies: Mastodon-Antworten\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert _replies_notice(posts / "mastodon-replies/index.html")["forget"] == \
+        "Mastodon-Antworten nicht mehr automatisch laden"
+
+
+def test_an_english_site_names_mastodon_replies_as_it_always_did(built):
+    public = built("comments-fediverse")
+    assert _replies_notice(public / "posts/mastodon-replies/index.html") == {
+        "name": "Mastodon replies",
+        "remember": "Remember my choice for Mastodon replies on this site",
+        "forget": "Stop loading Mastodon replies automatically"}

@@ -127,6 +127,9 @@ class Provider:
     csp: dict[str, tuple[str, ...]] = field(default_factory=dict)
     identity: str = ""
     dark_mode: str = ""
+    # The key of the site's words that names it to readers, when its label is words more
+    # than a name ("Mastodon replies"); '' when the label is a name in every language.
+    word: str = ""
 
     def required(self) -> list[str]:
         """The settings a page cannot do without."""
@@ -202,7 +205,7 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
                         per_page=True)},
         {"connect-src": ("https:",)},
         identity="the Mastodon post named in the page's front matter",
-        dark_mode="rendered by the theme, so it follows the site"),
+        dark_mode="rendered by the theme, so it follows the site", word="mastodon_replies"),
     Provider(
         "bluesky", "Bluesky replies", ("public.api.bsky.app",),
         {"url": Setting(_bluesky_post, True,
@@ -212,7 +215,7 @@ PROVIDERS: dict[str, Provider] = {p.name: p for p in (
                         example="https://public.api.bsky.app")},
         {"connect-src": ("https://public.api.bsky.app",)},
         identity="the Bluesky post named in the page's front matter",
-        dark_mode="rendered by the theme, so it follows the site"),
+        dark_mode="rendered by the theme, so it follows the site", word="bluesky_replies"),
 )}
 
 

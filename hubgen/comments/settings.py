@@ -11,6 +11,7 @@ from urllib.parse import quote
 from hubgen.comments.providers import PROVIDERS, Provider, SettingError, contacted_hosts
 from hubgen.config import Config
 from hubgen.content.models import Document, Thread
+from hubgen.content.words import Words
 from hubgen.errors import Diagnostics
 from hubgen.library import Library
 from hubgen.plan.urls import PATH_SAFE, Urls
@@ -41,6 +42,7 @@ class PageComments:
     identifier: str     # the page's path, the same on every host ('/posts/x/')
     url: str            # its canonical URL on the site's own host (hubgen.yaml's url)
     title: str
+    label: str          # the provider's name as the page's notices say it, in its language
 
     @property
     def name(self) -> str:
@@ -173,8 +175,14 @@ def _place_of(item: Document | Thread) -> str:
     return {"post": "posts", "page": "pages", "thread": "threads"}[item.kind]
 
 
+def provider_label(provider: Provider, words: Words) -> str:
+    """The provider's name as readers see it: in the site's words when it is words more than
+    a name ('Antworten von Mastodon'), else its own ('giscus (GitHub Discussions)')."""
+    return words(provider.word) if provider.word else provider.label
+
+
 def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path: str,
-                   diagnostics: Diagnostics) -> PageComments | None:
+                   words: Words, diagnostics: Diagnostics) -> PageComments | None:
     override = item.comments
     if override is False:
         return None
@@ -236,7 +244,7 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
     declared = urls.config.declared_url or urls.config.url
     return PageComments(provider, site.load, settings, identifier=path,
                         url=declared.rstrip("/") + quote(path, safe=PATH_SAFE),
-                        title=item.title)
+                        title=item.title, label=provider_label(provider, words))
 
 
 def plan_comments(library: Library, site: SiteComments, urls: Urls,
@@ -245,7 +253,7 @@ def plan_comments(library: Library, site: SiteComments, urls: Urls,
     planned: dict[Path, PageComments] = {}
     for item in (*library.posts, *library.pages, *library.threads):
         path = urls.thread(item) if isinstance(item, Thread) else urls.document(item)
-        comments = _page_comments(item, site, urls, path, diagnostics)
+        comments = _page_comments(item, site, urls, path, library.words, diagnostics)
         if comments is not None:
             planned[item.source] = comments
     return planned
