@@ -19,6 +19,7 @@ from hubgen.content.models import Document, Thread
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import FOLDERS, read_sources
 from hubgen.content.themes import default_theme_chain, theme_chain
+from hubgen.content.words import Words, read_words
 from hubgen.errors import Diagnostics, HubgenError, SourceErrors, UsageError, display_path
 from hubgen.library import build_library
 from hubgen.plan import plan_site
@@ -211,12 +212,13 @@ def _made_by_the_site(output: str, urls: Urls) -> bool:
     return output.lower() in made
 
 
-def _cached_sources(config: Config) -> BuildCache | None:
+def _cached_sources(config: Config, words: Words) -> BuildCache | None:
     """The sources the last build parsed, when it read them under this very config: what
     a file parses into does not hang on --drafts, --future or --strict, so any of those
     builds will do. Only read: `new` never writes the cache."""
     cache = load_cache(config.resolve(config.cache_dir))
-    keys = {cache_key(config, *flags) for flags in itertools.product((False, True), repeat=3)}
+    keys = {cache_key(config, *flags, words)
+            for flags in itertools.product((False, True), repeat=3)}
     return cache if cache.config_key in keys else None
 
 
@@ -232,7 +234,8 @@ def planned_routes(config: Config, now: datetime) -> tuple[dict[str, Route], tup
         themes = theme_chain(config)
     except SourceErrors:
         themes = default_theme_chain()
-    sources = read_sources(config, diagnostics, _cached_sources(config),
+    words = read_words(config, themes, Diagnostics())
+    sources = read_sources(config, diagnostics, _cached_sources(config, words),
                            mapper=partial(map_unordered, jobs=default_jobs()), bodies=False)
     library = build_library(config, sources, now, include_drafts=True, include_future=True,
                             diagnostics=diagnostics)

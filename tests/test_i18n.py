@@ -13,6 +13,7 @@ import icalendar
 import pytest
 import yaml
 from conftest import REPO, parse_html, run_hubgen, said
+from lxml import html as lxml_html
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
@@ -292,15 +293,17 @@ def test_a_word_edited_under_the_cache_equals_a_clean_build(hub):
     root = hub("german-hub")
     (root / "i18n").mkdir()
     words = root / "i18n/de.yaml"
-    words.write_text("newer_posts: Jüngere Beiträge\n")
+    words.write_text("newer_posts: Jüngere Beiträge\nheading_link: Hierher verlinken\n")
     options = BuildOptions(root=root, now=NOW, output=root / "public")
     cache = BuildCache()
     build_site(options, cache=cache, write=False)
-    words.write_text("newer_posts: Frischere Beiträge\n")
+    words.write_text("newer_posts: Frischere Beiträge\nheading_link: Abschnitt verlinken\n")
     incremental = build_site(options, cache=cache, write=False).files
     clean = build_site(options, write=False).files
     assert incremental == clean
     assert "Frischere Beiträge" in incremental["page/2/index.html"].decode()
+    post = lxml_html.fromstring(incremental["posts/bohnen/index.html"])
+    assert set(post.xpath("//a[@class='heading-anchor']/@title")) == {"Abschnitt verlinken"}
 
 
 def test_a_word_file_replaced_by_one_of_the_same_size_and_time_is_read_again(hub):
@@ -439,3 +442,22 @@ def test_an_english_site_names_mastodon_replies_as_it_always_did(built):
         "name": "Mastodon replies",
         "remember": "Remember my choice for Mastodon replies on this site",
         "forget": "Stop loading Mastodon replies automatically"}
+
+
+def test_markdown_s_own_titles_are_in_the_site_s_language(hub):
+    root = hub("german-hub")
+    (root / "content/posts/2026-03-15-fussnoten.md").write_text(
+        "---\ntitle: Fußnoten\n---\n## Herkunft\n\nAus Huila.[^1]\n\n[^1]: Kolumbien.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    post = parse_html(root / "public/posts/fussnoten/index.html")
+    assert post.xpath("//a[@class='heading-anchor']/@title") == ["Link zu diesem Abschnitt"]
+    assert post.xpath("//a[@class='footnote-backref']/@title") == ["Zurück zum Text"]
+    # A title the site sets in its Markdown settings stays as written.
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "markdown: {extension_configs: "
+                      "{toc: {permalink_title: Anker}}}\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    post = parse_html(root / "public/posts/fussnoten/index.html")
+    assert post.xpath("//a[@class='heading-anchor']/@title") == ["Anker"]
+    assert post.xpath("//a[@class='footnote-backref']/@title") == ["Zurück zum Text"]

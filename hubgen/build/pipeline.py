@@ -33,9 +33,10 @@ from hubgen.build.rendering import render_routes, stamp_written
 from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config, read_config, stand_in_config
+from hubgen.content.markdown import markdown_titles
 from hubgen.content.sources import Sources, is_leftover, read_sources
 from hubgen.content.themes import Theme, default_theme_chain, template_tree, theme_chain
-from hubgen.content.words import Words, read_words
+from hubgen.content.words import Words, english_words, read_words
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
@@ -220,10 +221,12 @@ class _TemplatesMadeEarly:
         preload(self.environment)
 
 
-def cache_key(config: Config, drafts: bool, future: bool, strict: bool) -> str:
-    """What a cache was made under: the config and the build's flags. A cache made under
-    another is begun anew."""
-    return digest(dataclasses.asdict(config), drafts, future, strict)
+def cache_key(config: Config, drafts: bool, future: bool, strict: bool,
+              words: Words | None = None) -> str:
+    """What a cache was made under: the config, the build's flags and the words Markdown
+    writes into every body (English without). A cache made under another is begun anew."""
+    return digest(dataclasses.asdict(config), drafts, future, strict,
+                  markdown_titles(words or english_words()))
 
 
 def _stage_of(progress: ProgressHook | None, stage: str) -> Callable[[int, int], None] | None:
@@ -287,7 +290,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         persist = cache is not None and options.cache
     site_comments = read_site_comments(config, diagnostics)
     if cache is not None:
-        cache.begin(cache_key(config, options.drafts, options.future, options.strict))
+        cache.begin(cache_key(config, options.drafts, options.future, options.strict, words))
     # Hashed before anything compiles them (see _TemplatesMadeEarly): a template edited
     # during the build then leaves the cache too old, never pages from the old template
     # under the new one's hash.
@@ -298,7 +301,8 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         # While workers read, this process compiles the templates the render needs.
         mapper = partial(map_unordered, jobs=options.jobs, meanwhile=templates.make,
                          stop=stop)
-        sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"))
+        sources = read_sources(config, diagnostics, cache, mapper, _stage_of(progress, "read"),
+                               words=words)
         set_aside()
     early: SourcesWrittenEarly | None = None
     if persist and write and cache is not None and not diagnostics.errors:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from hubgen.config import Config
 from hubgen.content.models import Embed, Heading
 from hubgen.content.slugs import slugify
+from hubgen.content.words import Words, english_words
 from hubgen.errors import editor_lines
 
 if TYPE_CHECKING:
@@ -203,12 +204,19 @@ def shorten(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
+def markdown_titles(words: Words) -> tuple[str, str]:
+    """What Python-Markdown itself says in a body, in the site's words: the title of a
+    heading's permalink and of a footnote's way back. A body's HTML depends on them."""
+    return words("heading_link"), words("footnote_backlink")
+
+
 class MarkdownRenderer:
     """Turns Markdown bodies into HTML for one site. One instance per process."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, words: Words | None = None):
         self.base_path = config.base_path
         self.config = config
+        self.titles = markdown_titles(words or english_words())
         self._engine: markdown.Markdown | None = None
 
     @property
@@ -228,13 +236,16 @@ class MarkdownRenderer:
             from hubgen.content.markdown_extensions import BasePathExtension
             find_lexers_once()
             config = self.config
+            heading_link, backlink = self.titles
             extension_configs: dict[str, dict[str, Any]] = {
                 "toc": {"permalink": "#", "permalink_class": "heading-anchor",
-                        "permalink_title": "Link to this section", "slugify": _toc_slug,
+                        "permalink_title": heading_link, "slugify": _toc_slug,
                         "toc_depth": "2-4"},
                 "codehilite": {"css_class": "highlight", "guess_lang": False,
                                "pygments_formatter": SharedStyleHtmlFormatter},
-                "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+                # Python-Markdown fills the footnote's number into a {} of this one.
+                "footnotes": {"BACKLINK_TITLE": backlink.replace("{", "{{")
+                              .replace("}", "}}")},
             }
             for name, settings in config.markdown.extension_configs.items():
                 extension_configs.setdefault(name, {}).update(settings)

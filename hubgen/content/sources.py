@@ -17,6 +17,7 @@ from hubgen.content.models import Document, DocumentKind, Person, Thread, Unfini
 from hubgen.content.people import read_people
 from hubgen.content.sanitize import Community
 from hubgen.content.threads import read_thread
+from hubgen.content.words import Words
 from hubgen.errors import Diagnostic, Diagnostics
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -162,16 +163,17 @@ _NOTHING = RenderedMarkdown("", "", "", (), 0)
 
 def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | None = None,
                  mapper: Mapper = serial_map, progress: ReadProgress | None = None,
-                 bodies: bool = True) -> Sources:
+                 bodies: bool = True, words: Words | None = None) -> Sources:
     """Read every post, page, thread and person of the hub; problems go to `diagnostics`.
 
     Files whose bytes the memo knows are not parsed again; the others are parsed
     through `mapper`, possibly on other processes. With `bodies` false, the words of
     posts, pages and messages are not rendered (their HTML is empty): enough to know
     what the hub holds and where it goes, for `hubgen new`, in a fraction of the time.
+    `words` are the site's (English without): Markdown's own titles are said in them.
     """
     root = content_root(config)
-    renderer: Any = MarkdownRenderer(config) if bodies else _NoBody()
+    renderer: Any = MarkdownRenderer(config, words) if bodies else _NoBody()
     community: Any = Community(config.base_path) if bodies else _NoText()
     tasks: list[tuple[str, Path, Callable[[Diagnostics], Any]]] = []
     for kind, folder_name in FOLDERS.items():
