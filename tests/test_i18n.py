@@ -240,6 +240,8 @@ def test_a_language_without_words_warns_once_and_speaks_english(hub):
     assert len(warnings) == 1 and "'sv'" in warnings[0], result.err
     assert "i18n/sv.yaml" in result.err
     assert "Newer posts" in _shown(root / "public/page/2/index.html")
+    post = _shown(root / "public/posts/rueckblick/index.html")
+    assert "March 12, 2026" in post and "mars" not in post, "its dates are English too"
     strict = run_hubgen("build", "--strict", cwd=root)
     assert strict.code != 0 and len(said(strict.err, "error")) == 1, strict.err
 
@@ -461,3 +463,17 @@ def test_markdown_s_own_titles_are_in_the_site_s_language(hub):
     post = parse_html(root / "public/posts/fussnoten/index.html")
     assert post.xpath("//a[@class='heading-anchor']/@title") == ["Anker"]
     assert post.xpath("//a[@class='footnote-backref']/@title") == ["Zurück zum Text"]
+
+
+def test_an_empty_word_file_under_the_cache_gives_the_language_its_dates(hub):
+    root = hub("german-hub")
+    _set_language(root, "sv")
+    options = BuildOptions(root=root, now=NOW, output=root / "public")
+    cache = BuildCache()
+    build_site(options, cache=cache, write=False)
+    (root / "i18n").mkdir()
+    (root / "i18n/sv.yaml").write_text("")   # English words are meant, in Swedish dates
+    incremental = build_site(options, cache=cache, write=False).files
+    assert incremental == build_site(options, write=False).files
+    post = incremental["posts/rueckblick/index.html"].decode()
+    assert "12 mars 2026" in post and "Newer posts" in incremental["page/2/index.html"].decode()

@@ -333,9 +333,11 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
             fingerprints = None
             frame, hashes = "", None
             if cache is not None:
-                # Every page says the theme's words: a word changed renders them again.
+                # Every page says the theme's words and dates: a word changed, or a word
+                # file that makes the dates speak the site's language, renders them again.
                 signature = site_signature(library, [dataclasses.asdict(config),
-                                                     templates_version, dict(words.table)])
+                                                     templates_version, dict(words.table),
+                                                     words.dates_language])
                 fingerprints = Fingerprints(library, signature, cache.source_hash)
                 frame = frame_key(signature, plan.routes)
                 hashes = item_hashes(library, cache.source_hash)

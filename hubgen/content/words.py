@@ -82,6 +82,9 @@ class Words:
     language: str = ENGLISH
     table: Mapping[str, Word] = field(default_factory=dict)
     english: Mapping[str, Word] = field(default_factory=dict)   # the English words alone
+    # The language dates are shown in: the site's when a word file speaks it, else English,
+    # as the words are (no page says English words around another language's dates).
+    dates_language: str = ENGLISH
 
     def form(self, key: str, count: float | None = None) -> str:
         """The text of `key`, in the plural form `count` asks for (unfilled)."""
@@ -145,7 +148,7 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
     """The site's words; mistakes in its files are added to `diagnostics`.
 
     A language with no file anywhere is one warning (an error with --strict); the
-    theme then speaks English.
+    theme then speaks English, and shows its dates in English too.
     """
     folders = words_folders(config, themes)
     steps = language_steps(config.language)
@@ -171,14 +174,16 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
             for key, value in (read[path] or {}).items():
                 if key in english and _usable(value) and (path, key) not in wrong:
                     table[key] = dict(value) if isinstance(value, dict) else value
-    if not is_english(config.language) and not any(files[s] for s in steps if s != ENGLISH):
+    spoken = is_english(config.language) or any(files[s] for s in steps if s != ENGLISH)
+    if not spoken:
         diagnostics.warning(
             config.path, *config.position_of("language"),
             f"the theme has no words in '{config.language}': its pages show English ones",
             f"add i18n/{steps[-2] if len(steps) > 1 else config.language}.yaml beside "
             f"hubgen.yaml with the words of {WORDS_FOLDER}/en.yaml of the default theme in "
             "your language (a file may hold only some; English fills the rest).")
-    return Words(config.language, table, english)
+    return Words(config.language, table, english,
+                 dates_language=config.language if spoken else ENGLISH)
 
 
 # Word files read, by path, with the stamp (size, modification time) they had: serve

@@ -30,6 +30,7 @@ from hubgen.render.assets import AssetDigests, AssetUrls
 from hubgen.render.listed import ITEMS_SHOWN
 from hubgen.render.saying import Say, script_words
 from hubgen.render.templates import (
+    DateFilter,
     Made,
     PlatformNames,
     SiteEnvironment,
@@ -130,6 +131,9 @@ class Renderer:
         platforms = self.env.filters["platform_name"]
         if isinstance(platforms, PlatformNames):
             platforms.words = library.words
+        dates = self.env.filters["date"]
+        if isinstance(dates, DateFilter):
+            dates.speak(library.words.dates_language)
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
         self.env.asset_urls = self.assets

@@ -93,7 +93,7 @@ def read_date(value: Any, tz: Any) -> Any:
     return moment.date() if len(value.strip()) == 10 else moment
 
 
-class _DateFilter:
+class DateFilter:
     """The `date` filter: `format_date` in the site's timezone, each date formatted once.
 
     A post's date shows on its page, its cards and its feeds' pages alike; the text
@@ -104,6 +104,12 @@ class _DateFilter:
         self.tz = tz
         self.language = language
         self.known: dict[tuple[Any, ...], str] = {}
+
+    def speak(self, language: str) -> None:
+        """Show dates in `language` from now on (the Renderer gives it the site's words')."""
+        if language != self.language:
+            self.language = language
+            self.known.clear()
 
     def __call__(self, value: Any, fmt: str = "long") -> str:
         if self.tz is None or not isinstance(value, datetime):
@@ -330,7 +336,7 @@ def make_environment(config: Config, themes: list[Theme],
         extensions=[SaidWords],
     )
     env.filters[SAID] = said_filter(words)
-    env.filters["date"] = _DateFilter(config.tz, config.language)
+    env.filters["date"] = DateFilter(config.tz, config.language)
     env.filters["isodate"] = lambda value: read_date(value, config.tz).isoformat() \
         if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
