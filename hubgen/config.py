@@ -98,6 +98,23 @@ _RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw"
 _RIGHT_TO_LEFT_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
 
 
+def canonical_language(tag: str) -> str:
+    """A language tag as BCP 47 writes it: the language in lower case, a script in title
+    case, a region in upper case ('DE-at' → 'de-AT', 'az-arab' → 'az-Arab')."""
+    language, *subtags = tag.split("-")
+    written = [language.lower()]
+    extension = False   # after a single letter (u-, x-…) every subtag is lower case
+    for subtag in subtags:
+        extension = extension or len(subtag) == 1
+        if not extension and len(subtag) == 2 and subtag.isalpha():
+            written.append(subtag.upper())
+        elif not extension and len(subtag) == 4 and subtag.isalpha():
+            written.append(subtag.title())
+        else:
+            written.append(subtag.lower())
+    return "-".join(written)
+
+
 def _language_tag(value: str) -> str:
     if not re.fullmatch(LANGUAGE_TAG, value):
         dashed = value.replace("_", "-")
@@ -105,7 +122,9 @@ def _language_tag(value: str) -> str:
                           f"did you mean {dashed!r}? A language tag joins its parts with '-'."
                           if re.fullmatch(LANGUAGE_TAG, dashed) else
                           "e.g. language: en, or en-GB, pt-BR, de")
-    return value
+    # Tags are the same in any case: one spelling for the lang attribute, the feeds, Babel
+    # and the word files' names.
+    return canonical_language(value)
 
 
 # Names the timezone database answers to that are no place's time: the machine's own

@@ -477,3 +477,20 @@ def test_an_empty_word_file_under_the_cache_gives_the_language_its_dates(hub):
     assert incremental == build_site(options, write=False).files
     post = incremental["posts/rueckblick/index.html"].decode()
     assert "12 mars 2026" in post and "Newer posts" in incremental["page/2/index.html"].decode()
+
+
+@pytest.mark.parametrize("written, tag", [("DE", "de"), ("de-at", "de-AT"), ("DE-at", "de-AT")])
+def test_a_language_tag_finds_its_words_whatever_its_case(hub, written, tag):
+    root = hub("german-hub")
+    _set_language(root, written)
+    (root / "i18n").mkdir()
+    (root / "i18n/de-at.yaml").write_text("older_posts: Frühere Beiträge\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and said(result.err, "warning") == [], result.err
+    page = root / "public/page/2/index.html"
+    assert parse_html(page).get("lang") == tag
+    assert "Neuere Beiträge" in _shown(page)
+    assert ("Frühere Beiträge" in _shown(page)) == (tag == "de-AT"), \
+        "a word file's name is a language tag in any case too"
+    feed = feedparser.parse((root / "public/feed.xml").read_bytes())
+    assert feed.feed.language == tag

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hubgen.config import Config
+from hubgen.config import Config, canonical_language
 from hubgen.content.themes import Theme, default_theme_chain
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.wording import did_you_mean
@@ -30,9 +30,9 @@ Word = str | Mapping[str, str]
 
 
 def language_steps(language: str) -> list[str]:
-    """The languages whose words a site in `language` uses, most particular first:
-    'de-AT' → ['de-AT', 'de', 'en']."""
-    parts = language.split("-")
+    """The languages whose words a site in `language` uses, most particular first, as
+    BCP 47 writes them: 'de-AT' (or 'DE-at') → ['de-AT', 'de', 'en']."""
+    parts = canonical_language(language).split("-")
     steps = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
     if ENGLISH not in steps:
         steps.append(ENGLISH)
@@ -150,10 +150,9 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
     A language with no file anywhere is one warning (an error with --strict); the
     theme then speaks English, and shows its dates in English too.
     """
-    folders = words_folders(config, themes)
+    found = [_word_files(folder) for folder in reversed(words_folders(config, themes))]
     steps = language_steps(config.language)
-    files: dict[str, list[Path]] = {step: [f / f"{step}.yaml" for f in reversed(folders)
-                                           if (f / f"{step}.yaml").is_file()]
+    files: dict[str, list[Path]] = {step: [named[step] for named in found if step in named]
                                     for step in steps}
     read = {path: _read_file(path, diagnostics) for paths in files.values() for path in paths}
     english: dict[str, Word] = {}
@@ -184,6 +183,22 @@ def read_words(config: Config, themes: list[Theme], diagnostics: Diagnostics) ->
             "your language (a file may hold only some; English fills the rest).")
     return Words(config.language, table, english,
                  dates_language=config.language if spoken else ENGLISH)
+
+
+def _word_files(folder: Path) -> dict[str, Path]:
+    """The word files of a folder by the language they name, whatever the case of their
+    names ('de-at.yaml' is de-AT's); of two names for one language, the one BCP 47 writes."""
+    try:
+        paths = sorted(path for path in folder.iterdir()
+                       if path.suffix == ".yaml" and path.is_file())
+    except OSError:   # no such folder (most sites have none)
+        return {}
+    named: dict[str, Path] = {}
+    for path in paths:
+        language = canonical_language(path.stem)
+        if language not in named or path.stem == language:
+            named[language] = path
+    return named
 
 
 # Word files read, by path, with the stamp (size, modification time) they had: serve
