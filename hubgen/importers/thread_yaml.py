@@ -11,6 +11,8 @@ that it may merge into it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -235,6 +237,23 @@ def replace_blocks(text: str, data: MarkedMap, blocks: dict[str, str],
 
 
 
+def comment_lines(lines: list[str]) -> set[int]:
+    """The indexes of the `lines` of a YAML file that hold a comment: a '#' outside all the
+    scanner reads as tokens, so never one in a quoted or block text ('… #NorthwindChat')."""
+    text = "".join(lines)
+    read = bytearray(len(text) + 1)      # 1 where a token's text lies
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        start, end = token.start_mark.index, token.end_mark.index
+        if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+            # The scanner counts the comment of a block's first line (`|-  # note`) in it.
+            header_end = text.find("\n", start)
+            start = end if header_end < 0 else min(header_end, end)
+        read[start:end] = b"\x01" * (end - start)
+    line_starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    return {bisect.bisect_right(line_starts, match.start()) - 1
+            for match in re.finditer("#", text) if not read[match.start()]}
+
+
 def _identifier(value: Any) -> str:
     return "" if value is None or isinstance(value, bool) else str(value).strip()
 
@@ -312,8 +331,7 @@ def messages_block(text: str, data: MarkedMap, messages: list[dict[str, Any]]
             or "messages" not in spans:
         return block, True
     start, end = spans["messages"]
-    has_comments = any(line.lstrip().startswith("#") or " #" in line
-                       for line in lines[start + 1:end])
+    has_comments = any(start < line < end for line in comment_lines(lines))
     places = [items.item_at(index) for index in range(len(items))]
     starts = [line - 1 for line, _ in places]
     identifiers = [_identifier(item.get("id")) if isinstance(item, MarkedMap) else ""
