@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from hubgen.build import BuildOptions, build_site
 from hubgen.build.cache import BuildCache
+from hubgen.render.saying import SCRIPT_WORDS
 
 WORDS = REPO / "themes/default/i18n"
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
@@ -494,3 +495,21 @@ def test_a_language_tag_finds_its_words_whatever_its_case(hub, written, tag):
         "a word file's name is a language tag in any case too"
     feed = feedparser.parse((root / "public/feed.xml").read_bytes())
     assert feed.feed.language == tag
+
+
+def _script_s_own_words() -> dict:
+    """The English words js/comments.js holds itself: its WORDS literal, read as JSON."""
+    script = (REPO / "themes/default/static/js/comments.js").read_text(encoding="utf-8")
+    literal = re.search(r"const WORDS = Object\.assign\((\{\n.*?\n  \}), pageWords\(\)\)",
+                        script, re.DOTALL)
+    assert literal, "js/comments.js no longer starts its words as WORDS = Object.assign({…"
+    return json.loads(re.sub(r"^(\s*)(\w+):", r'\1"\2":', literal[1], flags=re.MULTILINE))
+
+
+def test_the_comments_script_s_own_words_are_en_yaml_s():
+    # An English page hands the script no words, for it says en.yaml's js_ words itself:
+    # were its own to drift from them, English pages would say other words than en.yaml.
+    english = {key.removeprefix(SCRIPT_WORDS): word for key, word in _words("en").items()
+               if key.startswith(SCRIPT_WORDS)}
+    assert len(english) > 30
+    assert _script_s_own_words() == english
