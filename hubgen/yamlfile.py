@@ -12,7 +12,7 @@ import contextlib
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
@@ -26,11 +26,13 @@ from yaml.resolver import Resolver
 from hubgen.errors import (
     LINE_BREAK,
     Diagnostic,
+    Diagnostics,
     SourceErrors,
     editor_lines,
     line_and_column,
     undecodable,
 )
+from hubgen.wording import did_you_mean
 
 Position = tuple[int, int]  # 1-based line, 1-based column
 
@@ -504,6 +506,17 @@ def _unreadable_character(code: int) -> tuple[str, str]:
                 "Word's line break).")
     return (f"a character YAML does not allow, U+{code:04X}",
             "delete it, or write the text it belongs to in a quoted value with \\u escapes.")
+
+
+def warn_unknown_keys(data: MarkedMap, known: Sequence[str], path: Path,
+                      diagnostics: Diagnostics, where: str, otherwise: str) -> None:
+    """Warn of each key of `data` that is not `known`, at the key: "unknown key 'x' `where`",
+    hinting the nearest known key, or `otherwise` when none is near."""
+    for key in data:
+        if key not in known:
+            written = data.name_of(key)
+            diagnostics.warning(path, *data.key_at(key), f"unknown key '{written}' {where}",
+                                did_you_mean(written, known, otherwise))
 
 
 def read_yaml_file(path: Path) -> Any:

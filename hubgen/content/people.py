@@ -9,7 +9,7 @@ from hubgen.content.html_links import split_address
 from hubgen.content.models import PLATFORMS, Person
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.wording import did_you_mean
-from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file
+from hubgen.yamlfile import DuplicateKeys, MarkedMap, read_yaml_file, warn_unknown_keys
 
 ROLES = ("brand", "moderator", "community")
 PERSON_KEYS = ("name", "role", "url", "avatar", "bio", "handles", "ids", "withdrawn")
@@ -82,13 +82,8 @@ def _read_person(path: Path, written_key: object, entry: object, data: MarkedMap
         diagnostics.error(path, *value_position, f"person '{key}' must be a mapping",
                           f"write e.g. {key}: {{name: Full Name, role: community}}.")
         return Person(key=key, name=key, source=path, position=position)   # still known
-    for field_name in entry:
-        if field_name not in PERSON_KEYS:
-            hint = did_you_mean(str(field_name), PERSON_KEYS,
-                                f"known keys: {', '.join(PERSON_KEYS)}.")
-            diagnostics.warning(path, *entry.key_at(field_name),
-                                f"unknown key '{entry.name_of(field_name)}' for person "
-                                f"'{key}'", hint)
+    warn_unknown_keys(entry, PERSON_KEYS, path, diagnostics, f"for person '{key}'",
+                      f"known keys: {', '.join(PERSON_KEYS)}.")
     fields: dict[str, str] = {}
     for name in ("name", "role", "url", "avatar", "bio"):
         value = entry.get(name)

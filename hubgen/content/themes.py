@@ -8,8 +8,7 @@ from pathlib import Path
 
 from hubgen.config import Config
 from hubgen.errors import Diagnostic, Diagnostics, SourceErrors
-from hubgen.wording import did_you_mean
-from hubgen.yamlfile import MarkedMap, read_yaml_file
+from hubgen.yamlfile import MarkedMap, read_yaml_file, warn_unknown_keys
 
 BUILTIN_THEME = "default"
 # What theme.yaml may hold: `extends:`, and keys that describe the theme to people
@@ -100,15 +99,9 @@ def default_theme_chain() -> list[Theme]:
 
 
 def _warn_unknown_keys(settings: MarkedMap, path: Path, diagnostics: Diagnostics) -> None:
-    known = [*THEME_KEYS, *DESCRIPTIVE_KEYS]
-    for key in settings:
-        if key in known:
-            continue
-        written = settings.name_of(key)
-        hint = did_you_mean(written, known, f"theme.yaml knows 'extends' (and "
-                            f"{', '.join(DESCRIPTIVE_KEYS)}, which describe the theme).")
-        diagnostics.warning(path, *settings.key_at(key),
-                            f"unknown key '{written}' in theme.yaml", hint)
+    warn_unknown_keys(settings, [*THEME_KEYS, *DESCRIPTIVE_KEYS], path, diagnostics,
+                      "in theme.yaml", f"theme.yaml knows 'extends' (and "
+                      f"{', '.join(DESCRIPTIVE_KEYS)}, which describe the theme).")
 
 
 @dataclass(frozen=True)

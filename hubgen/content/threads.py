@@ -15,7 +15,7 @@ from hubgen.content.sanitize import NOT_XML, Community, plain, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.wording import did_you_mean
-from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file
+from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file, warn_unknown_keys
 
 STATUSES = ("upcoming", "live", "archived")
 CONSENT = ("asked", "granted", "declined")
@@ -37,12 +37,8 @@ _FILL_IN = {"title": "give the thread a title.",
 
 def _check_keys(data: MarkedMap, known: tuple[str, ...], where: str, path: Path,
                 diagnostics: Diagnostics) -> None:
-    for key in data:
-        if key not in known:
-            diagnostics.warning(path, *data.key_at(key),
-                                f"unknown key '{data.name_of(key)}' in {where}",
-                                did_you_mean(data.name_of(key), known,
-                                             f"known keys: {', '.join(known)}."))
+    warn_unknown_keys(data, known, path, diagnostics, f"in {where}",
+                      f"known keys: {', '.join(known)}.")
 
 
 def _identifier(value: Any) -> str | None:
