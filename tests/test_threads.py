@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 import icalendar
 import pytest
-from conftest import all_files, json_ld, parse_html, run_hubgen
+from conftest import all_files, json_ld, parse_html, run_hubgen, said
 
 BROKEN_THREAD = """\
 content/people.yaml:2:27: error: 'url' of 'kim' must be an http(s) URL or a site path, got 'javascript:alert(1)'
@@ -73,6 +73,19 @@ def test_thread_and_people_mistakes_are_reported_together_with_exact_places(hub)
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert result.err == BROKEN_THREAD
+
+
+def test_an_unknown_key_of_a_person_is_a_warning_at_the_key_with_the_nearest_one(hub):
+    root = hub("conversations")
+    people = root / "content/people.yaml"
+    text = people.read_text()
+    people.write_text(text + "lee:\n  name: Lee Park\n  bi0: Roasts on Sundays\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    line = len(text.splitlines()) + 3
+    assert said(result.err, "warning") == [
+        f"content/people.yaml:{line}:3: warning: unknown key 'bi0' for person 'lee'"]
+    assert "did you mean 'bio'?" in result.err
 
 
 def _messages(page, section_id=None):
