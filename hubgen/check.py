@@ -141,10 +141,19 @@ def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
         lines = editor_lines(source.read_text(encoding="utf-8"))
     except OSError:
         return (0, 0)
-    for needle in filter(None, needles):
-        for number, text in enumerate(lines, 1):
-            if needle in text:
-                return (number, text.index(needle) + 1)
+    needles = tuple(filter(None, needles))
+    # Written whole first (a link's target, a word of its own), then as part of another:
+    # 'cup.svg' is the link of '![cup](cup.svg)', not of 'image: /images/cup.svg' above it.
+    for whole in (True, False):
+        for needle in needles:
+            found = re.compile(rf"(?:^|(?<=[\s(<\[\"'=]))({re.escape(needle)})"
+                               rf"(?=$|[\s)>\]\"'#?])") if whole else None
+            for number, text in enumerate(lines, 1):
+                match = found.search(text) if found is not None else None
+                if match is not None:
+                    return (number, match.start(1) + 1)
+                if not whole and needle in text:
+                    return (number, text.index(needle) + 1)
     return (0, 0)
 
 

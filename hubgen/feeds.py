@@ -77,10 +77,11 @@ def absolutize_links(html: str, page_url: str, urls: Urls) -> str:
 
 def _entry_content(document: Document, page_url: str, urls: Urls, full: bool,
                    body: BodyHtml) -> str:
-    if full:
-        html = without_heading_anchors(body(document))
-    else:
-        html = document.summary_html or f"<p>{escape(document.summary)}</p>"
+    # A feed reader shows a heading's '#' link as text: taken out of the whole body and
+    # of a summary (up to <!--more-->) that holds a heading.
+    html = without_heading_anchors(body(document)) if full else \
+        without_heading_anchors(document.summary_html) if document.summary_html else \
+        f"<p>{escape(document.summary)}</p>"
     return absolutize_links(html, page_url, urls)
 
 

@@ -320,6 +320,20 @@ def test_content_left_where_it_is_not_read_is_a_warning_naming_where_it_goes(hub
     assert (root / "public/faq/index.html").is_file(), ".mdown is Markdown too"
 
 
+def test_a_readme_in_posts_or_pages_is_left_alone_unless_it_has_front_matter(hub):
+    root = hub("minimal")
+    (root / "content/posts/README.md").write_text("# Posts\n\nOne file per post.\n")
+    (root / "content/pages/team").mkdir(parents=True)
+    (root / "content/pages/team/Readme.md").write_text("Ask Ana before editing.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and result.err == "", result.err
+    assert not (root / "public/posts/readme").exists()
+    (root / "content/pages/README.md").write_text("---\ntitle: Read me\n---\nA page.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert parse_html(root / "public/readme/index.html").xpath("string(//h1)") == "Read me"
+
+
 def test_two_tags_of_one_post_sharing_a_url_or_one_making_none_are_warnings(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"

@@ -69,6 +69,22 @@ def test_feed_config_formats_limit_and_summary_only(hub):
     assert feed.entries[0].summary == "The third post,"
 
 
+def test_a_summary_with_a_heading_shows_no_heading_link_sign_in_the_feed(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("full_content: true", "full_content: false"))
+    post = root / "content/posts/third.md"
+    head, _, _ = post.read_text().partition("\n---\n")
+    post.write_text(head + "\n---\n## Intro heading\n\nFirst words.\n\n<!--more-->\n\nMore.\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    for name in ("feed.xml", "atom.xml"):
+        [entry] = [e for e in _parse(root / "public" / name).entries
+                   if e.link.endswith("/posts/the-third/")]
+        shown = entry.content[0].value if "content" in entry else entry.summary
+        assert "Intro heading" in shown and "First words." in shown
+        assert "heading-anchor" not in shown and ">#<" not in shown, shown
+
+
 def test_two_builds_are_byte_identical(hub, tmp_path):
     root = hub("minimal")
     assert run_hubgen("build", "--output", str(tmp_path / "one"), cwd=root).code == 0

@@ -110,6 +110,20 @@ def test_check_finds_srcset_images_and_names_a_post_s_image_once(hub):
         "posts/the-third/index.html) leads to no page"], result.out
 
 
+def test_a_broken_link_is_placed_where_it_is_the_link_not_inside_a_longer_one(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    text = post.read_text().replace("tags: [listening]",
+                                    "tags: [listening]\nimage: /images/cup.svg")
+    post.write_text(text + "\n![relative](cup.svg)\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    line = len(text.splitlines()) + 2
+    assert said(result.out, "error") == [
+        f"content/posts/third.md:{line}:13: error: broken link: cup.svg (on "
+        "posts/the-third/index.html) leads to no page"], result.out
+
+
 def test_a_link_to_a_markdown_source_is_told_the_page_to_link_to(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"

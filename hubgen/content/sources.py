@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -83,9 +84,23 @@ def markdown_files(folder: Path) -> Iterator[tuple[Path, str]]:
         prefix = os.path.relpath(current, folder).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         found += [prefix + name for name in files if not _is_ignored_name(name)
-                  and name.lower().endswith(MARKDOWN_SUFFIXES)]
+                  and name.lower().endswith(MARKDOWN_SUFFIXES)
+                  and not _is_folder_readme(Path(current, name))]
     for relative in sorted(found):
         yield folder / relative, relative
+
+
+def _is_folder_readme(path: Path) -> bool:
+    """A README.md without front matter: what the folder is for, told to the people who
+    edit it, not a post or a page (one with front matter is one)."""
+    if path.name.lower() != "readme.md":
+        return False
+    try:
+        with path.open("rb") as file:
+            start = file.read(16)
+    except OSError:
+        return False   # read (and its error told) as any other file
+    return not start.removeprefix(codecs.BOM_UTF8).startswith(b"---")
 
 
 class SourceMemo(Protocol):
