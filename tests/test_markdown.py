@@ -191,3 +191,16 @@ def test_embed_parameters_may_be_quoted_as_hugo_users_write_them():
     assert [(e.slug, e.message, e.line) for e in find_embeds(body, 10)] == [
         ("decaf", "", 10), ("decaf", "", 11), ("decaf", "", 12), ("decaf", "q1", 13),
         ("decaf", "7", 14)]
+
+
+def test_the_table_of_contents_shows_headings_as_written(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "markdown: {extensions: [smarty]}\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n## The `<details>` element\n\nText.\n\n## Q&A\n\n"
+                    "Text.\n\n## It's \"done\"\n\nText.\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/the-third/index.html")
+    assert [a.text_content() for a in page.xpath('//nav[@class="toc"]//a')] == \
+        ["The <details> element", "Q&A", "It’s “done”"]

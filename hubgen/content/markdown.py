@@ -7,6 +7,7 @@ Root-relative links and images (`/about/`) are given the site's base path
 from __future__ import annotations
 
 import functools
+import html as html_module
 import importlib
 import re
 from collections.abc import Iterator
@@ -135,7 +136,9 @@ class RenderedMarkdown:
 
 
 def _headings(tokens: list[dict[str, Any]]) -> tuple[Heading, ...]:
-    return tuple(Heading(t["level"], t["id"], _TAGS.sub("", t["name"]),
+    # A title is plain text: Python-Markdown's name comes escaped ("Q&amp;A"), and the
+    # templates escape what they show.
+    return tuple(Heading(t["level"], t["id"], html_module.unescape(_TAGS.sub("", t["name"])),
                          _headings(t.get("children", []))) for t in tokens)
 
 
@@ -145,7 +148,6 @@ def plain_text(html: str) -> str:
 
 
 def _words(html: str) -> list[str]:
-    import html as html_module
     # A block's edge parts words; an inline tag's does not ("[a](x): b" reads "a: b").
     html = _BLOCK_EDGES.sub(" ", _MARKS.sub("", html))
     return html_module.unescape(_TAGS.sub("", html)).split()
