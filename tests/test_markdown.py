@@ -204,3 +204,20 @@ def test_the_table_of_contents_shows_headings_as_written(hub):
     page = parse_html(root / "public/posts/the-third/index.html")
     assert [a.text_content() for a in page.xpath('//nav[@class="toc"]//a')] == \
         ["The <details> element", "Q&A", "It’s “done”"]
+
+
+def test_fenced_code_in_a_list_item_or_a_quote_is_code_with_extra_on(hub):
+    root = hub("minimal")
+    config = root / "hubgen.yaml"      # Pelican's usual: extra brings fenced_code again
+    config.write_text(config.read_text() + "markdown: {extensions: [extra]}\n")
+    about = root / "content/pages/about.md"
+    about.write_text(about.read_text() + "\n1. Run it:\n\n    ```python\n    print(\"hi\")"
+                     "\n    ```\n\n> ```python\n> quoted = True\n> ```\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0 and not said(result.err, "warning"), result.err
+    main = parse_html(root / "public/about/index.html").xpath("//main")[0]
+    assert main.xpath('.//ol/li//div[@class="highlight"]/pre/code')[0].text_content() == \
+        'print("hi")\n'
+    assert main.xpath('.//blockquote/div[@class="highlight"]//span[@class="n"]')[0].text == \
+        "quoted"
+    assert "```" not in main.text_content() and "python\n" not in main.text_content()

@@ -206,6 +206,23 @@ def shorten(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
+def site_extensions(names: tuple[str, ...]) -> list[str]:
+    """The extensions a site names that hubgen does not load already, `extra` as its parts.
+
+    One loaded twice would replace hubgen's: a second fenced_code (which `extra` brings)
+    takes the place of the reader of fences in lists and quotes.
+    """
+    from markdown.extensions.extra import extensions as extra_parts
+    wanted: list[str] = []
+    for name in names:
+        short = name.removeprefix("markdown.extensions.")
+        for part in extra_parts if short in ("extra", "extra:ExtraExtension") else [name]:
+            if part.removeprefix("markdown.extensions.") not in DEFAULT_EXTENSIONS \
+                    and part not in wanted:
+                wanted.append(part)
+    return wanted
+
+
 def markdown_titles(words: Words) -> tuple[str, str]:
     """What Python-Markdown itself says in a body, in the site's words: the title of a
     heading's permalink and of a footnote's way back. A body's HTML depends on them."""
@@ -258,11 +275,7 @@ class MarkdownRenderer:
                         for name in DEFAULT_EXTENSIONS]
             built_in.insert(2, nested_fences())   # right after fenced_code
             # The filters go last: they work on what every extension has registered.
-            # One the site names that hubgen loads already (fenced_code, toc…) is not loaded
-            # twice: a second fenced_code would take the place of the nested fences' reader.
-            wanted = [name for name in config.markdown.extensions
-                      if name.removeprefix("markdown.extensions.") not in DEFAULT_EXTENSIONS]
-            extensions: list[Any] = [*built_in, *wanted,
+            extensions: list[Any] = [*built_in, *site_extensions(config.markdown.extensions),
                                      BasePathExtension(self.base_path),
                                      FilteredInlineExtension(), FilteredBlocksExtension()]
             self._engine = markdown.Markdown(extensions=extensions,
