@@ -221,3 +221,14 @@ def test_fenced_code_in_a_list_item_or_a_quote_is_code_with_extra_on(hub):
     assert main.xpath('.//blockquote/div[@class="highlight"]//span[@class="n"]')[0].text == \
         "quoted"
     assert "```" not in main.text_content() and "python\n" not in main.text_content()
+
+
+def test_a_post_whose_headings_are_nested_under_one_gets_a_table_of_contents(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    steps = "".join(f"\n### Step {n}\n\nDo it.\n" for n in range(1, 5))
+    post.write_text(post.read_text() + "\n## Guide\n" + steps)
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/the-third/index.html")
+    assert [a.text_content() for a in page.xpath('//nav[@class="toc"]//a')] == \
+        ["Guide", "Step 1", "Step 2", "Step 3", "Step 4"]

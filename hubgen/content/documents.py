@@ -21,6 +21,7 @@ from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten, unkn
 from hubgen.content.models import (
     Document,
     DocumentKind,
+    Heading,
     UnfinishedDocument,
     is_bundle_path,
 )
@@ -120,6 +121,11 @@ def _slug(value: Any) -> str:
     if not slug:
         raise _Invalid(f"{text!r} makes an empty slug", "use letters or digits, e.g. my-post.")
     return slug
+
+
+def _heading_count(toc: tuple[Heading, ...]) -> int:
+    """How many headings a table of contents shows, nested ones included."""
+    return sum(1 + _heading_count(heading.children) for heading in toc)
 
 
 _Checker = Callable[[Any], Any]
@@ -253,7 +259,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         image=values.get("image", ""), image_alt=values.get("image_alt", ""),
         draft=values.get("draft", False), comments=values.get("comments", True),
         aliases=values.get("aliases", ()), toc=rendered.toc,
-        show_toc=values.get("toc", kind == "post" and len(rendered.toc) >= 3),
+        show_toc=values.get("toc", kind == "post" and _heading_count(rendered.toc) >= 3),
         template=values.get("template", ""), word_count=rendered.word_count,
         embeds=find_embeds(source.body, source.body_line),
         extra=values.get("extra", {}),
