@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import parse_html, run_hubgen
 
 from hubgen.content.dates import BadDate, date_from_filename, parse_date
 from hubgen.content.slugs import slugify
@@ -86,3 +87,22 @@ def test_a_posts_date_permalink_takes_the_day_the_site_shows(tmp_path):
     assert urls.document(same_instant_in_paris) == "/2026/05/01/a/"
     assert urls.document(morning_in_utc) == "/2026/04/30/a/"   # asked after: not reused
     assert urls.document(post) == "/2026/05/01/a/"
+
+
+def test_a_summary_in_japanese_is_cut_near_its_limit_not_at_its_first_space(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    head, _, _ = post.read_text().partition("\n---\n")
+    body = "今日は iPhone について話します。" + "日本語の文章を書きます" * 30
+    post.write_text(head + "\n---\n" + body + "\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/the-third/index.html")
+    [summary] = page.xpath('//meta[@name="description"]/@content')
+    assert summary == body[:200] + "…"
+
+
+def test_a_summary_cut_between_characters_keeps_each_character_whole():
+    from hubgen.content.markdown import shorten
+    assert shorten("x" * 199 + "e\u0301" + "y" * 9) == "x" * 199 + "…"
+    assert shorten("x" * 198 + "👩\u200d💻" + "y" * 9) == "x" * 198 + "…"
+    assert shorten("word " * 60) == ("word " * 40).strip() + "…"

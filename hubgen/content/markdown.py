@@ -10,6 +10,7 @@ import functools
 import html as html_module
 import importlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -198,12 +199,28 @@ def _closed(html: str) -> str:
     return html + "".join(f"</{name}>" for name in reversed(open_tags))
 
 
+# What continues the character before it (with the combining marks): a joiner, a
+# variation selector, a skin tone, a low surrogate. A cut never falls before one.
+_CONTINUING = re.compile(r"[\u200c\u200d\ufe00-\ufe0f\udc00-\udfff"
+                         r"\U000e0100-\U000e01ef\U0001f3fb-\U0001f3ff]")
+
+
 def shorten(text: str, limit: int = 200) -> str:
-    """Cut text at a word boundary under `limit` characters, with an ellipsis."""
+    """Cut text under `limit` characters, with an ellipsis: at a space in the last third,
+    else (text in Chinese or Japanese has few spaces) at the limit, between two characters."""
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + "…"
+    space = text.rfind(" ", 0, limit + 1)
+    cut = space if space >= limit - limit // 3 else _character_boundary(text, limit)
+    return text[:cut].rstrip(",;:.、。，；： ") + "…"
+
+
+def _character_boundary(text: str, index: int) -> int:
+    """The nearest place at or before `index` that does not split a character."""
+    while index > 1 and (_CONTINUING.match(text[index]) or text[index - 1] == "\u200d"
+                         or unicodedata.combining(text[index])):
+        index -= 1
+    return index
 
 
 def site_extensions(names: tuple[str, ...]) -> list[str]:
