@@ -18,6 +18,7 @@ from lxml import etree
 from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.build.workers import map_unordered
 from hubgen.content.html_links import srcset_candidates
+from hubgen.content.markdown import REF_SHORTCODE
 from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path, editor_lines
@@ -155,6 +156,16 @@ def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
                 if not whole and needle in text:
                     return (number, text.index(needle) + 1)
     return (0, 0)
+
+
+def _source_written(link: str) -> str:
+    """The source file a link names: Hugo's ref (`{{< ref "p" >}}` names p.md), Pelican's
+    {filename}, or the link's path."""
+    ref = REF_SHORTCODE.fullmatch(link.strip())
+    if ref is None:
+        return unquote(urlsplit(link).path).removeprefix("{filename}")
+    target = ref["target"].split("#", 1)[0]
+    return target if target.lower().endswith(MARKDOWN_SUFFIXES) else target + ".md"
 
 
 class _Checker:
@@ -298,7 +309,7 @@ class _Checker:
     def _page_of_source(self, output: str, link: str) -> str:
         """For a link to a Markdown file (Hugo's ref, Pelican's {filename}), the hint naming
         the page it is the source of; empty for any other link."""
-        written = unquote(urlsplit(link).path).removeprefix("{filename}")
+        written = _source_written(link)
         if not written.lower().endswith(MARKDOWN_SUFFIXES):
             return ""
         source = self.sources.get(output)

@@ -378,6 +378,27 @@ def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
         "the page shows it as text"]
 
 
+
+def test_a_shortcode_within_a_line_is_a_warning_at_its_place(hub):
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + '\nSee [it]({{< ref "2026-03-05-second.md" >}}) and '
+                    "{{< youtube abc >}} inline.\n\nNot `{{< youtube in-code >}}`, but "
+                    "{{< thread x >}} here.\n\n    {{< youtube indented-code >}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0
+    assert said(result.err, "warning") == [
+        'content/posts/third.md:10:10: warning: {{< ref "2026-03-05-second.md" >}} is no '
+        "shortcode hubgen knows; the link keeps it as written",
+        "content/posts/third.md:10:50: warning: {{< youtube abc >}} is no embed hubgen knows; "
+        "the page shows it as text",
+        "content/posts/third.md:12:36: warning: {{< thread x >}} embeds only on a line of its "
+        "own; the page shows it as text"]
+    checked = run_hubgen("check", cwd=root)
+    assert "content/posts/third.md:10:10: error: broken link: {{< ref " in checked.out
+    assert "hint: link to the page, not its source: /posts/second/ is the page of " \
+           "posts/2026-03-05-second.md." in checked.out
+
 @pytest.mark.parametrize("written, error, hint", [
     # Near the ends of the calendar: shown in UTC or the site's timezone, it would leave it.
     ("9999-12-31T23:59:00-12:00", "'9999-12-31 23:59:00-12:00' is a date out of range",

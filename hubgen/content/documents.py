@@ -17,7 +17,14 @@ from hubgen.content.dates import (
     updated_too_early,
 )
 from hubgen.content.frontmatter import split_front_matter
-from hubgen.content.markdown import MarkdownRenderer, find_embeds, shorten, unknown_shortcodes
+from hubgen.content.markdown import (
+    EMBED,
+    REF_SHORTCODE,
+    MarkdownRenderer,
+    find_embeds,
+    shorten,
+    unknown_shortcodes,
+)
 from hubgen.content.models import (
     Document,
     DocumentKind,
@@ -126,6 +133,19 @@ def _slug(value: Any) -> str:
 def _heading_count(toc: tuple[Heading, ...]) -> int:
     """How many headings a table of contents shows, nested ones included."""
     return sum(1 + _heading_count(heading.children) for heading in toc)
+
+
+def _shortcode_warning(written: str) -> tuple[str, str]:
+    """What to say of a shortcode the page would show as text, and the hint."""
+    if EMBED.match(written):
+        return (f"{written} embeds only on a line of its own; the page shows it as text",
+                "put it on a line by itself, with a blank line before and after.")
+    if REF_SHORTCODE.fullmatch(written):
+        return (f"{written} is no shortcode hubgen knows; the link keeps it as written",
+                "hubgen has no ref shortcode: link to the page's address, e.g. /posts/SLUG/.")
+    return (f"{written} is no embed hubgen knows; the page shows it as text",
+            "hubgen embeds {{< thread SLUG >}} and {{< message SLUG ID >}}; for anything "
+            "else, write its HTML.")
 
 
 _Checker = Callable[[Any], Any]
@@ -237,9 +257,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                               "the date (2026-05-01-my-post.md).")
 
     for line, column, written in unknown_shortcodes(source.body, source.body_line):
-        diagnostics.warning(path, line, column, f"{written} is no embed hubgen knows; the page "
-                            "shows it as text", "hubgen embeds {{< thread SLUG >}} and "
-                            "{{< message SLUG ID >}}; for anything else, write its HTML.")
+        diagnostics.warning(path, line, column, *_shortcode_warning(written))
     if len(diagnostics.errors) > errors_before:
         return UnfinishedDocument(source=path, author_ref=values.get("author", ""),
                                   embeds=find_embeds(source.body, source.body_line),

@@ -60,8 +60,16 @@ EMBED_PLACEHOLDER = re.compile(
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-# Any shortcode-like line ({{< name … >}} or {{% name … %}}), as Hugo users write them.
-SHORTCODE = re.compile(r"^ {0,3}\{\{[<%]\s*/?\s*([\w.-]*)[^}]*[>%]\}\}\s*$")
+# A shortcode ({{< name … >}} or {{% name … %}}) as Hugo users write them, alone on its
+# line or within one (`[p]({{< ref "p.md" >}})`).
+SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*[\w.-]*[^}]*?[>%]\}\}")
+# Hugo's link to a page by its source file: `{{< ref "p.md" >}}`, `{{< relref "p" >}}`.
+REF_SHORTCODE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+[\"']?(?P<target>[^\s\"'>%]+)"
+                           r"[\"']?\s*[>%]\}\}")
+# A code span: its text is code, not a shortcode.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+# Four spaces or a tab in: a line that may be indented code.
+_INDENTED = re.compile(r"^(?: {4}|\t)")
 
 
 def _lines_outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str]]:
@@ -92,11 +100,17 @@ def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
 
 
 def unknown_shortcodes(body: str, first_line: int) -> list[tuple[int, int, str]]:
-    """Lines written as a shortcode that is no embed of hubgen's (`{{< youtube x >}}`,
-    `{{< threads x >}}`): (line, column, as written); they would show as text."""
-    return [(number, line.index("{{") + 1, line.strip())
-            for number, line in _lines_outside_fences(body, first_line)
-            if SHORTCODE.match(line) and not EMBED.match(line)]
+    """The shortcodes of a body that are no embed of hubgen's (`{{< youtube x >}}`, an
+    embed within a line): (line, column, as written); they would show as text. Code (fenced,
+    indented, or a code span) is skipped."""
+    found = []
+    for number, line in _lines_outside_fences(body, first_line):
+        if EMBED.match(line) or _INDENTED.match(line):
+            continue
+        # Blanked, not removed: a column still counts from the line as written.
+        text = _CODE_SPAN.sub(lambda span: " " * len(span[0]), line)
+        found += [(number, match.start() + 1, match[0]) for match in SHORTCODE.finditer(text)]
+    return found
 
 
 # The ids the default theme gives the parts of a page: a heading "Comments" or "Main"
