@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import parse_html, run_hubgen
+from conftest import parse_html, run_hubgen, said
 
 from hubgen.content.dates import BadDate, date_from_filename, parse_date
 from hubgen.content.slugs import slugify
@@ -106,3 +106,41 @@ def test_a_summary_cut_between_characters_keeps_each_character_whole():
     assert shorten("x" * 199 + "e\u0301" + "y" * 9) == "x" * 199 + "…"
     assert shorten("x" * 198 + "👩\u200d💻" + "y" * 9) == "x" * 198 + "…"
     assert shorten("word " * 60) == ("word " * 40).strip() + "…"
+
+
+def test_an_explicit_slug_of_url_safe_characters_is_kept_as_written(hub):
+    root = hub("minimal")
+    posts = root / "content/posts"
+    third = posts / "third.md"
+    third.write_text(third.read_text().replace("slug: the-third", "slug: my_old_post"))
+    second = posts / "2026-03-05-second.md"
+    second.write_text(second.read_text().replace("summary:", "slug: v1.2-release\nsummary:"))
+    first = posts / "2026-03-01-first-post.md"
+    first.write_text(first.read_text().replace("title:", "slug: My Post\ntitle:", 1))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (root / "public/posts").iterdir()) == \
+        ["my-post", "my_old_post", "v1.2-release"]
+    assert said(result.err, "warning") == [
+        "content/posts/2026-03-01-first-post.md:2:7: warning: 'slug' 'My Post' becomes "
+        "'my-post' in the address, since it holds ' '"]
+
+
+def test_slugs_that_differ_only_in_case_clash(hub):
+    root = hub("minimal")
+    third = root / "content/posts/third.md"
+    third.write_text(third.read_text().replace("slug: the-third", "slug: MyPost"))
+    second = root / "content/posts/2026-03-05-second.md"
+    second.write_text(second.read_text().replace("summary:", "slug: mypost\nsummary:"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "error: two items have the URL /posts/" in result.err
+
+
+def test_a_thread_s_explicit_slug_is_kept_as_written(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/mastodon-brew.yaml"
+    thread.write_text("slug: Brew_2026\n" + thread.read_text())
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert (root / "public/threads/Brew_2026/index.html").is_file()

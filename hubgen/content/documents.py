@@ -32,7 +32,7 @@ from hubgen.content.models import (
     UnfinishedDocument,
     is_bundle_path,
 )
-from hubgen.content.slugs import slugify
+from hubgen.content.slugs import explicit_slug, slug_changed, slugify
 from hubgen.errors import Diagnostics, SourceErrors, undecodable
 from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedList
@@ -124,10 +124,10 @@ def named_by(rel_path: str, kind: str, tz: tzinfo) -> tuple[datetime | None, str
 
 def _slug(value: Any) -> str:
     text = _text(value)
-    slug = slugify(text)
-    if not slug:
+    if not explicit_slug(text)[0]:
         raise _Invalid(f"{text!r} makes an empty slug", "use letters or digits, e.g. my-post.")
-    return slug
+    return text
+
 
 
 def _heading_count(toc: tuple[Heading, ...]) -> int:
@@ -237,7 +237,12 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
 
     file_date, file_slug = named_by(rel_path, kind, config.tz)
     date = dates.get("date") or file_date
-    slug = values.get("slug") or file_slug
+    slug = file_slug
+    if values.get("slug"):
+        slug, dropped = explicit_slug(values["slug"])
+        if dropped:
+            diagnostics.warning(path, *meta.value_at("slug"),
+                                *slug_changed(values["slug"], slug, dropped))
     if not slug:
         diagnostics.error(path, 1, 1, f"the file name {Path(rel_path).name!r} makes an empty slug",
                           "add 'slug: my-post' to the front matter, or rename the file.")

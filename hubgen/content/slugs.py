@@ -35,6 +35,30 @@ def slugify(text: str) -> str:
     return _SEPARATORS.sub("-", text).replace("_", "-").strip("-")
 
 
+# What an address keeps as written (RFC 3986's unreserved characters).
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def explicit_slug(written: str) -> tuple[str, str]:
+    """The slug a `slug:` written in a file gives, and what in it was not kept ('' when
+    nothing): one of letters, digits, '-', '_', '.' and '~' is kept as it is (an old URL,
+    say); any other is made a slug as a title is ('.' and '..' make an empty one)."""
+    if _UNRESERVED.fullmatch(written) and written not in (".", ".."):
+        return written, ""
+    slug = slugify(written)
+    if slug == written:     # a slug in another script (日本語), already as slugify makes it
+        return slug, ""
+    return slug, " ".join(dict.fromkeys(char for char in written
+                                        if not _UNRESERVED.match(char)))
+
+
+def slug_changed(written: str, slug: str, dropped: str) -> tuple[str, str]:
+    """The warning, and its hint, for a `slug:` that the address cannot keep as written."""
+    return (f"'slug' {written!r} becomes {slug!r} in the address, since it holds {dropped!r}",
+            "a slug of letters, digits, '-', '_', '.' and '~' is kept as written; write "
+            f"'slug: {slug}' to say what the address is.")
+
+
 @lru_cache(maxsize=65536)
 def name_order(name: str) -> tuple[str, str]:
     """A key that sorts names as a reader expects: accents and case aside (Émile beside

@@ -12,7 +12,7 @@ from hubgen.content.markdown import MarkdownRenderer, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
 from hubgen.content.sanitize import NOT_XML, Community, plain, plain_line
-from hubgen.content.slugs import slugify
+from hubgen.content.slugs import explicit_slug, slug_changed, slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedList, MarkedMap, read_yaml_file, warn_unknown_keys
@@ -164,7 +164,12 @@ class _ThreadReader:
         if too_early is not None:
             self.diagnostics.warning(self.path, *data.value_at("updated"), *too_early)
         slug_text = self.text(data, "slug")
-        slug = slugify(slug_text or self.path.stem) or self.path.stem
+        slug = slugify(self.path.stem) or self.path.stem
+        if slug_text:
+            slug, dropped = explicit_slug(slug_text)
+            if dropped:
+                self.diagnostics.warning(self.path, *data.value_at("slug"),
+                                         *slug_changed(slug_text, slug, dropped))
         if not slug:
             self.error(data.value_at("slug") if slug_text else (1, 1),
                        "the thread's slug is empty", "set 'slug: my-thread'.")
