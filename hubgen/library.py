@@ -369,6 +369,15 @@ def waits_for_its_date(item: Item, now: datetime) -> bool:
     return item.date is not None and item.date > now
 
 
+def _before_it_is_held(thread: Thread) -> Thread:
+    """The thread as the site shows it: an upcoming one without its messages, which a
+    curator may prepare (the moderator's questions) but which are not said yet. Its page,
+    feeds, people pages and embeds show none of them until it is live."""
+    if thread.status != "upcoming" or not thread.messages:
+        return thread
+    return dataclasses.replace(thread, messages=())
+
+
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
                   diagnostics: Diagnostics, left_out: frozenset[str] = frozenset()) -> None:
     for embed in document.embeds:
@@ -386,6 +395,13 @@ def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Th
             diagnostics.error(document.source, embed.line, embed.column,
                               f"the thread '{embed.slug}' has no message '{embed.message}'",
                               "use the id of one of its messages.")
+        elif embed.message and thread.status == "upcoming":
+            diagnostics.warning(document.source, embed.line, embed.column,
+                                f"the thread '{embed.slug}' is upcoming: its message "
+                                f"'{embed.message}' is not shown until it is live, and this "
+                                "page shows the thread in its place",
+                                "embed the thread alone, or mark it live (status: live) "
+                                "once it is held.")
 
 
 def _tag_slugs(item: Item, diagnostics: Diagnostics) -> dict[str, str]:
@@ -500,24 +516,31 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
                                 f"brand.people names '{key}', who is not in content/people.yaml",
                                 _unknown_person(key, sources.people, inline=False))
     threads = []
+    threads_left_out = []
     source_threads = [_source_kept_of(thread, sources.people) for thread in sources.threads]
     for thread in source_threads:
         _check_thread_people(thread, sources.people, now, diagnostics, people_known)
         if thread.draft and not include_drafts:
             drafts_skipped += 1
+            threads_left_out.append(thread)
             continue
         if not include_future and waits_for_its_date(thread, now):
             future_threads_skipped += 1
             scheduled.append(thread.date)
+            threads_left_out.append(thread)
             continue
         threads.append(thread)
-    by_slug = {t.slug: t for t in source_threads}
+    # A thread left out never stands in for a published one with its slug (a draft copy
+    # of it, say): its messages would be shown on the published thread's page.
+    by_slug = {t.slug: t for t in (*threads_left_out, *threads)}
     left_out = frozenset(by_slug) - {t.slug for t in threads}
     for document in posts + pages:
         _check_embeds(document, by_slug, diagnostics, left_out)
     for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
         authors.resolve(unfinished)
         _check_embeds(unfinished, by_slug, diagnostics)
+    threads = [_before_it_is_held(thread) for thread in threads]
+    by_slug.update((t.slug, t) for t in threads)
 
     posts.sort(key=_newest_first)
     pages.sort(key=lambda d: d.rel_path)
@@ -526,8 +549,8 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     brand_keys = _brand_keys(config, people)
     words = words if words is not None else english_words()
     notes = (words("removed_by_author"), words("removed_by_curators"))
-    conversations = {t.slug: build_conversation(t, people, brand_keys, notes)
-                     for t in source_threads}
+    conversations = {slug: build_conversation(t, people, brand_keys, notes)
+                     for slug, t in by_slug.items()}
     items: list[Item] = sorted([*posts, *pages, *threads], key=_newest_first)
 
     return Library(config=config, posts=tuple(posts), pages=tuple(pages),

@@ -88,6 +88,43 @@ def test_an_unknown_key_of_a_person_is_a_warning_at_the_key_with_the_nearest_one
     assert "did you mean 'bio'?" in result.err
 
 
+def test_a_draft_thread_with_a_published_thread_s_slug_never_shows_its_messages(hub):
+    root = hub("conversations")
+    (root / "content/threads/other.yaml").write_text(
+        'title: Another chat\ndraft: true\nslug: chat-one\n'
+        'date: 2026-03-11T12:00:00-04:00\n'
+        'source: {platform: bluesky, url: "https://bsky.app/profile/talk.example/post/1"}\n'
+        'messages:\n  - {id: "1", author: raj, date: 2026-03-11T12:01:00-04:00, '
+        'text: "DRAFT-WORDS from the other chat"}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    leaked = [name for name, data in all_files(public).items() if b"DRAFT-WORDS" in data]
+    assert leaked == []
+    page = parse_html(public / "threads/chat-one/index.html")
+    assert len(_messages(page)) == 8, "the published thread's own messages"
+
+
+def test_an_upcoming_thread_s_prepared_messages_are_published_nowhere(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/next-chat.yaml"
+    chat.write_text(chat.read_text() + 'messages:\n  - {id: "1", author: tom, '
+                    'date: 2099-06-01T19:01:00-04:00, text: "Q1: PREPARED-WORDS"}\n')
+    post = root / "content/posts/2026-03-12-recap.md"
+    post.write_text(post.read_text() + "\n{{< message next-chat 1 >}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    line = len(post.read_text().splitlines())
+    assert f"content/posts/2026-03-12-recap.md:{line}:1: warning: the thread 'next-chat' is " \
+           "upcoming: its message '1' is not shown until it is live" in result.err
+    public = root / "public"
+    leaked = [name for name, data in all_files(public).items() if b"PREPARED-WORDS" in data]
+    assert leaked == []
+    assert b"2099-06-01T19:01" not in (public / "sitemap.xml").read_bytes()
+    assert "What should we roast next?" in parse_html(
+        public / "threads/next-chat/index.html").text_content()
+
+
 def _messages(page, section_id=None):
     scope = f'//section[@aria-labelledby="{section_id}"]' if section_id else "//main"
     return page.xpath(f'{scope}//li[contains(@class, "message")]')
