@@ -241,6 +241,67 @@ def _waiting(roots: tuple[MessageNode, ...], answered: set[str]) -> tuple[Messag
                         if n.message.date else float("inf")))
 
 
+def _trees(children: dict[str | None, list[Message]], speakers: dict[str, Participant],
+           notes: tuple[str, str]) -> tuple[MessageNode, ...]:
+    """The reply trees `children` describes (the messages under None are their roots)."""
+    def node(message: Message, depth: int) -> MessageNode:
+        speaker = speakers[message.id]
+        note = notes[0] if speaker.withdrawn else notes[1] if message.removed else ""
+        if speaker.withdrawn:
+            speaker = Participant(name="", withdrawn=True)
+        if depth < MAX_REPLY_DEPTH:
+            kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))
+        else:   # the rest of the chain, one after the other
+            kids = tuple(node(reply, depth + 1) for reply in _depth_first(children, message.id)) \
+                if depth == MAX_REPLY_DEPTH else ()
+        return MessageNode(message, speaker, kids, depth, note)
+
+    return tuple(node(m, 0) for m in children.get(None, []))
+
+
+def _question_of(children: dict[str | None, list[Message]]) -> dict[str, str | None]:
+    """The question each message is shown under (None: under none of them). An answer is
+    under the question it answers; a message opening the thread without `answers:` is under
+    the one question its replies answer (the moderator's "Q1: ..."), if they name just one;
+    any other message is under its parent's question."""
+    roots = {m.id for m in children.get(None, [])}
+    question: dict[str, str | None] = {}
+    for message in _depth_first(children, None):   # each parent before its replies
+        if message.answers or message.id not in roots:
+            question[message.id] = message.answers or question[message.reply_to or ""]
+        else:
+            asked = {r.answers for r in children.get(message.id, []) if r.answers}
+            question[message.id] = asked.pop() if len(asked) == 1 else None
+    return question
+
+
+def _question_groups(thread: Thread, children: dict[str | None, list[Message]],
+                     speakers: dict[str, Participant], notes: tuple[str, str]
+                     ) -> tuple[tuple[QuestionGroup, ...], tuple[MessageNode, ...]]:
+    """A tweetchat's messages by question, and those under none: each message shown once.
+    An answer replying to a message under another question (or under none, as the
+    question's own message replied to by answers to several) leaves it to head its own
+    question's list; an answer to an answer of the same question stays nested under it."""
+    if not thread.questions:
+        return (), ()
+    question = _question_of(children)
+    shown: dict[str | None, list[Message]] = {}
+    for parent, replies in children.items():
+        for message in replies:
+            if message.id not in question:   # in a circle of replies (an error): never shown
+                continue
+            lifted = parent is not None and message.answers is not None \
+                and question[parent] != message.answers
+            shown.setdefault(None if lifted else parent, []).append(message)
+    # The lifted answers take their places among the others in the thread's order.
+    order = {m.id: index for index, m in enumerate(thread.messages)}
+    shown[None] = sorted(shown.get(None, []), key=lambda m: order[m.id])
+    heads = _trees(shown, speakers, notes)
+    groups = tuple(QuestionGroup(q, tuple(n for n in heads if question[n.message.id] == q.id))
+                   for q in thread.questions)
+    return groups, tuple(n for n in heads if question[n.message.id] is None)
+
+
 def build_conversation(thread: Thread, people: dict[str, Person], brand_keys: set[str],
                        notes: tuple[str, str] = (REMOVED_BY_AUTHOR, REMOVED_BY_CURATOR)
                        ) -> Conversation:
@@ -260,19 +321,7 @@ def build_conversation(thread: Thread, people: dict[str, Person], brand_keys: se
         parent = message.reply_to if message.reply_to in ids else None
         children.setdefault(parent, []).append(message)
 
-    def node(message: Message, depth: int) -> MessageNode:
-        speaker = speakers[message.id]
-        note = notes[0] if speaker.withdrawn else notes[1] if message.removed else ""
-        if speaker.withdrawn:
-            speaker = Participant(name="", withdrawn=True)
-        if depth < MAX_REPLY_DEPTH:
-            kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))
-        else:   # the rest of the chain, one after the other
-            kids = tuple(node(reply, depth + 1) for reply in _depth_first(children, message.id)) \
-                if depth == MAX_REPLY_DEPTH else ()
-        return MessageNode(message, speaker, kids, depth, note)
-
-    roots = tuple(node(m, 0) for m in children.get(None, []))
+    roots = _trees(children, speakers, notes)
     # The messages with a reply from the brand somewhere below them, in the reply tree
     # as written (deep replies are shown flattened, but still answer what they reply to).
     answered: set[str] = set()
@@ -282,14 +331,7 @@ def build_conversation(thread: Thread, people: dict[str, Person], brand_keys: se
             if reply.id in answered or (voice.is_brand and not voice.withdrawn):
                 answered.add(message.id)
                 break
-    groups: list[QuestionGroup] = []
-    others: tuple[MessageNode, ...] = ()
-    if thread.questions:
-        for question in thread.questions:
-            groups.append(QuestionGroup(question, tuple(
-                r for r in roots if r.message.answers == question.id)))
-        others = tuple(r for r in roots if r.message.answers is None)
-
+    groups, others = _question_groups(thread, children, speakers, notes)
     counts: Counter[str] = Counter()
     first: dict[str, Participant] = {}
     for root in roots:
@@ -305,5 +347,5 @@ def build_conversation(thread: Thread, people: dict[str, Person], brand_keys: se
             and not people[thread.moderator].withdrawn:
         moderator = participant_for(Speaker(key=thread.moderator), people, brand_keys,
                                     thread.moderator, thread.platform)
-    return Conversation(thread, roots, tuple(groups), others, participants, moderator,
+    return Conversation(thread, roots, groups, others, participants, moderator,
                         _waiting(roots, answered))

@@ -152,6 +152,42 @@ def test_replies_nest_under_what_they_answer_and_questions_group_answers(built):
     assert "Q1" in heading and "What is a conversation?" in heading
 
 
+TWEETCHAT_OF_REPLIES = """\
+title: Answers as replies
+date: 2026-03-01T12:00:00-04:00
+source: {platform: twitter, url: "https://x.com/talk/status/9"}
+status: archived
+moderator: tom
+questions:
+  - {id: q1, text: "What is a conversation?"}
+  - {id: q2, text: "How do brands listen?"}
+messages:
+  - {id: "1", author: tom, text: "Q1: What is a conversation?"}
+  - {id: "2", author: kim, text: "A1: both sides listen", reply_to: "1", answers: q1}
+  - {id: "3", author: raj, text: "A1: a dialogue", reply_to: "1", answers: q1}
+  - {id: "4", author: ana, text: "Agreed", reply_to: "3"}
+  - {id: "5", author: kim, text: "A2: by reading", reply_to: "4", answers: q2}
+  - {id: "6", author: raj, text: "Nice chat"}
+"""
+
+
+def test_answers_replying_to_the_question_s_message_are_grouped_under_it(hub):
+    root = hub("conversations")
+    (root / "content/threads/replies.yaml").write_text(TWEETCHAT_OF_REPLIES)
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/threads/replies/index.html")
+    placed = {section: [(li.get("id"), _depth(li)) for li in _messages(page, section)]
+              for section in ("q-q1", "q-q2", "more")}
+    # The moderator's question heads its answers; a reply to an answer stays under it, and
+    # an answer to another question replying there heads that question's answers.
+    assert placed == {"q-q1": [("m-1", 0), ("m-2", 1), ("m-3", 1), ("m-4", 2)],
+                      "q-q2": [("m-5", 0)], "more": [("m-6", 0)]}
+    assert not page.xpath('//p[@class="empty"]')
+    assert len(_messages(page)) == 6
+    assert "6 messages from 4 voices" in page.xpath('//p[@class="meta parts"]')[0].text_content()
+
+
 def test_brand_voices_moderator_featured_times_and_original_links_are_marked(built):
     public = built("conversations")
     page = parse_html(public / "threads/chat-one/index.html")
