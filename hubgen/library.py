@@ -313,11 +313,27 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
                                 "has not granted consent",
                                 f"ask them, then note consent: {{{key or 'KEY'}: granted}}; "
                                 "or remove 'featured'.")
-    if thread.status == "upcoming" and thread.date is not None and thread.date < now:
-        diagnostics.warning(path, *thread.position_of("status"),
+    _check_thread_status(thread, now, diagnostics)
+
+
+def _check_thread_status(thread: Thread, now: datetime, diagnostics: Diagnostics) -> None:
+    """Warn of a thread marked upcoming after its date, or live after its end."""
+    if thread.date is None:
+        return
+    if thread.status == "upcoming" and thread.date < now:
+        diagnostics.warning(thread.source, *thread.position_of("status"),
                             f"the thread is still marked upcoming, but its date "
                             f"{thread.date.isoformat()} has passed",
                             "set status: archived (and add its messages), or move the date.")
+    # In seconds: a duration of any size is no date to overflow.
+    elif thread.status == "live" and \
+            (now - thread.date).total_seconds() > thread.duration_minutes * 60:
+        diagnostics.warning(thread.source, *thread.position_of("status"),
+                            f"the thread is still marked live, but its date "
+                            f"{thread.date.isoformat()} and its {thread.duration_minutes} "
+                            "minutes have passed",
+                            "set status: archived (and add its messages), or give its "
+                            "'duration:' in minutes if it goes on.")
 
 
 def _check_people_named(thread: Thread, people: dict[str, Person],

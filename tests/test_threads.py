@@ -308,6 +308,25 @@ def test_a_past_chat_still_marked_upcoming_is_a_warning(hub):
            "but its date 2026-01-01T19:00:00-04:00 has passed" in result.err
 
 
+def test_a_chat_still_marked_live_after_its_end_is_a_warning(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text().replace("status: archived", "status: live\nduration: 30"))
+    started = datetime(2026, 3, 10, 16, tzinfo=UTC).timestamp()   # 12:00 in New York
+    warning = "content/threads/chat-one.yaml:6:9: warning: the thread is still marked live, " \
+              "but its date 2026-03-10T12:00:00-04:00 and its 30 minutes have passed"
+    for minutes, warned in ((29, False), (31, True), (60 * 24 * 365 * 2, True)):
+        result = run_hubgen("build", cwd=root,
+                            env={"SOURCE_DATE_EPOCH": str(int(started + minutes * 60))})
+        assert result.code == 0, result.err
+        assert (warning in result.err) is warned, (minutes, result.err)
+    assert "set status: archived" in result.err
+    # Without a duration, a chat is an hour long, as its calendar file says.
+    thread.write_text(thread.read_text().replace("duration: 30\n", ""))
+    result = run_hubgen("build", cwd=root, env={"SOURCE_DATE_EPOCH": str(int(started + 3700))})
+    assert "its 60 minutes have passed" in result.err
+
+
 def test_threads_index_lists_every_thread_with_platform_and_counts(built):
     public = built("conversations")
     page = parse_html(public / "threads/index.html")
