@@ -595,6 +595,24 @@ def test_posts_embed_a_thread_or_one_message_as_a_card(built):
     assert "https://talk.example/threads/chat-one/#m-2" in feed
 
 
+def test_a_message_whose_id_holds_an_ampersand_is_embedded_as_that_message(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace('{id: "2",', '{id: "q&a",')
+                    .replace('reply_to: "2"', 'reply_to: "q&a"'))
+    post = root / "content/posts/2026-03-12-recap.md"
+    post.write_text(post.read_text().replace("{{< message chat-one 2 >}}",
+                                             "{{< message chat-one q&a >}}"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    cards = parse_html(root / "public/posts/recap/index.html").xpath(
+        '//main//aside[contains(@class, "embed")]')
+    assert len(cards) == 2
+    assert "embed--message" in cards[1].get("class")
+    assert cards[1].xpath('.//a[@href="/threads/chat-one/#m-q&a"]')
+    assert "one where both sides" in cards[1].text_content()
+
+
 def test_relative_links_in_a_message_lead_where_they_do_on_its_thread_page(hub):
     root = hub("conversations")
     chat = root / "content/threads/chat-one.yaml"

@@ -55,8 +55,23 @@ def without_heading_anchors(html: str) -> str:
 EMBED = re.compile(r"^ {0,3}\{\{<\s*(?P<kind>thread|message)"
                    r"\s+[\"']?(?P<slug>[^\s>\"']+)[\"']?"
                    r"(?:\s+[\"']?(?P<message>[^\s>\"']+)[\"']?)?\s*>\}\}\s*$")
+# Slug and message id are HTML-escaped in it ('q&a' is written 'q&amp;a'): embed_of reads
+# them back as written.
 EMBED_PLACEHOLDER = re.compile(
     r'<div data-hubgen-embed="([^"]*)" data-message="([^"]*)"></div>')
+
+
+def embed_placeholder(slug: str, message: str) -> str:
+    """The HTML a body holds where an embed goes, until the renderer fills it in."""
+    return (f'<div data-hubgen-embed="{html_module.escape(slug)}" '
+            f'data-message="{html_module.escape(message)}"></div>')
+
+
+def embed_of(placeholder: re.Match[str]) -> tuple[str, str]:
+    """The slug and message id (as written) of an EMBED_PLACEHOLDER match."""
+    return html_module.unescape(placeholder[1]), html_module.unescape(placeholder[2])
+
+
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
@@ -86,16 +101,21 @@ def _lines_outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str
             yield first_line + offset, line
 
 
+def embedded_message(match: re.Match[str]) -> str:
+    """The message id an EMBED match names: '' for a whole thread, '?' for a message
+    embed that names none (no such message: the build says so)."""
+    message = match["message"] or ""
+    return "?" if match["kind"] == "message" and not message else message
+
+
 def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
     """The embeds of a Markdown body, with their file line (fenced code is skipped)."""
     embeds = []
     for number, line in _lines_outside_fences(body, first_line):
         match = EMBED.match(line)
         if match:
-            message = match["message"] or ""
-            if match["kind"] == "message" and not message:
-                message = "?"
-            embeds.append(Embed(match["slug"], message, number, line.index("{{") + 1))
+            embeds.append(Embed(match["slug"], embedded_message(match), number,
+                                line.index("{{") + 1))
     return tuple(embeds)
 
 

@@ -6,7 +6,6 @@ Loaded with the Markdown engine, only when a body is converted.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from html import escape
 
 import markdown
 from markdown.extensions import Extension
@@ -14,7 +13,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from hubgen.content.html_links import rewrite_links, rewrite_srcset
-from hubgen.content.markdown import EMBED, with_base_path
+from hubgen.content.markdown import EMBED, embed_placeholder, embedded_message, with_base_path
 
 _URL_ATTRIBUTES = {"a": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
                    "video": ("src", "poster"), "audio": ("src",), "link": ("href",)}
@@ -30,8 +29,7 @@ class _EmbedShortcodes(Preprocessor):
             if match is None:
                 result.append(line)
                 continue
-            html = (f'<div data-hubgen-embed="{escape(match["slug"])}" '
-                    f'data-message="{escape(match["message"] or "")}"></div>')
+            html = embed_placeholder(match["slug"], embedded_message(match))
             result += ["", self.md.htmlStash.store(html), ""]
         return result
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from hubgen import __version__
 from hubgen.comments import PageComments
-from hubgen.content.markdown import EMBED_PLACEHOLDER
+from hubgen.content.markdown import EMBED_PLACEHOLDER, embed_of
 from hubgen.content.models import Document, Person, Thread
 from hubgen.content.themes import Theme
 from hubgen.conversations import Participant, join_link
@@ -367,7 +367,8 @@ class Renderer:
         """A document's body with its embedded threads and messages filled in as cards."""
         if not document.embeds:
             return document.html
-        return EMBED_PLACEHOLDER.sub(lambda m: self._embed(m[1], m[2]), document.html)
+        return EMBED_PLACEHOLDER.sub(lambda m: self._embed(document, *embed_of(m)),
+                                     document.html)
 
     def _read_bodies(self, items: Any) -> None:
         """Count, for a feed, the lists read by the embeds of the bodies it may show: its
@@ -376,7 +377,7 @@ class Renderer:
             if isinstance(item, Document) and item.embeds:
                 self.body_html(item)   # each embed is memoized, and counts its reads again
 
-    def _embed(self, slug: str, message_id: str) -> str:
+    def _embed(self, document: Document, slug: str, message_id: str) -> str:
         key = (slug, message_id)
         known = self._embed_cache.get(key)
         if known is not None:
@@ -388,6 +389,8 @@ class Renderer:
             return ""
         conversation = self.library.conversation(thread)
         node = conversation.find(message_id) if message_id else None
+        if message_id and node is None:   # never the whole thread in the message's place
+            raise RenderError(_lost_message(document, slug, message_id))
         template = self.env.get_template("partials/embed.html")
         html, reads = self._tracking_reads(lambda: template.render(
             thread=thread, conversation=conversation, node=node))
@@ -468,6 +471,16 @@ def _post_card(template: jinja2.Template, module: Any) -> Callable[..., Any]:
             "define {% macro post_card(doc, heading=2, show_image=true) %} … {% endmacro %} "
             "in it: listings call it for each post (the theme's own post-card.html shows one)."))
     return macro  # type: ignore[no-any-return]
+
+
+def _lost_message(document: Document, slug: str, message_id: str) -> Diagnostic:
+    """The error of an embed whose message the thread's page does not show."""
+    embed = next((e for e in document.embeds if (e.slug, e.message) == (slug, message_id)),
+                 None)
+    line, column = (embed.line, embed.column) if embed else (0, 0)
+    return Diagnostic(document.source, line, column,
+                      f"the thread '{slug}' shows no message '{message_id}'",
+                      "use the id of one of its messages.")
 
 
 def _template_frame(folders: tuple[str, ...]) -> traceback.FrameSummary | None:
