@@ -16,7 +16,14 @@ from functools import cached_property
 
 from hubgen.config import Config
 from hubgen.content.html_links import split_address
-from hubgen.content.models import Author, Document, Person, Thread, UnfinishedDocument
+from hubgen.content.models import (
+    Author,
+    Document,
+    Person,
+    Speaker,
+    Thread,
+    UnfinishedDocument,
+)
 from hubgen.content.sanitize import mention_url
 from hubgen.content.slugs import name_order, slugify
 from hubgen.content.sources import Sources
@@ -307,12 +314,12 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
         if key is not None and key in people and people[key].withdrawn:
             continue
         who = key or message.speaker.name
-        if key is None or thread.consent.get(key) != "granted":
+        if not _granted(message.speaker, thread.consent):
             diagnostics.warning(path, *message.positions.get("featured", message.position),
                                 f"message '{message.id}' is featured, but its author '{who}' "
                                 "has not granted consent",
-                                f"ask them, then note consent: {{{key or 'KEY'}: granted}}; "
-                                "or remove 'featured'.")
+                                f"ask them, then note consent: {{{_consent_key(message.speaker)}"
+                                ": granted}; or remove 'featured'.")
     _check_thread_status(thread, now, diagnostics)
 
 
@@ -336,6 +343,28 @@ def _check_thread_status(thread: Thread, now: datetime, diagnostics: Diagnostics
                             "'duration:' in minutes if it goes on.")
 
 
+def _consent_names(speaker: Speaker) -> tuple[str, ...]:
+    """The keys of `consent:` that speak for an author: their people.yaml key, else the
+    name or the handle they are written with inline."""
+    if speaker.key is not None:
+        return (speaker.key,)
+    return tuple(name for name in (speaker.name, speaker.handle) if name)
+
+
+def _consent_key(speaker: Speaker) -> str:
+    """The key to note an author's consent under, as a hint writes it."""
+    names = _consent_names(speaker)
+    if not names:
+        return "KEY"
+    return names[0] if _LOOKS_LIKE_KEY.match(names[0]) else f'"{names[0]}"'
+
+
+def _granted(speaker: Speaker, consent: dict[str, str]) -> bool:
+    """Whether `consent:` says the author granted it (and none of their names declined)."""
+    noted = {consent[name] for name in _consent_names(speaker) if name in consent}
+    return "granted" in noted and "declined" not in noted
+
+
 def _check_people_named(thread: Thread, people: dict[str, Person],
                         diagnostics: Diagnostics) -> None:
     path = thread.source
@@ -350,11 +379,16 @@ def _check_people_named(thread: Thread, people: dict[str, Person],
                           f"the moderator '{thread.moderator}' is not a person of "
                           "content/people.yaml",
                           _unknown_person(thread.moderator, people, inline=False))
+    inline = {name for message in thread.messages if message.speaker.key is None
+              for name in _consent_names(message.speaker)}
     for key in thread.consent:
-        if key not in people:
+        if key not in people and key not in inline:
             diagnostics.warning(path, *thread.position_of("consent"),
                                 f"consent is noted for '{key}', who is not in people.yaml",
-                                _unknown_person(key, people, inline=False))
+                                did_you_mean(key, [*people, *sorted(inline)],
+                                             "add this person to content/people.yaml, or, for "
+                                             "an author written inline, note it under their "
+                                             "name or handle."))
 
 
 # A published page embedding a draft thread: a warning in a build, an error in `hubgen check`.

@@ -529,6 +529,41 @@ def test_featured_message_without_consent_is_a_warning(hub):
            "its author 'raj' has not granted consent" in result.err
 
 
+@pytest.mark.parametrize("noted", ['"Lee Guest": granted', '"@leeg": granted',
+                                   '"Lee Guest": granted, "@leeg": granted'])
+def test_an_inline_author_grants_consent_by_their_name_or_handle(hub, noted):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace("consent: {kim: granted}",
+                                             f"consent: {{kim: granted, {noted}}}")
+                    .replace('text: "Do you read every reply?",',
+                             'text: "Do you read every reply?", featured: true,'))
+    result = run_hubgen("build", "--strict", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == []
+    page = parse_html(root / "public/threads/chat-one/index.html")
+    highlights = page.xpath('//section[@aria-labelledby="highlights"]')[0].text_content()
+    assert "Do you read every reply?" in highlights
+
+
+def test_consent_for_no_author_of_the_thread_is_a_warning_naming_the_nearest(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace("consent: {kim: granted}",
+                                             'consent: {kim: granted, "Lee Gest": granted}')
+                    .replace('text: "Do you read every reply?",',
+                             'text: "Do you read every reply?", featured: true,'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/threads/chat-one.yaml:8:10: warning: consent is noted for 'Lee Gest', who is "
+        "not in people.yaml",
+        "content/threads/chat-one.yaml:19:163: warning: message '7' is featured, but its "
+        "author 'Lee Guest' has not granted consent"]
+    assert "hint: did you mean 'Lee Guest'?" in result.err
+    assert 'note consent: {"Lee Guest": granted}' in result.err
+
+
 def test_thread_pages_carry_discussion_forum_posting_json_ld(built):
     public = built("conversations")
     page = parse_html(public / "threads/mastodon-brew/index.html")
