@@ -389,7 +389,9 @@ class Renderer:
             return ""
         conversation = self.library.conversation(thread)
         node = conversation.find(message_id) if message_id else None
-        if message_id and node is None:   # never the whole thread in the message's place
+        # Never the whole thread in the message's place, but for an upcoming thread, whose
+        # messages wait until it is live (the Library warned of it).
+        if message_id and node is None and thread.status != "upcoming":
             raise RenderError(_lost_message(document, slug, message_id))
         template = self.env.get_template("partials/embed.html")
         html, reads = self._tracking_reads(lambda: template.render(
