@@ -92,6 +92,17 @@ def json_ld(page: lxml_html.HtmlElement) -> list[dict]:
             page.xpath('//script[@type="application/ld+json"]')]
 
 
+def renumber_embedded_message(root: Path, written: str, embedded: str) -> None:
+    """In the conversations hub, give chat-one's message 2 the id `written` (as YAML), in
+    the replies to it and in the recap post's embed of it (`embedded`, as a shortcode)."""
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace('{id: "2",', f"{{id: {written},")
+                    .replace('reply_to: "2"', f"reply_to: {written}"))
+    recap = root / "content/posts/2026-03-12-recap.md"
+    recap.write_text(recap.read_text().replace("{{< message chat-one 2 >}}",
+                                               f"{{{{< message chat-one {embedded} >}}}}"))
+
+
 def all_files(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 import icalendar
 import pytest
-from conftest import all_files, json_ld, parse_html, run_hubgen, said
+from conftest import all_files, json_ld, parse_html, renumber_embedded_message, run_hubgen, said
 
 BROKEN_THREAD = """\
 content/people.yaml:2:27: error: 'url' of 'kim' must be an http(s) URL or a site path, got 'javascript:alert(1)'
@@ -632,12 +632,7 @@ def test_posts_embed_a_thread_or_one_message_as_a_card(built):
 
 def test_a_message_whose_id_holds_an_ampersand_is_embedded_as_that_message(hub):
     root = hub("conversations")
-    chat = root / "content/threads/chat-one.yaml"
-    chat.write_text(chat.read_text().replace('{id: "2",', '{id: "q&a",')
-                    .replace('reply_to: "2"', 'reply_to: "q&a"'))
-    post = root / "content/posts/2026-03-12-recap.md"
-    post.write_text(post.read_text().replace("{{< message chat-one 2 >}}",
-                                             "{{< message chat-one q&a >}}"))
+    renumber_embedded_message(root, '"q&a"', "q&a")
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
     cards = parse_html(root / "public/posts/recap/index.html").xpath(

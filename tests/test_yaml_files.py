@@ -4,7 +4,7 @@ each mistake is told at its place, in the user's words, never as a traceback."""
 from __future__ import annotations
 
 import pytest
-from conftest import parse_html, run_hubgen, said
+from conftest import parse_html, renumber_embedded_message, run_hubgen, said
 
 RECAP = "content/posts/2026-03-12-recap.md"
 THREAD = "content/threads/next-chat.yaml"
@@ -97,12 +97,7 @@ def test_digits_with_a_leading_zero_stay_the_text_written(hub):
     root = hub("conversations")
     # A phone number and a postcode keep their zeros; a message id and the reply naming it
     # stay the same id (YAML 1.1 read 010 as 8, YAML 1.2 as 10).
-    chat = root / "content/threads/chat-one.yaml"
-    chat.write_text(chat.read_text().replace('{id: "2",', "{id: 010,")
-                    .replace('reply_to: "2"}', "reply_to: 010}"))
-    recap = root / "content/posts/2026-03-12-recap.md"
-    recap.write_text(recap.read_text().replace("{{< message chat-one 2 >}}",
-                                               "{{< message chat-one 010 >}}"))
+    renumber_embedded_message(root, "010", "010")
     (root / "templates").mkdir()
     (root / "templates/post.html").write_text(
         '{% extends "!theme/post.html" %}{% block content %}<p id="call">'
