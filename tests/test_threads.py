@@ -643,6 +643,34 @@ def test_a_message_whose_id_holds_an_ampersand_is_embedded_as_that_message(hub):
     assert "one where both sides" in cards[1].text_content()
 
 
+def test_a_hashtag_with_a_space_is_a_warning_at_it_naming_the_hashtag_to_write(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace('hashtag: "#TalkChat"', 'hashtag: "talk chat"'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/threads/chat-one.yaml:5:74: warning: '#talk chat' is no hashtag a platform "
+        "links: its search and the chat's join link would look for something else"]
+    assert "hint: write #talkchat:" in result.err
+
+
+def test_an_image_in_a_message_is_a_link_to_it_named_by_its_alt_text(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace(
+        'text: "A1: one where both sides *listen*."',
+        'text: "A1: one where both sides *listen*. ![my latte art](https://img.example/l.jpg)'
+        ' [![the menu](https://img.example/m.jpg)](https://cafe.example/menu)"'))
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/threads/chat-one/index.html")
+    message = page.xpath('//li[@id="m-2"]//div[contains(@class, "message__text")]')[0]
+    assert not message.xpath(".//img") and "![" not in message.text_content()
+    links = {a.text_content(): a.get("href") for a in message.xpath(".//a")}
+    assert links == {"my latte art": "https://img.example/l.jpg",
+                     "the menu": "https://cafe.example/menu"}
+
+
 def test_relative_links_in_a_message_lead_where_they_do_on_its_thread_page(hub):
     root = hub("conversations")
     chat = root / "content/threads/chat-one.yaml"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import IMAGE_LINK_RE, InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from hubgen.content.sanitize import BARE_URL, HASHTAG, MENTION, hashtag_url, mention_url
@@ -37,6 +37,13 @@ class _AutoLinks(Treeprocessor):
         self.community = community
 
     def run(self, root: ET.Element) -> None:
+        # A link within a link (an image's, in `[![alt](img)](url)`) is its text: a
+        # browser would break the outer one in two, the first part empty.
+        for link in root.iter("a"):
+            for inner in link.iter("a"):
+                if inner is not link:
+                    inner.tag = "span"
+                    inner.attrib.clear()
         self._walk(root)
 
     def _href(self, match: re.Match[str]) -> tuple[str, str]:
@@ -102,6 +109,18 @@ class _BareUrlAsText(InlineProcessor):
         return _PLACEHOLDER.sub(escaped, m.group(0)), m.start(0), m.end(0)
 
 
+class _ImageAsLink(LinkInlineProcessor):
+    """`![alt](url)`: a link to the image, named by its alt text (else its address).
+    Community text shows no images: each would be fetched from anywhere by every reader."""
+
+    def handleMatch(self, m: re.Match[str], data: str  # type: ignore[override]
+                    ) -> tuple[ET.Element | None, int | None, int | None]:
+        link, start, end = super().handleMatch(m, data)
+        if link is not None and not (link.text or "").strip() and not len(link):
+            link.text = link.get("href", "")
+        return link, start, end
+
+
 class CommunitySubset(Extension):
     """The subset of Markdown community text may use, with autolinks."""
 
@@ -118,6 +137,7 @@ class CommunitySubset(Extension):
         for name in ("image_link", "image_reference", "short_image_ref", "reference",
                      "short_reference"):
             md.inlinePatterns.deregister(name)
+        md.inlinePatterns.register(_ImageAsLink(IMAGE_LINK_RE, md), "image-as-link", 150)
         # After links and <autolinks>, before emphasis and ~~struck~~ words.
         md.inlinePatterns.register(_BareUrlAsText(BARE_URL, md), "bare-url-as-text", 105)
         # After the inline patterns (20), before serialising (10).

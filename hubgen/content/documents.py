@@ -129,7 +129,6 @@ def _slug(value: Any) -> str:
     return text
 
 
-
 def _heading_count(toc: tuple[Heading, ...]) -> int:
     """How many headings a table of contents shows, nested ones included."""
     return sum(1 + _heading_count(heading.children) for heading in toc)

@@ -240,7 +240,7 @@ _CONTINUING = re.compile(r"[\u200c\u200d\ufe00-\ufe0f\udc00-\udfff"
 
 
 def shorten(text: str, limit: int = 200) -> str:
-    """Cut text under `limit` characters, with an ellipsis: at a space in the last third,
+    """Cut text to at most `limit` characters, then an ellipsis: at a space in the last third,
     else (text in Chinese or Japanese has few spaces) at the limit, between two characters."""
     if len(text) <= limit:
         return text

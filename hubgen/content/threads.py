@@ -11,7 +11,7 @@ from hubgen.content.dates import DATE_HINT, BadDate, parse_date, updated_too_ear
 from hubgen.content.markdown import MarkdownRenderer, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
-from hubgen.content.sanitize import NOT_XML, Community, plain, plain_line
+from hubgen.content.sanitize import HASHTAG, NOT_XML, Community, plain, plain_line
 from hubgen.content.slugs import explicit_slug, slug_changed, slugify
 from hubgen.errors import Diagnostics, SourceErrors
 from hubgen.wording import did_you_mean
@@ -229,6 +229,17 @@ class _ThreadReader:
         hashtag = self.text(source, "hashtag")
         if hashtag and not hashtag.startswith("#"):
             hashtag = "#" + hashtag
+        if hashtag and not re.fullmatch(HASHTAG, hashtag):
+            joined = "#" + re.sub(r"\W", "", hashtag)
+            self.diagnostics.warning(
+                self.path, *source.value_at("hashtag"),
+                f"'{hashtag}' is no hashtag a platform links: its search and the chat's "
+                "join link would look for something else",
+                f"write {joined}: a hashtag is letters, digits and _ after '#', with no "
+                "spaces or punctuation, and not digits alone."
+                if re.fullmatch(HASHTAG, joined) else
+                "a hashtag is letters, digits and _ after '#', with no spaces or "
+                "punctuation, and not digits alone.")
         return platform, url, hashtag
 
     def tags(self, data: MarkedMap) -> tuple[str, ...]:

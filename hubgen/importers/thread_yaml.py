@@ -236,7 +236,6 @@ def replace_blocks(text: str, data: MarkedMap, blocks: dict[str, str],
     return "".join(lines)
 
 
-
 def comment_lines(lines: list[str]) -> set[int]:
     """The indexes of the `lines` of a YAML file that hold a comment: a '#' outside all the
     scanner reads as tokens, so never one in a quoted or block text ('… #NorthwindChat')."""
