@@ -419,13 +419,16 @@ def waits_for_its_date(item: Item, now: datetime) -> bool:
     return item.date is not None and item.date > now
 
 
-def _before_it_is_held(thread: Thread) -> Thread:
+def _as_shown(thread: Thread, people: dict[str, Person]) -> Thread:
     """The thread as the site shows it: an upcoming one without its messages, which a
-    curator may prepare (the moderator's questions) but which are not said yet. Its page,
-    feeds, people pages and embeds show none of them until it is live."""
-    if thread.status != "upcoming" or not thread.messages:
-        return thread
-    return dataclasses.replace(thread, messages=())
+    curator may prepare (the moderator's questions) but which are not said yet (its page,
+    feeds, people pages and embeds show none of them until it is live); the messages of
+    people who withdrew noted as withheld."""
+    if thread.status == "upcoming" and thread.messages:
+        return dataclasses.replace(thread, messages=())
+    withheld = frozenset(m.id for m in thread.messages if m.speaker.key in people
+                         and people[m.speaker.key].withdrawn)
+    return dataclasses.replace(thread, withheld_ids=withheld) if withheld else thread
 
 
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
@@ -589,7 +592,7 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
         authors.resolve(unfinished)
         _check_embeds(unfinished, by_slug, diagnostics)
-    threads = [_before_it_is_held(thread) for thread in threads]
+    threads = [_as_shown(thread, sources.people) for thread in threads]
     by_slug.update((t.slug, t) for t in threads)
 
     posts.sort(key=_newest_first)

@@ -643,6 +643,33 @@ def test_a_message_whose_id_holds_an_ampersand_is_embedded_as_that_message(hub):
     assert "one where both sides" in cards[1].text_content()
 
 
+def test_removed_and_withdrawn_messages_change_no_date_or_count_the_site_shows(hub):
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text()
+                    .replace('answers: q1, reply_to: "1", featured: true}',
+                             'answers: q1, reply_to: "1", removed: true, '
+                             'edited: 2026-06-01T01:01:00-04:00}')
+                    .replace('url: "https://x.com/zoe/status/14", reply_to: "3"}',
+                             'url: "https://x.com/zoe/status/14", reply_to: "3", '
+                             'edited: 2026-06-02T02:02:00-04:00}'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    hidden = [name for name, data in all_files(public).items()
+              if b"2026-06-01" in data or b"2026-06-02" in data]
+    assert hidden == []
+    [thread] = [d for d in json_ld(parse_html(public / "threads/chat-one/index.html"))
+                if d.get("@type") == "DiscussionForumPosting"]
+    assert thread["dateModified"] < "2026-06"
+
+    def shown_count(page):
+        [card] = [c for c in parse_html(public / page).xpath("//main//article")
+                  if c.xpath('.//a[@href="/threads/chat-one/"]')]
+        return re.search(r"(\d+) messages", card.text_content())[1]
+    assert shown_count("tags/tweetchat/index.html") == shown_count("threads/index.html") == "6"
+
+
 def test_a_hashtag_with_a_space_is_a_warning_at_it_naming_the_hashtag_to_write(hub):
     root = hub("conversations")
     chat = root / "content/threads/chat-one.yaml"

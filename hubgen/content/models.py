@@ -240,6 +240,9 @@ class Thread:
     duration_minutes: int = 60
     positions: dict[str, Position] = field(default_factory=dict)
     kind: str = "thread"
+    # The messages of people who withdrew (the Library knows them): shown as a note, and,
+    # as removed ones, no change of the thread (lastmod) that would say when they wrote.
+    withheld_ids: frozenset[str] = frozenset()
 
     def position_of(self, key: str) -> Position:
         """Where a top-level key's value was written (the file's top when absent)."""
@@ -252,10 +255,11 @@ class Thread:
 
     @cached_property   # listings, feeds, the sitemap and fingerprints all ask
     def lastmod(self) -> datetime | None:
-        """The newest of the thread's own dates and its messages' dates and edits; an upcoming
-        thread's date is when it will be held, not a change (sitemaps and feeds say when
-        a page changed)."""
+        """The newest of the thread's own dates and its shown messages' dates and edits; an
+        upcoming thread's date is when it will be held, not a change (sitemaps and feeds say
+        when a page changed)."""
         held = self.date if self.status != "upcoming" else None
         dates = [d for d in (self.updated, held) if d is not None]
-        dates += [d for m in self.messages for d in (m.date, m.edited) if d is not None]
+        dates += [d for m in self.messages if not m.removed and m.id not in self.withheld_ids
+                  for d in (m.date, m.edited) if d is not None]
         return max(dates) if dates else None
