@@ -28,11 +28,9 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetDigests, AssetUrls
 from hubgen.render.listed import ITEMS_SHOWN
-from hubgen.render.saying import Say, script_words
+from hubgen.render.saying import script_words
 from hubgen.render.templates import (
-    DateFilter,
     Made,
-    PlatformNames,
     SiteEnvironment,
     UnknownField,
     make_environment,
@@ -122,18 +120,13 @@ class Renderer:
         self.urls = urls
         self.comments = comments or {}
         config = library.config
-        # An environment made earlier (see templates.preload) brings its compiled templates.
+        # An environment made earlier (see templates.preload), with the library's words, brings
+        # its compiled templates.
         self.env = environment or make_environment(config, themes, bytecode_cache,
                                                    library.words)
         self.env.hold_lists(LISTS_HELD)
         self._template_folders = template_folders(self.env.loader)
         self.env.hold_items(ITEMS_SHOWN)
-        platforms = self.env.filters["platform_name"]
-        if isinstance(platforms, PlatformNames):
-            platforms.words = library.words
-        dates = self.env.filters["date"]
-        if isinstance(dates, DateFilter):
-            dates.speak(library.words.dates_language)
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
         self.env.asset_urls = self.assets
@@ -150,7 +143,6 @@ class Renderer:
             cached_partial=self.cached_partial, card=self.card,
             comments_words=script_words(library.words),
         )
-        self.env.globals["i18n"] = Say(library.words)
         self._embed_cache: dict[tuple[str, str], tuple[str, Reads]] = {}
         self._links: dict[int, tuple[Any, str]] = {}
         self._partials: dict[tuple[Any, ...], tuple[Markup, Reads]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jinja2.ext import Extension
@@ -35,25 +35,17 @@ class Say:
         return Markup(escape(form)).format_map(_Kept(values))
 
 
-def said_filter(words: Words) -> Callable[[str], Markup]:
-    """The `_said` filter of `i18n("key")` (see SaidWords): the word of `key` as the
-    template global `i18n` says it when given nothing else.
-
-    Jinja calls it when compiling, and the template holds the word as text: a
-    compiled template is of one site's words (see words_digest)."""
-    return Say(words)
-
-
 def words_digest(words: Words) -> str:
-    """A digest of what `said_filter` says: templates compiled with other words are
-    compiled again."""
+    """A digest of the words a template's `i18n("key")` is compiled to (see SaidWords):
+    templates compiled with other words are compiled again."""
     said = json.dumps([words.language, words.english, words.table], sort_keys=True)
     return hashlib.blake2b(said.encode(), digest_size=16).hexdigest()
 
 
 class SaidWords(Extension):
     """Compiles a template's `i18n("key")` (a word and nothing else) as `("key"|_said)`,
-    which Jinja works out when compiling (see said_filter): the page holds the word as
+    which Jinja works out when compiling (the filter is the environment's `Say`, called
+    as `i18n` is with nothing else given): the page holds the word as
     text, where calling `i18n` costs about twenty Python calls, twenty times a page. A
     template that names `i18n` otherwise (sets it, imports it, takes it as a macro's
     argument, calls it with `{% call %}`) is left as written.

@@ -24,7 +24,7 @@ from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
 from hubgen.render.datestyles import format_in
-from hubgen.render.saying import SAID, SaidWords, said_filter, words_digest
+from hubgen.render.saying import SAID, SaidWords, Say, words_digest
 from hubgen.seo import script_safe_json
 from hubgen.wording import plural
 
@@ -105,12 +105,6 @@ class DateFilter:
         self.language = language
         self.known: dict[tuple[Any, ...], str] = {}
 
-    def speak(self, language: str) -> None:
-        """Show dates in `language` from now on (the Renderer gives it the site's words')."""
-        if language != self.language:
-            self.language = language
-            self.known.clear()
-
     def __call__(self, value: Any, fmt: str = "long") -> str:
         if self.tz is None or not isinstance(value, datetime):
             return format_date(read_date(value, self.tz), fmt, self.tz, self.language)
@@ -174,7 +168,7 @@ class SiteEnvironment(jinja2.Environment):
 
     def __init__(self, words: Words, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.words = words   # what its templates say, compiled in (see saying.SaidWords)
+        # What its templates say, compiled in (see saying.SaidWords), as a digest.
         self.words_digest = words_digest(words)
         # The attributes that give out one of the site's lists, by the type that has them,
         # with the lists (named as in fingerprints.list_texts) whose items they give.
@@ -320,7 +314,8 @@ def make_environment(config: Config, themes: list[Theme],
                      bytecode_cache: jinja2.BytecodeCache | None = None,
                      words: Words | None = None) -> SiteEnvironment:
     """A Jinja environment for one site, whose templates say `words` (English when none
-    are given); globals are added by the Renderer."""
+    are given), in `i18n`, the dates and platform names; the other globals are added by
+    the Renderer."""
     words = words if words is not None else english_words()
     env = SiteEnvironment(
         words,
@@ -335,12 +330,14 @@ def make_environment(config: Config, themes: list[Theme],
         undefined=PrintedUndefined,
         extensions=[SaidWords],
     )
-    env.filters[SAID] = said_filter(words)
-    env.filters["date"] = DateFilter(config.tz, config.language)
+    say = Say(words)
+    env.globals["i18n"] = say
+    env.filters[SAID] = say   # the same, worked out when compiling (see SaidWords)
+    env.filters["date"] = DateFilter(config.tz, words.dates_language)
     env.filters["isodate"] = lambda value: read_date(value, config.tz).isoformat() \
         if value else ""
     env.filters["jsonld"] = lambda data: Markup(script_safe_json(data))
-    env.filters["platform_name"] = PlatformNames()
+    env.filters["platform_name"] = PlatformNames(words)
     env.filters["plural"] = plural   # {{ n|plural("message") }}: '1 message', '2 messages'
     # A stable colour (0-5) per name for initials badges.
     env.filters["hue"] = lambda name: sum(map(ord, str(name))) % 6
@@ -350,13 +347,13 @@ def make_environment(config: Config, themes: list[Theme],
 
 class PlatformNames:
     """The `platform_name` filter: 'hackernews' → 'Hacker News'; the one name that is a
-    word, the forum's, in the site's language (the Renderer gives it the site's words)."""
+    word, the forum's, in the site's language."""
 
-    def __init__(self, words: Words | None = None):
+    def __init__(self, words: Words):
         self.words = words
 
     def __call__(self, platform: str) -> str:
-        if platform == "forum" and self.words is not None:
+        if platform == "forum":
             return self.words("platform_the_forum")
         return platform_name(platform)
 
