@@ -20,6 +20,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
 DISCOURSE_TOPIC = "https://try.discourse.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57"
 
 
+def import_talk(root: Path) -> None:
+    """A first import of the Mastodon fixture's thread, into content/threads/talk.yaml."""
+    result = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
+                           "--slug", "talk")
+    assert result.code == 0, result.err
+
+
 def import_thread(root: Path, *args: str, stdin: str | None = None):
     """Run `hubgen import ARGS` in the hub, as a user would."""
     if stdin is None:
@@ -520,9 +527,7 @@ tags: [aeropress, brewing]
 
 def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hub):
     root = hub("import-hub")
-    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
-                          "--slug", "talk")
-    assert first.code == 0, first.err
+    import_talk(root)
     path = root / "content/threads/talk.yaml"
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -580,9 +585,7 @@ def test_a_newer_export_adds_and_updates_messages_and_keeps_the_curators_work(hu
 
 def test_a_thread_file_rewritten_in_flow_style_is_written_afresh_on_reimport(hub):
     root = hub("import-hub")
-    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
-                          "--slug", "talk")
-    assert first.code == 0, first.err
+    import_talk(root)
     path = root / "content/threads/talk.yaml"
     marker, _, body = path.read_text(encoding="utf-8").partition("\n")
     # Valid YAML the importer cannot edit in place: one JSON mapping.
@@ -598,9 +601,7 @@ def test_a_thread_file_rewritten_in_flow_style_is_written_afresh_on_reimport(hub
 
 def test_a_reimport_keeps_the_curators_words_where_the_platform_did_not_edit_them(hub):
     root = hub("import-hub")
-    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
-                          "--slug", "talk")
-    assert first.code == 0, first.err
+    import_talk(root)
     path = root / "content/threads/talk.yaml"
     # The curator softens message 3 (not edited on the platform) and 2 (edited there later).
     text = path.read_text(encoding="utf-8")
@@ -1038,9 +1039,7 @@ def test_a_symlinked_people_yaml_or_thread_file_stays_a_link(hub, tmp_path):
 
 def test_a_handle_given_to_a_second_person_leaves_the_account_one_person(hub):
     root = hub("import-hub")
-    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
-                          "--slug", "talk")
-    assert first.code == 0, first.err
+    import_talk(root)
     people = root / "content/people.yaml"
     people.write_text(people.read_text().replace(
         "sam: {name: Sam Saffron, handles: {discourse: samsaffron}}",
@@ -1057,9 +1056,7 @@ def test_a_handle_given_to_a_second_person_leaves_the_account_one_person(hub):
 
 def test_a_person_the_curator_removed_is_not_added_again(hub):
     root = hub("import-hub")
-    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
-                          "--slug", "talk")
-    assert first.code == 0, first.err
+    import_talk(root)
     thread = root / "content/threads/talk.yaml"
     thread.write_text(thread.read_text().replace("author: mastodon-mika-toot-example",
                                                  "author: roastery"))
@@ -1077,9 +1074,7 @@ def test_a_person_the_curator_removed_is_not_added_again(hub):
 
 def test_a_reimport_keeps_the_curators_comments_among_the_messages(hub):
     root = hub("import-hub")
-    first = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"),
-                          "--slug", "talk")
-    assert first.code == 0, first.err
+    import_talk(root)
     path = root / "content/threads/talk.yaml"
     text = path.read_text(encoding="utf-8")
     comments = ["# asked Lena for consent 2026-03-12", "  # Roastery's answer: keep it",
