@@ -17,8 +17,15 @@ def some_of(names: Sequence[str], most: int) -> str:
     return ", ".join(names[:most]) + (f" and {more} more" if more > 0 else "")
 
 
-def did_you_mean(written: str, known: Iterable[str], otherwise: str = "",
-                 cutoff: float = 0.6) -> str:
-    """"did you mean 'x'?" for the known name most like `written`, else `otherwise`."""
+def closest(written: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known name most like `written`, if one is like it at all."""
     close = difflib.get_close_matches(written, list(known), n=1, cutoff=cutoff)
-    return f"did you mean '{close[0]}'?" if close else otherwise
+    return close[0] if close else None
+
+
+def did_you_mean(written: str, known: Iterable[str], otherwise: str = "",
+                 cutoff: float = 0.6, then: str = "") -> str:
+    """"did you mean 'x'?" and `then` for the known name most like `written`, else
+    `otherwise`."""
+    name = closest(written, known, cutoff)
+    return f"did you mean '{name}'?{then}" if name is not None else otherwise

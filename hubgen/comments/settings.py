@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from hubgen.content.words import Words
 from hubgen.errors import Diagnostics
 from hubgen.library import Library
 from hubgen.plan.urls import PATH_SAFE, Urls
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import MarkedList, MarkedMap
 
 LOADS = ("click", "lazy", "eager")
@@ -55,11 +55,6 @@ class PageComments:
         return contacted_hosts(self.provider, self.settings)
 
 
-def _suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
-
-
 class _Checker:
     """Checks provider settings and reports at the right file and place."""
 
@@ -84,7 +79,7 @@ class _Checker:
                 self.diagnostics.error(
                     self.path, *marked.key_at(key),
                     f"{where} has no setting '{key}'",
-                    f"{_suggest(str(key), list(provider.settings))}{provider.name} takes: "
+                    f"{did_you_mean(str(key), provider.settings, then=' ')}{provider.name} takes: "
                     f"{', '.join(provider.settings)}.")
                 ok = False
                 continue
@@ -121,13 +116,14 @@ def read_site_comments(config: Config, diagnostics: Diagnostics) -> SiteComments
         if key not in SITE_KEYS:
             diagnostics.error(config.path, *marked.key_at(key),
                               f"unknown key '{key}' in 'comments'",
-                              f"{_suggest(str(key), SITE_KEYS)}comments takes provider, load, "
+                              f"{did_you_mean(str(key), SITE_KEYS, then=' ')}"
+                              "comments takes provider, load, "
                               f"on, and the settings of one of: {', '.join(PROVIDERS)}.")
     provider = data.get("provider")
     if provider is not None and provider not in PROVIDERS:
         diagnostics.error(config.path, *marked.value_at("provider"),
                           f"unknown comment provider '{provider}'",
-                          f"{_suggest(str(provider), list(PROVIDERS))}choose one of "
+                          f"{did_you_mean(str(provider), PROVIDERS, then=' ')}choose one of "
                           f"{', '.join(PROVIDERS)}.")
         provider = None
     load = data.get("load", "click")
@@ -151,7 +147,8 @@ def read_site_comments(config: Config, diagnostics: Diagnostics) -> SiteComments
         diagnostics.error(config.path, *where,
                           f"comments.on names {places[index]!r}, which is none of "
                           f"{', '.join(PLACES)}",
-                          f"{_suggest(str(places[index]), PLACES)}e.g. on: [posts, threads]")
+                          f"{did_you_mean(str(places[index]), PLACES, then=' ')}"
+                          "e.g. on: [posts, threads]")
     if wrong:
         places = ["posts", "threads"]
     settings: dict[str, dict[str, Any]] = {}
@@ -199,7 +196,8 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
             if key not in PROVIDERS and key != "provider":
                 diagnostics.error(item.source, *marked.key_at(key),
                                   f"unknown key '{key}' in 'comments'",
-                                  f"{_suggest(str(key), list(PROVIDERS))}write comments: false, "
+                                  f"{did_you_mean(str(key), PROVIDERS, then=' ')}"
+                                  "write comments: false, "
                                   "or settings of a provider, e.g. comments: {mastodon: {url: "
                                   "...}}.")
                 return None
@@ -208,7 +206,7 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
             if name not in PROVIDERS:
                 diagnostics.error(item.source, *marked.value_at("provider"),
                                   f"unknown comment provider '{name}'",
-                                  f"{_suggest(str(name), list(PROVIDERS))}choose one of "
+                                  f"{did_you_mean(str(name), PROVIDERS, then=' ')}choose one of "
                                   f"{', '.join(PROVIDERS)}.")
                 return None
         elif len(named) == 1:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from hubgen.build import BuildResult
@@ -20,6 +19,7 @@ from hubgen.publish.targets import (
     Target,
     default_target_name,
 )
+from hubgen.wording import did_you_mean
 
 __all__ = ["PublishReport", "choose_target", "not_built", "publish"]
 
@@ -40,8 +40,7 @@ def choose_target(targets: dict[str, Target], name: str | None, config: Config) 
     if name is not None:
         if name in targets:
             return targets[name]
-        close = difflib.get_close_matches(name, list(targets), n=1, cutoff=0.6)
-        guess = f"did you mean '{close[0]}'? " if close else ""
+        guess = did_you_mean(name, targets, then=" ")
         raise UsageError(f"unknown publish target '{name}'; {guess}{file} has: {names}")
     default = default_target_name(config)
     if default in targets:

@@ -11,7 +11,6 @@ publish:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 from hubgen.config import Config
 from hubgen.errors import Diagnostics
+from hubgen.wording import did_you_mean
 from hubgen.yamlfile import MarkedList, MarkedMap
 
 DEFAULT_KEY = "default"
@@ -222,11 +222,6 @@ KINDS: dict[str, _Kind] = {
 }
 
 
-def _suggest(word: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
-
-
 def _marked(data: dict[str, Any]) -> MarkedMap:
     return data if isinstance(data, MarkedMap) else MarkedMap(data)
 
@@ -248,7 +243,7 @@ def _read_target(name: str, data: Any, section: MarkedMap, config: Config,
     if not isinstance(kind_name, str) or kind_name not in KINDS:
         diagnostics.error(path, *marked.value_at("type"),
                           f"unknown publish type {kind_name!r} in {where}",
-                          f"{_suggest(str(kind_name), list(KINDS))}choose one of "
+                          f"{did_you_mean(str(kind_name), KINDS, then=' ')}choose one of "
                           f"{', '.join(KINDS)}.")
         return None
     kind = KINDS[kind_name]
@@ -260,7 +255,8 @@ def _read_target(name: str, data: Any, section: MarkedMap, config: Config,
         check = kind.settings.get(str(key))
         if check is None:
             diagnostics.error(path, *marked.key_at(key), f"{where} has no setting '{key}'",
-                              f"{_suggest(str(key), list(kind.settings))}{kind.label} takes: "
+                              f"{did_you_mean(str(key), kind.settings, then=' ')}"
+                              f"{kind.label} takes: "
                               f"type, {', '.join(kind.settings)}.")
             ok = False
             continue
@@ -317,7 +313,7 @@ def read_targets(config: Config, diagnostics: Diagnostics) -> dict[str, Target]:
     if DEFAULT_KEY in data:
         default = data[DEFAULT_KEY]
         if not isinstance(default, str) or default not in names:
-            hint = _suggest(str(default), names)
+            hint = did_you_mean(str(default), names, then=" ")
             diagnostics.error(path, *section.value_at(DEFAULT_KEY),
                               f"publish.default names no target: {default!r}",
                               f"{hint}the targets are: {', '.join(names) or 'none yet'}.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 import traceback
@@ -38,6 +37,7 @@ from hubgen.render.templates import (
     template_folders,
 )
 from hubgen.seo import feed_links, page_meta, render_redirect, render_robots, render_sitemap
+from hubgen.wording import closest, did_you_mean
 
 if TYPE_CHECKING:
     from hubgen.feeds import FeedMemo
@@ -410,11 +410,11 @@ class Renderer:
                               f"unknown template '{name}'", self._template_hint(name))
         frame = _template_frame(self._template_folders)
         if frame is not None:     # named by an {% include %}, {% import %} or {% extends %}
-            close = difflib.get_close_matches(name, self.env.list_templates(), n=1)
             return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
                               f"unknown template '{name}'",
-                              (f"did you mean '{close[0]}'? Or add {name} to templates/."
-                               if close else f"add {name} to templates/, or fix the name."))
+                              did_you_mean(name, self.env.list_templates(),
+                                           f"add {name} to templates/, or fix the name.",
+                                           then=f" Or add {name} to templates/."))
         return Diagnostic(None, 0, 0, f"unknown template '{name}'",
                           f"the theme has no {name} (needed for {route.path} and pages like "
                           f"it); add it to templates/ or check 'theme:' in hubgen.yaml.")
@@ -424,9 +424,9 @@ class Renderer:
         known = [t for t in self.env.list_templates() if not t.startswith("!")]
         if f"{name}.html" in known:   # `template: landing` for templates/landing.html
             return f"write template: {name}.html (a template's whole file name)."
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
-        if close:
-            return f"did you mean 'template: {close[0]}'? Or put {name} in templates/."
+        close = closest(name, known, cutoff=0.8)
+        if close is not None:
+            return f"did you mean 'template: {close}'? Or put {name} in templates/."
         return f"put {name} in templates/, or remove 'template:' to use the theme's own."
 
     def _runtime_error(self, route: Route, exc: Exception) -> Diagnostic:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -26,7 +25,7 @@ from hubgen.render.compiled import template_reads
 from hubgen.render.datestyles import format_in
 from hubgen.render.saying import SAID, SaidWords, Say, words_digest
 from hubgen.seo import script_safe_json
-from hubgen.wording import plural
+from hubgen.wording import closest, plural
 
 THEME_PREFIX = "!theme"
 
@@ -283,8 +282,7 @@ class PrintedUndefined(jinja2.ChainableUndefined):
         held = self._undefined_obj
         if is_hubgen_object(held):
             name = str(self._undefined_name)
-            close = difflib.get_close_matches(name, fields_of(held), n=1, cutoff=0.6)
-            raise UnknownField(self._undefined_message, close[0] if close else None)
+            raise UnknownField(self._undefined_message, closest(name, fields_of(held)))
         return ""
 
     @property
