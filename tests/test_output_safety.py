@@ -21,6 +21,30 @@ def test_refuses_an_output_folder_that_holds_or_sits_in_the_hub(hub, output):
     assert all_files(root.parent) == before
 
 
+@pytest.mark.parametrize("name", ["static", "content"])
+def test_refuses_the_folder_a_linked_source_folder_leads_to(hub, tmp_path, name):
+    # A static/ (or content/) that is a link to a folder kept elsewhere, and --output
+    # naming that folder: the site would be written among the hub's sources.
+    root = hub("minimal")
+    shared = tmp_path / "shared" / name
+    shared.parent.mkdir()
+    shutil.move(root / name, shared)
+    (root / name).symlink_to(shared)
+    (shared / "notes.txt").write_text("mine")
+    before = all_files(shared)
+    for output in (shared, shared / "site"):
+        result = run_hubgen("build", "--output", str(output), cwd=root)
+        assert result.code == 2, result.out
+        assert "it lies inside the hub's sources; nothing was written" in result.err
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + f"cache_dir: {shared / 'cache'}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 2
+    assert f"refusing to keep the build cache in {shared / 'cache'}: it lies inside " \
+           f"{name}/" in result.err
+    assert all_files(shared) == before
+
+
 def test_a_tilde_in_the_config_s_output_is_the_home_folder_as_in_a_shell(hub, tmp_path):
     root = hub("minimal")
     config = root / "hubgen.yaml"

@@ -560,6 +560,20 @@ def test_rsync_refuses_a_destination_that_holds_the_hub(hub):
 
 
 @needs_rsync
+def test_rsync_refuses_the_folder_a_linked_static_folder_leads_to(hub, tmp_path):
+    root = hub("minimal")
+    shared = tmp_path / "shared-assets"
+    shutil.move(root / "static", shared)
+    (root / "static").symlink_to(shared)
+    before = all_files(shared)
+    with_publish(root, f"  mirror: {{type: rsync, destination: {shared}}}\n")
+    run = publish(root)
+    assert run.code == 1, run.out
+    assert "it lies inside the hub's sources; nothing was copied" in run.err
+    assert all_files(shared) == before
+
+
+@needs_rsync
 @pytest.mark.parametrize("destination", ["public/sub", "public"])
 def test_rsync_refuses_a_destination_in_the_output_folder_in_a_dry_run_too(hub, destination):
     root = hub("minimal")

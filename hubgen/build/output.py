@@ -63,7 +63,8 @@ def check_output_folder(output: Path, config: Config, cache_on_disk: bool = True
         reason = "it is the hub's own folder"
     elif root.is_relative_to(output):
         reason = "it holds the hub's folder"
-    elif any(output.is_relative_to(root / name) for name in _PROTECTED_FOLDERS):
+    # Resolved: a source folder may be a link to a folder elsewhere (shared assets).
+    elif any(output.is_relative_to((root / name).resolve()) for name in _PROTECTED_FOLDERS):
         reason = "it lies inside the hub's sources"
     elif output.is_relative_to(config.resolve(config.cache_dir)):
         reason = "it lies inside the build cache"
@@ -114,7 +115,7 @@ def _check_cache_folder(cache: Path, root: Path, cache_on_disk: bool) -> None:
         reason = "it would be the hub's own folder or hold it"
     else:
         for name in _PROTECTED_FOLDERS:
-            if cache.is_relative_to(root / name):
+            if cache.is_relative_to((root / name).resolve()):
                 reason = f"it lies inside {name}/" + \
                     (", which is published as it is" if name == "static" else
                      ", which hubgen reads as the hub's sources")

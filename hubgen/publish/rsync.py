@@ -64,7 +64,8 @@ def local_destination(target: RsyncTarget, config: Config, output: Path) -> Path
         reason = "it holds the output folder"
     elif root.is_relative_to(path):
         reason = "it is the hub's folder, or holds it"
-    elif any(path.is_relative_to(root / name) for name in _SOURCE_FOLDERS):
+    # Resolved: a source folder may be a link to a folder elsewhere (shared assets).
+    elif any(path.is_relative_to((root / name).resolve()) for name in _SOURCE_FOLDERS):
         reason = "it lies inside the hub's sources"
     elif (path / CONFIG_NAME).exists() or (path / "content").is_dir():
         reason = "it holds a hub's content/ or hubgen.yaml"
