@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
-from conftest import REPO, parse_html, run_hubgen
+from conftest import REPO, all_files, parse_html, run_hubgen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
 DISCOURSE_TOPIC = "https://try.discourse.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57"
@@ -689,6 +689,22 @@ def test_a_reimport_keeps_the_file_s_byte_order_mark_and_crlf_line_ends(hub):
     assert after.replace(b"status: live\r\n", b"") == \
         before.replace(b"status: archived\r\n", b"")
     assert run_hubgen("build", cwd=root).code == 0
+
+
+def test_a_reimport_into_a_file_saved_in_latin_1_names_the_byte_and_writes_nothing(hub):
+    root = hub("import-hub")
+    import_talk(root)
+    path = root / "content/threads/talk.yaml"
+    # A curator's note saved by an editor set to Latin-1: 'café' with a lone 0xE9.
+    path.write_bytes(path.read_bytes() + b"# caf\xe9 notes\n")
+    before = all_files(root)
+    result = import_thread(root, "mastodon", str(FIXTURES / "mastodon/thread-2026-03-10.json"))
+    assert result.code == 1
+    lines = path.read_bytes().count(b"\n")
+    assert result.err.startswith(f"content/threads/talk.yaml:{lines}:6: error: the file is "
+                                 "not UTF-8 text: byte 0xE9 here (invalid continuation byte)")
+    assert "Traceback" not in result.err
+    assert all_files(root) == before
 
 
 # The demo -------------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from hubgen.content.sanitize import Community, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import content_root, thread_files
 from hubgen.content.threads import STATUSES, read_thread
-from hubgen.errors import Diagnostic, Diagnostics, HubgenError, UsageError, display_path
+from hubgen.errors import (
+    Diagnostic,
+    Diagnostics,
+    HubgenError,
+    SourceErrors,
+    UsageError,
+    display_path,
+    undecodable,
+)
 from hubgen.importers.discourse import forum_of
 from hubgen.importers.fetching import API_BASE_VARIABLE, Fetcher
 from hubgen.importers.json_export import (
@@ -466,7 +474,10 @@ def _compose(path: Path, thread: ImportedThread, mark: ImportMark, options: Impo
         return _Composed(_new_file(thread, mark, options, merged.messages), merged,
                          "replaced" if path.exists() else "created")
     earlier = path.read_bytes()
-    old_text = path.read_text(encoding="utf-8-sig")   # a BOM and CRLF line ends set aside
+    try:
+        old_text = path.read_text(encoding="utf-8-sig")   # a BOM and CRLF line ends set aside
+    except UnicodeDecodeError as exc:
+        raise SourceErrors([undecodable(path, exc)]) from None
     data = load_yaml(old_text, path)
     if not isinstance(data, MarkedMap):
         raise ExportError(f"{display_path(path, config.root)} is not a mapping of keys; "
