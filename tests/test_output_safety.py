@@ -45,6 +45,28 @@ def test_refuses_the_folder_a_linked_source_folder_leads_to(hub, tmp_path, name)
     assert all_files(shared) == before
 
 
+def test_an_output_folder_below_a_file_is_refused_without_a_traceback(hub):
+    root = hub("minimal")
+    (root / "notes.txt").write_text("mine")
+    before = all_files(root)
+    for output in ("notes.txt/site", "notes.txt/a/b"):
+        result = run_hubgen("build", "--output", output, cwd=root)
+        assert result.code == 2, result.err
+        assert result.err == f"Error: refusing to build into {root / output}: " \
+            f"{root / 'notes.txt'} is a file, not a folder; nothing was written. Choose " \
+            "another folder with --output or 'output:' in hubgen.yaml.\n"
+    assert all_files(root) == before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+def test_an_output_folder_that_cannot_be_made_is_a_usage_error(hub):
+    root = hub("minimal")
+    result = run_hubgen("build", "--output", "/proc/site", cwd=root)
+    assert result.code == 2, result.err
+    assert result.err.startswith("Error: cannot build into /proc/site: No such file or "
+                                 "directory (/proc/.site.hubgen-lock); nothing was written.")
+
+
 def test_a_tilde_in_the_config_s_output_is_the_home_folder_as_in_a_shell(hub, tmp_path):
     root = hub("minimal")
     config = root / "hubgen.yaml"

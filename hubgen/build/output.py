@@ -72,6 +72,8 @@ def check_output_folder(output: Path, config: Config, cache_on_disk: bool = True
         reason = "it would hold the build cache (cache_dir), which must never be published"
     elif output.exists() and not output.is_dir():
         reason = "it is a file, not a folder"
+    elif not (nearest := next(p for p in output.parents if p.exists())).is_dir():
+        reason = f"{nearest} is a file, not a folder"
     elif (output / "content").is_dir() or (output / CONFIG_NAME).exists() \
             or output == config.path.parent:
         reason = "it holds a hub's content/ or hubgen.yaml"
@@ -349,8 +351,13 @@ class _BuildLock:
         self.file = None
         if fcntl is None:   # not on a POSIX system: no lock
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = path.open("w")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.file = path.open("w")
+        except OSError as exc:
+            raise UsageError(f"cannot build into {output}: {exc.strerror or exc} "
+                             f"({exc.filename}); nothing was written. Choose another folder "
+                             "with --output or 'output:' in hubgen.yaml.") from None
         try:
             fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
