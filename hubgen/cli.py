@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shlex
-import signal
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ import click
 from hubgen import __version__
 from hubgen.build import BuildOptions, BuildResult, build_site
 from hubgen.build.collector import interpreter_started
+from hubgen.build.output import stop_as_interrupt
 from hubgen.build.workers import default_jobs
 from hubgen.config import CheckFailed, absolute_http_url
 from hubgen.content.markdown import shorten
@@ -215,6 +215,7 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
     options = BuildOptions(root=root, config_file=config_file, output=output, drafts=drafts,
                            future=future, base_url=base_url, strict=strict, now=build_moment(),
                            jobs=jobs or default_jobs(), cache=not no_cache)
+    stop_as_interrupt()
     progress = BuildProgress(enabled=wants_progress(quiet))
     started = time.perf_counter()
     with reporting_errors(root, _build_failed, before=progress.stop):
@@ -296,7 +297,7 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
 
     # A service manager's SIGTERM stops it as cleanly as Ctrl-C, during the first build too
     # (its workers are called off, not left running on their own).
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_as_interrupt()
     session: ServeSession | None = None
     try:
         session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,
@@ -434,6 +435,7 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
     root = Path.cwd()
     options = BuildOptions(root=root, config_file=config_file, now=build_moment(),
                            jobs=default_jobs(), cache=True)
+    stop_as_interrupt()
     shipping = False
     with reporting_errors(root, "Nothing was published."):
         try:
@@ -547,10 +549,6 @@ def import_thread(platform: str, source: str | None, url: str | None, api_base: 
     print_diagnostics(report.warnings, root)
     for line in report_lines(report, root):
         click.echo(line)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def main() -> None:

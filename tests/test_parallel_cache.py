@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -647,6 +648,19 @@ def test_verbose_names_the_slowest_templates_and_pages(big_hub):
 @pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
 def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouched(tmp_path,
                                                                                    cached):
+    # A terminal's Ctrl-C goes to the whole foreground process group.
+    _stop_a_parallel_build(tmp_path, cached, lambda pid: os.killpg(pid, signal.SIGINT))
+
+
+def test_sigterm_during_a_parallel_build_stops_it_as_ctrl_c_does(tmp_path):
+    # A cancelled CI job, `timeout` or `docker stop` sends SIGTERM to the build alone: it
+    # used to die at once, leaving its staging folder and lock beside the output and its
+    # half-written cache files behind.
+    _stop_a_parallel_build(tmp_path, True, lambda pid: os.kill(pid, signal.SIGTERM))
+
+
+def _stop_a_parallel_build(tmp_path: Path, cached: bool, stop: Callable[[int], None]) -> None:
+    """Stop a parallel build once its workers write pages; check that it cleaned up."""
     # With the cache, enough sources that another process writes them (EARLY_WRITE_MINIMUM).
     root = write_corpus(tmp_path / "hub", posts=600 if cached else 400, threads=20)
     flags = [] if cached else ["--no-cache"]
@@ -656,8 +670,7 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
     config = root / "hubgen.yaml"
     config.write_text(config.read_text().replace("title: Benchmark Hub", "title: Renamed Hub"))
     staging = root / ".public.hubgen-staging"
-    # A terminal's Ctrl-C goes to the whole foreground process group: run the build in a
-    # group of its own and interrupt that group once the workers are writing pages.
+    # The build runs in a process group of its own, the one a Ctrl-C would reach.
     process = subprocess.Popen([sys.executable, "-m", "hubgen", "build", "--jobs", "2",
                                 *flags], cwd=root, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -668,7 +681,7 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
         assert time.monotonic() < deadline
         time.sleep(0.01)
     workers = child_processes(process.pid)
-    os.killpg(process.pid, signal.SIGINT)
+    stop(process.pid)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Interrupted: the previous output is untouched." in err
@@ -677,6 +690,7 @@ def test_ctrl_c_during_a_parallel_build_leaves_no_process_and_the_output_untouch
         os.killpg(process.pid, 0)   # nobody of the build's group is left
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     assert not staging.exists()
+    assert not (root / ".public.hubgen-lock").exists()
     assert _tree(root / "public") == before
     if cached:   # the sources written meanwhile were never moved in, and are gone
         after = _tree(root / ".hubgen-cache")

@@ -327,7 +327,8 @@ def _not_written_over(output: Path, names: list[str]) -> None:
 
 @contextmanager
 def held_interrupts() -> Iterator[list[int]]:
-    """Hold Ctrl-C while the block runs, so the output is never left half moved.
+    """Hold Ctrl-C (and a SIGTERM taken as one) while the block runs, so the output is
+    never left half moved.
 
     Yields the list of the signals that came meanwhile, for the caller to act on
     once the block is done.
@@ -336,11 +337,32 @@ def held_interrupts() -> Iterator[list[int]]:
     if threading.current_thread() is not threading.main_thread():
         yield received
         return
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    held = stopping_signals()
+    previous = {number: signal.signal(number, lambda number, frame: received.append(number))
+                for number in held}
     try:
         yield received
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def stopping_signals() -> tuple[int, ...]:
+    """The signals that stop a build cleanly: Ctrl-C, and SIGTERM when the command took
+    it as one (`stop_as_interrupt`)."""
+    if signal.getsignal(signal.SIGTERM) is _stop:
+        return (signal.SIGINT, signal.SIGTERM)
+    return (signal.SIGINT,)
+
+
+def stop_as_interrupt() -> None:
+    """Take SIGTERM (a CI job cancelled, `timeout`, a service manager) as Ctrl-C from now
+    on: the command cleans up and leaves the previous output as it was."""
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class _BuildLock:

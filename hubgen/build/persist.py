@@ -448,7 +448,9 @@ def _write_and_leave(parts: dict[int, dict[str, Any]], temporaries: dict[int, Pa
                      pipe: int, report: int, builder: int) -> None:
     code = 1
     try:
+        # Deaf to a Ctrl-C or SIGTERM sent to the whole group: the build process stops it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         gc.disable()   # the objects it reads are the build's, none garbage
         os.close(pipe)
         checksums = {}

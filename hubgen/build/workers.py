@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from hubgen.build.collector import set_aside_for_workers
+from hubgen.build.output import stopping_signals
 from hubgen.content.sources import serial_map
 from hubgen.errors import HubgenError
 
@@ -68,12 +69,13 @@ def _interrupts_held() -> Iterator[list[int]]:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return
-    previous_handler = signal.signal(signal.SIGINT,
-                                     lambda number, frame: received.append(number))
+    previous = {number: signal.signal(number, lambda number, frame: received.append(number))
+                for number in stopping_signals()}
     try:
         yield received
     finally:
-        signal.signal(signal.SIGINT, previous_handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _worker_started() -> None:
