@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 # The line breaks editors count. str.splitlines() also breaks at U+2028, U+2029, U+0085,
@@ -110,8 +111,8 @@ class Diagnostic:
         if self.path is None or self.line <= 0:
             return None
         try:
-            with open(self.path, encoding="utf-8", errors="replace") as handle:
-                lines = editor_lines(handle.read())
+            stat = self.path.stat()
+            lines = _file_lines(self.path, stat.st_mtime_ns, stat.st_size)
         except OSError:
             return None
         if self.line > len(lines):
@@ -125,6 +126,15 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int]:
         """Order diagnostics by file, then line, then column."""
         return (str(self.path or ""), self.line, self.column)
+
+
+# A file with thousands of problems (a big thread's messages each dated before their
+# parent) is read once for all their excerpts, not once per excerpt; the stat in the key
+# reads it again once it changes (serve shows the excerpts of each rebuild).
+@lru_cache(maxsize=8)
+def _file_lines(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return tuple(editor_lines(handle.read()))
 
 
 def display_path(path: Path, root: Path | None) -> str:

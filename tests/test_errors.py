@@ -189,3 +189,21 @@ def test_a_template_named_without_its_suffix_hints_its_whole_name(hub):
     assert result.code == 1
     assert "  hint: did you mean 'template: landing.html'? Or put landng.html in templates/.\n" \
         in result.err
+
+
+def test_many_problems_in_one_file_read_it_once_and_an_edit_is_shown(tmp_path, monkeypatch):
+    """A big thread with a warning on each of its thousands of messages printed each
+    excerpt by reading and splitting the whole file again: minutes for one build."""
+    import hubgen.errors as errors
+    from hubgen.errors import Diagnostic
+
+    source = tmp_path / "thread.yaml"
+    source.write_text("".join(f"line {n}\n" for n in range(1, 2001)), encoding="utf-8")
+    reads = []
+    split = errors.editor_lines
+    monkeypatch.setattr(errors, "editor_lines", lambda text: reads.append(1) or split(text))
+    excerpts = [Diagnostic(source, n, 1, "late").excerpt() for n in range(1, 2001)]
+    assert excerpts[1233] == ("line 1234", "^")
+    assert len(reads) == 1
+    source.write_text("changed\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert Diagnostic(source, 1, 1, "late").excerpt() == ("changed", "^")
