@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_hubgen, said
+from conftest import SITES, run_hubgen, said
 
 
 def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
@@ -533,3 +533,31 @@ def test_a_tag_warning_and_a_wrong_comments_place_are_told_at_the_item(hub):
         f"hubgen.yaml:{line}:15: error: comments.on names 'thread', which is none of posts, "
         "threads, pages"]
     assert "hint: did you mean 'threads'? e.g. on: [posts, threads]" in result.err
+
+
+def test_a_name_too_long_for_the_disk_is_an_error_at_its_slug_and_a_long_tag_is_left_out(hub):
+    """A 300-character slug or people.yaml key, or a tag of 90 CJK letters, stopped the
+    build with an OSError traceback ('File name too long') while writing."""
+    root = hub("minimal")
+    (root / "content/posts/long.md").write_text(
+        f"---\ntitle: Long\ndate: 2026-03-09\nslug: {'a' * 300}\n"
+        f"tags: [{'日' * 90}, brewing]\n---\nBody\n")
+    with (root / "content/people.yaml").open("a") as people:
+        people.write(f"{'k' * 256}: {{name: Kay}}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    errors = said(result.err, "error")
+    assert [line.split(": error: ")[0] for line in errors] == [
+        "content/people.yaml:3:1", "content/posts/long.md:4:7"]
+    assert "a name of 300 bytes" in errors[1]
+    assert [line.split(": warning: ")[0] for line in said(result.err, "warning")] == [
+        "content/posts/long.md:5:8"]
+
+    (root / "content/posts/long.md").write_text(
+        f"---\ntitle: Long\ndate: 2026-03-09\ntags: [{'日' * 90}, brewing]\n---\nBody\n")
+    (root / "content/people.yaml").write_text(
+        (SITES / "minimal/content/people.yaml").read_text())
+    assert run_hubgen("build", cwd=root).code == 0
+    tags = [p.name for p in (root / "public/tags").iterdir() if p.is_dir()]
+    assert "brewing" in tags and not any(name.startswith("日") for name in tags)

@@ -13,6 +13,14 @@ _TRANSLITERATION = str.maketrans({
     "ı": "i", "&": " and ", "'": "", "’": "",
 })
 _SEPARATORS = re.compile(r"[^\w]+", re.UNICODE)
+# The longest name of one file or folder that common file systems hold (ext4 counts
+# UTF-8 bytes); a slug is a folder's name in the output.
+NAME_MAX = 255
+
+
+def too_long_for_a_name(name: str) -> bool:
+    """True when `name` cannot be one file's or folder's name (more than NAME_MAX bytes)."""
+    return len(name.encode("utf-8")) > NAME_MAX
 
 
 @lru_cache(maxsize=65536)

@@ -6,7 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 from hubgen.config import Config
-from hubgen.content.models import Document, Person
+from hubgen.content.models import Document, Person, Thread
+from hubgen.content.slugs import NAME_MAX, too_long_for_a_name
 from hubgen.content.sources import MARKDOWN_SUFFIXES, VERSION_CONTROL, is_leftover
 from hubgen.content.themes import Theme
 from hubgen.content.words import Words, english_words
@@ -265,7 +266,7 @@ def _blame(first: Route, second: Route) -> Route:
 
 def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics) -> None:
     seen: dict[str, Route] = {}
-    told = {d.path for d in diagnostics.errors}
+    told: set[Path | str | None] = {d.path for d in diagnostics.errors}
     for route in routes:
         if not is_plain_relative(route.output):
             # Reading refuses such a path where it is written (an alias, a permalink, a
@@ -274,6 +275,14 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
                 told.add(route.source)
                 _report_unwritable(route, root, diagnostics)
             continue
+        if too_long_for_a_name(route.output):   # cheap first: only a long path may
+            name = next((name for name in route.output.split("/")
+                         if too_long_for_a_name(name)), None)
+            if name is not None:
+                if name not in told:   # one page's HTML and feeds share the name
+                    told.add(name)
+                    _report_too_long(route, name, root, diagnostics)
+                continue
         key = route.output.lower()
         first = seen.setdefault(key, route)
         if first is route:
@@ -314,6 +323,21 @@ def _report_unwritable(route: Route, root: Path, diagnostics: Diagnostics) -> No
     diagnostics.error(route.source, *(route.position or (0, 0)),
                       f"the URL {route.path} leads out of the output folder",
                       "write the path as the site shows it, without '.' or '..'.")
+
+
+def _report_too_long(route: Route, name: str, root: Path, diagnostics: Diagnostics) -> None:
+    """A route with a folder or file name too long for the disk to hold."""
+    item = route.context.get("document") or route.context.get("thread")
+    person = route.context.get("person")
+    position = route.position or (
+        item.positions.get("slug", (0, 0)) if isinstance(item, Document | Thread) else
+        person.position if isinstance(person, Person) else (0, 0))
+    diagnostics.error(route.source, *position,
+                      f"the URL of {_describe(route, root)} holds a name of "
+                      f"{len(name.encode('utf-8'))} bytes ({name[:40]}...), more than the "
+                      f"{NAME_MAX} a file or folder name may hold",
+                      "give it a shorter 'slug:' (or a person a shorter key), or rename "
+                      "the file.")
 
 
 def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnostics) -> None:
