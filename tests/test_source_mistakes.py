@@ -561,3 +561,24 @@ def test_a_name_too_long_for_the_disk_is_an_error_at_its_slug_and_a_long_tag_is_
     assert run_hubgen("build", cwd=root).code == 0
     tags = [p.name for p in (root / "public/tags").iterdir() if p.is_dir()]
     assert "brewing" in tags and not any(name.startswith("日") for name in tags)
+
+
+def test_lists_nested_hundreds_deep_are_an_error_where_they_are_not_a_traceback(hub):
+    """A list nested 300 levels deep, in a post or in a community message, stopped the
+    build with a RecursionError from Python-Markdown."""
+    import json
+
+    deep = "\n".join("    " * level + "- item" for level in range(300))
+    root = hub("conversations")
+    (root / "content/posts/deep.md").write_text(
+        f"---\ntitle: Deep\ndate: 2026-03-09\n---\nIntro\n\n{deep}\n")
+    _edit(root / "content/threads/chat-one.yaml", 'text: "Will there be a recap?"',
+          f"text: {json.dumps(deep)}")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert said(result.err, "error") == [
+        "content/posts/deep.md:306:1: error: lists or quotes nested too deep for Markdown "
+        "to read",
+        "content/threads/chat-one.yaml:20:67: error: 'text': lists or quotes nested too "
+        "deep for Markdown to read (its line 300)"]

@@ -21,6 +21,7 @@ from hubgen.content.markdown import (
     EMBED,
     REF_SHORTCODE,
     MarkdownRenderer,
+    NestedTooDeep,
     find_embeds,
     shorten,
     unknown_shortcodes,
@@ -262,7 +263,13 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
 
     for line, column, written in unknown_shortcodes(source.body, source.body_line):
         diagnostics.warning(path, line, column, *_shortcode_warning(written))
-    if len(diagnostics.errors) > errors_before:
+    rendered = None
+    if len(diagnostics.errors) == errors_before:
+        try:
+            rendered = renderer.render(source.body)
+        except NestedTooDeep as exc:
+            diagnostics.error(path, source.body_line + exc.line - 1, 1, str(exc), exc.hint)
+    if rendered is None:
         return UnfinishedDocument(source=path, author_ref=values.get("author", ""),
                                   embeds=find_embeds(source.body, source.body_line),
                                   positions={str(key): meta.value_at(key) for key in meta})
@@ -271,7 +278,6 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     for listed in ("aliases", "tags"):   # each item's place, for a warning about one
         if values.get(listed):
             positions.update(meta.text_item_positions(listed, len(values[listed])))
-    rendered = renderer.render(source.body)
     summary = values.get("summary") or shorten(rendered.summary_text)
     return Document(
         kind=kind, source=path, rel_path=rel_path, title=title, slug=slug, date=date,

@@ -43,6 +43,27 @@ _MARKS = re.compile(_HEADING_ANCHOR + r'|<sup id="fnref[^>]*>.*?</sup>', re.DOTA
 _HEADING_ANCHORS = re.compile(_HEADING_ANCHOR, re.DOTALL)
 
 
+class NestedTooDeep(ValueError):
+    """Markdown nesting lists or quotes deeper than Python-Markdown can follow: it
+    reads each level by recursion, and stops at Python's limit (some 250 levels)."""
+
+    hint = "nest lists and quotes a few levels deep, not hundreds."
+
+    def __init__(self, line: int):
+        super().__init__("lists or quotes nested too deep for Markdown to read")
+        self.line = line   # 1-based, in the text: the line nested deepest
+
+
+def converted(md: markdown.Markdown, text: str) -> str:
+    """`md.convert(text)`; NestedTooDeep for text nested beyond its reach."""
+    try:
+        return md.convert(text)
+    except RecursionError:
+        lines = editor_lines(text) or [""]
+        depths = [len(line) - len(line.lstrip(" \t>")) for line in lines]
+        raise NestedTooDeep(depths.index(max(depths)) + 1) from None
+
+
 def without_heading_anchors(html: str) -> str:
     """A body without its headings' permalink signs (a feed reader shows them as '#')."""
     return _HEADING_ANCHORS.sub("", html) if "heading-anchor" in html else html
@@ -338,7 +359,7 @@ class MarkdownRenderer:
         """Render one body; the summary is what stands above `<!--more-->`."""
         md = self._md
         md.reset()
-        html = md.convert(text)
+        html = converted(md, text)
         toc = _headings(getattr(md, "toc_tokens", []))
         # The marker is cut from the page as rendered: one in code is text there, not a
         # marker, and what stands above it keeps the links and notes defined below.

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import nh3
 
 from hubgen.content.html_links import split_address
+from hubgen.content.markdown import converted
 from hubgen.content.people import same_platform
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class Community:
         self.platform, self.source_url = platform, source_url
         md = self._markdown()
         md.reset()
-        html = sanitize_html(md.convert(text))
+        html = sanitize_html(converted(md, text))
         if self.base_path != "/":
             # A site-relative link in a message keeps the site's subpath, as in posts.
             html = _SITE_LINK.sub(f'href="{self.base_path}', html)

@@ -8,7 +8,7 @@ from typing import Any
 
 from hubgen.config import Config
 from hubgen.content.dates import DATE_HINT, BadDate, parse_date, updated_too_early
-from hubgen.content.markdown import MarkdownRenderer, shorten
+from hubgen.content.markdown import MarkdownRenderer, NestedTooDeep, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
 from hubgen.content.sanitize import HASHTAG, NOT_XML, Community, plain, plain_line
@@ -127,6 +127,20 @@ class _ThreadReader:
             return None
         return _identifier(value)
 
+    def community_html(self, data: MarkedMap, key: str, text: str, platform: str,
+                       source_url: str) -> str:
+        """The safe HTML of community `text`, the value of `key`; '' and an error when it
+        nests too deep to read."""
+        try:
+            return self.community.render(text, platform, source_url)
+        except NestedTooDeep as exc:
+            self.too_deep(data, key, exc)
+            return ""
+
+    def too_deep(self, data: MarkedMap, key: str, exc: NestedTooDeep) -> None:
+        """Report text nested too deep to read, at its value."""
+        self.error(data.value_at(key), f"'{key}': {exc} (its line {exc.line})", exc.hint)
+
     def link(self, data: MarkedMap, key: str) -> str:
         value = self.text(data, key)
         if value and not is_safe_link(value):
@@ -191,7 +205,11 @@ class _ThreadReader:
         summary_source = self.text(data, "summary")
         # A thread with errors is still returned: the build fails on the recorded
         # errors anyway, and the Library can then report its unknown people too.
-        rendered = self.renderer.render(summary_source) if summary_source else None
+        rendered = None
+        try:
+            rendered = self.renderer.render(summary_source) if summary_source else None
+        except NestedTooDeep as exc:
+            self.too_deep(data, "summary", exc)
         summary_html = rendered.html if rendered else ""
         summary_text = shorten(rendered.summary_text) if rendered else ""
         return Thread(
@@ -279,8 +297,8 @@ class _ThreadReader:
                            "give each question its own id.")
                 continue
             seen[identifier] = item.value_at("id")
-            html = self.community.render(self.text(item, "text", required=True), platform,
-                                         source_url)
+            html = self.community_html(item, "text", self.text(item, "text", required=True),
+                                       platform, source_url)
             questions.append(Question(identifier, plain(html), html, position))
         return tuple(questions)
 
@@ -359,7 +377,7 @@ class _ThreadReader:
             messages.append(Message(
                 id=identifier, speaker=speaker or Speaker(name="?"),
                 date=date, text=text,
-                html=self.community.render(text, platform, source_url),
+                html=self.community_html(item, "text", text, platform, source_url),
                 url=self.link(item, "url"), reply_to=self.one_id(item, "reply_to", "message"),
                 answers=answers, featured=self.flag(item, "featured"),
                 removed=removed, edited=edited, position=position,
