@@ -124,12 +124,13 @@ class Conversation:
         """The curator's highlights that may be shown."""
         return [node for node in self.visible_nodes if node.message.featured]
 
+    @cached_property
+    def _by_id(self) -> dict[str, MessageNode]:
+        return {node.message.id: node for node in self.nodes}
+
     def find(self, message_id: str) -> MessageNode | None:
         """The node of one message id."""
-        for node in self.nodes:
-            if node.message.id == message_id:
-                return node
-        return None
+        return self._by_id.get(message_id)
 
 
 # The words (see content/words.py) of a link to a conversation's own page, and of one to

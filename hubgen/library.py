@@ -431,8 +431,17 @@ def _as_shown(thread: Thread, people: dict[str, Person]) -> Thread:
     return dataclasses.replace(thread, withheld_ids=withheld) if withheld else thread
 
 
+def _ids_of(thread: Thread, known: dict[str, set[str]]) -> set[str]:
+    """The message ids of `thread`, gathered once into `known`."""
+    ids = known.get(thread.slug)
+    if ids is None:
+        ids = known[thread.slug] = {m.id for m in thread.messages}
+    return ids
+
+
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
                   diagnostics: Diagnostics, left_out: frozenset[str] = frozenset()) -> None:
+    message_ids: dict[str, set[str]] = {}   # a post may embed hundreds of one thread's
     for embed in document.embeds:
         thread = threads.get(embed.slug)
         if thread is not None and thread.slug in left_out:
@@ -444,7 +453,7 @@ def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Th
                               f"the embedded thread '{embed.slug}' does not exist",
                               did_you_mean(embed.slug, threads,
                                            "use the slug of a file in content/threads/."))
-        elif embed.message and embed.message not in {m.id for m in thread.messages}:
+        elif embed.message and embed.message not in _ids_of(thread, message_ids):
             diagnostics.error(document.source, embed.line, embed.column,
                               f"the thread '{embed.slug}' has no message '{embed.message}'",
                               "use the id of one of its messages.")

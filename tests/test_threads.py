@@ -1028,3 +1028,46 @@ def test_characters_xml_forbids_in_the_config_or_an_id_never_break_a_feed(hub):
     assert "content/threads/mastodon-brew.yaml:11:" in broken.err
     assert "which cannot be part of the message's address (#m-ID)" in broken.err
     assert "bug in hubgen" not in broken.err
+
+
+class _CountedTuple(tuple):
+    """A tuple that counts how often it is walked through."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_embedding_many_messages_of_a_thread_looks_each_up_without_walking_the_thread(hub):
+    """A post embedding 4,000 messages of a 20,000-message thread took minutes to build:
+    each embed walked every message twice, once to check its id and once to find it."""
+    import dataclasses
+    from pathlib import Path
+
+    from hubgen.build import BuildOptions, build_site
+    from hubgen.content.models import Embed, UnfinishedDocument
+    from hubgen.conversations import build_conversation
+    from hubgen.errors import Diagnostics
+    from hubgen.library import _check_embeds
+
+    root = hub("conversations")
+    library = build_site(BuildOptions(root=root), write=False).library
+    thread = next(t for t in library.threads if t.slug == "chat-one")
+    counted = dataclasses.replace(thread, messages=_CountedTuple(thread.messages))
+    ids = [m.id for m in thread.messages]
+    post = UnfinishedDocument(source=Path("post.md"), embeds=tuple(
+        Embed("chat-one", ids[n % len(ids)], line=n + 5) for n in range(200)))
+    diagnostics = Diagnostics()
+    _CountedTuple.walks = 0
+    _check_embeds(post, {"chat-one": counted}, diagnostics)
+    assert not list(diagnostics) and _CountedTuple.walks == 1
+
+    conversation = build_conversation(thread, library.people, set())
+    conversation.__dict__["nodes"] = _CountedTuple(conversation.nodes)
+    _CountedTuple.walks = 0
+    found = [conversation.find(ids[n % len(ids)]) for n in range(200)]
+    assert [node.message.id for node in found] == [ids[n % len(ids)] for n in range(200)]
+    assert conversation.find("no-such-id") is None
+    assert _CountedTuple.walks == 1
