@@ -134,27 +134,39 @@ def _resolved(page_url: str, link: str) -> tuple[str, str, str]:
     return f"{parts.scheme}://{parts.netloc.lower()}", unquote(parts.path), parts.fragment
 
 
+# A page's source is asked about each link of the page, the config about every link a
+# template makes, people.yaml about every link of each person's page: each is read once
+# (again once it changes).
+@lru_cache(maxsize=16)
+def _text_and_lines(source: Path, mtime_ns: int, size: int) -> tuple[str, list[str]]:
+    text = source.read_text(encoding="utf-8")
+    return text, editor_lines(text)
+
+
 def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
     """Where the first of `needles` found is written in `source`: (line, column), or (0, 0)."""
     if source is None:
         return (0, 0)
     try:
-        lines = editor_lines(source.read_text(encoding="utf-8"))
+        stat = source.stat()
+        text, lines = _text_and_lines(source, stat.st_mtime_ns, stat.st_size)
     except OSError:
         return (0, 0)
-    needles = tuple(filter(None, needles))
+    # Most links a check places are made by a template, written in no source: a search of
+    # the whole text says so at once, where one line after another took a big hub minutes.
+    needles = tuple(needle for needle in needles if needle and needle in text)
     # Written whole first (a link's target, a word of its own), then as part of another:
     # 'cup.svg' is the link of '![cup](cup.svg)', not of 'image: /images/cup.svg' above it.
     for whole in (True, False):
         for needle in needles:
             found = re.compile(rf"(?:^|(?<=[\s(<\[\"'=]))({re.escape(needle)})"
                                rf"(?=$|[\s)>\]\"'#?])") if whole else None
-            for number, text in enumerate(lines, 1):
-                match = found.search(text) if found is not None else None
+            for number, line in enumerate(lines, 1):
+                match = found.search(line) if found is not None else None
                 if match is not None:
                     return (number, match.start(1) + 1)
-                if not whole and needle in text:
-                    return (number, text.index(needle) + 1)
+                if not whole and needle in line:
+                    return (number, line.index(needle) + 1)
     return (0, 0)
 
 

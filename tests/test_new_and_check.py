@@ -381,3 +381,22 @@ def test_a_broken_menu_link_is_reported_once_at_its_line_in_the_config(hub):
     assert result.code == 1
     assert result.out.count("broken link: /gone/") == 1
     assert "hubgen.yaml:11:24: error: broken link: /gone/ leads to no page" in result.out
+
+
+def test_check_reads_a_source_once_to_place_all_the_links_of_its_pages(tmp_path, monkeypatch):
+    """On a hub of 3,000 threads, check spent most of its time reading people.yaml and the
+    config again for each link of each person's page, to look for where it was written."""
+    from hubgen.check import _place_of
+
+    source = tmp_path / "people.yaml"
+    source.write_text("".join(f"p{n}: {{name: P {n}}}\n" for n in range(500)))
+    reads = []
+    read_text = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self)
+                        or read_text(self, *a, **k))
+    places = [_place_of(source, (f"/threads/t-{n}/",)) for n in range(200)]
+    assert places == [(0, 0)] * 200
+    assert _place_of(source, ("/threads/x/", "P 42")) == (43, 13)
+    assert len(reads) == 1
+    source.write_text("bio: see /threads/x/\n")
+    assert _place_of(source, ("/threads/x/",)) == (1, 10)
