@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,6 +37,16 @@ def test_dates_without_offset_are_in_the_site_timezone():
     assert parse_date(datetime(2026, 1, 1, 12), PARIS).tzinfo is PARIS
     with pytest.raises(BadDate):
         parse_date("May 1st", PARIS)
+
+
+def test_a_time_the_clocks_skipped_is_shown_as_they_showed_it():
+    # Paris went from 02:00 to 03:00 on 2026-03-29: 02:30 never happened there; it was
+    # shown as 02:30+01:00, a time of day no clock showed.
+    skipped = parse_date("2026-03-29 02:30", PARIS)
+    assert (skipped.hour, skipped.minute, skipped.utcoffset()) == (3, 30, timedelta(hours=2))
+    assert skipped == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    twice = parse_date("2026-10-25 02:30", PARIS)   # the first of the two, in summer time
+    assert (twice.hour, twice.utcoffset()) == (2, timedelta(hours=2))
 
 
 def test_a_leading_date_in_a_file_name_gives_the_date_and_the_slug():

@@ -41,6 +41,10 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     if out_of_range(moment, tz):
         written = value if isinstance(value, str) else moment.isoformat(sep=" ")
         raise BadDate(f"{written!r} is a date out of range", RANGE_HINT)
+    if moment.tzinfo is tz:
+        # A time the clocks skipped (02:30 as summer time begins) is the moment it names
+        # by the offset before the change, shown as the clocks showed it then (03:30).
+        moment = moment.astimezone(UTC).astimezone(tz)
     return moment
 
 
