@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -145,6 +146,21 @@ def test_slugs_that_differ_only_in_case_clash(hub):
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert "error: two items have the URL /posts/" in result.err
+
+
+def test_file_names_that_differ_only_in_unicode_form_are_told_apart(hub):
+    # café.md written with é as one letter (NFC) and as e plus an accent (NFD): the
+    # error named two files that looked the same.
+    root = hub("minimal")
+    for form in ("NFC", "NFD"):
+        name = unicodedata.normalize(form, "café.md")
+        (root / "content/posts" / name).write_text(
+            f"---\ntitle: Café {form}\ndate: 2026-01-01\n---\nHi.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "error: two items have the URL /posts/cafe/" in result.err
+    assert "they differ only in how their accented letters are stored (Unicode NFC and NFD" \
+        in result.err
 
 
 def test_a_thread_s_explicit_slug_is_kept_as_written(hub):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -308,9 +309,18 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
                 ", or give the other item another 'slug:'.")
         else:
             hint = "give one of them another 'slug:' in its front matter, or rename the file."
+        if (first.source and route.source and first.source != route.source
+                and _same_letters(str(first.source), str(route.source))):
+            hint += (" The two file names look alike: they differ only in how their accented "
+                     "letters are stored (Unicode NFC and NFD, as copies from macOS may be).")
         diagnostics.error(blame.source, *position,
                           f"two items have the URL {route.path}: {_describe(first, root)} "
                           f"and {_describe(route, root)}", hint)
+
+
+def _same_letters(one: str, other: str) -> bool:
+    """Whether two names read the same once their letters are stored alike (NFC)."""
+    return unicodedata.normalize("NFC", one) == unicodedata.normalize("NFC", other)
 
 
 def _report_unwritable(route: Route, root: Path, diagnostics: Diagnostics) -> None:
