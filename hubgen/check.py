@@ -21,7 +21,7 @@ from hubgen.content.html_links import srcset_candidates
 from hubgen.content.markdown import REF_SHORTCODE
 from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
-from hubgen.errors import Diagnostic, SourceErrors, display_path, editor_lines
+from hubgen.errors import Diagnostic, SourceErrors, display_path, source_text
 from hubgen.library import Item, Library, embedded_hint, why_left_out
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
@@ -134,22 +134,12 @@ def _resolved(page_url: str, link: str) -> tuple[str, str, str]:
     return f"{parts.scheme}://{parts.netloc.lower()}", unquote(parts.path), parts.fragment
 
 
-# A page's source is asked about each link of the page, the config about every link a
-# template makes, people.yaml about every link of each person's page: each is read once
-# (again once it changes).
-@lru_cache(maxsize=16)
-def _text_and_lines(source: Path, mtime_ns: int, size: int) -> tuple[str, list[str]]:
-    text = source.read_text(encoding="utf-8")
-    return text, editor_lines(text)
-
-
 def _place_of(source: Path | None, needles: tuple[str, ...]) -> tuple[int, int]:
     """Where the first of `needles` found is written in `source`: (line, column), or (0, 0)."""
     if source is None:
         return (0, 0)
     try:
-        stat = source.stat()
-        text, lines = _text_and_lines(source, stat.st_mtime_ns, stat.st_size)
+        text, lines = source_text(source)
     except OSError:
         return (0, 0)
     # Most links a check places are made by a template, written in no source: a search of

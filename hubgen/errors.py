@@ -111,8 +111,7 @@ class Diagnostic:
         if self.path is None or self.line <= 0:
             return None
         try:
-            stat = self.path.stat()
-            lines = _file_lines(self.path, stat.st_mtime_ns, stat.st_size)
+            _, lines = source_text(self.path)
         except OSError:
             return None
         if self.line > len(lines):
@@ -128,13 +127,23 @@ class Diagnostic:
         return (str(self.path or ""), self.line, self.column)
 
 
-# A file with thousands of problems (a big thread's messages each dated before their
-# parent) is read once for all their excerpts, not once per excerpt; the stat in the key
-# reads it again once it changes (serve shows the excerpts of each rebuild).
-@lru_cache(maxsize=8)
-def _file_lines(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+def source_text(path: Path) -> tuple[str, tuple[str, ...]]:
+    """A source file's text and its lines as an editor counts them (bytes that are not
+    UTF-8 replaced), read once for as long as it is unchanged; OSError if unreadable.
+
+    A file with thousands of problems (a big thread's messages each dated before their
+    parent) is read once for all their excerpts, and check places every link of a big
+    hub's pages in a few sources, not reading them again for each.
+    """
+    stat = path.stat()
+    return _source_text(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _source_text(path: Path, mtime_ns: int, size: int) -> tuple[str, tuple[str, ...]]:
     with open(path, encoding="utf-8", errors="replace") as handle:
-        return tuple(editor_lines(handle.read()))
+        text = handle.read()
+    return text, tuple(editor_lines(text))
 
 
 def display_path(path: Path, root: Path | None) -> str:
