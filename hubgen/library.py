@@ -25,7 +25,7 @@ from hubgen.content.models import (
     UnfinishedDocument,
 )
 from hubgen.content.sanitize import mention_url
-from hubgen.content.slugs import NAME_MAX, name_order, slugify, too_long_for_a_name
+from hubgen.content.slugs import NAME_MAX, name_bytes, name_order, slugify, too_long_for_a_name
 from hubgen.content.sources import Sources
 from hubgen.content.words import Words, english_words
 from hubgen.conversations import Conversation, MessageNode, build_conversation
@@ -481,7 +481,7 @@ def _tag_slugs(item: Item, diagnostics: Diagnostics) -> dict[str, str]:
         elif too_long_for_a_name(slug):
             diagnostics.warning(item.source, *place,
                                 f"the tag '{name}' makes an address of "
-                                f"{len(slug.encode('utf-8'))} bytes, more than the "
+                                f"{name_bytes(slug)} bytes, more than the "
                                 f"{NAME_MAX} a file name may hold, so it is left out",
                                 "shorten it.")
         elif slug in slugs and slugs[slug].lower() != name.lower():

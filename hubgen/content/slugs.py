@@ -18,9 +18,15 @@ _SEPARATORS = re.compile(r"[^\w]+", re.UNICODE)
 NAME_MAX = 255
 
 
+def name_bytes(name: str) -> int:
+    """How many bytes `name` takes as a file's name."""
+    # A file name that is not UTF-8 (a static file's) is held as escapes: its own bytes.
+    return len(name.encode("utf-8", "surrogateescape"))
+
+
 def too_long_for_a_name(name: str) -> bool:
     """True when `name` cannot be one file's or folder's name (more than NAME_MAX bytes)."""
-    return len(name.encode("utf-8")) > NAME_MAX
+    return name_bytes(name) > NAME_MAX
 
 
 @lru_cache(maxsize=65536)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hubgen.config import Config
 from hubgen.content.models import Document, Person, Thread
-from hubgen.content.slugs import NAME_MAX, too_long_for_a_name
+from hubgen.content.slugs import NAME_MAX, name_bytes, too_long_for_a_name
 from hubgen.content.sources import MARKDOWN_SUFFIXES, VERSION_CONTROL, is_leftover
 from hubgen.content.themes import Theme
 from hubgen.content.words import Words, english_words
@@ -344,7 +344,7 @@ def _report_too_long(route: Route, name: str, root: Path, diagnostics: Diagnosti
         person.position if isinstance(person, Person) else (0, 0))
     diagnostics.error(route.source, *position,
                       f"the URL of {_describe(route, root)} holds a name of "
-                      f"{len(name.encode('utf-8'))} bytes ({name[:40]}...), more than the "
+                      f"{name_bytes(name)} bytes ({name[:40]}...), more than the "
                       f"{NAME_MAX} a file or folder name may hold",
                       "give it a shorter 'slug:' (or a person a shorter key), or rename "
                       "the file.")
