@@ -327,6 +327,28 @@ def test_a_chat_still_marked_live_after_its_end_is_a_warning(hub):
     assert "its 60 minutes have passed" in result.err
 
 
+def test_a_live_chat_is_called_live_on_every_page_that_shows_it(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    # Three days long, as an AMA may be: the recap embedding it is out on its second day.
+    thread.write_text(thread.read_text().replace("status: archived",
+                                                 "status: live\nduration: 4320"))
+    during = datetime(2026, 3, 12, 16, 0, tzinfo=UTC).timestamp()   # noon in New York
+    result = run_hubgen("build", cwd=root, env={"SOURCE_DATE_EPOCH": str(int(during))})
+    assert result.code == 0, result.err
+    public = root / "public"
+    link = "/threads/chat-one/"
+    kinds = {}
+    for page in ("threads/index.html", "tags/tweetchat/index.html", "posts/recap/index.html"):
+        tree = parse_html(public / page)
+        [kind] = tree.xpath(f'//main//*[self::article or self::aside][.//a[@href="{link}"]]'
+                            '/descendant::*[contains(@class, "card__kind")][1]')
+        kinds[page] = " ".join(kind.text_content().split())
+    assert kinds == {"threads/index.html": "Live conversation X (Twitter)",
+                     "tags/tweetchat/index.html": "Live conversation",
+                     "posts/recap/index.html": "Live conversation"}, kinds
+
+
 def test_threads_index_lists_every_thread_with_platform_and_counts(built):
     public = built("conversations")
     page = parse_html(public / "threads/index.html")
