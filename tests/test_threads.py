@@ -308,6 +308,29 @@ def test_a_past_chat_still_marked_upcoming_is_a_warning(hub):
            "but its date 2026-01-01T19:00:00-04:00 has passed" in result.err
 
 
+def test_an_upcoming_chat_dated_without_a_time_of_day_is_a_warning(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/next-chat.yaml"
+    thread.write_text(thread.read_text().replace("2099-06-01T19:00:00-04:00", "2099-06-01"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    calendar = icalendar.Calendar.from_ical(
+        (root / "public/threads/next-chat/event.ics").read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2099, 6, 1, 4, 0, tzinfo=UTC), \
+        "a day alone is read as midnight in New York"
+    assert "content/threads/next-chat.yaml:2:7: warning: the chat is upcoming, but its date " \
+           "gives no time of day: its page and its calendar file say it starts at midnight" \
+           in result.err
+    assert "hint: write the time it starts: date: 2099-06-01 HH:MM." in result.err
+    # With its hour, and for an archived thread (a day is enough), nothing is said.
+    thread.write_text(thread.read_text().replace("date: 2099-06-01", "date: 2099-06-01 19:00"))
+    assert "no time of day" not in run_hubgen("build", cwd=root).err
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace("2026-03-10T12:00:00-04:00", "2026-03-10", 1))
+    assert "no time of day" not in run_hubgen("build", cwd=root).err
+
+
 def test_a_chat_still_marked_live_after_its_end_is_a_warning(hub):
     root = hub("conversations")
     thread = root / "content/threads/chat-one.yaml"

@@ -48,6 +48,13 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     return moment
 
 
+def without_time(value: object) -> bool:
+    """Whether a written date names a day alone, with no time of day (read as midnight)."""
+    if isinstance(value, datetime):
+        return False
+    return isinstance(value, date) or (isinstance(value, str) and len(value.strip()) == 10)
+
+
 RANGE_HINT = ("write a date from 0001-01-03 to 9999-12-29: hubgen shows each date in UTC "
               "and in the site's timezone, which may move it a day.")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hubgen.config import Config
-from hubgen.content.dates import DATE_HINT, BadDate, parse_date, updated_too_early
+from hubgen.content.dates import DATE_HINT, BadDate, parse_date, updated_too_early, without_time
 from hubgen.content.markdown import MarkdownRenderer, NestedTooDeep, shorten
 from hubgen.content.models import PLATFORMS, Message, Question, Speaker, Thread
 from hubgen.content.people import is_safe_link
@@ -173,6 +173,12 @@ class _ThreadReader:
         if status not in STATUSES:
             self.error(data.value_at("status"), f"unknown status '{status}'",
                        f"choose one of {', '.join(STATUSES)}.")
+        if status == "upcoming" and date is not None and without_time(data.get("date")):
+            self.diagnostics.warning(
+                self.path, *data.value_at("date"),
+                "the chat is upcoming, but its date gives no time of day: its page and "
+                "its calendar file say it starts at midnight",
+                f"write the time it starts: date: {date.date().isoformat()} HH:MM.")
         # A chat coming up is announced, and edited, before its date.
         too_early = updated_too_early(updated, date, "thread") if status != "upcoming" else None
         if too_early is not None:
