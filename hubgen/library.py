@@ -324,17 +324,27 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
 
 
 def _check_thread_status(thread: Thread, now: datetime, diagnostics: Diagnostics) -> None:
-    """Warn of a thread marked upcoming after its date, or live after its end."""
+    """Warn of a thread marked upcoming after its date, live before its date, or live
+    after its end."""
     if thread.date is None:
         return
+    # In seconds: a duration of any size is no date to overflow.
+    held = (now - thread.date).total_seconds() <= thread.duration_minutes * 60
     if thread.status == "upcoming" and thread.date < now:
         diagnostics.warning(thread.source, *thread.position_of("status"),
                             f"the thread is still marked upcoming, but its date "
                             f"{thread.date.isoformat()} has passed",
+                            # While it is held, archiving it would say it is over.
+                            "set status: live while it is held, then archived (and add its "
+                            "messages); or move the date." if held else
                             "set status: archived (and add its messages), or move the date.")
-    # In seconds: a duration of any size is no date to overflow.
-    elif thread.status == "live" and \
-            (now - thread.date).total_seconds() > thread.duration_minutes * 60:
+    elif thread.status == "live" and thread.date > now:
+        diagnostics.warning(thread.source, *thread.position_of("status"),
+                            f"the thread is marked live, but its date "
+                            f"{thread.date.isoformat()} is still to come: its page says "
+                            "'Live now'",
+                            "keep status: upcoming until it starts, or move the date.")
+    elif thread.status == "live" and not held:
         diagnostics.warning(thread.source, *thread.position_of("status"),
                             f"the thread is still marked live, but its date "
                             f"{thread.date.isoformat()} and its {thread.duration_minutes} "

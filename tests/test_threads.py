@@ -331,6 +331,33 @@ def test_an_upcoming_chat_dated_without_a_time_of_day_is_a_warning(hub):
     assert "no time of day" not in run_hubgen("build", cwd=root).err
 
 
+def test_a_chat_s_status_warning_says_what_to_set_at_each_moment_of_its_life(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/next-chat.yaml"
+    thread.write_text(thread.read_text().replace("2099-06-01", "2026-01-01"))
+    start = datetime(2026, 1, 1, 23, tzinfo=UTC).timestamp()   # 19:00 at -04:00, 90 minutes
+
+    def said_at(minutes: int) -> str:
+        result = run_hubgen("build", cwd=root,
+                            env={"SOURCE_DATE_EPOCH": str(int(start + minutes * 60))})
+        assert result.code == 0, result.err
+        return result.err
+
+    upcoming = "warning: the thread is still marked upcoming"
+    during, after = said_at(30), said_at(91)
+    assert upcoming in during and upcoming in after
+    assert "hint: set status: live while it is held, then archived (and add its messages); " \
+           "or move the date." in during, "archiving a chat being held says it is over"
+    assert "hint: set status: archived (and add its messages), or move the date." in after
+    # Marked live a day early, its page would say 'Live now' all day.
+    thread.write_text(thread.read_text().replace("status: upcoming", "status: live"))
+    early = said_at(-60 * 24)
+    assert "content/threads/next-chat.yaml:5:9: warning: the thread is marked live, but its " \
+           "date 2026-01-01T19:00:00-04:00 is still to come: its page says 'Live now'" in early
+    assert "hint: keep status: upcoming until it starts, or move the date." in early
+    assert "warning" not in said_at(0) and "warning" not in said_at(90)
+
+
 def test_a_chat_still_marked_live_after_its_end_is_a_warning(hub):
     root = hub("conversations")
     thread = root / "content/threads/chat-one.yaml"
