@@ -142,9 +142,10 @@ def new_site(folder: Path, now: datetime | None = None) -> list[Path]:
         "content/people.yaml": SITE_PEOPLE,
         f"content/posts/{moment:%Y-%m-%d}-welcome.md": SITE_POST.format(date=stamp),
         "content/pages/about.md": SITE_PAGE,
+        # The conversation ends now: a reply dated later would be in the feeds ahead of time.
         "content/threads/first-conversation.yaml": SITE_THREAD.format(
-            date=moment.isoformat(), later=(moment + timedelta(minutes=4)).isoformat(),
-            latest=(moment + timedelta(minutes=9)).isoformat()),
+            date=(moment - timedelta(minutes=9)).isoformat(),
+            later=(moment - timedelta(minutes=5)).isoformat(), latest=moment.isoformat()),
     }
     written = []
     try:

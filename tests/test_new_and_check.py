@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
+import feedparser
 from conftest import all_files, parse_html, run_hubgen, said
 
 DAY = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
@@ -26,6 +28,19 @@ def test_new_site_then_build_then_check_is_clean(tmp_path):
     checked = run_hubgen("check", cwd=root, env=DAY)
     assert checked.code == 0, checked.out
     assert "Check passed: 0 errors, 0 warnings." in checked.out
+
+
+def test_a_new_site_s_first_conversation_is_over_when_the_site_is_made(tmp_path):
+    made = run_hubgen("new", "site", "acme-hub", cwd=tmp_path, env=DAY)
+    assert made.code == 0, made.err
+    root = tmp_path / "acme-hub"
+    assert run_hubgen("build", cwd=root, env=DAY).code == 0
+    moment = time.gmtime(int(DAY["SOURCE_DATE_EPOCH"]))
+    for path in ("threads/first-conversation/feed.xml", "threads/feed.xml"):
+        feed = feedparser.parse((root / "public" / path).read_bytes())
+        dates = [e.published_parsed for e in feed.entries] + [e.updated_parsed
+                                                             for e in feed.entries]
+        assert dates and max(dates) <= moment, f"{path}: a reply dated after the build"
 
 
 def test_new_site_refuses_a_folder_that_is_not_empty(tmp_path):
