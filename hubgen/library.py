@@ -321,6 +321,25 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
                                 f"ask them, then note consent: {{{_consent_key(message.speaker)}"
                                 ": granted}; or remove 'featured'.")
     _check_thread_status(thread, now, diagnostics)
+    _check_message_dates(thread, now, diagnostics)
+
+
+def _check_message_dates(thread: Thread, now: datetime, diagnostics: Diagnostics) -> None:
+    """Warn, once per thread, of the messages a build publishes dated after its moment: a
+    UTC time written without its offset, most often, read hours late in the site's zone."""
+    if thread.status == "upcoming" or waits_for_its_date(thread, now):
+        return   # its messages are not published yet
+    late = [m for m in thread.messages if m.date is not None and m.date > now and not m.removed]
+    if not late:
+        return
+    first = late[0]
+    more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+    diagnostics.warning(thread.source, *first.positions.get("date", first.position),
+                        f"message '{first.id}'{more} is dated {first.date.isoformat()}, "
+                        "after this build's moment: the feeds and the sitemap would say "
+                        "the thread changed then",
+                        "check the offset: a time written without one is read in the "
+                        "site's timezone; a UTC time ends in Z (2026-05-01T16:00:00Z).")
 
 
 def _check_thread_status(thread: Thread, now: datetime, diagnostics: Diagnostics) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import feedparser
@@ -356,6 +357,30 @@ def test_a_chat_s_status_warning_says_what_to_set_at_each_moment_of_its_life(hub
            "date 2026-01-01T19:00:00-04:00 is still to come: its page says 'Live now'" in early
     assert "hint: keep status: upcoming until it starts, or move the date." in early
     assert "warning" not in said_at(0) and "warning" not in said_at(90)
+
+
+def test_messages_dated_after_the_build_in_a_published_thread_are_a_warning(hub):
+    root = hub("conversations")
+    thread = root / "content/threads/chat-one.yaml"
+    # The curator copied the platform's UTC times and left out the offset: read in New
+    # York, the chat's last two messages are dated four hours after they were written.
+    thread.write_text(thread.read_text()
+                      .replace("2026-03-10T12:22:00-04:00", "2026-03-10 16:22")
+                      .replace("2026-03-10T12:30:00-04:00", "2026-03-10 16:30"))
+    evening = str(int(datetime(2026, 3, 10, 17, tzinfo=UTC).timestamp()))   # 13:00 there
+    result = run_hubgen("build", cwd=root, env={"SOURCE_DATE_EPOCH": evening})
+    assert result.code == 0, result.err
+    feed = feedparser.parse((root / "public/threads/chat-one/feed.xml").read_bytes())
+    assert feed.entries[0].published_parsed > time.gmtime(int(evening)), \
+        "the feed says the message was written after this build"
+    assert "content/threads/chat-one.yaml:19:92: warning: message '7' (and 1 more) is " \
+           "dated 2026-03-10T16:22:00-04:00, after this build's moment: the feeds and the " \
+           "sitemap would say the thread changed then" in result.err
+    assert "a UTC time ends in Z" in result.err
+    # Once that moment has passed, the same dates are no longer in the future.
+    later = str(int(datetime(2026, 3, 11, tzinfo=UTC).timestamp()))
+    assert "after this build's moment" not in run_hubgen(
+        "build", cwd=root, env={"SOURCE_DATE_EPOCH": later}).err
 
 
 def test_a_chat_still_marked_live_after_its_end_is_a_warning(hub):
