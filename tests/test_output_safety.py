@@ -21,6 +21,15 @@ def test_refuses_an_output_folder_that_holds_or_sits_in_the_hub(hub, output):
     assert all_files(root.parent) == before
 
 
+def test_a_source_folder_linked_to_itself_is_no_traceback(hub):
+    # templates -> templates: Path.resolve raised 'Symlink loop' in the output check.
+    root = hub("minimal")
+    (root / "templates").symlink_to("templates")
+    result = run_hubgen("build", cwd=root)
+    assert "Traceback" not in result.err
+    assert result.code == 0, result.err
+
+
 @pytest.mark.parametrize("name", ["static", "content"])
 def test_refuses_the_folder_a_linked_source_folder_leads_to(hub, tmp_path, name):
     # A static/ (or content/) that is a link to a folder kept elsewhere, and --output

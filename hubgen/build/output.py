@@ -46,6 +46,13 @@ class WriteReport:
     interrupted: bool = False   # Ctrl-C came while the new files were moved in (all were)
 
 
+def source_folders(root: Path) -> list[Path]:
+    """The hub's source folders (content/, static/, templates/, themes/) where they really
+    are: one may be a link to a folder elsewhere (shared assets), one a link to itself."""
+    # realpath, not Path.resolve: a link to itself is no error here (it raises there).
+    return [Path(os.path.realpath(root / name)) for name in _PROTECTED_FOLDERS]
+
+
 def check_output_folder(output: Path, config: Config, cache_on_disk: bool = True) -> Path:
     """Refuse, before touching anything, an output folder that would put the hub at risk.
 
@@ -63,8 +70,7 @@ def check_output_folder(output: Path, config: Config, cache_on_disk: bool = True
         reason = "it is the hub's own folder"
     elif root.is_relative_to(output):
         reason = "it holds the hub's folder"
-    # Resolved: a source folder may be a link to a folder elsewhere (shared assets).
-    elif any(output.is_relative_to((root / name).resolve()) for name in _PROTECTED_FOLDERS):
+    elif any(output.is_relative_to(folder) for folder in source_folders(root)):
         reason = "it lies inside the hub's sources"
     elif output.is_relative_to(config.resolve(config.cache_dir)):
         reason = "it lies inside the build cache"
@@ -116,8 +122,8 @@ def _check_cache_folder(cache: Path, root: Path, cache_on_disk: bool) -> None:
     if root.is_relative_to(cache):
         reason = "it would be the hub's own folder or hold it"
     else:
-        for name in _PROTECTED_FOLDERS:
-            if cache.is_relative_to((root / name).resolve()):
+        for name, folder in zip(_PROTECTED_FOLDERS, source_folders(root), strict=True):
+            if cache.is_relative_to(folder):
                 reason = f"it lies inside {name}/" + \
                     (", which is published as it is" if name == "static" else
                      ", which hubgen reads as the hub's sources")

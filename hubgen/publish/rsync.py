@@ -24,6 +24,7 @@ from hubgen.build.output import (
     manifest_bytes,
     read_manifest,
     remove_empty_parents,
+    source_folders,
     stale_files,
 )
 from hubgen.config import CONFIG_NAME, Config
@@ -34,7 +35,6 @@ from hubgen.wording import plural, some_of
 
 _MARK = "hubgen:"
 OUT_FORMAT = f"--out-format={_MARK}%i %n"
-_SOURCE_FOLDERS = ("content", "static", "templates", "themes")
 
 
 def is_remote(destination: str) -> bool:
@@ -64,8 +64,7 @@ def local_destination(target: RsyncTarget, config: Config, output: Path) -> Path
         reason = "it holds the output folder"
     elif root.is_relative_to(path):
         reason = "it is the hub's folder, or holds it"
-    # Resolved: a source folder may be a link to a folder elsewhere (shared assets).
-    elif any(path.is_relative_to((root / name).resolve()) for name in _SOURCE_FOLDERS):
+    elif any(path.is_relative_to(folder) for folder in source_folders(root)):
         reason = "it lies inside the hub's sources"
     elif (path / CONFIG_NAME).exists() or (path / "content").is_dir():
         reason = "it holds a hub's content/ or hubgen.yaml"
