@@ -659,6 +659,40 @@ def test_sigterm_during_a_parallel_build_stops_it_as_ctrl_c_does(tmp_path):
     _stop_a_parallel_build(tmp_path, True, lambda pid: os.kill(pid, signal.SIGTERM))
 
 
+_POOL_INTERRUPTED = """
+import os, signal, time
+import multiprocessing.context
+from hubgen.build import workers
+from hubgen.build.output import stop_as_interrupt
+
+stop_as_interrupt()   # as the hubgen command does
+set_up = workers._worker_started
+def slow_set_up():
+    time.sleep(1)   # still being set up when the pool's terminate comes
+    set_up()
+workers._worker_started = slow_set_up
+make_pool = multiprocessing.context.ForkContext.Pool
+def pool_then_ctrl_c(self, *args, **kwargs):
+    pool = make_pool(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGINT)   # a Ctrl-C while the workers are made
+    return pool
+multiprocessing.context.ForkContext.Pool = pool_then_ctrl_c
+try:
+    list(workers.map_unordered(abs, list(range(200)), jobs=2))
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_a_ctrl_c_while_the_workers_are_made_ends_a_worker_still_setting_up():
+    # A worker is born with the build's handlers: one still setting up took the pool's
+    # terminate (SIGTERM) as the build's own SIGTERM, noted it and ran on; the build then
+    # waited for it for ever.
+    run = subprocess.run([sys.executable, "-c", _POOL_INTERRUPTED], env=clean_env(),
+                         capture_output=True, text=True, timeout=60)
+    assert run.stdout == "interrupted\n", run.stderr
+
+
 def _stop_a_parallel_build(tmp_path: Path, cached: bool, stop: Callable[[int], None]) -> None:
     """Stop a parallel build once its workers write pages; check that it cleaned up."""
     # With the cache, enough sources that another process writes them (EARLY_WRITE_MINIMUM).

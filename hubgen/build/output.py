@@ -344,8 +344,13 @@ def held_interrupts() -> Iterator[list[int]]:
         yield received
         return
     held = stopping_signals()
-    previous = {number: signal.signal(number, lambda number, frame: received.append(number))
-                for number in held}
+    # Blocked while the handlers are swapped: one that came between two would be lost.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        previous = {number: signal.signal(number, lambda number, frame: received.append(number))
+                    for number in held}
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         yield received
     finally:

@@ -55,9 +55,9 @@ def _interrupts_held() -> Iterator[list[int]]:
     """Fork the workers in this scope: they never take a Ctrl-C for their own (each
     ignores it once set up, _worker_started); this process hears it once they are made.
 
-    In the main thread, a Ctrl-C that comes meanwhile is noted in the list yielded, for
-    the caller to hand on (signal.raise_signal) where it can end the workers: ignored,
-    it would be lost. Only the main thread may set a signal's handler. Another thread
+    In the main thread, a Ctrl-C (or a SIGTERM taken as one) that comes meanwhile is
+    noted in the list yielded, for the caller to act on where it can end the workers:
+    ignored, it would be lost. Only the main thread may set a signal's handler. Another thread
     blocks Ctrl-C and SIGTERM instead (the system then hands them to a thread that does
     not), and its workers, which inherit its mask, unblock them once set up.
     """
@@ -69,13 +69,22 @@ def _interrupts_held() -> Iterator[list[int]]:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return
-    previous = {number: signal.signal(number, lambda number, frame: received.append(number))
-                for number in stopping_signals()}
+    # SIGTERM is blocked, not noted: a worker is born with this process's handlers, and the
+    # pool's terminate (a SIGTERM) must end one not yet set up; it unblocks once it is.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    try:
+        previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked | {signal.SIGTERM})
     try:
         yield received
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        signal.signal(signal.SIGINT, previous)
+        if signal.SIGTERM not in blocked:
+            if signal.SIGTERM in stopping_signals() and signal.SIGTERM in signal.sigpending():
+                signal.sigwait({signal.SIGTERM})   # taken here, as a Ctrl-C noted meanwhile
+                received.append(signal.SIGTERM)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _worker_started() -> None:
@@ -210,23 +219,28 @@ def map_unordered(work: Callable[[Any], Any], items: Sequence[Any], jobs: int,
         return
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     _work = work
+    pool = None
     try:
         # What exists now is shared with the workers until written to.
         with set_aside_for_workers():
-            with _interrupts_held() as interrupted:
-                pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_started)
             try:
+                # A signal let through as the scope ends finds the pool made: it is ended.
+                with _interrupts_held() as interrupted:
+                    pool = multiprocessing.get_context("fork").Pool(
+                        jobs, initializer=_worker_started)
                 if interrupted:   # a Ctrl-C while the workers were made: now it ends them
-                    signal.raise_signal(signal.SIGINT)
+                    raise KeyboardInterrupt
                 results = _results(pool, _chunks(items, jobs, spread), stop)
                 if meanwhile is not None:
                     meanwhile()
                 yield from results
                 pool.close()
             except BaseException:
-                pool.terminate()
+                if pool is not None:
+                    pool.terminate()
                 raise
             finally:
-                pool.join()
+                if pool is not None:
+                    pool.join()
     finally:
         _work = None
