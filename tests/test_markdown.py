@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import feedparser
+import markdown
 import pytest
 from conftest import parse_html, run_hubgen, said
+
+from hubgen.content.markdown import NestedTooDeep, converted
 
 
 def test_extensions_from_the_config_are_used(hub):
@@ -232,3 +235,30 @@ def test_a_post_whose_headings_are_nested_under_one_gets_a_table_of_contents(hub
     page = parse_html(root / "public/posts/the-third/index.html")
     assert [a.text_content() for a in page.xpath('//nav[@class="toc"]//a')] == \
         ["Guide", "Step 1", "Step 2", "Step 3", "Step 4"]
+
+
+def test_how_deep_markdown_may_nest_does_not_depend_on_the_caller_s_stack():
+    # Python's recursion limit counts from the stack's bottom: a list nested near it read
+    # with --jobs 1 and failed on workers (or in serve's thread), and a cached build then
+    # differed from a clean one.
+    md = markdown.Markdown()
+
+    def reads(levels: int) -> bool:
+        md.reset()
+        try:
+            converted(md, "\n".join("    " * level + "- item" for level in range(levels)))
+        except NestedTooDeep:
+            return False
+        return True
+
+    def deepest() -> int:
+        low, high = 50, 400
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if reads(middle) else (low, middle - 1)
+        return low
+
+    def from_deeper(frames: int) -> int:
+        return deepest() if frames == 0 else from_deeper(frames - 1)
+
+    assert 100 < deepest() == from_deeper(150) < 400

@@ -10,6 +10,7 @@ import functools
 import html as html_module
 import importlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,14 +55,32 @@ class NestedTooDeep(ValueError):
         self.line = line   # 1-based, in the text: the line nested deepest
 
 
+# The frames Python-Markdown may use below the call of `converted`, wherever it is made
+# from: Python's limit counts from the stack's bottom, so text nested near it would read
+# on one core and not on workers, in a build and not in serve's rebuild thread.
+_MARKDOWN_FRAMES = 800
+
+
 def converted(md: markdown.Markdown, text: str) -> str:
-    """`md.convert(text)`; NestedTooDeep for text nested beyond its reach."""
+    """`md.convert(text)`; NestedTooDeep for text nested beyond its reach, the same reach
+    however deep the caller's stack."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + _MARKDOWN_FRAMES)
     try:
         return md.convert(text)
     except RecursionError:
         lines = editor_lines(text) or [""]
         depths = [len(line) - len(line.lstrip(" \t>")) for line in lines]
         raise NestedTooDeep(depths.index(max(depths)) + 1) from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
 
 
 def without_heading_anchors(html: str) -> str:
