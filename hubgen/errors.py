@@ -136,11 +136,12 @@ def source_text(path: Path) -> tuple[str, tuple[str, ...]]:
     hub's pages in a few sources, not reading them again for each.
     """
     stat = path.stat()
-    return _source_text(path, stat.st_mtime_ns, stat.st_size)
+    # The change time too: an edit of the same size within one tick of the clock.
+    return _source_text(path, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=16)
-def _source_text(path: Path, mtime_ns: int, size: int) -> tuple[str, tuple[str, ...]]:
+def _source_text(path: Path, *version: int) -> tuple[str, tuple[str, ...]]:
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read()
     return text, tuple(editor_lines(text))

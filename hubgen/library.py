@@ -11,7 +11,7 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from hubgen.config import Config
@@ -324,12 +324,18 @@ def _check_thread_people(thread: Thread, people: dict[str, Person], now: datetim
     _check_message_dates(thread, now, diagnostics)
 
 
+# How far ahead of the build a chat may be marked live, or a message dated, without a
+# warning: an import and a build a moment apart, on clocks a little apart, are no mistake.
+_CLOCK_SKEW = timedelta(minutes=15)
+
+
 def _check_message_dates(thread: Thread, now: datetime, diagnostics: Diagnostics) -> None:
     """Warn, once per thread, of the messages a build publishes dated after its moment: a
     UTC time written without its offset, most often, read hours late in the site's zone."""
     if thread.status == "upcoming" or waits_for_its_date(thread, now):
         return   # its messages are not published yet
-    late = [m for m in thread.messages if m.date is not None and m.date > now and not m.removed]
+    soon = now + _CLOCK_SKEW
+    late = [m for m in thread.messages if m.date is not None and m.date > soon and not m.removed]
     if not late:
         return
     first = late[0]
@@ -338,8 +344,8 @@ def _check_message_dates(thread: Thread, now: datetime, diagnostics: Diagnostics
                         f"message '{first.id}'{more} is dated {first.date.isoformat()}, "
                         "after this build's moment: the feeds and the sitemap would say "
                         "the thread changed then",
-                        "check the offset: a time written without one is read in the "
-                        "site's timezone; a UTC time ends in Z (2026-05-01T16:00:00Z).")
+                        "check the date and its offset: a time written without one is read "
+                        "in the site's timezone; a UTC time ends in Z (2026-05-01T16:00:00Z).")
 
 
 def _check_thread_status(thread: Thread, now: datetime, diagnostics: Diagnostics) -> None:
@@ -357,7 +363,7 @@ def _check_thread_status(thread: Thread, now: datetime, diagnostics: Diagnostics
                             "set status: live while it is held, then archived (and add its "
                             "messages); or move the date." if held else
                             "set status: archived (and add its messages), or move the date.")
-    elif thread.status == "live" and thread.date > now:
+    elif thread.status == "live" and thread.date > now + _CLOCK_SKEW:
         diagnostics.warning(thread.source, *thread.position_of("status"),
                             f"the thread is marked live, but its date "
                             f"{thread.date.isoformat()} is still to come: its page says "

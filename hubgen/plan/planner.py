@@ -346,8 +346,9 @@ def _report_too_long(route: Route, name: str, root: Path, diagnostics: Diagnosti
                       f"the URL of {_describe(route, root)} holds a name of "
                       f"{name_bytes(name)} bytes ({name[:40]}...), more than the "
                       f"{NAME_MAX} a file or folder name may hold",
-                      "give it a shorter 'slug:' (or a person a shorter key), or rename "
-                      "the file.")
+                      "give the person a shorter key in people.yaml, and use it where they "
+                      "are named." if isinstance(person, Person) else
+                      "give it a shorter 'slug:', or rename the file.")
 
 
 def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnostics) -> None:
