@@ -215,7 +215,7 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
     options = BuildOptions(root=root, config_file=config_file, output=output, drafts=drafts,
                            future=future, base_url=base_url, strict=strict, now=build_moment(),
                            jobs=jobs or default_jobs(), cache=not no_cache)
-    stop_as_interrupt()
+    click.get_current_context().call_on_close(stop_as_interrupt())
     progress = BuildProgress(enabled=wants_progress(quiet))
     started = time.perf_counter()
     with reporting_errors(root, _build_failed, before=progress.stop):
@@ -297,7 +297,7 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
 
     # A service manager's SIGTERM stops it as cleanly as Ctrl-C, during the first build too
     # (its workers are called off, not left running on their own).
-    stop_as_interrupt()
+    click.get_current_context().call_on_close(stop_as_interrupt())
     session: ServeSession | None = None
     try:
         session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,
@@ -435,7 +435,7 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
     root = Path.cwd()
     options = BuildOptions(root=root, config_file=config_file, now=build_moment(),
                            jobs=default_jobs(), cache=True)
-    stop_as_interrupt()
+    click.get_current_context().call_on_close(stop_as_interrupt())
     shipping = False
     with reporting_errors(root, "Nothing was published."):
         try:

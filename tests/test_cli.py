@@ -102,3 +102,24 @@ def test_a_stage_quicker_than_the_rate_warm_up_still_ends_on_its_rate(tmp_path):
 def test_quiet_builds_print_nothing_on_a_terminal(tmp_path):
     root = write_corpus(tmp_path / "hub", posts=300)
     assert _on_a_terminal("build", "--quiet", cwd=root) == (0, b"")
+
+
+def test_a_program_that_runs_the_build_command_keeps_its_own_sigterm_handler(hub,
+                                                                             monkeypatch):
+    # The build takes SIGTERM as Ctrl-C while it runs; a program embedding hubgen's `cli`
+    # kept that handler after the command returned.
+    import signal
+
+    from click.testing import CliRunner
+
+    from hubgen.cli import cli
+
+    monkeypatch.chdir(hub("minimal"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
+    own = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        result = CliRunner().invoke(cli, ["build", "--quiet", "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, own)

@@ -15,7 +15,7 @@ import re
 import shutil
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,10 +366,14 @@ def stopping_signals() -> tuple[int, ...]:
     return (signal.SIGINT,)
 
 
-def stop_as_interrupt() -> None:
-    """Take SIGTERM (a CI job cancelled, `timeout`, a service manager) as Ctrl-C from now
-    on: the command cleans up and leaves the previous output as it was."""
-    signal.signal(signal.SIGTERM, _stop)
+def stop_as_interrupt() -> Callable[[], None]:
+    """Take SIGTERM (a CI job cancelled, `timeout`, a service manager) as Ctrl-C until
+    the function returned is called: the command cleans up and leaves the previous output
+    as it was. Only the main thread may; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, _stop)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _stop(number: int, frame: object) -> None:
