@@ -83,7 +83,7 @@ def _read_date(value: object, tz: tzinfo) -> datetime:
             parsed = datetime.fromisoformat(text)
         except ValueError as exc:
             raise _unreal(value, text, str(exc)) from None
-        if len(text) == 10:  # a date alone
+        if without_time(value):
             return datetime.combine(parsed.date(), time(0, 0), tzinfo=tz)
         return localize(parsed, tz)
     raise BadDate(f"cannot read {value!r} as a date")

@@ -259,10 +259,8 @@ class _ThreadReader:
                 self.path, *source.value_at("hashtag"),
                 f"'{hashtag}' is no hashtag a platform links: its search and the chat's "
                 "join link would look for something else",
-                f"write {joined}: a hashtag is letters, digits and _ after '#', with no "
-                "spaces or punctuation, and not digits alone."
-                if re.fullmatch(HASHTAG, joined) else
-                "a hashtag is letters, digits and _ after '#', with no spaces or "
+                (f"write {joined}: " if re.fullmatch(HASHTAG, joined) else "")
+                + "a hashtag is letters, digits and _ after '#', with no spaces or "
                 "punctuation, and not digits alone.")
         return platform, url, hashtag
 
