@@ -236,7 +236,6 @@ def test_link_rewriting_follows_the_browser_s_rules(fragment, expected):
     assert rewrite_links(fragment, lambda link: "X" + link) == expected
 
 
-
 def test_a_control_character_in_a_tag_never_breaks_a_feed(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"

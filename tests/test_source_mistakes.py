@@ -378,7 +378,6 @@ def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
         "the page shows it as text"]
 
 
-
 def test_a_shortcode_within_a_line_is_a_warning_at_its_place(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
