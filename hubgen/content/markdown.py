@@ -151,6 +151,8 @@ def embedded_message(match: re.Match[str]) -> str:
 
 def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
     """The embeds of a Markdown body, with their file line (fenced code is skipped)."""
+    if "{{" not in body:
+        return ()
     embeds = []
     for number, line in _lines_outside_fences(body, first_line):
         match = EMBED.match(line)
@@ -164,9 +166,11 @@ def unknown_shortcodes(body: str, first_line: int) -> list[tuple[int, int, str]]
     """The shortcodes of a body that are no embed of hubgen's (`{{< youtube x >}}`, an
     embed within a line): (line, column, as written); they would show as text. Code (fenced,
     indented, or a code span) is skipped."""
+    if "{{" not in body:
+        return []
     found = []
     for number, line in _lines_outside_fences(body, first_line):
-        if EMBED.match(line) or _INDENTED.match(line):
+        if "{{" not in line or EMBED.match(line) or _INDENTED.match(line):
             continue
         # Blanked, not removed: a column still counts from the line as written.
         text = _CODE_SPAN.sub(lambda span: " " * len(span[0]), line)
