@@ -914,6 +914,38 @@ def test_a_prolific_voice_has_their_posts_on_numbered_pages(hub):
     assert "https://talk.example/people/ana/page/3/" in sitemap
 
 
+def test_a_big_community_goes_on_over_numbered_pages_of_people_with_the_team_first(hub):
+    root = hub("conversations")
+    people = root / "content/people.yaml"
+    people.write_text(people.read_text() + "".join(
+        f"member-{number:03d}: {{name: Member {number:03d}}}\n" for number in range(250)))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    pages = [parse_html(public / "people/index.html"),
+             parse_html(public / "people/page/2/index.html"),
+             parse_html(public / "people/page/3/index.html")]
+    assert not (public / "people/page/4").exists()
+    listed, groups = [], []
+    for number, page in enumerate(pages, start=1):
+        groups.append([h.get("id") for h in page.xpath("//main//h2")])
+        listed += page.xpath('//main//a[@class="person-card__name"]/@href')
+        assert page.xpath('//p[@class="pagination__status"]')[0].text == f"Page {number} of 3"
+        assert f"Page {number} of 3." in page.xpath('//p[@class="listing__sub"]')[0].text
+    # Every person once, 120 to a page; the team and the moderators on the first.
+    assert len(listed) == 255 and len(set(listed)) == 255
+    assert groups == [["brand", "moderators", "community"], ["community"], ["community"]]
+    assert listed[:3] == ["/people/ana/", "/people/ben/", "/people/tom/"]
+    assert len(pages[0].xpath('//a[@class="person-card__name"]')) == 120
+    assert len(pages[2].xpath('//a[@class="person-card__name"]')) == 15
+    assert pages[1].xpath('//a[@rel="prev"]//text()') == ["Previous page"]
+    assert pages[1].xpath('//a[@rel="prev"]/@href') == ["/people/"]
+    assert pages[1].xpath('//a[@rel="next"]/@href') == ["/people/page/3/"]
+    assert pages[1].xpath("//title")[0].text.startswith("People (page 2 of 3)")
+    sitemap = (public / "sitemap.xml").read_text()
+    assert "https://talk.example/people/page/3/" in sitemap
+
+
 def test_a_reply_chain_of_any_length_shows_in_full_nested_to_a_readable_depth(hub):
     from hubgen.conversations import MAX_REPLY_DEPTH
     root = hub("conversations")

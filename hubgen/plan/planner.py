@@ -25,6 +25,9 @@ HOST_FILES = ("/_headers", "/_redirects")
 # A person's page lists this many of their posts (the newest as cards, the rest as a
 # compact list), then goes on to /people/KEY/page/2/.
 PERSON_POSTS_PER_PAGE = 100
+# /people/ lists this many, the team first, then goes on to /people/page/2/.
+PEOPLE_PER_PAGE = 120
+_ROLE_ORDER = {"brand": 0, "moderator": 1, "community": 2}
 
 
 def tag_feed_title(config: Config, tag_name: str) -> str:
@@ -147,11 +150,21 @@ def _people_routes(library: Library, urls: Urls) -> list[Route]:
                                          "pager": pager, "contributions": said},
                                 source=person.source, lastmod=max(dates) if dates else None,
                                 in_sitemap=True))
-    people = library.visible_people
-    newest = [r.lastmod for r in routes if r.lastmod is not None]
-    routes.insert(0, Route(path=urls.index("person"), kind="html", template="people.html",
-                           title=library.words("people"), context={"people": people},
-                           lastmod=max(newest) if newest else None, in_sitemap=bool(people)))
+    newest = {}
+    for route in routes:
+        person = route.context["person"]
+        if route.lastmod is not None and (person.key not in newest
+                                          or route.lastmod > newest[person.key]):
+            newest[person.key] = route.lastmod
+    # The team and the moderators first: a big community goes on over the later pages.
+    listed = sorted(library.visible_people, key=lambda p: _ROLE_ORDER.get(p.role, 3))
+    for pager in reversed(paginate(listed, PEOPLE_PER_PAGE, urls.index("person"))):
+        dates = [newest[p.key] for p in pager.items if p.key in newest]
+        routes.insert(0, Route(path=pager.path, kind="html", template="people.html",
+                               title=library.words("people"),
+                               context={"people": pager.items, "pager": pager},
+                               lastmod=max(dates) if dates else None,
+                               in_sitemap=bool(pager.items)))
     return routes
 
 
