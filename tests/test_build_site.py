@@ -6,7 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import json_ld, parse_html, run_hubgen, said
+from conftest import all_files, json_ld, parse_html, run_hubgen, said
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -175,6 +175,22 @@ def test_a_robots_txt_of_the_site_s_own_wins_and_other_generated_files_are_not_r
            "sitemap page and static/sitemap.xml\n  hint: rename or move the static file: " \
            "hubgen makes /sitemap.xml itself." in result.err
     assert (root / "public/robots.txt").read_text() == "User-agent: *\nDisallow: /private/\n"
+
+
+def test_a_static_file_named_as_hubgen_s_manifest_is_an_error_that_says_so(hub):
+    # As a copy of an earlier build's output in static/ would bring.
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    before = all_files(root / "public")
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static/.hubgen-manifest.json").write_text('{"files": []}')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "static/.hubgen-manifest.json: error: /.hubgen-manifest.json is the name of " \
+           "hubgen's own list of the files it wrote into the output folder\n  hint: rename " \
+           "the file, or delete it if it came with a copy of an earlier build's output." \
+           in result.err
+    assert all_files(root / "public") == before
 
 
 def test_markdown_extensions_a_blogger_expects(built):

@@ -23,6 +23,7 @@ from pathlib import Path
 from hubgen.config import CONFIG_NAME, Config
 from hubgen.content.sources import VERSION_CONTROL
 from hubgen.errors import HubgenError, UsageError
+from hubgen.plan.routes import MANIFEST_NAME
 from hubgen.plan.urls import is_plain_relative
 from hubgen.wording import some_of
 
@@ -31,7 +32,6 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-MANIFEST_NAME = ".hubgen-manifest.json"
 MANIFEST_VERSION = 1
 _PROTECTED_FOLDERS = ("content", "static", "templates", "themes")
 

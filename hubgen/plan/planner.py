@@ -15,7 +15,7 @@ from hubgen.content.words import Words, english_words
 from hubgen.errors import Diagnostics
 from hubgen.library import Item, Library
 from hubgen.plan.pagination import paginate
-from hubgen.plan.routes import Route, SitePlan
+from hubgen.plan.routes import MANIFEST_NAME, Route, SitePlan
 from hubgen.plan.urls import Urls, is_plain_relative
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
@@ -234,6 +234,12 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
         routes.append(Route(path="/robots.txt", kind="robots"))
 
     for path, file in statics.items():
+        if path.lower() == "/" + MANIFEST_NAME:
+            diagnostics.error(file, 0, 0, f"{path} is the name of hubgen's own list of the "
+                              "files it wrote into the output folder",
+                              "rename the file, or delete it if it came with a copy of an "
+                              "earlier build's output.")
+            continue
         routes.append(Route(path=path, kind="static", source=file))
     for document in library.documents:
         if document.is_bundle:

@@ -9,6 +9,10 @@ from typing import Any, Literal
 
 from hubgen.plan.urls import output_file
 
+# The one file of the output no route may write: the build's list of the files it wrote
+# (see build/output.py), which tells them from the user's own.
+MANIFEST_NAME = ".hubgen-manifest.json"
+
 RouteKind = Literal["html", "feed", "sitemap", "robots", "static", "ics", "alias", "hostfile"]
 
 
