@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from conftest import all_files, run_hubgen, said
+from conftest import all_files, clean_env, run_hubgen, said
 
 
 @pytest.mark.parametrize("output", [".", "..", "content", "content/posts/out", "static/out",
@@ -156,7 +162,8 @@ def test_files_moved_in_by_a_build_that_stopped_half_way_are_still_hubgen_s(hub,
         real_replace(source, destination)
 
     monkeypatch.setattr(output_module.os, "replace", replace)
-    with pytest.raises(OSError):
+    with pytest.raises(output_module.OutputNotWritten,
+                       match=r"the disk is full.*1 of 2 changed files were moved in"):
         stage.commit(staged)
     monkeypatch.setattr(output_module.os, "replace", real_replace)
     assert (public / "new/a.html").is_file()
@@ -533,3 +540,78 @@ def test_ctrl_c_while_files_move_in_finishes_the_move_first(tmp_path, monkeypatc
     assert report.interrupted
     assert {name: (output / name).read_text() for name in names} == {n: n for n in names}
     assert (output / ".hubgen-manifest.json").is_file()
+
+
+@contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make `folder` a folder this user may not change, root included (root ignores a
+    folder's mode, not its immutable flag)."""
+    if os.geteuid() != 0:
+        mode = folder.stat().st_mode
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(mode)
+        return
+    if shutil.which("chattr") is None or \
+            subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("root, and no chattr +i here to make a folder read-only")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("where", ["public", "public/posts/the-third"])
+def test_an_output_folder_this_user_may_not_change_is_refused_with_nothing_written(hub, where):
+    # public/ made by a container as root, then a build as yourself: a PermissionError
+    # traceback half way through moving the new files in.
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    with read_only(root / where):   # a build with nothing to change changes nothing
+        result = run_hubgen("build", cwd=root)
+        assert result.code == 0, result.err
+        assert "0 written" in result.out
+    third = root / "content/posts/third.md"
+    third.write_text(third.read_text().replace("title: ", "title: Edited "))
+    (root / "content/posts/2026-03-05-second.md").unlink()
+    before = all_files(root / "public")
+    with read_only(root / where):
+        result = run_hubgen("build", cwd=root)
+    assert "Traceback" not in result.err
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"Error: cannot write into {root / 'public'}: {root / where} "
+                                 "is a folder this user may not change (another user's, or "
+                                 "mounted read-only); nothing was written.")
+    assert all_files(root / "public") == before
+    assert not (root / ".public.hubgen-staging").exists()
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "Edited" in (root / "public/posts/the-third/index.html").read_text()
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+def test_an_output_folder_that_is_a_mount_point_is_built_into(hub):
+    # A container's volume mounted at public/: the staging folder beside it is on another
+    # file system, where a rename cannot go ("Invalid cross-device link").
+    root = hub("minimal")
+    public = root / "public"
+    public.mkdir()
+    third = root / "content/posts/third.md"
+    script = (f"mount -t tmpfs hubgen-test {shlex.quote(str(public))} || exit 77\n"
+              f"{shlex.quote(sys.executable)} -m hubgen build || exit 1\n"
+              f"sed -i 's/^title: /title: Edited /' {shlex.quote(str(third))}\n"
+              f"{shlex.quote(sys.executable)} -m hubgen build -v || exit 1\n"
+              f"cat {shlex.quote(str(public / 'posts/the-third/index.html'))}\n"
+              f"ls -A {shlex.quote(str(public / 'posts/the-third'))}\n")
+    completed = subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script],
+                               cwd=root, capture_output=True, text=True, timeout=300,
+                               env={**clean_env(), "COLUMNS": "200"})
+    if completed.returncode == 77 or "unshare:" in completed.stderr:
+        pytest.skip(f"cannot mount a folder here: {completed.stderr.strip()}")
+    assert "Traceback" not in completed.stderr
+    assert completed.returncode == 0, completed.stderr
+    assert "wrote posts/the-third/index.html" in completed.stdout
+    assert "Edited" in completed.stdout
+    assert completed.stdout.rstrip().endswith("\nindex.html")   # no temporary file left

@@ -8,6 +8,7 @@ Files whose bytes did not change are left alone.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import posixpath
@@ -238,6 +239,24 @@ def _write_new(path: str, content: bytes) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
+def _move_in(staged: Path, destination: Path) -> None:
+    """Move a staged file to its place in the output folder, replacing the old one whole."""
+    try:
+        os.replace(staged, destination)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        # The output folder is a mount point (a container's volume, another disk) and the
+        # staging folder beside it on another file system: a copy made beside the old
+        # file, with its time (the cache's stamp), is renamed over it instead.
+        temporary = destination.with_name(f".{destination.name}.hubgen-tmp")
+        try:
+            shutil.copy2(staged, temporary)
+            os.replace(temporary, destination)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+
 def _atomic_write(path: Path, content: bytes) -> None:
     temporary = path.with_name(f".{path.name}.hubgen-tmp")
     temporary.write_bytes(content)
@@ -329,6 +348,38 @@ def _not_written_over(output: Path, names: list[str]) -> None:
         " of yours (no earlier build wrote it), where the site writes other bytes. Nothing was "
         "written; move them away or choose another output folder (if an earlier build wrote "
         f"them and its list, {MANIFEST_NAME}, was lost, empty the folder).")
+
+
+class OutputNotWritten(HubgenError):
+    """The new files could not all be moved into the output folder (a full disk, say)."""
+
+
+def _not_writable(output: Path, names: Iterable[str]) -> None:
+    """Refuse, before anything is moved, an output folder where this user may not write
+    or remove the files `names` (made by another user, mounted read-only): the previous
+    output then stays as it was. A folder still to be made counts as the nearest one
+    above it that exists."""
+    root = str(output)
+    if not os.path.isdir(root):   # a first build: the staged folder is renamed into place
+        return
+    verdicts: dict[str, bool] = {}
+    refused: set[str] = set()
+    for name in names:
+        folder = os.path.dirname(os.path.join(root, name))
+        if folder not in verdicts:
+            existing = folder
+            while len(existing) > len(root) and not os.path.isdir(existing):
+                existing = os.path.dirname(existing)
+            verdicts[folder] = os.access(existing, os.W_OK | os.X_OK)
+            if not verdicts[folder]:
+                refused.add(existing)
+    if refused:
+        raise UsageError(
+            f"cannot write into {output}: {some_of(sorted(refused), 3)} "
+            f"{'is a folder' if len(refused) == 1 else 'are folders'} this user may not "
+            "change (another user's, or mounted read-only); nothing was written. Make the "
+            "output folder writable, or choose another with --output or 'output:' in "
+            "hubgen.yaml.")
 
 
 @contextmanager
@@ -477,6 +528,12 @@ class StagedOutput:
                                         and self.output / name not in cleared])
         self.in_the_way += _clear_the_way(
             self.output, [name for name in staged if name in self.previous], self.previous)
+        changing = [*staged, *stale_files(self.previous, self.names),
+                    *(path.relative_to(self.output).as_posix() for path in self.in_the_way)]
+        if changing or not _same_bytes(self.output / MANIFEST_NAME, manifest_bytes(self.names)):
+            changing.append(MANIFEST_NAME)
+        _not_writable(self.output, changing)
+        moved = 0
         with held_interrupts() as interrupts:
             try:
                 for stale in self.in_the_way:
@@ -499,8 +556,16 @@ class StagedOutput:
                 for relative in staged:
                     destination = self.output / relative
                     destination.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(self.staging / relative, destination)
+                    _move_in(self.staging / relative, destination)
+                    moved += 1
                 report.written = written
+            except OSError as exc:
+                where = f" ({exc.filename})" if exc.filename else ""
+                raise OutputNotWritten(
+                    f"could not move the new site into {self.output}: "
+                    f"{exc.strerror or exc}{where}; {moved} of {len(staged)} "
+                    "changed files were moved in, the others are as the previous build left "
+                    "them. Fix that and build again.") from None
             finally:
                 self.discard()
             report.unchanged = sorted(self.names.difference(written))
