@@ -9,6 +9,7 @@ and validated in one place.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import string
 import typing
@@ -706,7 +707,10 @@ def _config_of(path: Path, data: Any, overrides: dict[str, Any] | None,
         declared_url = absolute_http_url(str(declared)) if declared else config.url
     except CheckFailed:
         declared_url = config.url
-    config = dataclasses.replace(config, path=path.resolve(), root=path.resolve().parent,
+    # The hub is the folder the config is in, even when the file is a link to one kept
+    # elsewhere (a shared config): its folders are resolved, the file is not.
+    root = Path(os.path.realpath(path.absolute().parent))
+    config = dataclasses.replace(config, path=root / path.name, root=root,
                                  positions=reader.positions, declared_url=declared_url)
     return config, list(diagnostics)
 

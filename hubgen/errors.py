@@ -6,6 +6,7 @@ column, a message and a hint, until the CLI (or serve's overlay) prints it.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -148,12 +149,15 @@ def _source_text(path: Path, *version: int) -> tuple[str, tuple[str, ...]]:
 
 
 def display_path(path: Path, root: Path | None) -> str:
-    """Show `path` relative to `root` when it lies inside it."""
+    """Show `path` relative to `root` when it lies inside it (a file there that is a link
+    to one elsewhere, a shared hubgen.yaml, is shown where it is in `root`)."""
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        base = root.resolve()
+        for place in (Path(os.path.realpath(path.parent)) / path.name, path.resolve()):
+            try:
+                return place.relative_to(base).as_posix()
+            except ValueError:
+                pass
     return str(path)
 
 

@@ -30,6 +30,28 @@ def test_config_option_reads_another_file(hub):
     assert (root / "public/index.html").is_file()
 
 
+def test_a_config_that_is_a_link_to_a_file_elsewhere_builds_the_hub_it_stands_in(hub,
+                                                                                   tmp_path):
+    # hubgen.yaml linked to one kept with other settings (a dotfiles folder, a shared
+    # config): the hub was the link's target's folder, and an empty site was built there.
+    root = hub("minimal")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (root / "hubgen.yaml").rename(shared / "hubgen.yaml")
+    (root / "hubgen.yaml").symlink_to(shared / "hubgen.yaml")
+    for args in ((), ("--config", "hubgen.yaml")):
+        result = run_hubgen("build", *args, cwd=root)
+        assert result.code == 0, result.err
+        assert "(3 posts, 1 page" in result.out
+        assert (root / "public/posts/the-third/index.html").is_file()
+        assert sorted(p.name for p in shared.iterdir()) == ["hubgen.yaml"]
+    config = shared / "hubgen.yaml"
+    config.write_text(config.read_text().replace("paginate: 2", "paginate: two"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith("hubgen.yaml:8:11: error: ")
+
+
 def test_quiet_and_verbose_together_is_a_usage_error(hub):
     result = run_hubgen("build", "--quiet", "--verbose", cwd=hub("minimal"))
     assert result.code == 2
