@@ -26,7 +26,7 @@ from hubgen.content.markdown import shorten
 from hubgen.content.sanitize import plain
 from hubgen.errors import Diagnostic, HubgenError, SourceErrors, UsageError, display_path
 from hubgen.plan import Urls
-from hubgen.progress import BuildProgress, wants_progress
+from hubgen.progress import BuildProgress, wants_color, wants_progress
 from hubgen.wording import plural, some_of
 
 EXIT_SOURCE_ERRORS = 1
@@ -52,7 +52,7 @@ def format_diagnostic(diagnostic: Diagnostic, root: Path | None, color: bool = F
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], root: Path | None) -> None:
     """Print diagnostics to stderr, one block each."""
-    color = sys.stderr.isatty()
+    color = wants_color()
     for diagnostic in diagnostics:
         click.echo(format_diagnostic(diagnostic, root, color), err=True)
 

@@ -11,8 +11,17 @@ STAGE_WORDS = {"read": "reading", "render": "rendering"}
 
 
 def wants_progress(quiet: bool) -> bool:
-    """A bar is for a person at a terminal: not with --quiet, not in CI, not into a file."""
-    return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    """A bar is for a person at a terminal: not with --quiet, not in CI, not into a file,
+    not on a terminal that cannot redraw a line (TERM=dumb)."""
+    return not quiet and sys.stderr.isatty() and not os.environ.get("CI") \
+        and os.environ.get("TERM") != "dumb"
+
+
+def wants_color() -> bool:
+    """Colours are for a terminal that shows them: not into a file, not on a dumb
+    terminal, not when the user set NO_COLOR (no-color.org)."""
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR") \
+        and os.environ.get("TERM") != "dumb"
 
 
 class BuildProgress:

@@ -60,11 +60,11 @@ def test_quiet_and_verbose_together_is_a_usage_error(hub):
 
 def _on_a_terminal(*args: str, cwd: Path, ci: bool = False,
                    program: tuple[str, ...] = (sys.executable, "-m", "hubgen"),
-                   ) -> tuple[int, bytes]:
+                   env: dict[str, str] | None = None) -> tuple[int, bytes]:
     """Run hubgen (or `program`) with a pseudo-terminal for its output; the exit code
     and all it drew."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "HUBGEN_PROGRESS_DELAY": "0", "TERM": "xterm"}
+    env = {**os.environ, "HUBGEN_PROGRESS_DELAY": "0", "TERM": "xterm", **(env or {})}
     env.pop("CI", None)
     if ci:
         env["CI"] = "true"
@@ -119,6 +119,29 @@ def test_a_stage_quicker_than_the_rate_warm_up_still_ends_on_its_rate(tmp_path):
     rate = re.search(rb"([\d,]+) pages/s", seen)
     assert rate is not None
     assert 0 < int(rate[1].replace(b",", b"")) <= 600 / 0.05
+
+
+def test_no_color_and_a_dumb_terminal_get_no_escape_codes(hub):
+    # Errors were coloured on any terminal: NO_COLOR (no-color.org) and TERM=dumb (Emacs'
+    # shell, an editor's output pane) showed them as "^[[31m^[[1merror^[[0m".
+    colour = re.compile(rb"\x1b\[[0-9;]*m")
+    root = hub("broken-front-matter")
+    code, coloured = _on_a_terminal("build", cwd=root)
+    assert code == 1
+    assert colour.search(coloured)
+    for env in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+        code, seen = _on_a_terminal("build", cwd=root, env=env)
+        assert code == 1
+        assert not colour.search(seen), env
+        assert b": error: " in seen
+    assert b"\x1b" not in seen   # a dumb terminal gets no progress bar either
+
+
+def test_a_dumb_terminal_gets_no_progress_bar(tmp_path):
+    root = write_corpus(tmp_path / "hub", posts=300)
+    code, seen = _on_a_terminal("build", cwd=root, env={"TERM": "dumb"})
+    assert code == 0
+    assert seen.startswith(b"Built Benchmark Hub"), seen[:200]
 
 
 def test_quiet_builds_print_nothing_on_a_terminal(tmp_path):
