@@ -352,6 +352,22 @@ def _check(rule: Callable[[Any], Any]) -> dict[str, Any]:
     return {"check": rule}
 
 
+def _local_folder(value: str) -> str:
+    """A folder of this machine (output, cache_dir), where a leading `~` must name a
+    home folder there is; raises CheckFailed."""
+    try:
+        Path(value).expanduser()
+    except RuntimeError:   # pathlib's word for a home folder it cannot find
+        user = value[1:].split("/", 1)[0]
+        raise CheckFailed(
+            f"starts with '~{user}', the home folder of a user this system does not know"
+            if user else "starts with '~', the home folder, but the user building has none "
+            "(HOME is not set)",
+            "write the folder's whole path (e.g. /srv/hub/public), or one relative to the "
+            "hub's folder.") from None
+    return value
+
+
 @dataclass(frozen=True)
 class AuthorConfig:
     """The default author of the site, used by feeds."""
@@ -428,8 +444,8 @@ class Config:
     author: AuthorConfig = AuthorConfig()
     brand: BrandConfig = BrandConfig()
     theme: str = "default"
-    output: str = "public"
-    cache_dir: str = ".hubgen-cache"
+    output: str = field(default="public", metadata=_check(_local_folder))
+    cache_dir: str = field(default=".hubgen-cache", metadata=_check(_local_folder))
     paginate: int = field(default=10, metadata=_check(_at_least(1)))
     permalinks: PermalinksConfig = PermalinksConfig()
     feeds: FeedsConfig = FeedsConfig()

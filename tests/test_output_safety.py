@@ -94,6 +94,23 @@ def test_a_tilde_in_the_config_s_output_is_the_home_folder_as_in_a_shell(hub, tm
     assert not (root / "~").exists()
 
 
+@pytest.mark.parametrize("key", ["output", "cache_dir"])
+def test_a_tilde_naming_no_home_folder_is_an_error_at_its_place(hub, key):
+    # pathlib's RuntimeError "Could not determine home directory" was a traceback (also
+    # for `~` alone where HOME is unset and the user has no entry in /etc/passwd).
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + f"{key}: ~no-such-user-of-hubgen/site\n")
+    result = run_hubgen("build", cwd=root)
+    assert "Traceback" not in result.err
+    assert result.code == 1, result.err
+    assert result.err.startswith(
+        f"hubgen.yaml:10:{len(key) + 3}: error: {key} starts with '~no-such-user-of-hubgen', "
+        "the home folder of a user this system does not know\n")
+    assert "hint: write the folder's whole path (e.g. /srv/hub/public)" in result.err
+    assert not (root / "public").exists()
+
+
 def test_refuses_a_folder_holding_another_hub(hub, tmp_path):
     root = hub("minimal")
     other = tmp_path / "other-hub"
