@@ -676,9 +676,21 @@ def find_config(start: Path, explicit: Path | None = None) -> Path:
     path = explicit if explicit is not None else start / CONFIG_NAME
     if not path.is_file():
         where = f"{path}" if explicit else f"{start.resolve()}"
+        hub = None if explicit else _hub_above(start.resolve())
+        if hub is not None:
+            up = "/".join([".."] * (len(start.resolve().parts) - len(hub.parts)))
+            raise UsageError(f"no hubgen config found at {where}; this folder is in the hub "
+                             f"at {hub}: run hubgen there (cd {up}) or pass --config "
+                             f"{up}/{CONFIG_NAME}")
         raise UsageError(f"no hubgen config found at {where}; run hubgen in a hub's folder "
                          "or pass --config FILE")
     return path
+
+
+def _hub_above(folder: Path) -> Path | None:
+    """The nearest folder above `folder` that holds a hubgen config, if any."""
+    return next((parent for parent in folder.parents if (parent / CONFIG_NAME).is_file()),
+                None)
 
 
 def read_config(path: Path, overrides: dict[str, Any] | None = None,

@@ -171,6 +171,20 @@ def test_usage_errors_exit_2_without_traceback(hub, tmp_path):
         assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize("command", [("build",), ("check",), ("new", "post", "Hi"),
+                                     ("serve", "--port", "0")])
+def test_a_command_run_in_a_folder_of_a_hub_names_the_hub_and_how_to_reach_it(hub, command):
+    # Run from content/posts/, the error said only "run hubgen in a hub's folder".
+    root = hub("minimal")
+    result = run_hubgen(*command, cwd=root / "content/posts")
+    assert result.code == 2
+    assert result.err.splitlines()[0] == (
+        f"Error: no hubgen config found at {root / 'content/posts'}; this folder is in the "
+        f"hub at {root}: run hubgen there (cd ../..) or pass --config ../../hubgen.yaml")
+    assert not (root / "content/posts/public").exists()
+    assert len(list((root / "content/posts").iterdir())) == 5
+
+
 def test_a_template_named_without_its_suffix_hints_its_whole_name(hub):
     root = hub("unknown-template")
     page = root / "content/pages/landing.md"
