@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import all_files, run_hubgen
+from conftest import all_files, read_only, run_hubgen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
 EXPORTS = {
@@ -195,6 +195,23 @@ def test_a_people_file_that_cannot_take_lines_at_its_end(hub):
     assert err.startswith("Error: people.yaml cannot take new people at its end (it is not a "
                           "mapping of one person per key); add them by hand: "
                           "hackernews-roastery: {name: roastery, role: community, ")
+
+
+@pytest.mark.parametrize(("folder", "written"), [("content/threads", "the thread"),
+                                               ("content", "people.yaml")])
+def test_a_folder_the_import_may_not_write_in_is_an_error_and_nothing_is_written(
+        hub, folder, written):
+    # A content/ checked out by another user (or mounted read-only): a PermissionError
+    # traceback from the temporary file.
+    root = hub("import-hub")
+    (root / "content/threads").mkdir(exist_ok=True)
+    with read_only(root / folder):
+        err = _fails_and_writes_nothing(root, "hackernews",
+                                        str(FIXTURES / EXPORTS["hackernews"]))
+    assert "Traceback" not in err
+    target = "content/people.yaml" if written == "people.yaml" else "content/threads/"
+    assert err.startswith(f"Error: cannot write {target}"), err
+    assert f"in {root / folder}; nothing was written. Make the folder writable" in err
 
 
 @pytest.mark.parametrize(("args", "message"), [

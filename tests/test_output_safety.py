@@ -8,12 +8,9 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from conftest import all_files, clean_env, run_hubgen, said
+from conftest import all_files, clean_env, read_only, run_hubgen, said
 
 
 @pytest.mark.parametrize("output", [".", "..", "content", "content/posts/out", "static/out",
@@ -557,27 +554,6 @@ def test_ctrl_c_while_files_move_in_finishes_the_move_first(tmp_path, monkeypatc
     assert report.interrupted
     assert {name: (output / name).read_text() for name in names} == {n: n for n in names}
     assert (output / ".hubgen-manifest.json").is_file()
-
-
-@contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """Make `folder` a folder this user may not change, root included (root ignores a
-    folder's mode, not its immutable flag)."""
-    if os.geteuid() != 0:
-        mode = folder.stat().st_mode
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(mode)
-        return
-    if shutil.which("chattr") is None or \
-            subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
-        pytest.skip("root, and no chattr +i here to make a folder read-only")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(folder)], check=True)
 
 
 @pytest.mark.parametrize("where", ["public", "public/posts/the-third"])

@@ -516,11 +516,17 @@ def _write(path: Path, text: str, people: PeopleBook, platform: str,
         earlier = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     except (OSError, UnicodeDecodeError):
         earlier = ""
-    staged = StagedFile(path, text.encode("utf-8"))
+    rel = display_path(path, config.root)
+    try:
+        staged = StagedFile(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise _not_written(rel, exc) from None
     try:
         warnings = _check(staged, path, config, text, earlier)
-        rel = display_path(path, config.root)
-        staged_people = people.stage(f"added by hubgen import {platform} for {rel}")
+        try:
+            staged_people = people.stage(f"added by hubgen import {platform} for {rel}")
+        except OSError as exc:
+            raise _not_written(display_path(people.path, config.root), exc) from None
         if staged_people is not None:
             staged_people.commit()
         staged.commit()
@@ -528,6 +534,14 @@ def _write(path: Path, text: str, people: PeopleBook, platform: str,
         staged.discard()
         raise
     return warnings
+
+
+def _not_written(rel: str, exc: OSError) -> HubgenError:
+    """The error for a file the import cannot write (its folder another user's, or
+    read-only); its temporary file is made first, so nothing is written then."""
+    folder = os.path.dirname(exc.filename) if exc.filename else "its folder"
+    return HubgenError(f"cannot write {rel}: {exc.strerror or exc} in {folder}; nothing was "
+                       "written. Make the folder writable and import again.")
 
 
 def _notes(thread: ImportedThread, merged: MergedMessages) -> tuple[str, ...]:
