@@ -476,6 +476,23 @@ def test_editors_and_downloads_leftovers_are_never_published(hub):
                             "site.css___jb_old___", "site.css___jb_tmp___", "sed8Hk2Qa"}
 
 
+def test_the_folder_notes_of_macos_windows_and_kde_are_never_published(hub):
+    # A static/ copied from a Mac to a USB stick or a network share holds "._name"
+    # (AppleDouble) beside each file; Windows and KDE leave their folder notes. They were
+    # published, as .DS_Store and Thumbs.db are not.
+    root = hub("minimal")
+    images = root / "static/images"
+    for name in ("._cup.svg", "desktop.ini", ".directory", "Thumbs.db"):
+        (images / name).write_bytes(b"\0\5\26\7\0\2\0\0Mac OS X")
+    (images / ".AppleDouble").mkdir()
+    (images / ".AppleDouble/cup.svg").write_bytes(b"\0\5\26\7")
+    assert run_hubgen("build", cwd=root).code == 0
+    published = {path.name for path in (root / "public/images").iterdir()}
+    assert published == {"cup.svg"}
+    result = run_hubgen("build", "--verbose", cwd=root)
+    assert "0 written" in result.out
+
+
 def test_two_people_keys_making_one_url_are_an_error_at_the_key(hub):
     root = hub("minimal")
     with (root / "content/people.yaml").open("a") as people:
