@@ -69,6 +69,17 @@ def build_moment() -> datetime | None:
                                f"got {value!r}") from None
 
 
+def current_folder() -> Path:
+    """The folder the command runs in; one deleted meanwhile (a terminal left in a hub's
+    folder that was made again) ends the command with a usage error."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        click.echo("Error: the current folder no longer exists (deleted or moved away): cd "
+                   "into the hub's folder again", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def _build_failed(exc: SourceErrors) -> str:
     errors = sum(1 for d in exc.diagnostics if d.is_error)
     return f"Build failed: {plural(errors, 'error')}; the previous output is untouched."
@@ -211,7 +222,7 @@ def build(config_file: Path | None, output: Path | None, drafts: bool, future: b
         except CheckFailed as exc:
             raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint="--base-url") \
                 from None
-    root = Path.cwd()
+    root = current_folder()
     options = BuildOptions(root=root, config_file=config_file, output=output, drafts=drafts,
                            future=future, base_url=base_url, strict=strict, now=build_moment(),
                            jobs=jobs or default_jobs(), cache=not no_cache)
@@ -262,7 +273,7 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
     """Build the hub, serve it, and rebuild on every save (the browser follows)."""
     from hubgen.serve import ServeOptions, ServeSession
 
-    root = Path.cwd()
+    root = current_folder()
     build_options = BuildOptions(root=root, config_file=config_file, drafts=drafts,
                                  future=future or drafts, now=build_moment(),
                                  jobs=jobs or default_jobs())
@@ -347,6 +358,7 @@ def new_site_command(folder: Path) -> None:
     """Make a small, complete hub in FOLDER (a new or empty folder)."""
     from hubgen.scaffold import new_site
 
+    here = current_folder()
     try:
         written = new_site(folder, now=build_moment())
     except UsageError as exc:
@@ -354,7 +366,7 @@ def new_site_command(folder: Path) -> None:
         sys.exit(EXIT_USAGE)
     for path in written:
         click.echo(f"  wrote {path}")
-    if folder.resolve() == Path.cwd().resolve():
+    if folder.resolve() == here.resolve():
         click.echo("A new hub is in this folder. Next: hubgen serve")
     else:
         # Quoted as a shell needs it, so that the line can be pasted as it is.
@@ -366,7 +378,7 @@ def _new_content(kind: str, title: str, slug: str | None, config_file: Path | No
     from hubgen.build.pipeline import load_site_config
     from hubgen.scaffold import new_content
 
-    root = Path.cwd()
+    root = current_folder()
     with reporting_errors(root):
         config, warnings = load_site_config(BuildOptions(root=root, config_file=config_file))
         print_diagnostics(warnings, root)
@@ -397,7 +409,7 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
     """Check the hub without writing it: build errors, links, anchors, feeds, mixed content."""
     from hubgen.check import CheckReport, Finding, check_site
 
-    root = Path.cwd()
+    root = current_folder()
     try:
         report = check_site(BuildOptions(root=root, config_file=config_file, strict=strict,
                                          now=build_moment(), jobs=default_jobs()))
@@ -432,7 +444,7 @@ def publish(target: str | None, dry_run: bool, config_file: Path | None) -> None
     from hubgen.publish import choose_target, read_targets
     from hubgen.publish import publish as ship
 
-    root = Path.cwd()
+    root = current_folder()
     options = BuildOptions(root=root, config_file=config_file, now=build_moment(),
                            jobs=default_jobs(), cache=True)
     click.get_current_context().call_on_close(stop_as_interrupt())
@@ -538,7 +550,7 @@ def import_thread(platform: str, source: str | None, url: str | None, api_base: 
     from hubgen.importers import ImportOptions, report_lines
     from hubgen.importers import import_thread as run_import
 
-    root = Path.cwd()
+    root = current_folder()
     tag_list = tuple(t.strip() for t in tags.split(",") if t.strip()) if tags is not None \
         else None
     options = ImportOptions(platform=platform, source=source, url=url, api_base=api_base,

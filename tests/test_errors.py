@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
+
 import pytest
-from conftest import all_files, run_hubgen
+from conftest import all_files, clean_env, run_hubgen
 
 EXPECTED = {
     "broken-front-matter": """\
@@ -183,6 +187,25 @@ def test_a_command_run_in_a_folder_of_a_hub_names_the_hub_and_how_to_reach_it(hu
         f"hub at {root}: run hubgen there (cd ../..) or pass --config ../../hubgen.yaml")
     assert not (root / "content/posts/public").exists()
     assert len(list((root / "content/posts").iterdir())) == 5
+
+
+@pytest.mark.parametrize("command", [("build",), ("check",), ("new", "post", "Hi"),
+                                     ("serve",), ("import", "reddit", "-"), ("publish",),
+                                     ("new", "site", "hub")])
+def test_a_current_folder_deleted_meanwhile_is_said_without_a_traceback(tmp_path, command):
+    # A terminal left in a hub's folder that was deleted and made again (a fresh clone, a
+    # branch switched): os.getcwd() raised FileNotFoundError.
+    gone = tmp_path / "hub"
+    gone.mkdir()
+    script = f"cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} && " \
+        f"exec {shlex.quote(sys.executable)} -m hubgen {shlex.join(command)}"
+    completed = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
+                               timeout=60, env=clean_env(), stdin=subprocess.DEVNULL)
+    assert "Traceback" not in completed.stderr
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.endswith(
+        "Error: the current folder no longer exists (deleted or moved away): cd into the "
+        "hub's folder again\n")
 
 
 def test_a_template_named_without_its_suffix_hints_its_whole_name(hub):
