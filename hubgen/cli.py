@@ -587,6 +587,8 @@ def _end(code: int | str | None) -> NoReturn:
         click.echo(code, err=True)
         code = 1
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:   # closed when the command started (a script's '>&-')
+            continue
         with suppress(OSError, ValueError):  # closed, or a reader that went away
             stream.flush()
     os._exit(code or 0)

@@ -13,15 +13,20 @@ STAGE_WORDS = {"read": "reading", "render": "rendering"}
 def wants_progress(quiet: bool) -> bool:
     """A bar is for a person at a terminal: not with --quiet, not in CI, not into a file,
     not on a terminal that cannot redraw a line (TERM=dumb)."""
-    return not quiet and sys.stderr.isatty() and not os.environ.get("CI") \
+    return not quiet and _on_a_terminal() and not os.environ.get("CI") \
         and os.environ.get("TERM") != "dumb"
 
 
 def wants_color() -> bool:
     """Colours are for a terminal that shows them: not into a file, not on a dumb
     terminal, not when the user set NO_COLOR (no-color.org)."""
-    return sys.stderr.isatty() and not os.environ.get("NO_COLOR") \
+    return _on_a_terminal() and not os.environ.get("NO_COLOR") \
         and os.environ.get("TERM") != "dumb"
+
+
+def _on_a_terminal() -> bool:
+    # None: stderr was closed when the command started (a script's '2>&-').
+    return sys.stderr is not None and sys.stderr.isatty()
 
 
 class BuildProgress:

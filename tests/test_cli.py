@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run_hubgen
+from conftest import REPO, run_hubgen
 
 from benchmarks.corpus import write_corpus
 
@@ -50,6 +51,35 @@ def test_a_config_that_is_a_link_to_a_file_elsewhere_builds_the_hub_it_stands_in
     result = run_hubgen("build", cwd=root)
     assert result.code == 1
     assert result.err.startswith("hubgen.yaml:8:11: error: ")
+
+
+def _with_closed(stream: str, command: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run `hubgen COMMAND` in a shell with one standard stream closed ('>&-', '2>&-',
+    '<&-'): Python then has None for it."""
+    return subprocess.run(["sh", "-c", f"exec {shlex.quote(sys.executable)} -m hubgen "
+                           f"{command} {stream}"], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_a_closed_output_stream_is_no_traceback_and_no_failure(hub):
+    # Started with stdout or stderr closed (a script's '>&-', a daemon), a build that
+    # succeeded exited 1 with "'NoneType' object has no attribute 'flush'".
+    root = hub("minimal")
+    built = _with_closed(">&-", "build", root)
+    assert (built.returncode, built.stderr) == (0, "")
+    assert (root / "public/index.html").is_file()
+    built = _with_closed("2>&-", "build", root)
+    assert built.returncode == 0
+    assert "Traceback" not in built.stdout and "Built Minimal Hub" in built.stdout
+    (root / "content/posts/third.md").write_text("---\ntitle: [x\n---\n")
+    failed = _with_closed("2>&-", "build", root)
+    assert (failed.returncode, failed.stdout) == (1, "")
+
+
+def test_a_closed_standard_input_is_an_empty_one_to_import(hub):
+    failed = _with_closed("<&-", "import reddit -", hub("import-hub"))
+    assert "Traceback" not in failed.stderr
+    assert (failed.returncode, failed.stderr) == (1, "Error: <stdin> is empty, not JSON\n")
 
 
 def test_quiet_and_verbose_together_is_a_usage_error(hub):

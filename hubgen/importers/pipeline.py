@@ -125,7 +125,9 @@ def _export(options: ImportOptions) -> Any:
         return READERS[options.platform].fetch(options.url, Fetcher(api_base))
     name = _source_name(options)
     if options.source == "-":
-        raw = (options.stdin or sys.stdin.buffer).read()
+        # None: standard input was closed when the command started ('<&-'), as empty.
+        stream = options.stdin or (sys.stdin.buffer if sys.stdin is not None else None)
+        raw = stream.read() if stream is not None else b""
     else:
         path = Path(options.source or "")
         if not path.is_absolute():
