@@ -299,6 +299,21 @@ def test_aliases_leave_a_redirect_at_each_old_address(hub):
     assert "/old/third/" not in sitemap
 
 
+def test_an_alias_is_a_file_only_when_it_names_an_html_page(hub):
+    # A host serves a file by its extension: a forwarding page at 'v1.2' or 'page.php' was
+    # sent as application/octet-stream, and the browser downloaded it instead of following.
+    root = hub("subpath")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace(
+        "author: kim", "author: kim\naliases: [/release-v1.2, /old/page.php, /2026/third.HTM]"))
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    for path in ("release-v1.2/index.html", "old/page.php/index.html", "2026/third.HTM"):
+        page = parse_html(public / path)
+        assert page.xpath('//meta[@http-equiv="refresh"]/@content') == \
+            ["0; url=/hub/posts/the-third/"], path
+
+
 def test_a_list_whose_permalink_names_a_file_pages_into_a_folder_of_its_name():
     from hubgen.plan.pagination import page_path, paginate
     assert page_path("/tags/a/", 1) == "/tags/a/" and page_path("/tags/a/", 2) == "/tags/a/page/2/"

@@ -220,8 +220,7 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     for document in library.documents:
         target = urls.document(document)
         for index, alias in enumerate(document.aliases):
-            path = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] \
-                else alias + "/"
+            path = _alias_path(alias)
             routes.append(Route(path=path, kind="alias", title=document.title,
                                 context={"target": target}, source=document.source,
                                 position=document.positions.get(f"aliases[{index}]")
@@ -258,6 +257,16 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
 
     _report_collisions(routes, config.root, diagnostics)
     return SitePlan(tuple(routes))
+
+
+def _alias_path(alias: str) -> str:
+    """Where an alias's forwarding page goes: the file an alias ending in .html or .htm
+    names, else the folder of the alias ('/old' and '/v1.2' → '/old/', '/v1.2/')."""
+    # A host serves a file by its extension: one named 'v1.2' or 'page.php' went out as
+    # application/octet-stream, which browsers download instead of following.
+    if alias.endswith("/") or alias.lower().endswith((".html", ".htm")):
+        return alias
+    return alias + "/"
 
 
 def _describe(route: Route, root: Path) -> str:
