@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SITES, run_hubgen, said
+from conftest import SITES, all_files, run_hubgen, said
 
 
 def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
@@ -581,3 +581,43 @@ def test_lists_nested_hundreds_deep_are_an_error_where_they_are_not_a_traceback(
         "to read",
         "content/threads/chat-one.yaml:20:67: error: 'text': lists or quotes nested too "
         "deep for Markdown to read (its line 300)"]
+
+
+
+def _static_file_named_about(root) -> None:
+    (root / "static/about").write_text("x")
+
+
+def _alias_in_the_static_image_s_name(root) -> None:
+    _edit(root / "content/posts/third.md", "tags: [listening]\n",
+          "tags: [listening]\naliases: [/images/cup.svg/]\n")
+
+
+@pytest.mark.parametrize("make, error, hint", [
+    # A file of static/ named as a page's folder: a clean build failed with a traceback,
+    # a cached one replaced the page with the file.
+    (_static_file_named_about,
+     "static/about: error: /about is a file (static/about) where /about/ needs a folder "
+     "(content/pages/about.md)",
+     "rename or move the static file, or give the other item another 'slug:'."),
+    # An alias whose folder is a static file's name: the image was lost.
+    (_alias_in_the_static_image_s_name,
+     "content/posts/third.md:7:11: error: /images/cup.svg is a file (static/images/cup.svg) "
+     "where /images/cup.svg/ needs a folder (content/posts/third.md)",
+     "remove it from 'aliases', or change it to the old URL it stands for."),
+], ids=["static file", "alias"])
+def test_a_file_where_another_item_needs_a_folder_is_an_error_before_anything_is_written(
+        hub, make, error, hint):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    before = all_files(root / "public")
+    make(root)
+    for args in ((), ("--no-cache",)):
+        result = run_hubgen("build", *args, cwd=root)
+        assert result.code == 1, result.err
+        assert said(result.err, "error") == [error]
+        assert f"hint: {hint}" in result.err
+        assert "Traceback" not in result.err
+        assert all_files(root / "public") == before
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 1 and error in checked.out

@@ -344,6 +344,48 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
         diagnostics.error(blame.source, *position,
                           f"two items have the URL {route.path}: {_describe(first, root)} "
                           f"and {_describe(route, root)}", hint)
+    _report_files_in_folders(seen, root, diagnostics)
+
+
+def _report_files_in_folders(files: dict[str, Route], root: Path,
+                             diagnostics: Diagnostics) -> None:
+    """A route written as a file where another needs a folder of that name (static/about
+    beside the page /about/): no disk holds both, and whichever was written last won."""
+    folders: set[str] = set()
+    for output, route in files.items():
+        folder = output.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            file = files.get(folder)
+            if file is not None:
+                _report_file_and_folder(file, route, root, diagnostics)
+            folder = folder.rpartition("/")[0]
+
+
+def _report_file_and_folder(file: Route, folder: Route, root: Path,
+                            diagnostics: Diagnostics) -> None:
+    """The file `file` writes is the name of a folder `folder` writes into: an alias is
+    what should change, else a static file, else the item that set its slug."""
+    both = (file, folder)
+    blame = next((route for kind in ("alias", "static") for route in both
+                  if route.kind == kind), None) or _blame(file, folder)
+    other = folder if blame is file else file
+    if blame.kind == "alias":
+        hint = "remove it from 'aliases', or change it to the old URL it stands for."
+    elif blame.kind == "static":
+        hint = "rename or move the static file" + (
+            f": hubgen makes {other.path} itself." if other.source is None else
+            ", or give the other item another 'slug:'.")
+    else:
+        hint = "give one of them another 'slug:' in its front matter, or rename the file."
+    document = blame.context.get("document")
+    person = blame.context.get("person")
+    position = blame.position or (
+        document.position_of("slug") if isinstance(document, Document) else
+        person.position if isinstance(person, Person) else (0, 0))
+    diagnostics.error(blame.source, *position,
+                      f"{file.path} is a file ({_describe(file, root)}) where {folder.path} "
+                      f"needs a folder ({_describe(folder, root)})", hint)
 
 
 def _same_letters(one: str, other: str) -> bool:
