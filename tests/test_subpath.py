@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.request
+from urllib.parse import urljoin
+
 import feedparser
 from conftest import json_ld, parse_html, run_hubgen
 from lxml import etree
+from serving import static_server
 
 
 def _links(page):
@@ -147,3 +151,32 @@ def test_community_links_written_as_site_paths_keep_the_subpath_and_are_absolute
         ["https://cdn.example/hero.png"]
     [article] = [d for d in json_ld(post) if d["@type"] == "BlogPosting"]
     assert article["image"] == "https://cdn.example/hero.png"
+
+
+def test_asset_links_a_static_file_by_its_name_whatever_letters_it_holds(hub, tmp_path):
+    # '#' and '?' in a file's name were left as written: the browser asked for
+    # 'Press%20Kit%20' (the rest a fragment) or 'what' (the rest a query), and got a 404.
+    root = hub("subpath")
+    names = ["Press Kit #2.txt", "what?.txt", "100%.txt", "café.txt"]
+    (root / "static/files").mkdir()
+    for name in names:
+        (root / "static/files" / name).write_text(name)
+    (root / "templates").mkdir()
+    (root / "templates/page.html").write_text(
+        '{% extends "!theme/page.html" %}{% block content %}{{ super() }}'
+        + "".join(f"<a class=file href=\"{{{{ asset('files/{name}') }}}}\">x</a>"
+                  for name in names) + "{% endblock %}")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "hub").symlink_to(root / "public")
+    page = parse_html(root / "public/about/index.html")
+    links = page.xpath('//a[@class="file"]/@href')
+    assert len(links) == len(names)
+    with static_server(served) as origin:
+        for link, name in zip(links, names, strict=True):
+            with urllib.request.urlopen(urljoin(origin + "hub/about/", link)) as response:
+                assert response.read().decode() == name, link
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 0, checked.out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from hubgen.plan.routes import SitePlan
 
@@ -50,5 +51,8 @@ class AssetUrls:
         site_path = "/" + path.lstrip("/")
         self.used.add(site_path)
         digest = self.digest(site_path)
-        link = self.url(site_path)
-        return f"{link}?v={digest}" if digest else link
+        if not digest:
+            return self.url(site_path)
+        # A file's name, every letter of it: '#', '?' and '%' in it are no fragment, query
+        # or escape (url() keeps them so, for a site path written with a query).
+        return f"{self.url(quote(site_path))}?v={digest}"
