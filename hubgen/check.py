@@ -252,6 +252,8 @@ class _Checker:
     def links(self) -> None:
         origin = self.config.origin
         base = unquote(self.config.base_path)   # as a link's path is compared: decoded
+        # As the pages write it: a root-relative link of a source is found there without it.
+        encoded_base = Urls(self.config).url("/")
         secure = self.config.url.startswith("https://")
         for output in sorted(self.files):
             if not output.endswith(".html"):
@@ -289,14 +291,20 @@ class _Checker:
                              "base path.")
                     continue
                 target = self.target_file(path[len(base) - 1:])
+                if target is None or target in self.held_back:
+                    # Found in the source as written (/about/ that the page makes
+                    # /hub/about/, ../about/), else as resolved.
+                    needles = ("/" + link[len(encoded_base):] if encoded_base != "/" and
+                               link.startswith(encoded_base) else "", link,
+                               path[len(base) - 1:])
                 if target in self.held_back and output in self.published:
-                    self._held_back_link(output, target, link, path[len(base) - 1:])
+                    self._held_back_link(output, target, link, needles)
                     continue
                 if target is None:
-                    # Found in the source as resolved (/about/) or as written (../about/).
-                    self.add("link", "error", output, (link, path[len(base) - 1:]),
+                    self.add("link", "error", output, needles,
                              f"broken link: {link} (on {output}) leads to no page",
                              self._page_of_source(output, link) or
+                             self._base_path_twice(path[len(base) - 1:], base) or
                              "check the path, or the slug of the page it should reach.")
                     continue
                 # "#top" needs no element: browsers scroll to the top for it (HTML spec).
@@ -307,6 +315,17 @@ class _Checker:
                              f"missing anchor: {link} (on {output}): {target} has no "
                              f"element with id '{unquote(fragment)}'",
                              "headings get ids from their text; check the spelling.")
+
+    def _base_path_twice(self, path: str, base: str) -> str:
+        """For a link written with the base path (which hubgen then adds again) to a page
+        there is, the hint to write it from the site's root; empty for any other link."""
+        if base == "/" or not path.startswith(base):
+            return ""
+        meant = path[len(base) - 1:]
+        if self.target_file(meant) is None:
+            return ""
+        return f"write the link from the site's root ({meant}): hubgen adds the base path " \
+               f"{base} to it."
 
     def _page_of_source(self, output: str, link: str) -> str:
         """For a link to a Markdown file (Hugo's ref, Pelican's {filename}), the hint naming
@@ -332,11 +351,11 @@ class _Checker:
         url = urls.url(urls.document(found))
         return f"link to the page, not its source: {url} is the page of {found.rel_path}."
 
-    def _held_back_link(self, output: str, target: str, link: str, path: str) -> None:
+    def _held_back_link(self, output: str, target: str, link: str,
+                        needles: tuple[str, ...]) -> None:
         """A published page's link to a page the build leaves out: an error where it is
-        written, in the page's source or the config (one the theme makes, to a draft that
-        check's build counts as a neighbour say, is not made by the build)."""
-        needles = (link, path)
+        written (one of `needles`), in the page's source or the config (one the theme makes,
+        to a draft that check's build counts as a neighbour say, is not made by the build)."""
         if _place_of(self.sources.get(output), needles) == (0, 0) and \
                 _place_of(self.config.path, needles) == (0, 0):
             return

@@ -105,6 +105,31 @@ def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_an
     assert json.loads(run_hubgen("check", "--format", "json", cwd=root).out) == data
 
 
+def test_check_places_a_sub_path_hub_s_broken_links_where_they_are_written(hub):
+    # The page's link carries the base path its source does not: a link written
+    # percent-encoded was told of no line, and one written with the base path already (made
+    # /our café hub/our café hub/about/) at another link that held its letters.
+    root = hub("subpath")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("url: https://x.example/hub/",
+                                                 'url: "https://x.example/our café hub/"'))
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nSee [about](<https://x.example/our café hub/about/>).\n"
+                    "A [report](/files/My%20Report%231.txt) and "
+                    "[about](/our%20caf%C3%A9%20hub/about/).\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    assert said(result.out, "error") == [
+        "content/posts/third.md:11:12: error: broken link: "
+        "/our%20caf%C3%A9%20hub/files/My%20Report%231.txt (on posts/the-third/index.html) "
+        "leads to no page",
+        "content/posts/third.md:11:52: error: broken link: "
+        "/our%20caf%C3%A9%20hub/our%20caf%C3%A9%20hub/about/ (on posts/the-third/index.html) "
+        "leads to no page"]
+    assert "hint: write the link from the site's root (/about/): hubgen adds the base path " \
+           "/our café hub/ to it." in result.out
+
+
 def test_check_finds_srcset_images_and_names_a_post_s_image_once(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
