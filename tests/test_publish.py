@@ -915,6 +915,28 @@ def test_publish_config_errors_point_at_the_spot(hub, case):
     assert not (root / "public").exists()
 
 
+def test_a_git_domain_that_is_the_sub_path_hub_s_own_host_is_refused_before_building(
+        hub, tmp_path):
+    # GitHub Pages serves a custom domain's site from its root: every page's /hub/ link,
+    # stylesheet and feed led to a 404.
+    root = hub("subpath")
+    site = bare_repository(tmp_path / "site.git")
+    line = with_publish(root, f"  pages: {{type: git, repository: {site}, domain: X.example}}\n")
+    run = publish(root)
+    assert run.code == 1
+    assert f"hubgen.yaml:{line + 1}:" in run.err
+    assert "error: publish.pages.domain x.example serves the site from its root, " \
+           "https://x.example/, but url: puts it at https://x.example/hub/: every link " \
+           "and stylesheet would lead under /hub/, where that domain has nothing" in run.err
+    assert "hint: set url: https://x.example/ for this domain, or leave domain: out " \
+           "when another site serves this one under /hub/." in run.err
+    assert not (root / "public").exists()
+    # Another host's path in front of the pages' own domain (a proxy): its links are right.
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("domain: X.example", "domain: hub.x.example"))
+    assert publish(root, "--dry-run").code == 0
+
+
 def _broken(root: Path) -> None:
     (root / "content/posts/broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n")
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from hubgen.config import Config
 from hubgen.errors import Diagnostics
@@ -222,6 +223,14 @@ KINDS: dict[str, _Kind] = {
 }
 
 
+def _domain_serves_the_url(domain: str, config: Config) -> bool:
+    """False when `domain` (a Pages host's CNAME) is the host of a url with a path: Pages
+    serves a custom domain's site from its root, so no link of the hub would be found. A
+    domain of its own may stand behind another site's path (a proxy), as may no domain."""
+    host = urlsplit(config.url).hostname or ""
+    return not domain or config.base_path == "/" or domain != host.lower()
+
+
 def _marked(data: dict[str, Any]) -> MarkedMap:
     return data if isinstance(data, MarkedMap) else MarkedMap(data)
 
@@ -277,6 +286,15 @@ def _read_target(name: str, data: Any, section: MarkedMap, config: Config,
                           f"{name}: {kind.example}")
         ok = False
     if not ok:
+        return None
+    if kind_name == "git" and not _domain_serves_the_url(values.get("domain", ""), config):
+        diagnostics.error(path, *marked.value_at("domain"),
+                          f"{where}.domain {values['domain']} serves the site from its root, "
+                          f"{config.origin}/, but url: puts it at {config.url}: every link and "
+                          f"stylesheet would lead under {config.base_path}, where that domain "
+                          "has nothing",
+                          f"set url: {config.origin}/ for this domain, or leave domain: out "
+                          f"when another site serves this one under {config.base_path}.")
         return None
     position = section.key_at(name)
     if kind_name == "git":
