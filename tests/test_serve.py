@@ -16,10 +16,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import run_hubgen
@@ -473,6 +475,21 @@ def test_the_url_s_path_edited_while_serving_moves_the_site(hub):
         assert wait_until(lambda: any(f"Serving at http://{site.host}:{site.port}/café/ now"
                                       in line for line in site.lines))
         site.stop()
+
+
+def test_a_url_path_with_a_space_is_printed_as_one_link(hub):
+    # Printed as written, the address ended at the space for a terminal: a click opened
+    # http://127.0.0.1:8000/our, the 404 page.
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("url: https://minimal.example/",
+                                                 'url: "https://minimal.example/our café/"'))
+    with running(root) as session:
+        host, port = session.server.server_address[:2]
+        assert session.url == f"http://{host}:{port}/our%20café/"
+        # As a browser sends it, the accent encoded too.
+        with urllib.request.urlopen(quote(session.url, safe=":/%")) as response:
+            assert response.status == 200
 
 
 def test_a_theme_switched_to_while_serving_is_watched(hub):

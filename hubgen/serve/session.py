@@ -9,6 +9,7 @@ import threading
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from hubgen.build import BuildOptions
 from hubgen.build.pipeline import config_to_start_with
@@ -25,6 +26,13 @@ from hubgen.serve.watcher import SourceWatcher
 PORT_TRIES = 20
 # The addresses that listen on every interface, and this machine's own for each.
 _LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+
+
+def _shown_whole(path: str) -> str:
+    """A path as a terminal shows a link whole: a space (or other ASCII a link may not hold)
+    percent-encoded, letters beyond ASCII kept readable ('/our café/' → '/our%20café/')."""
+    return "".join(letter if ord(letter) > 127 else quote(letter, safe="/%:@!$&'()*+,;=~")
+                   for letter in path)
 
 
 def _network_address(family: socket.AddressFamily) -> str | None:
@@ -123,7 +131,7 @@ class ServeSession:
 
     def _url_at(self, host: str, port: int) -> str:
         host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{port}{self.state.snapshot.base_path}"
+        return f"http://{host}:{port}{_shown_whole(self.state.snapshot.base_path)}"
 
     def start(self) -> str:
         """Listen, build once, then serve and watch; returns the URL."""
