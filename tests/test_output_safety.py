@@ -528,6 +528,29 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(hub
     assert not (root / ".public.hubgen-lock").exists()
 
 
+def test_the_output_stays_locked_until_the_stale_files_are_gone_and_the_list_written(
+        tmp_path):
+    from hubgen.build.output import StagedOutput
+    from hubgen.errors import UsageError
+
+    output = tmp_path / "public"
+    output.mkdir()
+    first = StagedOutput(output, ["index.html", "old/index.html"])
+    first.commit([name for name in ("index.html", "old/index.html")
+                  if first.put(name, b"one")])
+    first.discard()
+    stage = StagedOutput(output, ["index.html"])
+    stage.commit([name for name in ("index.html",) if stage.put(name, b"two")])
+    assert not (output / "old").exists()
+    # Between the commit and the end of the build (the cache is written then) no other
+    # build may start moving its files in.
+    with pytest.raises(UsageError, match="another hubgen build is writing"):
+        StagedOutput(output, ["index.html"])
+    stage.discard()
+    StagedOutput(output, ["index.html"]).discard()
+    assert json.loads((output / ".hubgen-manifest.json").read_text())["files"] == ["index.html"]
+
+
 def test_ctrl_c_while_files_move_in_finishes_the_move_first(tmp_path, monkeypatch):
     import signal
 

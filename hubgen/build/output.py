@@ -515,12 +515,17 @@ class StagedOutput:
     def discard(self) -> None:
         """Forget everything staged (the output folder stays as it was) and let other
         builds write."""
-        if self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
+        self._drop_staging()
         self._lock.release()
 
+    def _drop_staging(self) -> None:
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+
     def commit(self, staged: Iterable[str]) -> WriteReport:
-        """Move the staged files in, remove hubgen's stale ones, and write the manifest."""
+        """Move the staged files in, remove hubgen's stale ones, and write the manifest.
+        The output stays locked until `discard`: another build let in before the stale
+        files are gone and the manifest written would take them for the user's."""
         report = WriteReport()
         staged = written = sorted(staged)
         cleared = set(self.in_the_way)   # hubgen's own, removed before the move
@@ -567,7 +572,7 @@ class StagedOutput:
                     "changed files were moved in, the others are as the previous build left "
                     "them. Fix that and build again.") from None
             finally:
-                self.discard()
+                self._drop_staging()
             report.unchanged = sorted(self.names.difference(written))
             report.removed = self._remove_stale()
             # A stale file left in place (one that could not be removed) stays listed: it is
