@@ -321,27 +321,12 @@ def _report_collisions(routes: list[Route], root: Path, diagnostics: Diagnostics
                           root, diagnostics)
             continue
         blame = _blame(first, route)
-        document = blame.context.get("document")
-        person = blame.context.get("person")
-        position = document.position_of("slug") if isinstance(document, Document) else \
-            person.position if isinstance(person, Person) else (0, 0)
-        other = first if blame is route else route
-        if isinstance(person, Person):
-            whom = "one of them" if isinstance(other.context.get("person"), Person) else \
-                "the person"
-            hint = (f"give {whom} another key in people.yaml (a person's key makes their "
-                    "URL), and use the new key where they are named.")
-        elif blame.kind == "static":
-            hint = "rename or move the static file" + (
-                f": hubgen makes {route.path} itself." if other.source is None else
-                ", or give the other item another 'slug:'.")
-        else:
-            hint = "give one of them another 'slug:' in its front matter, or rename the file."
+        hint = _rename_hint(blame, first if blame is route else route)
         if (first.source and route.source and first.source != route.source
                 and _same_letters(str(first.source), str(route.source))):
             hint += (" The two file names look alike: they differ only in how their accented "
                      "letters are stored (Unicode NFC and NFD, as copies from macOS may be).")
-        diagnostics.error(blame.source, *position,
+        diagnostics.error(blame.source, *_naming_place(blame),
                           f"two items have the URL {route.path}: {_describe(first, root)} "
                           f"and {_describe(route, root)}", hint)
     _report_files_in_folders(seen, root, diagnostics)
@@ -369,23 +354,34 @@ def _report_file_and_folder(file: Route, folder: Route, root: Path,
     both = (file, folder)
     blame = next((route for kind in ("alias", "static") for route in both
                   if route.kind == kind), None) or _blame(file, folder)
-    other = folder if blame is file else file
-    if blame.kind == "alias":
-        hint = "remove it from 'aliases', or change it to the old URL it stands for."
-    elif blame.kind == "static":
-        hint = "rename or move the static file" + (
-            f": hubgen makes {other.path} itself." if other.source is None else
-            ", or give the other item another 'slug:'.")
-    else:
-        hint = "give one of them another 'slug:' in its front matter, or rename the file."
-    document = blame.context.get("document")
-    person = blame.context.get("person")
-    position = blame.position or (
-        document.position_of("slug") if isinstance(document, Document) else
-        person.position if isinstance(person, Person) else (0, 0))
-    diagnostics.error(blame.source, *position,
+    hint = "remove it from 'aliases', or change it to the old URL it stands for." \
+        if blame.kind == "alias" else _rename_hint(blame, folder if blame is file else file)
+    diagnostics.error(blame.source, *_naming_place(blame),
                       f"{file.path} is a file ({_describe(file, root)}) where {folder.path} "
                       f"needs a folder ({_describe(folder, root)})", hint)
+
+
+def _naming_place(route: Route) -> tuple[int, int]:
+    """Where a route's URL is chosen: an alias's line, a page's `slug:`, a person's key."""
+    document = route.context.get("document")
+    person = route.context.get("person")
+    return route.position or (
+        document.position_of("slug") if isinstance(document, Document) else
+        person.position if isinstance(person, Person) else (0, 0))
+
+
+def _rename_hint(blame: Route, other: Route) -> str:
+    """How to part `blame` from `other`, which wants its URL (or a folder of that name)."""
+    if isinstance(blame.context.get("person"), Person):
+        whom = "one of them" if isinstance(other.context.get("person"), Person) else \
+            "the person"
+        return (f"give {whom} another key in people.yaml (a person's key makes their URL), "
+                "and use the new key where they are named.")
+    if blame.kind == "static":
+        return "rename or move the static file" + (
+            f": hubgen makes {other.path} itself." if other.source is None else
+            ", or give the other item another 'slug:'.")
+    return "give one of them another 'slug:' in its front matter, or rename the file."
 
 
 def _same_letters(one: str, other: str) -> bool:
