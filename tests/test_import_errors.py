@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,38 @@ def test_a_folder_the_import_may_not_write_in_is_an_error_and_nothing_is_written
     target = "content/people.yaml" if written == "people.yaml" else "content/threads/"
     assert err.startswith(f"Error: cannot write {target}"), err
     assert f"in {root / folder}; nothing was written. Make the folder writable" in err
+
+
+@pytest.mark.parametrize("locked", ["content/people.yaml", "thread"])
+def test_a_file_the_import_may_not_replace_is_an_error_and_nothing_is_written(hub, locked):
+    # A people.yaml or thread file made immutable, or mounted read-only on its own: the
+    # rename over it fails. people.yaml was put in place first, so the new people stayed
+    # while the thread was refused (or a traceback and no error).
+    if os.geteuid() != 0:
+        pytest.skip("a file that cannot be replaced needs root's chattr +i")
+    root = hub("import-hub")
+    export = str(FIXTURES / EXPORTS["hackernews"])
+    people = root / "content/people.yaml"
+    original = people.read_bytes()
+    assert run_hubgen("import", "hackernews", export, cwd=root).code == 0
+    thread = root / "content/threads/show-hn-we-measured-40-home-grinders.yaml"
+    # Imported again with its people gone: people.yaml changes, and the thread, made anew
+    # or short of its last message, too.
+    people.write_bytes(original)
+    if locked == "thread":
+        text = thread.read_text()
+        thread.write_text(text[:text.rindex("\n  - ")] + "\n")
+        target = thread
+    else:
+        thread.unlink()
+        target = people
+    with read_only(target):
+        err = _fails_and_writes_nothing(root, "hackernews", export)
+    assert "Traceback" not in err
+    shown = target.relative_to(root).as_posix()
+    assert err.startswith(f"Error: cannot write {shown}: "), err
+    assert "nothing was written. The file may not be replaced (made immutable, or mounted " \
+           "read-only on its own): make it writable and import again." in err
 
 
 @pytest.mark.parametrize(("args", "message"), [

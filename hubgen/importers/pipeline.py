@@ -50,7 +50,7 @@ from hubgen.importers.models import (
 )
 from hubgen.importers.people_file import PeopleBook
 from hubgen.importers.platforms import PLATFORM_NAMES, READERS, platform_of
-from hubgen.importers.staged_file import StagedFile, locked
+from hubgen.importers.staged_file import StagedFile, locked, write_atomically
 from hubgen.importers.thread_yaml import (
     Flow,
     ImportMark,
@@ -525,22 +525,52 @@ def _write(path: Path, text: str, people: PeopleBook, platform: str,
         raise _not_written(rel, exc) from None
     try:
         warnings = _check(staged, path, config, text, earlier)
+        people_rel = display_path(people.path, config.root)
         try:
             staged_people = people.stage(f"added by hubgen import {platform} for {rel}")
         except OSError as exc:
-            raise _not_written(display_path(people.path, config.root), exc) from None
-        if staged_people is not None:
-            staged_people.commit()
-        staged.commit()
+            raise _not_written(people_rel, exc) from None
+        try:
+            _commit_both(staged, rel, staged_people, people_rel)
+        finally:
+            if staged_people is not None:
+                staged_people.discard()
     except BaseException:
         staged.discard()
         raise
     return warnings
 
 
-def _not_written(rel: str, exc: OSError) -> HubgenError:
-    """The error for a file the import cannot write (its folder another user's, or
-    read-only); its temporary file is made first, so nothing is written then."""
+def _commit_both(thread: StagedFile, thread_rel: str, people: StagedFile | None,
+                 people_rel: str) -> None:
+    """Put the thread, then people.yaml in place; should people.yaml be refused (a file
+    made immutable, or mounted read-only on its own), the thread is put back as it was, so
+    that no thread names people its people.yaml does not hold."""
+    before = thread.path.read_bytes() if thread.path.is_file() else None
+    try:
+        thread.commit()
+    except OSError as exc:
+        raise _not_written(thread_rel, exc, replacing=True) from None
+    if people is None:
+        return
+    try:
+        people.commit()
+    except OSError as exc:
+        if before is None:
+            thread.path.unlink()
+        else:
+            write_atomically(thread.path, before)
+        raise _not_written(people_rel, exc, replacing=True) from None
+
+
+def _not_written(rel: str, exc: OSError, replacing: bool = False) -> HubgenError:
+    """The error for a file the import cannot write: its folder another user's or
+    read-only (its temporary file is made first, so nothing is written then), or, when
+    `replacing`, the file itself unchangeable."""
+    if replacing:
+        return HubgenError(f"cannot write {rel}: {exc.strerror or exc}; nothing was written. "
+                           "The file may not be replaced (made immutable, or mounted "
+                           "read-only on its own): make it writable and import again.")
     folder = os.path.dirname(exc.filename) if exc.filename else "its folder"
     return HubgenError(f"cannot write {rel}: {exc.strerror or exc} in {folder}; nothing was "
                        "written. Make the folder writable and import again.")
