@@ -136,7 +136,10 @@ def render_redirects(plan: SitePlan, urls: Urls, hosts: Iterable[str]) -> bytes:
     status = "301!" if set(hosts) == {"netlify"} else "301"
     lines = ["# Written by hubgen from the aliases: of front matter: do not edit, it is rebuilt."]
     for route in plan.of_kind("alias"):
-        lines.append(f"{urls.url(route.path)} {urls.url(route.context['target'])} {status}")
+        # The old address as readers ask for it (/release-v1.2), not the folder its
+        # forwarding page is written to (/release-v1.2/).
+        old = route.context.get("alias", route.path)
+        lines.append(f"{urls.url(old)} {urls.url(route.context['target'])} {status}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -384,6 +384,10 @@ def test_a_file_of_ours_where_a_folder_must_go_is_replaced(hub, blocking, needed
     assert result.code == 0, result.err
     for name in needed:
         assert (root / "public" / blocking / name).is_file()
+    # The list of what hubgen wrote no longer names the file that became a folder.
+    listed = json.loads((root / "public/.hubgen-manifest.json").read_text())["files"]
+    assert blocking not in listed
+    assert all(f"{blocking}/{name}" in listed for name in needed)
 
 
 def test_a_file_of_yours_where_a_folder_must_go_stops_the_build_cleanly(hub):

@@ -576,9 +576,9 @@ class StagedOutput:
             report.unchanged = sorted(self.names.difference(written))
             report.removed = self._remove_stale()
             # A stale file left in place (one that could not be removed) stays listed: it is
-            # still hubgen's.
+            # still hubgen's. One whose name is now a folder (the site's own) is not.
             kept = {name for name in self.previous - self.names - set(report.removed)
-                    if os.path.lexists(self.output / name)}
+                    if os.path.islink(self.output / name) or os.path.isfile(self.output / name)}
             self._write_manifest(self.output, self.names | kept)
         report.interrupted = bool(interrupts)
         return report

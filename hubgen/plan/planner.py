@@ -222,7 +222,8 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
         for index, alias in enumerate(document.aliases):
             path = _alias_path(alias)
             routes.append(Route(path=path, kind="alias", title=document.title,
-                                context={"target": target}, source=document.source,
+                                context={"target": target, "alias": alias},
+                                source=document.source,
                                 position=document.positions.get(f"aliases[{index}]")
                                 or document.position_of("aliases")))
     routes.append(Route(path="/404.html", kind="html", template="404.html",
