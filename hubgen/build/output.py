@@ -497,6 +497,7 @@ class StagedOutput:
             self._lock.release()
             raise
         self.staging = output.parent / f".{output.name}.hubgen-staging"
+        self._names_listed: bytes | None = None
         self._output, self._staging = str(output), str(self.staging)
         if self.staging.exists():  # left by a build that was killed
             shutil.rmtree(self.staging)
@@ -535,8 +536,9 @@ class StagedOutput:
             self.output, [name for name in staged if name in self.previous], self.previous)
         changing = [*staged, *stale_files(self.previous, self.names),
                     *(path.relative_to(self.output).as_posix() for path in self.in_the_way)]
-        if changing or not _same_bytes(self.output / MANIFEST_NAME, manifest_bytes(self.names)):
-            changing.append(MANIFEST_NAME)
+        if self.previous != self.names or \
+                not _same_bytes(self.output / MANIFEST_NAME, self._listing(self.names)):
+            changing.append(MANIFEST_NAME)   # the list is written again: the folder changes
         _not_writable(self.output, changing)
         moved = 0
         with held_interrupts() as interrupts:
@@ -583,11 +585,19 @@ class StagedOutput:
         report.interrupted = bool(interrupts)
         return report
 
-    @staticmethod
-    def _write_manifest(folder: Path, files: set[str]) -> None:
-        listed = manifest_bytes(files)
+    def _write_manifest(self, folder: Path, files: set[str]) -> None:
+        listed = self._listing(files)
         if not _same_bytes(folder / MANIFEST_NAME, listed):
             _atomic_write(folder / MANIFEST_NAME, listed)
+
+    def _listing(self, files: set[str]) -> bytes:
+        """The manifest of `files`; that of the site's files made once (a big hub's list
+        is checked, then written, in every build)."""
+        if files != self.names:
+            return manifest_bytes(files)
+        if self._names_listed is None:
+            self._names_listed = manifest_bytes(files)
+        return self._names_listed
 
     def _remove_stale(self) -> list[str]:
         removed = []
