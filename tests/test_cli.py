@@ -94,8 +94,11 @@ def _on_a_terminal(*args: str, cwd: Path, ci: bool = False,
     """Run hubgen (or `program`) with a pseudo-terminal for its output; the exit code
     and all it drew."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "HUBGEN_PROGRESS_DELAY": "0", "TERM": "xterm", **(env or {})}
+    given = env or {}
+    env = {**os.environ, "HUBGEN_PROGRESS_DELAY": "0", "TERM": "xterm", **given}
     env.pop("CI", None)
+    if "NO_COLOR" not in given:   # the developer's own would turn the colours tested off
+        env.pop("NO_COLOR", None)
     if ci:
         env["CI"] = "true"
     process = subprocess.Popen([*program, *args], cwd=cwd,

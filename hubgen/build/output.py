@@ -239,6 +239,12 @@ def _write_new(path: str, content: bytes) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
+def _temporary_for(path: Path) -> Path:
+    """The hidden file beside `path` that takes its new bytes before a rename over it
+    (a name that reading the sources and serve's watcher pass over, should one be left)."""
+    return path.with_name(f".{path.name}.hubgen-tmp")
+
+
 def _move_in(staged: Path, destination: Path) -> None:
     """Move a staged file to its place in the output folder, replacing the old one whole."""
     try:
@@ -249,7 +255,7 @@ def _move_in(staged: Path, destination: Path) -> None:
         # The output folder is a mount point (a container's volume, another disk) and the
         # staging folder beside it on another file system: a copy made beside the old
         # file, with its time (the cache's stamp), is renamed over it instead.
-        temporary = destination.with_name(f".{destination.name}.hubgen-tmp")
+        temporary = _temporary_for(destination)
         try:
             shutil.copy2(staged, temporary)
             os.replace(temporary, destination)
@@ -258,7 +264,7 @@ def _move_in(staged: Path, destination: Path) -> None:
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.hubgen-tmp")
+    temporary = _temporary_for(path)
     temporary.write_bytes(content)
     os.replace(temporary, path)
 

@@ -12,6 +12,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from hubgen.plan.routes import SitePlan
+from hubgen.plan.urls import PATH_SAFE
+
+# A static file's name in a link: as every other path is written, but '#', '?' and '%'
+# are letters of the name, no fragment, query or escape.
+_NAME_SAFE = PATH_SAFE.replace("#", "").replace("?", "").replace("%", "")
 
 
 class AssetDigests:
@@ -53,6 +58,5 @@ class AssetUrls:
         digest = self.digest(site_path)
         if not digest:
             return self.url(site_path)
-        # A file's name, every letter of it: '#', '?' and '%' in it are no fragment, query
-        # or escape (url() keeps them so, for a site path written with a query).
-        return f"{self.url(quote(site_path))}?v={digest}"
+        # url() keeps '#', '?' and '%' as written, for a site path written with a query.
+        return f"{self.url(quote(site_path, safe=_NAME_SAFE))}?v={digest}"
