@@ -193,6 +193,37 @@ def test_a_static_file_named_as_hubgen_s_manifest_is_an_error_that_says_so(hub):
     assert all_files(root / "public") == before
 
 
+def test_a_link_in_static_that_is_not_published_is_a_warning_that_says_why(hub, tmp_path):
+    root = hub("minimal")
+    static = root / "static"
+    (static / "images").mkdir(parents=True, exist_ok=True)
+    (static / "images/cup.txt").write_text("a cup")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("TOP-SECRET")
+    (static / "gone.png").symlink_to("/nonexistent/gone.png")
+    (static / "secret.txt").symlink_to(outside / "secret.txt")
+    (static / "vendor").symlink_to(outside)
+    (static / "cup.txt").symlink_to("images/cup.txt")   # inside: published, no word
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "static/gone.png: warning: gone.png is a link to /nonexistent/gone.png, which " \
+           "does not exist; it is not published\n  hint: point it at the file, or remove " \
+           "it." in result.err
+    assert f"static/secret.txt: warning: secret.txt is a link to {outside / 'secret.txt'}, " \
+           "outside the static folder; it is not published\n  hint: copy the file in" \
+           in result.err
+    assert f"static/vendor: warning: vendor is a link to a folder ({outside}), which is not " \
+           "followed inside a static folder: nothing in it is published" in result.err
+    assert result.err.count("warning:") == 3
+    public = root / "public"
+    assert (public / "cup.txt").read_text() == "a cup"
+    assert not any((public / name).exists() for name in ("gone.png", "secret.txt", "vendor"))
+    assert "TOP-SECRET" not in "".join(p.read_text(errors="ignore")
+                                       for p in public.rglob("*") if p.is_file())
+    assert run_hubgen("build", "--strict", cwd=root).code == 1
+
+
 def test_markdown_extensions_a_blogger_expects(built):
     public = built("minimal")
     first = parse_html(public / "posts/first-post/index.html")

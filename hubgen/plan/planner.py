@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -49,8 +50,10 @@ def _is_static_junk(relative: Path) -> bool:
     return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts)
 
 
-def static_files(folders: list[Path]) -> dict[str, Path]:
-    """Site path → file for every static file; later folders override earlier ones."""
+def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) -> dict[str, Path]:
+    """Site path → file for every static file; later folders override earlier ones. A link
+    that is not published (to nothing, to a folder, out of the folder) is a warning in
+    `diagnostics`, when given."""
     found: dict[str, Path] = {}
     for folder in folders:
         if not folder.is_dir():
@@ -58,13 +61,37 @@ def static_files(folders: list[Path]) -> dict[str, Path]:
         real_folder = folder.resolve()
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
-            if not path.is_file() or _is_static_junk(relative):
+            if _is_static_junk(relative):
                 continue
-            # A link that leads out of the static folder is not published.
-            if not path.resolve().is_relative_to(real_folder):
+            if path.is_symlink() and diagnostics is not None:
+                left_out = _link_left_out(path, real_folder)
+                if left_out:
+                    diagnostics.warning(path, 0, 0, *left_out)
+            # A link that leads out of the static folder is not published: nothing outside
+            # the hub's folders goes out by a link.
+            if not path.is_file() or not path.resolve().is_relative_to(real_folder):
                 continue
             found["/" + relative.as_posix()] = path
     return found
+
+
+def _link_left_out(link: Path, real_folder: Path) -> tuple[str, str] | None:
+    """Why a link in a static folder is not published (the message and the hint), or None
+    when it is."""
+    target = link.resolve()
+    if not target.exists():
+        return (f"{link.name} is a link to {os.readlink(link)}, which does not exist; it is "
+                "not published", "point it at the file, or remove it.")
+    if target.is_dir():
+        # Python's walk does not go into a linked folder (it may lead back up the tree).
+        return (f"{link.name} is a link to a folder ({target}), which is not followed inside "
+                "a static folder: nothing in it is published",
+                "copy the folder in, or make the static folder itself the link.")
+    if not target.is_relative_to(real_folder):
+        return (f"{link.name} is a link to {target}, outside the static folder; it is not "
+                "published", "copy the file in: a link out is not followed, so that nothing "
+                "outside the hub's folders is published by mistake.")
+    return None
 
 
 def bundle_files(folder: Path) -> dict[str, Path]:
@@ -229,7 +256,7 @@ def plan_site(library: Library, urls: Urls, themes: list[Theme],
     routes.append(Route(path="/404.html", kind="html", template="404.html",
                         title=library.words("page_not_found")))
     routes.append(Route(path="/sitemap.xml", kind="sitemap"))
-    statics = static_files(static_folders(themes, config.root))
+    statics = static_files(static_folders(themes, config.root), diagnostics)
     if "/robots.txt" not in statics:   # a robots.txt of the site's (or theme's) own wins
         routes.append(Route(path="/robots.txt", kind="robots"))
 
