@@ -330,6 +330,36 @@ def test_aliases_leave_a_redirect_at_each_old_address(hub):
     assert "/old/third/" not in sitemap
 
 
+def test_a_page_a_permalink_edit_moved_away_is_a_warning_naming_the_alias_to_add(hub):
+    # Before, the build removed the published page at the old address and said only
+    # "1 removed": every link and bookmark to it found the 404 page, without a word.
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    about = root / "content/pages/about.md"
+    about.unlink()                                       # gone on purpose: nothing to say
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {post: "/{year}/{slug}/"}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    warnings = said(result.err, "warning")
+    assert len(warnings) == 3, result.err
+    assert "content/posts/third.md: warning: 'Third, with an explicit slug' moved from " \
+           "/posts/the-third/ to /2026/the-third/: the build removed its page at " \
+           "/posts/the-third/, so links and bookmarks to it now lead to the 404 page\n" \
+           "  hint: add aliases: [/posts/the-third/] to its front matter to forward them, " \
+           "or keep its old permalink." in result.err
+    assert not any("about" in line for line in warnings)
+    assert not (root / "public/posts/the-third/index.html").exists()
+
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("author: kim",
+                                             "author: kim\naliases: [/posts/the-third/]"))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "warning") == [], result.err
+    forward = parse_html(root / "public/posts/the-third/index.html")
+    assert forward.xpath('//meta[@http-equiv="refresh"]/@content') == ["0; url=/2026/the-third/"]
+
+
 def test_an_alias_is_a_file_only_when_it_names_an_html_page(hub):
     # A host serves a file by its extension: a forwarding page at 'v1.2' or 'page.php' was
     # sent as application/octet-stream, and the browser downloaded it instead of following.

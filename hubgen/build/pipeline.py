@@ -34,12 +34,14 @@ from hubgen.build.workers import map_unordered
 from hubgen.comments import plan_comments, read_site_comments
 from hubgen.config import Config, find_config, load_config, read_config, stand_in_config
 from hubgen.content.markdown import markdown_titles
+from hubgen.content.models import Document
 from hubgen.content.sources import Sources, is_leftover, read_sources
 from hubgen.content.themes import Theme, default_theme_chain, template_tree, theme_chain
 from hubgen.content.words import Words, english_words, read_words
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
+from hubgen.plan.planner import moved_to
 
 if TYPE_CHECKING:
     import jinja2
@@ -175,6 +177,29 @@ def _save_or_warn(cache: BuildCache, folder: Path, warnings: list[Diagnostic],
             folder, 0, 0, f"the build cache could not be written ({exc.strerror or exc})",
             "the next build starts from nothing; make the folder writable, set cache_dir: "
             "in hubgen.yaml, or build with --no-cache.", Severity.WARNING))
+
+
+def _moved_away(removed: list[str], library: Library, urls: Urls) -> list[Diagnostic]:
+    """A warning for each page the build removed that was, by its name, the address of a
+    post or page published elsewhere now (a permalink edited, a page made a post): readers
+    following a link or a bookmark to it find the 404 page, unless an alias forwards them."""
+    warnings = []
+    for output in removed:
+        if not output.endswith((".html", ".htm")):
+            continue
+        old = "/" + output.removesuffix("index.html")
+        moved = moved_to(old, library, urls)
+        if moved is None or not isinstance(moved[0], Document):
+            continue
+        document, now_at = moved
+        line, column = document.positions.get("aliases", (0, 0))
+        warnings.append(Diagnostic(
+            document.source, line, column,
+            f"'{document.title}' moved from {old} to {now_at}: the build removed its page at "
+            f"{old}, so links and bookmarks to it now lead to the 404 page",
+            f"add aliases: [{old}] to its front matter to forward them, or keep its old "
+            "permalink.", Severity.WARNING))
+    return warnings
 
 
 @contextmanager
@@ -352,6 +377,7 @@ def _build(options: BuildOptions, progress: ProgressHook | None, cache: BuildCac
         if stage is not None:
             with watch.stage("write"):
                 report = stage.commit(rendered.staged)
+                warnings += _moved_away(report.removed, library, urls)
                 # After a Ctrl-C the user wants out: the cache can wait for the next build.
                 if persist and cache is not None and not report.interrupted:
                     stamp_written(cache, output)

@@ -459,3 +459,23 @@ def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnosti
     diagnostics.error(alias.source, *(alias.position or (0, 0)),
                       f"the alias {alias.path} is {taken}",
                       "remove it from 'aliases', or change it to the old URL it stands for.")
+
+
+def moved_to(old_path: str, library: Library, urls: Urls) -> tuple[Item, str] | None:
+    """The published post, page or thread that a site path ('/posts/x/', '/posts/x.html')
+    looks like the old address of, and its address now: the one item whose slug names the
+    path, when that item is elsewhere. None when no item, or more than one, fits.
+
+    A permalink edited, or a page made a post, moves every such page; a link or a bookmark
+    to its old address finds the 404 page.
+    """
+    folder, _, name = old_path.rpartition("/")
+    if name in ("", "index.html", "index.htm"):
+        name = folder.rpartition("/")[2]
+    else:
+        name = name.removesuffix(".html").removesuffix(".htm")
+    found = [(item, urls.document(item) if isinstance(item, Document) else urls.thread(item))
+             for item in (*library.documents, *library.threads) if name and item.slug == name]
+    if len(found) != 1 or found[0][1] == old_path:
+        return None
+    return found[0]
