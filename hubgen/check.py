@@ -23,6 +23,7 @@ from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path, source_text
 from hubgen.library import Item, Library, embedded_hint, why_left_out
+from hubgen.plan.planner import moved_to
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
 
@@ -305,6 +306,7 @@ class _Checker:
                              f"broken link: {link} (on {output}) leads to no page",
                              self._page_of_source(output, link) or
                              self._base_path_twice(path[len(base) - 1:], base) or
+                             self._moved_page(path[len(base) - 1:]) or
                              "check the path, or the slug of the page it should reach.")
                     continue
                 # "#top" needs no element: browsers scroll to the top for it (HTML spec).
@@ -326,6 +328,19 @@ class _Checker:
             return ""
         return f"write the link from the site's root ({meant}): hubgen adds the base path " \
                f"{base} to it."
+
+    def _moved_page(self, path: str) -> str:
+        """For a link to the old address of a post, page or thread now published elsewhere
+        (a permalink edited), the hint naming where it is; empty for any other link."""
+        urls = Urls(self.config)
+        moved = moved_to(path, self.result.library, urls)
+        if moved is None:
+            return ""
+        item, now_at = moved
+        forward = f" (or add aliases: [{path}] to its front matter, which forwards the old " \
+                  "address)" if isinstance(item, Document) else ""
+        return f"'{item.title}' ({item.rel_path}) is at {urls.url(now_at)} now: link " \
+               f"there{forward}."
 
     def _page_of_source(self, output: str, link: str) -> str:
         """For a link to a Markdown file (Hugo's ref, Pelican's {filename}), the hint naming

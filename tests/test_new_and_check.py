@@ -182,6 +182,26 @@ def test_a_link_to_a_markdown_source_is_told_the_page_to_link_to(hub):
                             "pages/about.md.") == 2
 
 
+def test_a_link_to_a_page_s_old_address_is_told_where_the_page_is_now(hub):
+    # Before, each link to a post a permalink edit had moved got "check the path, or the
+    # slug of the page it should reach", while hubgen knew where that page went.
+    root = hub("minimal")
+    about = root / "content/pages/about.md"
+    about.write_text(about.read_text() + "\nRead [the third](/posts/the-third/) and "
+                     "[nothing](/posts/never-was/).\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {post: "/{year}/{slug}/"}\n')
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    assert "content/pages/about.md:6:18: error: broken link: /posts/the-third/ (on " \
+           "about/index.html) leads to no page\n" in result.out, result.out
+    assert "  hint: 'Third, with an explicit slug' (posts/third.md) is at /2026/the-third/ " \
+           "now: link there (or add aliases: [/posts/the-third/] to its front matter, which " \
+           "forwards the old address).\n" in result.out
+    assert result.out.count("hint: check the path, or the slug of the page it should " \
+                            "reach.") == 1   # /posts/never-was/ is nobody's
+
+
 def test_check_reads_a_page_s_links_as_a_browser_does(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
