@@ -360,6 +360,23 @@ def test_a_page_a_permalink_edit_moved_away_is_a_warning_naming_the_alias_to_add
     assert forward.xpath('//meta[@http-equiv="refresh"]/@content') == ["0; url=/2026/the-third/"]
 
 
+def test_a_tag_page_that_goes_is_no_post_moved_though_a_post_has_its_name(hub):
+    root = hub("minimal")
+    assert run_hubgen("build", cwd=root).code == 0
+    assert (root / "public/tags/listening/index.html").is_file()
+    for name in ("2026-03-01-first-post.md", "third.md"):
+        post = root / "content/posts" / name
+        post.write_text(post.read_text().replace("tags: [Community, listening]",
+                                                 "tags: [Community]")
+                        .replace("tags: [listening]", "tags: []")
+                        .replace("slug: the-third", "slug: listening"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert not (root / "public/tags/listening/index.html").exists()
+    assert (root / "public/posts/listening/index.html").is_file()
+    assert said(result.err, "warning") == [], result.err
+
+
 def test_an_alias_is_a_file_only_when_it_names_an_html_page(hub):
     # A host serves a file by its extension: a forwarding page at 'v1.2' or 'page.php' was
     # sent as application/octet-stream, and the browser downloaded it instead of following.

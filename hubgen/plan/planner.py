@@ -471,9 +471,13 @@ def moved_to(old_path: str, library: Library, urls: Urls) -> tuple[Item, str] | 
     """
     folder, _, name = old_path.rpartition("/")
     if name in ("", "index.html", "index.htm"):
-        name = folder.rpartition("/")[2]
+        folder, _, name = folder.rpartition("/")
     else:
         name = name.removesuffix(".html").removesuffix(".htm")
+    # The page of a list (/page/3/), of a tag or of a person that went: no post moved.
+    if (name.isdigit() and folder.endswith("/page")) or \
+            old_path.startswith((urls.index("tag"), urls.index("person"))):
+        return None
     found = [(item, urls.document(item) if isinstance(item, Document) else urls.thread(item))
              for item in (*library.documents, *library.threads) if name and item.slug == name]
     if len(found) != 1 or found[0][1] == old_path:
