@@ -1234,7 +1234,7 @@ def test_what_the_card_reads_is_kept_and_a_damaged_record_of_it_is_ignored(
 
     build_site(_options(big_hub, jobs=1, cache=True))
     kept = list((big_hub / ".hubgen-cache/templates").glob("*/__hubgen_reads_*.json"))
-    assert len(kept) == 2   # the card and the status badge it imports
+    assert len(kept) == 3   # the card and the two partials it imports (badge, kind)
     unparsed = compiled._read_from_tree
 
     def never(env, source):
