@@ -153,7 +153,9 @@ def display_path(path: Path, root: Path | None) -> str:
     to one elsewhere, a shared hubgen.yaml, is shown where it is in `root`)."""
     if root is not None:
         base = root.resolve()
-        for place in (Path(os.path.realpath(path.parent)) / path.name, path.resolve()):
+        # realpath, not resolve(): a link that loops is shown too, not an error.
+        for place in (Path(os.path.realpath(path.parent)) / path.name,
+                      Path(os.path.realpath(path))):
             try:
                 return place.relative_to(base).as_posix()
             except ValueError:

@@ -205,17 +205,19 @@ def test_a_link_in_static_that_is_not_published_is_a_warning_that_says_why(hub, 
     (static / "secret.txt").symlink_to(outside / "secret.txt")
     (static / "vendor").symlink_to(outside)
     (static / "cup.txt").symlink_to("images/cup.txt")   # inside: published, no word
+    (static / "loopy").symlink_to("loopy")               # a traceback once
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
     assert "static/gone.png: warning: gone.png is a link to /nonexistent/gone.png, which " \
-           "does not exist; it is not published\n  hint: point it at the file, or remove " \
-           "it." in result.err
+           "does not exist (or leads round in a loop); it is not published\n  hint: point " \
+           "it at the file, or remove it." in result.err
+    assert "static/loopy: warning: loopy is a link to loopy, which does not exist" in result.err
     assert f"static/secret.txt: warning: secret.txt is a link to {outside / 'secret.txt'}, " \
            "outside the static folder; it is not published\n  hint: copy the file in" \
            in result.err
     assert f"static/vendor: warning: vendor is a link to a folder ({outside}), which is not " \
            "followed inside a static folder: nothing in it is published" in result.err
-    assert result.err.count("warning:") == 3
+    assert result.err.count("warning:") == 4
     public = root / "public"
     assert (public / "cup.txt").read_text() == "a cup"
     assert not any((public / name).exists() for name in ("gone.png", "secret.txt", "vendor"))

@@ -69,7 +69,8 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
                     diagnostics.warning(path, 0, 0, *left_out)
             # A link that leads out of the static folder is not published: nothing outside
             # the hub's folders goes out by a link.
-            if not path.is_file() or not path.resolve().is_relative_to(real_folder):
+            if not path.is_file() or \
+                    not Path(os.path.realpath(path)).is_relative_to(real_folder):
                 continue
             found["/" + relative.as_posix()] = path
     return found
@@ -78,10 +79,14 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
 def _link_left_out(link: Path, real_folder: Path) -> tuple[str, str] | None:
     """Why a link in a static folder is not published (the message and the hint), or None
     when it is."""
-    target = link.resolve()
+    try:
+        target = Path(os.path.realpath(link))   # a loop is no error here, as resolve()'s is
+    except OSError:   # no longer there, or not to be read
+        return None
     if not target.exists():
-        return (f"{link.name} is a link to {os.readlink(link)}, which does not exist; it is "
-                "not published", "point it at the file, or remove it.")
+        return (f"{link.name} is a link to {os.readlink(link)}, which does not exist (or "
+                "leads round in a loop); it is not published",
+                "point it at the file, or remove it.")
     if target.is_dir():
         # Python's walk does not go into a linked folder (it may lead back up the tree).
         return (f"{link.name} is a link to a folder ({target}), which is not followed inside "
