@@ -23,7 +23,7 @@ from hubgen.content.models import Document, Thread, is_bundle_path
 from hubgen.content.sources import MARKDOWN_SUFFIXES
 from hubgen.errors import Diagnostic, SourceErrors, display_path, source_text
 from hubgen.library import Item, Library, embedded_hint, why_left_out
-from hubgen.plan.planner import moved_to
+from hubgen.plan.planner import MovedPages
 from hubgen.plan.routes import Route
 from hubgen.plan.urls import Urls
 
@@ -184,6 +184,7 @@ class _Checker:
         self._placed: set[str] = set()     # the needles of findings placed in a source
         self._unplaced: list[tuple[tuple[str, ...], Finding]] = []
         self._said: set[Finding] = set()
+        self._moves: MovedPages | None = None   # made for the first broken link
         # What a build leaves out (drafts, posts dated later, and their aliases, feeds and
         # tags): check makes it, to check its own links, but from a published page a link
         # to it leads nowhere.
@@ -332,11 +333,13 @@ class _Checker:
     def _moved_page(self, path: str) -> str:
         """For a link to the old address of a post, page or thread now published elsewhere
         (a permalink edited), the hint naming where it is; empty for any other link."""
-        urls = Urls(self.config)
-        moved = moved_to(path, self.result.library, urls)
+        if self._moves is None:
+            self._moves = MovedPages(self.result.library, Urls(self.config))
+        moved = self._moves.moved_to(path)
         if moved is None:
             return ""
         item, now_at = moved
+        urls = self._moves.urls
         forward = f" (or add aliases: [{path}] to its front matter, which forwards the old " \
                   "address)" if isinstance(item, Document) else ""
         return f"'{item.title}' ({item.rel_path}) is at {urls.url(now_at)} now: link " \

@@ -362,6 +362,24 @@ def test_a_page_a_permalink_edit_moved_away_is_a_warning_naming_the_alias_to_add
     assert forward.xpath('//meta[@http-equiv="refresh"]/@content') == ["0; url=/2026/the-third/"]
 
 
+def test_a_permalink_edit_that_moves_many_posts_names_ten_and_counts_the_rest(hub):
+    root = hub("minimal")
+    for number in range(20):
+        (root / f"content/posts/note-{number:02d}.md").write_text(
+            f"---\ntitle: Note {number}\ndate: 2026-02-{number + 1:02d} 10:00\n---\nA note.\n")
+    assert run_hubgen("build", cwd=root).code == 0
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + 'permalinks: {post: "/notes/{slug}/"}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    warnings = said(result.err, "warning")
+    assert len(warnings) == 11, result.err
+    assert sum("moved from /posts/" in line for line in warnings) == 10
+    assert "hubgen: warning: 13 more posts or pages moved likewise: the build removed " \
+           "their pages at their old addresses\n  hint: add each one's old address to its " \
+           "aliases:, or keep the old permalinks." in result.err
+
+
 def test_a_tag_page_that_goes_is_no_post_moved_though_a_post_has_its_name(hub):
     root = hub("minimal")
     assert run_hubgen("build", cwd=root).code == 0

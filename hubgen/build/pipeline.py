@@ -41,7 +41,8 @@ from hubgen.content.words import Words, english_words, read_words
 from hubgen.errors import Diagnostic, Diagnostics, Severity, SourceErrors
 from hubgen.library import Library, build_library
 from hubgen.plan import SitePlan, Urls, plan_site
-from hubgen.plan.planner import moved_to
+from hubgen.plan.planner import MovedPages
+from hubgen.wording import plural
 
 if TYPE_CHECKING:
     import jinja2
@@ -179,17 +180,27 @@ def _save_or_warn(cache: BuildCache, folder: Path, warnings: list[Diagnostic],
             "in hubgen.yaml, or build with --no-cache.", Severity.WARNING))
 
 
+# How many moved pages the build names one by one.
+_MOVES_TOLD = 10
+
+
 def _moved_away(removed: list[str], library: Library, urls: Urls) -> list[Diagnostic]:
     """A warning for each page the build removed that was, by its name, the address of a
     post or page published elsewhere now (a permalink edited, a page made a post): readers
-    following a link or a bookmark to it find the 404 page, unless an alias forwards them."""
+    following a link or a bookmark to it find the 404 page, unless an alias forwards them.
+    Past the tenth, one warning counts the others (a permalink edit moves every post)."""
+    moves = MovedPages(library, urls)
     warnings = []
+    others = 0
     for output in removed:
         if not output.endswith((".html", ".htm")):
             continue
         old = "/" + output.removesuffix("index.html")
-        moved = moved_to(old, library, urls)
+        moved = moves.moved_to(old)
         if moved is None or not isinstance(moved[0], Document):
+            continue
+        if len(warnings) == _MOVES_TOLD:
+            others += 1
             continue
         document, now_at = moved
         line, column = document.positions.get("aliases", (0, 0))
@@ -199,6 +210,12 @@ def _moved_away(removed: list[str], library: Library, urls: Urls) -> list[Diagno
             f"{old}, so links and bookmarks to it now lead to the 404 page",
             f"add aliases: [{old}] to its front matter to forward them, or keep its old "
             "permalink.", Severity.WARNING))
+    if others:
+        warnings.append(Diagnostic(
+            None, 0, 0, f"{plural(others, 'more post or page', 'more posts or pages')} moved "
+            "likewise: the build removed their pages at their old addresses",
+            "add each one's old address to its aliases:, or keep the old permalinks.",
+            Severity.WARNING))
     return warnings
 
 

@@ -466,25 +466,34 @@ def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnosti
                       "remove it from 'aliases', or change it to the old URL it stands for.")
 
 
-def moved_to(old_path: str, library: Library, urls: Urls) -> tuple[Item, str] | None:
-    """The published post, page or thread that a site path ('/posts/x/', '/posts/x.html')
-    looks like the old address of, and its address now: the one item whose slug names the
-    path, when that item is elsewhere. None when no item, or more than one, fits.
+class MovedPages:
+    """Which published post, page or thread a site path that no page has now looks like
+    the old address of: a permalink edited, or a page made a post, moves every such page,
+    and a link or a bookmark to its old address finds the 404 page."""
 
-    A permalink edited, or a page made a post, moves every such page; a link or a bookmark
-    to its old address finds the 404 page.
-    """
-    folder, _, name = old_path.rpartition("/")
-    if name in ("", "index.html", "index.htm"):
-        folder, _, name = folder.rpartition("/")
-    else:
-        name = name.removesuffix(".html").removesuffix(".htm")
-    # The page of a list (/page/3/), of a tag or of a person that went: no post moved.
-    if (name.isdigit() and folder.endswith("/page")) or \
-            old_path.startswith((urls.index("tag"), urls.index("person"))):
-        return None
-    found = [(item, urls.document(item) if isinstance(item, Document) else urls.thread(item))
-             for item in (*library.documents, *library.threads) if name and item.slug == name]
-    if len(found) != 1 or found[0][1] == old_path:
-        return None
-    return found[0]
+    def __init__(self, library: Library, urls: Urls):
+        self.urls = urls
+        self._by_slug: dict[str, list[Item]] = {}
+        for item in (*library.documents, *library.threads):
+            self._by_slug.setdefault(item.slug, []).append(item)
+
+    def moved_to(self, old_path: str) -> tuple[Item, str] | None:
+        """The item a site path ('/posts/x/', '/posts/x.html') was, by the slug that names
+        it, and its address now; None when no item, or more than one, fits, or the item is
+        there still."""
+        folder, _, name = old_path.rpartition("/")
+        if name in ("", "index.html", "index.htm"):
+            folder, _, name = folder.rpartition("/")
+        else:
+            name = name.removesuffix(".html").removesuffix(".htm")
+        # The page of a list (/page/3/), of a tag or of a person that went: no post moved.
+        if (name.isdigit() and folder.endswith("/page")) or \
+                old_path.startswith((self.urls.index("tag"), self.urls.index("person"))):
+            return None
+        found = self._by_slug.get(name, []) if name else []
+        if len(found) != 1:
+            return None
+        [item] = found
+        now_at = self.urls.document(item) if isinstance(item, Document) else \
+            self.urls.thread(item)
+        return None if now_at == old_path else (item, now_at)
