@@ -189,13 +189,14 @@ def _moved_away(removed: list[str], library: Library, urls: Urls) -> list[Diagno
     post or page published elsewhere now (a permalink edited, a page made a post): readers
     following a link or a bookmark to it find the 404 page, unless an alias forwards them.
     Past the tenth, one warning counts the others (a permalink edit moves every post)."""
+    pages = ["/" + output.removesuffix("index.html") for output in removed
+             if output.endswith((".html", ".htm"))]
+    if not pages:   # most builds: no index of the slugs made
+        return []
     moves = MovedPages(library, urls)
     warnings = []
     others = 0
-    for output in removed:
-        if not output.endswith((".html", ".htm")):
-            continue
-        old = "/" + output.removesuffix("index.html")
+    for old in pages:
         moved = moves.moved_to(old)
         if moved is None or not isinstance(moved[0], Document):
             continue

@@ -29,6 +29,8 @@ PERSON_POSTS_PER_PAGE = 100
 # /people/ lists this many, the team first, then goes on to /people/page/2/.
 PEOPLE_PER_PAGE = 120
 _ROLE_ORDER = {"brand": 0, "moderator": 1, "community": 2}
+# What to do of an alias whose URL another item needs.
+_ALIAS_HINT = "remove it from 'aliases', or change it to the old URL it stands for."
 
 
 def tag_feed_title(config: Config, tag_name: str) -> str:
@@ -387,8 +389,7 @@ def _report_file_and_folder(file: Route, folder: Route, root: Path,
     both = (file, folder)
     blame = next((route for kind in ("alias", "static") for route in both
                   if route.kind == kind), None) or _blame(file, folder)
-    hint = "remove it from 'aliases', or change it to the old URL it stands for." \
-        if blame.kind == "alias" else _rename_hint(blame, folder if blame is file else file)
+    hint = _rename_hint(blame, folder if blame is file else file)
     diagnostics.error(blame.source, *_naming_place(blame),
                       f"{file.path} is a file ({_describe(file, root)}) where {folder.path} "
                       f"needs a folder ({_describe(folder, root)})", hint)
@@ -405,6 +406,8 @@ def _naming_place(route: Route) -> tuple[int, int]:
 
 def _rename_hint(blame: Route, other: Route) -> str:
     """How to part `blame` from `other`, which wants its URL (or a folder of that name)."""
+    if blame.kind == "alias":
+        return _ALIAS_HINT
     if isinstance(blame.context.get("person"), Person):
         whom = "one of them" if isinstance(other.context.get("person"), Person) else \
             "the person"
@@ -463,7 +466,7 @@ def _report_alias(alias: Route, other: Route, root: Path, diagnostics: Diagnosti
         taken += f" ({other.path}: URLs that differ only in case are one file on many disks)"
     diagnostics.error(alias.source, *(alias.position or (0, 0)),
                       f"the alias {alias.path} is {taken}",
-                      "remove it from 'aliases', or change it to the old URL it stands for.")
+                      _ALIAS_HINT)
 
 
 class MovedPages:
