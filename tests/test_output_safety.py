@@ -533,6 +533,26 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(hub
     assert not (root / ".public.hubgen-lock").exists()
 
 
+def test_a_file_system_that_cannot_lock_builds_unlocked(tmp_path, monkeypatch):
+    # Some NFS, FUSE and SMB mounts answer flock with ENOLCK or EOPNOTSUPP; this machine
+    # has none, so flock is made to answer as they do. Only "would block" is a build.
+    import errno
+
+    from hubgen.build import output as output_module
+    from hubgen.build.output import StagedOutput
+
+    def cannot_lock(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(output_module.fcntl, "flock", cannot_lock)
+    output = tmp_path / "public"
+    stage = StagedOutput(output, ["index.html"])
+    stage.commit([name for name in ("index.html",) if stage.put(name, b"one")])
+    stage.discard()
+    assert (output / "index.html").read_bytes() == b"one"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["public"]
+
+
 def test_the_output_stays_locked_until_the_stale_files_are_gone_and_the_list_written(
         tmp_path):
     from hubgen.build.output import StagedOutput

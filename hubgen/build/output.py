@@ -454,12 +454,18 @@ class _BuildLock:
                              "with --output or 'output:' in hubgen.yaml.") from None
         try:
             fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             self.file.close()
             self.file = None
             raise UsageError(f"another hubgen build is writing {output} right now; nothing "
                              "was written. Wait for it to end, or build elsewhere with "
                              "--output.") from None
+        except OSError:
+            # A file system that cannot lock (some NFS, FUSE and SMB mounts) says so with
+            # another error: build unlocked there, as every build did before the lock.
+            self.file.close()
+            self.file = None
+            path.unlink(missing_ok=True)
 
     def release(self) -> None:
         """Let the next build in (once; later calls do nothing)."""
