@@ -674,6 +674,10 @@ _FAILED = object()
 def find_config(start: Path, explicit: Path | None = None) -> Path:
     """The config file to use: `explicit`, else `hubgen.yaml` in `start`."""
     path = explicit if explicit is not None else start / CONFIG_NAME
+    if path.is_symlink() and not path.exists():
+        raise UsageError(f"{path} is a link to {os.readlink(path)}, which does not exist "
+                         "(moved or deleted?): point the link at the hub's config again, "
+                         "or put the config itself in its place")
     if not path.is_file():
         where = f"{path}" if explicit else f"{start.resolve()}"
         hub = None if explicit else _hub_above(start.resolve())

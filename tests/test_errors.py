@@ -175,6 +175,23 @@ def test_usage_errors_exit_2_without_traceback(hub, tmp_path):
         assert "Traceback" not in result.err
 
 
+def test_a_config_link_leading_nowhere_says_so(hub):
+    # It said only "no hubgen config found", with the link right there.
+    root = hub("minimal")
+    (root / "hubgen.yaml").rename(root / "site.yaml")
+    (root / "hubgen.yaml").symlink_to("configs/hubgen.yaml")
+    dangling = run_hubgen("build", cwd=root)
+    assert dangling.code == 2
+    assert dangling.err.splitlines()[0] == (
+        f"Error: {root / 'hubgen.yaml'} is a link to configs/hubgen.yaml, which does not "
+        "exist (moved or deleted?): point the link at the hub's config again, or put the "
+        "config itself in its place")
+    assert not (root / "public").exists()
+    (root / "hubgen.yaml").unlink()
+    (root / "site.yaml").rename(root / "hubgen.yaml")
+    assert run_hubgen("build", "--config", str(root / "hubgen.yaml"), cwd=root.parent).code == 0
+
+
 @pytest.mark.parametrize("command", [("build",), ("check",), ("new", "post", "Hi"),
                                      ("serve", "--port", "0")])
 def test_a_command_run_in_a_folder_of_a_hub_names_the_hub_and_how_to_reach_it(hub, command):
