@@ -38,7 +38,7 @@ class Finding:
     kind: str           # build, link, anchor, feed, mixed-content, listening, draft, scheduled,
                         # usage (no check could run)
     severity: str       # error, warning, info
-    path: str           # the source file when known, else the output file
+    path: str           # the source file when known, else the output file; "" for none
     line: int
     column: int
     message: str
@@ -47,7 +47,9 @@ class Finding:
     def text(self, root: Path | None = None) -> str:
         """`path:line:col: severity: message`, then (given the hub's folder `root`) the line
         with a caret under the spot, as a build shows it, then the hint."""
-        where = self.path if self.line <= 0 else f"{self.path}:{self.line}:{max(self.column, 1)}"
+        where = self.path or "hubgen"
+        if self.line > 0:
+            where = f"{where}:{self.line}:{max(self.column, 1)}"
         lines = [f"{where}: {self.severity}: {self.message}"]
         excerpt = Diagnostic(root / self.path, self.line, self.column, self.message).excerpt() \
             if root is not None and self.line > 0 else None
@@ -76,7 +78,7 @@ class CheckReport:
         data = {"ok": not self.failed,
                 "errors": sum(f.severity == "error" for f in ordered),
                 "warnings": sum(f.severity == "warning" for f in ordered),
-                "findings": [asdict(f) for f in ordered]}
+                "findings": [{**asdict(f), "path": f.path or None} for f in ordered]}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -509,7 +511,7 @@ def _held_back(library: Library, item: Item) -> str:
 
 def _diagnostic_finding(diagnostic: Diagnostic, root: Path) -> Finding:
     return Finding("build", diagnostic.severity.value,
-                   display_path(diagnostic.path, root) if diagnostic.path else "hubgen",
+                   display_path(diagnostic.path, root) if diagnostic.path else "",
                    diagnostic.line, diagnostic.column, diagnostic.message, diagnostic.hint)
 
 

@@ -416,7 +416,7 @@ def check(config_file: Path | None, strict: bool, output_format: str) -> None:
     except UsageError as exc:
         click.echo(f"Error: {exc}", err=True)
         if output_format == "json":   # CI reading stdout gets the reason too
-            click.echo(CheckReport([Finding("usage", "error", "hubgen", 0, 0, str(exc))])
+            click.echo(CheckReport([Finding("usage", "error", "", 0, 0, str(exc))])
                        .as_json(), nl=False)
         sys.exit(EXIT_USAGE)
     if output_format == "json":

@@ -152,6 +152,7 @@ def test_check_json_tells_ci_why_no_check_could_run(tmp_path):
     assert report["ok"] is False and report["errors"] == 1
     [finding] = report["findings"]
     assert finding["kind"] == "usage" and "no hubgen config found" in finding["message"]
+    assert finding["path"] is None   # no file of the hub: not one named "hubgen"
     assert "Error: " in result.err
 
 
