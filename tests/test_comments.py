@@ -233,6 +233,25 @@ def test_a_bad_override_in_front_matter_names_the_post_line(hub):
         "post (https://HOST/@user/ID), got 'https://social.example/about'")
 
 
+def test_a_provider_written_as_a_list_is_an_error_at_its_line_not_a_traceback(hub):
+    # One page shows one provider: a list of them (or a mapping) names none.
+    root = _with_comments(hub, "  provider: [giscus, mastodon]\n  giscus: "
+                          + SETTINGS["giscus"] + "\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace("author: kim",
+                                             "author: kim\ncomments: {provider: {name: isso}}"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "hubgen.yaml:11:13: error: comments.provider must be the name of one provider, " \
+           "got ['giscus', 'mastodon']\n" in result.err
+    assert "  hint: choose one of giscus, utterances, disqus, isso, remark42, hyvor, mastodon, " \
+           "bluesky; a page may choose another in its front matter" in result.err
+    assert "content/posts/third.md:6:22: error: comments.provider must be the name of one " \
+           "provider, got {'name': 'isso'}\n" in result.err
+    assert not (root / "public").exists()
+
+
 def test_every_provider_declares_its_content_security_policy():
     for name, provider in PROVIDERS.items():
         assert provider.identity and provider.dark_mode, name

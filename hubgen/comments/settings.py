@@ -105,6 +105,25 @@ class _Checker:
         return bool(absent)
 
 
+def _known_provider(name: Any, path: Path, position: tuple[int, int],
+                    diagnostics: Diagnostics, site: bool = False) -> bool:
+    """Whether `provider:` names a provider hubgen knows; if not, an error at its place."""
+    if not isinstance(name, str):
+        # A list (`provider: [giscus, mastodon]`) or a mapping: a page shows one provider.
+        diagnostics.error(path, *position,
+                          f"comments.provider must be the name of one provider, got {name!r}",
+                          f"choose one of {', '.join(PROVIDERS)}"
+                          + ("; a page may choose another in its front matter, e.g. comments: "
+                             "{provider: mastodon, mastodon: {url: ...}}." if site else "."))
+        return False
+    if name not in PROVIDERS:
+        diagnostics.error(path, *position, f"unknown comment provider '{name}'",
+                          f"{did_you_mean(name, PROVIDERS, then=' ')}choose one of "
+                          f"{', '.join(PROVIDERS)}.")
+        return False
+    return True
+
+
 def read_site_comments(config: Config, diagnostics: Diagnostics) -> SiteComments:
     """Check `comments:` of hubgen.yaml; problems go to `diagnostics` with file and line."""
     data = config.comments
@@ -120,11 +139,9 @@ def read_site_comments(config: Config, diagnostics: Diagnostics) -> SiteComments
                               "comments takes provider, load, "
                               f"on, and the settings of one of: {', '.join(PROVIDERS)}.")
     provider = data.get("provider")
-    if provider is not None and provider not in PROVIDERS:
-        diagnostics.error(config.path, *marked.value_at("provider"),
-                          f"unknown comment provider '{provider}'",
-                          f"{did_you_mean(str(provider), PROVIDERS, then=' ')}choose one of "
-                          f"{', '.join(PROVIDERS)}.")
+    if provider is not None and not _known_provider(provider, config.path,
+                                                    marked.value_at("provider"), diagnostics,
+                                                    site=True):
         provider = None
     load = data.get("load", "click")
     if load not in LOADS:
@@ -203,11 +220,8 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
                 return None
         if "provider" in override:
             name = override["provider"]
-            if name not in PROVIDERS:
-                diagnostics.error(item.source, *marked.value_at("provider"),
-                                  f"unknown comment provider '{name}'",
-                                  f"{did_you_mean(str(name), PROVIDERS, then=' ')}choose one of "
-                                  f"{', '.join(PROVIDERS)}.")
+            if not _known_provider(name, item.source, marked.value_at("provider"),
+                                   diagnostics):
                 return None
         elif len(named) == 1:
             name = named[0]
