@@ -475,10 +475,13 @@ def _ids_of(thread: Thread, known: dict[str, set[str]]) -> set[str]:
 
 
 def _check_embeds(document: Document | UnfinishedDocument, threads: dict[str, Thread],
-                  diagnostics: Diagnostics, left_out: frozenset[str] = frozenset()) -> None:
+                  diagnostics: Diagnostics, left_out: frozenset[str] = frozenset(),
+                  unreadable: frozenset[str] = frozenset()) -> None:
     message_ids: dict[str, set[str]] = {}   # a post may embed hundreds of one thread's
     for embed in document.embeds:
         thread = threads.get(embed.slug)
+        if thread is None and embed.slug in unreadable:
+            continue   # its file's own mistakes are told there: it is no missing thread
         if thread is not None and thread.slug in left_out:
             diagnostics.warning(document.source, embed.line, embed.column,
                                 f"the embedded thread '{embed.slug}' is {why_left_out(thread)}: "
@@ -638,10 +641,10 @@ def build_library(config: Config, sources: Sources, now: datetime, *,
     by_slug = {t.slug: t for t in (*threads_left_out, *threads)}
     left_out = frozenset(by_slug) - {t.slug for t in threads}
     for document in posts + pages:
-        _check_embeds(document, by_slug, diagnostics, left_out)
+        _check_embeds(document, by_slug, diagnostics, left_out, sources.threads_unreadable)
     for unfinished in sources.unfinished:   # the build stops; all its mistakes are told
         authors.resolve(unfinished)
-        _check_embeds(unfinished, by_slug, diagnostics)
+        _check_embeds(unfinished, by_slug, diagnostics, unreadable=sources.threads_unreadable)
     threads = [_as_shown(thread, sources.people) for thread in threads]
     by_slug.update((t.slug, t) for t in threads)
 

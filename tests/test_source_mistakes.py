@@ -266,6 +266,37 @@ def test_a_yaml_mistake_in_people_yaml_is_the_only_error(hub):
     assert "never closed" in error or "YAML syntax error" in error
 
 
+@pytest.mark.parametrize("edit, error", [
+    (lambda text: text.replace('title: "Chat one: campaigns or conversations?"',
+                               "title: Chat one: campaigns?"),
+     "content/threads/chat-one.yaml:1:16: error: YAML syntax error"),
+    (lambda text: "- " + text.replace("\n", "\n  "),
+     "content/threads/chat-one.yaml:1:1: error: a thread file must be a mapping of keys"),
+])
+def test_a_thread_file_that_does_not_read_is_not_blamed_on_the_posts_that_embed_it(
+        hub, edit, error):
+    # The recap post embeds chat-one and one of its messages: the thread file is there, so
+    # "the embedded thread does not exist, use the slug of a file in content/threads/"
+    # would send the writer looking for a mistake that is not in the post.
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(edit(chat.read_text()))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    [only] = said(result.err, "error")
+    assert only.startswith(error)
+    assert "recap.md" not in result.err
+
+
+def test_a_post_embedding_a_thread_file_that_is_not_there_is_still_an_error(hub):
+    root = hub("conversations")
+    (root / "content/threads/chat-one.yaml").unlink()
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "content/posts/2026-03-12-recap.md:8:1: error: the embedded thread 'chat-one' " \
+           "does not exist" in said(result.err, "error")
+
+
 def test_a_thread_s_wrong_date_with_undated_messages_is_the_only_error(hub):
     assert _chat_errors(hub, ("date: 2026-03-10T12:00:00-04:00", "date: 2026-03-10 noon"),
                         (" date: 2026-03-10T12:01:00-04:00,", "")) == [

@@ -17,6 +17,7 @@ from hubgen.content.markdown import MarkdownRenderer, RenderedMarkdown
 from hubgen.content.models import Document, DocumentKind, Person, Thread, UnfinishedDocument
 from hubgen.content.people import read_people
 from hubgen.content.sanitize import Community
+from hubgen.content.slugs import slugify
 from hubgen.content.threads import read_thread
 from hubgen.content.words import Words
 from hubgen.errors import Diagnostic, Diagnostics
@@ -61,6 +62,9 @@ class Sources:
     # people.yaml is there but could not be read at all (a YAML mistake): who is a person
     # is unknown, so no one is reported unknown.
     people_unreadable: bool = False
+    # The slugs (from their file names) of thread files with mistakes, which give no
+    # thread: an embed of one is no embed of a thread that does not exist.
+    threads_unreadable: frozenset[str] = frozenset()
 
 
 def _is_ignored_name(name: str) -> bool:
@@ -254,12 +258,15 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
     threads: list[Thread] = []
     people: dict[str, Person] = {}
     people_unreadable = False
-    for (kind, _, _), outcome in zip(tasks, outcomes, strict=True):
+    threads_unreadable: set[str] = set()
+    for (kind, path, _), outcome in zip(tasks, outcomes, strict=True):
         assert outcome is not None
         parsed, found = outcome
         diagnostics.extend(found)
         if parsed is None:
             people_unreadable = people_unreadable or kind == "people"
+            if kind == "thread":
+                threads_unreadable.add(slugify(path.stem) or path.stem)
             continue
         if isinstance(parsed, UnfinishedDocument):
             unfinished.append(parsed)
@@ -270,7 +277,7 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         else:
             people = parsed
     return Sources(tuple(documents), tuple(threads), people, people_path, tuple(unfinished),
-                   people_unreadable)
+                   people_unreadable, frozenset(threads_unreadable))
 
 
 def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
