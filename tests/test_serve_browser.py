@@ -171,6 +171,29 @@ def test_a_browser_that_cannot_share_a_connection_still_follows_edits(live):
         "document.querySelector('main').innerText.includes('Followed alone')", timeout=3000)
 
 
+def test_a_replaced_image_reloads_its_page_at_a_url_path_with_a_space_or_an_accent(hub,
+                                                                                  browser):
+    # The browser names the image /our%20caf%C3%A9/images/pic.svg; the page compared
+    # that with the base path as the server names it, '/our café/', and never reloaded.
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("url: https://minimal.example/",
+                                                 'url: "https://minimal.example/our café/"'))
+    picture = root / "static/images/pic.svg"
+    picture.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n![A picture](/images/pic.svg)\n")
+    width = "document.querySelector('img[alt=\"A picture\"]').naturalWidth"
+    with serving(root, "--port", "0") as site:
+        page = browser.new_page()
+        page.goto(site.url + "posts/the-third/")
+        page.wait_for_function(f"{width} === 10", timeout=3000)
+        picture.write_text("<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'/>")
+        page.wait_for_function(f"{width} === 20", timeout=5000)
+        page.close()
+        site.stop()
+
+
 def test_a_replaced_image_or_an_included_stylesheet_reloads_the_page_that_shows_it(live):
     root, site, page = live
     (root / "static/images").mkdir(parents=True, exist_ok=True)

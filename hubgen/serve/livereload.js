@@ -24,8 +24,13 @@
     if (document.readyState === "complete") restore(); else addEventListener("load", restore);
   }
 
+  // A path as the server names its files: decoded, as config.base is ('/our café/').
+  function decoded(path) {
+    try { return decodeURIComponent(path); } catch (error) { return path; }
+  }
+
   function here() {
-    var path = decodeURIComponent(location.pathname);
+    var path = decoded(location.pathname);
     if (path.endsWith("/")) path += "index.html";
     return path.slice(config.base.length);
   }
@@ -33,14 +38,17 @@
   // Whether the page loaded one of these site files (an image, a script, a font…): its
   // own HTML may not have changed when a picture it shows was replaced.
   function uses(pages) {
-    var base = location.origin + config.base;
     var loaded = performance.getEntriesByType("resource").map(function (entry) {
       return entry.name;
     });
     document.querySelectorAll("[src]").forEach(function (element) { loaded.push(element.src); });
     return loaded.some(function (address) {
-      if (address.indexOf(base) !== 0) return false;
-      var path = decodeURIComponent(new URL(address).pathname);
+      var url;
+      try { url = new URL(address, location.href); } catch (error) { return false; }
+      // Compared decoded: the browser writes a base path with a space or an accent
+      // percent-encoded.
+      var path = decoded(url.pathname);
+      if (url.origin !== location.origin || path.indexOf(config.base) !== 0) return false;
       return pages.indexOf(path.slice(config.base.length)) !== -1;
     });
   }
