@@ -285,6 +285,30 @@ def test_a_failure_elsewhere_on_the_page_is_not_blamed_on_the_comments(site, rea
     assert tab.page.locator(".comments__failed").count() == 0
 
 
+@pytest.mark.parametrize("load", ["click", "lazy"])
+def test_without_javascript_the_reader_is_told_so_and_offered_no_button_that_does_nothing(
+        site, browser, reader, load):
+    base = site("giscus", load)
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + POST)
+        comments = page.locator("[data-hubgen-comments]")
+        # innerText is what is rendered (Playwright's text locators pass over <noscript>).
+        assert "Comments need JavaScript." in comments.inner_text()
+        assert not page.locator("[data-comments-load]").is_visible()
+        assert not page.locator("[data-comments-remember]").is_visible()
+        if load == "click":   # what loading would connect to is still said
+            assert "giscus.app" in comments.inner_text()
+    finally:
+        context.close()
+    tab = reader()    # with JavaScript: the button, and no such note
+    tab.page.goto(base + POST)
+    if load == "click":
+        tab.page.locator("[data-comments-load]").wait_for(state="visible", timeout=5000)
+    assert "Comments need JavaScript." not in tab.section().inner_text()
+
+
 def test_lazy_loads_only_when_the_comments_come_near(site, reader):
     tab = reader()
     tab.page.goto(site("giscus", "lazy") + POST)

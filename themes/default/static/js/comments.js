@@ -183,6 +183,8 @@
       activate(section);
       showForget();
     } else if (loadButton) {
+      const actions = section.querySelector("[data-comments-actions]");
+      if (actions) actions.hidden = false;
       loadButton.addEventListener("click", () => {
         if (remember && remember.checked) {
           store(key, "allow");
