@@ -351,6 +351,39 @@ def test_a_theme_named_by_a_config_in_error_at_the_start_is_watched_once_it_read
         site.stop()
 
 
+@pytest.mark.parametrize(("theme_yaml", "error"), [
+    (None, "hubgen.yaml:10:8: error: unknown theme 'mine'"),
+    ("extends: [default\n", "themes/mine/theme.yaml:1:10: error: YAML syntax error"),
+    ("extends: basis\n", "themes/mine/theme.yaml:1:10: error: unknown theme 'basis'"),
+], ids=["no-theme-folder", "theme-yaml-in-error", "parent-missing"])
+def test_a_theme_in_error_at_the_start_still_serves_the_overlay_until_fixed(hub, theme_yaml,
+                                                                              error):
+    # A theme not made yet, or its theme.yaml wrong: serve stays up, shows it, and builds
+    # again once the theme is there, wherever in themes/ the fix is made.
+    root = hub("minimal")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: mine\n")
+    theme = root / "themes/mine"
+    if theme_yaml is not None:
+        (theme / "templates/partials").mkdir(parents=True)
+        (theme / "theme.yaml").write_text(theme_yaml)
+    with serving(root, "--port", "0") as site:
+        assert any(line.startswith(error) for line in site.lines), site.lines
+        status, _, body = site.get("/")
+        assert status == 404 and b"hubgen-error-overlay" in body
+        if theme_yaml == "extends: basis\n":    # the parent it names, made
+            (root / "themes/basis").mkdir()
+            (root / "themes/basis/theme.yaml").write_text("extends: default\n")
+        else:
+            (theme / "templates/partials").mkdir(parents=True, exist_ok=True)
+            (theme / "theme.yaml").write_text("extends: default\n")
+        (theme / "templates/partials/footer.html").write_text("<footer>MINE</footer>")
+        assert wait_until(lambda: site.get("/")[0] == 200)
+        assert b"MINE" in site.get("/posts/the-third/")[2]
+        code, printed = site.stop()
+    assert code == 0 and "Traceback" not in printed
+
+
 @pytest.mark.parametrize("option", ["--poll"])
 def test_polling_watches_too(hub, option):
     root = hub("minimal")

@@ -15,7 +15,7 @@ from hubgen.build import BuildOptions
 from hubgen.build.pipeline import config_to_start_with
 from hubgen.config import Config
 from hubgen.content.sources import content_root
-from hubgen.content.themes import template_tree, theme_chain
+from hubgen.content.themes import default_theme_chain, template_tree, theme_chain
 from hubgen.content.words import words_folders
 from hubgen.errors import SourceErrors, UsageError
 from hubgen.serve.handler import DevServer
@@ -77,9 +77,18 @@ def bind_server(options: ServeOptions, state: SiteState, config: Config) -> DevS
 
 
 def watched_sources(config: Config) -> tuple[list[Path], list[Path]]:
-    """Folders and files whose changes rebuild the site (never the output or the cache)."""
-    themes = theme_chain(config)
+    """Folders and files whose changes rebuild the site (never the output or the cache).
+
+    While the theme cannot be found (a typo in `theme:`, a theme.yaml in error, a parent
+    missing), the whole of themes/ is watched: the build says what is wrong, and the fix,
+    wherever it is made, builds again.
+    """
     folders = [content_root(config), config.root / "templates", config.root / "static"]
+    try:
+        themes = theme_chain(config)
+    except SourceErrors:
+        themes = default_theme_chain()
+        folders.append(config.root / "themes")
     folders += [folder for theme in themes for folder in (theme.templates, theme.static)]
     folders += words_folders(config, themes)   # i18n/: the site's and each theme's words
     templates = [config.root / "templates", *(theme.templates for theme in themes)]
