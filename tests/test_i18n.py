@@ -283,6 +283,42 @@ def test_a_placeholder_with_a_format_is_told_in_the_word_file_alone(hub):
         "i18n/de.yaml:1:23", "i18n/de.yaml:1:54", "i18n/de.yaml:2:14"], result.err
 
 
+def test_a_misspelt_word_in_a_template_stops_the_build_at_its_line(hub):
+    # It would show the key itself, "newer_postz", on every page of the published hub.
+    root = hub("german-hub")
+    assert run_hubgen("build", cwd=root).code == 0
+    before = (root / "public/404.html").read_bytes()
+    (root / "templates/partials").mkdir(parents=True, exist_ok=True)
+    (root / "templates/partials/footer.html").write_text(
+        '<footer class="site-footer">\n<p>{{ i18n("tags") }}</p>\n'
+        '<p>{{ i18n("newer_postz") }}</p>\n</footer>\n')
+    (root / "templates/404.html").write_text(
+        '{% extends "!theme/404.html" %}\n'
+        '{% block content %}{{ i18n("shop_open", hours=9) }}{% endblock %}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "templates/404.html:2:1: error: template error: i18n('shop_open'): no word file has "
+        "that key",
+        "templates/partials/footer.html:3:1: error: template error: i18n('newer_postz'): no "
+        "word file has that key"], result.err
+    assert re.search(r"hint: did you mean 'newer_posts?'\? Or add newer_postz to i18n/en\.yaml",
+                     result.err), result.err
+    assert "hint: add shop_open: ... to i18n/en.yaml beside hubgen.yaml" in result.err
+    assert (root / "public/404.html").read_bytes() == before
+    # A word of the site's own, in its English file and its language's, is said.
+    (root / "i18n").mkdir()
+    (root / "i18n/en.yaml").write_text("shop_open: Open from {hours}\n")
+    (root / "i18n/de.yaml").write_text("shop_open: Geöffnet ab {hours} Uhr\n")
+    (root / "templates/partials/footer.html").write_text(
+        '<footer class="site-footer"><p>{{ i18n("newer_posts") }}</p></footer>\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/404.html")
+    assert "Geöffnet ab 9 Uhr" in page.text_content()
+    assert page.xpath("//footer/p/text()") == ["Neuere Beiträge"]
+
+
 def test_a_word_file_that_is_no_yaml_is_told_with_its_place(hub):
     root = hub("german-hub")
     (root / "i18n").mkdir()

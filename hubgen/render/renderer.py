@@ -27,7 +27,7 @@ from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetDigests, AssetUrls
 from hubgen.render.listed import ITEMS_SHOWN
-from hubgen.render.saying import script_words
+from hubgen.render.saying import UnknownWord, script_words
 from hubgen.render.templates import (
     Made,
     SiteEnvironment,
@@ -442,7 +442,9 @@ class Renderer:
                               "{% extends \"!theme/NAME\" %}.")
         hint = "check the variables and filters used on this line"
         message = str(exc)
-        if isinstance(exc, jinja2.UndefinedError):
+        if isinstance(exc, UnknownWord):
+            hint = exc.hint.removesuffix(".")
+        elif isinstance(exc, jinja2.UndefinedError):
             message = message.replace("hubgen.content.models.", "")
             missing = "for a value that may be missing, test it with {% if ... %} or " \
                 "write ...|default('')"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2.ext import Extension
@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from hubgen.content.words import Words, english_words
 from hubgen.seo import script_safe_json
+from hubgen.wording import did_you_mean
 
 SCRIPT_WORDS = "js_"   # the keys of the words js/comments.js says
 SAID = "_said"   # the filter a template's `i18n("key")` is compiled to (see SaidWords)
@@ -27,12 +28,26 @@ class Say:
         self.words = words
 
     def __call__(self, key: str, count: float | None = None, **values: Any) -> Markup:
-        form = self.words.form(str(key), count)
+        key = str(key)
+        if key not in self.words.english:
+            # A typo would print the key itself on every page, never meant to be shown.
+            raise UnknownWord(key, self.words.english)
+        form = self.words.form(key, count)
         if "{" not in form:   # most words fill nothing in: no formatting
             return Markup(escape(form))
         if count is not None:
             values.setdefault("count", count)
         return Markup(escape(form)).format_map(_Kept(values))
+
+
+class UnknownWord(LookupError):
+    """A template's `i18n("key")` naming a word no word file has, with what to do."""
+
+    def __init__(self, key: str, known: Iterable[str]):
+        super().__init__(f"i18n({key!r}): no word file has that key")
+        self.hint = did_you_mean(
+            key, known, f"add {key}: ... to i18n/en.yaml beside hubgen.yaml (and to the "
+            "word files of your other languages).", then=f" Or add {key} to i18n/en.yaml.")
 
 
 def words_digest(words: Words) -> str:
