@@ -270,6 +270,27 @@ def test_the_date_filter_shows_a_plain_date_and_reads_text_as_front_matter_dates
                           "2026-06-01T23:30:00+00:00")
 
 
+def test_a_misspelt_date_style_is_an_error_at_its_line_even_with_no_date_to_show(hub):
+    # date("Long") would print "Long" in place of every date, or nothing where there is none.
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    template = root / "templates/post.html"
+    template.write_text(
+        '{% extends "!theme/post.html" %}\n{% block comments %}\n'
+        '<p id="when">{{ document.date|date("medium") }}|{{ document.date|date("%Y") }}</p>\n'
+        '<p>{{ document.updated|date("Long") }}</p>\n{% endblock %}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "templates/post.html:4:1: error: template error: date('Long'): no such style, and no "
+        "strftime code in it; did you mean 'long'? Or write strftime codes (\"%B %-d, %Y\")"]
+    template.write_text(template.read_text().replace('"Long"', '"long"'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    shown = parse_html(root / "public/posts/second/index.html").xpath('//p[@id="when"]')[0]
+    assert shown.text == "Mar 5, 2026|2026"
+
+
 def test_an_unknown_key_of_a_theme_yaml_is_a_warning_with_a_did_you_mean(hub):
     root = hub("minimal")
     theme = root / "themes/brand"

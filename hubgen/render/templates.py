@@ -22,7 +22,7 @@ from hubgen.content.words import Words, english_words
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
-from hubgen.render.datestyles import format_in
+from hubgen.render.datestyles import check_format, format_in
 from hubgen.render.saying import SAID, SaidWords, Say, words_digest
 from hubgen.seo import script_safe_json
 from hubgen.wording import closest, plural
@@ -70,7 +70,10 @@ def format_date(value: date | None, fmt: str = "%B %-d, %Y", tz: Any = None,
     without zero; %B, %A… say their names in the language).
 
     A plain date (`launch: 2026-06-01` in `extra:`) is shown as it is, in no timezone.
+    Raises ValueError for a `fmt` that is neither a style nor strftime codes, with or
+    without a date to show.
     """
+    check_format(fmt)
     if value is None or isinstance(value, jinja2.Undefined):
         return ""
     if tz is not None and isinstance(value, datetime):
