@@ -291,6 +291,33 @@ def test_a_misspelt_date_style_is_an_error_at_its_line_even_with_no_date_to_show
     assert shown.text == "Mar 5, 2026|2026"
 
 
+def test_index_url_links_each_list_page_and_names_the_kinds_when_given_another(hub):
+    # index_url("threads") was an AttributeError about 'PermalinksConfig', and
+    # index_url("post") a link to /posts/, a page no build makes.
+    root = hub("minimal")
+    (root / "templates").mkdir()
+    template = root / "templates/404.html"
+    template.write_text(
+        '{% extends "!theme/404.html" %}\n{% block content %}\n<p id="lists">'
+        '{{ index_url("tag") }}|{{ index_url("thread") }}|{{ index_url("person") }}</p>\n'
+        '<a href="{{ index_url("threads") }}">All threads</a>\n{% endblock %}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "templates/404.html:4:1: error: template error: index_url('threads'): the kinds "
+        "listed whole on a page of their own are 'tag', 'thread' and 'person'; did you mean "
+        "index_url('thread')?"]
+    template.write_text(template.read_text().replace('"threads"', '"post"'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert "the posts are listed on the home page: url('/')" in said(result.err, "error")[0]
+    template.write_text(template.read_text().replace('index_url("post")', 'url("/")'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    shown = parse_html(root / "public/404.html").xpath('//p[@id="lists"]')[0]
+    assert shown.text == "/tags/|/threads/|/people/"
+
+
 def test_an_unknown_key_of_a_theme_yaml_is_a_warning_with_a_did_you_mean(hub):
     root = hub("minimal")
     theme = root / "themes/brand"

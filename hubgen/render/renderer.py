@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 # being rendered, never a big hub's every card in every worker.
 CARD_TEMPLATE = "partials/post-card.html"
 CARD_MEMO_SIZE = 1024
+# The kinds whose every item a page lists (`index_url`).
+INDEX_KINDS = ("tag", "thread", "person")
 
 
 class Reads(NamedTuple):
@@ -137,7 +139,7 @@ class Renderer:
             tags_of=library.tags_of, person=library.people.get,
             join_link=lambda thread: join_link(thread, library.words),
             avatar=self.avatar, scheduled=library.is_scheduled,
-            index_url=lambda kind: urls.url(urls.index(kind)),
+            index_url=self.index_url,
             image_url=self.image_url,
             comments_for=self.comments_for,
             cached_partial=self.cached_partial, card=self.card,
@@ -262,6 +264,23 @@ class Renderer:
         if who.avatar.startswith("/") and not who.avatar.startswith("//"):
             return self.urls.url(who.avatar)
         return who.avatar if self.library.config.avatars.remote else ""
+
+    def index_url(self, kind: str) -> str:
+        """The URL of the page listing every tag, thread or person: `index_url("tag")`.
+
+        Raises ValueError for any other kind: posts are listed on the home page, and
+        pages on none (their permalink's folder would be a link to nothing)."""
+        if kind not in INDEX_KINDS:
+            names = {"tags": "tag", "threads": "thread", "people": "person",
+                     "persons": "person"}
+            written = str(kind).lower()
+            close = names.get(written) or closest(written, INDEX_KINDS)
+            hint = f"; did you mean index_url('{close}')?" if close else \
+                "; the posts are listed on the home page: url('/')" \
+                if written.startswith("post") else ""
+            raise ValueError(f"index_url({kind!r}): the kinds listed whole on a page of "
+                             f"their own are 'tag', 'thread' and 'person'{hint}")
+        return self.urls.url(self.urls.index(kind))
 
     def image_url(self, document: Any) -> str:
         """The URL of a post's or page's `image:`, or '' when it has none (never the
