@@ -90,7 +90,40 @@ def test_a_missing_include_is_blamed_where_it_is_written_and_a_loop_is_explained
     assert result.err.startswith(
         "templates/post.html:1:1: error: template error: templates or macros call each other "
         "without end (a template that extends or includes itself?)\n")
-    assert "write {% extends \"!theme/NAME\" %}" in result.err
+    assert "write {% extends \"!theme/post.html\" %}" in result.err
+
+
+@pytest.mark.parametrize("parent", ["default", "basis"])
+def test_a_theme_template_extending_itself_is_told_to_name_its_parent(hub, parent):
+    # "!theme/post.html", as a site's override writes it, is the theme's own post.html.
+    root = hub("minimal")
+    theme = root / "themes/brand"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text(f"extends: {parent}\n")
+    if parent != "default":
+        (root / f"themes/{parent}/templates").mkdir(parents=True)
+    (theme / "templates/post.html").write_text(
+        '{% extends "!theme/post.html" %}\n{% block comments %}<p id="mine">Mine</p>'
+        "{% endblock %}\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: brand\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "themes/brand/templates/post.html:1:1: error: template error: templates or macros call "
+        "each other without end (a template that extends or includes itself?)"]
+    assert (f"hint: a theme builds on its parent's template by the parent's name (\"!theme/\" "
+            f"is the theme itself): write {{% extends \"!{parent}/post.html\" %}}."
+            ) in result.err, result.err
+    (theme / "templates/post.html").write_text(
+        (theme / "templates/post.html").read_text().replace("!theme/", f"!{parent}/"))
+    if parent != "default":   # a parent without the template: the default's, by its name
+        (root / f"themes/{parent}/templates/post.html").write_text(
+            '{% extends "!default/post.html" %}\n')
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/posts/second/index.html")
+    assert page.xpath('//p[@id="mine"]/text()') == ["Mine"]
 
 
 def test_a_theme_of_the_site_extends_the_default(hub):

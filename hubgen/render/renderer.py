@@ -128,6 +128,7 @@ class Renderer:
                                                    library.words)
         self.env.hold_lists(LISTS_HELD)
         self._template_folders = template_folders(self.env.loader)
+        self._themes = themes
         self.env.hold_items(ITEMS_SHOWN)
         self.assets = AssetUrls(AssetDigests.of_plan(plan) if digests is None else digests,
                                 urls.url)
@@ -448,6 +449,29 @@ class Renderer:
             return f"did you mean 'template: {close}'? Or put {name} in templates/."
         return f"put {name} in templates/, or remove 'template:' to use the theme's own."
 
+    def _loop_hint(self, filename: str) -> str:
+        """How the template `filename` builds on the one of its name that it replaces: a
+        site's through `!theme/`, a theme's through its parent's name (its `!theme/`
+        leads back to itself)."""
+        filename = os.path.normpath(filename)
+        for at, theme in enumerate(self._themes):
+            folder = os.path.normpath(theme.templates)
+            if filename.startswith(folder + os.sep):
+                if at + 1 == len(self._themes):
+                    return "a theme's template cannot build on one of its own name: " \
+                           "give it another name, or include the part it needs."
+                name = Path(os.path.relpath(filename, folder)).as_posix()
+                parent = self._themes[at + 1].name
+                return f"a theme builds on its parent's template by the parent's name " \
+                       f"(\"!theme/\" is the theme itself): write " \
+                       f"{{% extends \"!{parent}/{name}\" %}}."
+        name = Path(filename).name
+        site = os.path.normpath(self.library.config.root / "templates")
+        if filename.startswith(site + os.sep):
+            name = Path(os.path.relpath(filename, site)).as_posix()
+        return f"to build on the theme's template of the same name, write " \
+               f"{{% extends \"!theme/{name}\" %}}."
+
     def _runtime_error(self, route: Route, exc: Exception) -> Diagnostic:
         frame = _template_frame(self._template_folders)
         if frame is None:
@@ -457,8 +481,7 @@ class Renderer:
             return Diagnostic(Path(frame.filename), frame.lineno or 0, 1,
                               "template error: templates or macros call each other "
                               "without end (a template that extends or includes itself?)",
-                              "to build on the theme's template of the same name, write "
-                              "{% extends \"!theme/NAME\" %}.")
+                              self._loop_hint(frame.filename))
         hint = "check the variables and filters used on this line"
         message = str(exc)
         if isinstance(exc, UnknownWord):
