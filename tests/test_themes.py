@@ -147,6 +147,37 @@ def test_a_theme_of_the_site_extends_the_default(hub):
     assert "About this hub" in page.text_content()
 
 
+def test_templates_left_in_a_layouts_folder_are_a_warning_naming_where_they_go(hub):
+    # Hugo's layouts/partials/footer.html would change nothing, and nothing would say so.
+    root = hub("minimal")
+    (root / "layouts/partials").mkdir(parents=True)
+    (root / "layouts/partials/footer.html").write_text("<footer>Ours</footer>\n")
+    theme = root / "themes/brand"
+    (theme / "layouts").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    (theme / "layouts/post.html").write_text('{% extends "!default/post.html" %}\n')
+    (root / "_includes").mkdir()
+    (root / "_includes/notes.txt").write_text("not a template\n")
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text() + "theme: brand\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "layouts/partials/footer.html: warning: hubgen reads templates from templates/, not "
+        "layouts/: the templates in layouts/ are not used",
+        "themes/brand/layouts/post.html: warning: hubgen reads templates from "
+        "themes/brand/templates/, not layouts/: the templates in layouts/ are not used"]
+    assert "hint: move them to templates/ (layouts/partials/footer.html → " \
+        "templates/partials/footer.html)." in result.err
+    (root / "layouts").rename(root / "templates")
+    (theme / "layouts").rename(theme / "templates")
+    result = run_hubgen("build", "--strict", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == []
+    page = parse_html(root / "public/index.html")
+    assert page.xpath("//footer/text()") == ["Ours"]
+
+
 def test_an_unknown_theme_is_an_error(hub):
     root = hub("minimal")
     config = root / "hubgen.yaml"

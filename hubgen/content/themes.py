@@ -90,7 +90,35 @@ def theme_chain(config: Config, diagnostics: Diagnostics | None = None) -> list[
     default = default_theme_chain()
     if all(t.folder != default[0].folder for t in chain):
         chain += default
+    if diagnostics is not None:
+        _warn_unread_templates(config.root, chain, diagnostics)
     return chain
+
+
+# Where other generators keep templates, by the folder that holds them (the hub's, or a
+# theme's): templates left there are never read, and nothing else would say so.
+_OTHER_TEMPLATE_FOLDERS = {"hub": ("layouts", "_layouts", "_includes", "template"),
+                           "theme": ("layouts", "template")}
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".njk", ".jinja", ".jinja2", ".j2", ".xml")
+
+
+def _warn_unread_templates(root: Path, chain: list[Theme], diagnostics: Diagnostics) -> None:
+    """A warning for a folder of templates named as Hugo, Jekyll or Eleventy name theirs
+    (`layouts/`), in the hub or one of its themes: hubgen reads `templates/` alone."""
+    places = [(root, "hub", root / "templates")]
+    places += [(t.folder, "theme", t.templates) for t in chain if t.folder.is_relative_to(root)]
+    for folder, kind, templates in places:
+        for name in _OTHER_TEMPLATE_FOLDERS[kind]:
+            found = sorted(path for path in (folder / name).rglob("*")
+                           if path.suffix in _TEMPLATE_SUFFIXES and path.is_file()) \
+                if (folder / name).is_dir() else []
+            if found:
+                shown = Path(os.path.relpath(templates, root)).as_posix()
+                inside = found[0].relative_to(folder / name).as_posix()
+                diagnostics.warning(
+                    found[0], 0, 0, f"hubgen reads templates from {shown}/, not {name}/: "
+                    f"the templates in {name}/ are not used",
+                    f"move them to {shown}/ ({name}/{inside} → {shown}/{inside}).")
 
 
 def default_theme_chain() -> list[Theme]:
