@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -67,6 +67,39 @@ class MenuLink:
     path: str
 
 
+class PeopleByKey(Mapping[str, Person]):
+    """`site.people`: everyone of people.yaml, looped over as a list of people (not their
+    keys: `{% for p in site.people %}{{ p.name }}` would print nothing), and found by key
+    (`site.people["tom"]`, `key in site.people`, `.items()`)."""
+
+    def __init__(self, people: Mapping[str, Person]):
+        self._people = people
+
+    def __getitem__(self, key: str) -> Person:
+        return self._people[key]
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def __iter__(self) -> Iterator[Person]:  # type: ignore[override]
+        return iter(self._people.values())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._people
+
+    def keys(self) -> KeysView[str]:
+        """The people.yaml keys."""
+        return self._people.keys()
+
+    def values(self) -> ValuesView[Person]:
+        """Everyone, as looping over `site.people` gives them."""
+        return self._people.values()
+
+    def items(self) -> ItemsView[str, Person]:
+        """Each key with its person."""
+        return self._people.items()
+
+
 class SiteView:
     """What templates see as `site`: the config's facts and the Library's lists."""
 
@@ -86,7 +119,7 @@ class SiteView:
         self.posts = library.posts
         self.pages = library.pages
         self.tags = tuple(library.tags.values())
-        self.people = library.people
+        self.people = PeopleByKey(library.people)
         self.newest = library.newest_date
         self.threads = library.threads
         self.upcoming = library.upcoming
