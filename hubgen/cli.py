@@ -314,36 +314,32 @@ def serve(config_file: Path | None, port: int, bind: str, drafts: bool, future: 
         session = ServeSession(ServeOptions(build_options, bind, port, poll, not no_reload,
                                             open_browser), on_build)
         url = session.start()
-    except KeyboardInterrupt:
-        click.echo("\nStopping…")
-        if session is not None:
-            session.stop()
-        click.echo("Stopped.")
-        return
-    except SourceErrors as exc:
-        print_diagnostics(exc.diagnostics, root)
-        sys.exit(EXIT_SOURCE_ERRORS)
-    except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    if port and session.server is not None and session.server.server_address[1] != port:
-        click.echo(f"Port {port} is taken; using {session.server.server_address[1]}.")
-    watching = "polling" if session.watcher and session.watcher.polling else "watching"
-    click.echo(f"Serving {session.config.title} at {url} ({watching} for changes; "
-               "Ctrl-C stops)")
-    if session.network_url:
-        click.echo(f"On your network: {session.network_url}")
-    if not served_at:   # a first build that failed: its fix may move the site
-        served_at.append(url)
-    try:
+        # One scope from the start to the end: a Ctrl-C just after "Serving … at" ended the
+        # command as "Aborted!", the server's threads never stopped.
+        if port and session.server is not None and session.server.server_address[1] != port:
+            click.echo(f"Port {port} is taken; using {session.server.server_address[1]}.")
+        watching = "polling" if session.watcher and session.watcher.polling else "watching"
+        click.echo(f"Serving {session.config.title} at {url} ({watching} for changes; "
+                   "Ctrl-C stops)")
+        if session.network_url:
+            click.echo(f"On your network: {session.network_url}")
+        if not served_at:   # a first build that failed: its fix may move the site
+            served_at.append(url)
         # Waits a moment at a time: a Ctrl-C that the system hands to another thread (the
         # server's, the watcher's) is only acted on when this thread wakes.
         while True:
             time.sleep(0.2)
     except KeyboardInterrupt:
         click.echo("\nStopping…")
+    except SourceErrors as exc:
+        print_diagnostics(exc.diagnostics, root)
+        sys.exit(EXIT_SOURCE_ERRORS)
+    except UsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     finally:
-        session.stop()
+        if session is not None:
+            session.stop()
     click.echo("Stopped.")
 
 

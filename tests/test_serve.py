@@ -820,6 +820,32 @@ def test_a_ctrl_c_handed_to_any_thread_of_the_server_stops_it(hub):
     assert "Stopped." in "\n".join(site.lines)
 
 
+def test_a_ctrl_c_as_soon_as_serve_says_where_it_serves_stops_it_cleanly(hub):
+    # Pressed while serve still printed its other lines ("On your network: …"), it ended
+    # the command as "Aborted!" with exit 1 (most times, so a few tries catch it).
+    root = hub("minimal")
+    for _ in range(5):
+        process = subprocess.Popen([sys.executable, "-m", "hubgen", "serve", "--port", "0",
+                                    "--bind", "0.0.0.0"], cwd=root, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            printed = ""
+            while "Serving" not in printed:
+                line = process.stdout.readline()
+                assert line, printed
+                printed += line
+            process.send_signal(signal.SIGINT)
+            printed += process.stdout.read()
+            assert process.wait(timeout=20) == 0, printed
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.stdout.close()
+        assert printed.rstrip().endswith("Stopping…\nStopped."), printed
+        assert "Aborted" not in printed
+
+
 def test_stopping_calls_off_a_rebuild_in_one_process_too(tmp_path):
     root = write_corpus(tmp_path / "hub", posts=600, threads=20)
     with reporting(root, jobs=1) as (session, reports):
