@@ -7,7 +7,7 @@ JSON-LD read these objects and never walk reply_to themselves.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from urllib.parse import quote
 
@@ -242,6 +242,17 @@ def _waiting(roots: tuple[MessageNode, ...], answered: set[str]) -> tuple[Messag
                         if n.message.date else float("inf")))
 
 
+_WITHDRAWN = Participant(name="", withdrawn=True)   # who a withdrawn person's message is by
+
+
+def taken_down(message: Message, withdrawn: bool) -> Message:
+    """`message` as a page may know it once taken down: its place in the conversation
+    (id, reply, date), none of its words or links; nor its author, when they withdrew
+    (one whose message the curators removed is still in the conversation)."""
+    message = replace(message, text="", html="", url="", featured=False, edited=None)
+    return replace(message, speaker=Speaker()) if withdrawn else message
+
+
 def _trees(children: dict[str | None, list[Message]], speakers: dict[str, Participant],
            notes: tuple[str, str]) -> tuple[MessageNode, ...]:
     """The reply trees `children` describes (the messages under None are their roots)."""
@@ -249,7 +260,11 @@ def _trees(children: dict[str | None, list[Message]], speakers: dict[str, Partic
         speaker = speakers[message.id]
         note = notes[0] if speaker.withdrawn else notes[1] if message.removed else ""
         if speaker.withdrawn:
-            speaker = Participant(name="", withdrawn=True)
+            speaker = _WITHDRAWN
+        if note:
+            # Nothing of it stays for a template to show: a theme of one's own that forgets
+            # to test `node.visible` must not publish what was taken down.
+            message = taken_down(message, speaker.withdrawn)
         if depth < MAX_REPLY_DEPTH:
             kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))
         else:   # the rest of the chain, one after the other
@@ -311,6 +326,9 @@ def build_conversation(thread: Thread, people: dict[str, Person], brand_keys: se
     voices: dict[Speaker, Participant] = {}   # a voice speaks many times in a thread
     speakers = {}
     for m in thread.messages:
+        if m.id in thread.withheld_ids:   # taken down by the library, its author too
+            speakers[m.id] = _WITHDRAWN
+            continue
         voice = voices.get(m.speaker)
         if voice is None:
             voice = voices[m.speaker] = participant_for(m.speaker, people, brand_keys,

@@ -28,7 +28,7 @@ from hubgen.content.sanitize import mention_url
 from hubgen.content.slugs import NAME_MAX, name_bytes, name_order, slugify, too_long_for_a_name
 from hubgen.content.sources import Sources
 from hubgen.content.words import Words, english_words
-from hubgen.conversations import Conversation, MessageNode, build_conversation
+from hubgen.conversations import Conversation, MessageNode, build_conversation, taken_down
 from hubgen.errors import Diagnostics
 from hubgen.wording import did_you_mean
 
@@ -458,12 +458,19 @@ def _as_shown(thread: Thread, people: dict[str, Person]) -> Thread:
     """The thread as the site shows it: an upcoming one without its messages, which a
     curator may prepare (the moderator's questions) but which are not said yet (its page,
     feeds, people pages and embeds show none of them until it is live); the messages of
-    people who withdrew noted as withheld."""
+    people who withdrew noted as withheld, and nothing left of those taken down but their
+    place."""
     if thread.status == "upcoming" and thread.messages:
         return dataclasses.replace(thread, messages=())
     withheld = frozenset(m.id for m in thread.messages if m.speaker.key in people
                          and people[m.speaker.key].withdrawn)
-    return dataclasses.replace(thread, withheld_ids=withheld) if withheld else thread
+    if not withheld and not any(m.removed for m in thread.messages):
+        return thread
+    # What was taken down is gone from `thread.messages` too, which a site's own template
+    # may read: only the place of each message stays.
+    messages = tuple(taken_down(m, m.id in withheld) if m.removed or m.id in withheld else m
+                     for m in thread.messages)
+    return dataclasses.replace(thread, messages=messages, withheld_ids=withheld)
 
 
 def _ids_of(thread: Thread, known: dict[str, set[str]]) -> set[str]:

@@ -771,6 +771,33 @@ def test_removed_and_withdrawn_messages_change_no_date_or_count_the_site_shows(h
     assert shown_count("tags/tweetchat/index.html") == shown_count("threads/index.html") == "6"
 
 
+def test_a_template_of_one_s_own_that_forgets_node_visible_shows_nothing_taken_down(hub):
+    # The default theme tests `node.visible`; a site's own thread template that printed
+    # every node's message, or looped over thread.messages, published a withdrawn
+    # person's words, name and links, and what the curators removed.
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace(
+        'text: "Will there be a recap?", url: "https://x.com/kim/status/18"}',
+        'text: "SPAM-REMOVED-TEXT", url: "https://spam.example/18", removed: true}'))
+    (root / "templates").mkdir()
+    (root / "templates/thread.html").write_text(
+        '{% extends "!theme/thread.html" %}{% block content %}{{ super() }}<div id="naive">'
+        "{% for node in conversation.nodes %}<p>{{ node.message.speaker.name }} "
+        "{{ node.message.speaker.key }} {{ node.message.html|safe }} {{ node.message.text }} "
+        "{{ node.message.url }}</p>{% endfor %}"
+        "{% for m in thread.messages %}<p>{{ m.speaker.key }} {{ m.speaker.name }} "
+        "{{ m.html|safe }} {{ m.text }} {{ m.url }}</p>{% endfor %}</div>{% endblock %}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = (root / "public/threads/chat-one/index.html").read_text()
+    naive = parse_html(root / "public/threads/chat-one/index.html").xpath('//div[@id="naive"]')
+    assert "Replying to a removed voice" in naive[0].text_content()   # the others stay
+    for trace in ("ZOE-SECRET-TEXT", "x.com/zoe", "zoe", "Quartermaine", "SPAM-REMOVED-TEXT",
+                  "spam.example"):
+        assert trace not in page, trace
+
+
 def test_a_hashtag_with_a_space_is_a_warning_at_it_naming_the_hashtag_to_write(hub):
     root = hub("conversations")
     chat = root / "content/threads/chat-one.yaml"
