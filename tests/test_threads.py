@@ -798,6 +798,29 @@ def test_a_template_of_one_s_own_that_forgets_node_visible_shows_nothing_taken_d
         assert trace not in page, trace
 
 
+def test_linked_from_cleans_what_it_is_given_as_it_marks_it_safe(hub):
+    # `message.text|linked_from(thread)` (the raw text, not the cleaned HTML) put a
+    # message's script on the page: the filter marks its result safe.
+    root = hub("conversations")
+    chat = root / "content/threads/chat-one.yaml"
+    chat.write_text(chat.read_text().replace(
+        'text: "Will there be a recap?"',
+        'text: "Recap? <img src=x onerror=alert(1)><script>alert(2)</script>'
+        '<a href=\'javascript:alert(3)\'>me</a> [notes](notes/)"'))
+    (root / "templates").mkdir()
+    (root / "templates/thread.html").write_text(
+        '{% extends "!theme/thread.html" %}{% block content %}{{ super() }}<div id="raw">'
+        "{% for node in conversation.nodes %}<div>{{ node.message.text|linked_from(thread) }}"
+        "</div>{% endfor %}</div>{% endblock %}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    page = parse_html(root / "public/threads/chat-one/index.html")
+    [raw] = page.xpath('//div[@id="raw"]')
+    assert "Recap?" in raw.text_content()
+    assert not raw.xpath(".//script | .//img | .//*[@onerror]")
+    assert not [a for a in raw.xpath(".//a/@href") if "javascript" in a.lower()]
+
+
 def test_a_hashtag_with_a_space_is_a_warning_at_it_naming_the_hashtag_to_write(hub):
     root = hub("conversations")
     chat = root / "content/threads/chat-one.yaml"

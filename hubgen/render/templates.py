@@ -17,6 +17,7 @@ from hubgen.config import Config
 from hubgen.content.dates import BadDate, parse_date
 from hubgen.content.html_links import rewrite_links
 from hubgen.content.models import Thread, platform_name
+from hubgen.content.sanitize import sanitize_html
 from hubgen.content.themes import Theme
 from hubgen.content.words import Words, english_words
 from hubgen.plan.urls import Urls
@@ -369,7 +370,9 @@ class _LinkedFrom:
 
     def __call__(self, html: str, thread: Thread) -> Markup:
         page = self.urls.url(self.urls.thread(thread))
-        return Markup(rewrite_links(str(html), lambda link: urljoin(page, link)))
+        # Cleaned again, as it is marked safe: a template may hand it `message.text`, or
+        # other text of the thread's that no one cleaned (the message's HTML stays as it is).
+        return Markup(rewrite_links(sanitize_html(str(html)), lambda link: urljoin(page, link)))
 
 
 def reads_only_globals(env: jinja2.Environment, name: str) -> bool:
