@@ -284,7 +284,9 @@ def test_a_misspelt_field_of_the_site_or_its_menu_printed_is_an_error_at_its_lin
             ("{{ site.titel }}", "'site' has no attribute 'titel'", "title"),
             ("{% for item in site.menu %}{{ item.titel }}{% endfor %}",
              "'a link of site.menu' has no attribute 'titel'", "title"),
-            ("{{ site.brand.nme }}", "'site.brand' has no attribute 'nme'", "name")]:
+            ("{{ site.brand.nme }}", "'site.brand' has no attribute 'nme'", "name"),
+            # `hubgen` was a mapping: its typo printed nothing.
+            ("{{ hubgen.versoin }}", "'hubgen' has no attribute 'versoin'", "version")]:
         page.write_text(re.sub(r"<p>.*</p>\n\{% endblock", f"<p>{printed}</p>\n{{% endblock",
                                page.read_text()))
         result = run_hubgen("build", cwd=root)

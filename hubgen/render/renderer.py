@@ -100,6 +100,13 @@ class PeopleByKey(Mapping[str, Person]):
         return self._people.items()
 
 
+@dataclass(frozen=True)
+class HubgenFacts:
+    """What templates see as `hubgen`: a misspelt field is an error, as on the others."""
+
+    version: str
+
+
 class SiteView:
     """What templates see as `site`: the config's facts and the Library's lists."""
 
@@ -169,7 +176,7 @@ class Renderer:
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,
-            hubgen={"version": __version__}, conversation=library.conversation,
+            hubgen=HubgenFacts(__version__), conversation=library.conversation,
             tags_of=library.tags_of, person=library.people.get,
             join_link=lambda thread: join_link(thread, library.words),
             avatar=self.avatar, scheduled=library.is_scheduled,
