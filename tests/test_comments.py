@@ -252,6 +252,23 @@ def test_a_provider_written_as_a_list_is_an_error_at_its_line_not_a_traceback(hu
     assert not (root / "public").exists()
 
 
+def test_a_page_holding_the_settings_of_two_providers_says_which_one_is_unsaid(hub):
+    # The site's provider was shown and the page's other settings dropped without a word.
+    root = _with_comments(hub, "  provider: giscus\n  giscus: " + SETTINGS["giscus"] + "\n")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text().replace(
+        "author: kim", "author: kim\ncomments:\n  mastodon: {url: "
+        '"https://social.example/@brand/1"}\n  giscus: {term: other}'))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert result.err.startswith(
+        "content/posts/third.md:8:3: error: 'comments' holds the settings of mastodon and "
+        "giscus: a page shows one provider\n"), result.err
+    assert "  hint: say which with provider: (e.g. provider: mastodon)" in result.err
+    post.write_text(post.read_text().replace("comments:\n", "comments:\n  provider: mastodon\n"))
+    assert run_hubgen("build", cwd=root).code == 0
+
+
 def test_every_provider_declares_its_content_security_policy():
     for name, provider in PROVIDERS.items():
         assert provider.identity and provider.dark_mode, name

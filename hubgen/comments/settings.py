@@ -225,6 +225,14 @@ def _page_comments(item: Document | Thread, site: SiteComments, urls: Urls, path
                 return None
         elif len(named) == 1:
             name = named[0]
+        elif len(named) > 1:
+            # Which one the page shows would be a guess, and the other settings dropped.
+            diagnostics.error(item.source, *marked.key_at(named[1]),
+                              f"'comments' holds the settings of {' and '.join(named)}: a page "
+                              "shows one provider",
+                              f"say which with provider: (e.g. provider: {named[0]}), or keep "
+                              "the settings of that one alone.")
+            return None
         if name in override:
             checked = checker.settings(PROVIDERS[name], override[name], marked.value_at(name),
                                        f"comments.{name}")
