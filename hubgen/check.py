@@ -316,7 +316,9 @@ class _Checker:
                 if fragment and target.endswith(".html") and \
                         unquote(fragment) not in self.page(target).ids and \
                         unquote(fragment).lower() != "top":
-                    self.add("anchor", "error", output, "#" + fragment,
+                    # The link whole first: its fragment alone may be written earlier
+                    # in the source, in another link or as a hashtag.
+                    self.add("anchor", "error", output, (link, "#" + fragment),
                              f"missing anchor: {link} (on {output}): {target} has no "
                              f"element with id '{unquote(fragment)}'",
                              "headings get ids from their text; check the spelling.")

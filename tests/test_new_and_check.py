@@ -75,6 +75,19 @@ def test_new_post_page_and_thread_fill_in_front_matter_and_never_overwrite(hub):
     assert (root / "public/threads/decaf-debate/index.html").is_file()
 
 
+def test_a_missing_anchor_is_placed_at_its_link_not_where_its_fragment_is_written_first(hub):
+    # Found by "#team" alone, it was placed at the hashtag two lines above the link.
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\nMeet the #team, and [us](/about/#us).\n\n"
+                    "[Our team](/about/#team)\n")
+    result = run_hubgen("check", cwd=root)
+    assert result.code == 1
+    assert [line for line in said(result.out, "error") if "#team" in line] == [
+        "content/posts/third.md:12:12: error: missing anchor: /about/#team (on "
+        "posts/the-third/index.html): about/index.html has no element with id 'team'"]
+
+
 def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_and_line(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"
@@ -88,7 +101,7 @@ def test_check_finds_broken_links_missing_anchors_and_mixed_content_with_file_an
            "index.html) leads to no page\n" \
            "    See [the old page](/nope/), [our team](/about/#team)\n" \
            "                       ^\n" in out, "the line, a caret under the link, as in build"
-    assert "content/posts/third.md:10:47: error: missing anchor: /about/#team (on " \
+    assert "content/posts/third.md:10:40: error: missing anchor: /about/#team (on " \
            "posts/the-third/index.html): about/index.html has no element with id 'team'" in out
     # A relative link is found in the post as it is written, not as it resolves.
     assert "content/posts/third.md:11:57: error: broken link: ../gone/ (on posts/the-third/" \
@@ -257,7 +270,7 @@ def test_check_finds_a_published_page_s_links_to_drafts_and_scheduled_posts(hub)
     errors = said(result.out, "error")
     assert errors == [
         # A draft's own links are checked all the same.
-        "content/posts/draft.md:10:40: error: missing anchor: /posts/from-the-future/#nope (on "
+        "content/posts/draft.md:10:17: error: missing anchor: /posts/from-the-future/#nope (on "
         "posts/draft/index.html): posts/from-the-future/index.html has no element with id "
         "'nope'",
         "content/posts/third.md:10:18: error: link to an unpublished page: /posts/draft/ (on "
