@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -67,46 +67,6 @@ class MenuLink:
     path: str
 
 
-class PeopleByKey(Mapping[str, Person]):
-    """`site.people`: everyone of people.yaml, looped over as a list of people (not their
-    keys: `{% for p in site.people %}{{ p.name }}` would print nothing), and found by key
-    (`site.people["tom"]`, `key in site.people`, `.items()`)."""
-
-    def __init__(self, people: Mapping[str, Person]):
-        self._people = people
-
-    def __getitem__(self, key: str) -> Person:
-        return self._people[key]
-
-    def __len__(self) -> int:
-        return len(self._people)
-
-    def __iter__(self) -> Iterator[Person]:  # type: ignore[override]
-        return iter(self._people.values())
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._people
-
-    def keys(self) -> KeysView[str]:
-        """The people.yaml keys."""
-        return self._people.keys()
-
-    def values(self) -> ValuesView[Person]:
-        """Everyone, as looping over `site.people` gives them."""
-        return self._people.values()
-
-    def items(self) -> ItemsView[str, Person]:
-        """Each key with its person."""
-        return self._people.items()
-
-
-@dataclass(frozen=True)
-class HubgenFacts:
-    """What templates see as `hubgen`: a misspelt field is an error, as on the others."""
-
-    version: str
-
-
 class SiteView:
     """What templates see as `site`: the config's facts and the Library's lists."""
 
@@ -126,7 +86,7 @@ class SiteView:
         self.posts = library.posts
         self.pages = library.pages
         self.tags = tuple(library.tags.values())
-        self.people = PeopleByKey(library.people)
+        self.people = library.people
         self.newest = library.newest_date
         self.threads = library.threads
         self.upcoming = library.upcoming
@@ -176,7 +136,7 @@ class Renderer:
         self.env.globals.update(
             site=SiteView(library, urls), url=urls.url, absolute_url=urls.absolute,
             link=self.link, asset=self.assets,
-            hubgen=HubgenFacts(__version__), conversation=library.conversation,
+            hubgen={"version": __version__}, conversation=library.conversation,
             tags_of=library.tags_of, person=library.people.get,
             join_link=lambda thread: join_link(thread, library.words),
             avatar=self.avatar, scheduled=library.is_scheduled,

@@ -259,7 +259,7 @@ class SiteEnvironment(jinja2.Environment):
 OBJECT_WORDS = {"SiteView": "site", "MenuLink": "a link of site.menu",
                 "BrandConfig": "site.brand", "AuthorConfig": "site.author",
                 "FeedLink": "a feed of site.feeds", "PageMeta": "meta", "Route": "route",
-                "Pager": "pager", "HubgenFacts": "hubgen"}
+                "Pager": "pager"}
 
 
 class UnknownField(jinja2.UndefinedError):
