@@ -93,8 +93,13 @@ def test_a_missing_include_is_blamed_where_it_is_written_and_a_loop_is_explained
     assert "write {% extends \"!theme/post.html\" %}" in result.err
 
 
-@pytest.mark.parametrize("parent", ["default", "basis"])
-def test_a_theme_template_extending_itself_is_told_to_name_its_parent(hub, parent):
+@pytest.mark.parametrize("parent, parent_has_it, named", [
+    ("default", True, "default"),
+    ("basis", True, "basis"),
+    ("basis", False, "default"),   # `!basis/` looks in basis alone: the one below has it
+])
+def test_a_theme_template_extending_itself_is_told_which_template_to_extend(
+        hub, parent, parent_has_it, named):
     # "!theme/post.html", as a site's override writes it, is the theme's own post.html.
     root = hub("minimal")
     theme = root / "themes/brand"
@@ -102,6 +107,9 @@ def test_a_theme_template_extending_itself_is_told_to_name_its_parent(hub, paren
     (theme / "theme.yaml").write_text(f"extends: {parent}\n")
     if parent != "default":
         (root / f"themes/{parent}/templates").mkdir(parents=True)
+        if parent_has_it:
+            (root / f"themes/{parent}/templates/post.html").write_text(
+                '{% extends "!default/post.html" %}\n')
     (theme / "templates/post.html").write_text(
         '{% extends "!theme/post.html" %}\n{% block comments %}<p id="mine">Mine</p>'
         "{% endblock %}\n")
@@ -113,13 +121,11 @@ def test_a_theme_template_extending_itself_is_told_to_name_its_parent(hub, paren
         "themes/brand/templates/post.html:1:1: error: template error: templates or macros call "
         "each other without end (a template that extends or includes itself?)"]
     assert (f"hint: a theme builds on its parent's template by the parent's name (\"!theme/\" "
-            f"is the theme itself): write {{% extends \"!{parent}/post.html\" %}}."
+            f"is the theme itself): write {{% extends \"!{named}/post.html\" %}}."
             ) in result.err, result.err
+    # The line the hint gives builds.
     (theme / "templates/post.html").write_text(
-        (theme / "templates/post.html").read_text().replace("!theme/", f"!{parent}/"))
-    if parent != "default":   # a parent without the template: the default's, by its name
-        (root / f"themes/{parent}/templates/post.html").write_text(
-            '{% extends "!default/post.html" %}\n')
+        (theme / "templates/post.html").read_text().replace("!theme/", f"!{named}/"))
     result = run_hubgen("build", cwd=root)
     assert result.code == 0, result.err
     page = parse_html(root / "public/posts/second/index.html")

@@ -457,11 +457,14 @@ class Renderer:
         for at, theme in enumerate(self._themes):
             folder = os.path.normpath(theme.templates)
             if filename.startswith(folder + os.sep):
-                if at + 1 == len(self._themes):
-                    return "a theme's template cannot build on one of its own name: " \
-                           "give it another name, or include the part it needs."
                 name = Path(os.path.relpath(filename, folder)).as_posix()
-                parent = self._themes[at + 1].name
+                # `!NAME/` looks in that theme alone: the nearest one below that has it.
+                parent = next((below.name for below in self._themes[at + 1:]
+                               if (below.templates / name).is_file()), None)
+                if parent is None:
+                    return "a theme's template cannot build on one of its own name that " \
+                           "no theme below it has: give it another name, or include the " \
+                           "part it needs."
                 return f"a theme builds on its parent's template by the parent's name " \
                        f"(\"!theme/\" is the theme itself): write " \
                        f"{{% extends \"!{parent}/{name}\" %}}."
