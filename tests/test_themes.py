@@ -182,6 +182,14 @@ def test_templates_left_in_a_layouts_folder_are_a_warning_naming_where_they_go(h
     assert said(result.err, "warning") == []
     page = parse_html(root / "public/index.html")
     assert page.xpath("//footer/text()") == ["Ours"]
+    # templates/ may be a link to layouts/ (a hub shared with Hugo): those are read.
+    (root / "templates").rename(root / "layouts")
+    (root / "templates").symlink_to("layouts")
+    (root / "template").mkdir()   # a folder of e-mail templates, say: no generator's
+    (root / "template/welcome.html").write_text("<p>Welcome</p>\n")
+    result = run_hubgen("build", "--strict", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == []
 
 
 def test_an_unknown_theme_is_an_error(hub):

@@ -97,8 +97,8 @@ def theme_chain(config: Config, diagnostics: Diagnostics | None = None) -> list[
 
 # Where other generators keep templates, by the folder that holds them (the hub's, or a
 # theme's): templates left there are never read, and nothing else would say so.
-_OTHER_TEMPLATE_FOLDERS = {"hub": ("layouts", "_layouts", "_includes", "template"),
-                           "theme": ("layouts", "template")}
+_OTHER_TEMPLATE_FOLDERS = {"hub": ("layouts", "_layouts", "_includes"),
+                           "theme": ("layouts",)}
 _TEMPLATE_SUFFIXES = (".html", ".htm", ".njk", ".jinja", ".jinja2", ".j2", ".xml")
 
 
@@ -109,6 +109,8 @@ def _warn_unread_templates(root: Path, chain: list[Theme], diagnostics: Diagnost
     places += [(t.folder, "theme", t.templates) for t in chain if t.folder.is_relative_to(root)]
     for folder, kind, templates in places:
         for name in _OTHER_TEMPLATE_FOLDERS[kind]:
+            if _one_within_the_other(folder / name, templates):
+                continue   # templates/ is a link to it (or into it): read after all
             found = sorted(path for path in (folder / name).rglob("*")
                            if path.suffix in _TEMPLATE_SUFFIXES and path.is_file()) \
                 if (folder / name).is_dir() else []
@@ -119,6 +121,14 @@ def _warn_unread_templates(root: Path, chain: list[Theme], diagnostics: Diagnost
                     found[0], 0, 0, f"hubgen reads templates from {shown}/, not {name}/: "
                     f"the templates in {name}/ are not used",
                     f"move them to {shown}/ ({name}/{inside} → {shown}/{inside}).")
+
+
+def _one_within_the_other(first: Path, second: Path) -> bool:
+    """Whether the folders `first` and `second`, their links followed, are one, or one
+    holds the other."""
+    first_real, second_real = os.path.realpath(first), os.path.realpath(second)
+    return first_real == second_real or first_real.startswith(second_real + os.sep) \
+        or second_real.startswith(first_real + os.sep)
 
 
 def default_theme_chain() -> list[Theme]:
