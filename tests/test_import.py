@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
-from conftest import REPO, all_files, parse_html, run_hubgen
+from conftest import REPO, all_files, clean_env, parse_html, run_hubgen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
 DISCOURSE_TOPIC = "https://try.discourse.org/t/this-site-is-a-sandbox-it-is-reset-every-day/57"
@@ -47,6 +47,31 @@ def imported_and_built(hub, platform: str, fixture: str, *args: str):
     assert built.code == 0, built.err
     assert built.err == "", "an imported thread builds without a warning"
     return root, parse_html(root / "public/threads/talk/index.html"), result.out
+
+
+# A file system that cannot lock (some NFS, FUSE and SMB mounts) answers flock with ENOLCK;
+# this machine has none, so flock is made to answer as they do, for the whole command.
+_CANNOT_LOCK = """
+import errno, fcntl, os, sys
+def cannot_lock(fd, operation):
+    raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+fcntl.flock = cannot_lock
+from hubgen.cli import cli
+cli(sys.argv[1:], prog_name="hubgen")
+"""
+
+
+def test_import_and_build_on_a_file_system_that_cannot_lock(hub):
+    # The import ended in an "OSError: No locks available" traceback.
+    import subprocess
+    import sys
+    root = hub("import-hub")
+    for args in (["import", "hackernews", str(FIXTURES / "hackernews/item.json"), "--slug",
+                  "talk"], ["build"]):
+        run = subprocess.run([sys.executable, "-c", _CANNOT_LOCK, *args], cwd=root,
+                             env=clean_env(), capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+    assert parse_html(root / "public/threads/talk/index.html").xpath("//h1")
 
 
 def imported_export(hub, tmp_path: Path, platform: str, export: object, slug: str) -> Path:
