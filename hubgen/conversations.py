@@ -263,7 +263,8 @@ def _trees(children: dict[str | None, list[Message]], speakers: dict[str, Partic
             speaker = _WITHDRAWN
         if note:
             # Nothing of it stays for a template to show: a theme of one's own that forgets
-            # to test `node.visible` must not publish what was taken down.
+            # to test `node.visible` must not publish what was taken down. (The library's
+            # shown threads come so already; a conversation of any other does not.)
             message = taken_down(message, speaker.withdrawn)
         if depth < MAX_REPLY_DEPTH:
             kids = tuple(node(child, depth + 1) for child in children.get(message.id, []))

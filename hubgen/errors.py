@@ -180,6 +180,16 @@ class SourceErrors(HubgenError):
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the hub's files")
 
 
+class TemplateMistake(ValueError):
+    """A call of a template that cannot be meant (a word no word file has, a date style
+    misspelt, a kind of list page there is none of), told at the template's line with
+    what to write instead."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
 class RenderError(Exception):
     """A route could not be rendered (a template's problem); carries the diagnostic to show."""
 

@@ -17,8 +17,7 @@ from hubgen.content.markdown import MarkdownRenderer, RenderedMarkdown
 from hubgen.content.models import Document, DocumentKind, Person, Thread, UnfinishedDocument
 from hubgen.content.people import read_people
 from hubgen.content.sanitize import Community
-from hubgen.content.slugs import slugify
-from hubgen.content.threads import read_thread
+from hubgen.content.threads import file_slug, read_thread
 from hubgen.content.words import Words
 from hubgen.errors import Diagnostic, Diagnostics
 
@@ -266,7 +265,7 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         if parsed is None:
             people_unreadable = people_unreadable or kind == "people"
             if kind == "thread":
-                threads_unreadable.add(slugify(path.stem) or path.stem)
+                threads_unreadable.add(file_slug(path))
             continue
         if isinstance(parsed, UnfinishedDocument):
             unfinished.append(parsed)

@@ -184,7 +184,7 @@ class _ThreadReader:
         if too_early is not None:
             self.diagnostics.warning(self.path, *data.value_at("updated"), *too_early)
         slug_text = self.text(data, "slug")
-        slug = slugify(self.path.stem) or self.path.stem
+        slug = file_slug(self.path)
         if slug_text:
             slug, dropped = explicit_slug(slug_text)
             if dropped:
@@ -452,6 +452,11 @@ class _ThreadReader:
                 continue
             result[str(key)] = state_text
         return result
+
+
+def file_slug(path: Path) -> str:
+    """The slug a thread file's name gives it, when the file names none of its own."""
+    return slugify(path.stem) or path.stem
 
 
 def read_thread(path: Path, config: Config, renderer: MarkdownRenderer, community: Community,

@@ -22,7 +22,7 @@ from hubgen.content.markdown import MarkdownRenderer
 from hubgen.content.sanitize import Community, plain_line
 from hubgen.content.slugs import slugify
 from hubgen.content.sources import content_root, thread_files
-from hubgen.content.threads import STATUSES, read_thread
+from hubgen.content.threads import STATUSES, file_slug, read_thread
 from hubgen.errors import (
     Diagnostic,
     Diagnostics,
@@ -220,7 +220,7 @@ def _addresses(folder: Path, own: Path | None) -> dict[str, Path]:
             data = None
         if isinstance(data, MarkedMap) and isinstance(data.get("slug"), str):
             slug = slugify(data["slug"])
-        found.setdefault(slug or slugify(path.stem) or path.stem, path)
+        found.setdefault(slug or file_slug(path), path)
     return found
 
 

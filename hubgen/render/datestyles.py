@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from hubgen.content.words import babel_locale, is_english
+from hubgen.errors import TemplateMistake
 from hubgen.wording import did_you_mean
 
 # Each style as English shows it: the theme's dates come out as they always have.
@@ -40,12 +41,12 @@ _NAMED = re.compile(r"%%|%-?[BbAap]")   # '%%' is a percent sign, never a name
 
 
 def check_format(fmt: str) -> None:
-    """Raise ValueError for a format that is neither a style nor holds a strftime code:
-    a style misspelt (`date("Long")`), which would print itself in place of every date."""
+    """Raise TemplateMistake for a format that is neither a style nor holds a strftime
+    code: a style misspelt (`date("Long")`), which would print itself for every date."""
     if fmt not in ENGLISH_STYLES and "%" not in fmt:
-        raise ValueError(f"date({fmt!r}): no such style, and no strftime code in it; "
-                         + did_you_mean(fmt, STYLES, "the styles are " + ", ".join(STYLES),
-                                        then=" Or write strftime codes (\"%B %-d, %Y\")"))
+        raise TemplateMistake(f"date({fmt!r}): no such style, and no strftime code in it",
+                              did_you_mean(fmt, STYLES, "the styles are " + ", ".join(STYLES),
+                                           then=" Or write strftime codes (\"%B %-d, %Y\")"))
 
 
 def format_in(value: date, fmt: str, language: str) -> str:

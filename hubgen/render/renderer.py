@@ -20,14 +20,14 @@ from hubgen.content.markdown import EMBED_PLACEHOLDER, embed_of
 from hubgen.content.models import Document, Person, Thread
 from hubgen.content.themes import Theme
 from hubgen.conversations import Participant, join_link
-from hubgen.errors import Diagnostic, RenderError
+from hubgen.errors import Diagnostic, RenderError, TemplateMistake
 from hubgen.hostfiles import render_host_file
 from hubgen.library import Library, Tag
 from hubgen.plan.routes import Route, SitePlan
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetDigests, AssetUrls
 from hubgen.render.listed import ITEMS_SHOWN
-from hubgen.render.saying import UnknownWord, script_words
+from hubgen.render.saying import script_words
 from hubgen.render.templates import (
     Made,
     SiteEnvironment,
@@ -269,18 +269,18 @@ class Renderer:
     def index_url(self, kind: str) -> str:
         """The URL of the page listing every tag, thread or person: `index_url("tag")`.
 
-        Raises ValueError for any other kind: posts are listed on the home page, and
-        pages on none (their permalink's folder would be a link to nothing)."""
+        Raises TemplateMistake for any other kind: posts are listed on the home page,
+        and pages on none (their permalink's folder would be a link to nothing)."""
         if kind not in INDEX_KINDS:
             names = {"tags": "tag", "threads": "thread", "people": "person",
                      "persons": "person"}
             written = str(kind).lower()
             close = names.get(written) or closest(written, INDEX_KINDS)
-            hint = f"; did you mean index_url('{close}')?" if close else \
-                "; the posts are listed on the home page: url('/')" \
-                if written.startswith("post") else ""
-            raise ValueError(f"index_url({kind!r}): the kinds listed whole on a page of "
-                             f"their own are 'tag', 'thread' and 'person'{hint}")
+            hint = f"did you mean index_url('{close}')?" if close else \
+                "the posts are listed on the home page: url('/')" \
+                if written.startswith("post") else "write one of those"
+            raise TemplateMistake(f"index_url({kind!r}): the kinds listed whole on a page of "
+                                  "their own are 'tag', 'thread' and 'person'", hint)
         return self.urls.url(self.urls.index(kind))
 
     def image_url(self, document: Any) -> str:
@@ -487,7 +487,7 @@ class Renderer:
                               self._loop_hint(frame.filename))
         hint = "check the variables and filters used on this line"
         message = str(exc)
-        if isinstance(exc, UnknownWord):
+        if isinstance(exc, TemplateMistake):
             hint = exc.hint.removesuffix(".")
         elif isinstance(exc, jinja2.UndefinedError):
             message = message.replace("hubgen.content.models.", "")

@@ -13,6 +13,7 @@ from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from hubgen.content.words import Words, english_words
+from hubgen.errors import TemplateMistake
 from hubgen.seo import script_safe_json
 from hubgen.wording import did_you_mean
 
@@ -40,14 +41,13 @@ class Say:
         return Markup(escape(form)).format_map(_Kept(values))
 
 
-class UnknownWord(LookupError):
+class UnknownWord(TemplateMistake):
     """A template's `i18n("key")` naming a word no word file has, with what to do."""
 
     def __init__(self, key: str, known: Iterable[str]):
-        super().__init__(f"i18n({key!r}): no word file has that key")
-        self.hint = did_you_mean(
+        super().__init__(f"i18n({key!r}): no word file has that key", did_you_mean(
             key, known, f"add {key}: ... to i18n/en.yaml beside hubgen.yaml (and to the "
-            "word files of your other languages).", then=f" Or add {key} to i18n/en.yaml.")
+            "word files of your other languages).", then=f" Or add {key} to i18n/en.yaml."))
 
 
 def words_digest(words: Words) -> str:

@@ -71,7 +71,7 @@ def format_date(value: date | None, fmt: str = "%B %-d, %Y", tz: Any = None,
     without zero; %B, %A… say their names in the language).
 
     A plain date (`launch: 2026-06-01` in `extra:`) is shown as it is, in no timezone.
-    Raises ValueError for a `fmt` that is neither a style nor strftime codes, with or
+    Raises TemplateMistake for a `fmt` that is neither a style nor strftime codes, with or
     without a date to show.
     """
     check_format(fmt)
