@@ -9,6 +9,7 @@ and validated in one place.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import re
 import string
@@ -675,9 +676,11 @@ def find_config(start: Path, explicit: Path | None = None) -> Path:
     """The config file to use: `explicit`, else `hubgen.yaml` in `start`."""
     path = explicit if explicit is not None else start / CONFIG_NAME
     if path.is_symlink() and not path.exists():
-        raise UsageError(f"{path} is a link to {os.readlink(path)}, which does not exist "
-                         "(moved or deleted?): point the link at the hub's config again, "
-                         "or put the config itself in its place")
+        # exists() is False for a link leading round in a loop too: say which it is.
+        leads = "leads round in a loop" if _loops(path) else "does not exist (moved or deleted?)"
+        raise UsageError(f"{path} is a link to {os.readlink(path)}, which {leads}: point the "
+                         "link at the hub's config again, or put the config itself in its "
+                         "place")
     if not path.is_file():
         where = f"{path}" if explicit else f"{start.resolve()}"
         hub = None if explicit else _hub_above(start.resolve())
@@ -689,6 +692,15 @@ def find_config(start: Path, explicit: Path | None = None) -> Path:
         raise UsageError(f"no hubgen config found at {where}; run hubgen in a hub's folder "
                          "or pass --config FILE")
     return path
+
+
+def _loops(link: Path) -> bool:
+    """Whether following `link` leads round in a loop of links."""
+    try:
+        os.stat(link)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _hub_above(folder: Path) -> Path | None:

@@ -188,6 +188,12 @@ def test_a_config_link_leading_nowhere_says_so(hub):
         "config itself in its place")
     assert not (root / "public").exists()
     (root / "hubgen.yaml").unlink()
+    (root / "hubgen.yaml").symlink_to("hubgen.yaml")
+    looping = run_hubgen("build", cwd=root)
+    assert looping.code == 2
+    assert "is a link to hubgen.yaml, which leads round in a loop: point the link" \
+        in looping.err
+    (root / "hubgen.yaml").unlink()
     (root / "site.yaml").rename(root / "hubgen.yaml")
     assert run_hubgen("build", "--config", str(root / "hubgen.yaml"), cwd=root.parent).code == 0
 
