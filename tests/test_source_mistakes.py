@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SITES, all_files, run_hubgen, said
+from conftest import SITES, all_files, parse_html, run_hubgen, said
 
 
 def _post_errors(hub, files: dict[str, str]) -> tuple[list[str], str]:
@@ -652,3 +652,49 @@ def test_a_file_where_another_item_needs_a_folder_is_an_error_before_anything_is
         assert all_files(root / "public") == before
     checked = run_hubgen("check", cwd=root)
     assert checked.code == 1 and error in checked.out
+
+
+def test_what_another_tool_holds_back_is_an_error_never_published(hub):
+    # Jekyll's published: false, Pelican's status: draft, Hugo's expiryDate and a
+    # publishDate later than the post's date: hubgen reads none of them, and would publish.
+    root = hub("minimal")
+    posts = root / "content/posts"
+    held = {"jekyll": "published: false", "pelican": "Status: draft",
+            "expiring": "expiryDate: 2026-04-01", "embargo": "publishDate: 2099-01-01",
+            "eleventy": "permalink: false"}
+    for name, line in held.items():
+        (posts / f"2026-03-09-{name}.md").write_text(
+            f"---\ntitle: Held {name}\n{line}\n---\nNot for readers yet.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert not (root / "public").exists()
+    errors = said(result.err, "error")
+    assert len(errors) == len(held)
+    assert "content/posts/2026-03-09-jekyll.md:3:1: error: 'published: false' is not read by " \
+           "hubgen: the page would be published" in errors
+    assert "content/posts/2026-03-09-pelican.md:3:1: error: 'Status: draft' is not read by " \
+           "hubgen: the page would be published" in errors
+    assert "hint: write 'draft: true' to keep it off the site" in result.err
+    assert any("hubgen has no 'expiryDate'" in error for error in errors)
+    assert any("hubgen has no 'publishDate'" in error for error in errors)
+
+    # Written as hubgen reads it, the same post stays off the site; what publishes
+    # anyway is a warning.
+    for path in posts.glob("2026-03-09-*.md"):
+        path.unlink()
+    (posts / "2026-03-07-jekyll.md").write_text(
+        "---\ntitle: Held\npublished: false\ndraft: true\n---\nNot for readers yet.\n")
+    (posts / "2026-03-08-public.md").write_text(
+        "---\ntitle: Public\npublished: true\npublishDate: 2026-03-01\n---\nFor readers.\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/posts/2026-03-07-jekyll.md:3:1: warning: hubgen does not read 'published'",
+        "content/posts/2026-03-08-public.md:3:1: warning: hubgen does not read 'published': "
+        "it publishes every page without 'draft: true'",
+        "content/posts/2026-03-08-public.md:4:1: warning: hubgen has no 'publishDate': it "
+        "publishes a post at its 'date'"]
+    assert not (root / "public/posts/jekyll").exists()
+    home = parse_html(root / "public/index.html")
+    assert "Held" not in home.text_content()
+    assert (root / "public/posts/public/index.html").is_file()

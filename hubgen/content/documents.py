@@ -172,6 +172,53 @@ def _unknown_key_hint(key: str) -> str:
     return did_you_mean(key, FRONT_MATTER_KEYS, "free-form data goes under 'extra:'.")
 
 
+_HOLD_BACK = "write 'draft: true' to keep it off the site, or delete the line to publish it."
+
+
+def _publishing_key(key: str, value: Any, date: datetime | None,
+                    tz: tzinfo) -> tuple[bool, str, str] | None:
+    """What to say of a key with which Hugo, Jekyll, Pelican or Eleventy decide whether or
+    when a page is published (`published: false`, `status: draft`, `expiryDate:`…), which
+    hubgen does not read: (is an error, message, hint); None for any other key. Whatever
+    would publish what the other tool held back is an error."""
+    name = key.lower().replace("_", "")
+    if name == "published" and isinstance(value, bool):   # Jekyll's
+        held, written = not value, str(value).lower()
+    elif name == "status" and isinstance(value, str) and \
+            value.strip().lower() in ("draft", "hidden", "published"):   # Pelican's
+        held, written = value.strip().lower() != "published", value.strip()
+    else:
+        held, written = False, ""
+    if written and held:
+        return (True, f"'{key}: {written}' is not read by hubgen: the page would be "
+                "published", _HOLD_BACK)
+    if written:
+        return (False, f"hubgen does not read '{key}': it publishes every page without "
+                "'draft: true'", "delete the line.")
+    if name in ("expirydate", "unpublishdate"):
+        return (True, f"hubgen has no '{key}': the page would stay published after it",
+                "delete the line to keep the page up, or write 'draft: true' to take it down.")
+    if name in ("publishdate", "pubdate", "published"):
+        try:
+            publish = parse_date(value, tz)
+        except BadDate:
+            publish = None
+        if publish is None or date is None or publish > date:
+            return (True, f"hubgen has no '{key}': the page would be published at its "
+                    "'date', not at this one", "write this moment as the page's 'date:' "
+                    "(a post dated later waits for its date), and delete this line.")
+        return (False, f"hubgen has no '{key}': it publishes a post at its 'date'",
+                "delete the line.")
+    if name == "permalink" and value is False:   # Eleventy writes no file for the page
+        return True, "'permalink: false' is not read by hubgen: the page would be published", \
+            _HOLD_BACK
+    if (name == "build" and isinstance(value, dict) and value.get("render") in ("never", False)) \
+            or (name == "headless" and value is True):   # Hugo renders no page for it
+        return (True, f"'{key}' is not read by hubgen: the page would be published",
+                _HOLD_BACK)
+    return None
+
+
 def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                   renderer: MarkdownRenderer,
                   diagnostics: Diagnostics) -> Document | UnfinishedDocument | None:
@@ -201,11 +248,10 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
     errors_before = len(diagnostics.errors)
 
     values: dict[str, Any] = {}
+    unknown: list[Any] = []
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
-            diagnostics.warning(path, *meta.key_at(key),
-                                f"unknown front matter key '{meta.name_of(key)}'",
-                                _unknown_key_hint(meta.name_of(key)))
+            unknown.append(key)
             continue
         checker = FRONT_MATTER_KEYS[key]
         if checker is None:
@@ -237,6 +283,19 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
 
     file_date, file_slug = named_by(rel_path, kind, config.tz)
     date = dates.get("date") or file_date
+    for key in unknown:
+        said = _publishing_key(meta.name_of(key), meta[key], date, config.tz)
+        if said is None:
+            diagnostics.warning(path, *meta.key_at(key),
+                                f"unknown front matter key '{meta.name_of(key)}'",
+                                _unknown_key_hint(meta.name_of(key)))
+        elif said[0] and values.get("draft"):   # held back whatever the line says
+            diagnostics.warning(path, *meta.key_at(key),
+                                f"hubgen does not read '{meta.name_of(key)}'",
+                                "the page is a draft ('draft: true'): delete the line.")
+        else:
+            (diagnostics.error if said[0] else diagnostics.warning)(
+                path, *meta.key_at(key), *said[1:])
     slug = file_slug
     if values.get("slug"):
         slug, dropped = explicit_slug(values["slug"])
