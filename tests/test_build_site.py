@@ -449,6 +449,37 @@ def test_content_left_where_it_is_not_read_is_a_warning_naming_where_it_goes(hub
     assert (root / "public/faq/index.html").is_file(), ".mdown is Markdown too"
 
 
+def test_posts_copied_in_as_another_tool_keeps_them_are_a_warning_not_lost(hub):
+    # Jekyll's _posts/ folder, and pages written in HTML, Nunjucks or reStructuredText:
+    # hubgen reads none of them, and said nothing.
+    root = hub("minimal")
+    content = root / "content"
+    for folder in ("_posts", "posts/_posts"):
+        (content / folder).mkdir()
+        (content / folder / "2026-03-12-from-jekyll.md").write_text(
+            "---\ntitle: From Jekyll\n---\nHi\n")
+    (content / "posts/2026-03-13-html.html").write_text(
+        "---\nlayout: post\ntitle: In HTML\n---\n<p>Hi</p>\n")
+    (content / "pages/contact.njk").write_text("---\ntitle: Contact\n---\nWrite to us.\n")
+    (content / "posts/2026-03-14-pelican.rst").write_text("Pelican\n#######\n\n:date: 2026\n")
+    (content / "posts/trip").mkdir()   # a bundle's resources are no pages
+    (content / "posts/trip/index.md").write_text("---\ntitle: Trip\ndate: 2026-03-01\n---\nGo\n")
+    (content / "posts/trip/map.html").write_text("<p>A map</p>\n")
+    (content / "posts/trip/notes.txt").write_text("Notes\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    not_markdown = "hubgen builds pages from Markdown files, not {} ones, so this one is not built"
+    jekyll = ("warning: Jekyll's _posts/ folder is not read (a name starting with '_' keeps a "
+              "file or folder out), so its posts are not built")
+    assert said(result.err, "warning") == [
+        f"content/_posts: {jekyll}",
+        f"content/pages/contact.njk: warning: {not_markdown.format('.njk')}",
+        f"content/posts/2026-03-13-html.html: warning: {not_markdown.format('.html')}",
+        f"content/posts/2026-03-14-pelican.rst: warning: {not_markdown.format('.rst')}",
+        f"content/posts/_posts: {jekyll}"]
+    assert (root / "public/posts/trip/map.html").is_file()
+
+
 def test_a_readme_in_posts_or_pages_is_left_alone_unless_it_has_front_matter(hub):
     root = hub("minimal")
     (root / "content/posts/README.md").write_text("# Posts\n\nOne file per post.\n")

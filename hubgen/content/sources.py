@@ -279,22 +279,56 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
                    people_unreadable, frozenset(threads_unreadable))
 
 
+# What Jekyll, Eleventy and Pelican write pages in besides Markdown: never a bundle's
+# resource. An .html, .htm or .txt file is one only when it opens with front matter.
+_OTHER_SOURCES = (".njk", ".liquid", ".rst", ".textile", ".adoc", ".asciidoc", ".org",
+                  ".pug", ".hbs", ".ejs", ".haml", ".mustache", ".jinja", ".j2")
+_MAYBE_SOURCES = (".html", ".htm", ".txt")
+
+
+def _opens_with_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            start = file.read(8).removeprefix(codecs.BOM_UTF8)
+    except OSError:
+        return False
+    return start.startswith((b"---", b"+++"))
+
+
 def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
     """Files in `content/` that look like content but are not read where they are: a
-    Markdown file outside posts/ and pages/ (a README aside), a thread file in a folder
-    of threads/, `people.yml` for `people.yaml`; each with the warning to give."""
+    Markdown file outside posts/ and pages/ (a README aside), a page written in another
+    format than Markdown, Jekyll's `_posts/` folder, a thread file in a folder of
+    threads/, `people.yml` for `people.yaml`; each with the warning to give."""
     if not root.is_dir():
         return
+    documents = tuple(root / name for name in FOLDERS.values())
     for current, folders, files in os.walk(root):
         here = Path(current)
-        folders[:] = sorted(name for name in folders if not _is_ignored_name(name)
-                            and not (here == root and name in FOLDERS.values()))
+        in_documents = here in documents or any(folder in here.parents for folder in documents)
+        if "_posts" in folders and any(
+                name.lower().endswith(MARKDOWN_SUFFIXES)
+                for _, _, names in os.walk(here / "_posts") for name in names):
+            yield here / "_posts", (
+                "Jekyll's _posts/ folder is not read (a name starting with '_' keeps a file "
+                "or folder out), so its posts are not built",
+                "move its files into content/posts/ itself.")
+        folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
         in_threads = here != root / "threads" and (root / "threads") in here.parents
         for name in sorted(files):
             path = here / name
             if _is_ignored_name(name) or name.lower() == "readme.md":
                 continue
-            if name.lower().endswith(MARKDOWN_SUFFIXES):
+            suffix = path.suffix.lower()
+            if in_documents and (suffix in _OTHER_SOURCES or (suffix in _MAYBE_SOURCES
+                                 and _opens_with_front_matter(path))):
+                yield path, (f"hubgen builds pages from Markdown files, not {suffix} ones, "
+                             "so this one is not built",
+                             "write it in Markdown, in a file ending .md (HTML in it is "
+                             "kept as written).")
+            elif in_documents:
+                continue
+            elif name.lower().endswith(MARKDOWN_SUFFIXES):
                 yield path, ("this Markdown file is not in content/posts/ or content/pages/, "
                              "so it is not built", "move it into one of them.")
             elif in_threads and path.suffix in (".yaml", ".yml"):
