@@ -698,3 +698,31 @@ def test_what_another_tool_holds_back_is_an_error_never_published(hub):
     home = parse_html(root / "public/index.html")
     assert "Held" not in home.text_content()
     assert (root / "public/posts/public/index.html").is_file()
+
+
+def test_liquid_in_a_post_from_jekyll_is_a_warning_at_its_place(hub):
+    # Jekyll's and Eleventy's template code: printed as text on the page, without a word
+    # ({% endhighlight %} even went into the paragraph's attributes).
+    root = hub("minimal")
+    post = root / "content/posts/third.md"
+    post.write_text(post.read_text() + "\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n"
+                    "\n![Logo]({{ site.baseurl }}/images/cup.svg) and {{ page.title | upcase }}"
+                    "\n\n`{% in a code span %}`, {{% shortcode %}}, {{ two words }}\n"
+                    "\n```\n{% in a fence %}\n```\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/posts/third.md:11:1: warning: {% highlight ruby %} is Liquid, which hubgen "
+        "does not run; the page shows it as text",
+        "content/posts/third.md:13:1: warning: {% endhighlight %} is Liquid, which hubgen "
+        "does not run; the page shows it as text",
+        "content/posts/third.md:15:9: warning: {{ site.baseurl }} is Liquid, which hubgen "
+        "does not run; the page shows it as text",
+        "content/posts/third.md:15:48: warning: {{ page.title | upcase }} is Liquid, which "
+        "hubgen does not run; the page shows it as text",
+        "content/posts/third.md:17:25: warning: {{% shortcode %}} is no embed hubgen knows; "
+        "the page shows it as text"]
+    assert "hint: write a fenced code block: ```ruby on the line before the code" in result.err
+    assert "hint: delete it: a link from the site's root (/images/a.png) is given" in result.err
+    page = parse_html(root / "public/posts/the-third/index.html")
+    assert "{{ page.title | upcase }}" in page.text_content()   # what the warning says

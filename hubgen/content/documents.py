@@ -19,6 +19,7 @@ from hubgen.content.dates import (
 from hubgen.content.frontmatter import split_front_matter
 from hubgen.content.markdown import (
     EMBED,
+    LIQUID,
     REF_SHORTCODE,
     MarkdownRenderer,
     NestedTooDeep,
@@ -135,8 +136,33 @@ def _heading_count(toc: tuple[Heading, ...]) -> int:
     return sum(1 + _heading_count(heading.children) for heading in toc)
 
 
+# Hints for the Liquid tags Jekyll's and Eleventy's posts hold most.
+_LIQUID_HINTS = {
+    "highlight": "write a fenced code block: ```ruby on the line before the code, ``` after.",
+    "endhighlight": "write a fenced code block: ```ruby on the line before the code, ``` "
+                    "after.",
+    "raw": "delete it: hubgen shows {{ and {% as written.",
+    "endraw": "delete it: hubgen shows {{ and {% as written.",
+    "post_url": "link to the post's address, e.g. /posts/SLUG/.",
+    "link": "link to the page's address, e.g. /posts/SLUG/.",
+    "comment": "delete the comment, or write it as <!-- an HTML comment -->.",
+    "endcomment": "delete the comment, or write it as <!-- an HTML comment -->.",
+}
+
+
 def _shortcode_warning(written: str) -> tuple[str, str]:
-    """What to say of a shortcode the page would show as text, and the hint."""
+    """What to say of a shortcode or Liquid the page would show as text, and the hint."""
+    liquid = LIQUID.fullmatch(written)
+    if liquid:
+        name = liquid["tag"] or ""
+        if "site.baseurl" in written or "site.url" in written:
+            hint = ("delete it: a link from the site's root (/images/a.png) is given the "
+                    "site's address and path.")
+        else:
+            hint = _LIQUID_HINTS.get(name, "hubgen runs no template code in a page: write "
+                                     "the text or HTML it stood for.")
+        return (f"{written} is Liquid, which hubgen does not run; the page shows it as text",
+                hint)
     if EMBED.match(written):
         return (f"{written} embeds only on a line of its own; the page shows it as text",
                 "put it on a line by itself, with a blank line before and after.")

@@ -122,6 +122,11 @@ SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*[\w.-]*[^}]*?[>%]\}\}")
 # Hugo's link to a page by its source file: `{{< ref "p.md" >}}`, `{{< relref "p" >}}`.
 REF_SHORTCODE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+[\"']?(?P<target>[^\s\"'>%]+)"
                            r"[\"']?\s*[>%]\}\}")
+# Liquid (Jekyll, Eleventy) and Nunjucks as their pages hold it: a tag (`{% include x %}`,
+# `{% raw %}`) or an output (`{{ site.baseurl }}`, `{{ page.title | upcase }}`). A Hugo
+# shortcode's `{{% … %}}` is no Liquid tag.
+LIQUID = re.compile(r"(?<!\{)\{%-?\s*(?P<tag>\w+).*?%\}(?!\})"
+                    r"|\{\{-?\s*[A-Za-z_][\w.]*(?:\[[^\]\n]*\])*(?:\s*\|[^}\n]*)?\s*-?\}\}")
 # A code span: its text is code, not a shortcode.
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 # Four spaces or a tab in: a line that may be indented code.
@@ -164,17 +169,21 @@ def find_embeds(body: str, first_line: int) -> tuple[Embed, ...]:
 
 def unknown_shortcodes(body: str, first_line: int) -> list[tuple[int, int, str]]:
     """The shortcodes of a body that are no embed of hubgen's (`{{< youtube x >}}`, an
-    embed within a line): (line, column, as written); they would show as text. Code (fenced,
-    indented, or a code span) is skipped."""
-    if "{{" not in body:
+    embed within a line) and its Liquid (`{% include x %}`, `{{ site.baseurl }}`): (line,
+    column, as written); they would show as text. Code (fenced, indented, or a code span)
+    is skipped."""
+    if "{{" not in body and "{%" not in body:
         return []
     found = []
     for number, line in _lines_outside_fences(body, first_line):
-        if "{{" not in line or EMBED.match(line) or _INDENTED.match(line):
+        if ("{{" not in line and "{%" not in line) or EMBED.match(line) \
+                or _INDENTED.match(line):
             continue
         # Blanked, not removed: a column still counts from the line as written.
         text = _CODE_SPAN.sub(lambda span: " " * len(span[0]), line)
-        found += [(number, match.start() + 1, match[0]) for match in SHORTCODE.finditer(text)]
+        matches = sorted([*SHORTCODE.finditer(text), *LIQUID.finditer(text)],
+                         key=lambda match: match.start())
+        found += [(number, match.start() + 1, match[0]) for match in matches]
     return found
 
 
