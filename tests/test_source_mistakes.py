@@ -393,6 +393,31 @@ def test_what_a_hugo_user_writes_is_read_or_told_in_hubgen_s_words(hub):
     assert "Build failed: 1 error" in result.err      # empty tags: and summary: are fine
 
 
+def test_a_page_s_old_address_in_url_or_permalink_is_told_to_be_kept_as_an_alias(hub):
+    # "hubgen calls it 'slug'" was the hint: written as the slug, /blog/2019/old-name/
+    # became /posts/blog-2019-old-name/, and every link to the old address broke.
+    root = hub("minimal")
+    (root / "content/posts/2019-05-01-old.md").write_text(
+        "---\ntitle: Old\nurl: /blog/2019/old-name/\n---\nBody\n")
+    (root / "content/posts/2019-05-02-jekyll.md").write_text(
+        "---\ntitle: Jekyll\npermalink: /about-us/\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "content/posts/2019-05-01-old.md:3:1: warning: unknown front matter key 'url'\n" \
+           "    url: /blog/2019/old-name/\n    ^\n  hint: hubgen makes the address from 'slug:' " \
+           "and the permalinks of hubgen.yaml; to keep this one working, write " \
+           "'aliases: [/blog/2019/old-name/]'." in result.err
+    assert "to keep this one working, write 'aliases: [/about-us/]'." in result.err
+    assert "calls it 'slug'" not in result.err
+    # As the hint says, the old address leads to the page.
+    post = root / "content/posts/2019-05-01-old.md"
+    post.write_text(post.read_text().replace("url:", "aliases: [").replace("/\n---", "/]\n---"))
+    assert run_hubgen("build", cwd=root).code == 0
+    forward = parse_html(root / "public/blog/2019/old-name/index.html")
+    assert forward.xpath("//link[@rel='canonical']/@href") == [
+        "https://minimal.example/posts/old/"]
+
+
 def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"

@@ -192,7 +192,12 @@ _OTHER_TOOLS_KEYS = {"lastmod": "updated", "modified": "updated", "categories": 
                      "images": "image", "cover": "image", "authors": "author"}
 
 
-def _unknown_key_hint(key: str) -> str:
+def _unknown_key_hint(key: str, value: Any = None) -> str:
+    if key in ("url", "permalink") and isinstance(value, str) and \
+            value.strip().startswith("/") and ":" not in value:
+        # The page's whole address: written as its slug, the links to it would break.
+        return ("hubgen makes the address from 'slug:' and the permalinks of hubgen.yaml; "
+                f"to keep this one working, write 'aliases: [{value.strip()}]'.")
     if key in _OTHER_TOOLS_KEYS:
         return f"hubgen calls it '{_OTHER_TOOLS_KEYS[key]}'."
     return did_you_mean(key, FRONT_MATTER_KEYS, "free-form data goes under 'extra:'.")
@@ -314,7 +319,7 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         if said is None:
             diagnostics.warning(path, *meta.key_at(key),
                                 f"unknown front matter key '{meta.name_of(key)}'",
-                                _unknown_key_hint(meta.name_of(key)))
+                                _unknown_key_hint(meta.name_of(key), meta[key]))
         elif said[0] and values.get("draft"):   # held back whatever the line says
             diagnostics.warning(path, *meta.key_at(key),
                                 f"hubgen does not read '{meta.name_of(key)}'",
