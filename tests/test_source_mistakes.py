@@ -418,6 +418,23 @@ def test_a_page_s_old_address_in_url_or_permalink_is_told_to_be_kept_as_an_alias
         "https://minimal.example/posts/old/"]
 
 
+def test_jekyll_s_tags_parted_by_spaces_are_a_warning_not_one_tag_made_silently(hub):
+    root = hub("minimal")
+    (root / "content/posts/2019-05-01-jekyll.md").write_text(
+        "---\ntitle: Jekyll\ntags: coffee community\n---\nBody\n")
+    (root / "content/posts/2019-05-02-pelican.md").write_text(
+        "---\ntitle: Pelican\ntags: cold brew, summer\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/posts/2019-05-01-jekyll.md:3:7: warning: 'tags: coffee community' is one "
+        "tag, as written"]
+    assert "hint: for 2 tags, as Jekyll reads it, write 'tags: [coffee, community]'; for " \
+           "one, 'tags: [coffee community]'." in result.err
+    tags = parse_html(root / "public/tags/index.html").text_content()
+    assert "cold brew" in tags and "summer" in tags
+
+
 def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"

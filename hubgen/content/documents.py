@@ -296,6 +296,15 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
                     isinstance(value, MarkedList) else meta.value_at(key)
                 diagnostics.error(path, *position, f"'{key}' {problem.message}", problem.hint)
 
+    written_tags = meta.get("tags")
+    if isinstance(written_tags, str) and "," not in written_tags \
+            and len(words := written_tags.split()) > 1:   # Jekyll reads these as tags apart
+        diagnostics.warning(path, *meta.value_at("tags"),
+                            f"'tags: {written_tags.strip()}' is one tag, as written",
+                            f"for {len(words)} tags, as Jekyll reads it, write "
+                            f"'tags: [{', '.join(words)}]'; for one, "
+                            f"'tags: [{' '.join(words)}]'.")
+
     dates: dict[str, Any] = {}
     for key in ("date", "updated"):
         if key in meta and meta[key] is not None:
