@@ -435,6 +435,16 @@ def test_jekyll_s_tags_parted_by_spaces_are_a_warning_not_one_tag_made_silently(
     assert "cold brew" in tags and "summer" in tags
 
 
+def test_a_list_of_authors_is_told_to_be_one_not_to_be_quoted(hub):
+    # The hint was "quote it if it holds special characters": quoted, the list's brackets
+    # became the author's name on the page.
+    errors, printed = _post_errors(
+        hub, {"hugo.md": '---\ntitle: Two\ndate: 2026-03-09\nauthor: ["Ana", "Ben"]\n---\nB\n'})
+    assert errors == ["content/posts/hugo.md:4:9: error: 'author' must be one author, not a list"]
+    assert "hint: write one people.yaml key or name, e.g. author: Ana Ruiz." in printed
+    assert "quote it" not in printed
+
+
 def test_a_shortcode_hubgen_does_not_know_is_a_warning_at_its_line(hub):
     root = hub("minimal")
     post = root / "content/posts/third.md"

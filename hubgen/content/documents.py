@@ -58,6 +58,13 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _author(value: Any) -> str:
+    if isinstance(value, list):   # Hugo's and Eleventy's authors: [a, b]
+        raise _Invalid("must be one author, not a list",
+                       "write one people.yaml key or name, e.g. author: Ana Ruiz.")
+    return _text(value)
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Invalid("must be true or false", "write true or false, without quotes.")
@@ -179,7 +186,7 @@ _Checker = Callable[[Any], Any]
 # because they need the site's timezone.
 FRONT_MATTER_KEYS: dict[str, _Checker | None] = {
     "title": _text, "date": None, "updated": None, "slug": _slug, "tags": _text_list,
-    "author": _text, "summary": _text, "description": _text, "image": _text,
+    "author": _author, "summary": _text, "description": _text, "image": _text,
     "image_alt": _text, "draft": _flag, "comments": _comments, "aliases": _site_path_list,
     "toc": _flag, "template": _text, "extra": _mapping,
 }
