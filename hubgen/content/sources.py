@@ -44,6 +44,44 @@ VERSION_CONTROL = frozenset({".git", ".hg", ".svn"})
 def is_leftover(name: str) -> bool:
     """True for a file name no one means as content: swap, backup, lock and temp files."""
     return bool(_LEFTOVER.search(name))
+
+
+# The copies sync services make of a file two people (or two machines) changed at once:
+# Dropbox's and Nextcloud's "name (Ana's conflicted copy 2026-03-12).md", Dropbox's
+# "(Case Conflict)" and "(Unicode Encoding Conflict)", Syncthing's
+# "name.sync-conflict-20260312-101010-ABCDEFG.md", ownCloud's "name_conflict-20260312-101010.md".
+_SYNC_CONFLICT = re.compile(
+    r" \([^()]*conflicted copy[^()]*(?:\(\d+\)[^()]*)?\)"
+    r"| \((?:Case|Unicode Encoding) Conflict(?: \d+)?\)"
+    r"|\.sync-conflict-\d{8}-\d{6}(?:-[A-Z0-9]{7})?"
+    r"|_conflict-\d{8}-\d{6}", re.IGNORECASE)
+
+
+def is_sync_conflict(name: str) -> bool:
+    """True for the copy a sync service (Dropbox, Syncthing, Nextcloud) made of a file
+    that was changed in two places at once."""
+    return bool(_SYNC_CONFLICT.search(name))
+
+
+def sync_conflict_warning(path: Path) -> tuple[str, str]:
+    """The warning, and its hint, for a sync service's conflicting copy: it is left out."""
+    original = _SYNC_CONFLICT.sub("", path.name, count=1)
+    return (f"a copy of {original} that a sync service made when two edits of it clashed; "
+            "it is left out of the site",
+            f"compare it with {original}, keep there what you need of it, then delete this copy.")
+
+
+def sync_conflicts(folder: Path) -> Iterator[Path]:
+    """The sync services' conflicting copies below `folder` (hidden folders aside)."""
+    if not folder.is_dir():
+        return
+    for current, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
+        for name in sorted(files):
+            if is_sync_conflict(name) and not name.startswith("."):
+                yield Path(current, name)
+
+
 CONTENT_DIR = "content"
 FOLDERS: dict[DocumentKind, str] = {"post": "posts", "page": "pages"}
 
@@ -67,7 +105,8 @@ class Sources:
 
 
 def _is_ignored_name(name: str) -> bool:
-    return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
+    return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp")) \
+        or is_sync_conflict(name)
 
 
 def is_ignored(path: Path) -> bool:
@@ -209,6 +248,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         tasks.append(("people", people_path, partial(read_people, people_path)))
     for path, (message, hint) in stray_content(root):
         diagnostics.warning(path, 0, 0, message, hint)
+    for path in sync_conflicts(root):
+        diagnostics.warning(path, 0, 0, *sync_conflict_warning(path))
 
     outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
     hashes: dict[int, str] = {}

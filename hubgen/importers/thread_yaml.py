@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import yaml
 
+from hubgen.content.sources import is_sync_conflict
 from hubgen.yamlfile import MarkedList, MarkedMap, reads_as_text
 
 MARKER = re.compile(r"^# imported by hubgen import (?P<platform>[a-z]+) from (?P<url>\S+) "
@@ -94,7 +95,9 @@ def find_imported(folder: Path, mark: ImportMark) -> Path | None:
     if not folder.is_dir():
         return None
     for path in sorted(folder.glob("*.y*ml")):
-        if path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
+        # A sync service's conflicting copy holds the same mark, and is not built.
+        if path.suffix in (".yaml", ".yml") and not path.name.startswith(".") \
+                and not is_sync_conflict(path.name):
             found = read_mark(path)
             if found is not None and found.same_thread(mark):
                 return path

@@ -10,7 +10,13 @@ from pathlib import Path
 from hubgen.config import Config
 from hubgen.content.models import Document, Person, Thread
 from hubgen.content.slugs import NAME_MAX, name_bytes, too_long_for_a_name
-from hubgen.content.sources import MARKDOWN_SUFFIXES, VERSION_CONTROL, is_leftover
+from hubgen.content.sources import (
+    MARKDOWN_SUFFIXES,
+    VERSION_CONTROL,
+    is_leftover,
+    is_sync_conflict,
+    sync_conflict_warning,
+)
 from hubgen.content.themes import Theme
 from hubgen.content.words import Words, english_words
 from hubgen.errors import Diagnostics
@@ -49,7 +55,8 @@ def thread_feed_title(config: Config, thread_title: str) -> str:
 
 
 def _is_static_junk(relative: Path) -> bool:
-    return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts)
+    return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts) \
+        or is_sync_conflict(relative.name)
 
 
 def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) -> dict[str, Path]:
@@ -64,6 +71,9 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if _is_static_junk(relative):
+                if diagnostics is not None and is_sync_conflict(relative.name) \
+                        and not is_leftover(relative.name):
+                    diagnostics.warning(path, 0, 0, *sync_conflict_warning(path))
                 continue
             if path.is_symlink() and diagnostics is not None:
                 left_out = _link_left_out(path, real_folder)

@@ -1,0 +1,72 @@
+"""Files as other systems, editors and sync services make them: a team that edits on
+Windows, macOS and Linux and shares the hub through Dropbox, Syncthing or a shared drive."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import parse_html, run_hubgen, said
+
+
+def test_a_sync_services_conflicting_copies_are_left_out_with_a_warning(hub):
+    # Two people saved the recap at once: Dropbox kept both, the other as "… (Ana's
+    # conflicted copy …).md"; Syncthing names its copy "….sync-conflict-…". Each copy
+    # was published as a post, a thread or a file of its own: the thread twice, with every
+    # message, and a post at /posts/recap-anas-conflicted-copy-2026-03-12/.
+    root = hub("conversations")
+    content = root / "content"
+    copies = {
+        "posts/2026-03-12-recap (Ana's conflicted copy 2026-03-12).md":
+            "posts/2026-03-12-recap.md",
+        "posts/2026-03-12-recap.sync-conflict-20260312-101010-ABCDEFG.md":
+            "posts/2026-03-12-recap.md",
+        "threads/chat-one (conflicted copy 2026-03-12 101010).yaml": "threads/chat-one.yaml",
+        "threads/chat-one.sync-conflict-20260312-101010-ABCDEFG.yaml": "threads/chat-one.yaml",
+        "people (Ben's conflicted copy 2026-03-12).yaml": "people.yaml",
+    }
+    for copy, original in copies.items():
+        shutil.copy(content / original, content / copy)
+    shutil.copy(root / "static/images/tom.svg",
+                root / "static/images/tom (Ana's conflicted copy 2026-03-12).svg")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    assert sorted(p.name for p in (public / "posts").iterdir()) == ["by-zoe", "recap"]
+    assert sorted(p.name for p in (public / "threads").iterdir() if p.is_dir()) == \
+        ["chat-one", "mastodon-brew", "next-chat"]
+    assert sorted(p.name for p in (public / "images").iterdir()) == ["tom.svg"]
+    threads = parse_html(public / "threads/index.html")
+    assert len(threads.xpath('//main//a[contains(@href, "/threads/chat-one/")]')) == 1
+    warnings = said(result.err, "warning")
+    for copy, original in copies.items():
+        name = original.rsplit("/", 1)[-1]
+        assert f"content/{copy}: warning: a copy of {name} that a sync service made when " \
+               "two edits of it clashed; it is left out of the site" in warnings
+    assert "static/images/tom (Ana's conflicted copy 2026-03-12).svg: warning: a copy of " \
+           "tom.svg that a sync service made when two edits of it clashed; it is left out " \
+           "of the site" in warnings
+    assert "hint: compare it with chat-one.yaml, keep there what you need of it, then " \
+           "delete this copy." in result.err
+    assert len(warnings) == len(copies) + 1
+
+
+def test_a_reimport_updates_the_thread_not_a_sync_services_copy_of_it(hub):
+    # Dropbox's copy of an imported thread holds the same first line; sorted before the
+    # file itself, it was the one a re-import updated, and the site kept the old thread.
+    root = hub("import-hub")
+    exports = Path(__file__).parent / "fixtures/platforms/mastodon"
+    first = run_hubgen("import", "mastodon", str(exports / "thread-2026-03-10.json"),
+                       "--slug", "talk", cwd=root)
+    assert first.code == 0, first.err
+    threads = root / "content/threads"
+    copy = threads / "talk (Ana's conflicted copy 2026-03-12).yaml"
+    shutil.copy(threads / "talk.yaml", copy)
+    kept = copy.read_bytes()
+    again = run_hubgen("import", "mastodon", str(exports / "thread-2026-03-11.json"), cwd=root)
+    assert again.code == 0, again.err
+    assert again.out.startswith("Updated content/threads/talk.yaml from Mastodon")
+    assert copy.read_bytes() == kept
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/threads/talk/index.html")
+    assert page.xpath('//*[@id="m-111900000000000007"]')
