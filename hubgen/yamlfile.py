@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import accumulate
@@ -94,6 +95,43 @@ class MarkedList(list):
         return self.position
 
 
+# Spaces that YAML does not read as spaces: a Mac types a no-break space with Option-Space,
+# and text copied from a web page or a word processor carries them. After a key's colon,
+# in an indentation or at a key's end one turns the line into something else.
+_ODD_SPACES = "".join(map(chr, (0xa0, 0x1680, *range(0x2000, 0x200c), 0x202f, 0x205f, 0x3000)))
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
+# One at a key's start or end, or after a colon in it (`name:` and the value, read as one).
+_ODD_KEY_SPACE = re.compile(rf"(?:^ *|(?<=:)|(?=[{_ODD_SPACES} ]+$))([{_ODD_SPACES}])")
+# Such a space where YAML's syntax needs an ordinary one: in the indentation (or after a
+# list's dash), or right after or before a key's colon.
+_ODD_SYNTAX_SPACE = re.compile(
+    rf"(?:^|(?<=\r))[ {_ODD_SPACES}-]*?(?P<indent>[{_ODD_SPACES}])"
+    rf"|(?:(?:^|(?<=\r))[ -]*|[{{,] *)[\w.-]+"
+    rf"(?:(?P<before>[{_ODD_SPACES}])+:|:(?P<after>[{_ODD_SPACES}]))", re.MULTILINE)
+
+
+def _odd_space_problem(char: str) -> tuple[str, str]:
+    """The message and hint for a space YAML does not read as one, where one is needed."""
+    name = unicodedata.name(char, "space").lower()
+    return (f"a {name} (U+{ord(char):04X}) where YAML needs an ordinary space",
+            "replace it with an ordinary space (a Mac types a no-break space with "
+            "Option-Space; text copied from a web page or a document can hold one).")
+
+
+def _odd_space_before(text: str, line: int) -> int | None:
+    """The index of the last space YAML does not read as one, where its syntax needs an
+    ordinary space, on lines 1 to `line` of `text`; None when there is none."""
+    if not _ODD_SPACE.search(text):
+        return None
+    ends = [match.start() for match in LINE_BREAK.finditer(text)]
+    found = None
+    for match in _ODD_SYNTAX_SPACE.finditer(text, 0, ends[line - 1] if line <= len(ends)
+                                            else len(text)):
+        group = next(name for name in ("indent", "before", "after") if match[name])
+        found = match.start(group)
+    return found
+
+
 class _Lines:
     """Where a mark of YAML's parser stands as an editor numbers lines.
 
@@ -127,6 +165,8 @@ class _MarkedLoader(yaml.SafeLoader):
     depth = 0
     # (the key as first written, where; as written again, where)
     duplicate_keys: list[tuple[str, Position, str, Position]]
+    # Where a plain key holds a space YAML does not read as one, and that space.
+    odd_spaces: list[tuple[Position, str]]
     merged_keys: dict[int, set[int]]   # a mapping node's id → its merged key nodes' ids
 
     def flatten_mapping(self, node: MappingNode) -> None:
@@ -188,6 +228,13 @@ class _MarkedLoader(yaml.SafeLoader):
                                        "found a key that cannot be used as a name",
                                        key_node.start_mark) from None
             key_pos = self.lines.at(key_node.start_mark)
+            # A plain key's style is None to PyYAML's parser, '' to libyaml's.
+            odd = _ODD_KEY_SPACE.search(key) if type(key) is str and not key.isascii() \
+                and not key_node.style else None
+            if odd is not None:
+                self.odd_spaces.append(((key_pos[0], key_pos[1] + odd.start(1)), odd[1]))
+                # 'title' and a space: the rest of the file is checked as meant.
+                key = sys.intern(key.strip(" " + _ODD_SPACES) or key)
             as_written = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
             if type(key) is not str:
                 names[key] = as_written
@@ -329,8 +376,9 @@ def _syntax_hint(problem: str, text: str, line: int) -> str:
 
 
 class DuplicateKeys(SourceErrors):
-    """Keys written twice: errors, though the file was read. `data` is what it holds (the
-    last value of each such key), so that the rest of it can still be checked."""
+    """Keys written twice, or holding a space YAML does not read as one: errors, though the
+    file was read. `data` is what it holds (the last value of each key written twice, a
+    key without that space), so that the rest of it can still be checked."""
 
     def __init__(self, diagnostics: list[Diagnostic], data: Any):
         super().__init__(diagnostics)
@@ -403,6 +451,7 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
         loader = parser(text)
         loader.lines = lines
         loader.duplicate_keys = []
+        loader.odd_spaces = []
         loader.merged_keys = {}
         data = loader.get_single_data()
     except yaml.reader.ReaderError as exc:
@@ -440,6 +489,13 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
             problem = f"{_OPENED[opened]} opened here is never closed"
         elif exc.context_mark is not None and opened == "a simple key":
             mark = exc.context_mark   # the line without its colon, not the one after it
+        odd = _odd_space_before(text, lines.at(mark)[0] - line_offset) if mark else None
+        if odd is not None:
+            # The space made a key's line text (or ended the mapping): where YAML stopped
+            # is a line or two further on.
+            line, column = line_and_column(text, odd)
+            raise SourceErrors([Diagnostic(path, line + line_offset, column,
+                                           *_odd_space_problem(text[odd]))]) from None
         line, column = lines.at(mark) if mark else (0, 0)
         hint = _syntax_hint(problem, text, line - line_offset)
         quoted_from = _quote_running_on(text, lines, mark) if mark else None
@@ -454,8 +510,10 @@ def _parse(parser: type[_MarkedLoader], text: str, path: Path, line_offset: int)
     finally:
         if loader is not None:
             loader.dispose()
-    if loader.duplicate_keys:
-        raise DuplicateKeys([_duplicate(path, *twice) for twice in loader.duplicate_keys], data)
+    if loader.duplicate_keys or loader.odd_spaces:
+        raise DuplicateKeys([*(_duplicate(path, *twice) for twice in loader.duplicate_keys),
+                             *(Diagnostic(path, *place, *_odd_space_problem(char))
+                               for place, char in loader.odd_spaces)], data)
     return data
 
 

@@ -70,3 +70,37 @@ def test_a_reimport_updates_the_thread_not_a_sync_services_copy_of_it(hub):
     assert run_hubgen("build", cwd=root).code == 0
     page = parse_html(root / "public/threads/talk/index.html")
     assert page.xpath('//*[@id="m-111900000000000007"]')
+
+
+def test_a_no_break_space_where_yaml_needs_a_space_is_the_error_at_its_place(hub):
+    # A Mac types a no-break space with Option-Space, and text copied from a web page
+    # holds them. After 'title:' it made the line no key at all: the error was "mapping
+    # values are not allowed here" a line further on, under a line with nothing wrong.
+    root = hub("conversations")
+    nbsp = "\u00a0"
+    post = root / "content/posts/2026-03-14-nbsp.md"
+    post.write_text(f"---\ntitle:{nbsp}Copied from the newsletter\ndate: 2026-03-14\n"
+                    "tags: [news]\n---\nBody\n")
+    typed = root / "content/posts/2026-03-15-typed.md"
+    typed.write_text(f"---\ntitle{nbsp}: Typed on a Mac\ntags: [news]\n---\nBody\n")
+    thread = root / "content/threads/chat-one.yaml"
+    thread.write_text(thread.read_text().replace("status: archived", f"status:{nbsp}archived"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    problem = "a no-break space (U+00A0) where YAML needs an ordinary space"
+    assert said(result.err, "error") == [
+        f"content/posts/2026-03-14-nbsp.md:2:7: error: {problem}",
+        f"content/posts/2026-03-15-typed.md:2:6: error: {problem}",
+        f"content/threads/chat-one.yaml:6:8: error: {problem}",
+    ]
+    assert "hint: replace it with an ordinary space (a Mac types a no-break space with " \
+           "Option-Space; text copied from a web page or a document can hold one)." in result.err
+
+    for path in (post, typed, thread):
+        path.write_text(path.read_text().replace(nbsp, " "))
+    config = root / "hubgen.yaml"
+    config.write_text(config.read_text().replace("paginate: 10", f"paginate:{nbsp}10"))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [f"hubgen.yaml:7:10: error: {problem}"]
+    config.write_text(config.read_text().replace(nbsp, " "))
+    assert run_hubgen("build", cwd=root).code == 0
