@@ -348,6 +348,11 @@ _OPENED = {"a quoted scalar": "a quoted value", "a flow sequence": "a list in [ 
            "a flow mapping": "a mapping in { }", "a flow node": "a value in [ ] or { }"}
 
 
+# Quotes that word processors and smart-quote settings type, which YAML reads as text,
+# opening a value.
+_CURLY_QUOTE = re.compile(r"(?:^|(?<=[\s\[{,]))[“”„‟‘’‚‛«»‹›]")
+
+
 def _syntax_hint(problem: str, text: str, line: int) -> str:
     """A hint for the YAML mistakes people make most."""
     lines = editor_lines(text)
@@ -356,6 +361,12 @@ def _syntax_hint(problem: str, text: str, line: int) -> str:
         return "close it: a quote with the same quote, '[' with ']', '{' with '}'."
     if "\t" in source_line or "'\\t'" in problem:
         return "YAML does not allow tabs for indentation: indent with spaces."
+    curly = _CURLY_QUOTE.search(source_line)
+    if curly is not None and ("mapping values are not allowed" in problem
+                              or "expected ','" in problem):
+        return (f"{curly[0]} is no quote to YAML: quote the value with straight quotes, e.g. "
+                "title: \"Q1: why?\" (smart quotes, or text copied from a document, give "
+                "curly ones).")
     if "mapping values are not allowed" in problem:
         return ("a value holding ': ' must be quoted, e.g. title: \"Q1: why?\"; "
                 "or check the indentation of this line.")

@@ -104,3 +104,18 @@ def test_a_no_break_space_where_yaml_needs_a_space_is_the_error_at_its_place(hub
     assert said(result.err, "error") == [f"hubgen.yaml:7:10: error: {problem}"]
     config.write_text(config.read_text().replace(nbsp, " "))
     assert run_hubgen("build", cwd=root).code == 0
+
+
+def test_a_value_in_curly_quotes_is_told_that_yaml_needs_straight_ones(hub):
+    # TextEdit, Word and Google Docs turn "…" into “…”: the title was quoted, and the
+    # hint said "a value holding ': ' must be quoted".
+    root = hub("conversations")
+    (root / "content/posts/2026-03-14-curly.md").write_text(
+        "---\ntitle: “Q1: what did we hear?”\ndate: 2026-03-14\n---\nBody\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == ["content/posts/2026-03-14-curly.md:2:11: error: "
+                                         "YAML syntax error: mapping values are not allowed here"]
+    assert "hint: “ is no quote to YAML: quote the value with straight quotes, e.g. title: " \
+           '"Q1: why?" (smart quotes, or text copied from a document, give curly ones).' \
+           in result.err
