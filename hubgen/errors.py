@@ -45,12 +45,32 @@ def line_and_column(text: str, index: int) -> tuple[int, int]:
 
 def undecodable(path: Path, exc: UnicodeDecodeError) -> Diagnostic:
     """The error for a file that is not UTF-8, at its first byte that is not."""
+    if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return saved_as_utf16(path)
     before = exc.object[:exc.start].decode("utf-8", errors="replace")
     line, column = line_and_column(before, len(before))
     byte = exc.object[exc.start]
     return Diagnostic(path, line, column, f"the file is not UTF-8 text: byte 0x{byte:02X} "
                       f"here ({exc.reason})", "save the file as UTF-8 (an editor's "
                       "'Save with encoding' or 'Reopen with encoding' does it).")
+
+
+def is_utf16(text: str) -> bool:
+    """True when `text`, read as UTF-8, is UTF-16 without its byte order mark: a NUL
+    beside every letter of Latin script."""
+    if "\x00" not in text[:256]:
+        return False
+    sample = text[:256]
+    sides = {index % 2 for index, char in enumerate(sample) if char == "\x00"}
+    return sample.count("\x00") * 4 >= len(sample) and len(sides) == 1
+
+
+def saved_as_utf16(path: Path) -> Diagnostic:
+    """The error for a file saved as UTF-16, as Notepad's 'Unicode' saves it: the whole
+    file, since its lines read as UTF-8 are only noise."""
+    return Diagnostic(path, 0, 0, "the file is saved as UTF-16 (Notepad's 'Unicode'), not "
+                      "UTF-8", "save it as UTF-8: in Notepad 'Save As' with the encoding "
+                      "'UTF-8'; in another editor 'Save with encoding' does it.")
 
 
 def caret_padding(text: str) -> str:

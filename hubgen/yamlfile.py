@@ -30,7 +30,9 @@ from hubgen.errors import (
     Diagnostics,
     SourceErrors,
     editor_lines,
+    is_utf16,
     line_and_column,
+    saved_as_utf16,
     undecodable,
 )
 from hubgen.wording import did_you_mean
@@ -597,4 +599,6 @@ def read_yaml_file(path: Path) -> Any:
     except OSError as exc:
         raise SourceErrors([Diagnostic(path, 0, 0, f"cannot read the file: {exc.strerror}")]) \
             from None
+    if is_utf16(text):
+        raise SourceErrors([saved_as_utf16(path)])
     return load_yaml(text, path)

@@ -119,3 +119,38 @@ def test_a_value_in_curly_quotes_is_told_that_yaml_needs_straight_ones(hub):
     assert "hint: “ is no quote to YAML: quote the value with straight quotes, e.g. title: " \
            '"Q1: why?" (smart quotes, or text copied from a document, give curly ones).' \
            in result.err
+
+
+def test_a_file_saved_as_utf16_says_so_without_printing_its_bytes(hub):
+    # Notepad's "Unicode" is UTF-16: the error named byte 0xFF and printed the first line
+    # read as UTF-8 (replacement characters and a NUL between letters); without its byte
+    # order mark, a post had "no front matter" and a thread "an invisible control
+    # character U+0000".
+    root = hub("conversations")
+    content = root / "content"
+    for name, encoding in (("posts/2026-03-12-recap.md", "utf-16"),
+                           ("posts/2026-03-13-by-zoe.md", "utf-16-le"),
+                           ("threads/chat-one.yaml", "utf-16"),
+                           ("threads/next-chat.yaml", "utf-16-be"),
+                           ("people.yaml", "utf-16")):
+        path = content / name
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    problem = "error: the file is saved as UTF-16 (Notepad's 'Unicode'), not UTF-8"
+    assert said(result.err, "error") == [
+        f"content/people.yaml: {problem}",
+        f"content/posts/2026-03-12-recap.md: {problem}",
+        f"content/posts/2026-03-13-by-zoe.md: {problem}",
+        f"content/threads/chat-one.yaml: {problem}",
+        f"content/threads/next-chat.yaml: {problem}",
+    ]
+    assert "hint: save it as UTF-8: in Notepad 'Save As' with the encoding 'UTF-8'; in " \
+           "another editor 'Save with encoding' does it." in result.err
+    assert "\x00" not in result.err and "\ufffd" not in result.err
+
+    config = root / "hubgen.yaml"
+    config.write_bytes(config.read_text(encoding="utf-8").encode("utf-16"))
+    result = run_hubgen("build", cwd=root)
+    assert said(result.err, "error") == [f"hubgen.yaml: {problem}"]
+    assert "\x00" not in result.err and "\ufffd" not in result.err

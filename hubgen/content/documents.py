@@ -35,7 +35,7 @@ from hubgen.content.models import (
     is_bundle_path,
 )
 from hubgen.content.slugs import explicit_slug, slug_changed, slugify
-from hubgen.errors import Diagnostics, SourceErrors, undecodable
+from hubgen.errors import Diagnostics, SourceErrors, is_utf16, saved_as_utf16, undecodable
 from hubgen.wording import did_you_mean
 from hubgen.yamlfile import DuplicateKeys, MarkedList
 
@@ -273,6 +273,9 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
         return None
     except OSError as exc:
         diagnostics.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+        return None
+    if is_utf16(text):
+        diagnostics.add(saved_as_utf16(path))
         return None
     try:
         source = split_front_matter(text, path)
