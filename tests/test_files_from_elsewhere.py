@@ -4,9 +4,12 @@ Windows, macOS and Linux and shares the hub through Dropbox, Syncthing or a shar
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from conftest import parse_html, run_hubgen, said
+from serving import serving
 
 
 def test_a_sync_services_conflicting_copies_are_left_out_with_a_warning(hub):
@@ -154,3 +157,40 @@ def test_a_file_saved_as_utf16_says_so_without_printing_its_bytes(hub):
     result = run_hubgen("build", cwd=root)
     assert said(result.err, "error") == [f"hubgen.yaml: {problem}"]
     assert "\x00" not in result.err and "\ufffd" not in result.err
+
+
+def test_a_file_named_on_a_mac_is_reached_by_the_link_typed_to_it(hub):
+    # macOS may store "é" in a file's name as "e" and an accent (NFD); a link typed in a
+    # post holds "é" (NFC). The file was published under its NFD name: the link led to a
+    # 404 on the host and in serve, and check called it broken, the file being right there.
+    root = hub("minimal")
+    bundle = root / "content/posts" / unicodedata.normalize("NFD", "2026-03-02-café")
+    bundle.mkdir()
+    (bundle / "index.md").write_text("---\ntitle: Café\n---\n![The view](vue-été.svg)\n\n"
+                                     "[My CV](/résumé.pdf)\n")
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    (bundle / unicodedata.normalize("NFD", "vue-été.svg")).write_text(svg)
+    (root / "static" / unicodedata.normalize("NFD", "résumé.pdf")).write_bytes(b"%PDF-1.4")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    public = root / "public"
+    page = parse_html(public / "posts/cafe/index.html")
+    assert page.xpath("//main//img/@src") == ["vue-été.svg"]
+    assert (public / "posts/cafe/vue-été.svg").read_text() == svg
+    assert (public / "résumé.pdf").read_bytes() == b"%PDF-1.4"
+    checked = run_hubgen("check", cwd=root)
+    assert checked.code == 0, checked.out
+    with serving(root, "--port", "0") as site:
+        for path in ("/posts/cafe/vue-été.svg", "/résumé.pdf"):
+            assert site.get(quote(path))[0] == 200, path
+        site.stop()
+
+    # The same name stored both ways is two files for Linux, one URL for the site.
+    (root / "static" / unicodedata.normalize("NFC", "résumé.pdf")).write_bytes(b"%PDF-1.7")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    # (The line is compared as it reads: it names the file both ways.)
+    assert [unicodedata.normalize("NFC", line) for line in said(result.err, "error")] == [
+        "static/résumé.pdf: error: two files have the URL /résumé.pdf: résumé.pdf and résumé.pdf"]
+    assert "hint: their names differ only in how their accented letters are stored (Unicode " \
+           "NFC and NFD, as copies from macOS may be): keep one of them." in result.err

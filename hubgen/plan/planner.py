@@ -68,6 +68,7 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
         if not folder.is_dir():
             continue
         real_folder = folder.resolve()
+        own: dict[str, Path] = {}
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if _is_static_junk(relative):
@@ -84,7 +85,17 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
             if not path.is_file() or \
                     not Path(os.path.realpath(path)).is_relative_to(real_folder):
                 continue
-            found["/" + relative.as_posix()] = path
+            # Published under the name as a keyboard types it (NFC): a file named on a Mac
+            # may store é as e and an accent (NFD), which a link typed as é never reaches
+            # on a web server, nor in serve.
+            site_path = "/" + unicodedata.normalize("NFC", relative.as_posix())
+            if site_path in own and diagnostics is not None:
+                diagnostics.error(path, 0, 0, f"two files have the URL {site_path}: "
+                                  f"{own[site_path].name} and {path.name}",
+                                  "their names differ only in how their accented letters are "
+                                  "stored (Unicode NFC and NFD, as copies from macOS may be): "
+                                  "keep one of them.")
+            own[site_path] = found[site_path] = path
     return found
 
 
