@@ -194,3 +194,30 @@ def test_a_file_named_on_a_mac_is_reached_by_the_link_typed_to_it(hub):
         "static/résumé.pdf: error: two files have the URL /résumé.pdf: résumé.pdf and résumé.pdf"]
     assert "hint: their names differ only in how their accented letters are stored (Unicode " \
            "NFC and NFD, as copies from macOS may be): keep one of them." in result.err
+
+
+def test_a_name_opening_with_a_date_and_a_space_is_told_to_take_a_dash(hub):
+    # Finder and Explorer users name a bundle "2026-03-02 Summer trip": the post "has no
+    # date", and the hint told them to start the name with the date, as it does.
+    root = hub("minimal")
+    bundle = root / "content/posts/2026-03-02 Summer trip 🌞"
+    bundle.mkdir()
+    (bundle / "index.md").write_text("---\ntitle: Summer trip\n---\nSun.\n")
+    (root / "content/posts/2026-03-04_notes.md").write_text("---\ntitle: Notes\n---\nA\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    assert said(result.err, "error") == [
+        "content/posts/2026-03-02 Summer trip 🌞/index.md:2:1: error: the post has no date: "
+        "its name starts with '2026-03-02 ', and a date opening a name is read only when '-' "
+        "follows it",
+        "content/posts/2026-03-04_notes.md:2:1: error: the post has no date: its name starts "
+        "with '2026-03-04_', and a date opening a name is read only when '-' follows it",
+    ]
+    assert "hint: rename it 2026-03-02-summer-trip (the date, '-', then the name), or add " \
+           "'date:' to the front matter." in result.err
+    assert "hint: rename it 2026-03-04-notes.md (the date" in result.err
+    bundle.rename(root / "content/posts/2026-03-02-summer-trip")
+    (root / "content/posts/2026-03-04_notes.md").rename(root / "content/posts/2026-03-04-notes.md")
+    assert run_hubgen("build", cwd=root).code == 0
+    page = parse_html(root / "public/posts/summer-trip/index.html")
+    assert page.xpath("//main//time/@datetime")[0].startswith("2026-03-02")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import datetime, tzinfo
@@ -121,6 +122,10 @@ def _name_of(rel_path: str) -> str:
     """A post's or page's name: a bundle (`posts/2026-03-02-trip/index.md`) is named by
     its folder."""
     return Path(rel_path).parent.name if is_bundle_path(rel_path) else Path(rel_path).stem
+
+
+# A name opening with a date and then a space, an underscore or a dot.
+_DATE_AND_SPACE = re.compile(r"\d{4}-\d{2}-\d{2}[ _.\u00a0]")
 
 
 def named_by(rel_path: str, kind: str, tz: tzinfo) -> tuple[datetime | None, str]:
@@ -365,6 +370,16 @@ def read_document(path: Path, rel_path: str, kind: DocumentKind, config: Config,
             diagnostics.error(path, 1, 1, f"the file name starts with {stem[:10]!r}, which is "
                               "not a real date", "check the month and day in the file name "
                               "(e.g. 2026-02-28-my-post.md), or add 'date:' to the front matter.")
+        elif _DATE_AND_SPACE.match(stem) and slugify(stem[11:]):
+            # Finder and Explorer users write "2026-03-02 Summer trip": the date is there,
+            # the hint to start the name with it would puzzle them. (A bundle's name is its
+            # folder's, which has no suffix.)
+            suffix = Path(rel_path).suffix if Path(rel_path).stem == stem else ""
+            diagnostics.error(path, 2, 1, f"the post has no date: its name starts with "
+                              f"{stem[:11]!r}, and a date opening a name is read only when "
+                              "'-' follows it", f"rename it {stem[:10]}-{slugify(stem[11:])}"
+                              f"{suffix} (the date, '-', then the name), or add 'date:' to "
+                              "the front matter.")
         else:
             diagnostics.error(path, 2, 1, "the post has no date",
                               "add 'date: 2026-05-01 09:30', or start the file name with "
