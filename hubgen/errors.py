@@ -21,6 +21,10 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
+# A line longer than EXCERPT_LIMIT characters is shown as the EXCERPT_WIDTH around the spot.
+EXCERPT_LIMIT = 400
+EXCERPT_WIDTH = 200
+
 # What str.splitlines() breaks at besides \n, \r\n and \r.
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -139,8 +143,16 @@ class Diagnostic:
             return None
         text = lines[self.line - 1]
         column = min(max(self.column, 1), len(text) + 1)
+        before = text[: column - 1]
+        if len(text) > EXCERPT_LIMIT:
+            # A paragraph kept on one line (an export, a long message) would fill the
+            # terminal, the caret lost pages below: the stretch around the spot is shown.
+            start = max(0, min(column - 1 - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+            end = start + EXCERPT_WIDTH
+            before = ("…" if start else "") + text[start: column - 1]
+            text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
         # Keep tabs in the caret line so the caret stands under the right character.
-        padding = caret_padding(text[: column - 1])
+        padding = caret_padding(before)
         return text.replace("\t", "    "), padding.replace("\t", "    ") + "^"
 
     def sort_key(self) -> tuple[str, int, int]:

@@ -221,3 +221,22 @@ def test_a_name_opening_with_a_date_and_a_space_is_told_to_take_a_dash(hub):
     assert run_hubgen("build", cwd=root).code == 0
     page = parse_html(root / "public/posts/summer-trip/index.html")
     assert page.xpath("//main//time/@datetime")[0].startswith("2026-03-02")
+
+
+def test_a_mistake_in_a_very_long_line_shows_the_stretch_around_it(hub):
+    # A paragraph kept on one line (a Google Docs export, a long message): the excerpt
+    # printed all of it, 18,000 characters and as many spaces before the caret, pages of
+    # a terminal with the caret lost among them.
+    root = hub("conversations")
+    words = " ".join(["lorem"] * 3000)
+    (root / "content/posts/2026-03-14-long.md").write_text(
+        f"---\ntitle: Long\nsummary: {words} Q1: {words}\n---\n{words}\n")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == "content/posts/2026-03-14-long.md:3:18012: error: YAML syntax error: " \
+                       "mapping values are not allowed here"
+    shown, caret = lines[1], lines[2]
+    assert len(shown) <= 210 and len(caret) <= 210
+    assert shown.startswith("    …") and shown.endswith("…") and "lorem" in shown
+    assert caret.strip() == "^" and shown[len(caret) - 3:len(caret) + 1] == "Q1: "
