@@ -240,3 +240,19 @@ def test_a_mistake_in_a_very_long_line_shows_the_stretch_around_it(hub):
     assert len(shown) <= 210 and len(caret) <= 210
     assert shown.startswith("    …") and shown.endswith("…") and "lorem" in shown
     assert caret.strip() == "^" and shown[len(caret) - 3:len(caret) + 1] == "Q1: "
+
+
+def test_office_owner_files_and_macos_folder_icons_are_never_published(hub):
+    # Word, Excel and PowerPoint write "~$report.docx" beside a document open in them
+    # (holding the name of who opened it); macOS writes "Icon\r" in a folder given an icon.
+    # Both were published with the site.
+    root = hub("minimal")
+    static = root / "static"
+    (static / "report.docx").write_bytes(b"PK\x03\x04")
+    (static / "~$report.docx").write_bytes(b"\x0bAna Ruiz")
+    (static / "images/Icon\r").write_bytes(b"")
+    assert run_hubgen("build", cwd=root).code == 0
+    public = root / "public"
+    assert (public / "report.docx").exists()
+    assert not (public / "~$report.docx").exists()
+    assert sorted(path.name for path in (public / "images").iterdir()) == ["cup.svg"]

@@ -24,14 +24,16 @@ from hubgen.errors import Diagnostic, Diagnostics
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 # Vim swap and backup files, Emacs lock and autosave files, Vim's "4913" write test, the
-# temporary files editors and downloaders write before a rename, and the OS's folder
-# notes (macOS's "._name" beside each file copied to a disk or share that is not its own,
-# and its .AppleDouble folder; Windows' and KDE's): never a source, never published,
-# never a change for serve to rebuild for.
+# temporary files editors and downloaders write before a rename, Microsoft Office's
+# "~$name.docx" beside a document open in it (it holds the name of who opened it), and
+# the OS's folder notes (macOS's "._name" beside each file copied to a disk or share that
+# is not its own, its .AppleDouble folder, and "Icon\r" in a folder given an icon of its
+# own; Windows' and KDE's): never a source, never published, never a change for serve to
+# rebuild for.
 _LEFTOVER = re.compile(
     r"(~|\.swp|\.tmp|\.temp|\.part|\.crdownload|\.bak|\.orig|\.kate-swp)$"
     r"|^(\..*\.sw[a-px]|\.#.*|#.*#|4913|\.DS_Store|Thumbs\.db|\.~lock\..*|\.goutputstream-.*)$"
-    r"|^(\._.+|\.AppleDouble|[Dd]esktop\.ini|\.directory)$"
+    r"|^(\._.+|\.AppleDouble|Icon\r|[Dd]esktop\.ini|\.directory|~\$.+)$"
     r"|^\..*\.hubgen-tmp$"
     r"|___jb_(tmp|old)___$"        # JetBrains' safe write
     r"|^sed[A-Za-z0-9]{6}$")       # sed -i's file, before it is renamed over the old one
