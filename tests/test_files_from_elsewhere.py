@@ -256,3 +256,25 @@ def test_office_owner_files_and_macos_folder_icons_are_never_published(hub):
     assert (public / "report.docx").exists()
     assert not (public / "~$report.docx").exists()
     assert sorted(path.name for path in (public / "images").iterdir()) == ["cup.svg"]
+
+
+def test_a_file_icloud_drive_keeps_only_online_is_a_warning_not_a_silent_gap(hub):
+    # A hub in ~/Documents on a Mac that optimizes its storage: iCloud Drive replaces a
+    # file it keeps only online by ".NAME.icloud". The post was missing from the site with
+    # not a word said, and the stand-in was published in place of the image.
+    root = hub("conversations")
+    post = root / "content/posts/2026-03-13-by-zoe.md"
+    post.rename(post.with_name(".2026-03-13-by-zoe.md.icloud"))
+    image = root / "static/images/tom.svg"
+    image.rename(image.with_name(".tom.svg.icloud"))
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/posts/.2026-03-13-by-zoe.md.icloud: warning: 2026-03-13-by-zoe.md is in "
+        "iCloud Drive but not downloaded to this computer; it is left out of the site",
+        "static/images/.tom.svg.icloud: warning: tom.svg is in iCloud Drive but not "
+        "downloaded to this computer; it is left out of the site",
+    ]
+    assert "hint: download it (Finder: 'Download Now'), or choose 'Keep Downloaded' for the " \
+           "hub's folder, then build again." in result.err
+    assert not (root / "public/images").exists()

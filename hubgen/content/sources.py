@@ -65,23 +65,39 @@ def is_sync_conflict(name: str) -> bool:
     return bool(_SYNC_CONFLICT.search(name))
 
 
-def sync_conflict_warning(path: Path) -> tuple[str, str]:
-    """The warning, and its hint, for a sync service's conflicting copy: it is left out."""
-    original = _SYNC_CONFLICT.sub("", path.name, count=1)
+# iCloud Drive's stand-in for a file it keeps only online ("Optimize Mac Storage"):
+# ".cup.svg.icloud" where cup.svg is.
+_ICLOUD_PLACEHOLDER = re.compile(r"^\.(.+)\.icloud$")
+
+
+def unsynced_warning(name: str) -> tuple[str, str] | None:
+    """The warning, and its hint, for a file a sync service left in place of one (a
+    conflicting copy, iCloud Drive's stand-in for a file not downloaded), which is left out
+    of the site; None for any other file."""
+    offline = _ICLOUD_PLACEHOLDER.match(name)
+    if offline:
+        return (f"{offline[1]} is in iCloud Drive but not downloaded to this computer; it is "
+                "left out of the site", "download it (Finder: 'Download Now'), or choose "
+                "'Keep Downloaded' for the hub's folder, then build again.")
+    if not is_sync_conflict(name) or name.startswith("."):
+        return None
+    original = _SYNC_CONFLICT.sub("", name, count=1)
     return (f"a copy of {original} that a sync service made when two edits of it clashed; "
             "it is left out of the site",
             f"compare it with {original}, keep there what you need of it, then delete this copy.")
 
 
-def sync_conflicts(folder: Path) -> Iterator[Path]:
-    """The sync services' conflicting copies below `folder` (hidden folders aside)."""
+def unsynced_files(folder: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
+    """The files below `folder` that a sync service left in place of one, each with its
+    warning (folders hubgen ignores aside)."""
     if not folder.is_dir():
         return
     for current, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
         for name in sorted(files):
-            if is_sync_conflict(name) and not name.startswith("."):
-                yield Path(current, name)
+            warning = unsynced_warning(name)
+            if warning is not None:
+                yield Path(current, name), warning
 
 
 CONTENT_DIR = "content"
@@ -250,8 +266,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         tasks.append(("people", people_path, partial(read_people, people_path)))
     for path, (message, hint) in stray_content(root):
         diagnostics.warning(path, 0, 0, message, hint)
-    for path in sync_conflicts(root):
-        diagnostics.warning(path, 0, 0, *sync_conflict_warning(path))
+    for path, (message, hint) in unsynced_files(root):
+        diagnostics.warning(path, 0, 0, message, hint)
 
     outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
     hashes: dict[int, str] = {}

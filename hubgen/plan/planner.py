@@ -14,8 +14,7 @@ from hubgen.content.sources import (
     MARKDOWN_SUFFIXES,
     VERSION_CONTROL,
     is_leftover,
-    is_sync_conflict,
-    sync_conflict_warning,
+    unsynced_warning,
 )
 from hubgen.content.themes import Theme
 from hubgen.content.words import Words, english_words
@@ -56,7 +55,7 @@ def thread_feed_title(config: Config, thread_title: str) -> str:
 
 def _is_static_junk(relative: Path) -> bool:
     return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts) \
-        or is_sync_conflict(relative.name)
+        or unsynced_warning(relative.name) is not None
 
 
 def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) -> dict[str, Path]:
@@ -72,9 +71,9 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if _is_static_junk(relative):
-                if diagnostics is not None and is_sync_conflict(relative.name) \
-                        and not is_leftover(relative.name):
-                    diagnostics.warning(path, 0, 0, *sync_conflict_warning(path))
+                unsynced = unsynced_warning(relative.name)
+                if diagnostics is not None and unsynced and not is_leftover(relative.name):
+                    diagnostics.warning(path, 0, 0, *unsynced)
                 continue
             if path.is_symlink() and diagnostics is not None:
                 left_out = _link_left_out(path, real_folder)
