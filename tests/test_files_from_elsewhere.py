@@ -278,3 +278,21 @@ def test_a_file_icloud_drive_keeps_only_online_is_a_warning_not_a_silent_gap(hub
     assert "hint: download it (Finder: 'Download Now'), or choose 'Keep Downloaded' for the " \
            "hub's folder, then build again." in result.err
     assert not (root / "public/images").exists()
+
+
+def test_a_thread_file_named_in_capitals_is_built_as_a_post_named_so_is(hub):
+    # Tools on Windows write "NEXT-CHAT.YAML"; a post may end in ".MD", but such a thread
+    # was left out without a word (and a Mac's build, reading "*.yaml", had it).
+    root = hub("conversations")
+    threads = root / "content/threads"
+    (threads / "next-chat.yaml").rename(threads / "NEXT-CHAT.YAML")
+    (threads / "mastodon-brew.yaml").rename(threads / "mastodon-brew.Yml")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "3 threads" in result.out
+    listed = parse_html(root / "public/threads/index.html")
+    for slug in ("next-chat", "mastodon-brew"):
+        assert listed.xpath(f'//main//a[@href="/threads/{slug}/"]'), slug
+        assert (root / f"public/threads/{slug}/index.html").exists()
+    made = run_hubgen("new", "thread", "Next chat", cwd=root)
+    assert made.code != 0 and "/threads/next-chat/" in made.err

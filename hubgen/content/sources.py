@@ -22,6 +22,8 @@ from hubgen.content.words import Words
 from hubgen.errors import Diagnostic, Diagnostics
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+# A thread file's, in any case (`.YAML` as Windows tools write it), as a post's may be `.MD`.
+YAML_SUFFIXES = (".yaml", ".yml")
 
 # Vim swap and backup files, Emacs lock and autosave files, Vim's "4913" write test, the
 # temporary files editors and downloaders write before a rename, Microsoft Office's
@@ -390,7 +392,7 @@ def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
             elif name.lower().endswith(MARKDOWN_SUFFIXES):
                 yield path, ("this Markdown file is not in content/posts/ or content/pages/, "
                              "so it is not built", "move it into one of them.")
-            elif in_threads and path.suffix in (".yaml", ".yml"):
+            elif in_threads and path.suffix.lower() in YAML_SUFFIXES:
                 yield path, ("thread files are read from content/threads/ itself, not its "
                              "folders, so this one is not built", "move it up a folder.")
             elif here == root and name == "people.yml" and not (root / "people.yaml").exists():
@@ -402,6 +404,6 @@ def thread_files(folder: Path) -> Iterator[Path]:
     """The thread files of a hub, in a stable order."""
     if not folder.is_dir():
         return
-    for path in sorted(folder.glob("*.y*ml")):
-        if path.suffix in (".yaml", ".yml") and path.is_file() and not is_ignored(path):
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in YAML_SUFFIXES and path.is_file() and not is_ignored(path):
             yield path

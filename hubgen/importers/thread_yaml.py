@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import yaml
 
-from hubgen.content.sources import is_sync_conflict
+from hubgen.content.sources import YAML_SUFFIXES, is_sync_conflict
 from hubgen.yamlfile import MarkedList, MarkedMap, reads_as_text
 
 MARKER = re.compile(r"^# imported by hubgen import (?P<platform>[a-z]+) from (?P<url>\S+) "
@@ -94,9 +94,9 @@ def find_imported(folder: Path, mark: ImportMark) -> Path | None:
     """The thread file imported earlier from the same thread, if there is one."""
     if not folder.is_dir():
         return None
-    for path in sorted(folder.glob("*.y*ml")):
+    for path in sorted(folder.iterdir()):
         # A sync service's conflicting copy holds the same mark, and is not built.
-        if path.suffix in (".yaml", ".yml") and not path.name.startswith(".") \
+        if path.suffix.lower() in YAML_SUFFIXES and not path.name.startswith(".") \
                 and not is_sync_conflict(path.name):
             found = read_mark(path)
             if found is not None and found.same_thread(mark):
