@@ -296,3 +296,33 @@ def test_a_thread_file_named_in_capitals_is_built_as_a_post_named_so_is(hub):
         assert (root / f"public/threads/{slug}/index.html").exists()
     made = run_hubgen("new", "thread", "Next chat", cwd=root)
     assert made.code != 0 and "/threads/next-chat/" in made.err
+
+
+def test_a_source_named_with_txt_or_rtf_after_its_suffix_is_a_warning(hub):
+    # Windows' Explorer hides ".txt": a new text document renamed "post.md" is
+    # "post.md.txt"; TextEdit saves rich text as "post.md.rtf". The post, page or thread
+    # was missing from the site with not a word said.
+    root = hub("conversations")
+    content = root / "content"
+    post = content / "posts/2026-03-13-by-zoe.md"
+    post.rename(post.with_name(post.name + ".txt"))
+    thread = content / "threads/next-chat.yaml"
+    thread.rename(thread.with_name(thread.name + ".txt"))
+    (content / "pages").mkdir()
+    (content / "pages/about.md.rtf").write_text("{\\rtf1\\ansi ---\\par title: About}")
+    result = run_hubgen("build", cwd=root)
+    assert result.code == 0, result.err
+    assert said(result.err, "warning") == [
+        "content/pages/about.md.rtf: warning: this file is rich text (RTF), not about.md, so "
+        "it is not built",
+        "content/posts/2026-03-13-by-zoe.md.txt: warning: this file's name ends in '.txt' "
+        "after 2026-03-13-by-zoe.md, so it is not built (Windows hides the suffix: a text "
+        "document renamed 2026-03-13-by-zoe.md keeps its '.txt')",
+        "content/threads/next-chat.yaml.txt: warning: this file's name ends in '.txt' after "
+        "next-chat.yaml, so it is not built (Windows hides the suffix: a text document "
+        "renamed next-chat.yaml keeps its '.txt')",
+    ]
+    assert "hint: rename it next-chat.yaml (in Explorer, View > Show > File name extensions " \
+           "shows the suffix to remove)." in result.err
+    assert "hint: save it as plain text named about.md (TextEdit: Format > Make Plain Text, " \
+           "then save)." in result.err

@@ -89,19 +89,6 @@ def unsynced_warning(name: str) -> tuple[str, str] | None:
             f"compare it with {original}, keep there what you need of it, then delete this copy.")
 
 
-def unsynced_files(folder: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
-    """The files below `folder` that a sync service left in place of one, each with its
-    warning (folders hubgen ignores aside)."""
-    if not folder.is_dir():
-        return
-    for current, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
-        for name in sorted(files):
-            warning = unsynced_warning(name)
-            if warning is not None:
-                yield Path(current, name), warning
-
-
 CONTENT_DIR = "content"
 FOLDERS: dict[DocumentKind, str] = {"post": "posts", "page": "pages"}
 
@@ -268,8 +255,6 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
         tasks.append(("people", people_path, partial(read_people, people_path)))
     for path, (message, hint) in stray_content(root):
         diagnostics.warning(path, 0, 0, message, hint)
-    for path, (message, hint) in unsynced_files(root):
-        diagnostics.warning(path, 0, 0, message, hint)
 
     outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
     hashes: dict[int, str] = {}
@@ -356,11 +341,39 @@ def _opens_with_front_matter(path: Path) -> bool:
     return start.startswith((b"---", b"+++"))
 
 
+# A source named with a suffix of another kind after its own: "post.md.txt" (a text
+# document renamed in Windows' Explorer, which hides the ".txt"), TextEdit's "post.md.rtf"
+# (rich text).
+_SAVED_WITH_SUFFIX = re.compile(
+    r"(.+\.(?:md|markdown|mdown|mkd|mkdn|yaml|yml))(\.txt|\.rtf)$", re.IGNORECASE)
+
+
+# What the names below in posts/ and pages/ have in common: cheap to look for.
+_MAY_BE_MISPLACED = re.compile(
+    "|".join([r"\.(?:icloud|txt|rtf)$", "conflict",
+              *(re.escape(suffix) + "$" for suffix in _OTHER_SOURCES + _MAYBE_SOURCES)]),
+    re.IGNORECASE)
+
+
+def _saved_with_suffix(meant: str, added: str) -> tuple[str, str]:
+    """The warning, and its hint, for a source whose editor added `added` to its name."""
+    if added.lower() == ".rtf":
+        return (f"this file is rich text (RTF), not {meant}, so it is not built",
+                f"save it as plain text named {meant} (TextEdit: Format > Make Plain Text, "
+                "then save).")
+    return (f"this file's name ends in '{added}' after {meant}, so it is not built (Windows "
+            f"hides the suffix: a text document renamed {meant} keeps its '.txt')",
+            f"rename it {meant} (in Explorer, View > Show > File name extensions shows the "
+            "suffix to remove).")
+
+
 def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
     """Files in `content/` that look like content but are not read where they are: a
     Markdown file outside posts/ and pages/ (a README aside), a page written in another
     format than Markdown, Jekyll's `_posts/` folder, a thread file in a folder of
-    threads/, `people.yml` for `people.yaml`; each with the warning to give."""
+    threads/, `people.yml` for `people.yaml`, a source named with '.txt' after its
+    suffix, and what a sync service left in place of a file; each with the warning to
+    give."""
     if not root.is_dir():
         return
     documents = tuple(root / name for name in FOLDERS.values())
@@ -377,12 +390,22 @@ def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
         folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
         in_threads = here != root / "threads" and (root / "threads") in here.parents
         for name in sorted(files):
+            # Of the many posts, only a name that may be one of those below is looked at.
+            if in_documents and not _MAY_BE_MISPLACED.search(name):
+                continue
             path = here / name
+            unsynced = unsynced_warning(name)
+            if unsynced is not None:
+                yield path, unsynced
+                continue
             if _is_ignored_name(name) or name.lower() == "readme.md":
                 continue
+            saved_as = _SAVED_WITH_SUFFIX.match(name)
             suffix = path.suffix.lower()
-            if in_documents and (suffix in _OTHER_SOURCES or (suffix in _MAYBE_SOURCES
-                                 and _opens_with_front_matter(path))):
+            if saved_as:
+                yield path, _saved_with_suffix(*saved_as.groups())
+            elif in_documents and (suffix in _OTHER_SOURCES or (suffix in _MAYBE_SOURCES
+                                   and _opens_with_front_matter(path))):
                 yield path, (f"hubgen builds pages from Markdown files, not {suffix} ones, "
                              "so this one is not built",
                              "write it in Markdown, in a file ending .md (HTML in it is "
