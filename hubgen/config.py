@@ -689,6 +689,13 @@ def find_config(start: Path, explicit: Path | None = None) -> Path:
             raise UsageError(f"no hubgen config found at {where}; this folder is in the hub "
                              f"at {hub}: run hubgen there (cd {up}) or pass --config "
                              f"{up}/{CONFIG_NAME}")
+        other = None if explicit else next(
+            (entry.name for entry in sorted(start.iterdir()) if entry.is_file()
+             and entry.name.lower() in (CONFIG_NAME, "hubgen.yml")), None)
+        if other is not None:
+            # A Mac or Windows finds Hubgen.yaml by this name; Linux does not.
+            raise UsageError(f"no hubgen config found at {where}: hubgen reads {CONFIG_NAME}, "
+                             f"not {other}; rename it {CONFIG_NAME}")
         raise UsageError(f"no hubgen config found at {where}; run hubgen in a hub's folder "
                          "or pass --config FILE")
     return path

@@ -326,3 +326,30 @@ def test_a_source_named_with_txt_or_rtf_after_its_suffix_is_a_warning(hub):
            "shows the suffix to remove)." in result.err
     assert "hint: save it as plain text named about.md (TextEdit: Format > Make Plain Text, " \
            "then save)." in result.err
+
+
+def test_a_hub_s_own_names_written_in_another_case_are_told_before_linux_loses_them(hub):
+    # Made on a Mac, where "People.yaml" and "Threads/" are found as people.yaml and
+    # threads/: on Linux, where the site is built, every author was "unknown", every
+    # thread gone, with no word of the files that were right there.
+    root = hub("conversations")
+    content = root / "content"
+    (content / "people.yaml").rename(content / "People.yaml")
+    (content / "threads").rename(content / "Threads")
+    (content / "Pages").mkdir()
+    (content / "Pages/about.md").write_text("---\ntitle: About\n---\nUs.\n")
+    result = run_hubgen("build", cwd=root)
+    told = ("and finds {name} by that name only where case does not count in file names "
+            "(macOS, Windows), not on Linux, where most sites are built")
+    warnings = said(result.err, "warning")
+    for name, meant in (("Pages", "pages"), ("People.yaml", "people.yaml"),
+                        ("Threads", "threads")):
+        assert f"content/{name}: warning: hubgen reads content/{meant}, " \
+               f"{told.format(name=name)}" in warnings
+        assert f"hint: rename it {meant}." in result.err
+    assert not any("content/Pages/about.md" in line for line in warnings)
+
+    (root / "hubgen.yaml").rename(root / "Hubgen.yaml")
+    result = run_hubgen("build", cwd=root)
+    assert result.code != 0
+    assert "hubgen reads hubgen.yaml, not Hubgen.yaml; rename it hubgen.yaml" in result.err

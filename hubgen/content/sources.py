@@ -348,6 +348,18 @@ _SAVED_WITH_SUFFIX = re.compile(
     r"(.+\.(?:md|markdown|mdown|mkd|mkdn|yaml|yml))(\.txt|\.rtf)$", re.IGNORECASE)
 
 
+# The names hubgen reads in content/, which a Mac or Windows also finds written in
+# another case, and Linux does not.
+_IN_LOWER_CASE = {name: name for name in ("posts", "pages", "threads", "people.yaml")}
+
+
+def _named_in_another_case(name: str, meant: str) -> tuple[str, str]:
+    """The warning, and its hint, for `name` in content/, which hubgen reads as `meant`."""
+    return (f"hubgen reads content/{meant}, and finds {name} by that name only where case "
+            "does not count in file names (macOS, Windows), not on Linux, where most sites "
+            "are built", f"rename it {meant}.")
+
+
 # What the names below in posts/ and pages/ have in common: cheap to look for.
 _MAY_BE_MISPLACED = re.compile(
     "|".join([r"\.(?:icloud|txt|rtf)$", "conflict",
@@ -388,6 +400,14 @@ def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
                 "or folder out), so its posts are not built",
                 "move its files into content/posts/ itself.")
         folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
+        if here == root:
+            for name in [*folders, *files]:
+                meant = _IN_LOWER_CASE.get(name.lower())
+                if meant is not None and name != meant:
+                    yield root / name, _named_in_another_case(name, meant)
+            # What such a folder holds is told by the folder's warning.
+            folders[:] = [name for name in folders if name.lower() not in _IN_LOWER_CASE
+                          or name in _IN_LOWER_CASE]
         in_threads = here != root / "threads" and (root / "threads") in here.parents
         for name in sorted(files):
             # Of the many posts, only a name that may be one of those below is looked at.
