@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
-from conftest import parse_html, run_hubgen, said
+from conftest import REPO, parse_html, run_hubgen, said
 from serving import serving
 
 
@@ -353,3 +353,21 @@ def test_a_hub_s_own_names_written_in_another_case_are_told_before_linux_loses_t
     result = run_hubgen("build", cwd=root)
     assert result.code != 0
     assert "hubgen reads hubgen.yaml, not Hubgen.yaml; rename it hubgen.yaml" in result.err
+
+
+def test_a_template_saved_with_a_byte_order_mark_adds_nothing_to_the_pages(hub):
+    # Notepad's "UTF-8 with BOM" and VS Code's utf8bom open a file with U+FEFF: a site's
+    # partials/head.html so saved put it into <head> of every page, text there that ends
+    # the head, so that the styles and meta tags after it fell into the body.
+    root = hub("minimal")
+    theme = REPO / "themes/default/templates"
+    (root / "templates/partials").mkdir(parents=True)
+    for name in ("partials/head.html", "post.html"):
+        (root / "templates" / name).write_bytes(
+            b"\xef\xbb\xbf" + (theme / name).read_bytes().replace(b"\n", b"\r\n"))
+    assert run_hubgen("build", cwd=root).code == 0
+    raw = (root / "public/posts/the-third/index.html").read_bytes()
+    assert raw.startswith(b"<!doctype html>") and "\ufeff".encode() not in raw
+    page = parse_html(root / "public/posts/the-third/index.html")
+    assert page.xpath("/html/head/link[@rel='stylesheet']")
+    assert not page.xpath("/html/body//link[@rel='stylesheet']")

@@ -31,22 +31,27 @@ from hubgen.wording import closest, plural
 THEME_PREFIX = "!theme"
 
 
+def _folder_loader(folder: Path) -> jinja2.FileSystemLoader:
+    # utf-8-sig: a template saved with a byte order mark (Notepad's "UTF-8 with BOM", VS
+    # Code's utf8bom) put U+FEFF into every page where it was included: in <head>, text
+    # that ends the head before its styles and meta tags.
+    return jinja2.FileSystemLoader(str(folder), encoding="utf-8-sig")
+
+
 def make_loader(site_templates: Path, themes: list[Theme]) -> jinja2.BaseLoader:
     """The site's templates/ first, then each theme.
 
     `!theme/NAME` is the theme's template, skipping the site's own; `!THEME/NAME`
     is the template of one theme of the chain (for a theme extending its parent).
     """
-    theme_loaders = [jinja2.FileSystemLoader(str(t.templates)) for t in themes
-                     if t.templates.is_dir()]
+    theme_loaders = [_folder_loader(t.templates) for t in themes if t.templates.is_dir()]
     prefixes: dict[str, jinja2.BaseLoader] = {THEME_PREFIX: jinja2.ChoiceLoader(theme_loaders)}
     # A theme that extends a parent reaches the parent's own templates by name
     # ("!default/post.html"); "!theme/" would lead back to itself.
     for theme in themes:
-        prefixes.setdefault(f"!{theme.name}",
-                            jinja2.FileSystemLoader(str(theme.templates)))
+        prefixes.setdefault(f"!{theme.name}", _folder_loader(theme.templates))
     return jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(str(site_templates)),
+        _folder_loader(site_templates),
         *theme_loaders,
         jinja2.PrefixLoader(prefixes, delimiter="/"),
     ])
