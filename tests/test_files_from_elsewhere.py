@@ -371,3 +371,20 @@ def test_a_template_saved_with_a_byte_order_mark_adds_nothing_to_the_pages(hub):
     page = parse_html(root / "public/posts/the-third/index.html")
     assert page.xpath("/html/head/link[@rel='stylesheet']")
     assert not page.xpath("/html/body//link[@rel='stylesheet']")
+
+
+def test_a_template_not_saved_as_utf8_is_an_error_at_its_byte(hub):
+    # Saved by an editor set to Windows-1252 (a café, curly quotes): the build called it
+    # "likely a bug in hubgen" and printed the template's bytes.
+    root = hub("minimal")
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/byline.html").write_bytes(b"<p>Our caf\xe9 \x93team\x94</p>\n")
+    for command in ("build", "check"):
+        result = run_hubgen(command, cwd=root)
+        assert result.code == 1
+        assert said(result.err + result.out, "error") == [
+            "templates/partials/byline.html:1:11: error: the file is not UTF-8 text: byte "
+            "0xE9 here (invalid continuation byte)"]
+        assert "bug in hubgen" not in result.err + result.out
+    (root / "templates/partials/byline.html").write_text("<p>Our café “team”</p>\n")
+    assert run_hubgen("build", cwd=root).code == 0

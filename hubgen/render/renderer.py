@@ -31,6 +31,7 @@ from hubgen.render.saying import script_words
 from hubgen.render.templates import (
     Made,
     SiteEnvironment,
+    UndecodableTemplate,
     UnknownField,
     make_environment,
     reads_only_globals,
@@ -323,6 +324,8 @@ class Renderer:
             return self._render(route)
         except jinja2.TemplateNotFound as exc:
             raise RenderError(self._not_found(route, exc)) from None
+        except UndecodableTemplate as exc:
+            raise RenderError(exc.diagnostic) from None
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(Diagnostic(
                 Path(exc.filename) if exc.filename else None, exc.lineno or 0, 1,

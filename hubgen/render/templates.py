@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from hubgen.config import Config
@@ -20,6 +21,7 @@ from hubgen.content.models import Thread, platform_name
 from hubgen.content.sanitize import sanitize_html
 from hubgen.content.themes import Theme
 from hubgen.content.words import Words, english_words
+from hubgen.errors import Diagnostic, undecodable
 from hubgen.plan.urls import Urls
 from hubgen.render.assets import AssetUrls
 from hubgen.render.compiled import template_reads
@@ -31,11 +33,32 @@ from hubgen.wording import closest, plural
 THEME_PREFIX = "!theme"
 
 
-def _folder_loader(folder: Path) -> jinja2.FileSystemLoader:
-    # utf-8-sig: a template saved with a byte order mark (Notepad's "UTF-8 with BOM", VS
-    # Code's utf8bom) put U+FEFF into every page where it was included: in <head>, text
-    # that ends the head before its styles and meta tags.
-    return jinja2.FileSystemLoader(str(folder), encoding="utf-8-sig")
+class UndecodableTemplate(jinja2.TemplateError):
+    """A template that is not UTF-8 text; carries the diagnostic to show."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+class _TemplateFolder(jinja2.FileSystemLoader):
+    """One folder of templates, each read as UTF-8."""
+
+    def __init__(self, folder: Path):
+        # utf-8-sig: a template saved with a byte order mark (Notepad's "UTF-8 with BOM",
+        # VS Code's utf8bom) put U+FEFF into every page where it was included: in <head>,
+        # text that ends the head before its styles and meta tags.
+        super().__init__(str(folder), encoding="utf-8-sig")
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text, its file and a check that it is unchanged; a template that
+        is not UTF-8 is an UndecodableTemplate naming its file and first wrong byte."""
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = Path(self.searchpath[0], *split_template_path(template))
+            raise UndecodableTemplate(undecodable(path, exc)) from None
 
 
 def make_loader(site_templates: Path, themes: list[Theme]) -> jinja2.BaseLoader:
@@ -44,14 +67,14 @@ def make_loader(site_templates: Path, themes: list[Theme]) -> jinja2.BaseLoader:
     `!theme/NAME` is the theme's template, skipping the site's own; `!THEME/NAME`
     is the template of one theme of the chain (for a theme extending its parent).
     """
-    theme_loaders = [_folder_loader(t.templates) for t in themes if t.templates.is_dir()]
+    theme_loaders = [_TemplateFolder(t.templates) for t in themes if t.templates.is_dir()]
     prefixes: dict[str, jinja2.BaseLoader] = {THEME_PREFIX: jinja2.ChoiceLoader(theme_loaders)}
     # A theme that extends a parent reaches the parent's own templates by name
     # ("!default/post.html"); "!theme/" would lead back to itself.
     for theme in themes:
-        prefixes.setdefault(f"!{theme.name}", _folder_loader(theme.templates))
+        prefixes.setdefault(f"!{theme.name}", _TemplateFolder(theme.templates))
     return jinja2.ChoiceLoader([
-        _folder_loader(site_templates),
+        _TemplateFolder(site_templates),
         *theme_loaders,
         jinja2.PrefixLoader(prefixes, delimiter="/"),
     ])
