@@ -342,12 +342,18 @@ def test_a_hub_s_own_names_written_in_another_case_are_told_before_linux_loses_t
     told = ("and finds {name} by that name only where case does not count in file names "
             "(macOS, Windows), not on Linux, where most sites are built")
     warnings = said(result.err, "warning")
-    for name, meant in (("Pages", "pages"), ("People.yaml", "people.yaml"),
-                        ("Threads", "threads")):
+    for name, meant in (("Pages", "pages/"), ("People.yaml", "people.yaml"),
+                        ("Threads", "threads/")):
         assert f"content/{name}: warning: hubgen reads content/{meant}, " \
                f"{told.format(name=name)}" in warnings
-        assert f"hint: rename it {meant}." in result.err
+        assert f"hint: rename it {meant.rstrip('/')}." in result.err
     assert not any("content/Pages/about.md" in line for line in warnings)
+
+    # The hub's own folders: a static/ that Linux does not find publishes no file of it.
+    (root / "static").rename(root / "Static")
+    result = run_hubgen("build", cwd=root)
+    assert "Static: warning: hubgen reads static/, and finds Static by that name only where " \
+           "case does not count in file names" in result.err
 
     (root / "hubgen.yaml").rename(root / "Hubgen.yaml")
     result = run_hubgen("build", cwd=root)

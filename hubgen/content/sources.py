@@ -253,7 +253,8 @@ def read_sources(config: Config, diagnostics: Diagnostics, memo: SourceMemo | No
     people_path = root / "people.yaml"
     if people_path.is_file():
         tasks.append(("people", people_path, partial(read_people, people_path)))
-    for path, (message, hint) in stray_content(root):
+    for path, (message, hint) in [*hub_folders_in_another_case(config.root),
+                                  *stray_content(root)]:
         diagnostics.warning(path, 0, 0, message, hint)
 
     outcomes: list[tuple[Any, list[Diagnostic]] | None] = [None] * len(tasks)
@@ -353,11 +354,31 @@ _SAVED_WITH_SUFFIX = re.compile(
 _IN_LOWER_CASE = {name: name for name in ("posts", "pages", "threads", "people.yaml")}
 
 
-def _named_in_another_case(name: str, meant: str) -> tuple[str, str]:
-    """The warning, and its hint, for `name` in content/, which hubgen reads as `meant`."""
-    return (f"hubgen reads content/{meant}, and finds {name} by that name only where case "
+# The same, of the hub's own folder.
+_HUB_IN_LOWER_CASE = {name: name for name in ("content", "static", "templates", "themes",
+                                              "i18n")}
+
+
+def _named_in_another_case(name: str, meant: str, folder: bool,
+                           where: str = "content/") -> tuple[str, str]:
+    """The warning, and its hint, for `name` in `where`, which hubgen reads as `meant`."""
+    shown = f"{where}{meant}/" if folder else f"{where}{meant}"
+    return (f"hubgen reads {shown}, and finds {name} by that name only where case "
             "does not count in file names (macOS, Windows), not on Linux, where most sites "
             "are built", f"rename it {meant}.")
+
+
+def hub_folders_in_another_case(hub: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
+    """The folders of the hub named as hubgen's own in another case (Static/, Content/),
+    each with the warning to give."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(hub) if entry.is_dir())
+    except OSError:
+        return
+    for name in names:
+        meant = _HUB_IN_LOWER_CASE.get(name.lower())
+        if meant is not None and name != meant:
+            yield hub / name, _named_in_another_case(name, meant, True, "")
 
 
 # What the names below in posts/ and pages/ have in common: cheap to look for.
@@ -404,7 +425,7 @@ def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
             for name in [*folders, *files]:
                 meant = _IN_LOWER_CASE.get(name.lower())
                 if meant is not None and name != meant:
-                    yield root / name, _named_in_another_case(name, meant)
+                    yield root / name, _named_in_another_case(name, meant, name in folders)
             # What such a folder holds is told by the folder's warning.
             folders[:] = [name for name in folders if name.lower() not in _IN_LOWER_CASE
                           or name in _IN_LOWER_CASE]
