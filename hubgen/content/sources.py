@@ -346,17 +346,17 @@ def _opens_with_front_matter(path: Path) -> bool:
 # document renamed in Windows' Explorer, which hides the ".txt"), TextEdit's "post.md.rtf"
 # (rich text).
 _SAVED_WITH_SUFFIX = re.compile(
-    r"(.+\.(?:md|markdown|mdown|mkd|mkdn|yaml|yml))(\.txt|\.rtf)$", re.IGNORECASE)
+    rf"(.+(?:{'|'.join(map(re.escape, MARKDOWN_SUFFIXES + YAML_SUFFIXES))}))(\.txt|\.rtf)$",
+    re.IGNORECASE)
 
 
 # The names hubgen reads in content/, which a Mac or Windows also finds written in
 # another case, and Linux does not.
-_IN_LOWER_CASE = {name: name for name in ("posts", "pages", "threads", "people.yaml")}
+_IN_LOWER_CASE = frozenset({"posts", "pages", "threads", "people.yaml"})
 
 
 # The same, of the hub's own folder.
-_HUB_IN_LOWER_CASE = {name: name for name in ("content", "static", "templates", "themes",
-                                              "i18n")}
+_HUB_IN_LOWER_CASE = frozenset({"content", "static", "templates", "themes", "i18n"})
 
 
 def _named_in_another_case(name: str, meant: str, folder: bool,
@@ -368,6 +368,16 @@ def _named_in_another_case(name: str, meant: str, folder: bool,
             "are built", f"rename it {meant}.")
 
 
+def _in_another_case(folder: Path, names: list[str], known: frozenset[str],
+                     folders: list[str], where: str) -> Iterator[tuple[Path, tuple[str, str]]]:
+    """Each of `names` in `folder` that is one of the `known` names written in another
+    case, with the warning to give."""
+    for name in names:
+        if name.lower() in known and name not in known:
+            yield folder / name, _named_in_another_case(name, name.lower(), name in folders,
+                                                        where)
+
+
 def hub_folders_in_another_case(hub: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
     """The folders of the hub named as hubgen's own in another case (Static/, Content/),
     each with the warning to give."""
@@ -375,10 +385,7 @@ def hub_folders_in_another_case(hub: Path) -> Iterator[tuple[Path, tuple[str, st
         names = sorted(entry.name for entry in os.scandir(hub) if entry.is_dir())
     except OSError:
         return
-    for name in names:
-        meant = _HUB_IN_LOWER_CASE.get(name.lower())
-        if meant is not None and name != meant:
-            yield hub / name, _named_in_another_case(name, meant, True, "")
+    yield from _in_another_case(hub, names, _HUB_IN_LOWER_CASE, names, "")
 
 
 # What the names below in posts/ and pages/ have in common: cheap to look for.
@@ -422,10 +429,8 @@ def stray_content(root: Path) -> Iterator[tuple[Path, tuple[str, str]]]:
                 "move its files into content/posts/ itself.")
         folders[:] = sorted(name for name in folders if not _is_ignored_name(name))
         if here == root:
-            for name in [*folders, *files]:
-                meant = _IN_LOWER_CASE.get(name.lower())
-                if meant is not None and name != meant:
-                    yield root / name, _named_in_another_case(name, meant, name in folders)
+            yield from _in_another_case(root, [*folders, *files], _IN_LOWER_CASE, folders,
+                                        "content/")
             # What such a folder holds is told by the folder's warning.
             folders[:] = [name for name in folders if name.lower() not in _IN_LOWER_CASE
                           or name in _IN_LOWER_CASE]

@@ -109,11 +109,11 @@ def _warn_unread_templates(root: Path, chain: list[Theme], diagnostics: Diagnost
     places += [(t.folder, "theme", t.templates) for t in chain if t.folder.is_relative_to(root)]
     for folder, kind, templates in places:
         for name in _OTHER_TEMPLATE_FOLDERS[kind]:
-            if _one_within_the_other(folder / name, templates):
-                continue   # templates/ is a link to it (or into it): read after all
+            # Not when templates/ is a link to it (or into it): those are read after all.
+            if not (folder / name).is_dir() or _one_within_the_other(folder / name, templates):
+                continue
             found = sorted(path for path in (folder / name).rglob("*")
-                           if path.suffix in _TEMPLATE_SUFFIXES and path.is_file()) \
-                if (folder / name).is_dir() else []
+                           if path.suffix in _TEMPLATE_SUFFIXES and path.is_file())
             if found:
                 shown = Path(os.path.relpath(templates, root)).as_posix()
                 inside = found[0].relative_to(folder / name).as_posix()

@@ -54,8 +54,7 @@ def thread_feed_title(config: Config, thread_title: str) -> str:
 
 
 def _is_static_junk(relative: Path) -> bool:
-    return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts) \
-        or unsynced_warning(relative.name) is not None
+    return any(part in VERSION_CONTROL or is_leftover(part) for part in relative.parts)
 
 
 def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) -> dict[str, Path]:
@@ -70,8 +69,8 @@ def static_files(folders: list[Path], diagnostics: Diagnostics | None = None) ->
         own: dict[str, Path] = {}
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
-            if _is_static_junk(relative):
-                unsynced = unsynced_warning(relative.name)
+            unsynced = unsynced_warning(relative.name)
+            if unsynced is not None or _is_static_junk(relative):
                 if diagnostics is not None and unsynced and not is_leftover(relative.name):
                     diagnostics.warning(path, 0, 0, *unsynced)
                 continue
